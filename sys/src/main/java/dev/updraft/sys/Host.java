@@ -1,0 +1,66 @@
+package dev.updraft.sys;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Facts about the host that decide what updraft (and its tests) can do here. */
+public final class Host {
+  private Host() {}
+
+  /** Whether the process runs with effective uid 0. */
+  public static boolean isRoot() {
+    try {
+      return (int) Libc.GETEUID.invokeExact() == 0;
+    } catch (Throwable t) {
+      throw Native.linkFailure("geteuid", t);
+    }
+  }
+
+  /** Whether {@code /dev/kvm} exists and this process may open it read-write. */
+  public static boolean kvmAvailable() {
+    Path kvm = Path.of("/dev/kvm");
+    return Files.isReadable(kvm) && Files.isWritable(kvm);
+  }
+
+  /**
+   * {@code KVM_GET_API_VERSION} on {@code /dev/kvm} (12 on every kernel since 2.6.22).
+   *
+   * @throws ErrnoException if /dev/kvm cannot be opened or answers with an error
+   */
+  public static int kvmApiVersion() {
+    try (Fd kvm = Fd.open(Path.of("/dev/kvm"), OpenFlags.O_RDWR)) {
+      return kvm.ioctl(Ioctl.io("KVM_GET_API_VERSION", 0xAE, 0x00), 0);
+    }
+  }
+
+  /**
+   * The KVM backend module this kernel runs: {@code kvm_intel}, {@code kvm_amd}, {@code kvm_pvm}
+   * (page-table virtualisation for nested guests, which emulates guest CPL 0), or empty.
+   */
+  public static Optional<String> kvmBackend() {
+    for (String module : new String[] {"kvm_intel", "kvm_amd", "kvm_pvm"}) {
+      if (Files.isDirectory(Path.of("/sys/module", module))) {
+        return Optional.of(module);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether TAP devices can be created: {@code /dev/net/tun} is there and we are root. */
+  public static boolean tapAvailable() {
+    Path tun = Path.of("/dev/net/tun");
+    return isRoot() && Files.isReadable(tun) && Files.isWritable(tun);
+  }
+
+  /** Whether a command is on the PATH, e.g. {@code nft} or {@code ip}. */
+  public static boolean hasCommand(String name) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (String dir : path.split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.updraft.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Method handles for the libc functions the sys classes wrap. Every handle that can fail captures
+ * errno (its first parameter is {@link Native#errnoState()}); callers go through the typed
+ * wrappers, never through these handles directly.
+ */
+final class Libc {
+  // int open(const char *path, int flags, ... /* mode_t mode */)
+  static final MethodHandle OPEN =
+      Native.errnoCallVariadic(
+          "open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
+  static final MethodHandle CLOSE =
+      Native.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  static final MethodHandle READ =
+      Native.errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  static final MethodHandle WRITE =
+      Native.errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  static final MethodHandle PREAD =
+      Native.errnoCall(
+          "pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+  static final MethodHandle PWRITE =
+      Native.errnoCall(
+          "pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+  static final MethodHandle FTRUNCATE =
+      Native.errnoCall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+  static final MethodHandle FSYNC =
+      Native.errnoCall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  static final MethodHandle FDATASYNC =
+      Native.errnoCall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+  // int ioctl(int fd, unsigned long request, ...): the third argument is variadic, so it must be
+  // linked as such or the System V ABI may pass it in the wrong register class.
+  static final MethodHandle IOCTL_PTR =
+      Native.errnoCallVariadic(
+          "ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
+  static final MethodHandle IOCTL_LONG =
+      Native.errnoCallVariadic(
+          "ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
+
+  static final MethodHandle MMAP =
+      Native.errnoCall(
+          "mmap",
+          FunctionDescriptor.of(
+              ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+  static final MethodHandle MUNMAP =
+      Native.errnoCall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+  static final MethodHandle MADVISE =
+      Native.errnoCall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  static final MethodHandle MEMFD_CREATE =
+      Native.errnoCall("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+  static final MethodHandle EVENTFD =
+      Native.errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  static final MethodHandle EPOLL_CREATE1 =
+      Native.errnoCall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  static final MethodHandle EPOLL_CTL =
+      Native.errnoCall(
+          "epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  static final MethodHandle EPOLL_WAIT =
+      Native.errnoCall(
+          "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+  static final MethodHandle SOCKET =
+      Native.errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  static final MethodHandle BIND =
+      Native.errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  static final MethodHandle LISTEN =
+      Native.errnoCall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  static final MethodHandle ACCEPT4 =
+      Native.errnoCall(
+          "accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+  static final MethodHandle GETSOCKOPT =
+      Native.errnoCall(
+          "getsockopt",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  static final MethodHandle GETSOCKNAME =
+      Native.errnoCall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+
+  static final MethodHandle SIGACTION =
+      Native.errnoCall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  static final MethodHandle TGKILL =
+      Native.errnoCall("tgkill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  static final MethodHandle SETNS =
+      Native.errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  static final MethodHandle SIGRTMIN =
+      Native.plainCall("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT));
+  static final MethodHandle SIGRTMAX =
+      Native.plainCall("__libc_current_sigrtmax", FunctionDescriptor.of(JAVA_INT));
+  static final MethodHandle GETTID = Native.plainCall("gettid", FunctionDescriptor.of(JAVA_INT));
+  static final MethodHandle GETPID = Native.plainCall("getpid", FunctionDescriptor.of(JAVA_INT));
+  static final MethodHandle GETEUID = Native.plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
+
+  private Libc() {}
+}
