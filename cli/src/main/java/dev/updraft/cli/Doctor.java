@@ -1,0 +1,118 @@
+package dev.updraft.cli;
+
+import dev.updraft.sys.ErrnoException;
+import dev.updraft.sys.Host;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Inspects this machine for what each part of updraft needs: KVM for {@code vm}, TAP and netfilter
+ * for networking, the anchors the benchmarks compare against, and the servers and tools {@code
+ * deploy} drives.
+ */
+final class Doctor {
+  private record Tool(String area, String command, String purpose, String aptPackage) {}
+
+  private static final List<Tool> TOOLS =
+      List.of(
+          new Tool("vm", "gcc", "builds the freestanding test guests", "gcc"),
+          new Tool("vm", "qemu-system-x86_64", "benchmark anchor (microvm)", "qemu-system-x86"),
+          new Tool("network", "ip", "TAP devices and network namespaces", "iproute2"),
+          new Tool("network", "nft", "transparent-proxy REDIRECT rules", "nftables"),
+          new Tool("mesh", "haproxy", "benchmark anchor", "haproxy"),
+          new Tool("mesh", "nginx", "benchmark backend and anchor", "nginx"),
+          new Tool("mesh", "wrk", "HTTP/1.1 load generator", "wrk"),
+          new Tool("mesh", "h2load", "HTTP/2 load generator", "nghttp2-client"),
+          new Tool("mesh", "curl", "API and smoke tests", "curl"),
+          new Tool("deploy", "redis-server", "Redis databases on the local target", "redis-server"),
+          new Tool("deploy", "kubectl", "Kubernetes target", "kubectl"),
+          new Tool("deploy", "terraform", "cloud infrastructure target", "terraform"));
+
+  private Doctor() {}
+
+  static List<Check> run() {
+    List<Check> checks = new ArrayList<>();
+    checks.add(java());
+    checks.add(kvm());
+    checks.add(tap());
+    checks.add(postgres());
+    for (Tool tool : TOOLS) {
+      checks.add(tool(tool));
+    }
+    return checks;
+  }
+
+  private static Check java() {
+    Runtime.Version version = Runtime.version();
+    String detail = "Java " + version + " (" + System.getProperty("java.vm.vendor") + ")";
+    return version.feature() >= 25
+        ? Check.ok("runtime", "java", detail)
+        : Check.missing("runtime", "java", detail, "install a JDK 25 (Temurin 25)");
+  }
+
+  private static Check kvm() {
+    Optional<String> backend = Host.kvmBackend();
+    if (!Files.exists(Path.of("/dev/kvm"))) {
+      return Check.missing(
+          "vm",
+          "kvm",
+          "/dev/kvm is absent" + backend.map(b -> " (kernel module " + b + " loaded)").orElse(""),
+          "updraft vm needs KVM: run on a host with /dev/kvm (bare metal or nested virtualisation)");
+    }
+    try {
+      int api = Host.kvmApiVersion();
+      String detail = "/dev/kvm API " + api + backend.map(b -> ", backend " + b).orElse("");
+      if ("kvm_pvm".equals(backend.orElse(""))) {
+        return Check.warn(
+            "vm",
+            "kvm",
+            detail,
+            "PVM emulates guest kernel mode (~1000x slower): small test guests run, Linux guests"
+                + " do not boot in useful time");
+      }
+      return Check.ok("vm", "kvm", detail);
+    } catch (ErrnoException e) {
+      return Check.missing("vm", "kvm", e.getMessage(), "run as root or join the kvm group");
+    }
+  }
+
+  private static Check tap() {
+    if (!Files.exists(Path.of("/dev/net/tun"))) {
+      return Check.missing("network", "tap", "/dev/net/tun is absent", "modprobe tun");
+    }
+    return Host.isRoot()
+        ? Check.ok("network", "tap", "/dev/net/tun, running as root")
+        : Check.warn(
+            "network", "tap", "/dev/net/tun present, not root", "TAP creation needs CAP_NET_ADMIN");
+  }
+
+  private static Check postgres() {
+    try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+      Optional<Path> server =
+          versions
+              .map(v -> v.resolve("bin/postgres"))
+              .filter(Files::isExecutable)
+              .max(Path::compareTo);
+      if (server.isPresent()) {
+        return Check.ok("deploy", "postgres", server.get().toString());
+      }
+    } catch (java.io.IOException e) {
+      // No /usr/lib/postgresql at all: reported as missing below.
+    }
+    return Check.missing(
+        "deploy", "postgres", "no PostgreSQL server binaries", "apt-get install postgresql");
+  }
+
+  private static Check tool(Tool tool) {
+    return Host.hasCommand(tool.command())
+        ? Check.ok(tool.area(), tool.command(), tool.purpose())
+        : Check.missing(
+            tool.area(),
+            tool.command(),
+            tool.purpose() + ": not on PATH",
+            "apt-get install " + tool.aptPackage());
+  }
+}
