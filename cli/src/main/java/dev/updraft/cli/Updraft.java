@@ -31,7 +31,7 @@ public final class Updraft implements Runnable {
 
   @Option(
       names = "--debug",
-      scope = ScopeType.INHERITED,
+      scope = ScopeType.INHERIT,
       description = "Print stack traces and internal detail on errors.")
   void setDebug(boolean debug) {
     ErrorReporter.debug = debug;
