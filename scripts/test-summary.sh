@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Prints one line per module and test kind (Surefire unit tests, Failsafe integration tests) from
+# the XML reports, then the skipped tests with the reason JUnit recorded.
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+printf '%-10s %-12s %7s %7s %7s %7s\n' module kind tests failed errors skipped
+for module in */; do
+  module=${module%/}
+  for kind in surefire failsafe; do
+    dir="$module/target/$kind-reports"
+    ls "$dir"/TEST-*.xml >/dev/null 2>&1 || continue
+    awk -v m="$module" -v k="$kind" '
+      /<testsuite / {
+        for (i = 1; i <= NF; i++) {
+          if ($i ~ /^tests=/)    { gsub(/[^0-9]/, "", $i); t += $i }
+          if ($i ~ /^failures=/) { gsub(/[^0-9]/, "", $i); f += $i }
+          if ($i ~ /^errors=/)   { gsub(/[^0-9]/, "", $i); e += $i }
+          if ($i ~ /^skipped=/)  { gsub(/[^0-9]/, "", $i); s += $i }
+        }
+      }
+      END { printf "%-10s %-12s %7d %7d %7d %7d\n", m, (k == "surefire" ? "unit" : "integration"), t, f, e, s }
+    ' "$dir"/TEST-*.xml
+  done
+done
+skipped=$(grep -h -B1 '<skipped' */target/*-reports/TEST-*.xml 2>/dev/null \
+  | grep -o 'classname="[^"]*"\|message="[^"]*"' | paste -d' ' - - | sort -u)
+if [ -n "$skipped" ]; then
+  echo "skipped:"
+  echo "$skipped" | sed 's/^/  /'
+fi
