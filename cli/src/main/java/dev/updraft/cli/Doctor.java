@@ -5,6 +5,7 @@ import dev.updraft.sys.Host;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,6 +32,8 @@ final class Doctor {
           new Tool("deploy", "kubectl", "Kubernetes target", "kubectl"),
           new Tool("deploy", "terraform", "cloud infrastructure target", "terraform"));
 
+  private static final List<String> AREAS = List.of("runtime", "vm", "network", "mesh", "deploy");
+
   private Doctor() {}
 
   static List<Check> run() {
@@ -42,6 +45,8 @@ final class Doctor {
     for (Tool tool : TOOLS) {
       checks.add(tool(tool));
     }
+    // Stable sort: grouped by area in this order, checks keep their order within an area.
+    checks.sort(Comparator.comparingInt(c -> AREAS.indexOf(c.area())));
     return checks;
   }
 
