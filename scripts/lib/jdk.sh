@@ -24,7 +24,7 @@ updraft_find_jdk() {
 }
 
 if ! JAVA_HOME=$(updraft_find_jdk); then
-  echo "updraft: no JDK 25 found (checked \$JAVA_HOME and /usr/lib/jvm); install Temurin 25 (apt-get install temurin-25-jdk) or set JAVA_HOME to a JDK 25+" >&2
+  echo "updraft: no JDK 25 found (checked \$JAVA_HOME and /usr/lib/jvm); install a JDK 25 (e.g. Temurin 25 into /usr/lib/jvm/temurin-25-jdk-amd64) or set JAVA_HOME to one" >&2
   exit 1
 fi
 export JAVA_HOME
