@@ -2,6 +2,7 @@ package dev.updraft.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -138,21 +139,20 @@ public final class Fd implements AutoCloseable {
 
   /** {@code fsync(2)}: data and metadata reach stable storage. */
   public void fsync() {
-    try {
-      int result = (int) Libc.FSYNC.invokeExact(Native.errnoState(), fd.get());
-      Native.check("fsync(" + what + ")", result);
-    } catch (Throwable t) {
-      throw Native.linkFailure("fsync", t);
-    }
+    sync(Libc.FSYNC, "fsync");
   }
 
   /** {@code fdatasync(2)}: data reaches stable storage; metadata only if needed to read it. */
   public void fdatasync() {
+    sync(Libc.FDATASYNC, "fdatasync");
+  }
+
+  private void sync(MethodHandle function, String name) {
     try {
-      int result = (int) Libc.FDATASYNC.invokeExact(Native.errnoState(), fd.get());
-      Native.check("fdatasync(" + what + ")", result);
+      int result = (int) function.invokeExact(Native.errnoState(), fd.get());
+      Native.check(name + "(" + what + ")", result);
     } catch (Throwable t) {
-      throw Native.linkFailure("fdatasync", t);
+      throw Native.linkFailure(name, t);
     }
   }
 
