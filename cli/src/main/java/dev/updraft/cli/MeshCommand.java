@@ -1,20 +1,22 @@
 package dev.updraft.cli;
 
-import java.util.concurrent.Callable;
+import dev.updraft.cli.mesh.ProxyCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code updraft mesh}: Run a Linkerd-class service-mesh proxy. */
+/** {@code updraft mesh}: the Linkerd-class service-mesh proxy. */
 @Command(
     name = "mesh",
     mixinStandardHelpOptions = true,
-    description = "Run a Linkerd-class service-mesh proxy.")
-final class MeshCommand implements Callable<Integer> {
+    description = "Run a Linkerd-class service-mesh proxy.",
+    subcommands = {ProxyCommand.class})
+final class MeshCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
-    return NotYetAvailable.report(spec, "the Linkerd-class mesh proxy", 4);
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "missing a mesh command (try: mesh proxy)");
   }
 }

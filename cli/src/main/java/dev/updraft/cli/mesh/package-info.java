@@ -1,0 +1,2 @@
+/** The {@code updraft mesh} commands. */
+package dev.updraft.cli.mesh;

@@ -1,0 +1,139 @@
+package dev.updraft.mesh.config;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The whole proxy configuration, validated: every route names an existing backend, names are
+ * unique, and defaults follow Linkerd's.
+ *
+ * @param admin the admin listener (127.0.0.1:4191)
+ * @param eventLoops Netty event loops (one per core)
+ * @param opaquePorts destination ports that skip protocol detection (Linkerd's Helm defaults)
+ * @param detectTimeout how long to wait for the first bytes before treating a connection as opaque
+ *     TCP (10 s)
+ * @param shutdownGrace how long in-flight requests may finish on shutdown (120 s)
+ * @param accessLog write one JSON line per request to standard output
+ * @param listeners the listeners (Linkerd's outbound 127.0.0.1:4140 and inbound 0.0.0.0:4143,
+ *     transparent, when none are given)
+ * @param backends named endpoint sets
+ */
+public record MeshConfig(
+    HostPort admin,
+    Integer eventLoops,
+    List<Integer> opaquePorts,
+    Duration detectTimeout,
+    Duration shutdownGrace,
+    Boolean accessLog,
+    List<ListenerConfig> listeners,
+    List<BackendConfig> backends) {
+  public static final List<Integer> DEFAULT_OPAQUE_PORTS =
+      List.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
+
+  public MeshConfig {
+    admin = admin == null ? new HostPort("127.0.0.1", 4191) : admin;
+    eventLoops = eventLoops == null ? Runtime.getRuntime().availableProcessors() : eventLoops;
+    if (eventLoops < 1 || eventLoops > 256) {
+      throw new MeshConfigException("eventLoops: " + eventLoops + " (expected: 1..256)");
+    }
+    opaquePorts = opaquePorts == null ? DEFAULT_OPAQUE_PORTS : List.copyOf(opaquePorts);
+    for (int port : opaquePorts) {
+      if (port < 1 || port > 65535) {
+        throw new MeshConfigException("opaquePorts: " + port + " (expected: 1..65535)");
+      }
+    }
+    detectTimeout = detectTimeout == null ? Duration.ofSeconds(10) : detectTimeout;
+    shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(120) : shutdownGrace;
+    if (detectTimeout.isNegative() || detectTimeout.isZero()) {
+      throw new MeshConfigException(
+          "detectTimeout: " + Durations.format(detectTimeout) + " (expected: > 0)");
+    }
+    if (shutdownGrace.isNegative()) {
+      throw new MeshConfigException(
+          "shutdownGrace: " + Durations.format(shutdownGrace) + " (expected: >= 0)");
+    }
+    accessLog = accessLog != null && accessLog;
+    backends = backends == null ? List.of() : List.copyOf(backends);
+    listeners =
+        listeners == null || listeners.isEmpty() ? defaultListeners() : List.copyOf(listeners);
+    validateReferences(listeners, backends);
+  }
+
+  /** The backend called {@code name}. */
+  public BackendConfig backend(String name) {
+    return backends.stream()
+        .filter(b -> b.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new MeshConfigException("backend: \"" + name + "\" (not defined)"));
+  }
+
+  private static List<ListenerConfig> defaultListeners() {
+    return List.of(
+        new ListenerConfig(
+            "outbound",
+            new HostPort("127.0.0.1", 4140),
+            ListenerConfig.Mode.TRANSPARENT,
+            ListenerConfig.Direction.OUTBOUND,
+            null,
+            null),
+        new ListenerConfig(
+            "inbound",
+            new HostPort("0.0.0.0", 4143),
+            ListenerConfig.Mode.TRANSPARENT,
+            ListenerConfig.Direction.INBOUND,
+            null,
+            null));
+  }
+
+  private static void validateReferences(
+      List<ListenerConfig> listeners, List<BackendConfig> backends) {
+    Map<String, BackendConfig> byName =
+        backends.stream()
+            .collect(
+                Collectors.toMap(
+                    BackendConfig::name,
+                    Function.identity(),
+                    (a, b) -> {
+                      throw new MeshConfigException(
+                          "backends: \"" + a.name() + "\" defined twice (expected: unique names)");
+                    }));
+    Set<String> listenerNames = new HashSet<>();
+    for (ListenerConfig listener : listeners) {
+      if (!listenerNames.add(listener.name())) {
+        throw new MeshConfigException(
+            "listeners: \"" + listener.name() + "\" defined twice (expected: unique names)");
+      }
+      if (listener.backend() != null && !byName.containsKey(listener.backend())) {
+        throw new MeshConfigException(
+            "listeners["
+                + listener.name()
+                + "].backend: \""
+                + listener.backend()
+                + "\" (expected: one of "
+                + byName.keySet()
+                + ")");
+      }
+      for (RouteConfig route : listener.routes()) {
+        for (WeightedBackend ref : route.backends()) {
+          if (!byName.containsKey(ref.name())) {
+            throw new MeshConfigException(
+                "listeners["
+                    + listener.name()
+                    + "].routes["
+                    + route.name()
+                    + "].backends: \""
+                    + ref.name()
+                    + "\" (expected: one of "
+                    + byName.keySet()
+                    + ")");
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.updraft.mesh.http;
+
+import dev.updraft.mesh.metrics.ConnectionStats;
+import dev.updraft.mesh.transport.Transport;
+import java.time.Duration;
+
+/**
+ * How the proxy connects to endpoints.
+ *
+ * @param transport epoll or NIO
+ * @param connectTimeout TCP connect timeout
+ * @param poolIdle idle HTTP/1.1 connections close after this (Linkerd: 3 s, shorter than typical
+ *     server keep-alive, which avoids reusing a connection the server is closing)
+ * @param maxIdlePerLoop idle HTTP/1.1 connections kept per endpoint and event loop
+ * @param stats transport metrics for connections to endpoints ({@code peer="dst"})
+ */
+public record ClientSettings(
+    Transport transport,
+    Duration connectTimeout,
+    Duration poolIdle,
+    int maxIdlePerLoop,
+    ConnectionStats stats) {}

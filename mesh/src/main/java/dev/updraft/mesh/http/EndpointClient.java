@@ -1,0 +1,235 @@
+package dev.updraft.mesh.http;
+
+import dev.updraft.mesh.transport.ConnectionMetricsHandler;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The connections to one endpoint: HTTP/1.1 connections pooled per event loop (a connection is used
+ * only by the loop that owns it, so there is no locking and no thread hop), and one HTTP/2
+ * connection shared by every loop, whose streams carry requests from any of them.
+ */
+public final class EndpointClient {
+  /** Receives the outcome of {@link #acquire}; called on the requesting loop for HTTP/1.1. */
+  public interface Callback {
+    void acquired(Upstream upstream);
+
+    void failed(UpstreamException cause);
+  }
+
+  private final InetSocketAddress address;
+  private final ClientSettings settings;
+  private final FastThreadLocal<ArrayDeque<H1Upstream>> idle =
+      new FastThreadLocal<>() {
+        @Override
+        protected ArrayDeque<H1Upstream> initialValue() {
+          return new ArrayDeque<>();
+        }
+      };
+  private final Object h2Lock = new Object();
+  private Future<Channel> h2Connection;
+  private volatile boolean closed;
+
+  public EndpointClient(InetSocketAddress address, ClientSettings settings) {
+    this.address = address;
+    this.settings = settings;
+  }
+
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** Gets an upstream for one request, connecting if there is no idle one. */
+  public void acquire(EventLoop loop, boolean http2, Callback callback) {
+    if (closed) {
+      callback.failed(new UpstreamException("endpoint " + address + " was removed", true, null));
+      return;
+    }
+    if (http2) {
+      acquireStream(loop, callback);
+      return;
+    }
+    ArrayDeque<H1Upstream> pool = idle.get();
+    H1Upstream pooled;
+    while ((pooled = pool.poll()) != null) {
+      if (pooled.channel().isActive()) {
+        callback.acquired(pooled);
+        return;
+      }
+    }
+    UpstreamHandler handler = new UpstreamHandler();
+    ChannelFuture connect =
+        bootstrap(loop)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(new ConnectionMetricsHandler(settings.stats()))
+                        .addLast(new HttpClientCodec(4096, 16 * 1024, 16 * 1024))
+                        .addLast(
+                            new IdleStateHandler(
+                                0, 0, settings.poolIdle().toMillis(), TimeUnit.MILLISECONDS))
+                        .addLast(handler);
+                  }
+                })
+            .connect(address);
+    connect.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            callback.acquired(
+                new H1Upstream(connect.channel(), handler, pool, settings.maxIdlePerLoop()));
+          } else {
+            callback.failed(
+                new UpstreamException(
+                    "connect to " + address + ": " + reason(f.cause()), true, f.cause()));
+          }
+        });
+  }
+
+  /** Closes pooled and shared connections; later acquisitions fail. */
+  public void close() {
+    closed = true;
+    synchronized (h2Lock) {
+      if (h2Connection != null && h2Connection.isSuccess()) {
+        h2Connection.getNow().close();
+      }
+    }
+    // Pooled HTTP/1.1 connections belong to their loops; they close at their idle timeout.
+  }
+
+  private void acquireStream(EventLoop loop, Callback callback) {
+    Future<Channel> connection;
+    synchronized (h2Lock) {
+      if (h2Connection == null
+          || (h2Connection.isDone()
+              && (!h2Connection.isSuccess() || !h2Connection.getNow().isActive()))) {
+        h2Connection = connectH2(loop);
+      }
+      connection = h2Connection;
+    }
+    connection.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            callback.failed(
+                new UpstreamException(
+                    "connect to " + address + ": " + reason(f.cause()), true, f.cause()));
+            return;
+          }
+          openStream(connection.getNow(), callback);
+        });
+  }
+
+  private void openStream(Channel parent, Callback callback) {
+    UpstreamHandler handler = new UpstreamHandler();
+    Future<Http2StreamChannel> open =
+        new Http2StreamChannelBootstrap(parent)
+            .option(ChannelOption.AUTO_READ, false)
+            .handler(
+                new ChannelInitializer<Http2StreamChannel>() {
+                  @Override
+                  protected void initChannel(Http2StreamChannel ch) {
+                    ch.pipeline()
+                        .addLast(new Http2StreamFrameToHttpObjectCodec(false))
+                        .addLast(handler);
+                  }
+                })
+            .open();
+    open.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            callback.acquired(new H2Upstream(open.getNow(), handler));
+          } else {
+            callback.failed(
+                new UpstreamException(
+                    "open HTTP/2 stream to " + address + ": " + reason(f.cause()),
+                    true,
+                    f.cause()));
+          }
+        });
+  }
+
+  private Future<Channel> connectH2(EventLoop loop) {
+    ChannelFuture connect =
+        bootstrap(loop)
+            .option(ChannelOption.AUTO_READ, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(new ConnectionMetricsHandler(settings.stats()))
+                        .addLast(
+                            Http2FrameCodecBuilder.forClient()
+                                .initialSettings(
+                                    Http2Settings.defaultSettings()
+                                        .initialWindowSize(65_535)
+                                        .pushEnabled(false))
+                                .build())
+                        .addLast(new Http2MultiplexHandler(new RefusePush()));
+                  }
+                })
+            .connect(address);
+    io.netty.util.concurrent.Promise<Channel> ready = loop.newPromise();
+    connect.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            ready.trySuccess(connect.channel());
+          } else {
+            ready.tryFailure(f.cause());
+          }
+        });
+    return ready;
+  }
+
+  private Bootstrap bootstrap(EventLoop loop) {
+    return new Bootstrap()
+        .group(loop)
+        .channel(settings.transport().channel())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.AUTO_READ, false);
+  }
+
+  private static String reason(Throwable cause) {
+    if (cause == null) {
+      return "failed";
+    }
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message;
+  }
+
+  /** Servers may not push to the proxy: such streams are refused. */
+  private static final class RefusePush extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EndpointClient[" + address + "]";
+  }
+}

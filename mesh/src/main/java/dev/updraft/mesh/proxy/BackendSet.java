@@ -1,0 +1,110 @@
+package dev.updraft.mesh.proxy;
+
+import dev.updraft.mesh.balance.Balancer;
+import dev.updraft.mesh.config.BackendConfig;
+import dev.updraft.mesh.config.HostPort;
+import dev.updraft.mesh.http.Backend;
+import dev.updraft.mesh.http.ClientSettings;
+import dev.updraft.mesh.http.EndpointClient;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * A backend with its discovery: static addresses, and DNS names resolved again every {@code
+ * dnsRefresh} so endpoints follow DNS changes. A failed lookup keeps the last known addresses.
+ */
+final class BackendSet implements AutoCloseable {
+  private final BackendConfig config;
+  private final Backend backend;
+  private final ScheduledFuture<?> refresh;
+
+  BackendSet(
+      BackendConfig config,
+      ClientSettings clientSettings,
+      ScheduledExecutorService timer,
+      LongSupplier clock,
+      RandomGenerator random) {
+    this.config = config;
+    ClientSettings settings =
+        new ClientSettings(
+            clientSettings.transport(),
+            config.connectTimeout(),
+            clientSettings.poolIdle(),
+            clientSettings.maxIdlePerLoop(),
+            clientSettings.stats());
+    Balancer<EndpointClient> balancer =
+        new Balancer<>(
+            config.name(),
+            config,
+            address -> new EndpointClient(address, settings),
+            EndpointClient::close,
+            timer,
+            clock,
+            random);
+    this.backend = new Backend(config, balancer);
+    List<InetSocketAddress> initial = resolve(List.of());
+    balancer.update(initial);
+    boolean names = config.endpoints().stream().anyMatch(e -> !isLiteral(e.host()));
+    this.refresh =
+        names
+            ? timer.scheduleWithFixedDelay(
+                () -> balancer.update(resolve(addresses())),
+                config.dnsRefresh().toNanos(),
+                config.dnsRefresh().toNanos(),
+                TimeUnit.NANOSECONDS)
+            : null;
+  }
+
+  BackendConfig config() {
+    return config;
+  }
+
+  Backend backend() {
+    return backend;
+  }
+
+  private List<InetSocketAddress> addresses() {
+    return backend.balancer().endpoints().stream().map(e -> e.address()).toList();
+  }
+
+  private List<InetSocketAddress> resolve(List<InetSocketAddress> previous) {
+    Set<InetSocketAddress> result = new LinkedHashSet<>();
+    for (HostPort endpoint : config.endpoints()) {
+      try {
+        for (InetAddress address : InetAddress.getAllByName(endpoint.host())) {
+          result.add(new InetSocketAddress(address, endpoint.port()));
+        }
+      } catch (UnknownHostException e) {
+        // Keep what this name resolved to before; a transient DNS failure must not drain traffic.
+        for (InetSocketAddress old : previous) {
+          if (old.getPort() == endpoint.port()) {
+            result.add(old);
+          }
+        }
+      }
+    }
+    return new ArrayList<>(result);
+  }
+
+  private static boolean isLiteral(String host) {
+    return host.matches("[0-9.]+") || host.contains(":");
+  }
+
+  @Override
+  public void close() {
+    if (refresh != null) {
+      refresh.cancel(false);
+    }
+    backend.balancer().update(List.of());
+  }
+}

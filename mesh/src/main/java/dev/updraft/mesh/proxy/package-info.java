@@ -1,0 +1,2 @@
+/** The proxy assembled: listeners, backends with discovery, routes, admin server, shutdown. */
+package dev.updraft.mesh.proxy;

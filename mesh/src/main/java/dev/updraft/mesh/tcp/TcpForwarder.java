@@ -1,0 +1,114 @@
+package dev.updraft.mesh.tcp;
+
+import dev.updraft.mesh.balance.Balancer;
+import dev.updraft.mesh.balance.Endpoint;
+import dev.updraft.mesh.metrics.ConnectionStats;
+import dev.updraft.mesh.transport.ConnectionMetricsHandler;
+import dev.updraft.mesh.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * Forwards an opaque TCP connection (an opaque port, TLS passed through, or anything that is not
+ * HTTP) to an endpoint of its backend, chosen by the balancer, and relays bytes both ways.
+ * Server-speaks-first protocols work because the backend connection is made at once.
+ */
+public final class TcpForwarder {
+  private static final int MAX_CONNECT_ATTEMPTS = 3;
+  private static final String PENDING = "pending-bytes";
+
+  private final Transport transport;
+  private final Duration connectTimeout;
+  private final ConnectionStats upstreamStats;
+  private final LongSupplier clock;
+
+  public TcpForwarder(
+      Transport transport,
+      Duration connectTimeout,
+      ConnectionStats upstreamStats,
+      LongSupplier clock) {
+    this.transport = transport;
+    this.connectTimeout = connectTimeout;
+    this.upstreamStats = upstreamStats;
+    this.clock = clock;
+  }
+
+  /**
+   * Connects {@code client} to an endpoint of {@code balancer}; closes it if none can be reached.
+   */
+  public <C> void forward(Channel client, Balancer<C> balancer) {
+    client.config().setAutoRead(false);
+    client.pipeline().addLast(PENDING, new PendingBytes());
+    attempt(client, balancer, null, 1);
+  }
+
+  private <C> void attempt(Channel client, Balancer<C> balancer, Endpoint<C> avoid, int attempt) {
+    balancer.acquire(
+        avoid,
+        new Balancer.Callback<>() {
+          @Override
+          public void ready(Endpoint<C> endpoint) {
+            client.eventLoop().execute(() -> connect(client, balancer, endpoint, attempt));
+          }
+
+          @Override
+          public void failed(RuntimeException cause) {
+            ConnectionMetricsHandler.markFailed(client);
+            client.close();
+          }
+        });
+  }
+
+  private <C> void connect(
+      Channel client, Balancer<C> balancer, Endpoint<C> endpoint, int attempt) {
+    if (!client.isActive()) {
+      return;
+    }
+    endpoint.start(clock.getAsLong());
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(client.eventLoop())
+            .channel(transport.channel())
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+            .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new ConnectionMetricsHandler(upstreamStats));
+                  }
+                })
+            .connect(endpoint.address());
+    connect.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            long until = endpoint.onConnectFailure(clock.getAsLong());
+            balancer.drainAt(until);
+            if (attempt < MAX_CONNECT_ATTEMPTS && client.isActive()) {
+              attempt(client, balancer, endpoint, attempt + 1);
+            } else {
+              ConnectionMetricsHandler.markFailed(client);
+              client.close();
+            }
+            return;
+          }
+          endpoint.onConnected();
+          Channel server = connect.channel();
+          server.closeFuture().addListener(c -> endpoint.complete(true, clock.getAsLong()));
+          if (!client.isActive()) {
+            server.close();
+            return;
+          }
+          Relay.join(client, server);
+          if (client.pipeline().get(PENDING) != null) {
+            client.pipeline().remove(PENDING);
+          }
+        });
+  }
+}

@@ -1,0 +1,71 @@
+package dev.updraft.mesh.transport;
+
+import dev.updraft.sys.Sockets;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * The Netty transport: native epoll where it loads (Linux, x86-64), NIO otherwise. Only epoll
+ * exposes socket descriptors, so transparent mode (SO_ORIGINAL_DST) needs it.
+ */
+public final class Transport {
+  private final boolean epoll;
+
+  private Transport(boolean epoll) {
+    this.epoll = epoll;
+  }
+
+  /** Epoll if available, unless {@code preferNio}. */
+  public static Transport select(boolean preferNio) {
+    return new Transport(!preferNio && Epoll.isAvailable());
+  }
+
+  public boolean isEpoll() {
+    return epoll;
+  }
+
+  public String name() {
+    return epoll ? "epoll" : "nio";
+  }
+
+  public EventLoopGroup newGroup(int threads, String name) {
+    IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+  }
+
+  public Class<? extends ServerChannel> serverChannel() {
+    return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  public Class<? extends Channel> channel() {
+    return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  /**
+   * The address the client dialled before netfilter redirected it here, when the channel is an
+   * epoll socket and a REDIRECT/DNAT rule applied; empty otherwise.
+   */
+  public static Optional<InetSocketAddress> originalDestination(Channel channel) {
+    if (!(channel instanceof EpollSocketChannel socket)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Sockets.originalDestination(socket.fd().intValue()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

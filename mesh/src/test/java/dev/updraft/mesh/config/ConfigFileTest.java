@@ -1,0 +1,124 @@
+package dev.updraft.mesh.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigFileTest {
+  private static final String FULL =
+      """
+      admin: 127.0.0.1:9991
+      eventLoops: 1
+      detectTimeout: 2s
+      listeners:
+        - name: web
+          address: 127.0.0.1:0
+          backend: web
+          routes:
+            - name: api
+              match: {pathPrefix: /api, method: GET, hosts: ["API.example.com"]}
+              backends: [{name: web, weight: 9}, {name: canary, weight: 1}]
+              timeouts: {request: 10s, responseHeaders: 500ms}
+              retry: {limit: 1, http: [5xx], grpc: [unavailable], budget: {ratio: 0.5}}
+      backends:
+        - name: web
+          endpoints: [127.0.0.1:8081, "localhost:8082"]
+          breaker: {maxFailures: 3}
+        - name: canary
+          protocol: http2
+          endpoints: ["[::1]:8083"]
+      """;
+
+  @Test
+  void parsesAFullConfigurationWithDefaults() {
+    MeshConfig config = ConfigFile.parse("mesh.yaml", FULL);
+    assertThat(config.admin()).isEqualTo(new HostPort("127.0.0.1", 9991));
+    assertThat(config.detectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.opaquePorts()).isEqualTo(MeshConfig.DEFAULT_OPAQUE_PORTS);
+    ListenerConfig web = config.listeners().getFirst();
+    RouteConfig api = web.routes().getFirst();
+    assertThat(api.match().hosts()).containsExactly("api.example.com");
+    assertThat(api.timeouts().responseHeaders()).isEqualTo(Duration.ofMillis(500));
+    assertThat(api.retry().httpStatuses().get(503)).isTrue();
+    assertThat(api.retry().httpStatuses().get(404)).isFalse();
+    assertThat(api.retry().budget().ratio()).isEqualTo(0.5);
+    assertThat(api.retry().budget().minPerSecond()).isEqualTo(10);
+    BackendConfig backend = config.backend("web");
+    assertThat(backend.breaker().maxFailures()).isEqualTo(3);
+    assertThat(backend.breaker().maxPenalty()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(backend.balancer().defaultRtt()).isEqualTo(Duration.ofMillis(30));
+    assertThat(backend.failfastTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.backend("canary").endpoints()).containsExactly(new HostPort("::1", 8083));
+    assertThat(config.backend("canary").protocol()).isEqualTo(Protocol.HTTP2);
+  }
+
+  @Test
+  void unknownFieldsAreErrorsWithLineAndColumn() {
+    assertThatThrownBy(() -> ConfigFile.parse("mesh.yaml", "admin: 127.0.0.1:1\nadmn: x\n"))
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageStartingWith("mesh.yaml:2:")
+        .hasMessageContaining("admn");
+  }
+
+  @Test
+  void badValuesNameTheFieldAndExpectation() {
+    assertThatThrownBy(() -> ConfigFile.parse("m.yaml", "detectTimeout: soon\n"))
+        .hasMessageContaining("detectTimeout: \"soon\" (expected: a duration");
+    assertThatThrownBy(() -> ConfigFile.parse("m.yaml", "admin: nowhere\n"))
+        .hasMessageContaining("admin: \"nowhere\" (expected: host:port)");
+    String unknownBackend =
+        """
+        listeners: [{name: a, address: "127.0.0.1:1", backend: ghost}]
+        backends: [{name: real, endpoints: ["127.0.0.1:2"]}]
+        """;
+    assertThatThrownBy(() -> ConfigFile.parse("m.yaml", unknownBackend))
+        .hasMessageContaining("listeners[a].backend: \"ghost\" (expected: one of [real])");
+    String badRetry =
+        """
+        listeners: [{name: a, address: "127.0.0.1:1", routes: [{backends: [{name: b}], retry: {http: [7xx]}}]}]
+        backends: [{name: b, endpoints: ["127.0.0.1:2"]}]
+        """;
+    assertThatThrownBy(() -> ConfigFile.parse("m.yaml", badRetry))
+        .hasMessageContaining("retry.http: \"7xx\"");
+  }
+
+  @Test
+  void noListenersMeansLinkerdsTransparentDefaults() {
+    MeshConfig config = new MeshConfig(null, null, null, null, null, null, null, null);
+    assertThat(config.listeners())
+        .extracting(ListenerConfig::address)
+        .containsExactly(new HostPort("127.0.0.1", 4140), new HostPort("0.0.0.0", 4143));
+    assertThat(config.admin()).isEqualTo(new HostPort("127.0.0.1", 4191));
+  }
+
+  @Test
+  void explicitModeBuildsOneListenerAndOneBackend() {
+    MeshConfig config =
+        ExplicitConfig.of(
+            HostPort.parse("--listen", "127.0.0.1:8090"),
+            "127.0.0.1:8081, 127.0.0.1:8082",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            false);
+    assertThat(config.backend("upstream").endpoints()).hasSize(2);
+    assertThat(config.listeners().getFirst().backend()).isEqualTo("upstream");
+  }
+
+  @Test
+  void parsesDurationsAndAddresses() {
+    assertThat(Durations.parse("t", "300ms")).isEqualTo(Duration.ofMillis(300));
+    assertThat(Durations.parse("t", "PT2S")).isEqualTo(Duration.ofSeconds(2));
+    assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThat(HostPort.parse("a", ":4140")).isEqualTo(new HostPort("0.0.0.0", 4140));
+    assertThatThrownBy(() -> HostPort.parse("a", "::1:80")).hasMessageContaining("brackets");
+    assertThatThrownBy(() -> HostPort.parse("a", "h:99999")).hasMessageContaining("port 0..65535");
+    assertThat(List.of(HostPort.parse("a", "[::1]:80").toString())).containsExactly("[::1]:80");
+  }
+}
