@@ -9,12 +9,11 @@ import dev.updraft.mesh.config.ListenerConfig;
 import dev.updraft.mesh.config.MeshConfig;
 import dev.updraft.mesh.config.MeshConfigException;
 import dev.updraft.mesh.config.Protocol;
+import dev.updraft.mesh.proxy.ConfigWatcher;
 import dev.updraft.mesh.proxy.MeshProxy;
 import dev.updraft.mesh.transport.Transport;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -114,7 +113,16 @@ public final class ProxyCommand implements Callable<Integer> {
             new Thread(() -> proxy.shutdown(config.shutdownGrace()).join(), "mesh-shutdown"));
     Path file = configFile != null ? configFile : pathOrNull(env.get(EnvConfig.CONFIG, null));
     if (file != null) {
-      watch(file, proxy, spec.commandLine().getErr());
+      PrintWriter err = spec.commandLine().getErr();
+      new ConfigWatcher(
+          file,
+          proxy,
+          Duration.ofSeconds(1),
+          loaded -> withOverrides(loaded, config),
+          line -> {
+            err.println(line);
+            err.flush();
+          });
     }
     proxy.terminated().join();
     return 0;
@@ -176,6 +184,19 @@ public final class ProxyCommand implements Callable<Integer> {
     return new MeshConfig(adminAddr, loops, opaque, detect, grace, log, null, null);
   }
 
+  /** A reloaded file keeps the settings the command line fixed at start. */
+  private static MeshConfig withOverrides(MeshConfig loaded, MeshConfig running) {
+    return new MeshConfig(
+        running.admin(),
+        running.eventLoops(),
+        loaded.opaquePorts(),
+        loaded.detectTimeout(),
+        running.shutdownGrace(),
+        running.accessLog(),
+        loaded.listeners(),
+        loaded.backends());
+  }
+
   private static String describe(MeshProxy proxy, MeshConfig config) {
     StringBuilder line = new StringBuilder("updraft mesh: ");
     for (ListenerConfig listener : config.listeners()) {
@@ -195,43 +216,6 @@ public final class ProxyCommand implements Callable<Integer> {
         .append(config.eventLoops())
         .append(" event loops");
     return line.toString();
-  }
-
-  /** Polls the file once a second; a broken new version is reported and the old one stays. */
-  private static void watch(Path file, MeshProxy proxy, PrintWriter err) {
-    Thread.ofVirtual()
-        .name("mesh-config-watch")
-        .start(
-            () -> {
-              FileTime last = mtime(file);
-              while (!proxy.terminated().isDone()) {
-                try {
-                  Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                  return;
-                }
-                FileTime now = mtime(file);
-                if (now == null || now.equals(last)) {
-                  continue;
-                }
-                last = now;
-                try {
-                  proxy.reload(ConfigFile.load(file));
-                  err.println("updraft mesh: reloaded " + file);
-                } catch (MeshConfigException e) {
-                  err.println("updraft mesh: kept the previous configuration: " + e.getMessage());
-                }
-                err.flush();
-              }
-            });
-  }
-
-  private static FileTime mtime(Path file) {
-    try {
-      return Files.getLastModifiedTime(file);
-    } catch (java.io.IOException e) {
-      return null;
-    }
   }
 
   private static Path pathOrNull(String value) {

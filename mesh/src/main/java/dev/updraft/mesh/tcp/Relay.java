@@ -1,5 +1,7 @@
 package dev.updraft.mesh.tcp;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,6 +38,19 @@ public final class Relay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf)) {
+      // A codec being removed may still emit its end-of-message marker; only bytes cross a relay.
+      ByteBuf bytes = msg instanceof ByteBufHolder holder ? holder.content().retain() : null;
+      ReferenceCountUtil.release(msg);
+      if (bytes == null || !bytes.isReadable()) {
+        if (bytes != null) {
+          bytes.release();
+        }
+        ctx.channel().read();
+        return;
+      }
+      msg = bytes;
+    }
     if (!peer.isActive()) {
       ReferenceCountUtil.release(msg);
       ctx.close();

@@ -1,0 +1,108 @@
+package dev.updraft.mesh.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.updraft.mesh.config.ConfigFile;
+import dev.updraft.mesh.testing.TestBackend;
+import dev.updraft.mesh.testing.TestProxy;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdminAndReloadIT {
+  @TempDir Path dir;
+
+  @Test
+  void adminServesLinkerdFamiliesReadinessAndLoopbackShutdown() throws Exception {
+    try (TestBackend backend = TestBackend.fixed(200, "ok", 0);
+        TestProxy proxy = TestProxy.explicit(backend.address())) {
+      proxy.get("/");
+      String metrics = proxy.metrics();
+      for (String family :
+          List.of(
+              "request_total",
+              "response_total",
+              "response_latency_ms_bucket",
+              "tcp_open_total",
+              "tcp_open_connections",
+              "tcp_read_bytes_total",
+              "tcp_write_bytes_total",
+              "tcp_close_total",
+              "outbound_http_balancer_endpoints",
+              "outbound_http_balancer_endpoint_breaker_state")) {
+        assertThat(metrics).as(family).contains("\n" + family + "{");
+      }
+      assertThat(status(proxy, "GET", "/ready")).isEqualTo(200);
+      assertThat(status(proxy, "GET", "/live")).isEqualTo(200);
+      assertThat(status(proxy, "GET", "/shutdown")).isEqualTo(405);
+      assertThat(status(proxy, "POST", "/shutdown")).isEqualTo(200);
+      proxy.proxy().terminated().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @SuppressWarnings("try") // the watcher works in the background for the try block's duration
+  void configChangesAreAppliedAndBrokenOnesIgnored() throws Exception {
+    try (TestBackend one = TestBackend.fixed(200, "one", 0);
+        TestBackend two = TestBackend.fixed(200, "two", 0)) {
+      Path file = dir.resolve("mesh.yaml");
+      String template =
+          """
+          admin: 127.0.0.1:0
+          listeners: [{name: proxy, address: "127.0.0.1:0", backend: b}]
+          backends: [{name: b, endpoints: ["%s"]}]
+          """;
+      Files.writeString(file, template.formatted(one.address()));
+      try (TestProxy proxy = TestProxy.start(Files.readString(file))) {
+        List<String> reports = new CopyOnWriteArrayList<>();
+        try (ConfigWatcher watcher =
+            new ConfigWatcher(
+                file, proxy.proxy(), Duration.ofMillis(50), loaded -> loaded, reports::add)) {
+          assertThat(proxy.get("/").body()).isEqualTo("one");
+          Files.writeString(file, template.formatted(two.address()));
+          Files.setLastModifiedTime(
+              file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
+          await(() -> !reports.isEmpty());
+          assertThat(reports.getFirst()).contains("reloaded");
+          assertThat(proxy.get("/").body()).isEqualTo("two");
+
+          Files.writeString(file, "backends: [{name: b, endpoints: []}]\n");
+          Files.setLastModifiedTime(
+              file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 4000));
+          await(() -> reports.size() > 1);
+          assertThat(reports.get(1)).contains("kept the previous configuration");
+          assertThat(proxy.get("/").body()).isEqualTo("two");
+        }
+      }
+      assertThatThrownBy(() -> ConfigFile.load(file)).hasMessageContaining("endpoints");
+    }
+  }
+
+  private static int status(TestProxy proxy, String method, String path) throws Exception {
+    HttpResponse<String> response =
+        proxy
+            .client()
+            .send(
+                HttpRequest.newBuilder(proxy.admin(path))
+                    .method(method, HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.statusCode();
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(condition.getAsBoolean()).isTrue();
+  }
+}
