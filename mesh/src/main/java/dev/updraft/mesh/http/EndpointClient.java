@@ -208,6 +208,7 @@ public final class EndpointClient {
         .channel(settings.transport().channel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.ALLOCATOR, settings.transport().allocator())
         .option(ChannelOption.AUTO_READ, false);
   }
 

@@ -273,6 +273,7 @@ public final class MeshProxy implements AutoCloseable {
               .option(ChannelOption.SO_BACKLOG, 1024)
               .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.ALLOCATOR, transport.allocator())
               .childOption(ChannelOption.AUTO_READ, autoRead)
               .childHandler(init)
               .bind(address)

@@ -77,6 +77,7 @@ public final class TcpForwarder {
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, transport.allocator())
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override

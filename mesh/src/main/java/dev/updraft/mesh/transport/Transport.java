@@ -1,6 +1,8 @@
 package dev.updraft.mesh.transport;
 
 import dev.updraft.sys.Sockets;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -22,6 +24,13 @@ import java.util.Optional;
  * exposes socket descriptors, so transparent mode (SO_ORIGINAL_DST) needs it.
  */
 public final class Transport {
+  // One pooled arena per event loop with 1 MiB chunks: a proxy holds few buffers at a time, so
+  // small chunks keep resident memory low without slowing the hot path (Netty's default 4.2
+  // adaptive allocator measured slower and larger here; see docs/mesh/performance.md).
+  private static final ByteBufAllocator ALLOCATOR =
+      new PooledByteBufAllocator(
+          true, 1, Math.max(1, Runtime.getRuntime().availableProcessors()), 8192, 7, 0, 0, true);
+
   private final boolean epoll;
 
   private Transport(boolean epoll) {
@@ -44,6 +53,11 @@ public final class Transport {
   public EventLoopGroup newGroup(int threads, String name) {
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+  }
+
+  /** The buffer allocator every channel of the proxy uses. */
+  public ByteBufAllocator allocator() {
+    return ALLOCATOR;
   }
 
   public Class<? extends ServerChannel> serverChannel() {
