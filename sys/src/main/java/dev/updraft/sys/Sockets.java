@@ -41,8 +41,10 @@ public final class Sockets {
    * @param fd a connected TCP socket, e.g. Netty's {@code EpollSocketChannel.fd().intValue()}
    */
   public static InetSocketAddress originalDestination(int fd) {
-    int family = localFamily(fd);
-    int level = family == AF_INET6 ? SOL_IPV6 : SOL_IP;
+    // An IPv4 client of a dual-stack (AF_INET6) socket has an IPv4 conntrack entry, which only
+    // the IPv4 call finds (Linkerd's orig_dst.rs does the same).
+    InetSocketAddress local = localAddress(fd);
+    int level = local.getAddress() instanceof Inet6Address ? SOL_IPV6 : SOL_IP;
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment address = arena.allocate(SOCKADDR_STORAGE);
       MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
@@ -130,12 +132,6 @@ public final class Sockets {
       return Fd.adopt(Native.check("socket", result), "tcp socket");
     } catch (Throwable t) {
       throw Native.linkFailure("socket", t);
-    }
-  }
-
-  private static int localFamily(int fd) {
-    try (Arena arena = Arena.ofConfined()) {
-      return Short.toUnsignedInt(sockname(arena, fd).get(ValueLayout.JAVA_SHORT, 0));
     }
   }
 

@@ -163,7 +163,8 @@ public final class ProxyCommand implements Callable<Integer> {
           grace != null ? grace : file.shutdownGrace(),
           log || file.accessLog(),
           file.listeners(),
-          file.backends());
+          file.backends(),
+          file.upstreamMark());
     }
     if (listenAddr != null) {
       String protocol =
@@ -181,7 +182,7 @@ public final class ProxyCommand implements Callable<Integer> {
           grace,
           log);
     }
-    return new MeshConfig(adminAddr, loops, opaque, detect, grace, log, null, null);
+    return new MeshConfig(adminAddr, loops, opaque, detect, grace, log, null, null, null);
   }
 
   /** A reloaded file keeps the settings the command line fixed at start. */
@@ -194,7 +195,8 @@ public final class ProxyCommand implements Callable<Integer> {
         running.shutdownGrace(),
         running.accessLog(),
         loaded.listeners(),
-        loaded.backends());
+        loaded.backends(),
+        running.upstreamMark());
   }
 
   private static String describe(MeshProxy proxy, MeshConfig config) {

@@ -47,6 +47,7 @@ public final class ExplicitConfig {
         shutdownGrace,
         accessLog,
         List.of(listener),
-        List.of(backend));
+        List.of(backend),
+        null);
   }
 }

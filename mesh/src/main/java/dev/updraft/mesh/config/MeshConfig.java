@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
  * @param listeners the listeners (Linkerd's outbound 127.0.0.1:4140 and inbound 0.0.0.0:4143,
  *     transparent, when none are given)
  * @param backends named endpoint sets
+ * @param upstreamMark SO_MARK for connections to endpoints (epoll only), so netfilter rules can
+ *     exempt the proxy's own traffic from redirection, as Linkerd's proxy UID and Istio's 1337 mark
+ *     do; none when absent
  */
 public record MeshConfig(
     HostPort admin,
@@ -31,7 +34,8 @@ public record MeshConfig(
     Duration shutdownGrace,
     Boolean accessLog,
     List<ListenerConfig> listeners,
-    List<BackendConfig> backends) {
+    List<BackendConfig> backends,
+    Integer upstreamMark) {
   public static final List<Integer> DEFAULT_OPAQUE_PORTS =
       List.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
 
@@ -58,6 +62,9 @@ public record MeshConfig(
           "shutdownGrace: " + Durations.format(shutdownGrace) + " (expected: >= 0)");
     }
     accessLog = accessLog != null && accessLog;
+    if (upstreamMark != null && upstreamMark <= 0) {
+      throw new MeshConfigException("upstreamMark: " + upstreamMark + " (expected: > 0)");
+    }
     backends = backends == null ? List.of() : List.copyOf(backends);
     listeners =
         listeners == null || listeners.isEmpty() ? defaultListeners() : List.copyOf(listeners);

@@ -13,10 +13,12 @@ import java.time.Duration;
  *     server keep-alive, which avoids reusing a connection the server is closing)
  * @param maxIdlePerLoop idle HTTP/1.1 connections kept per endpoint and event loop
  * @param stats transport metrics for connections to endpoints ({@code peer="dst"})
+ * @param mark SO_MARK for connections to endpoints, or null
  */
 public record ClientSettings(
     Transport transport,
     Duration connectTimeout,
     Duration poolIdle,
     int maxIdlePerLoop,
-    ConnectionStats stats) {}
+    ConnectionStats stats,
+    Integer mark) {}

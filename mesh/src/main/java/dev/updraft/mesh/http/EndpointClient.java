@@ -203,13 +203,17 @@ public final class EndpointClient {
   }
 
   private Bootstrap bootstrap(EventLoop loop) {
-    return new Bootstrap()
-        .group(loop)
-        .channel(settings.transport().channel())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.ALLOCATOR, settings.transport().allocator())
-        .option(ChannelOption.AUTO_READ, false);
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(loop)
+            .channel(settings.transport().channel())
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, settings.transport().allocator())
+            .option(ChannelOption.AUTO_READ, false);
+    settings.transport().mark(bootstrap, settings.mark());
+    return bootstrap;
   }
 
   private static String reason(Throwable cause) {

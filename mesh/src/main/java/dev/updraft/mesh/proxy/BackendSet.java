@@ -41,7 +41,8 @@ final class BackendSet implements AutoCloseable {
             config.connectTimeout(),
             clientSettings.poolIdle(),
             clientSettings.maxIdlePerLoop(),
-            clientSettings.stats());
+            clientSettings.stats(),
+            clientSettings.mark());
     Balancer<EndpointClient> balancer =
         new Balancer<>(
             config.name(),

@@ -49,6 +49,14 @@ import java.util.random.RandomGenerator;
  * finish within the grace period, then closes everything.
  */
 public final class MeshProxy implements AutoCloseable {
+  static {
+    // Netty derives channel ids from a MAC address and warns on stderr when a namespace or
+    // container has none; any stable id will do for a proxy.
+    if (System.getProperty("io.netty.machineId") == null) {
+      System.setProperty("io.netty.machineId", "02:00:00:00:00:01");
+    }
+  }
+
   private final Transport transport;
   private final EventLoopGroup loops;
   private final ScheduledExecutorService timer;
@@ -82,7 +90,8 @@ public final class MeshProxy implements AutoCloseable {
             Duration.ofSeconds(1),
             Duration.ofSeconds(3),
             10_000,
-            metrics.connections("outbound", "dst"));
+            metrics.connections("outbound", "dst"),
+            config.upstreamMark());
     this.accessLog = accessLogOut == null ? null : new AccessLog(accessLogOut);
   }
 
@@ -220,7 +229,7 @@ public final class MeshProxy implements AutoCloseable {
             config.detectTimeout(),
             config.shutdownGrace(),
             metrics,
-            new TcpForwarder(transport, Duration.ofSeconds(1), clientSettings.stats(), clock),
+            new TcpForwarder(clientSettings, clock),
             connections,
             () -> routers.get(name),
             () -> {

@@ -8,6 +8,7 @@ import dev.updraft.mesh.http.Router;
 import dev.updraft.mesh.metrics.ProxyMetrics;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -53,7 +54,9 @@ final class TransparentRouter implements Router, AutoCloseable {
 
   @Override
   public Route route(HttpRequest request, Channel downstream) {
-    Channel connection = downstream.parent() != null ? downstream.parent() : downstream;
+    // An HTTP/2 stream's target is its connection's; an accepted socket's parent is the listener.
+    Channel connection =
+        downstream instanceof Http2StreamChannel stream ? stream.parent() : downstream;
     InetSocketAddress target = connection.attr(TARGET).get();
     return target == null ? null : target(target).route();
   }

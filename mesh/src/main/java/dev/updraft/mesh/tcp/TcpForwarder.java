@@ -2,15 +2,13 @@ package dev.updraft.mesh.tcp;
 
 import dev.updraft.mesh.balance.Balancer;
 import dev.updraft.mesh.balance.Endpoint;
-import dev.updraft.mesh.metrics.ConnectionStats;
+import dev.updraft.mesh.http.ClientSettings;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
-import dev.updraft.mesh.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,19 +20,11 @@ public final class TcpForwarder {
   private static final int MAX_CONNECT_ATTEMPTS = 3;
   private static final String PENDING = "pending-bytes";
 
-  private final Transport transport;
-  private final Duration connectTimeout;
-  private final ConnectionStats upstreamStats;
+  private final ClientSettings settings;
   private final LongSupplier clock;
 
-  public TcpForwarder(
-      Transport transport,
-      Duration connectTimeout,
-      ConnectionStats upstreamStats,
-      LongSupplier clock) {
-    this.transport = transport;
-    this.connectTimeout = connectTimeout;
-    this.upstreamStats = upstreamStats;
+  public TcpForwarder(ClientSettings settings, LongSupplier clock) {
+    this.settings = settings;
     this.clock = clock;
   }
 
@@ -70,22 +60,24 @@ public final class TcpForwarder {
       return;
     }
     endpoint.start(clock.getAsLong());
-    ChannelFuture connect =
+    Bootstrap bootstrap =
         new Bootstrap()
             .group(client.eventLoop())
-            .channel(transport.channel())
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+            .channel(settings.transport().channel())
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.ALLOCATOR, transport.allocator())
+            .option(ChannelOption.ALLOCATOR, settings.transport().allocator())
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new ConnectionMetricsHandler(upstreamStats));
+                    ch.pipeline().addLast(new ConnectionMetricsHandler(settings.stats()));
                   }
-                })
-            .connect(endpoint.address());
+                });
+    settings.transport().mark(bootstrap, settings.mark());
+    ChannelFuture connect = bootstrap.connect(endpoint.address());
     connect.addListener(
         f -> {
           if (!f.isSuccess()) {

@@ -16,6 +16,7 @@ import io.netty.util.AttributeKey;
 @Sharable
 public final class ConnectionMetricsHandler extends ChannelDuplexHandler {
   private static final AttributeKey<Boolean> FAILED = AttributeKey.valueOf("updraft.failed");
+  private static final AttributeKey<Boolean> OPENED = AttributeKey.valueOf("updraft.opened");
 
   private final ConnectionStats stats;
 
@@ -30,13 +31,17 @@ public final class ConnectionMetricsHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    ctx.channel().attr(OPENED).set(Boolean.TRUE);
     stats.onOpen();
     ctx.fireChannelActive();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    stats.onClose(Boolean.TRUE.equals(ctx.channel().attr(FAILED).get()));
+    // A connection refused during set-up was never counted as open.
+    if (Boolean.TRUE.equals(ctx.channel().attr(OPENED).get())) {
+      stats.onClose(Boolean.TRUE.equals(ctx.channel().attr(FAILED).get()));
+    }
     ctx.fireChannelInactive();
   }
 

@@ -1,6 +1,7 @@
 package dev.updraft.mesh.transport;
 
 import dev.updraft.sys.Sockets;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -15,6 +16,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -30,6 +32,10 @@ public final class Transport {
   private static final ByteBufAllocator ALLOCATOR =
       new PooledByteBufAllocator(
           true, 1, Math.max(1, Runtime.getRuntime().availableProcessors()), 8192, 7, 0, 0, true);
+
+  // SOL_SOCKET (1) / SO_MARK (36) from <asm-generic/socket.h>; setting it needs CAP_NET_ADMIN.
+  private static final IntegerUnixChannelOption SO_MARK =
+      new IntegerUnixChannelOption("SO_MARK", 1, 36);
 
   private final boolean epoll;
 
@@ -53,6 +59,13 @@ public final class Transport {
   public EventLoopGroup newGroup(int threads, String name) {
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+  }
+
+  /** Applies an SO_MARK to an outgoing connection's bootstrap (epoll only; null: none). */
+  public void mark(Bootstrap bootstrap, Integer mark) {
+    if (mark != null && epoll) {
+      bootstrap.option(SO_MARK, mark);
+    }
   }
 
   /** The buffer allocator every channel of the proxy uses. */

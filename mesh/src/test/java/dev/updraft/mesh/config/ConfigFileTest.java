@@ -87,7 +87,7 @@ class ConfigFileTest {
 
   @Test
   void noListenersMeansLinkerdsTransparentDefaults() {
-    MeshConfig config = new MeshConfig(null, null, null, null, null, null, null, null);
+    MeshConfig config = new MeshConfig(null, null, null, null, null, null, null, null, null);
     assertThat(config.listeners())
         .extracting(ListenerConfig::address)
         .containsExactly(new HostPort("127.0.0.1", 4140), new HostPort("0.0.0.0", 4143));

@@ -24,8 +24,13 @@ public final class TestBackend implements AutoCloseable {
 
   /** A backend answering every request with {@code handler}. */
   public static TestBackend start(HttpHandler handler) throws IOException {
+    return start(0, handler);
+  }
+
+  /** A backend on a given loopback port (0: any). */
+  public static TestBackend start(int port, HttpHandler handler) throws IOException {
     HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
     TestBackend backend = new TestBackend(server);
     server.createContext(
         "/",
