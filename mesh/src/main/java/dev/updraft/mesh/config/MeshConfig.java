@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * @param shutdownGrace how long in-flight requests may finish on shutdown (120 s)
  * @param accessLog write one JSON line per request to standard output
  * @param listeners the listeners (Linkerd's outbound 127.0.0.1:4140 and inbound 0.0.0.0:4143,
- *     transparent, when none are given)
+ *     transparent, when absent)
  * @param backends named endpoint sets
  * @param upstreamMark SO_MARK for connections to endpoints (epoll only), so netfilter rules can
  *     exempt the proxy's own traffic from redirection, as Linkerd's proxy UID and Istio's 1337 mark
@@ -66,8 +66,9 @@ public record MeshConfig(
       throw new MeshConfigException("upstreamMark: " + upstreamMark + " (expected: > 0)");
     }
     backends = backends == null ? List.of() : List.copyOf(backends);
-    listeners =
-        listeners == null || listeners.isEmpty() ? defaultListeners() : List.copyOf(listeners);
+    // No listeners given means Linkerd's transparent pair; an empty list means none (a proxy whose
+    // listeners are added later by reload, as the deploy engine's router does).
+    listeners = listeners == null ? defaultListeners() : List.copyOf(listeners);
     validateReferences(listeners, backends);
   }
 

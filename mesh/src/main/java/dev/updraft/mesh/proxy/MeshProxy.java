@@ -63,8 +63,9 @@ public final class MeshProxy implements AutoCloseable {
   private final MetricsRegistry registry = new MetricsRegistry();
   private final ProxyMetrics metrics = new ProxyMetrics(registry);
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final List<Channel> servers = new ArrayList<>();
+  private final List<Channel> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Listener> listeners = new LinkedHashMap<>();
+  private final Map<String, Channel> listenerChannels = new HashMap<>();
   private final LongSupplier clock = System::nanoTime;
   private final RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
   private final ClientSettings clientSettings;
@@ -142,30 +143,51 @@ public final class MeshProxy implements AutoCloseable {
   }
 
   /**
-   * Applies a new configuration. Routes and backends change for new requests; listener addresses
-   * and process settings need a restart and are reported as an error.
+   * Applies a new configuration: routes and backends change for new requests; listeners that
+   * appeared are bound, listeners that disappeared or moved are closed (and rebound). The admin
+   * address and the event loops need a restart.
    */
   public synchronized void reload(MeshConfig next) {
-    if (!sameAddresses(next)) {
+    if (!next.admin().equals(config.admin()) || !next.eventLoops().equals(config.eventLoops())) {
       throw new MeshConfigException(
-          "listeners: addresses or modes changed (expected: a restart to change listeners)");
+          "admin/eventLoops: changed (expected: a restart to change the admin address or loops)");
     }
-    configure(next);
+    Map<String, ListenerConfig> before = new HashMap<>();
+    config.listeners().forEach(l -> before.put(l.name(), l));
     config = next;
-  }
-
-  private boolean sameAddresses(MeshConfig next) {
-    if (next.listeners().size() != config.listeners().size()) {
-      return false;
-    }
-    for (int i = 0; i < next.listeners().size(); i++) {
-      ListenerConfig a = next.listeners().get(i);
-      ListenerConfig b = config.listeners().get(i);
-      if (!a.name().equals(b.name()) || !a.address().equals(b.address()) || a.mode() != b.mode()) {
-        return false;
+    configure(next);
+    Set<String> keep = new HashSet<>();
+    for (ListenerConfig listener : next.listeners()) {
+      ListenerConfig old = before.get(listener.name());
+      if (old != null
+          && old.address().equals(listener.address())
+          && old.mode() == listener.mode()
+          && old.direction() == listener.direction()) {
+        keep.add(listener.name());
       }
     }
-    return true;
+    for (String name : before.keySet()) {
+      if (!keep.contains(name)) {
+        Channel server = listenerChannels.remove(name);
+        listeners.remove(name);
+        if (server != null) {
+          servers.remove(server);
+          server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+      }
+    }
+    for (ListenerConfig listener : next.listeners()) {
+      if (!keep.contains(listener.name())) {
+        bind(listener);
+      }
+    }
+  }
+
+  /** The listeners by name, as bound now. */
+  public synchronized Map<String, InetSocketAddress> listenerAddresses() {
+    Map<String, InetSocketAddress> result = new LinkedHashMap<>();
+    listeners.forEach((name, l) -> result.put(name, l.boundAddress()));
+    return result;
   }
 
   private void configure(MeshConfig next) {
@@ -249,6 +271,7 @@ public final class MeshProxy implements AutoCloseable {
     Channel server = serve(listenerConfig.address().resolve(), listener, false, "listener " + name);
     listener.bound((InetSocketAddress) server.localAddress());
     listeners.put(name, listener);
+    listenerChannels.put(name, server);
   }
 
   private void bindAdmin(MeshConfig config) {
