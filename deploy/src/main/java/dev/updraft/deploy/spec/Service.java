@@ -1,0 +1,99 @@
+package dev.updraft.deploy.spec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** A service of an environment: the closed set of things a spec can declare. */
+public sealed interface Service {
+  String name();
+
+  /** Explicit dependencies; references in environment values add implicit ones. */
+  List<String> dependsOn();
+
+  /** The kind as the spec names its section. */
+  default String kind() {
+    return switch (this) {
+      case Application a -> "application";
+      case Container c -> "container";
+      case Job j -> "job";
+      case Database d -> "database";
+      case Router r -> "router";
+    };
+  }
+
+  /** How a process is run: where, how it is built, its command, variables and secrets. */
+  record Process(
+      String path,
+      String build,
+      String command,
+      Map<String, String> env,
+      Map<String, SecretRef> secrets) {}
+
+  /** A health check. */
+  record Health(String path, Duration interval, Duration timeout, Duration startTimeout) {
+    public static final Health TCP =
+        new Health(null, Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofSeconds(60));
+
+    public boolean http() {
+      return path != null;
+    }
+  }
+
+  /** Resource limits; null fields are unlimited. */
+  record Resources(String memory, Double cpu) {
+    public static final Resources NONE = new Resources(null, null);
+  }
+
+  /** Where a secret's value comes from: exactly one of the three. */
+  record SecretRef(String env, String file, String value) {}
+
+  record Application(
+      String name,
+      Process process,
+      Integer port,
+      int instances,
+      Health health,
+      Resources resources,
+      List<String> dependsOn)
+      implements Service {}
+
+  record Container(
+      String name,
+      String image,
+      String command,
+      Map<String, String> env,
+      Map<String, SecretRef> secrets,
+      Integer port,
+      int instances,
+      Health health,
+      Resources resources,
+      List<String> dependsOn)
+      implements Service {}
+
+  record Job(
+      String name,
+      Process process,
+      String when,
+      String schedule,
+      Duration timeout,
+      List<String> outputs,
+      List<String> dependsOn)
+      implements Service {}
+
+  record Database(String name, String engine, String version, Integer port) implements Service {
+    @Override
+    public List<String> dependsOn() {
+      return List.of();
+    }
+  }
+
+  record Route(String path, String service) {}
+
+  record Router(String name, int port, List<String> hosts, List<Route> routes) implements Service {
+    @Override
+    public List<String> dependsOn() {
+      return routes.stream().map(Route::service).distinct().toList();
+    }
+  }
+}

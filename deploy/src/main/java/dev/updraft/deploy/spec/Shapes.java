@@ -1,0 +1,179 @@
+package dev.updraft.deploy.spec;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The shapes of updraft.yaml, one per kind of object. Reader and JSON Schema both use them. */
+public final class Shapes {
+  public static final String NAME = "[a-z][a-z0-9-]{0,39}";
+  static final String NAME_EXPECTED =
+      "a name of lower-case letters, digits and '-', starting with a letter, at most 40 long";
+  static final String ENV_KEY = "[A-Za-z_][A-Za-z0-9_]*";
+  static final String ENV_EXPECTED = "an environment variable name such as DATABASE_URL";
+
+  static final FieldType PORT = new FieldType.Int(1, 65535);
+
+  static final Shape HEALTH =
+      Shape.of("health", "a health check: an HTTP path or a TCP connect")
+          .optional(
+              "path",
+              new FieldType.Str("/.*", "an HTTP path starting with /"),
+              null,
+              "HTTP GET this path; 2xx and 3xx are healthy")
+          .optional("tcp", FieldType.BOOL, null, "healthy once the port accepts a connection")
+          .optional("interval", FieldType.DURATION, Duration.ofMillis(250), "time between checks")
+          .optional("timeout", FieldType.DURATION, Duration.ofSeconds(2), "time one check may take")
+          .optional(
+              "startTimeout",
+              FieldType.DURATION,
+              Duration.ofSeconds(60),
+              "how long a new instance may take to become healthy")
+          .oneOf("path", "tcp");
+
+  static final Shape SECRET =
+      Shape.of("secret", "a secret value: from the environment, a file, or inline")
+          .optional(
+              "env",
+              new FieldType.Str(ENV_KEY, ENV_EXPECTED),
+              null,
+              "read from this environment variable of the updraft process")
+          .optional("file", FieldType.STRING, null, "read from this file (relative to the spec)")
+          .optional("value", FieldType.STRING, null, "inline value (never printed)")
+          .oneOf("env", "file", "value");
+
+  static final Shape RESOURCES =
+      Shape.of("resources", "resource limits")
+          .optional(
+              "memory",
+              new FieldType.Str("[0-9]+(Mi|Gi)", "a size such as 256Mi or 1Gi"),
+              null,
+              "memory limit")
+          .optional("cpu", new FieldType.Num(0.01, 64), null, "CPU limit in cores");
+
+  private static Shape service(String name, String description) {
+    return Shape.of(name, description)
+        .optional(
+            "port", PORT, null, "the port it listens on (exported as PORT); chosen when absent")
+        .optional("instances", new FieldType.Int(1, 20), 1L, "instances to run")
+        .optional(
+            "env",
+            new FieldType.StrMap(ENV_KEY, ENV_EXPECTED),
+            null,
+            "environment variables; ${service.attribute} references other services")
+        .optional(
+            "secrets",
+            new FieldType.MapOf(ENV_KEY, ENV_EXPECTED, SECRET),
+            null,
+            "secret environment variables")
+        .optional("health", new FieldType.Obj(HEALTH), null, "health check (TCP when absent)")
+        .optional("resources", new FieldType.Obj(RESOURCES), null, "resource limits")
+        .optional(
+            "dependsOn",
+            new FieldType.StrList(NAME, NAME_EXPECTED),
+            null,
+            "services that must be deployed first");
+  }
+
+  static final Shape APPLICATION =
+      service("application", "an application built from a local directory")
+          .required(
+              "path", FieldType.STRING, "the directory holding its source, relative to the spec")
+          .optional("build", FieldType.STRING, null, "a shell command that builds it, run in path")
+          .required("command", FieldType.STRING, "the shell command that runs it, in path");
+
+  static final Shape CONTAINER =
+      service("container", "a container from an OCI image")
+          .required(
+              "image",
+              new FieldType.Str("[^\\s]+", "an image reference such as nginx:1.27"),
+              "the image")
+          .optional("command", FieldType.STRING, null, "overrides the image's command");
+
+  static final Shape JOB =
+      Shape.of("job", "a job that runs to completion")
+          .required("path", FieldType.STRING, "the directory holding its source")
+          .optional("build", FieldType.STRING, null, "a shell command that builds it")
+          .required("command", FieldType.STRING, "the shell command that runs it")
+          .optional(
+              "when",
+              new FieldType.Choice(List.of("start", "delete", "cron")),
+              "start",
+              "on start (before dependants), on delete, or on a cron schedule")
+          .optional(
+              "schedule",
+              new FieldType.Str(
+                  "(\\S+\\s+){4}\\S+", "a cron schedule of five fields such as */5 * * * *"),
+              null,
+              "cron schedule, for when: cron")
+          .optional(
+              "timeout", FieldType.DURATION, Duration.ofMinutes(10), "how long a run may take")
+          .optional(
+              "env", new FieldType.StrMap(ENV_KEY, ENV_EXPECTED), null, "environment variables")
+          .optional("secrets", new FieldType.MapOf(ENV_KEY, ENV_EXPECTED, SECRET), null, "secrets")
+          .optional(
+              "outputs",
+              new FieldType.StrList(ENV_KEY, ENV_EXPECTED),
+              null,
+              "variables the job writes as NAME=value lines to $UPDRAFT_OUTPUT, for others to reference")
+          .optional(
+              "dependsOn", new FieldType.StrList(NAME, NAME_EXPECTED), null, "services first");
+
+  static final Shape DATABASE =
+      Shape.of("database", "a managed database")
+          .required("engine", new FieldType.Choice(List.of("postgres", "redis")), "the engine")
+          .optional(
+              "version",
+              new FieldType.Str("[0-9]+(\\.[0-9]+)?", "a version such as 15"),
+              null,
+              "major version (the installed one when absent)")
+          .optional("port", PORT, null, "port on the local target; chosen when absent");
+
+  static final Shape ROUTE =
+      Shape.of("route", "a path prefix served by a service")
+          .required("path", new FieldType.Str("/.*", "a path starting with /"), "path prefix")
+          .required(
+              "service", new FieldType.Str(NAME, NAME_EXPECTED), "the application or container");
+
+  static final Shape ROUTER =
+      Shape.of("router", "an HTTP entry point routing paths to services")
+          .required("port", PORT, "the port it listens on")
+          .optional(
+              "hosts",
+              new FieldType.StrList("[a-z0-9*][a-z0-9.*-]*", "a host name"),
+              null,
+              "host names it answers for (all when absent)")
+          .required("routes", new FieldType.ListOf(ROUTE), "routes, longest prefix first");
+
+  static final Shape KUBERNETES =
+      Shape.of("kubernetes", "settings for the kubernetes target")
+          .optional(
+              "namespace",
+              new FieldType.Str(NAME, NAME_EXPECTED),
+              null,
+              "namespace (the environment name when absent)")
+          .optional("ingressClass", FieldType.STRING, null, "ingress class for routers")
+          .optional(
+              "registry", FieldType.STRING, null, "registry prefix for built application images");
+
+  private static FieldType services(Shape shape) {
+    return new FieldType.MapOf(NAME, NAME_EXPECTED, shape);
+  }
+
+  public static final Shape SPEC =
+      Shape.of("spec", "an updraft environment")
+          .required("environment", new FieldType.Str(NAME, NAME_EXPECTED), "the environment's name")
+          .optional(
+              "target",
+              new FieldType.Choice(List.of("local", "kubernetes")),
+              "local",
+              "where it runs")
+          .optional("applications", services(APPLICATION), null, "applications by name")
+          .optional("containers", services(CONTAINER), null, "containers by name")
+          .optional("jobs", services(JOB), null, "jobs by name")
+          .optional("databases", services(DATABASE), null, "databases by name")
+          .optional("routers", services(ROUTER), null, "routers by name")
+          .optional(
+              "kubernetes", new FieldType.Obj(KUBERNETES), null, "kubernetes target settings");
+
+  private Shapes() {}
+}

@@ -1,0 +1,219 @@
+package dev.updraft.deploy.spec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Checks that need the whole spec: names, references, routes, ports and dependency cycles. */
+final class SpecChecks {
+  private final ShapeReader reader;
+  private final EnvironmentSpec spec;
+  private final Map<String, Values> positions;
+
+  SpecChecks(ShapeReader reader, EnvironmentSpec spec, Map<String, Values> positions) {
+    this.reader = reader;
+    this.spec = spec;
+    this.positions = positions;
+  }
+
+  void run() {
+    Map<String, Set<String>> edges = new HashMap<>();
+    Map<Integer, String> ports = new HashMap<>();
+    for (Service service : spec.services().values()) {
+      Values at = positions.get(service.name());
+      Set<String> deps = new HashSet<>();
+      List<String> dependsOn = service.dependsOn();
+      for (int i = 0; i < dependsOn.size(); i++) {
+        String dep = dependsOn.get(i);
+        String field =
+            service instanceof Service.Router r
+                ? "routes[" + routeIndex(r, dep) + "].service"
+                : "dependsOn[" + i + "]";
+        if (!spec.services().containsKey(dep)) {
+          problem(at, field, dep, "the name of a service in this spec " + spec.services().keySet());
+        } else if (dep.equals(service.name())) {
+          problem(at, field, dep, "another service (a service cannot depend on itself)");
+        } else {
+          deps.add(dep);
+        }
+      }
+      for (Map.Entry<String, String> env : env(service).entrySet()) {
+        for (Reference ref : Reference.in(env.getValue())) {
+          checkReference(service, at, "env." + env.getKey(), ref, deps);
+        }
+      }
+      Integer port = port(service);
+      if (port != null) {
+        String other = ports.putIfAbsent(port, service.name());
+        if (other != null) {
+          problem(
+              at,
+              "port",
+              Integer.toString(port),
+              "a port no other service uses (" + other + " has it)");
+        }
+      }
+      switch (service) {
+        case Service.Job job -> checkJob(job, at);
+        case Service.Router router -> checkRouter(router, at);
+        case Service.Container container -> {
+          if (spec.target().equals("local")) {
+            problem(
+                at,
+                "image",
+                container.image(),
+                "target: kubernetes (containers run on Kubernetes only until a local image runtime exists)");
+          }
+        }
+        default -> {}
+      }
+      edges.put(service.name(), deps);
+    }
+    findCycle(edges);
+  }
+
+  private void checkReference(
+      Service service, Values at, String field, Reference ref, Set<String> deps) {
+    if (ref.service() == null) {
+      problem(at, field, ref.text(), "a reference such as ${db.url} or ${migrate.outputs.NAME}");
+      return;
+    }
+    Service target = spec.services().get(ref.service());
+    if (target == null) {
+      problem(
+          at,
+          field,
+          ref.text(),
+          "a reference to a service in this spec " + spec.services().keySet());
+      return;
+    }
+    List<String> attributes = Reference.attributes(target);
+    if (!attributes.contains(ref.attribute())) {
+      problem(
+          at,
+          field,
+          ref.text(),
+          "an attribute of " + target.kind() + " " + target.name() + ": " + attributes);
+      return;
+    }
+    if (!target.name().equals(service.name())) {
+      deps.add(target.name());
+    }
+  }
+
+  private static int routeIndex(Service.Router router, String service) {
+    for (int i = 0; i < router.routes().size(); i++) {
+      if (router.routes().get(i).service().equals(service)) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  private void checkJob(Service.Job job, Values at) {
+    if (job.when().equals("cron") && job.schedule() == null) {
+      problem(at, "schedule", null, "a cron schedule, since when is cron");
+    }
+    if (!job.when().equals("cron") && job.schedule() != null) {
+      problem(at, "schedule", job.schedule(), "no schedule unless when is cron");
+    }
+  }
+
+  private void checkRouter(Service.Router router, Values at) {
+    Set<String> paths = new HashSet<>();
+    for (int i = 0; i < router.routes().size(); i++) {
+      Service.Route route = router.routes().get(i);
+      Service target = spec.services().get(route.service());
+      if (target != null
+          && !(target instanceof Service.Application || target instanceof Service.Container)) {
+        problem(
+            at,
+            "routes[" + i + "].service",
+            route.service(),
+            "an application or container (" + route.service() + " is a " + target.kind() + ")");
+      }
+      if (!paths.add(route.path())) {
+        problem(at, "routes[" + i + "].path", route.path(), "each path prefix once");
+      }
+    }
+  }
+
+  private void findCycle(Map<String, Set<String>> edges) {
+    Map<String, Integer> state = new HashMap<>();
+    for (String start : edges.keySet()) {
+      List<String> path = new ArrayList<>();
+      if (visit(start, edges, state, path)) {
+        String first = path.getLast();
+        int from = path.indexOf(first);
+        List<String> cycle = path.subList(from, path.size());
+        problem(
+            positions.get(first),
+            "dependsOn",
+            String.join(" -> ", cycle),
+            "no dependency cycle; break it by removing one of these dependencies");
+        return;
+      }
+    }
+  }
+
+  // Depth-first search: 1 = on the current path, 2 = done. Returns true with the cycle in path.
+  private boolean visit(
+      String node, Map<String, Set<String>> edges, Map<String, Integer> state, List<String> path) {
+    Integer s = state.get(node);
+    if (s != null && s == 2) {
+      return false;
+    }
+    path.add(node);
+    if (s != null && s == 1) {
+      return true;
+    }
+    state.put(node, 1);
+    for (String next : edges.getOrDefault(node, Set.of())) {
+      if (visit(next, edges, state, path)) {
+        return true;
+      }
+    }
+    state.put(node, 2);
+    path.removeLast();
+    return false;
+  }
+
+  private static int indexOfSeparator(String field) {
+    int dot = field.indexOf('.');
+    int bracket = field.indexOf('[');
+    return dot < 0 ? bracket : bracket < 0 ? dot : Math.min(dot, bracket);
+  }
+
+  private static Map<String, String> env(Service service) {
+    return switch (service) {
+      case Service.Application a -> a.process().env();
+      case Service.Job j -> j.process().env();
+      case Service.Container c -> c.env();
+      default -> Map.of();
+    };
+  }
+
+  private static Integer port(Service service) {
+    return switch (service) {
+      case Service.Application a -> a.port();
+      case Service.Container c -> null; // containers listen inside their pod
+      case Service.Database d -> d.port();
+      case Service.Router r -> r.port();
+      case Service.Job j -> null;
+    };
+  }
+
+  private void problem(Values at, String field, String value, String expected) {
+    String path = at == null ? field : at.path() + "." + field;
+    String base =
+        field.contains(".") || field.contains("[")
+            ? field.substring(0, indexOfSeparator(field))
+            : field;
+    Values.Position fallback = at == null ? Values.Position.UNKNOWN : at.position(base);
+    Values.Position p = reader.positionOf(path, fallback);
+    reader.problem(p, path, value, expected);
+  }
+}

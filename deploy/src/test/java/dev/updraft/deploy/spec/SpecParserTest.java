@@ -1,0 +1,127 @@
+package dev.updraft.deploy.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SpecParserTest {
+  private static final Path BASE = Path.of("/tmp/shop");
+
+  private static final String GOOD =
+      """
+      environment: shop
+      applications:
+        catalog:
+          path: ./catalog
+          build: javac -d out Catalog.java
+          command: java -cp out Catalog
+          port: 8101
+          env:
+            DATABASE_URL: ${db.url}
+            SEED: ${migrate.outputs.SEEDED}
+          secrets:
+            API_TOKEN: {value: s3cret}
+          health: {path: /health, startTimeout: 30s}
+      jobs:
+        migrate:
+          path: ./migrate
+          command: sh migrate.sh
+          outputs: [SEEDED]
+          env: {DATABASE_URL: "${db.url}"}
+      databases:
+        db: {engine: postgres}
+        cache: {engine: redis}
+      routers:
+        web:
+          port: 8100
+          routes:
+            - {path: /api, service: catalog}
+      """;
+
+  @Test
+  void readsAValidSpecWithDefaults() {
+    EnvironmentSpec spec = SpecParser.parse("updraft.yaml", GOOD, BASE);
+    assertThat(spec.environment()).isEqualTo("shop");
+    assertThat(spec.target()).isEqualTo("local");
+    assertThat(spec.services().keySet())
+        .containsExactly("catalog", "migrate", "db", "cache", "web");
+    Service.Application catalog = (Service.Application) spec.service("catalog");
+    assertThat(catalog.instances()).isEqualTo(1);
+    assertThat(catalog.health().path()).isEqualTo("/health");
+    assertThat(catalog.health().startTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(catalog.health().interval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(catalog.process().secrets().get("API_TOKEN").value()).isEqualTo("s3cret");
+    assertThat(((Service.Job) spec.service("migrate")).when()).isEqualTo("start");
+    assertThat(spec.service("web").dependsOn()).containsExactly("catalog");
+  }
+
+  @Test
+  void reportsEveryMistakeAtOnceWithLineAndColumn() {
+    String bad =
+        """
+        environment: Shop
+        applications:
+          catalog:
+            path: ./catalog
+            comand: java Catalog
+            port: 99999
+            instances: many
+            env:
+              DB: ${dbb.url}
+              bad-name: x
+          web2: {path: ., command: x, dependsOn: [ghost]}
+        databases:
+          db: {engine: mysql}
+        routers:
+          web:
+            port: 8100
+            routes: [{path: api, service: catalog}]
+        """;
+    assertThatThrownBy(() -> SpecParser.parse("updraft.yaml", bad, BASE))
+        .isInstanceOfSatisfying(
+            SpecException.class,
+            e -> {
+              assertThat(e.problems())
+                  .extracting(Object::toString)
+                  .containsExactly(
+                      "updraft.yaml:1:14: environment: \"Shop\" (expected: a name of lower-case letters, digits and '-', starting with a letter, at most 40 long)",
+                      "updraft.yaml:4:5: applications.catalog.command: missing (expected: the shell command that runs it, in path)",
+                      "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, dependsOn, path, build, command])",
+                      "updraft.yaml:6:11: applications.catalog.port: \"99999\" (expected: a whole number from 1 to 65535)",
+                      "updraft.yaml:7:16: applications.catalog.instances: \"many\" (expected: a whole number from 1 to 20)",
+                      "updraft.yaml:9:11: applications.catalog.env.DB: \"${dbb.url}\" (expected: a reference to a service in this spec [catalog, web2, db, web])",
+                      "updraft.yaml:10:7: applications.catalog.env.bad-name: \"bad-name\" (expected: an environment variable name such as DATABASE_URL)",
+                      "updraft.yaml:11:43: applications.web2.dependsOn[0]: \"ghost\" (expected: the name of a service in this spec [catalog, web2, db, web])",
+                      "updraft.yaml:13:16: databases.db.engine: \"mysql\" (expected: one of [postgres, redis])",
+                      "updraft.yaml:17:21: routers.web.routes[0].path: \"api\" (expected: a path starting with /)");
+              assertThat(e.getMessage()).startsWith("10 problems in the spec:");
+            });
+  }
+
+  @Test
+  void findsDependencyCyclesAndBadReferences() {
+    String cyclic =
+        """
+        environment: e
+        applications:
+          a: {path: ., command: x, env: {B: "${b.url}"}}
+          b: {path: ., command: x, dependsOn: [a]}
+        jobs:
+          j: {path: ., command: x, when: cron}
+        """;
+    assertThatThrownBy(() -> SpecParser.parse("u.yaml", cyclic, BASE))
+        .hasMessageContaining("dependency cycle")
+        .hasMessageContaining("a -> b -> a")
+        .hasMessageContaining("jobs.j.schedule: missing (expected: a cron schedule");
+  }
+
+  @Test
+  void syntaxErrorsHaveAPosition() {
+    assertThatThrownBy(() -> SpecParser.parse("u.yaml", "environment: [unclosed\n", BASE))
+        .isInstanceOfSatisfying(
+            SpecException.class, e -> assertThat(e.problems().getFirst().line()).isPositive());
+  }
+}
