@@ -1,0 +1,65 @@
+package dev.updraft.deploy.apply;
+
+import dev.updraft.deploy.local.Routing;
+import dev.updraft.deploy.spec.Service;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Where services run. The engine plans and orders; a runtime builds, starts, checks and stops. The
+ * local target implements it with supervised processes; a microVM runtime (updraft vm) can
+ * implement the same operations later.
+ */
+public interface ServiceRuntime extends AutoCloseable {
+  /** A started instance. */
+  record Instance(String id, int port) {}
+
+  /** A database's connection attributes; {@code secrets} are the values to redact. */
+  record DatabaseInfo(int port, Map<String, String> attributes, java.util.List<String> secrets) {}
+
+  /**
+   * Copies a service's source into an immutable artifact for this version and builds it there,
+   * once; rollbacks run old versions from their artifacts without rebuilding.
+   */
+  Path stage(String service, String version, Path source, String build, Map<String, String> env);
+
+  /** Starts one instance on a fresh port (exported to it as PORT). */
+  Instance start(
+      String service, String instanceId, Path cwd, String command, Map<String, String> env);
+
+  void stop(String instanceId);
+
+  /** Whether the instance on {@code port} passes its health check now. */
+  boolean healthy(int port, Service.Health health);
+
+  /** Whether the instance's process is alive (not crashed, not restarting). */
+  boolean running(String instanceId);
+
+  /** Runs a job to completion; returns the outputs it wrote. */
+  Map<String, String> runJob(
+      String service,
+      String runId,
+      Path cwd,
+      String command,
+      Map<String, String> env,
+      Duration timeout);
+
+  /** Makes sure a database server runs; returns how to reach it. */
+  DatabaseInfo database(Service.Database database, Integer port);
+
+  /** Publishes service addresses and routers. */
+  void route(Routing routing);
+
+  /** A free port, or {@code preferred} if given. */
+  int port(Integer preferred);
+
+  /** The last lines an instance, job or build wrote, for error reports. */
+  String logTail(String id, int lines);
+
+  /** Ids of the instances the runtime runs now. */
+  java.util.Set<String> instances();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,100 @@
+package dev.updraft.deploy.apply;
+
+import dev.updraft.deploy.spec.EnvironmentSpec;
+import dev.updraft.deploy.spec.Service;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * A service's version: a hash of everything that defines what runs, its definition in the spec
+ * (secret values included, hashed, never stored) and, for applications and jobs, the files of its
+ * source directory. Same version, nothing to do; another version, a rolling replacement.
+ */
+public final class Versions {
+  /** Directories that builds write into: they are outputs, not sources. */
+  private static final Set<String> OUTPUTS =
+      Set.of("out", "build", "target", "node_modules", "dist");
+
+  private Versions() {}
+
+  public static Map<String, String> of(EnvironmentSpec spec, Secrets secrets) {
+    Map<String, String> versions = new LinkedHashMap<>();
+    for (Service service : spec.services().values()) {
+      versions.put(service.name(), of(spec, service, secrets));
+    }
+    return versions;
+  }
+
+  static String of(EnvironmentSpec spec, Service service, Secrets secrets) {
+    MessageDigest digest = sha256();
+    update(digest, service.toString());
+    Map<String, String> secretValues = new TreeMap<>(secrets.valuesOf(service));
+    update(digest, secretValues.toString());
+    Service.Process process =
+        switch (service) {
+          case Service.Application a -> a.process();
+          case Service.Job j -> j.process();
+          default -> null;
+        };
+    if (process != null) {
+      hashTree(digest, spec.baseDir().resolve(process.path()).normalize());
+    }
+    return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+  }
+
+  private static void hashTree(MessageDigest digest, Path root) {
+    if (!Files.isDirectory(root)) {
+      update(digest, "missing:" + root);
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      List<Path> sorted =
+          files
+              .filter(Files::isRegularFile)
+              .filter(p -> !isOutput(root.relativize(p)))
+              .sorted()
+              .toList();
+      for (Path file : sorted) {
+        update(digest, root.relativize(file).toString());
+        digest.update(Files.readAllBytes(file));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean isOutput(Path relative) {
+    for (Path part : relative) {
+      String name = part.toString();
+      if (name.startsWith(".") || OUTPUTS.contains(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void update(MessageDigest digest, String text) {
+    digest.update(text.getBytes(StandardCharsets.UTF_8));
+    digest.update((byte) 0);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.updraft.deploy.events;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+
+/** Machine output: one JSON object per event, secrets redacted. */
+public final class JsonSink implements EventSink {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final PrintWriter out;
+  private final Redactor redactor;
+
+  public JsonSink(PrintWriter out, Redactor redactor) {
+    this.out = out;
+    this.redactor = redactor;
+  }
+
+  @Override
+  public synchronized void emit(Event event) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("elapsed_ms", event.elapsedMillis());
+    switch (event) {
+      case Event.Stage s ->
+          node.put("event", "stage")
+              .put("stage", s.stage())
+              .put("message", redactor.redact(s.message()));
+      case Event.StepEvent s ->
+          node.put("event", "step")
+              .put("service", s.service())
+              .put("step", s.step())
+              .put("outcome", s.outcome().name().toLowerCase())
+              .put("message", redactor.redact(s.message()));
+      case Event.Finished f ->
+          node.put("event", "finished")
+              .put("success", f.success())
+              .put("message", redactor.redact(f.message()));
+    }
+    out.println(node);
+    out.flush();
+  }
+}

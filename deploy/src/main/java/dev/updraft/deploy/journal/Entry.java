@@ -1,0 +1,44 @@
+package dev.updraft.deploy.journal;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.Map;
+
+/** One line of the journal. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Entry.ReleaseStarted.class, name = "release-started"),
+  @JsonSubTypes.Type(value = Entry.Step.class, name = "step"),
+  @JsonSubTypes.Type(value = Entry.Deployed.class, name = "deployed"),
+  @JsonSubTypes.Type(value = Entry.Removed.class, name = "removed"),
+  @JsonSubTypes.Type(value = Entry.ReleaseFinished.class, name = "release-finished")
+})
+public sealed interface Entry {
+  int release();
+
+  /**
+   * A release begins: the spec as written (secret values are referenced, never inlined) and the
+   * version of every service.
+   */
+  record ReleaseStarted(
+      int release,
+      String time,
+      String kind,
+      String specPath,
+      String specText,
+      Map<String, String> versions)
+      implements Entry {}
+
+  /** A step's progress: started, done or failed, with a message. */
+  record Step(int release, String service, String action, String outcome, String detail)
+      implements Entry {}
+
+  /** A service now runs in this state. */
+  record Deployed(int release, ServiceState state) implements Entry {}
+
+  /** A service was removed. */
+  record Removed(int release, String service) implements Entry {}
+
+  /** A release ended: succeeded, failed, rolled-back or interrupted. */
+  record ReleaseFinished(int release, String status, String message) implements Entry {}
+}

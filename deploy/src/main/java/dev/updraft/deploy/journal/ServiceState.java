@@ -1,0 +1,31 @@
+package dev.updraft.deploy.journal;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What is deployed for one service: its version, the artifact its instances run from, the
+ * instances, and the attributes other services reference ({@code url}, {@code port}, job outputs).
+ *
+ * @param attributes values for {@code ${service.attribute}}; secret ones are stored separately
+ */
+public record ServiceState(
+    String service,
+    String kind,
+    String version,
+    String artifact,
+    List<Instance> instances,
+    Integer servicePort,
+    Map<String, String> attributes) {
+  /** One running instance. */
+  public record Instance(String id, int port) {}
+
+  public ServiceState {
+    instances = instances == null ? List.of() : List.copyOf(instances);
+    attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+  }
+
+  public ServiceState withInstances(List<Instance> next) {
+    return new ServiceState(service, kind, version, artifact, next, servicePort, attributes);
+  }
+}

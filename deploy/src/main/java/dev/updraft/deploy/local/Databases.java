@@ -1,0 +1,293 @@
+package dev.updraft.deploy.local;
+
+import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.apply.ServiceRuntime;
+import dev.updraft.deploy.spec.Service;
+import dev.updraft.sys.Host;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Real PostgreSQL and Redis servers from Debian's packages, created and started by the engine and
+ * kept running by the supervisor. PostgreSQL refuses to run as root, so as root its cluster belongs
+ * to the {@code postgres} user and lives where that user can reach it.
+ */
+final class Databases {
+  private final Path dir;
+  private final LocalRuntime runtime;
+
+  Databases(Path dir, LocalRuntime runtime) {
+    this.dir = dir;
+    this.runtime = runtime;
+  }
+
+  ServiceRuntime.DatabaseInfo ensure(Service.Database database, Integer preferredPort) {
+    int port = runtime.port(preferredPort);
+    return switch (database.engine()) {
+      case "postgres" -> postgres(database, port);
+      case "redis" -> redis(database, port);
+      default -> throw new IllegalStateException("engine " + database.engine());
+    };
+  }
+
+  private ServiceRuntime.DatabaseInfo redis(Service.Database database, int port) {
+    Path server = which("redis-server");
+    if (server == null) {
+      throw missing("redis-server", "redis-server");
+    }
+    Path data = dir.resolve("databases").resolve(database.name());
+    try {
+      Files.createDirectories(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String id = "db-" + database.name();
+    runtime.startOn(
+        database.name(),
+        id,
+        data,
+        List.of(
+            server.toString(),
+            "--port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            data.toString(),
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--protected-mode",
+            "no"),
+        Map.of(),
+        port);
+    awaitPort(database.name(), id, port);
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("host", "127.0.0.1");
+    attributes.put("port", Integer.toString(port));
+    attributes.put("url", "redis://127.0.0.1:" + port);
+    return new ServiceRuntime.DatabaseInfo(port, attributes, List.of());
+  }
+
+  private ServiceRuntime.DatabaseInfo postgres(Service.Database database, int port) {
+    Path bin = postgresBin(database.version());
+    boolean root = Host.isRoot();
+    // The postgres user cannot enter /root: as root, the cluster lives under /var/tmp.
+    Path data =
+        root
+            ? Path.of(
+                "/var/tmp/updraft-postgres",
+                Integer.toHexString(dir.toAbsolutePath().hashCode()),
+                database.name())
+            : dir.resolve("databases").resolve(database.name());
+    // The password lives beside the cluster it opens, so a cluster that outlives its environment
+    // directory (kept data) can still be opened.
+    Path passwordFile = data.resolveSibling(database.name() + ".password");
+    try {
+      Files.createDirectories(passwordFile.getParent());
+      if (!Files.exists(passwordFile)) {
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        Files.writeString(passwordFile, HexFormat.of().formatHex(random));
+        passwordFile.toFile().setReadable(false, false);
+        passwordFile.toFile().setReadable(true, true);
+      }
+      String password = Files.readString(passwordFile).trim();
+      if (!Files.exists(data.resolve("PG_VERSION"))) {
+        initdb(bin, data, password, root);
+      }
+      String id = "db-" + database.name();
+      List<String> command = new ArrayList<>();
+      if (root) {
+        command.addAll(List.of("runuser", "-u", "postgres", "--"));
+      }
+      command.addAll(
+          List.of(
+              bin.resolve("postgres").toString(),
+              "-D",
+              data.toString(),
+              "-p",
+              Integer.toString(port),
+              "-k",
+              data.toString(),
+              "-c",
+              "listen_addresses=127.0.0.1"));
+      runtime.startOn(database.name(), id, data, command, Map.of(), port);
+      awaitPort(database.name(), id, port);
+      createDatabase(bin, data, port, database.name(), root);
+      Map<String, String> attributes = new LinkedHashMap<>();
+      attributes.put("host", "127.0.0.1");
+      attributes.put("port", Integer.toString(port));
+      attributes.put("user", "postgres");
+      attributes.put("password", password);
+      attributes.put("database", database.name());
+      attributes.put(
+          "url",
+          "postgresql://postgres:" + password + "@127.0.0.1:" + port + "/" + database.name());
+      return new ServiceRuntime.DatabaseInfo(port, attributes, List.of(password));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void initdb(Path bin, Path data, String password, boolean root) throws IOException {
+    Files.createDirectories(data);
+    Path pwfile = data.getParent().resolve(data.getFileName() + ".pw");
+    Files.writeString(pwfile, password);
+    if (root) {
+      run(List.of("chown", "-R", "postgres:postgres", data.getParent().toString()), "chown");
+    }
+    List<String> command = new ArrayList<>();
+    if (root) {
+      command.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    command.addAll(
+        List.of(
+            bin.resolve("initdb").toString(),
+            "-D",
+            data.toString(),
+            "-U",
+            "postgres",
+            "--pwfile=" + pwfile,
+            "--auth-host=scram-sha-256",
+            "--auth-local=trust",
+            "-E",
+            "UTF8"));
+    try {
+      run(command, "initdb");
+    } finally {
+      Files.deleteIfExists(pwfile);
+    }
+  }
+
+  private void createDatabase(Path bin, Path data, int port, String name, boolean root) {
+    List<String> psql = new ArrayList<>();
+    if (root) {
+      psql.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    psql.addAll(
+        List.of(
+            bin.resolve("psql").toString(),
+            "-h",
+            data.toString(),
+            "-p",
+            Integer.toString(port),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-tAc"));
+    List<String> exists = new ArrayList<>(psql);
+    exists.add("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
+    if (!run(exists, "psql").contains("1")) {
+      List<String> create = new ArrayList<>(psql);
+      create.add("CREATE DATABASE \"" + name + "\"");
+      run(create, "createdb");
+    }
+  }
+
+  private void awaitPort(String service, String id, int port) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException e) {
+        sleep(100);
+      }
+    }
+    throw new DeployException(
+        "DATABASE_START",
+        service + ": the database did not accept connections on port " + port + " within 60s",
+        "see its log below",
+        runtime.logTail(id, 20));
+  }
+
+  private String run(List<String> command, String what) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = LocalRuntime.read(process.getInputStream());
+      if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        throw new DeployException(
+            "DATABASE_SETUP",
+            what + " failed: " + String.join(" ", command),
+            "its output is below",
+            output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new DeployException(
+          "DATABASE_SETUP", what + " could not run: " + e.getMessage(), null, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeployException("INTERRUPTED", what + " interrupted", null, null);
+    }
+  }
+
+  private static Path postgresBin(String version) {
+    Path root = Path.of("/usr/lib/postgresql");
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> versions = Files.list(root)) {
+        Path bin =
+            versions
+                .filter(v -> version == null || v.getFileName().toString().equals(version))
+                .map(v -> v.resolve("bin"))
+                .filter(b -> Files.isExecutable(b.resolve("postgres")))
+                .max(
+                    Comparator.comparing(
+                        b ->
+                            Integer.parseInt(
+                                b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+                .orElse(null);
+        if (bin != null) {
+          return bin;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    throw missing("PostgreSQL " + (version == null ? "" : version + " ") + "server", "postgresql");
+  }
+
+  private static Path which(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      Path candidate = Path.of(dir, command);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    for (String dir : List.of("/usr/bin", "/usr/sbin")) {
+      if (Files.isExecutable(Path.of(dir, command))) {
+        return Path.of(dir, command);
+      }
+    }
+    return null;
+  }
+
+  private static DeployException missing(String what, String aptPackage) {
+    return new DeployException(
+        "PACKAGE_MISSING", what + " is not installed", "apt-get install " + aptPackage, null);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,342 @@
+package dev.updraft.deploy.local;
+
+import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.apply.ServiceRuntime;
+import dev.updraft.deploy.spec.Service;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The local target: services run as processes on this machine under the supervisor, each with its
+ * own port, working directory (its artifact), environment and log file.
+ */
+public final class LocalRuntime implements ServiceRuntime {
+  private final Path dir;
+  private final SupervisorClient supervisor;
+  private final Databases databases;
+  private final Set<Integer> handedOut = new HashSet<>();
+
+  public LocalRuntime(Path dir) {
+    this.dir = dir;
+    this.supervisor = SupervisorClient.ensure(dir);
+    this.databases = new Databases(dir, this);
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  SupervisorClient supervisor() {
+    return supervisor;
+  }
+
+  Path log(String id) {
+    return dir.resolve("logs").resolve(id + ".log");
+  }
+
+  @Override
+  public Path stage(
+      String service, String version, Path source, String build, Map<String, String> env) {
+    Path artifact = dir.resolve("artifacts").resolve(service).resolve(version);
+    if (Files.exists(artifact.resolve(".staged"))) {
+      return artifact;
+    }
+    if (!Files.isDirectory(source)) {
+      throw new DeployException(
+          "SOURCE_MISSING",
+          service + ": path " + source + " is not a directory",
+          "fix the service's path in updraft.yaml",
+          null);
+    }
+    try {
+      deleteTree(artifact);
+      copyTree(source, artifact);
+      if (build != null && !build.isBlank()) {
+        String id = service + "-" + version + "-build";
+        Files.createDirectories(log(id).getParent());
+        Process process = builder(List.of("bash", "-c", build), artifact, env, log(id)).start();
+        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+          process.destroyForcibly();
+          throw new DeployException(
+              "BUILD_FAILED",
+              service
+                  + ": build failed (exit "
+                  + (process.isAlive() ? "timeout" : process.exitValue())
+                  + "): "
+                  + build,
+              "run the build in " + source + " to see the whole error",
+              logTail(id, 20));
+        }
+      }
+      Files.writeString(artifact.resolve(".staged"), version);
+      return artifact;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeployException("INTERRUPTED", service + ": build interrupted", null, null);
+    }
+  }
+
+  @Override
+  public Instance start(
+      String service, String instanceId, Path cwd, String command, Map<String, String> env) {
+    int port = port(null);
+    Map<String, String> full = new LinkedHashMap<>(env);
+    full.put("PORT", Integer.toString(port));
+    return startOn(service, instanceId, cwd, List.of("bash", "-c", "exec " + command), full, port);
+  }
+
+  Instance startOn(
+      String service,
+      String id,
+      Path cwd,
+      List<String> command,
+      Map<String, String> env,
+      int port) {
+    try {
+      Files.createDirectories(log(id).getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    supervisor.call(
+        new Protocol.Request(
+            "start",
+            new Protocol.ProcessSpec(
+                id, service, command, cwd.toString(), baseEnv(env), log(id).toString(), true),
+            null,
+            null,
+            null));
+    return new Instance(id, port);
+  }
+
+  @Override
+  public void stop(String instanceId) {
+    supervisor.call(new Protocol.Request("stop", null, instanceId, 10_000L, null));
+  }
+
+  @Override
+  public boolean running(String instanceId) {
+    return supervisor.call(Protocol.Request.of("status")).processes().stream()
+        .anyMatch(p -> p.id().equals(instanceId) && p.state().equals("running"));
+  }
+
+  @Override
+  public Set<String> instances() {
+    Set<String> ids = new HashSet<>();
+    supervisor.call(Protocol.Request.of("status")).processes().forEach(p -> ids.add(p.id()));
+    return ids;
+  }
+
+  @Override
+  public boolean healthy(int port, Service.Health health) {
+    int timeout = (int) health.timeout().toMillis();
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), timeout);
+      if (!health.http()) {
+        return true;
+      }
+      socket.setSoTimeout(timeout);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + health.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      byte[] head = socket.getInputStream().readNBytes(12);
+      String status = new String(head, StandardCharsets.US_ASCII);
+      return status.startsWith("HTTP/1.") && (status.charAt(9) == '2' || status.charAt(9) == '3');
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Map<String, String> runJob(
+      String service,
+      String runId,
+      Path cwd,
+      String command,
+      Map<String, String> env,
+      Duration timeout) {
+    Path output = dir.resolve("outputs").resolve(runId + ".env");
+    try {
+      Files.createDirectories(output.getParent());
+      Files.deleteIfExists(output);
+      Files.createDirectories(log(runId).getParent());
+      Map<String, String> full = new LinkedHashMap<>(env);
+      full.put("UPDRAFT_OUTPUT", output.toString());
+      Process process = builder(List.of("bash", "-c", command), cwd, full, log(runId)).start();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new DeployException(
+            "JOB_TIMEOUT",
+            service + ": job did not finish within " + timeout.toSeconds() + "s",
+            "raise the job's timeout or make it faster",
+            logTail(runId, 20));
+      }
+      if (process.exitValue() != 0) {
+        throw new DeployException(
+            "JOB_FAILED",
+            service + ": job exited with " + process.exitValue(),
+            "the log tail below shows why",
+            logTail(runId, 20));
+      }
+      Map<String, String> outputs = new LinkedHashMap<>();
+      if (Files.exists(output)) {
+        for (String line : Files.readAllLines(output)) {
+          int eq = line.indexOf('=');
+          if (eq > 0) {
+            outputs.put(line.substring(0, eq).trim(), line.substring(eq + 1));
+          }
+        }
+      }
+      return outputs;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeployException("INTERRUPTED", service + ": job interrupted", null, null);
+    }
+  }
+
+  @Override
+  public DatabaseInfo database(Service.Database database, Integer port) {
+    return databases.ensure(database, port);
+  }
+
+  @Override
+  public void route(Routing routing) {
+    supervisor.call(new Protocol.Request("route", null, null, null, routing));
+  }
+
+  @Override
+  public synchronized int port(Integer preferred) {
+    if (preferred != null) {
+      handedOut.add(preferred);
+      return preferred;
+    }
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        int port = socket.getLocalPort();
+        if (handedOut.add(port)) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    throw new DeployException("NO_PORT", "no free port found", null, null);
+  }
+
+  @Override
+  public String logTail(String id, int lines) {
+    Path log = log(id);
+    if (!Files.exists(log)) {
+      return "";
+    }
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Stops every process and the supervisor itself: the environment is gone. */
+  public void shutdownAll() {
+    for (Protocol.ProcessStatus p : supervisor.call(Protocol.Request.of("status")).processes()) {
+      stop(p.id());
+    }
+    supervisor.call(Protocol.Request.of("shutdown"));
+  }
+
+  /** The supervisor's view: processes and the mesh's listeners. */
+  public Protocol.Response status() {
+    return supervisor.call(Protocol.Request.of("status"));
+  }
+
+  @Override
+  public void close() {
+    supervisor.close();
+  }
+
+  // Services see a small, predictable environment: their own variables, a PATH whose java is
+  // the JDK running updraft, and nothing else of the shell that started the engine.
+  static Map<String, String> baseEnv(Map<String, String> env) {
+    Map<String, String> base = new HashMap<>();
+    String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
+    base.put(
+        "PATH",
+        javaBin + ":" + System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    base.put("JAVA_HOME", System.getProperty("java.home"));
+    base.put("HOME", System.getenv().getOrDefault("HOME", "/tmp"));
+    base.put("LANG", System.getenv().getOrDefault("LANG", "C.UTF-8"));
+    base.putAll(env);
+    return base;
+  }
+
+  static ProcessBuilder builder(List<String> command, Path cwd, Map<String, String> env, Path log) {
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(cwd.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().clear();
+    builder.environment().putAll(baseEnv(env));
+    return builder;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path source : (Iterable<Path>) files::iterator) {
+        Path relative = from.relativize(source);
+        if (relative.toString().startsWith(".updraft")) {
+          continue;
+        }
+        Path target = to.resolve(relative.toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(path)) {
+      List<Path> all = new ArrayList<>(files.toList());
+      java.util.Collections.reverse(all);
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  static String read(InputStream in) throws IOException {
+    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,148 @@
+package dev.updraft.deploy.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One process the supervisor keeps running: started with its own directory, environment and log
+ * file, restarted with exponential backoff (0.5 s doubling to 30 s, reset after a minute of uptime)
+ * when it exits, and stopped as a whole process tree: SIGTERM, then SIGKILL after the grace period.
+ */
+final class ManagedProcess {
+  private static final long MIN_BACKOFF_MS = 500;
+  private static final long MAX_BACKOFF_MS = 30_000;
+
+  private final Protocol.ProcessSpec spec;
+  private final Runnable onChange;
+  private volatile ProcessHandle handle;
+  private volatile long startedMillis;
+  private volatile boolean wanted = true;
+  private volatile int restarts;
+  private volatile Integer lastExit;
+  private volatile String state = "starting";
+  private long backoff = MIN_BACKOFF_MS;
+
+  ManagedProcess(Protocol.ProcessSpec spec, Runnable onChange) {
+    this.spec = spec;
+    this.onChange = onChange;
+  }
+
+  synchronized void launch() {
+    if (!wanted) {
+      return;
+    }
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(spec.command())
+              .directory(new File(spec.cwd()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(spec.log())))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      builder.environment().clear();
+      builder.environment().putAll(spec.env());
+      Process process = builder.start();
+      handle = process.toHandle();
+      startedMillis = System.currentTimeMillis();
+      state = "running";
+      process.onExit().thenRun(() -> exited(process.exitValue()));
+    } catch (IOException e) {
+      state = "failed: " + e.getMessage();
+      scheduleRestart();
+    }
+  }
+
+  /** Takes over a process a previous supervisor started, if it still runs; else starts anew. */
+  void adoptOrLaunch(long pid, long started) {
+    Optional<ProcessHandle> found = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
+    boolean same =
+        found.isPresent()
+            && found.get().isAlive()
+            && found
+                .get()
+                .info()
+                .startInstant()
+                .map(i -> Math.abs(i.toEpochMilli() - started) < 2000)
+                .orElse(false);
+    if (same) {
+      handle = found.get();
+      startedMillis = started;
+      state = "running";
+      handle.onExit().thenRun(() -> exited(null));
+    } else {
+      launch();
+    }
+  }
+
+  private void exited(Integer code) {
+    lastExit = code;
+    if (!wanted) {
+      state = "stopped";
+      onChange.run();
+      return;
+    }
+    restarts++;
+    state = "crashed (exit " + (code == null ? "?" : code) + "), restarting";
+    if (System.currentTimeMillis() - startedMillis > 60_000) {
+      backoff = MIN_BACKOFF_MS;
+    }
+    scheduleRestart();
+    onChange.run();
+  }
+
+  private void scheduleRestart() {
+    long delay = backoff;
+    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                Thread.sleep(delay);
+              } catch (InterruptedException e) {
+                return;
+              }
+              if (wanted && spec.restart()) {
+                launch();
+                onChange.run();
+              }
+            });
+  }
+
+  void stop(Duration grace) {
+    wanted = false;
+    ProcessHandle h = handle;
+    if (h == null || !h.isAlive()) {
+      state = "stopped";
+      return;
+    }
+    List<ProcessHandle> tree = h.descendants().toList();
+    h.destroy();
+    tree.forEach(ProcessHandle::destroy);
+    try {
+      h.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      h.destroyForcibly();
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    state = "stopped";
+  }
+
+  boolean alive() {
+    ProcessHandle h = handle;
+    return wanted && h != null && h.isAlive();
+  }
+
+  Protocol.ProcessStatus status() {
+    ProcessHandle h = handle;
+    return new Protocol.ProcessStatus(
+        spec.id(), spec.service(), h == null ? 0 : h.pid(), state, restarts, lastExit, spec.log());
+  }
+
+  ProcessTable.Row row() {
+    ProcessHandle h = handle;
+    return new ProcessTable.Row(spec, h == null ? 0 : h.pid(), startedMillis);
+  }
+}

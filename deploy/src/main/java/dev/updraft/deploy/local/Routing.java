@@ -1,0 +1,108 @@
+package dev.updraft.deploy.local;
+
+import dev.updraft.mesh.config.BackendConfig;
+import dev.updraft.mesh.config.HostPort;
+import dev.updraft.mesh.config.ListenerConfig;
+import dev.updraft.mesh.config.MatchConfig;
+import dev.updraft.mesh.config.MeshConfig;
+import dev.updraft.mesh.config.RetryConfig;
+import dev.updraft.mesh.config.RouteConfig;
+import dev.updraft.mesh.config.TimeoutConfig;
+import dev.updraft.mesh.config.WeightedBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the supervisor's embedded mesh proxy serves: a stable service address per application (like
+ * a Kubernetes Service) balancing over its instances, and the routers' entry points. The engine
+ * sends this whole table; the supervisor turns it into a mesh configuration and reloads.
+ *
+ * @param services application name to (service port, instance endpoints)
+ * @param routers router name to (port, hosts, path prefix to application)
+ */
+public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntry> routers) {
+  /** An application's stable port and its instances' {@code host:port}s. */
+  public record ServiceEntry(int port, List<String> endpoints) {}
+
+  /** A router's port, host names, and path prefixes to applications (longest first). */
+  public record RouterEntry(int port, List<String> hosts, Map<String, String> routes) {}
+
+  public static final Routing EMPTY = new Routing(Map.of(), Map.of());
+
+  /** The mesh configuration: routes retry connection failures and gateway errors. */
+  MeshConfig toMesh(HostPort admin) {
+    List<ListenerConfig> listeners = new ArrayList<>();
+    List<BackendConfig> backends = new ArrayList<>();
+    RetryConfig retry = new RetryConfig(2, List.of("gateway-error"), List.of(), true, null);
+    services.forEach(
+        (name, entry) -> {
+          if (entry.endpoints().isEmpty()) {
+            return;
+          }
+          backends.add(
+              new BackendConfig(
+                  name,
+                  entry.endpoints().stream().map(e -> HostPort.parse(name, e)).toList(),
+                  null,
+                  null,
+                  Duration.ofSeconds(10),
+                  null,
+                  null,
+                  null,
+                  null));
+          listeners.add(
+              new ListenerConfig(
+                  "service-" + name,
+                  new HostPort("127.0.0.1", entry.port()),
+                  ListenerConfig.Mode.EXPLICIT,
+                  ListenerConfig.Direction.INBOUND,
+                  null,
+                  List.of(route(name, "/", name, List.of(), retry))));
+        });
+    routers.forEach(
+        (name, router) -> {
+          List<RouteConfig> routes = new ArrayList<>();
+          router.routes().entrySet().stream()
+              .sorted((a, b) -> b.getKey().length() - a.getKey().length())
+              .filter(
+                  r ->
+                      services.containsKey(r.getValue())
+                          && !services.get(r.getValue()).endpoints().isEmpty())
+              .forEach(
+                  r ->
+                      routes.add(
+                          route(
+                              name + r.getKey(), r.getKey(), r.getValue(), router.hosts(), retry)));
+          listeners.add(
+              new ListenerConfig(
+                  "router-" + name,
+                  new HostPort("0.0.0.0", router.port()),
+                  ListenerConfig.Mode.EXPLICIT,
+                  ListenerConfig.Direction.INBOUND,
+                  null,
+                  routes.isEmpty() ? List.of() : routes));
+        });
+    return new MeshConfig(
+        admin,
+        1,
+        List.of(),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        false,
+        listeners.stream().filter(l -> !l.routes().isEmpty()).toList(),
+        backends,
+        null);
+  }
+
+  private static RouteConfig route(
+      String name, String prefix, String backend, List<String> hosts, RetryConfig retry) {
+    return new RouteConfig(
+        name.replaceAll("[^A-Za-z0-9._-]", "-"),
+        new MatchConfig(hosts.isEmpty() ? null : hosts, null, prefix, null, null, null),
+        List.of(new WeightedBackend(backend, 1)),
+        TimeoutConfig.NONE,
+        retry);
+  }
+}

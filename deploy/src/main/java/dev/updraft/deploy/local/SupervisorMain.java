@@ -1,0 +1,20 @@
+package dev.updraft.deploy.local;
+
+import java.nio.file.Path;
+
+/** Entry point of the detached supervisor process: {@code SupervisorMain DATA_DIR}. */
+public final class SupervisorMain {
+  private SupervisorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: SupervisorMain DATA_DIR");
+      System.exit(2);
+    }
+    try (Supervisor supervisor = Supervisor.start(Path.of(args[0]))) {
+      System.out.println("supervisor ready in " + args[0]);
+      System.out.flush();
+      supervisor.serve();
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.updraft.deploy.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.updraft.deploy.events.Event;
+import dev.updraft.deploy.journal.History;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local target end to end with the one-service example: real builds, processes, routing. */
+class LocalDeployIT {
+  @TempDir Path dir;
+  private Path spec;
+  private int port;
+  private final List<Event> events = Shops.events();
+
+  @BeforeEach
+  void copyExample() {
+    Shops.copy("hello", dir);
+    spec = dir.resolve("updraft.yaml");
+    port = Shops.freePort();
+    Shops.replace(spec, "port: 8090", "port: " + port);
+  }
+
+  @AfterEach
+  void destroy() {
+    try {
+      Shops.engine(spec, events).destroy();
+    } catch (RuntimeException e) {
+      // already gone
+    }
+  }
+
+  @Test
+  void appliesAnswersThroughTheRouterAndPlansNothingWhenUnchanged() throws Exception {
+    Engine engine = Shops.engine(spec, events);
+    assertThat(engine.plan().render()).contains("+ app").contains("+ web");
+    Engine.Outcome outcome = engine.apply();
+    assertThat(outcome.services().get("app").instances()).hasSize(2);
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
+    Plan again = engine.plan();
+    assertThat(again.isEmpty()).isTrue();
+    assertThat(again.render()).startsWith("No changes");
+    assertThat(events).anyMatch(e -> e instanceof Event.Finished f && f.success());
+  }
+
+  @Test
+  void aRollingUpdateUnderLoadFailsNoRequest() throws Exception {
+    Engine engine = Shops.engine(spec, events);
+    engine.apply();
+    AtomicBoolean running = new AtomicBoolean(true);
+    ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    List<Future<?>> load = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      load.add(
+          clients.submit(
+              () -> {
+                while (running.get()) {
+                  try {
+                    HttpResponse<String> r = Shops.get(port, "/");
+                    (r.statusCode() == 200 ? answers : failures)
+                        .add(r.statusCode() + " " + r.body());
+                  } catch (Exception e) {
+                    failures.add(e.toString());
+                  }
+                }
+                return null;
+              }));
+    }
+    Thread.sleep(500);
+    Shops.replace(dir.resolve("app/Hello.java"), "VERSION = \"1\"", "VERSION = \"2\"");
+    Plan plan = engine.plan();
+    assertThat(plan.changes())
+        .anyMatch(
+            c ->
+                c.service().equals("app")
+                    && c.action() == Plan.Action.REPLACE
+                    && c.reason().equals("source files changed"));
+    engine.apply();
+    Thread.sleep(500);
+    running.set(false);
+    for (Future<?> f : load) {
+      f.get();
+    }
+    clients.shutdown();
+    assertThat(failures).as("failed requests during the update").isEmpty();
+    assertThat(answers).contains("200 hello 1\n").contains("200 hello 2\n");
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 2\n");
+  }
+
+  @Test
+  void aBrokenVersionRollsTheEnvironmentBackByItself() throws Exception {
+    Engine engine = Shops.engine(spec, events);
+    engine.apply();
+    Shops.replace(
+        dir.resolve("app/Hello.java"),
+        "    server.start();",
+        "    if (true) { System.err.println(\"boom: broken on purpose\"); System.exit(3); }\n    server.start();");
+    assertThatThrownBy(engine::apply)
+        .isInstanceOfSatisfying(
+            DeployException.class,
+            e -> {
+              assertThat(e.tag()).isEqualTo("UNHEALTHY");
+              assertThat(e.logTail()).contains("boom: broken on purpose");
+              assertThat(e.hint()).isNotBlank();
+            });
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
+    History history = engine.history();
+    assertThat(history.releases().getLast().status()).isEqualTo("failed");
+    assertThat(history.lastGood().number()).isEqualTo(1);
+    assertThat(events).anyMatch(e -> e instanceof Event.Stage s && s.stage().equals("rollback"));
+  }
+
+  @Test
+  void killingTheEngineMidApplyConvergesOnTheNextRun() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process engine =
+        new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                EngineMain.class.getName(),
+                spec.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("engine.log").toFile())
+            .start();
+    Path journal = dir.resolve(".updraft/hello/journal.jsonl");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    // Kill it once the first instance is running: mid-release, with work done and work left.
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(journal)
+          && Files.readString(journal).contains("\"action\":\"build\"")
+          && Files.readString(dir.resolve("engine.log")).contains("instance app-")) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    engine.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    assertThat(Files.readString(journal)).doesNotContain("release-finished");
+
+    Engine again = Shops.engine(spec, events);
+    again.apply();
+    History history = again.history();
+    assertThat(history.releases().getFirst().status()).isEqualTo("interrupted");
+    assertThat(history.releases().getLast().status()).isEqualTo("succeeded");
+    assertThat(again.plan().isEmpty()).isTrue();
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
+    assertThat(history.services().get("app").instances()).hasSize(2);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.updraft.deploy.apply;
+
+import dev.updraft.deploy.events.Event;
+import dev.updraft.deploy.events.EventSink;
+import dev.updraft.deploy.events.Redactor;
+import dev.updraft.deploy.local.LocalRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/** Test environments: the example shop copied to a temporary directory, engines, HTTP calls. */
+final class Shops {
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Shops() {}
+
+  static Path repositoryRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("examples/shop/updraft.yaml"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException(
+          "examples/shop not found above " + Path.of("").toAbsolutePath());
+    }
+    return dir;
+  }
+
+  /** Copies a directory of the repository's examples into {@code target}. */
+  static Path copy(String example, Path target) {
+    Path source = repositoryRoot().resolve("examples").resolve(example);
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path relative = source.relativize(p);
+        if (relative.toString().startsWith(".updraft")) {
+          continue;
+        }
+        Path to = target.resolve(relative.toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void replace(Path file, String from, String to) {
+    try {
+      String text = Files.readString(file);
+      if (!text.contains(from)) {
+        throw new IllegalStateException(file + " does not contain " + from);
+      }
+      Files.writeString(file, text.replace(from, to));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Engine engine(Path spec, List<Event> events) {
+    Redactor redactor = new Redactor();
+    EventSink sink = events::add;
+    return new Engine(spec, sink, redactor, System.getenv(), 4, LocalRuntime::new);
+  }
+
+  static List<Event> events() {
+    return new CopyOnWriteArrayList<>();
+  }
+
+  static HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
