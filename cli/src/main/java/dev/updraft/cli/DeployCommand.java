@@ -1,20 +1,36 @@
 package dev.updraft.cli;
 
-import java.util.concurrent.Callable;
+import dev.updraft.cli.deploy.ApplyCommand;
+import dev.updraft.cli.deploy.DestroyCommand;
+import dev.updraft.cli.deploy.HistoryCommand;
+import dev.updraft.cli.deploy.PlanCommand;
+import dev.updraft.cli.deploy.RollbackCommand;
+import dev.updraft.cli.deploy.SchemaCommand;
+import dev.updraft.cli.deploy.StatusCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code updraft deploy}: Plan and apply an environment spec onto a target. */
+/** {@code updraft deploy}: plan and apply an environment spec. */
 @Command(
     name = "deploy",
     mixinStandardHelpOptions = true,
-    description = "Plan and apply an environment spec onto a target.")
-final class DeployCommand implements Callable<Integer> {
+    description = "Plan and apply an environment spec onto a target.",
+    subcommands = {
+      PlanCommand.class,
+      ApplyCommand.class,
+      RollbackCommand.class,
+      HistoryCommand.class,
+      StatusCommand.class,
+      DestroyCommand.class,
+      SchemaCommand.class
+    })
+final class DeployCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
-    return NotYetAvailable.report(spec, "the deployment engine", 5);
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "missing a deploy command (try: deploy plan)");
   }
 }

@@ -1,5 +1,8 @@
 package dev.updraft.cli;
 
+import dev.updraft.cli.deploy.DownCommand;
+import dev.updraft.cli.deploy.StatusCommand;
+import dev.updraft.cli.deploy.UpCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +22,9 @@ import picocli.CommandLine.Spec;
       ""
     },
     subcommands = {
+      UpCommand.class,
+      StatusCommand.class,
+      DownCommand.class,
       VmCommand.class,
       MeshCommand.class,
       DeployCommand.class,

@@ -1,0 +1,83 @@
+package dev.updraft.cli.deploy;
+
+import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.apply.Engine;
+import dev.updraft.deploy.events.ConsoleSink;
+import dev.updraft.deploy.events.EventSink;
+import dev.updraft.deploy.events.JsonSink;
+import dev.updraft.deploy.events.Redactor;
+import dev.updraft.deploy.local.LocalRuntime;
+import dev.updraft.deploy.spec.SpecException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/** Options every deploy command shares, and the engine they configure. */
+public final class DeployOptions {
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "SPEC",
+      description =
+          "The environment spec (default: ./updraft.yaml, else examples/shop/updraft.yaml).")
+  Path file;
+
+  @Option(names = "--json", description = "Print events as JSON lines.")
+  boolean json;
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "Services deployed at once (default ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  final Redactor redactor = new Redactor();
+
+  Path specFile() {
+    if (file != null) {
+      return file;
+    }
+    Path here = Path.of("updraft.yaml");
+    if (Files.exists(here)) {
+      return here;
+    }
+    String home = System.getProperty("updraft.home");
+    Path example = Path.of(home == null ? "." : home, "examples", "shop", "updraft.yaml");
+    return Files.exists(example) ? example : here;
+  }
+
+  EventSink sink(CommandSpec spec) {
+    PrintWriter out = spec.commandLine().getOut();
+    return json ? new JsonSink(out, redactor) : new ConsoleSink(out, redactor);
+  }
+
+  Engine engine(CommandSpec spec) {
+    return new Engine(
+        specFile(), sink(spec), redactor, System.getenv(), parallelism, LocalRuntime::new);
+  }
+
+  /** Prints a deployment failure the way users need it: what, why, what to do, the log tail. */
+  int report(CommandSpec spec, RuntimeException e) {
+    PrintWriter err = spec.commandLine().getErr();
+    if (e instanceof SpecException specError) {
+      err.println("updraft: " + specError.getMessage());
+      err.flush();
+      return 1;
+    }
+    if (e instanceof DeployException d) {
+      err.println("updraft: " + redactor.redact(d.getMessage()));
+      if (d.hint() != null) {
+        err.println("hint: " + d.hint());
+      }
+      if (d.logTail() != null && !d.logTail().isBlank()) {
+        err.println("log tail:");
+        d.logTail().lines().forEach(l -> err.println("  | " + redactor.redact(l)));
+      }
+      err.flush();
+      return 1;
+    }
+    throw e;
+  }
+}

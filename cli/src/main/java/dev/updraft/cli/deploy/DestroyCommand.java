@@ -1,0 +1,31 @@
+package dev.updraft.cli.deploy;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code updraft deploy destroy}: stop every service of the environment. */
+@Command(
+    name = "destroy",
+    mixinStandardHelpOptions = true,
+    description = "Stop every service (on-delete jobs run first); database files are kept.")
+public final class DestroyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DeployOptions options;
+
+  @Override
+  public Integer call() {
+    try {
+      options.engine(spec).destroy();
+      spec.commandLine()
+          .getOut()
+          .println("Environment stopped; database files are kept in .updraft/.");
+      spec.commandLine().getOut().flush();
+      return 0;
+    } catch (RuntimeException e) {
+      return options.report(spec, e);
+    }
+  }
+}

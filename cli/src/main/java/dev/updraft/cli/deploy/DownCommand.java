@@ -1,0 +1,29 @@
+package dev.updraft.cli.deploy;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code updraft down}: stop the environment. */
+@Command(
+    name = "down",
+    mixinStandardHelpOptions = true,
+    description = "Stop the environment started by up.")
+public final class DownCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DeployOptions options;
+
+  @Override
+  public Integer call() {
+    try {
+      options.engine(spec).destroy();
+      spec.commandLine().getOut().println("Stopped.");
+      spec.commandLine().getOut().flush();
+      return 0;
+    } catch (RuntimeException e) {
+      return options.report(spec, e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.updraft.cli.deploy;
+
+import dev.updraft.deploy.apply.Engine;
+import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.local.Protocol;
+import dev.updraft.deploy.local.SupervisorClient;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code updraft status}: each service, its instances, their state and the URLs. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show the environment's services and instances.")
+public final class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DeployOptions options;
+
+  @Override
+  public Integer call() {
+    try {
+      Engine engine = options.engine(spec);
+      var env = engine.spec();
+      History history = engine.history();
+      Map<String, Protocol.ProcessStatus> processes = new HashMap<>();
+      SupervisorClient client = SupervisorClient.connect(Engine.dataDir(env));
+      if (client != null) {
+        try (client) {
+          client
+              .call(Protocol.Request.of("status"))
+              .processes()
+              .forEach(p -> processes.put(p.id(), p));
+        }
+      }
+      var out = spec.commandLine().getOut();
+      History.Release last = history.releases().isEmpty() ? null : history.releases().getLast();
+      out.println(
+          "environment "
+              + env.environment()
+              + (last == null
+                  ? ": never deployed"
+                  : ": release " + last.number() + " " + last.status())
+              + (client == null ? " (supervisor not running)" : ""));
+      for (ServiceState s : history.services().values()) {
+        String where =
+            s.servicePort() == null
+                ? ""
+                : ("router".equals(s.kind()) || "application".equals(s.kind())
+                    ? "http://127.0.0.1:" + s.servicePort() + "/"
+                    : "127.0.0.1:" + s.servicePort());
+        out.printf(
+            Locale.ROOT, "  %-14s %-12s %-14s %s%n", s.service(), s.kind(), s.version(), where);
+        for (ServiceState.Instance i : s.instances()) {
+          Protocol.ProcessStatus p = processes.get(i.id());
+          out.printf(
+              Locale.ROOT,
+              "      %-34s port %-6d %s%n",
+              i.id(),
+              i.port(),
+              p == null
+                  ? "not running"
+                  : p.state()
+                      + (p.restarts() > 0 ? ", " + p.restarts() + " restarts" : "")
+                      + ", pid "
+                      + p.pid());
+        }
+      }
+      out.flush();
+      return 0;
+    } catch (RuntimeException e) {
+      return options.report(spec, e);
+    }
+  }
+}
