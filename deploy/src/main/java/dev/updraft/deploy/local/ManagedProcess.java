@@ -137,8 +137,16 @@ final class ManagedProcess {
 
   Protocol.ProcessStatus status() {
     ProcessHandle h = handle;
+    String port = spec.env().get("PORT");
     return new Protocol.ProcessStatus(
-        spec.id(), spec.service(), h == null ? 0 : h.pid(), state, restarts, lastExit, spec.log());
+        spec.id(),
+        spec.service(),
+        h == null ? 0 : h.pid(),
+        state,
+        restarts,
+        lastExit,
+        spec.log(),
+        port == null ? 0 : Integer.parseInt(port));
   }
 
   ProcessTable.Row row() {

@@ -27,7 +27,11 @@ public final class Protocol {
       String log,
       boolean restart) {}
 
-  /** A managed process as the supervisor sees it. */
+  /**
+   * A managed process as the supervisor sees it.
+   *
+   * @param port the PORT it was started with (0: none), which stays its port across restarts
+   */
   public record ProcessStatus(
       String id,
       String service,
@@ -35,7 +39,8 @@ public final class Protocol {
       String state,
       int restarts,
       Integer lastExit,
-      String log) {}
+      String log,
+      int port) {}
 
   /**
    * A request: {@code ping}, {@code start} (process), {@code stop} (id, graceMillis), {@code
