@@ -1,0 +1,2 @@
+/** Deploy benchmarks: planning a large generated spec. */
+package dev.updraft.bench.deploy;
