@@ -54,6 +54,17 @@ public final class Versions {
     return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
   }
 
+  /**
+   * The key of a build's output: the source files and the build command. Services that share both
+   * share one artifact, built once.
+   */
+  public static String artifactKey(Path source, String build) {
+    MessageDigest digest = sha256();
+    hashTree(digest, source);
+    update(digest, build == null ? "" : build);
+    return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+  }
+
   private static void hashTree(MessageDigest digest, Path root) {
     if (!Files.isDirectory(root)) {
       update(digest, "missing:" + root);

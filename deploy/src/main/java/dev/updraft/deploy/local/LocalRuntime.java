@@ -2,6 +2,7 @@ package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.ServiceRuntime;
+import dev.updraft.deploy.apply.Versions;
 import dev.updraft.deploy.spec.Service;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,7 @@ public final class LocalRuntime implements ServiceRuntime {
   private final SupervisorClient supervisor;
   private final Databases databases;
   private final Set<Integer> handedOut = new HashSet<>();
+  private final Map<String, Object> buildLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
   public LocalRuntime(Path dir) {
     this.dir = dir;
@@ -55,10 +57,6 @@ public final class LocalRuntime implements ServiceRuntime {
   @Override
   public Path stage(
       String service, String version, Path source, String build, Map<String, String> env) {
-    Path artifact = dir.resolve("artifacts").resolve(service).resolve(version);
-    if (Files.exists(artifact.resolve(".staged"))) {
-      return artifact;
-    }
     if (!Files.isDirectory(source)) {
       throw new DeployException(
           "SOURCE_MISSING",
@@ -66,6 +64,25 @@ public final class LocalRuntime implements ServiceRuntime {
           "fix the service's path in updraft.yaml",
           null);
     }
+    // Content-addressed: the same sources and build command give the same artifact, built once
+    // even when several services (or releases) use it.
+    String key = Versions.artifactKey(source, build);
+    Path artifact = dir.resolve("artifacts").resolve(key);
+    synchronized (buildLocks.computeIfAbsent(key, k -> new Object())) {
+      if (Files.exists(artifact.resolve(".staged"))) {
+        return artifact;
+      }
+      return build(service, version, source, build, env, artifact);
+    }
+  }
+
+  private Path build(
+      String service,
+      String version,
+      Path source,
+      String build,
+      Map<String, String> env,
+      Path artifact) {
     try {
       deleteTree(artifact);
       copyTree(source, artifact);
