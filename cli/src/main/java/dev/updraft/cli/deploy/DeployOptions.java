@@ -58,6 +58,20 @@ public final class DeployOptions {
         specFile(), sink(spec), redactor, System.getenv(), parallelism, LocalRuntime::new);
   }
 
+  /** Runs {@code work} with this command's engine: exit 0, or 1 with the failure reported. */
+  int run(CommandSpec spec, java.util.function.Consumer<Engine> work, String done) {
+    try {
+      work.accept(engine(spec));
+      if (done != null) {
+        spec.commandLine().getOut().println(done);
+        spec.commandLine().getOut().flush();
+      }
+      return 0;
+    } catch (RuntimeException e) {
+      return report(spec, e);
+    }
+  }
+
   /** Prints a deployment failure the way users need it: what, why, what to do, the log tail. */
   int report(CommandSpec spec, RuntimeException e) {
     PrintWriter err = spec.commandLine().getErr();

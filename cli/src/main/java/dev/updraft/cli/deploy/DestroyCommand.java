@@ -1,5 +1,6 @@
 package dev.updraft.cli.deploy;
 
+import dev.updraft.deploy.apply.Engine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,15 +18,7 @@ public final class DestroyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try {
-      options.engine(spec).destroy();
-      spec.commandLine()
-          .getOut()
-          .println("Environment stopped; database files are kept in .updraft/.");
-      spec.commandLine().getOut().flush();
-      return 0;
-    } catch (RuntimeException e) {
-      return options.report(spec, e);
-    }
+    return options.run(
+        spec, Engine::destroy, "Environment stopped; database files are kept in .updraft/.");
   }
 }

@@ -1,5 +1,6 @@
 package dev.updraft.cli.deploy;
 
+import dev.updraft.deploy.apply.Engine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,13 +18,6 @@ public final class DownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try {
-      options.engine(spec).destroy();
-      spec.commandLine().getOut().println("Stopped.");
-      spec.commandLine().getOut().flush();
-      return 0;
-    } catch (RuntimeException e) {
-      return options.report(spec, e);
-    }
+    return options.run(spec, Engine::destroy, "Stopped.");
   }
 }

@@ -21,11 +21,6 @@ public final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try {
-      options.engine(spec).rollback(release);
-      return 0;
-    } catch (RuntimeException e) {
-      return options.report(spec, e);
-    }
+    return options.run(spec, engine -> engine.rollback(release), null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.updraft.cli.deploy;
 
+import dev.updraft.deploy.apply.Engine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,11 +19,6 @@ public final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try {
-      options.engine(spec).apply();
-      return 0;
-    } catch (RuntimeException e) {
-      return options.report(spec, e);
-    }
+    return options.run(spec, Engine::apply, null);
   }
 }

@@ -111,10 +111,7 @@ final class Databases {
         initdb(bin, data, password, root);
       }
       String id = "db-" + database.name();
-      List<String> command = new ArrayList<>();
-      if (root) {
-        command.addAll(List.of("runuser", "-u", "postgres", "--"));
-      }
+      List<String> command = asPostgres(root);
       command.addAll(
           List.of(
               bin.resolve("postgres").toString(),
@@ -151,10 +148,7 @@ final class Databases {
     if (root) {
       run(List.of("chown", "-R", "postgres:postgres", data.getParent().toString()), "chown");
     }
-    List<String> command = new ArrayList<>();
-    if (root) {
-      command.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
+    List<String> command = asPostgres(root);
     command.addAll(
         List.of(
             bin.resolve("initdb").toString(),
@@ -175,10 +169,7 @@ final class Databases {
   }
 
   private void createDatabase(Path bin, Path data, int port, String name, boolean root) {
-    List<String> psql = new ArrayList<>();
-    if (root) {
-      psql.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
+    List<String> psql = asPostgres(root);
     psql.addAll(
         List.of(
             bin.resolve("psql").toString(),
@@ -198,6 +189,15 @@ final class Databases {
       create.add("CREATE DATABASE \"" + name + "\"");
       run(create, "createdb");
     }
+  }
+
+  /** A command prefix that runs what follows as the postgres user when we are root. */
+  private static List<String> asPostgres(boolean root) {
+    List<String> command = new ArrayList<>();
+    if (root) {
+      command.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    return command;
   }
 
   private void awaitPort(String service, String id, int port) {

@@ -494,13 +494,7 @@ final class Exchange
       abortDownstream(cause);
       return;
     }
-    finished = true;
-    cancel(requestTimer);
-    cancel(headersTimer);
-    if (ticket != null) {
-      ticket.cancel();
-      ticket = null;
-    }
+    stop();
     completeEndpoint(false);
     dropUpstream();
     releaseBuffers();
@@ -527,6 +521,17 @@ final class Exchange
     if (finished) {
       return;
     }
+    stop();
+    if (endpointPending) {
+      endpointPending = false;
+      endpoint.onCancel();
+    }
+    dropUpstream();
+    releaseBuffers();
+  }
+
+  /** Ends the exchange's own activity: timers and any place in a balancer queue. */
+  private void stop() {
     finished = true;
     cancel(requestTimer);
     cancel(headersTimer);
@@ -534,12 +539,6 @@ final class Exchange
       ticket.cancel();
       ticket = null;
     }
-    if (endpointPending) {
-      endpointPending = false;
-      endpoint.onCancel();
-    }
-    dropUpstream();
-    releaseBuffers();
   }
 
   private void completeEndpoint(boolean success) {
