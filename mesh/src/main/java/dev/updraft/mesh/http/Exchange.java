@@ -50,6 +50,8 @@ final class Exchange
   private boolean waitingForDownstreamWritable;
   private ScheduledFuture<?> requestTimer;
   private ScheduledFuture<?> headersTimer;
+  private ScheduledFuture<?> idleTimer;
+  private long lastActivity;
 
   private HttpResponse heldHead;
   private boolean responseStarted;
@@ -91,7 +93,34 @@ final class Exchange
               route.timeouts().request().toNanos(),
               TimeUnit.NANOSECONDS);
     }
+    if (route.timeouts().idle() != null) {
+      lastActivity = start;
+      idleTimer =
+          loop.schedule(this::checkIdle, route.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS);
+    }
     nextAttempt(null);
+  }
+
+  // One timer per exchange, re-armed for the remaining time, instead of one per chunk.
+  private void checkIdle() {
+    if (finished) {
+      return;
+    }
+    long idle = route.timeouts().idle().toNanos();
+    long quiet = context.clock().getAsLong() - lastActivity;
+    if (quiet >= idle) {
+      fail(
+          new RouteTimeoutException(
+              RouteTimeoutException.Kind.IDLE_TIMEOUT, route.timeouts().idle()));
+    } else {
+      idleTimer = loop.schedule(this::checkIdle, idle - quiet, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void active() {
+    if (idleTimer != null) {
+      lastActivity = context.clock().getAsLong();
+    }
   }
 
   // ---- choosing an endpoint -------------------------------------------------------------------
@@ -211,6 +240,7 @@ final class Exchange
 
   /** A body chunk from the client. */
   void onRequestContent(HttpContent content) {
+    active();
     if (finished) {
       ReferenceCountUtil.release(content);
       return;
@@ -258,6 +288,7 @@ final class Exchange
       ReferenceCountUtil.release(msg);
       return;
     }
+    active();
     if (msg instanceof HttpResponse head) {
       if (!onResponseHead(head)) {
         ReferenceCountUtil.release(msg);
@@ -406,6 +437,7 @@ final class Exchange
     finished = true;
     cancel(requestTimer);
     cancel(headersTimer);
+    cancel(idleTimer);
     completeEndpoint(success);
     route.stats().onResponseEnd(status, success, "");
     log("");
@@ -510,6 +542,7 @@ final class Exchange
     finished = true;
     cancel(requestTimer);
     cancel(headersTimer);
+    cancel(idleTimer);
     route.stats().onResponseEnd(status, false, ProxyError.of(cause).label());
     log(ProxyError.of(cause).label());
     releaseBuffers();
@@ -535,6 +568,7 @@ final class Exchange
     finished = true;
     cancel(requestTimer);
     cancel(headersTimer);
+    cancel(idleTimer);
     if (ticket != null) {
       ticket.cancel();
       ticket = null;

@@ -35,6 +35,7 @@ public final class GrpcServer implements AutoCloseable {
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel server;
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger closedUnanswered = new AtomicInteger();
 
   public GrpcServer() throws InterruptedException {
     server =
@@ -70,6 +71,11 @@ public final class GrpcServer implements AutoCloseable {
     return requests.get();
   }
 
+  /** Streams that ended (reset) before this server answered them (requests with x-hang). */
+  public int closedUnanswered() {
+    return closedUnanswered.get();
+  }
+
   /** A message in gRPC's length-prefixed framing. */
   public static byte[] frame(String message) {
     byte[] payload = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -84,6 +90,15 @@ public final class GrpcServer implements AutoCloseable {
   private final class Handler extends SimpleChannelInboundHandler<Http2StreamFrame> {
     private Http2Headers request;
     private final ByteBuf received = Unpooled.buffer();
+    private boolean answered;
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (!answered && request != null && request.contains("x-hang")) {
+        closedUnanswered.incrementAndGet();
+      }
+      ctx.fireChannelInactive();
+    }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Http2StreamFrame frame) {
@@ -101,6 +116,10 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     private void respond(ChannelHandlerContext ctx) {
+      if (request.contains("x-hang")) {
+        return; // never answers: the client must give up (and reset the stream)
+      }
+      answered = true;
       int n = requests.incrementAndGet();
       int repeat = header("x-repeat", 1);
       int status = header("x-grpc-status", 0);

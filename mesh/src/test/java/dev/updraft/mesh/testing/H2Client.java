@@ -101,6 +101,21 @@ public final class H2Client implements AutoCloseable {
     return result.get(20, TimeUnit.SECONDS);
   }
 
+  /** Opens a stream, sends a request without ending it, and returns the stream to reset. */
+  public Http2StreamChannel openStream(String path, Http2Headers extra) throws Exception {
+    Http2StreamChannel stream =
+        new Http2StreamChannelBootstrap(parent)
+            .handler(new Collector(new CompletableFuture<>()))
+            .open()
+            .sync()
+            .getNow();
+    Http2Headers headers =
+        new DefaultHttp2Headers().method("POST").path(path).scheme("http").authority("test");
+    headers.add(extra);
+    stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).sync();
+    return stream;
+  }
+
   private static final class Collector extends SimpleChannelInboundHandler<Http2StreamFrame> {
     private final CompletableFuture<Response> result;
     private Http2Headers headers;

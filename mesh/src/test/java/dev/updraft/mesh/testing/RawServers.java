@@ -102,6 +102,39 @@ public final class RawServers implements AutoCloseable {
         });
   }
 
+  /** A CONNECT target: answers any request head with 200, then echoes bytes upper-cased. */
+  public static RawServers connectTarget() throws InterruptedException {
+    return new RawServers(
+        new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline()
+                .addLast(
+                    new SimpleChannelInboundHandler<ByteBuf>() {
+                      private boolean established;
+
+                      @Override
+                      protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                        String text = msg.toString(StandardCharsets.US_ASCII);
+                        if (!established) {
+                          established = true;
+                          ctx.writeAndFlush(
+                              Unpooled.copiedBuffer(
+                                  "HTTP/1.1 200 Connection Established\r\n\r\n",
+                                  StandardCharsets.US_ASCII));
+                          int end = text.indexOf("\r\n\r\n");
+                          text = end < 0 ? "" : text.substring(end + 4);
+                        }
+                        if (!text.isEmpty()) {
+                          ctx.writeAndFlush(
+                              Unpooled.copiedBuffer(text.toUpperCase(), StandardCharsets.US_ASCII));
+                        }
+                      }
+                    });
+          }
+        });
+  }
+
   @Override
   public void close() {
     server.close();

@@ -29,8 +29,13 @@ public final class TestBackend implements AutoCloseable {
 
   /** A backend on a given loopback port (0: any). */
   public static TestBackend start(int port, HttpHandler handler) throws IOException {
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+    return onAddress(InetAddress.getLoopbackAddress(), port, handler);
+  }
+
+  /** A backend on a given address and port. */
+  public static TestBackend onAddress(InetAddress address, int port, HttpHandler handler)
+      throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 512);
     TestBackend backend = new TestBackend(server);
     server.createContext(
         "/",
