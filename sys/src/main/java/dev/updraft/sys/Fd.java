@@ -106,7 +106,7 @@ public final class Fd implements AutoCloseable {
     try {
       int result =
           (int) Libc.IOCTL_LONG.invokeExact(Native.errnoState(), fd.get(), request.number(), arg);
-      return Native.check("ioctl(" + request.name() + ")", result);
+      return checkIoctl(request, result);
     } catch (Throwable t) {
       throw Native.linkFailure("ioctl", t);
     }
@@ -120,10 +120,18 @@ public final class Fd implements AutoCloseable {
     try {
       int result =
           (int) Libc.IOCTL_PTR.invokeExact(Native.errnoState(), fd.get(), request.number(), arg);
-      return Native.check("ioctl(" + request.name() + ")", result);
+      return checkIoctl(request, result);
     } catch (Throwable t) {
       throw Native.linkFailure("ioctl", t);
     }
+  }
+
+  // KVM_RUN goes through here on every exit: build the call's name only when it failed.
+  private static int checkIoctl(Ioctl request, int result) {
+    if (result == -1) {
+      throw new ErrnoException("ioctl(" + request.name() + ")", Native.lastErrno());
+    }
+    return result;
   }
 
   /** {@code ftruncate(2)}. */

@@ -96,6 +96,14 @@ public final class MappedMemory implements AutoCloseable {
     }
   }
 
+  /**
+   * The mapping as a segment, for the sys sub-packages that pass it to the kernel (KVM's kvm_run
+   * area). Other modules must not call this: the fence test rejects java.lang.foreign outside sys.
+   */
+  public MemorySegment segment() {
+    return segment;
+  }
+
   public long size() {
     return segment.byteSize();
   }

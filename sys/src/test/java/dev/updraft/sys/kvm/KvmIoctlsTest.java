@@ -1,0 +1,164 @@
+package dev.updraft.sys.kvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.updraft.sys.Host;
+import dev.updraft.sys.Ioctl;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Compiles a C probe against the system's {@code linux/kvm.h} and checks every ioctl number and
+ * struct offset the Java side hand-codes, so a typo cannot reach a kernel call.
+ */
+@EnabledIf(value = "headersPresent", disabledReason = "needs gcc and linux/kvm.h (linux-libc-dev)")
+class KvmIoctlsTest {
+  private static final String PROBE =
+      """
+      #include <linux/kvm.h>
+      #include <stdio.h>
+      #include <stddef.h>
+      #define N(x) printf("%s %lu\\n", #x, (unsigned long)(x));
+      #define O(s, f) printf("%s.%s %zu\\n", #s, #f, offsetof(struct s, f));
+      #define S(s) printf("sizeof.%s %zu\\n", #s, sizeof(struct s));
+      int main(void) {
+        N(KVM_GET_API_VERSION) N(KVM_CREATE_VM) N(KVM_GET_MSR_INDEX_LIST) N(KVM_CHECK_EXTENSION)
+        N(KVM_GET_VCPU_MMAP_SIZE) N(KVM_GET_SUPPORTED_CPUID) N(KVM_CREATE_VCPU)
+        N(KVM_SET_USER_MEMORY_REGION) N(KVM_SET_TSS_ADDR) N(KVM_CREATE_IRQCHIP) N(KVM_IRQ_LINE)
+        N(KVM_IRQFD) N(KVM_CREATE_PIT2) N(KVM_IOEVENTFD) N(KVM_RUN) N(KVM_GET_REGS) N(KVM_SET_REGS)
+        N(KVM_GET_SREGS) N(KVM_SET_SREGS) N(KVM_GET_MSRS) N(KVM_SET_MSRS) N(KVM_GET_FPU)
+        N(KVM_SET_FPU) N(KVM_GET_LAPIC) N(KVM_SET_LAPIC) N(KVM_SET_CPUID2) N(KVM_GET_MP_STATE)
+        N(KVM_SET_MP_STATE) N(KVM_KVMCLOCK_CTRL)
+        S(kvm_regs) S(kvm_sregs) S(kvm_segment) S(kvm_fpu) S(kvm_lapic_state) S(kvm_cpuid_entry2)
+        S(kvm_msr_entry) S(kvm_userspace_memory_region) S(kvm_irqfd) S(kvm_ioeventfd)
+        S(kvm_pit_config)
+        O(kvm_sregs, gdt) O(kvm_sregs, idt) O(kvm_sregs, cr0) O(kvm_sregs, interrupt_bitmap)
+        O(kvm_fpu, fcw) O(kvm_fpu, mxcsr) O(kvm_run, immediate_exit) O(kvm_run, exit_reason)
+        O(kvm_run, mmio) O(kvm_run, io) O(kvm_run, mmio.data) O(kvm_run, mmio.len)
+        O(kvm_run, mmio.is_write) O(kvm_run, io.data_offset) O(kvm_ioeventfd, fd)
+        O(kvm_ioeventfd, flags) O(kvm_segment, unusable)
+        N(KVM_CAP_IRQCHIP) N(KVM_CAP_IOEVENTFD) N(KVM_CAP_IRQFD) N(KVM_CAP_IMMEDIATE_EXIT)
+        N(KVM_CAP_PIT_STATE2) N(KVM_CAP_ADJUST_CLOCK) N(KVM_CAP_VCPU_EVENTS) N(KVM_CAP_MAX_VCPUS)
+        N(KVM_CAP_KVMCLOCK_CTRL) N(KVM_CAP_XCRS) N(KVM_CAP_XSAVE) N(KVM_CAP_EXT_CPUID)
+        return 0;
+      }
+      """;
+
+  private static Map<String, Long> kernel;
+
+  static boolean headersPresent() {
+    return Host.hasCommand("gcc") && Files.exists(Path.of("/usr/include/linux/kvm.h"));
+  }
+
+  @BeforeAll
+  static void compileProbe(@TempDir Path dir) throws IOException, InterruptedException {
+    Path source = dir.resolve("probe.c");
+    Files.writeString(source, PROBE);
+    Path binary = dir.resolve("probe");
+    run(new ProcessBuilder("gcc", "-o", binary.toString(), source.toString()));
+    kernel = new LinkedHashMap<>();
+    for (String line : run(new ProcessBuilder(binary.toString())).split("\n")) {
+      String[] parts = line.split(" ");
+      kernel.put(parts[0], Long.parseLong(parts[1]));
+    }
+  }
+
+  @Test
+  void ioctlNumbersMatchTheHeaders() {
+    Ioctl[] ours = {
+      KvmIoctls.GET_API_VERSION,
+      KvmIoctls.CREATE_VM,
+      KvmIoctls.GET_MSR_INDEX_LIST,
+      KvmIoctls.CHECK_EXTENSION,
+      KvmIoctls.GET_VCPU_MMAP_SIZE,
+      KvmIoctls.GET_SUPPORTED_CPUID,
+      KvmIoctls.CREATE_VCPU,
+      KvmIoctls.SET_USER_MEMORY_REGION,
+      KvmIoctls.SET_TSS_ADDR,
+      KvmIoctls.CREATE_IRQCHIP,
+      KvmIoctls.IRQ_LINE,
+      KvmIoctls.IRQFD,
+      KvmIoctls.CREATE_PIT2,
+      KvmIoctls.IOEVENTFD,
+      KvmIoctls.RUN,
+      KvmIoctls.GET_REGS,
+      KvmIoctls.SET_REGS,
+      KvmIoctls.GET_SREGS,
+      KvmIoctls.SET_SREGS,
+      KvmIoctls.GET_MSRS,
+      KvmIoctls.SET_MSRS,
+      KvmIoctls.GET_FPU,
+      KvmIoctls.SET_FPU,
+      KvmIoctls.GET_LAPIC,
+      KvmIoctls.SET_LAPIC,
+      KvmIoctls.SET_CPUID2,
+      KvmIoctls.GET_MP_STATE,
+      KvmIoctls.SET_MP_STATE,
+      KvmIoctls.KVMCLOCK_CTRL
+    };
+    for (Ioctl ioctl : ours) {
+      assertThat(ioctl.number()).as(ioctl.name()).isEqualTo(kernel.get(ioctl.name()));
+    }
+  }
+
+  @Test
+  void structLayoutsMatchTheHeaders() {
+    assertThat(kernel)
+        .containsEntry("sizeof.kvm_regs", Structs.REGS_SIZE)
+        .containsEntry("sizeof.kvm_sregs", Structs.SREGS_SIZE)
+        .containsEntry("sizeof.kvm_segment", Structs.SEGMENT_SIZE)
+        .containsEntry("sizeof.kvm_fpu", Structs.FPU_SIZE)
+        .containsEntry("sizeof.kvm_lapic_state", Structs.LAPIC_SIZE)
+        .containsEntry("sizeof.kvm_cpuid_entry2", Structs.CPUID_ENTRY_SIZE)
+        .containsEntry("sizeof.kvm_msr_entry", Structs.MSR_ENTRY_SIZE)
+        .containsEntry("sizeof.kvm_userspace_memory_region", Structs.MEMORY_REGION_SIZE)
+        .containsEntry("sizeof.kvm_irqfd", Structs.IRQFD_SIZE)
+        .containsEntry("sizeof.kvm_ioeventfd", Structs.IOEVENTFD_SIZE)
+        .containsEntry("sizeof.kvm_pit_config", Structs.PIT_CONFIG_SIZE)
+        .containsEntry("kvm_sregs.gdt", Structs.SREGS_GDT)
+        .containsEntry("kvm_sregs.idt", Structs.SREGS_IDT)
+        .containsEntry("kvm_sregs.cr0", Structs.SREGS_CR0)
+        .containsEntry("kvm_sregs.interrupt_bitmap", Structs.SREGS_INTERRUPT_BITMAP)
+        .containsEntry("kvm_fpu.fcw", Structs.FPU_FCW)
+        .containsEntry("kvm_fpu.mxcsr", Structs.FPU_MXCSR)
+        .containsEntry("kvm_run.immediate_exit", 1L)
+        .containsEntry("kvm_run.exit_reason", 8L)
+        .containsEntry("kvm_run.mmio", 32L)
+        .containsEntry("kvm_run.io", 32L)
+        .containsEntry("kvm_run.mmio.data", 40L)
+        .containsEntry("kvm_run.mmio.len", 48L)
+        .containsEntry("kvm_run.mmio.is_write", 52L)
+        .containsEntry("kvm_run.io.data_offset", 40L)
+        .containsEntry("kvm_ioeventfd.fd", 20L)
+        .containsEntry("kvm_ioeventfd.flags", 24L)
+        .containsEntry("kvm_segment.unusable", 22L);
+  }
+
+  @Test
+  void capabilityNumbersMatchTheHeaders() {
+    for (Capability c : Capability.required()) {
+      Long number = kernel.get("KVM_CAP_" + c.name());
+      if (number != null) {
+        assertThat((long) c.number()).as(c.name()).isEqualTo(number);
+      }
+    }
+    assertThat(kernel).containsEntry("KVM_CAP_MAX_VCPUS", (long) Capability.MAX_VCPUS.number());
+  }
+
+  private static String run(ProcessBuilder builder) throws IOException, InterruptedException {
+    Process p = builder.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+}
