@@ -61,6 +61,18 @@ public final class EventFd implements AutoCloseable {
     return data.get(ValueLayout.JAVA_LONG, 0);
   }
 
+  /** For a non-blocking eventfd: reads and resets the counter, or returns 0 when it is zero. */
+  public long tryRead() {
+    try {
+      return read();
+    } catch (ErrnoException e) {
+      if (e.errno() == Errno.EAGAIN) {
+        return 0;
+      }
+      throw e;
+    }
+  }
+
   public Fd fd() {
     return fd;
   }

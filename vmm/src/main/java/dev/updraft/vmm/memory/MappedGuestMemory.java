@@ -1,0 +1,171 @@
+package dev.updraft.vmm.memory;
+
+import dev.updraft.sys.MappedMemory;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Guest RAM as anonymous host mappings, one per region (Firecracker's layout splits RAM around the
+ * MMIO hole). KVM sees the same pages through its memory slots, so what the guest stores is what
+ * devices read here; every access is checked against the regions first.
+ */
+public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
+  private final List<MemoryRegion> regions;
+  private final MappedMemory[] mappings;
+
+  private MappedGuestMemory(List<MemoryRegion> regions, MappedMemory[] mappings) {
+    this.regions = regions;
+    this.mappings = mappings;
+  }
+
+  /** Maps zero-filled, unreserved memory for each region (sorted, not overlapping). */
+  public static MappedGuestMemory anonymous(List<MemoryRegion> regions) {
+    List<MemoryRegion> sorted = new ArrayList<>(regions);
+    sorted.sort((a, b) -> Long.compare(a.start(), b.start()));
+    for (int i = 1; i < sorted.size(); i++) {
+      if (sorted.get(i).start() < sorted.get(i - 1).end()) {
+        throw new IllegalArgumentException(
+            "regions: " + sorted.get(i - 1) + " and " + sorted.get(i) + " (expected: no overlap)");
+      }
+    }
+    MappedMemory[] mappings = new MappedMemory[sorted.size()];
+    try {
+      for (int i = 0; i < mappings.length; i++) {
+        mappings[i] = MappedMemory.anonymous(sorted.get(i).size());
+      }
+    } catch (RuntimeException e) {
+      for (MappedMemory m : mappings) {
+        if (m != null) {
+          m.close();
+        }
+      }
+      throw e;
+    }
+    return new MappedGuestMemory(List.copyOf(sorted), mappings);
+  }
+
+  @Override
+  public List<MemoryRegion> regions() {
+    return regions;
+  }
+
+  /** The host virtual address of region {@code i}, for KVM_SET_USER_MEMORY_REGION. */
+  public long hostAddress(int i) {
+    return mappings[i].address();
+  }
+
+  /** Advises the kernel about region {@code i} (e.g. MADV_HUGEPAGE for transparent huge pages). */
+  public void advise(int i, int advice) {
+    mappings[i].madvise(0, mappings[i].size(), advice);
+  }
+
+  @Override
+  public byte readByte(long address) {
+    int r = region(address, 1);
+    return mappings[r].getByte(address - regions.get(r).start());
+  }
+
+  @Override
+  public short readShort(long address) {
+    int r = region(address, 2);
+    return mappings[r].getShort(address - regions.get(r).start());
+  }
+
+  @Override
+  public int readInt(long address) {
+    int r = region(address, 4);
+    return mappings[r].getInt(address - regions.get(r).start());
+  }
+
+  @Override
+  public long readLong(long address) {
+    int r = region(address, 8);
+    return mappings[r].getLong(address - regions.get(r).start());
+  }
+
+  @Override
+  public void writeByte(long address, byte value) {
+    int r = region(address, 1);
+    mappings[r].putByte(address - regions.get(r).start(), value);
+  }
+
+  @Override
+  public void writeShort(long address, short value) {
+    int r = region(address, 2);
+    mappings[r].putShort(address - regions.get(r).start(), value);
+  }
+
+  @Override
+  public void writeInt(long address, int value) {
+    int r = region(address, 4);
+    mappings[r].putInt(address - regions.get(r).start(), value);
+  }
+
+  @Override
+  public void writeLong(long address, long value) {
+    int r = region(address, 8);
+    mappings[r].putLong(address - regions.get(r).start(), value);
+  }
+
+  @Override
+  public short readShortAcquire(long address) {
+    requireAligned(address, 2);
+    int r = region(address, 2);
+    return mappings[r].getShortAcquire(address - regions.get(r).start());
+  }
+
+  @Override
+  public void writeShortRelease(long address, short value) {
+    requireAligned(address, 2);
+    int r = region(address, 2);
+    mappings[r].putShortRelease(address - regions.get(r).start(), value);
+  }
+
+  @Override
+  public void read(long address, byte[] dst, int offset, int length) {
+    int r = region(address, length);
+    mappings[r].read(address - regions.get(r).start(), dst, offset, length);
+  }
+
+  @Override
+  public void write(long address, byte[] src, int offset, int length) {
+    int r = region(address, length);
+    mappings[r].write(address - regions.get(r).start(), src, offset, length);
+  }
+
+  @Override
+  public void zero(long address, long length) {
+    int r = region(address, length);
+    mappings[r].fill(address - regions.get(r).start(), length, (byte) 0);
+  }
+
+  @Override
+  public ByteBuffer slice(long address, int length) {
+    int r = region(address, length);
+    return mappings[r].slice(address - regions.get(r).start(), length);
+  }
+
+  @Override
+  public void close() {
+    for (MappedMemory m : mappings) {
+      m.close();
+    }
+  }
+
+  private int region(long address, long length) {
+    // At most three regions (below 3 GiB, above 4 GiB, above 512 GiB): a scan beats a search.
+    for (int i = 0; i < regions.size(); i++) {
+      if (regions.get(i).contains(address, length)) {
+        return i;
+      }
+    }
+    throw new GuestMemoryException(address, length);
+  }
+
+  private static void requireAligned(long address, int size) {
+    if (address % size != 0) {
+      throw new GuestMemoryException(address, size);
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package dev.updraft.vmm.vcpu;
+
+import dev.updraft.sys.Signals;
+import dev.updraft.sys.SysException;
+import dev.updraft.sys.kvm.VcpuExit;
+import dev.updraft.sys.kvm.VcpuFd;
+import dev.updraft.vmm.bus.Bus;
+import dev.updraft.vmm.metrics.Counters;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * One vCPU on its own platform thread (a blocking KVM_RUN would pin a virtual thread's carrier).
+ * Control requests (pause, resume, stop) come from other threads: they set the request under the
+ * lock, then kick — immediate_exit covers a thread about to enter KVM_RUN, the signal one already
+ * inside it.
+ */
+public final class Vcpu {
+  private enum Request {
+    RUN,
+    PAUSE,
+    STOP
+  }
+
+  private enum State {
+    CREATED,
+    RUNNING,
+    PAUSED,
+    STOPPED
+  }
+
+  private final VcpuFd fd;
+  private final Bus pio;
+  private final Bus mmio;
+  private final Counters counters;
+  private final BiConsumer<Vcpu, VcpuStop> onStop;
+  private final Object lock = new Object();
+  private Request request = Request.RUN;
+  private State state = State.CREATED;
+  private volatile int tid;
+  private Thread thread;
+
+  /**
+   * @param onStop called once on the vCPU thread when it ends, with the reason
+   */
+  public Vcpu(VcpuFd fd, Bus pio, Bus mmio, Counters counters, BiConsumer<Vcpu, VcpuStop> onStop) {
+    this.fd = Objects.requireNonNull(fd, "fd");
+    this.pio = pio;
+    this.mmio = mmio;
+    this.counters = counters;
+    this.onStop = onStop;
+  }
+
+  public int id() {
+    return fd.id();
+  }
+
+  /** Starts the thread; with {@code paused} it waits for {@link #resume()} before running. */
+  public void start(boolean paused) {
+    Signals.kickSignal();
+    synchronized (lock) {
+      request = paused ? Request.PAUSE : Request.RUN;
+    }
+    thread = Thread.ofPlatform().name("fc_vcpu " + id()).daemon().start(this::loop);
+  }
+
+  /** Asks the vCPU to leave the guest and waits until it has (or ended). */
+  public void pause(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      if (state == State.STOPPED) {
+        return;
+      }
+      request = Request.PAUSE;
+      kick();
+      while (state != State.PAUSED && state != State.STOPPED) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException(
+              "vcpu " + id() + " did not pause within " + timeout.toMillis() + " ms");
+        }
+        lock.wait(Math.max(1, left / 1_000_000));
+        if (state == State.RUNNING) {
+          kick(); // it re-entered the guest before seeing the request: kick again
+        }
+      }
+    }
+  }
+
+  public void resume() {
+    synchronized (lock) {
+      if (request == Request.PAUSE) {
+        request = Request.RUN;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /** Asks the vCPU to end; returns at once (see {@link #join}). */
+  public void stop() {
+    synchronized (lock) {
+      request = Request.STOP;
+      lock.notifyAll();
+      kick();
+    }
+  }
+
+  public void join(Duration timeout) throws InterruptedException {
+    if (thread != null) {
+      thread.join(timeout);
+    }
+  }
+
+  public boolean isPaused() {
+    synchronized (lock) {
+      return state == State.PAUSED;
+    }
+  }
+
+  // Called with the lock held.
+  private void kick() {
+    fd.setImmediateExit(true);
+    int target = tid;
+    if (target != 0 && state == State.RUNNING) {
+      Signals.kick(target);
+    }
+  }
+
+  private void loop() {
+    tid = Signals.currentThreadId();
+    VcpuStop stop;
+    try {
+      stop = runUntilStopped();
+    } catch (RuntimeException e) { // a KVM call failed (SysException) or a device threw
+      counters.increment("failures");
+      stop = new VcpuStop.Failed("vcpu " + id() + ": " + e.getMessage());
+    }
+    synchronized (lock) {
+      state = State.STOPPED;
+      lock.notifyAll();
+    }
+    onStop.accept(this, stop);
+  }
+
+  private VcpuStop runUntilStopped() {
+    while (true) {
+      if (!awaitRunnable()) {
+        return new VcpuStop.Requested();
+      }
+      VcpuStop stop = handle(fd.run());
+      if (stop != null) {
+        return stop;
+      }
+    }
+  }
+
+  private boolean awaitRunnable() {
+    synchronized (lock) {
+      while (request == Request.PAUSE) {
+        if (state != State.PAUSED) {
+          state = State.PAUSED;
+          lock.notifyAll();
+        }
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      if (request == Request.STOP) {
+        return false;
+      }
+      boolean resumed = state == State.PAUSED;
+      state = State.RUNNING;
+      fd.setImmediateExit(false);
+      if (resumed) {
+        kvmclockCtrl();
+      }
+      return true;
+    }
+  }
+
+  // Tells a guest with kvmclock that it was paused, so its watchdog does not report a lockup.
+  private void kvmclockCtrl() {
+    try {
+      fd.kvmclockCtrl();
+    } catch (SysException e) {
+      // EINVAL when the guest has not enabled kvmclock (our test guests, early boot): harmless.
+      counters.increment("kvmclock_ctrl_fails");
+    }
+  }
+
+  /** One exit; null to keep running. */
+  private VcpuStop handle(VcpuExit exit) {
+    return switch (exit) {
+      case VcpuExit.IoIn in -> {
+        counters.increment("exit_io_in");
+        byte[] data = new byte[in.size() * in.count()];
+        byte[] item = new byte[in.size()];
+        for (int i = 0; i < in.count(); i++) {
+          Arrays.fill(item, (byte) 0xFF); // an empty ISA bus reads as all ones
+          pio.read(in.port(), item);
+          System.arraycopy(item, 0, data, i * in.size(), in.size());
+        }
+        fd.completeRead(data);
+        yield null;
+      }
+      case VcpuExit.IoOut out -> {
+        counters.increment("exit_io_out");
+        byte[] data = out.data();
+        if (out.count() == 1) {
+          pio.write(out.port(), data);
+        } else {
+          for (int i = 0; i < out.count(); i++) {
+            pio.write(out.port(), Arrays.copyOfRange(data, i * out.size(), (i + 1) * out.size()));
+          }
+        }
+        yield null;
+      }
+      case VcpuExit.MmioRead read -> {
+        counters.increment("exit_mmio_read");
+        byte[] data = new byte[read.length()];
+        mmio.read(read.address(), data);
+        fd.completeRead(data);
+        yield null;
+      }
+      case VcpuExit.MmioWrite write -> {
+        counters.increment("exit_mmio_write");
+        mmio.write(write.address(), write.data());
+        yield null;
+      }
+      case VcpuExit.Interrupted i -> null;
+      case VcpuExit.Hlt h -> new VcpuStop.GuestEnded("halted");
+      case VcpuExit.Shutdown s -> new VcpuStop.GuestEnded("shutdown (triple fault)");
+      case VcpuExit.SystemEvent e ->
+          switch (e.type()) {
+            case VcpuExit.SystemEvent.RESET -> new VcpuStop.GuestEnded("reset");
+            case VcpuExit.SystemEvent.SHUTDOWN -> new VcpuStop.GuestEnded("power off");
+            default -> new VcpuStop.Failed("guest crashed (KVM system event " + e.type() + ")");
+          };
+      case VcpuExit.FailEntry f ->
+          new VcpuStop.Failed(
+              "KVM could not enter the guest on vcpu "
+                  + id()
+                  + ": hardware reason 0x"
+                  + Long.toHexString(f.reason()));
+      case VcpuExit.InternalError e -> new VcpuStop.Failed(internalError(e));
+      case VcpuExit.Unknown u ->
+          new VcpuStop.Failed("unhandled KVM exit reason " + u.reason() + " on vcpu " + id());
+    };
+  }
+
+  private String internalError(VcpuExit.InternalError e) {
+    long rip;
+    try {
+      rip = fd.regs().rip();
+    } catch (SysException ignored) {
+      rip = -1;
+    }
+    String where = rip < 0 ? "" : " at rip 0x" + Long.toHexString(rip);
+    if (e.suberror() == VcpuExit.InternalError.EMULATION) {
+      return "KVM could not emulate a guest instruction"
+          + where
+          + " on vcpu "
+          + id()
+          + " (KVM_EXIT_INTERNAL_ERROR, emulation failure)";
+    }
+    return "KVM internal error, suberror " + e.suberror() + where + " on vcpu " + id();
+  }
+}
