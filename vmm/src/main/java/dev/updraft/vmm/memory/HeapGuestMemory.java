@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,15 +24,8 @@ public final class HeapGuestMemory implements GuestMemory {
 
   /** Memory with one region per entry; each region at most 2 GiB (a Java array). */
   public HeapGuestMemory(List<MemoryRegion> regions) {
-    List<MemoryRegion> sorted = new ArrayList<>(regions);
-    sorted.sort((a, b) -> Long.compare(a.start(), b.start()));
-    for (int i = 1; i < sorted.size(); i++) {
-      if (sorted.get(i).start() < sorted.get(i - 1).end()) {
-        throw new IllegalArgumentException(
-            "regions: " + sorted.get(i - 1) + " and " + sorted.get(i) + " (expected: no overlap)");
-      }
-    }
-    this.regions = List.copyOf(sorted);
+    List<MemoryRegion> sorted = MemoryRegion.sortedDisjoint(regions);
+    this.regions = sorted;
     this.backing = new byte[sorted.size()][];
     for (int i = 0; i < sorted.size(); i++) {
       long size = sorted.get(i).size();

@@ -2,7 +2,6 @@ package dev.updraft.vmm.memory;
 
 import dev.updraft.sys.MappedMemory;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,14 +20,7 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
 
   /** Maps zero-filled, unreserved memory for each region (sorted, not overlapping). */
   public static MappedGuestMemory anonymous(List<MemoryRegion> regions) {
-    List<MemoryRegion> sorted = new ArrayList<>(regions);
-    sorted.sort((a, b) -> Long.compare(a.start(), b.start()));
-    for (int i = 1; i < sorted.size(); i++) {
-      if (sorted.get(i).start() < sorted.get(i - 1).end()) {
-        throw new IllegalArgumentException(
-            "regions: " + sorted.get(i - 1) + " and " + sorted.get(i) + " (expected: no overlap)");
-      }
-    }
+    List<MemoryRegion> sorted = MemoryRegion.sortedDisjoint(regions);
     MappedMemory[] mappings = new MappedMemory[sorted.size()];
     try {
       for (int i = 0; i < mappings.length; i++) {
@@ -42,7 +34,7 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
       }
       throw e;
     }
-    return new MappedGuestMemory(List.copyOf(sorted), mappings);
+    return new MappedGuestMemory(sorted, mappings);
   }
 
   @Override
