@@ -1,0 +1,237 @@
+package dev.updraft.vmm.core;
+
+import dev.updraft.sys.EventFd;
+import dev.updraft.sys.Host;
+import dev.updraft.sys.kvm.Capability;
+import dev.updraft.sys.kvm.CpuidEntry;
+import dev.updraft.sys.kvm.Kvm;
+import dev.updraft.sys.kvm.VcpuFd;
+import dev.updraft.sys.kvm.VmFd;
+import dev.updraft.vmm.bus.Bus;
+import dev.updraft.vmm.cpu.BootMsrs;
+import dev.updraft.vmm.cpu.CpuidNormalizer;
+import dev.updraft.vmm.cpu.LapicLints;
+import dev.updraft.vmm.devices.InterruptTrigger;
+import dev.updraft.vmm.memory.MappedGuestMemory;
+import dev.updraft.vmm.memory.MemoryRegion;
+import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.vcpu.Vcpu;
+import dev.updraft.vmm.vcpu.VcpuStop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * A KVM virtual machine with its memory, in-kernel interrupt controllers, vCPUs and buses, built in
+ * Firecracker's order (builder.rs): memory, VM, TSS, irqchip, PIT, vCPUs, memory slots. It knows
+ * nothing of kernels or devices: the microVM builder puts those on the buses and sets the vCPUs'
+ * entry state.
+ */
+public final class KvmMachine implements AutoCloseable {
+  /** Firecracker's KVM TSS address: three pages just below the BIOS area, inside the MMIO hole. */
+  public static final long TSS_ADDRESS = 0xFFFB_D000L;
+
+  private static final Duration PAUSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Kvm kvm;
+  private final VmFd vm;
+  private final MappedGuestMemory memory;
+  private final List<VcpuFd> vcpuFds = new ArrayList<>();
+  private final List<Vcpu> vcpus = new ArrayList<>();
+  private final List<EventFd> eventFds = new ArrayList<>();
+  private final Bus pio = new Bus("pio");
+  private final Bus mmio = new Bus("mmio");
+  private final Counters vcpuCounters = new Counters("vcpu");
+  private final CompletableFuture<VcpuStop> stopped = new CompletableFuture<>();
+  private final List<CpuidEntry> supportedCpuid;
+
+  private KvmMachine(Kvm kvm, VmFd vm, MappedGuestMemory memory, List<CpuidEntry> cpuid) {
+    this.kvm = kvm;
+    this.vm = vm;
+    this.memory = memory;
+    this.supportedCpuid = cpuid;
+  }
+
+  /**
+   * Opens KVM, checks the capabilities a microVM needs, maps the guest RAM regions and creates the
+   * VM with its interrupt controllers and {@code vcpuCount} vCPUs.
+   */
+  public static KvmMachine create(List<MemoryRegion> ram, int vcpuCount) {
+    if (!Host.kvmAvailable()) {
+      throw new MachineException(
+          "/dev/kvm: not available (expected: the kvm module loaded and /dev/kvm read-write for"
+              + " this user)");
+    }
+    Kvm kvm = Kvm.open();
+    KvmMachine machine = null;
+    try {
+      Set<Capability> missing = kvm.missing(Capability.required());
+      if (!missing.isEmpty()) {
+        throw new MachineException("KVM capabilities: " + missing + " missing on this host");
+      }
+      List<CpuidEntry> cpuid = kvm.supportedCpuid();
+      VmFd vm = kvm.createVm();
+      MappedGuestMemory memory;
+      try {
+        memory = MappedGuestMemory.anonymous(ram);
+      } catch (RuntimeException e) {
+        vm.close();
+        throw e;
+      }
+      machine = new KvmMachine(kvm, vm, memory, cpuid);
+      machine.build(vcpuCount);
+      return machine;
+    } catch (RuntimeException e) {
+      if (machine != null) {
+        machine.close();
+      } else {
+        kvm.close();
+      }
+      throw e;
+    }
+  }
+
+  private void build(int vcpuCount) {
+    vm.setTssAddress(TSS_ADDRESS);
+    vm.createIrqchip();
+    vm.createPit2();
+    for (int i = 0; i < vcpuCount; i++) {
+      vcpuFds.add(vm.createVcpu(i));
+    }
+    List<MemoryRegion> regions = memory.regions();
+    for (int slot = 0; slot < regions.size(); slot++) {
+      MemoryRegion r = regions.get(slot);
+      vm.setUserMemoryRegion(slot, r.start(), r.size(), memory.hostAddress(slot), 0);
+    }
+  }
+
+  public MappedGuestMemory memory() {
+    return memory;
+  }
+
+  public Bus pio() {
+    return pio;
+  }
+
+  public Bus mmio() {
+    return mmio;
+  }
+
+  public int vcpuCount() {
+    return vcpuFds.size();
+  }
+
+  /** The vCPU descriptors, for the boot code to set registers before {@link #start}. */
+  public List<VcpuFd> vcpuFds() {
+    return List.copyOf(vcpuFds);
+  }
+
+  public Counters vcpuCounters() {
+    return vcpuCounters;
+  }
+
+  /**
+   * Gives each vCPU its CPUID (normalised per vCPU, set before any CPUID-dependent MSR), the boot
+   * MSRs and the LAPIC LINT wiring.
+   */
+  public void configureCpus(boolean smt) {
+    CpuidNormalizer normalizer = new CpuidNormalizer(vcpuFds.size(), smt);
+    for (VcpuFd vcpu : vcpuFds) {
+      vcpu.setCpuid(normalizer.normalize(supportedCpuid, vcpu.id()));
+      vcpu.setMsrs(BootMsrs.entries());
+      vcpu.setLapic(LapicLints.apply(vcpu.lapic()));
+    }
+  }
+
+  /** An interrupt line: an irqfd bound to {@code gsi}; triggering it pulses the IOAPIC pin. */
+  public InterruptTrigger interrupt(int gsi) {
+    EventFd event = EventFd.create(0, EventFd.EFD_NONBLOCK);
+    eventFds.add(event);
+    vm.registerIrqfd(event, gsi);
+    return () -> event.write(1);
+  }
+
+  /**
+   * An eventfd KVM signals when the guest writes {@code datamatch} ({@code length} bytes) to MMIO
+   * {@code address}, without a vCPU exit. The caller watches it on the event loop.
+   */
+  public EventFd mmioDoorbell(long address, int length, long datamatch) {
+    EventFd event = EventFd.create(0, EventFd.EFD_NONBLOCK);
+    eventFds.add(event);
+    vm.registerIoeventfd(event, address, length, datamatch);
+    return event;
+  }
+
+  /** Starts one thread per vCPU; {@code onStop} hears the first reason the machine stopped. */
+  public void start(boolean paused, Consumer<VcpuStop> onStop) {
+    stopped.thenAccept(onStop);
+    for (VcpuFd fd : vcpuFds) {
+      Vcpu vcpu = new Vcpu(fd, pio, mmio, vcpuCounters, (v, why) -> vcpuStopped(why));
+      vcpus.add(vcpu);
+    }
+    for (Vcpu vcpu : vcpus) {
+      vcpu.start(paused);
+    }
+  }
+
+  // The first vCPU to end decides why the machine ended; the others are told to stop.
+  private void vcpuStopped(VcpuStop why) {
+    if (stopped.complete(why)) {
+      for (Vcpu v : vcpus) {
+        v.stop();
+      }
+    }
+  }
+
+  /** Completes with the reason once the first vCPU ended. */
+  public CompletionStage<VcpuStop> stopped() {
+    return stopped;
+  }
+
+  /** Stops every vCPU as a guest-requested end (i8042 reset): callable from a vCPU thread. */
+  public void guestEnded(String how) {
+    vcpuStopped(new VcpuStop.GuestEnded(how));
+  }
+
+  public void pause() throws InterruptedException {
+    for (Vcpu vcpu : vcpus) {
+      vcpu.pause(PAUSE_TIMEOUT);
+    }
+  }
+
+  public void resume() {
+    for (Vcpu vcpu : vcpus) {
+      vcpu.resume();
+    }
+  }
+
+  /** Stops the vCPUs (if running) and waits for their threads. */
+  public void stop() throws InterruptedException {
+    vcpuStopped(new VcpuStop.Requested());
+    for (Vcpu vcpu : vcpus) {
+      vcpu.join(PAUSE_TIMEOUT);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (VcpuFd fd : vcpuFds) {
+      fd.close();
+    }
+    for (EventFd e : eventFds) {
+      e.close();
+    }
+    vm.close();
+    memory.close();
+    kvm.close();
+  }
+}

@@ -1,0 +1,126 @@
+package dev.updraft.vmm.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.updraft.sys.kvm.Regs;
+import dev.updraft.sys.kvm.Segment;
+import dev.updraft.sys.kvm.Sregs;
+import dev.updraft.sys.kvm.VcpuFd;
+import dev.updraft.vmm.devices.BusDevice;
+import dev.updraft.vmm.memory.MemoryRegion;
+import dev.updraft.vmm.vcpu.VcpuStop;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+/** The machine with in-kernel irqchip and PIT running a few bytes of real-mode code. */
+@Tag("kvm")
+@EnabledIf(value = "dev.updraft.sys.Host#kvmAvailable", disabledReason = "needs /dev/kvm")
+class KvmMachineIT {
+  private static final List<MemoryRegion> RAM = List.of(new MemoryRegion(0, 1 << 20));
+  private static final long CODE = 0x1000;
+
+  @Test
+  void guestOutputReachesThePortBusAndAResetEndsTheMachine() throws Exception {
+    // mov dx,0x3f8; mov al,'H'; out dx,al; mov al,'i'; out dx,al; mov al,0xfe; out 0x64,al; hlt
+    byte[] code = {
+      (byte) 0xBA,
+      (byte) 0xF8,
+      0x03,
+      (byte) 0xB0,
+      'H',
+      (byte) 0xEE,
+      (byte) 0xB0,
+      'i',
+      (byte) 0xEE,
+      (byte) 0xB0,
+      (byte) 0xFE,
+      (byte) 0xE6,
+      0x64,
+      (byte) 0xF4
+    };
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    try (KvmMachine machine = KvmMachine.create(RAM, 1)) {
+      machine.memory().write(CODE, code, 0, code.length);
+      machine.pio().insert(device(data -> console.write(data[0])), 0x3F8, 8, "com1");
+      machine
+          .pio()
+          .insert(
+              device(
+                  data ->
+                      machine.guestEnded(
+                          "i8042 reset (0x" + Integer.toHexString(data[0] & 0xFF) + ")")),
+              0x64,
+              1,
+              "i8042");
+      realMode(machine.vcpuFds().getFirst());
+      CompletableFuture<VcpuStop> stop = new CompletableFuture<>();
+      machine.start(false, stop::complete);
+      assertThat(stop.get(10, TimeUnit.SECONDS))
+          .isEqualTo(new VcpuStop.GuestEnded("i8042 reset (0xfe)"));
+      assertThat(console.toString()).isEqualTo("Hi");
+      assertThat(machine.vcpuCounters().snapshot()).containsEntry("exit_io_out", 3L);
+    }
+  }
+
+  @Test
+  void pauseStopsTheGuestAndResumeLetsItGoOn() throws Exception {
+    byte[] loop = {
+      (byte) 0xFF, 0x06, 0x00, 0x30, (byte) 0xEB, (byte) 0xFA
+    }; // inc word [0x3000]; jmp
+    try (KvmMachine machine = KvmMachine.create(RAM, 2)) {
+      machine.memory().write(CODE, loop, 0, loop.length);
+      machine.configureCpus(false);
+      realMode(machine.vcpuFds().getFirst());
+      machine.start(false, why -> {});
+      awaitChange(machine);
+      machine.pause();
+      short frozen = machine.memory().readShort(0x3000);
+      Thread.sleep(100);
+      assertThat(machine.memory().readShort(0x3000)).isEqualTo(frozen);
+      machine.resume();
+      awaitChange(machine);
+      machine.stop();
+      assertThat(machine.stopped().toCompletableFuture().get(5, TimeUnit.SECONDS))
+          .isEqualTo(new VcpuStop.Requested());
+    }
+  }
+
+  private static void awaitChange(KvmMachine machine) throws InterruptedException {
+    short before = machine.memory().readShort(0x3000);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (machine.memory().readShort(0x3000) == before) {
+      assertThat(System.nanoTime()).as("guest counter moves").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  private interface Sink {
+    void accept(byte[] data);
+  }
+
+  private static BusDevice device(Sink onWrite) {
+    return new BusDevice() {
+      @Override
+      public void read(long offset, byte[] data) {}
+
+      @Override
+      public void write(long offset, byte[] data) {
+        onWrite.accept(data);
+      }
+    };
+  }
+
+  static void realMode(VcpuFd vcpu) {
+    Sregs s = vcpu.sregs();
+    Segment flat = new Segment(0, 0xFFFF, 0, 0xB, true, 0, false, true, false, false, false, false);
+    Segment data = new Segment(0, 0xFFFF, 0, 0x3, true, 0, false, true, false, false, false, false);
+    vcpu.setSregs(
+        s.with(flat, data, s.tr(), s.gdt(), s.idt(), s.cr0(), s.cr3(), s.cr4(), s.efer()));
+    vcpu.setRegs(new Regs(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CODE, 0x2));
+  }
+}
