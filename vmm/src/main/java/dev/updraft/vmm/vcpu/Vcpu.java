@@ -1,5 +1,6 @@
 package dev.updraft.vmm.vcpu;
 
+import dev.updraft.sys.Host;
 import dev.updraft.sys.Signals;
 import dev.updraft.sys.SysException;
 import dev.updraft.sys.kvm.VcpuExit;
@@ -30,6 +31,16 @@ public final class Vcpu {
     PAUSED,
     STOPPED
   }
+
+  // Said once per failure, not per exit: on kvm_pvm the emulator is the cause, not the guest.
+  private static final java.util.function.Supplier<String> PVM_HINT =
+      () ->
+          Host.kvmBackend().filter("kvm_pvm"::equals).isPresent()
+              ? ". This host's KVM backend is kvm_pvm: guest code at CPL 0 runs in KVM's"
+                  + " instruction emulator, which cannot execute some instructions (XRSTOR, INT3,"
+                  + " CMPXCHG16B) that Linux uses early, so a Linux kernel cannot boot here; on"
+                  + " hardware KVM (kvm_intel, kvm_amd) it can"
+              : "";
 
   private final VcpuFd fd;
   private final Bus pio;
@@ -266,7 +277,8 @@ public final class Vcpu {
           + where
           + " on vcpu "
           + id()
-          + " (KVM_EXIT_INTERNAL_ERROR, emulation failure)";
+          + " (KVM_EXIT_INTERNAL_ERROR, emulation failure)"
+          + PVM_HINT.get();
     }
     return "KVM internal error, suberror " + e.suberror() + where + " on vcpu " + id();
   }

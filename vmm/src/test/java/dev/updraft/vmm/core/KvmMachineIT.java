@@ -2,6 +2,7 @@ package dev.updraft.vmm.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.Host;
 import dev.updraft.sys.kvm.Regs;
 import dev.updraft.sys.kvm.Segment;
 import dev.updraft.sys.kvm.Sregs;
@@ -88,6 +89,30 @@ class KvmMachineIT {
       assertThat(machine.stopped().toCompletableFuture().get(5, TimeUnit.SECONDS))
           .isEqualTo(new VcpuStop.Requested());
     }
+  }
+
+  @Test
+  @EnabledIf(value = "onPvm", disabledReason = "only kvm_pvm's emulator refuses XRSTOR")
+  void anInstructionKvmCannotEmulateEndsTheMachineWithTheReason() throws Exception {
+    byte[] code = {0x0F, (byte) 0xAE, 0x2E, 0x00, 0x30}; // xrstor [0x3000], as Linux's FPU init
+    try (KvmMachine machine = KvmMachine.create(RAM, 1)) {
+      machine.memory().write(CODE, code, 0, code.length);
+      realMode(machine.vcpuFds().getFirst());
+      CompletableFuture<VcpuStop> stop = new CompletableFuture<>();
+      machine.start(false, stop::complete);
+      assertThat(stop.get(10, TimeUnit.SECONDS))
+          .isInstanceOfSatisfying(
+              VcpuStop.Failed.class,
+              f ->
+                  assertThat(f.message())
+                      .contains("KVM could not emulate a guest instruction at rip 0x1000")
+                      .contains("kvm_pvm")
+                      .contains("a Linux kernel cannot boot here"));
+    }
+  }
+
+  static boolean onPvm() {
+    return Host.kvmBackend().filter("kvm_pvm"::equals).isPresent();
   }
 
   private static void awaitChange(KvmMachine machine) throws InterruptedException {
