@@ -6,11 +6,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -48,6 +51,23 @@ class GuestImagesIT {
 
     assertThat(second).isEqualTo(first);
     assertThat(Files.getLastModifiedTime(second.pvh())).isEqualTo(built);
+  }
+
+  @Test
+  void theHashCoversEverySourceFile(@TempDir Path copy) throws Exception {
+    Path sources = GuestImages.sourceDirectory();
+    try (Stream<Path> files = Files.walk(sources)) {
+      for (Path source : files.filter(Files::isRegularFile).toList()) {
+        Path target = copy.resolve(sources.relativize(source).toString());
+        Files.createDirectories(target.getParent());
+        Files.copy(source, target);
+      }
+    }
+    String original = GuestImages.sourceHash(copy);
+    assertThat(GuestImages.sourceHash(copy)).isEqualTo(original).hasSize(64);
+
+    Files.writeString(copy.resolve("runtime/uart.c"), "\n", StandardOpenOption.APPEND);
+    assertThat(GuestImages.sourceHash(copy)).isNotEqualTo(original);
   }
 
   private static ByteBuffer elf(Path file) throws Exception {
