@@ -77,10 +77,11 @@ user_start:
 
 /*
  * #GP from ring 3. PVM runs guest ring 3 on the host's ring 3 with the host's IOPL 0, so the
- * guest's IOPL 3 is not honoured and in/out, cli, sti and hlt fault here. This handler performs
- * those instructions (only the register forms the runtime's inline assembly emits) in ring 0
- * and returns past them; anything else is a real fault. Where IOPL is honoured (hardware KVM)
- * only hlt lands here. Registers other than the ones the instruction itself uses stay intact.
+ * guest's IOPL 3 is not honoured and in/out, cli, sti and hlt fault here, as wrmsr does
+ * everywhere. This handler performs those instructions (only the register forms the runtime's
+ * inline assembly emits) in ring 0 and returns past them; anything else is a real fault. Where
+ * IOPL is honoured (hardware KVM) only hlt and wrmsr land here. Registers other than the ones
+ * the instruction itself uses stay intact.
  */
 #define GP_RIP 16
 #define GP_RFLAGS 32
@@ -105,6 +106,8 @@ privileged_fault:
 	je 31f
 	cmpb $0xF4, (%rcx)
 	je 32f
+	cmpw $0x300F, (%rcx)            /* wrmsr */
+	je 34f
 	popq %rcx
 	pushq $13
 	jmp exception_common
@@ -150,6 +153,9 @@ privileged_fault:
 	hlt
 	cli
 	jmp 1f
+34:	movq (%rsp), %rcx
+	wrmsr
+	jmp 2f
 40:	popq %rcx
 	pushq $13
 	jmp exception_common

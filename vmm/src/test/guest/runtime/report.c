@@ -47,8 +47,6 @@ bool report_check(bool ok, const char *check, const char *fmt, ...) {
   return ok;
 }
 
-int report_failures(void) { return failures; }
-
 void guest_reset(void) {
   outb(I8042_COMMAND, I8042_RESET);
   cli();

@@ -48,6 +48,10 @@ static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 /* Waits for an interrupt when interrupts are on; with them off it stops the guest for good. */
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
+/* Privileged in any ring but 0: from ring 3 entry.S performs it. */
+static inline void wrmsr(u32 msr, u64 value) {
+  __asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)value), "d"((u32)(value >> 32)) : "memory");
+}
 static inline u64 rdtsc(void) {
   u32 lo, hi;
   __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
@@ -83,7 +87,6 @@ void report_fail(const char *check, const char *fmt, ...) __attribute__((format(
 void report_info(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* ok or fail by a condition; returns it. */
 bool report_check(bool ok, const char *check, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int report_failures(void);
 /* Prints "done" and ends the guest (isa-debug-exit, then i8042 reset, then halts). */
 __attribute__((noreturn)) void guest_end(void);
 /* Resets through the i8042 at once, without "done". */
@@ -116,9 +119,8 @@ u64 cmdline_u64(const char *key, u64 fallback);
 /* The n-th (from 0) value of a repeated key, e.g. virtio_mmio.device; false past the last. */
 bool cmdline_get_nth(const char *key, int n, char *buf, size_t size);
 
-/* time.c: TSC frequency from KVM's CPUID leaf, else measured against the PIT. */
+/* time.c: TSC frequency from KVM's CPUID leaf or kvmclock, else measured against the PIT. */
 u64 tsc_khz(void);
-void delay_us(u64 us);
 
 /* traps.c */
 void traps_init(void);

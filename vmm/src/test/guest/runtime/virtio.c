@@ -84,8 +84,6 @@ bool virtio_find(u32 device_id, int n, struct virtio_dev *dev) {
   return false;
 }
 
-u32 virtio_status(struct virtio_dev *dev) { return mmio_read32(dev->base + STATUS); }
-
 bool virtio_init(struct virtio_dev *dev, u64 wanted) {
   u64 b = dev->base;
   u32 version = mmio_read32(b + VERSION);

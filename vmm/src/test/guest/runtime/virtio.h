@@ -74,7 +74,6 @@ bool virtio_init(struct virtio_dev *dev, u64 wanted);
 /* Sets up queue index with at most max_size entries; false (after a report) if impossible. */
 bool virtq_setup(struct virtio_dev *dev, struct virtq *q, u32 index, u16 max_size);
 void virtio_driver_ok(struct virtio_dev *dev);
-u32 virtio_status(struct virtio_dev *dev);
 
 /* Adds a chain and publishes it in the avail ring; returns the head, or -1 if it does not fit. */
 int virtq_add(struct virtq *q, const struct vbuf *bufs, int n);

@@ -27,7 +27,7 @@ int blk_request(struct blk *b, u32 type, u64 sector, void *data, u32 len) {
   struct vbuf bufs[3];
   int n = 0;
   bufs[n++] = (struct vbuf){&header, sizeof header, false};
-  if (len) bufs[n++] = (struct vbuf){data, len, type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_GET_ID};
+  if (len) bufs[n++] = (struct vbuf){data, len, type == VIRTIO_BLK_T_IN};
   bufs[n++] = (struct vbuf){(const void *)&status, 1, true};
   u32 written;
   if (!virtq_transfer(&b->q, bufs, n, REQUEST_TIMEOUT_US, &written)) return -1;

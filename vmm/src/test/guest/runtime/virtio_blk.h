@@ -4,12 +4,10 @@
 #include "virtio.h"
 
 #define VIRTIO_BLK_F_RO (1UL << 5)
-#define VIRTIO_BLK_F_BLK_SIZE (1UL << 6)
 #define VIRTIO_BLK_F_FLUSH (1UL << 9)
 #define VIRTIO_BLK_T_IN 0
 #define VIRTIO_BLK_T_OUT 1
 #define VIRTIO_BLK_T_FLUSH 4
-#define VIRTIO_BLK_T_GET_ID 8
 #define VIRTIO_BLK_S_OK 0
 #define SECTOR_SIZE 512
 

@@ -171,9 +171,7 @@ class QemuGuestIT {
     try (Qemu qemu = Qemu.start(guest("pause").withCmdline("ticks=10 period_ms=50"))) {
       assertThat(qemu.serial().await(line -> line.startsWith("tick 3 "), LINE_TIMEOUT)).isPresent();
       qemu.qmp().execute("stop", "");
-      // Lines the guest wrote before the stop may still be in the pipe.
-      Thread.sleep(100);
-      int ticksAtStop = ticks(qemu.serial()).size();
+      int ticksAtStop = settledTicks(qemu.serial());
       Thread.sleep(600);
       assertThat(ticks(qemu.serial())).as("ticks while paused").hasSize(ticksAtStop);
       long resumed = System.nanoTime();
@@ -274,6 +272,18 @@ class QemuGuestIT {
       "-device",
       "virtio-blk-device,drive=d0"
     };
+  }
+
+  /**
+   * Tick lines once none has arrived for 200 ms: lines written before a stop may be in the pipe.
+   */
+  private static int settledTicks(SerialLog serial) throws InterruptedException {
+    int count = -1;
+    for (int i = 0; i < 25 && count != ticks(serial).size(); i++) {
+      count = ticks(serial).size();
+      Thread.sleep(200);
+    }
+    return count;
   }
 
   private static List<SerialLog.Line> ticks(SerialLog serial) {
