@@ -42,10 +42,30 @@ static void report_memory(void) {
   }
 }
 
-static u32 count_in(const u8 *data, u32 length, const char *needle) {
-  u32 n = 0, k = (u32)strlen(needle);
+static u32 count_bytes(const u8 *data, u32 length, const u8 *needle, u32 k) {
+  u32 n = 0;
   for (u32 i = 0; i + k <= length; i++) {
     if (memcmp(data + i, needle, k) == 0) n++;
+  }
+  return n;
+}
+
+/*
+ * How often a device id appears in AML: as a string, and for 7-character PNP ids also as
+ * EisaId("PNP0501"), a DWordConst (prefix 0x0C) of three 5-bit letters and four hex digits.
+ */
+static u32 count_id(const u8 *aml, u32 length, const char *id) {
+  u32 n = count_bytes(aml, length, (const u8 *)id, (u32)strlen(id));
+  if (strlen(id) == 7) {
+    u8 hex[4];
+    for (int i = 0; i < 4; i++) {
+      char c = id[3 + i];
+      hex[i] = (u8)(c <= '9' ? c - '0' : c - 'A' + 10);
+    }
+    u8 eisa[5] = {0x0C, (u8)(((id[0] - 0x40) << 2) | ((id[1] - 0x40) >> 3)),
+        (u8)((((id[1] - 0x40) & 7) << 5) | (id[2] - 0x40)), (u8)(hex[0] << 4 | hex[1]),
+        (u8)(hex[2] << 4 | hex[3])};
+    n += count_bytes(aml, length, eisa, sizeof eisa);
   }
   return n;
 }
@@ -69,9 +89,10 @@ static void report_fadt(const struct acpi_header *fadt) {
     return;
   }
   if (!table_ok(d, "acpi-dsdt-checksum")) return;
-  u32 virtio = count_in((const u8 *)d, d->length, "LNRO0005");
+  u32 virtio = count_id((const u8 *)d, d->length, "LNRO0005");
   report_info("dsdt_virtio", "%u", virtio);
-  report_info("dsdt_com1", "%u", count_in((const u8 *)d, d->length, "PNP0501"));
+  report_info("dsdt_com1", "%u", count_id((const u8 *)d, d->length, "PNP0501"));
+  report_info("dsdt_ps2", "%u", count_id((const u8 *)d, d->length, "PNP0303"));
   u64 expect = cmdline_u64("expect_virtio", ~0UL);
   if (expect != ~0UL) {
     report_check(virtio == expect, "acpi-dsdt-virtio", "%u LNRO0005 devices (expected: %lu)",

@@ -102,6 +102,7 @@ class QemuGuestIT {
                 "acpi-dsdt-virtio");
     assertThat(report.require("xsdt")).contains("FACP").contains("APIC");
     assertThat(report.require("madt_lapics")).isEqualTo("2");
+    assertThat(report.require("dsdt_com1")).as("COM1 as EisaId(PNP0501)").isEqualTo("1");
   }
 
   @Test
