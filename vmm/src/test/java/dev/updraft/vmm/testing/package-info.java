@@ -1,0 +1,2 @@
+/** Helpers shared by the vmm tests. */
+package dev.updraft.vmm.testing;
