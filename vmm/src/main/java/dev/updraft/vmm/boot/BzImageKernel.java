@@ -15,7 +15,7 @@ public record BzImageKernel(long entry, long start, long end, SetupHeader header
     implements LoadedKernel {
   public BzImageKernel {
     Objects.requireNonNull(header, "header");
-    LoadedKernel.check(entry, start, end);
+    KernelBounds.check(entry, start, end);
   }
 
   @Override

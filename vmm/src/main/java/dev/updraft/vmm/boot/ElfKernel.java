@@ -14,6 +14,6 @@ public record ElfKernel(long entry, BootProtocol protocol, long start, long end)
     implements LoadedKernel {
   public ElfKernel {
     Objects.requireNonNull(protocol, "protocol");
-    LoadedKernel.check(entry, start, end);
+    KernelBounds.check(entry, start, end);
   }
 }
