@@ -1,0 +1,2 @@
+/** Kernel and initrd loading and the boot structures a guest finds in memory at its entry. */
+package dev.updraft.vmm.boot;
