@@ -105,16 +105,28 @@ public final class HeapGuestMemory implements GuestMemory {
 
   @Override
   public void read(long address, byte[] dst, int offset, int length) {
+    if (length == 0) {
+      region(address, 0); // still refuse addresses outside guest memory
+      return;
+    }
     System.arraycopy(backing[region(address, length)], offset(address), dst, offset, length);
   }
 
   @Override
   public void write(long address, byte[] src, int offset, int length) {
+    if (length == 0) {
+      region(address, 0); // still refuse addresses outside guest memory
+      return;
+    }
     System.arraycopy(src, offset, backing[region(address, length)], offset(address), length);
   }
 
   @Override
   public void zero(long address, long length) {
+    if (length == 0) {
+      region(address, 0); // still refuse addresses outside guest memory
+      return;
+    }
     byte[] region = backing[region(address, length)];
     int from = offset(address);
     Arrays.fill(region, from, from + (int) length, (byte) 0);
