@@ -57,6 +57,8 @@ final class Libc {
   static final MethodHandle MEMFD_CREATE =
       Native.errnoCall("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
+  static final MethodHandle PIPE2 =
+      Native.errnoCall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
   static final MethodHandle EVENTFD =
       Native.errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   static final MethodHandle EPOLL_CREATE1 =

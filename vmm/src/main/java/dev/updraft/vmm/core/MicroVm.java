@@ -1,0 +1,101 @@
+package dev.updraft.vmm.core;
+
+import dev.updraft.vmm.devices.I8042;
+import dev.updraft.vmm.eventloop.EventLoop;
+import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.vcpu.VcpuStop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A built microVM: the machine with its devices wired, the kernel loaded and the vCPUs set to the
+ * entry state. {@link #start()} runs it; it ends when the guest resets or powers off, when a vCPU
+ * fails, or on {@link #close()}.
+ */
+public final class MicroVm implements AutoCloseable {
+  private final KvmMachine machine;
+  private final EventLoop loop;
+  private final Thread loopThread;
+  private final I8042 i8042;
+  private final List<Counters> metrics;
+  private final List<AutoCloseable> resources;
+  private final CompletableFuture<VcpuStop> stopped = new CompletableFuture<>();
+
+  MicroVm(
+      KvmMachine machine,
+      EventLoop loop,
+      Thread loopThread,
+      I8042 i8042,
+      List<Counters> metrics,
+      List<AutoCloseable> resources) {
+    this.machine = machine;
+    this.loop = loop;
+    this.loopThread = loopThread;
+    this.i8042 = i8042;
+    this.metrics = List.copyOf(metrics);
+    this.resources = new ArrayList<>(resources);
+  }
+
+  /** Starts the vCPUs; only the boot CPU runs from the entry point, the others wait for SIPI. */
+  public void start() {
+    machine.start(false, stopped::complete);
+  }
+
+  public void pause() throws InterruptedException {
+    machine.pause();
+  }
+
+  public void resume() {
+    machine.resume();
+  }
+
+  /** Queues Ctrl-Alt-Del on the i8042; false if its buffer is full. */
+  public boolean sendCtrlAltDel() {
+    return i8042.sendCtrlAltDel();
+  }
+
+  /** Completes when the VM ended, with the reason. */
+  public CompletionStage<VcpuStop> stopped() {
+    return stopped;
+  }
+
+  /** The device and vCPU metric groups (uart, i8042, vcpu, block_..., net_..., entropy). */
+  public List<Counters> metrics() {
+    return metrics;
+  }
+
+  public KvmMachine machine() {
+    return machine;
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  @Override
+  public void close() {
+    try {
+      machine.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stopped.complete(new VcpuStop.Requested());
+    loop.stop();
+    try {
+      loopThread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    loop.close();
+    for (AutoCloseable r : resources.reversed()) {
+      try {
+        r.close();
+      } catch (Exception ignored) {
+        // Closing a device's file or TAP at shutdown; nothing useful can be done with a failure.
+      }
+    }
+    machine.close();
+  }
+}

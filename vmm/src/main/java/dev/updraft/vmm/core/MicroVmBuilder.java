@@ -1,0 +1,232 @@
+package dev.updraft.vmm.core;
+
+import dev.updraft.sys.Epoll;
+import dev.updraft.sys.ErrnoException;
+import dev.updraft.sys.Fd;
+import dev.updraft.vmm.arch.DeviceSlot;
+import dev.updraft.vmm.arch.GsiAllocator;
+import dev.updraft.vmm.arch.Layout;
+import dev.updraft.vmm.arch.MmioAllocator;
+import dev.updraft.vmm.boot.BootCpuState;
+import dev.updraft.vmm.boot.BootPlan;
+import dev.updraft.vmm.boot.GuestBoot;
+import dev.updraft.vmm.boot.ImageSource;
+import dev.updraft.vmm.boot.Initrd;
+import dev.updraft.vmm.boot.InitrdLoader;
+import dev.updraft.vmm.boot.KernelCmdline;
+import dev.updraft.vmm.boot.KernelLoader;
+import dev.updraft.vmm.boot.LoadedKernel;
+import dev.updraft.vmm.devices.BootTimer;
+import dev.updraft.vmm.devices.I8042;
+import dev.updraft.vmm.devices.Serial;
+import dev.updraft.vmm.eventloop.EventLoop;
+import dev.updraft.vmm.metrics.Counters;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Builds a microVM in Firecracker's order (builder.rs): machine, legacy devices, kernel and initrd,
+ * boot timer, virtio devices (their order gives their MMIO slots and GSIs), then the boot
+ * structures and vCPU state. Nothing runs until {@link MicroVm#start()}.
+ */
+public final class MicroVmBuilder {
+  private final int vcpus;
+  private final long memoryBytes;
+  private boolean smt;
+  private Path kernel;
+  private Path initrd;
+  private KernelCmdline cmdline = KernelCmdline.firecrackerDefault();
+  private OutputStream serialOutput = OutputStream.nullOutputStream();
+  private Fd serialInput;
+  private BootTimer.Start bootTimerStart;
+  private Consumer<String> log = message -> {};
+
+  public MicroVmBuilder(int vcpus, long memoryBytes) {
+    if (vcpus < 1 || vcpus > Layout.MAX_VCPUS) {
+      throw new IllegalArgumentException("vcpu_count: " + vcpus + " (expected: 1..32)");
+    }
+    if (memoryBytes < (1 << 20)) {
+      throw new IllegalArgumentException("mem_size: " + memoryBytes + " (expected: >= 1 MiB)");
+    }
+    this.vcpus = vcpus;
+    this.memoryBytes = memoryBytes;
+  }
+
+  public MicroVmBuilder smt(boolean on) {
+    this.smt = on;
+    return this;
+  }
+
+  public MicroVmBuilder kernel(Path path) {
+    this.kernel = Objects.requireNonNull(path, "kernel");
+    return this;
+  }
+
+  public MicroVmBuilder initrd(Path path) {
+    this.initrd = path;
+    return this;
+  }
+
+  /** The command line before the VMM appends its virtio_mmio.device= entries. */
+  public MicroVmBuilder cmdline(KernelCmdline line) {
+    this.cmdline = Objects.requireNonNull(line, "cmdline");
+    return this;
+  }
+
+  /** Where COM1's output goes (the VMM's stdout, a /serial file or FIFO). */
+  public MicroVmBuilder serialOutput(OutputStream out) {
+    this.serialOutput = Objects.requireNonNull(out, "serialOutput");
+    return this;
+  }
+
+  /** A readable descriptor (the VMM's stdin) whose bytes become COM1's input. */
+  public MicroVmBuilder serialInput(Fd in) {
+    this.serialInput = in;
+    return this;
+  }
+
+  /** Attaches the boot-timer device, counting from {@code start} (InstanceStart). */
+  public MicroVmBuilder bootTimer(BootTimer.Start start) {
+    this.bootTimerStart = start;
+    return this;
+  }
+
+  /** Where VMM messages go (boot time, device errors); Firecracker's logger. */
+  public MicroVmBuilder log(Consumer<String> sink) {
+    this.log = Objects.requireNonNull(sink, "log");
+    return this;
+  }
+
+  public MicroVm build() {
+    if (kernel == null) {
+      throw new IllegalStateException("kernel_image_path: missing (expected: a kernel to boot)");
+    }
+    List<AutoCloseable> resources = new ArrayList<>();
+    KvmMachine machine = KvmMachine.create(Layout.ramRegions(memoryBytes), vcpus);
+    EventLoop loop = new EventLoop(e -> log.accept("device error: " + e.getMessage()));
+    Thread loopThread = null;
+    try {
+      List<Counters> metrics = new ArrayList<>();
+      metrics.add(machine.vcpuCounters());
+      Counters uart = new Counters("uart");
+      Counters keyboard = new Counters("i8042");
+      metrics.add(uart);
+      metrics.add(keyboard);
+      Runnable[] inputDrained = {() -> {}};
+      Serial serial =
+          new Serial(
+              machine.interrupt(Layout.GSI_COM1),
+              serialOutput,
+              uart,
+              Serial.OutputLimiter.unlimited(),
+              () -> inputDrained[0].run());
+      machine.pio().insert(serial, Layout.COM1_PORT, Layout.COM1_PORT_SIZE, "com1");
+      I8042 i8042 =
+          new I8042(
+              machine.interrupt(Layout.GSI_I8042),
+              () -> machine.guestEnded("reset (i8042)"),
+              keyboard);
+      machine.pio().insert(i8042, Layout.I8042_PORT, Layout.I8042_PORT_SIZE, "i8042");
+      if (serialInput != null) {
+        inputDrained[0] = watchInput(loop, serialInput, serial);
+      }
+
+      LoadedKernel loaded = loadKernel(machine);
+      Initrd ramdisk = initrd == null ? null : loadInitrd(machine, loaded);
+      if (bootTimerStart != null) {
+        machine
+            .mmio()
+            .insert(
+                new BootTimer(bootTimerStart, log),
+                Layout.BOOT_TIMER_START,
+                Layout.MMIO_SLOT_SIZE,
+                "boot-timer");
+      }
+      MmioAllocator slots = new MmioAllocator(new GsiAllocator());
+      List<DeviceSlot> virtioSlots = new ArrayList<>();
+      KernelCmdline line = cmdline;
+      BootPlan plan = BootPlan.of(loaded, line, vcpus, virtioSlots);
+      if (ramdisk != null) {
+        plan = plan.withInitrd(ramdisk);
+      }
+      BootCpuState entry = GuestBoot.configure(machine.memory(), plan);
+      machine.configureCpus(smt);
+      for (var vcpu : machine.vcpuFds()) {
+        BootRegisters.apply(vcpu, entry);
+      }
+      loopThread = Thread.ofPlatform().name("fc_vmm").daemon().start(loop::run);
+      return new MicroVm(machine, loop, loopThread, i8042, metrics, resources);
+    } catch (RuntimeException e) {
+      loop.stop();
+      loop.close();
+      for (AutoCloseable r : resources.reversed()) {
+        try {
+          r.close();
+        } catch (Exception ignored) {
+          // The build already failed; the first error is the one to report.
+        }
+      }
+      machine.close();
+      throw e;
+    }
+  }
+
+  private LoadedKernel loadKernel(KvmMachine machine) {
+    try (FileChannel file = FileChannel.open(kernel, StandardOpenOption.READ)) {
+      return KernelLoader.load(machine.memory(), ImageSource.of(file));
+    } catch (IOException e) {
+      throw new MachineException("kernel_image_path: " + kernel + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Initrd loadInitrd(KvmMachine machine, LoadedKernel loaded) {
+    try (FileChannel file = FileChannel.open(initrd, StandardOpenOption.READ)) {
+      return InitrdLoader.load(machine.memory(), ImageSource.of(file), loaded);
+    } catch (IOException e) {
+      throw new MachineException("initrd_path: " + initrd + ": " + e.getMessage(), e);
+    }
+  }
+
+  // Console input: read what is there when the descriptor is readable, as far as the FIFO has
+  // room. With the FIFO full the descriptor is parked (a level-triggered epoll would spin) until
+  // the guest has read the FIFO empty; the returned task re-arms it, from a vCPU thread.
+  private static Runnable watchInput(EventLoop loop, Fd in, Serial serial) {
+    ByteBuffer buffer = ByteBuffer.allocate(Serial.FIFO_SIZE);
+    try {
+      loop.register(
+          in,
+          Epoll.EPOLLIN,
+          ready -> {
+            int room = serial.fifoCapacity();
+            if (room == 0) {
+              loop.modify(in, 0);
+              return;
+            }
+            buffer.clear().limit(room);
+            int n;
+            try {
+              n = in.read(buffer);
+            } catch (ErrnoException e) {
+              n = -1;
+            }
+            if (n <= 0) {
+              loop.unregister(in); // end of input, or an error reading it
+              return;
+            }
+            serial.enqueue(buffer.array(), 0, n);
+          });
+    } catch (ErrnoException e) {
+      // A regular file or /dev/null cannot be watched with epoll (EPERM): no console input then.
+      return () -> {};
+    }
+    return () -> loop.execute(() -> loop.modify(in, Epoll.EPOLLIN));
+  }
+}
