@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -236,6 +237,25 @@ public abstract class VirtioDevice {
 
   protected final boolean acked(long feature) {
     return (ackedFeatures & feature) == feature;
+  }
+
+  /**
+   * Serves {@code queue} until it is empty or {@code serveNext} declines (returns false, having put
+   * its chain back: the device is throttled), then interrupts the driver if it wants to know. With
+   * EVENT_IDX an empty ring is checked once more after asking for notifications, so a chain added
+   * meanwhile is not left behind. Returns whether any chain was available.
+   */
+  protected final boolean drain(VirtQueue queue, Predicate<VirtQueue> serveNext) {
+    boolean popped = false;
+    boolean throttled = false;
+    do {
+      while (!throttled && queue.hasAvailable()) {
+        popped = true;
+        throttled = !serveNext.test(queue);
+      }
+    } while (!throttled && !queue.enableNotification());
+    signalUsed(queue);
+    return popped;
   }
 
   /** Interrupts the driver if it wants to hear about what was used on {@code queue}. */

@@ -58,22 +58,21 @@ final class TestDevice extends VirtioDevice {
 
   @Override
   protected void onQueueNotify(int index) {
-    VirtQueue queue = queue(index);
-    do {
-      while (queue.hasAvailable()) {
-        switch (queue.pop()) {
-          case DescriptorChain chain -> {
-            chains.add(chain);
-            queue.addUsed(chain.head(), chain.totalLength());
+    drain(
+        queue(index),
+        queue -> {
+          switch (queue.pop()) {
+            case DescriptorChain chain -> {
+              chains.add(chain);
+              queue.addUsed(chain.head(), chain.totalLength());
+            }
+            case BadChain chain -> {
+              bad.add(chain);
+              queue.addUsed(chain.head(), 0);
+            }
           }
-          case BadChain chain -> {
-            bad.add(chain);
-            queue.addUsed(chain.head(), 0);
-          }
-        }
-      }
-    } while (!queue.enableNotification());
-    signalUsed(queue);
+          return true;
+        });
   }
 
   @Override

@@ -162,28 +162,14 @@ public final class VirtioBlock extends VirtioDevice implements AutoCloseable {
   }
 
   private void processQueue() {
-    VirtQueue queue = queue(0);
-    boolean popped = false;
-    do {
-      while (queue.hasAvailable()) {
-        popped = true;
-        if (!handle(queue, queue.pop())) {
-          // Throttled: the request goes back to the ring until the limiter unblocks.
-          queue.undoPop();
-          counters().increment("rate_limiter_throttled_events");
-          signalUsed(queue);
-          return;
-        }
-      }
-    } while (!queue.enableNotification());
-    if (!popped) {
+    if (!drain(queue(0), this::handle)) {
       counters().increment("no_avail_buffer");
     }
-    signalUsed(queue);
   }
 
-  /** Completes one chain; false if the rate limiter refused it and it must wait. */
-  private boolean handle(VirtQueue queue, QueueEntry entry) {
+  /** Completes the next chain; false if the rate limiter refused it (it goes back to the ring). */
+  private boolean handle(VirtQueue queue) {
+    QueueEntry entry = queue.pop();
     Optional<BlockRequest> request =
         switch (entry) {
           case BadChain bad -> Optional.empty();
@@ -195,6 +181,8 @@ public final class VirtioBlock extends VirtioDevice implements AutoCloseable {
       return true;
     }
     if (!limiter.consumeOperation(request.get().rateLimitedBytes())) {
+      queue.undoPop();
+      counters().increment("rate_limiter_throttled_events");
       return false;
     }
     queue.addUsed(entry.head(), execute(request.get()));
