@@ -32,6 +32,10 @@ public final class MmioDriver {
     return data;
   }
 
+  public void writeConfig(long offset, byte[] data) {
+    transport.write(0x100 + offset, data);
+  }
+
   public long deviceFeatures() {
     write(0x14, 0);
     long low = Integer.toUnsignedLong(read(0x10));
