@@ -198,6 +198,19 @@ public abstract class VirtioDevice {
     }
   }
 
+  /**
+   * The callback for a rate limiter that unblocks: counts the event in {@code counter} and runs
+   * {@code work} (the throttled queue's processing), guarded like every other entry point.
+   */
+  protected final Runnable resumeAfterThrottle(String counter, Runnable work) {
+    return () ->
+        runGuarded(
+            () -> {
+              counters.increment(counter);
+              work.run();
+            });
+  }
+
   /** Runs {@code body} under the device lock, whatever the device's state (runtime updates). */
   protected final void locked(Runnable body) {
     lock.lock();

@@ -68,7 +68,11 @@ public final class VirtioBlock extends VirtioDevice implements AutoCloseable {
     super(DeviceType.BLOCK, 1, features(config), counters, "event_fails", COUNTERS);
     this.config = config;
     this.id = Arrays.copyOf(config.driveId().getBytes(StandardCharsets.UTF_8), ID_BYTES);
-    this.limiter = new RateLimiter(config.rateLimiter(), timers, this::onLimiterUnblocked);
+    this.limiter =
+        new RateLimiter(
+            config.rateLimiter(),
+            timers,
+            resumeAfterThrottle("rate_limiter_event_count", this::processQueue));
     this.disk = DiskFile.open(config.path(), config.readOnly());
   }
 
@@ -151,14 +155,6 @@ public final class VirtioBlock extends VirtioDevice implements AutoCloseable {
     if (!limiter.isBlocked()) {
       processQueue();
     }
-  }
-
-  private void onLimiterUnblocked() {
-    runGuarded(
-        () -> {
-          counters().increment("rate_limiter_event_count");
-          processQueue();
-        });
   }
 
   private void processQueue() {

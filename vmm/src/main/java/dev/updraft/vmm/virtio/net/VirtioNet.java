@@ -91,8 +91,16 @@ public final class VirtioNet extends VirtioDevice {
     super(DeviceType.NET, 2, features(config), counters, "event_fails", COUNTERS);
     this.config = config;
     this.backend = Objects.requireNonNull(backend, "backend");
-    this.rxLimiter = new RateLimiter(config.rxRateLimiter(), timers, this::onRxUnblocked);
-    this.txLimiter = new RateLimiter(config.txRateLimiter(), timers, this::onTxUnblocked);
+    this.rxLimiter =
+        new RateLimiter(
+            config.rxRateLimiter(),
+            timers,
+            resumeAfterThrottle("rx_event_rate_limiter_count", this::processRx));
+    this.txLimiter =
+        new RateLimiter(
+            config.txRateLimiter(),
+            timers,
+            resumeAfterThrottle("tx_rate_limiter_event_count", this::processTx));
     this.receiver = new Receiver(backend, rxLimiter, counters);
     this.mac = config.guestMac() == null ? new byte[6] : config.guestMac().octets();
   }
@@ -210,22 +218,6 @@ public final class VirtioNet extends VirtioDevice {
         processTx();
       }
     }
-  }
-
-  private void onRxUnblocked() {
-    runGuarded(
-        () -> {
-          counters().increment("rx_event_rate_limiter_count");
-          processRx();
-        });
-  }
-
-  private void onTxUnblocked() {
-    runGuarded(
-        () -> {
-          counters().increment("tx_rate_limiter_event_count");
-          processTx();
-        });
   }
 
   private void processRx() {

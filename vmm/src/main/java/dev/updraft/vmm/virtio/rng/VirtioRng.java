@@ -39,7 +39,11 @@ public final class VirtioRng extends VirtioDevice {
       EntropySource source, RateLimiterConfig rateLimiter, Timers timers, Counters counters) {
     super(DeviceType.RNG, 1, VirtioFeatures.VERSION_1, counters, "entropy_event_fails", COUNTERS);
     this.source = Objects.requireNonNull(source, "source");
-    this.limiter = new RateLimiter(rateLimiter, timers, this::onLimiterUnblocked);
+    this.limiter =
+        new RateLimiter(
+            rateLimiter,
+            timers,
+            resumeAfterThrottle("rate_limiter_event_count", this::processQueue));
   }
 
   /** The limits in force. */
@@ -63,14 +67,6 @@ public final class VirtioRng extends VirtioDevice {
     if (!limiter.isBlocked()) {
       processQueue();
     }
-  }
-
-  private void onLimiterUnblocked() {
-    runGuarded(
-        () -> {
-          counters().increment("rate_limiter_event_count");
-          processQueue();
-        });
   }
 
   private void processQueue() {
