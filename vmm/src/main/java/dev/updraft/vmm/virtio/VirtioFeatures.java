@@ -2,9 +2,6 @@ package dev.updraft.vmm.virtio;
 
 /** Device-independent feature bits (virtio 1.1 section 6) and a helper for numbered bits. */
 public final class VirtioFeatures {
-  /** Descriptors may point to tables of descriptors; not offered (Firecracker does not either). */
-  public static final long RING_INDIRECT_DESC = bit(28);
-
   /** used_event / avail_event notification suppression. */
   public static final long RING_EVENT_IDX = bit(29);
 

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.vmm.memory.HeapGuestMemory;
 import dev.updraft.vmm.metrics.Counters;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -310,5 +312,38 @@ class VirtioMmioTransportTest {
     otherDriver.notifyQueue(0);
     assertThat(other.chains).hasSize(1);
     assertThat(counters.snapshot()).containsEntry("event_fails", 1L);
+  }
+
+  @Test
+  void vcpuThreadsAndTheEventLoopCanUseTheDeviceAtOnce() throws Exception {
+    driver.initialize(FEATURES, q0, q1);
+    int requests = 5_000;
+    AtomicInteger mismatches = new AtomicInteger();
+    List<Thread> vcpus = new ArrayList<>();
+    for (int v = 0; v < 3; v++) {
+      vcpus.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 20_000; i++) {
+                      driver.acknowledgeInterrupts();
+                      if (driver.readConfig(0, 4)[3] != 4 || driver.read(0x34) != 256) {
+                        mismatches.incrementAndGet();
+                      }
+                    }
+                  }));
+    }
+    MockVirtQueue.Buffer buffer = q0.writable(8);
+    for (int i = 0; i < requests; i++) {
+      q0.add(buffer);
+      transport.notifyQueue(0); // the event loop, on this thread
+    }
+    for (Thread vcpu : vcpus) {
+      vcpu.join();
+    }
+    assertThat(device.chains).hasSize(requests);
+    assertThat(q0.usedIdx()).isEqualTo(requests);
+    assertThat(mismatches).hasValue(0);
+    assertThat(invalid()).isZero();
   }
 }
