@@ -5,6 +5,7 @@ import dev.updraft.vmm.metrics.Counters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -121,7 +122,7 @@ public abstract class VirtioDevice {
       return true;
     } catch (RuntimeException e) {
       counters.increment("activate_fails");
-      LOG.log(System.Logger.Level.WARNING, "virtio-" + type + ": activation failed: " + e);
+      LOG.log(System.Logger.Level.WARNING, "virtio-" + name() + ": activation failed: " + e);
       clear();
       return false;
     }
@@ -287,8 +288,12 @@ public abstract class VirtioDevice {
     broken = true;
     LOG.log(
         System.Logger.Level.WARNING,
-        "virtio-" + type + ": stopped, the driver must reset the device: " + cause.getMessage());
+        "virtio-" + name() + ": stopped, the driver must reset the device: " + cause.getMessage());
     link.needsReset();
+  }
+
+  private String name() {
+    return type.name().toLowerCase(Locale.ROOT);
   }
 
   private void clear() {

@@ -45,7 +45,8 @@ final class Receiver {
   /** Moves frames until the backend is empty, the guest is out of room or the limiter says no. */
   void run(GuestMemory memory, VirtQueue queue, boolean mergeable) {
     while (true) {
-      if (!pending && (limiter.isBlocked() || !readFrame())) {
+      // While blocked, the limiter's wake-up resumes; reading on would only fill memory.
+      if (limiter.isBlocked() || (!pending && !readFrame())) {
         return;
       }
       int chains = reserve(queue, mergeable);
