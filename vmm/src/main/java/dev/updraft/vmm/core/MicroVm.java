@@ -4,8 +4,12 @@ import dev.updraft.vmm.devices.I8042;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.vcpu.VcpuStop;
+import dev.updraft.vmm.virtio.block.VirtioBlock;
+import dev.updraft.vmm.virtio.net.VirtioNet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -19,6 +23,8 @@ public final class MicroVm implements AutoCloseable {
   private final EventLoop loop;
   private final Thread loopThread;
   private final I8042 i8042;
+  private final Map<String, VirtioBlock> blocks;
+  private final Map<String, VirtioNet> nets;
   private final List<Counters> metrics;
   private final List<AutoCloseable> resources;
   private final CompletableFuture<VcpuStop> stopped = new CompletableFuture<>();
@@ -28,12 +34,16 @@ public final class MicroVm implements AutoCloseable {
       EventLoop loop,
       Thread loopThread,
       I8042 i8042,
+      Map<String, VirtioBlock> blocks,
+      Map<String, VirtioNet> nets,
       List<Counters> metrics,
       List<AutoCloseable> resources) {
     this.machine = machine;
     this.loop = loop;
     this.loopThread = loopThread;
     this.i8042 = i8042;
+    this.blocks = Map.copyOf(blocks);
+    this.nets = Map.copyOf(nets);
     this.metrics = List.copyOf(metrics);
     this.resources = new ArrayList<>(resources);
   }
@@ -56,6 +66,39 @@ public final class MicroVm implements AutoCloseable {
     return i8042.sendCtrlAltDel();
   }
 
+  /** The virtio-blk device of drive {@code driveId}, for runtime updates (PATCH /drives). */
+  public Optional<VirtioBlock> drive(String driveId) {
+    return Optional.ofNullable(blocks.get(driveId));
+  }
+
+  /** The virtio-net device of interface {@code ifaceId} (PATCH /network-interfaces). */
+  public Optional<VirtioNet> network(String ifaceId) {
+    return Optional.ofNullable(nets.get(ifaceId));
+  }
+
+  /** Runs {@code task} on the device thread and waits for it, so updates see devices at rest. */
+  public <T> T onDeviceThread(java.util.function.Supplier<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    loop.execute(
+        () -> {
+          try {
+            result.complete(task.get());
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        });
+    try {
+      return result.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new MachineException("update", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MachineException("interrupted while updating a device", e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new MachineException("the device thread did not answer within 5 s", e);
+    }
+  }
+
   /** Completes when the VM ended, with the reason. */
   public CompletionStage<VcpuStop> stopped() {
     return stopped;
@@ -68,10 +111,6 @@ public final class MicroVm implements AutoCloseable {
 
   public KvmMachine machine() {
     return machine;
-  }
-
-  EventLoop loop() {
-    return loop;
   }
 
   @Override

@@ -21,6 +21,13 @@ import dev.updraft.vmm.devices.I8042;
 import dev.updraft.vmm.devices.Serial;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.virtio.block.BlockConfig;
+import dev.updraft.vmm.virtio.block.VirtioBlock;
+import dev.updraft.vmm.virtio.net.NetConfig;
+import dev.updraft.vmm.virtio.net.VirtioNet;
+import dev.updraft.vmm.virtio.rng.EntropySource;
+import dev.updraft.vmm.virtio.rng.VirtioRng;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -28,7 +35,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -48,6 +57,12 @@ public final class MicroVmBuilder {
   private Fd serialInput;
   private BootTimer.Start bootTimerStart;
   private Consumer<String> log = message -> {};
+  private final List<BlockConfig> drives = new ArrayList<>();
+  private final List<NetDevice> nets = new ArrayList<>();
+  private RateLimiterConfig entropy;
+
+  /** A network interface: the device's config and the host TAP it is backed by. */
+  public record NetDevice(NetConfig config, String hostDevName) {}
 
   public MicroVmBuilder(int vcpus, long memoryBytes) {
     if (vcpus < 1 || vcpus > Layout.MAX_VCPUS) {
@@ -105,6 +120,24 @@ public final class MicroVmBuilder {
     return this;
   }
 
+  /** Adds a virtio-blk drive; drives get their slots in the order added, before nets. */
+  public MicroVmBuilder drive(BlockConfig config) {
+    drives.add(Objects.requireNonNull(config, "drive"));
+    return this;
+  }
+
+  /** Adds a virtio-net interface on TAP {@code hostDevName}. */
+  public MicroVmBuilder net(NetConfig config, String hostDevName) {
+    nets.add(new NetDevice(Objects.requireNonNull(config, "net"), hostDevName));
+    return this;
+  }
+
+  /** Adds the virtio-rng device with an optional byte rate limit. */
+  public MicroVmBuilder entropy(RateLimiterConfig limiter) {
+    this.entropy = limiter == null ? RateLimiterConfig.UNLIMITED : limiter;
+    return this;
+  }
+
   public MicroVm build() {
     if (kernel == null) {
       throw new IllegalStateException("kernel_image_path: missing (expected: a kernel to boot)");
@@ -152,7 +185,44 @@ public final class MicroVmBuilder {
       }
       MmioAllocator slots = new MmioAllocator(new GsiAllocator());
       List<DeviceSlot> virtioSlots = new ArrayList<>();
+      Map<String, VirtioBlock> blocks = new LinkedHashMap<>();
+      Map<String, VirtioNet> netDevices = new LinkedHashMap<>();
       KernelCmdline line = cmdline;
+      for (BlockConfig drive : drives) {
+        Counters counters = new Counters("block_" + drive.driveId());
+        VirtioBlock block = new VirtioBlock(drive, loop, counters);
+        resources.add(block::close);
+        DeviceSlot slot = slots.allocate();
+        VirtioWiring.attach(machine, loop, slot, block, "virtio-blk " + drive.driveId());
+        blocks.put(drive.driveId(), block);
+        metrics.add(counters);
+        virtioSlots.add(slot);
+        line = line.withVirtioMmio(slot);
+      }
+      for (NetDevice net : nets) {
+        TapBackend tap = openTap(net);
+        resources.add(tap);
+        Counters counters = new Counters("net_" + net.config().ifaceId());
+        VirtioNet device = new VirtioNet(net.config(), tap, loop, counters);
+        DeviceSlot slot = slots.allocate();
+        VirtioWiring.attach(machine, loop, slot, device, "virtio-net " + net.config().ifaceId());
+        // Edge-triggered: the device reads until EAGAIN or until it must stop (no guest buffers,
+        // rate limit) and resumes on the guest's notify or its timer, not on a spinning level.
+        loop.register(tap.fd(), Epoll.EPOLLIN | Epoll.EPOLLET, ready -> device.onBackendReadable());
+        netDevices.put(net.config().ifaceId(), device);
+        metrics.add(counters);
+        virtioSlots.add(slot);
+        line = line.withVirtioMmio(slot);
+      }
+      if (entropy != null) {
+        Counters counters = new Counters("entropy");
+        VirtioRng rng = new VirtioRng(EntropySource.system(), entropy, loop, counters);
+        DeviceSlot slot = slots.allocate();
+        VirtioWiring.attach(machine, loop, slot, rng, "virtio-rng");
+        metrics.add(counters);
+        virtioSlots.add(slot);
+        line = line.withVirtioMmio(slot);
+      }
       BootPlan plan = BootPlan.of(loaded, line, vcpus, virtioSlots);
       if (ramdisk != null) {
         plan = plan.withInitrd(ramdisk);
@@ -163,7 +233,7 @@ public final class MicroVmBuilder {
         BootRegisters.apply(vcpu, entry);
       }
       loopThread = Thread.ofPlatform().name("fc_vmm").daemon().start(loop::run);
-      return new MicroVm(machine, loop, loopThread, i8042, metrics, resources);
+      return new MicroVm(machine, loop, loopThread, i8042, blocks, netDevices, metrics, resources);
     } catch (RuntimeException e) {
       loop.stop();
       loop.close();
@@ -176,6 +246,25 @@ public final class MicroVmBuilder {
       }
       machine.close();
       throw e;
+    }
+  }
+
+  private static TapBackend openTap(NetDevice net) {
+    try {
+      return TapBackend.open(net.hostDevName());
+    } catch (RuntimeException e) {
+      throw new MachineException(
+          "host_dev_name: \""
+              + net.hostDevName()
+              + "\" of "
+              + net.config().ifaceId()
+              + ": "
+              + e.getMessage()
+              + " (expected: a TAP device this process may open, e.g. made with `ip tuntap add"
+              + " dev "
+              + net.hostDevName()
+              + " mode tap`)",
+          e);
     }
   }
 

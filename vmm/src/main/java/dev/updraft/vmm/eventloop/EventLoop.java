@@ -5,6 +5,8 @@ import dev.updraft.sys.Errno;
 import dev.updraft.sys.ErrnoException;
 import dev.updraft.sys.EventFd;
 import dev.updraft.sys.Fd;
+import dev.updraft.vmm.devices.Timers;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +23,7 @@ import java.util.function.IntConsumer;
  * — only against the vCPU threads' register accesses. Other threads hand work over with {@link
  * #execute}.
  */
-public final class EventLoop implements Executor, AutoCloseable {
+public final class EventLoop implements Executor, Timers, AutoCloseable {
   /** A scheduled task that can be cancelled before it runs. */
   public interface Cancellable {
     void cancel();
@@ -91,6 +93,17 @@ public final class EventLoop implements Executor, AutoCloseable {
             task,
             cancelled));
     return () -> cancelled[0] = true;
+  }
+
+  /** {@link Timers}: from any thread; the task runs on the loop thread after {@code delay}. */
+  @Override
+  public void schedule(Duration delay, Runnable task) {
+    long nanos = delay.toNanos();
+    if (inLoop()) {
+      schedule(nanos, task);
+    } else {
+      execute(() -> schedule(nanos, task));
+    }
   }
 
   /** Runs {@code task} on the loop thread soon; any thread may call this. */

@@ -1,0 +1,105 @@
+package dev.updraft.vmm.core;
+
+import dev.updraft.sys.OpenFlags;
+import dev.updraft.sys.Pipe;
+import dev.updraft.vmm.boot.KernelCmdline;
+import dev.updraft.vmm.devices.BootTimer;
+import dev.updraft.vmm.testing.GuestReport;
+import dev.updraft.vmm.testing.SerialLog;
+import dev.updraft.vmm.vcpu.VcpuStop;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/** One test guest on updraft's VMM in this JVM: console captured, input through a pipe. */
+final class GuestRun implements AutoCloseable {
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  final MicroVm vm;
+  final SerialLog serial;
+  final List<String> log = new CopyOnWriteArrayList<>();
+  private final Pipe input;
+  private final long started = System.nanoTime();
+
+  private GuestRun(MicroVm vm, SerialLog serial, Pipe input) {
+    this.vm = vm;
+    this.serial = serial;
+    this.input = input;
+  }
+
+  /** Builds and starts {@code kernel} with {@code args} on the command line. */
+  static GuestRun start(
+      Path kernel, String args, int vcpus, long memMib, UnaryOperator<MicroVmBuilder> extra) {
+    PipedInputStream console = new PipedInputStream(1 << 16);
+    PipedOutputStream out;
+    try {
+      out = new PipedOutputStream(console);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Pipe input = Pipe.create(OpenFlags.O_NONBLOCK);
+    List<String> log = new CopyOnWriteArrayList<>();
+    MicroVmBuilder builder =
+        new MicroVmBuilder(vcpus, memMib << 20)
+            .kernel(kernel)
+            .cmdline(KernelCmdline.of(args))
+            .serialOutput(out)
+            .serialInput(input.reader())
+            .bootTimer(BootTimer.Start.now())
+            .log(log::add);
+    MicroVm vm = extra.apply(builder).build();
+    GuestRun run = new GuestRun(vm, SerialLog.follow(console, "serial-reader"), input);
+    run.log.addAll(log);
+    vm.stopped()
+        .whenComplete(
+            (why, e) -> {
+              try {
+                out.close();
+              } catch (IOException ignored) {
+                // The reader sees the end either way.
+              }
+            });
+    vm.start();
+    // The builder's log sink is the list above; keep the live list in sync for later lines.
+    vm.stopped().whenComplete((why, e) -> run.log.addAll(log.subList(run.log.size(), log.size())));
+    return run;
+  }
+
+  static GuestRun start(Path kernel, String args) {
+    return start(kernel, args, 1, 128, b -> b);
+  }
+
+  /** Waits for the guest to end; returns why. */
+  VcpuStop await() throws Exception {
+    VcpuStop why = vm.stopped().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    System.out.printf(
+        "updraft guest: %d ms wall, %s%n", (System.nanoTime() - started) / 1_000_000, why);
+    return why;
+  }
+
+  /** Runs to the end and parses the report. */
+  GuestReport report() throws Exception {
+    await();
+    serial.awaitLine("\u0000never", Duration.ofMillis(200)); // let the reader drain the pipe
+    return serial.report();
+  }
+
+  void type(String text) {
+    input.writer().write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @Override
+  public void close() {
+    vm.close();
+    input.close();
+  }
+}
