@@ -3,6 +3,7 @@ package dev.updraft.vmm.core;
 import dev.updraft.sys.Epoll;
 import dev.updraft.sys.ErrnoException;
 import dev.updraft.sys.Fd;
+import dev.updraft.sys.MappedMemory;
 import dev.updraft.vmm.arch.DeviceSlot;
 import dev.updraft.vmm.arch.GsiAllocator;
 import dev.updraft.vmm.arch.Layout;
@@ -57,6 +58,7 @@ public final class MicroVmBuilder {
   private Fd serialInput;
   private BootTimer.Start bootTimerStart;
   private Consumer<String> log = message -> {};
+  private boolean transparentHugePages;
   private final List<BlockConfig> drives = new ArrayList<>();
   private final List<NetDevice> nets = new ArrayList<>();
   private RateLimiterConfig entropy;
@@ -114,6 +116,12 @@ public final class MicroVmBuilder {
     return this;
   }
 
+  /** Backs guest RAM with transparent huge pages where the host can (huge_pages "Transparent"). */
+  public MicroVmBuilder transparentHugePages(boolean on) {
+    this.transparentHugePages = on;
+    return this;
+  }
+
   /** Where VMM messages go (boot time, device errors); Firecracker's logger. */
   public MicroVmBuilder log(Consumer<String> sink) {
     this.log = Objects.requireNonNull(sink, "log");
@@ -147,6 +155,11 @@ public final class MicroVmBuilder {
     EventLoop loop = new EventLoop(e -> log.accept("device error: " + e.getMessage()));
     Thread loopThread = null;
     try {
+      if (transparentHugePages) {
+        for (int i = 0; i < machine.memory().regions().size(); i++) {
+          machine.memory().advise(i, MappedMemory.MADV_HUGEPAGE);
+        }
+      }
       List<Counters> metrics = new ArrayList<>();
       metrics.add(machine.vcpuCounters());
       Counters uart = new Counters("uart");

@@ -1,0 +1,132 @@
+package dev.updraft.vmm.core;
+
+import dev.updraft.sys.Fd;
+import dev.updraft.sys.Host;
+import dev.updraft.vmm.boot.BootException;
+import dev.updraft.vmm.boot.KernelCmdline;
+import dev.updraft.vmm.config.BootSource;
+import dev.updraft.vmm.config.CpuTemplate;
+import dev.updraft.vmm.config.Drive;
+import dev.updraft.vmm.config.HugePages;
+import dev.updraft.vmm.config.IoEngine;
+import dev.updraft.vmm.config.MachineConfig;
+import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.devices.BootTimer;
+import dev.updraft.vmm.runtime.Hypervisor;
+import dev.updraft.vmm.runtime.RunningVm;
+import dev.updraft.vmm.runtime.VmLogger;
+import dev.updraft.vmm.runtime.VmStartException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The hypervisor behind {@code updraft vm} and {@code firecracker}: turns the API's validated
+ * resources into a microVM on KVM (Firecracker's build_microvm_for_boot) and starts it.
+ */
+public final class KvmHypervisor implements Hypervisor {
+  // Read once: the guest's console input is this process's stdin, as in Firecracker.
+  private static final Fd STDIN = Fd.adopt(0, "stdin");
+
+  @Override
+  public RunningVm start(VmResources resources, VmLogger log) {
+    BootTimer.Start started = BootTimer.Start.now();
+    BootSource boot = resources.bootSource();
+    if (boot == null) {
+      throw new VmStartException("Cannot start microvm without kernel configuration.");
+    }
+    MachineConfig machine = resources.machine();
+    warnAboutHost(machine, resources, log);
+    MicroVmBuilder builder =
+        new MicroVmBuilder(machine.vcpuCount(), (long) machine.memSizeMib() << 20)
+            .smt(machine.smt())
+            .kernel(boot.kernelImagePath())
+            .initrd(boot.initrdPath())
+            .serialOutput(serialOutput(resources))
+            .serialInput(STDIN)
+            .transparentHugePages(machine.hugePages() == HugePages.TRANSPARENT)
+            .log(log::info);
+    if (resources.bootTimer()) {
+      builder.bootTimer(started);
+    }
+    try {
+      builder.cmdline(cmdline(resources));
+      for (Drive drive : resources.drives()) {
+        builder.drive(DeviceConfigs.block(drive));
+      }
+      for (NetworkInterface nic : resources.networkInterfaces()) {
+        builder.net(DeviceConfigs.net(nic), nic.hostDevName());
+      }
+      if (resources.entropy() != null) {
+        builder.entropy(DeviceConfigs.limiter(resources.entropy().rateLimiter()));
+      }
+      MicroVm vm = builder.build();
+      vm.start();
+      log.info("Successfully started microvm");
+      return new RunningMicroVm(vm, log);
+    } catch (BootException | MachineException | IllegalArgumentException e) {
+      throw new VmStartException(e.getMessage());
+    } catch (RuntimeException e) {
+      throw new VmStartException("Cannot start microvm: " + e);
+    }
+  }
+
+  // Firecracker's order: the user's boot_args (or its default), root=, then pci=off; the builder
+  // then appends one virtio_mmio.device= entry per device.
+  static KernelCmdline cmdline(VmResources resources) {
+    BootSource boot = resources.bootSource();
+    KernelCmdline line =
+        boot.bootArgs() == null
+            ? KernelCmdline.firecrackerDefault()
+            : KernelCmdline.of(boot.bootArgs());
+    for (Drive drive : resources.drives()) {
+      if (drive.isRootDevice()) {
+        line =
+            drive.partuuid() == null
+                ? line.withRootDevice(drive.isReadOnly())
+                : line.withRootPartuuid(drive.partuuid(), drive.isReadOnly());
+      }
+    }
+    return line.withPciOff();
+  }
+
+  private static OutputStream serialOutput(VmResources resources) {
+    if (resources.serial() == null || resources.serial().serialOutPath() == null) {
+      return new FileOutputStream(FileDescriptor.out);
+    }
+    try {
+      return Files.newOutputStream(
+          resources.serial().serialOutPath(),
+          StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new VmStartException(
+          "serial_out_path: " + resources.serial().serialOutPath() + ": " + e.getMessage());
+    }
+  }
+
+  private static void warnAboutHost(MachineConfig machine, VmResources resources, VmLogger log) {
+    if (Host.kvmBackend().filter("kvm_pvm"::equals).isPresent()) {
+      log.warn(
+          "KVM backend kvm_pvm: guest code at CPL 0 is emulated by KVM (about 1000x slower) and"
+              + " some instructions cannot be emulated; a Linux kernel will not boot on this host");
+    }
+    if (machine.cpuTemplate() != null && machine.cpuTemplate() != CpuTemplate.NONE) {
+      log.warn(
+          "cpu_template " + machine.cpuTemplate() + " is not applied: the guest sees the host CPU");
+    }
+    if (machine.hugePages() == HugePages.HUGETLBFS_2M) {
+      throw new VmStartException("huge_pages \"2M\" (hugetlbfs) is not supported by updraft yet");
+    }
+    for (Drive drive : resources.drives()) {
+      if (drive.ioEngine() == IoEngine.ASYNC) {
+        log.warn("drive " + drive.driveId() + ": io_engine Async runs as Sync in updraft");
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.updraft.vmm.core;
+
+import dev.updraft.vmm.config.RateLimiterConfig;
+import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.runtime.RunningVm;
+import dev.updraft.vmm.runtime.VmExit;
+import dev.updraft.vmm.runtime.VmLogger;
+import dev.updraft.vmm.vcpu.VcpuStop;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/** A started {@link MicroVm} behind the API's {@link RunningVm} contract. */
+final class RunningMicroVm implements RunningVm {
+  private final MicroVm vm;
+  private final VmLogger log;
+  private final CompletionStage<VmExit> exit;
+
+  RunningMicroVm(MicroVm vm, VmLogger log) {
+    this.vm = vm;
+    this.log = log;
+    this.exit = vm.stopped().thenApply(RunningMicroVm::exitOf);
+    exit.thenAccept(
+        e -> {
+          if (e.exitCode() == 0) {
+            log.info("Vmm is stopping: " + e.reason());
+          } else {
+            log.error(e.reason());
+          }
+        });
+  }
+
+  // Firecracker ends with 0 when the guest rebooted or powered off, 1 (GenericError) on a failure.
+  static VmExit exitOf(VcpuStop stop) {
+    return switch (stop) {
+      case VcpuStop.GuestEnded g -> new VmExit(0, "guest " + g.how());
+      case VcpuStop.Requested r -> new VmExit(0, "stopped by the VMM");
+      case VcpuStop.Failed f -> new VmExit(1, f.message());
+    };
+  }
+
+  @Override
+  public void pause() {
+    try {
+      vm.pause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while pausing the vCPUs", e);
+    }
+  }
+
+  @Override
+  public void resume() {
+    vm.resume();
+  }
+
+  @Override
+  public void sendCtrlAltDel() {
+    if (!vm.sendCtrlAltDel()) {
+      throw new IllegalStateException(
+          "the i8042 buffer is full: the guest has not read the previous keys");
+    }
+  }
+
+  @Override
+  public void updateDrive(String driveId, Path newPathOrNull, RateLimiterConfig limiterOrNull) {
+    var block =
+        vm.drive(driveId)
+            .orElseThrow(() -> new IllegalArgumentException("drive_id: " + driveId + " (unknown)"));
+    vm.onDeviceThread(
+        () -> {
+          if (newPathOrNull != null) {
+            block.updatePath(newPathOrNull);
+          }
+          if (limiterOrNull != null) {
+            block.updateRateLimiter(DeviceConfigs.update(limiterOrNull));
+          }
+          return null;
+        });
+    log.info("drive " + driveId + " updated");
+  }
+
+  @Override
+  public void updateNetworkRateLimiters(
+      String ifaceId, RateLimiterConfig rxOrNull, RateLimiterConfig txOrNull) {
+    var net =
+        vm.network(ifaceId)
+            .orElseThrow(() -> new IllegalArgumentException("iface_id: " + ifaceId + " (unknown)"));
+    vm.onDeviceThread(
+        () -> {
+          net.updateRateLimiters(DeviceConfigs.update(rxOrNull), DeviceConfigs.update(txOrNull));
+          return null;
+        });
+  }
+
+  @Override
+  public CompletionStage<VmExit> exit() {
+    return exit;
+  }
+
+  @Override
+  public List<Counters> metrics() {
+    return vm.metrics();
+  }
+
+  @Override
+  public void stop() {
+    vm.close();
+  }
+}
