@@ -1,0 +1,26 @@
+package dev.updraft.vmm.config;
+
+import java.io.Serial;
+
+/**
+ * A configuration value is invalid. The message names the field, the value and what was expected,
+ * e.g. {@code "vcpu_count: 33 (expected: 1 to 32)"}, using the JSON field names of Firecracker's
+ * API so that it reads right both as an API fault message and for a configuration file.
+ */
+public final class ConfigException extends RuntimeException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  public ConfigException(String message) {
+    super(message);
+  }
+
+  /** {@code "<field>: <value> (expected: <expected>)"}. */
+  public static ConfigException of(String field, Object value, String expected) {
+    return new ConfigException(field + ": " + value + " (expected: " + expected + ")");
+  }
+
+  /** The same error with a location in front, e.g. {@code drives[1]}. */
+  public ConfigException at(String location) {
+    return new ConfigException(location + ": " + getMessage());
+  }
+}

@@ -1,0 +1,199 @@
+package dev.updraft.vmm.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Everything the hypervisor needs to build the microVM, validated as a whole: ids, host device
+ * names and guest MACs are unique, at most one drive is the root device and it comes first (so it
+ * becomes {@code /dev/vda}), and 2 MiB huge pages are not combined with an initrd.
+ *
+ * @param machine vCPUs and memory
+ * @param bootSource the kernel, initrd and command line; null until configured
+ * @param drives block devices, the root device first
+ * @param networkInterfaces network devices, in the order they were added
+ * @param entropy the virtio-rng device, or null for none
+ * @param serial where COM1 output goes, or null for the VMM's standard output
+ * @param bootTimer whether the boot-timer device is attached ({@code --boot-timer})
+ */
+public record VmResources(
+    MachineConfig machine,
+    BootSource bootSource,
+    List<Drive> drives,
+    List<NetworkInterface> networkInterfaces,
+    EntropyConfig entropy,
+    SerialConfig serial,
+    boolean bootTimer) {
+
+  public VmResources {
+    Objects.requireNonNull(machine, "machine-config");
+    drives = rootFirst(List.copyOf(drives));
+    networkInterfaces = List.copyOf(networkInterfaces);
+    unique(drives, Drive::driveId, "drive_id");
+    unique(networkInterfaces, NetworkInterface::ifaceId, "iface_id");
+    unique(networkInterfaces, NetworkInterface::hostDevName, "host_dev_name");
+    unique(
+        networkInterfaces.stream().filter(n -> n.guestMac() != null).toList(),
+        n -> n.guestMac().toString(),
+        "guest_mac");
+    if (machine.hugePages() == HugePages.HUGETLBFS_2M
+        && bootSource != null
+        && bootSource.initrdPath() != null) {
+      throw ConfigException.of(
+          "huge_pages", "2M", "None or Transparent when an initrd is configured");
+    }
+  }
+
+  /** No boot source, no devices, Firecracker's default machine. */
+  public static VmResources defaults() {
+    return new VmResources(MachineConfig.DEFAULT, null, List.of(), List.of(), null, null, false);
+  }
+
+  public VmResources withMachine(MachineConfig newMachine) {
+    return new VmResources(
+        newMachine, bootSource, drives, networkInterfaces, entropy, serial, bootTimer);
+  }
+
+  public VmResources withBootSource(BootSource newBootSource) {
+    return new VmResources(
+        machine, newBootSource, drives, networkInterfaces, entropy, serial, bootTimer);
+  }
+
+  /**
+   * Adds {@code drive}, or replaces the drive with its id (PUT semantics).
+   *
+   * @throws ConfigException if it is a root device and another drive already is
+   */
+  public VmResources withDrive(Drive drive) {
+    if (drive.isRootDevice()) {
+      for (Drive other : drives) {
+        if (other.isRootDevice() && !other.driveId().equals(drive.driveId())) {
+          throw ConfigException.of(
+              "is_root_device",
+              true,
+              "false, drive \"" + other.driveId() + "\" is already the root device");
+        }
+      }
+    }
+    return new VmResources(
+        machine,
+        bootSource,
+        replaceOrAdd(drives, drive, Drive::driveId),
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer);
+  }
+
+  /** Adds {@code iface}, or replaces the interface with its id (PUT semantics). */
+  public VmResources withNetworkInterface(NetworkInterface iface) {
+    return new VmResources(
+        machine,
+        bootSource,
+        drives,
+        replaceOrAdd(networkInterfaces, iface, NetworkInterface::ifaceId),
+        entropy,
+        serial,
+        bootTimer);
+  }
+
+  public VmResources withEntropy(EntropyConfig newEntropy) {
+    return new VmResources(
+        machine, bootSource, drives, networkInterfaces, newEntropy, serial, bootTimer);
+  }
+
+  public VmResources withSerial(SerialConfig newSerial) {
+    return new VmResources(
+        machine, bootSource, drives, networkInterfaces, entropy, newSerial, bootTimer);
+  }
+
+  public VmResources withBootTimer(boolean enabled) {
+    return new VmResources(
+        machine, bootSource, drives, networkInterfaces, entropy, serial, enabled);
+  }
+
+  /**
+   * Applies a post-boot drive update.
+   *
+   * @throws ConfigException if no drive has the update's id
+   */
+  public VmResources withDriveUpdate(DriveUpdate update) {
+    Drive drive =
+        drive(update.driveId())
+            .orElseThrow(() -> unknown("drive_id", update.driveId(), "a configured drive"));
+    return withDrive(drive.with(update));
+  }
+
+  /**
+   * Applies a post-boot rate-limiter update.
+   *
+   * @throws ConfigException if no interface has the update's id
+   */
+  public VmResources withNetworkInterfaceUpdate(NetworkInterfaceUpdate update) {
+    NetworkInterface iface =
+        networkInterface(update.ifaceId())
+            .orElseThrow(
+                () -> unknown("iface_id", update.ifaceId(), "a configured network interface"));
+    return withNetworkInterface(iface.with(update));
+  }
+
+  public Optional<Drive> drive(String driveId) {
+    return drives.stream().filter(d -> d.driveId().equals(driveId)).findFirst();
+  }
+
+  public Optional<NetworkInterface> networkInterface(String ifaceId) {
+    return networkInterfaces.stream().filter(n -> n.ifaceId().equals(ifaceId)).findFirst();
+  }
+
+  private static ConfigException unknown(String field, String id, String what) {
+    return ConfigException.of(field, '"' + id + '"', "the id of " + what);
+  }
+
+  private static <T> List<T> replaceOrAdd(List<T> items, T item, Function<T, String> id) {
+    List<T> result = new ArrayList<>(items);
+    for (int i = 0; i < result.size(); i++) {
+      if (id.apply(result.get(i)).equals(id.apply(item))) {
+        result.set(i, item);
+        return result;
+      }
+    }
+    result.add(item);
+    return result;
+  }
+
+  private static List<Drive> rootFirst(List<Drive> drives) {
+    List<Drive> roots = drives.stream().filter(Drive::isRootDevice).toList();
+    if (roots.size() > 1) {
+      throw ConfigException.of(
+          "is_root_device",
+          "true on drives \""
+              + roots.get(0).driveId()
+              + "\" and \""
+              + roots.get(1).driveId()
+              + "\"",
+          "at most one root device");
+    }
+    if (roots.isEmpty() || drives.get(0).isRootDevice()) {
+      return drives;
+    }
+    List<Drive> ordered = new ArrayList<>(roots);
+    drives.stream().filter(d -> !d.isRootDevice()).forEach(ordered::add);
+    return List.copyOf(ordered);
+  }
+
+  private static <T> void unique(List<T> items, Function<T, String> key, String field) {
+    Map<String, T> seen = new HashMap<>();
+    for (T item : items) {
+      T previous = seen.putIfAbsent(key.apply(item), item);
+      if (previous != null) {
+        throw ConfigException.of(
+            field, '"' + key.apply(item) + '"', "a value no other device uses");
+      }
+    }
+  }
+}

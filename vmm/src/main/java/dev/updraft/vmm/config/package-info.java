@@ -1,0 +1,2 @@
+/** The microVM's configuration as validated values: Firecracker's resources, with its defaults. */
+package dev.updraft.vmm.config;

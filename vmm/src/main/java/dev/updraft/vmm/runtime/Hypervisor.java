@@ -1,0 +1,26 @@
+package dev.updraft.vmm.runtime;
+
+import dev.updraft.vmm.config.VmResources;
+
+/**
+ * Builds and boots a microVM. The API layer calls {@link #start} exactly once per process, on
+ * {@code InstanceStart} (or at once with {@code --config-file}), from the single thread that
+ * handles API requests; nothing else of the VMM runs while it does.
+ */
+public interface Hypervisor {
+  /**
+   * Builds the microVM from validated resources and starts its vCPUs; returns once it runs.
+   *
+   * <p>{@code resources} is complete and consistent: a boot source is present, the drive list has
+   * the root device (if any) first, ids, host device names and MAC addresses are unique, and every
+   * file named by a path existed when it was configured. What only the hypervisor can check (the
+   * kernel image format, KVM capabilities, TAP devices, memory) fails with a {@link
+   * VmStartException} whose message the API returns as the fault message.
+   *
+   * @param resources what to build
+   * @param log where the hypervisor and its devices log (the process's configured logger)
+   * @return the running VM
+   * @throws VmStartException if the VM cannot be built or started; nothing is left running
+   */
+  RunningVm start(VmResources resources, VmLogger log) throws VmStartException;
+}

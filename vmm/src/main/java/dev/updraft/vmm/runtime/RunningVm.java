@@ -1,0 +1,62 @@
+package dev.updraft.vmm.runtime;
+
+import dev.updraft.vmm.config.RateLimiterConfig;
+import dev.updraft.vmm.metrics.Counters;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A microVM that {@link Hypervisor#start} built and started. The API layer calls these methods one
+ * at a time from its request thread, plus {@link #metrics()} from the same thread for periodic
+ * metrics; {@link #stop()} may also come from a JVM shutdown hook. A method that fails throws an
+ * unchecked exception whose message the API returns as the fault message; it must leave the VM
+ * usable or end it (and then complete {@link #exit()}).
+ */
+public interface RunningVm {
+  /** {@code PATCH /vm Paused}: returns once every vCPU is out of KVM_RUN and devices are idle. */
+  void pause();
+
+  /** {@code PATCH /vm Resumed}: lets the vCPUs run again; a no-op when already running. */
+  void resume();
+
+  /** {@code SendCtrlAltDel}: injects the key sequence through the i8042 controller. */
+  void sendCtrlAltDel();
+
+  /**
+   * {@code PATCH /drives/{id}}: swaps the drive's backing file and/or its rate limiter. A null
+   * argument leaves that part unchanged. The drive exists (the API checked its id).
+   *
+   * @param driveId the {@code drive_id} of a configured drive
+   * @param newPathOrNull a file that existed when the request was made, or null
+   * @param limiterOrNull the new rate limiter, or null
+   */
+  void updateDrive(String driveId, Path newPathOrNull, RateLimiterConfig limiterOrNull);
+
+  /**
+   * {@code PATCH /network-interfaces/{id}}: replaces the receive and/or transmit rate limiter. A
+   * null argument leaves that direction unchanged. The interface exists (the API checked its id).
+   */
+  void updateNetworkRateLimiters(
+      String ifaceId, RateLimiterConfig rxOrNull, RateLimiterConfig txOrNull);
+
+  /**
+   * Completes once, when the guest has ended (reset through the i8042, triple fault, crash, or
+   * {@link #stop()}); the process then exits with {@link VmExit#exitCode()}. Completing it
+   * exceptionally means the VMM failed; the process exits with code 1.
+   */
+  CompletionStage<VmExit> exit();
+
+  /**
+   * The device counter groups for the metrics line: {@code block_<drive_id>}, {@code
+   * net_<iface_id>}, {@code uart}, {@code i8042}, {@code entropy}, {@code vcpu} and so on, in
+   * Firecracker's names. The metrics writer drains them on every flush, so the same {@link
+   * Counters} objects should be returned each time.
+   */
+  List<Counters> metrics();
+
+  /**
+   * Ends the VM (process shutdown): stops the vCPUs and devices, then completes {@link #exit()}.
+   */
+  void stop();
+}

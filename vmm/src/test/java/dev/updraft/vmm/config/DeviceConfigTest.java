@@ -1,0 +1,111 @@
+package dev.updraft.vmm.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class DeviceConfigTest {
+  static Drive drive(String id, boolean root) {
+    return new Drive(
+        id, Path.of("/disk/" + id), root, null, false, CacheType.UNSAFE, IoEngine.SYNC, null);
+  }
+
+  static NetworkInterface iface(String id, String tap, String mac) {
+    return new NetworkInterface(
+        id, tap, mac == null ? null : MacAddress.parse("guest_mac", mac), null, null, null);
+  }
+
+  @Test
+  void idsAreLettersDigitsAndUnderscores() {
+    assertThat(drive("root_fs1", true).driveId()).isEqualTo("root_fs1");
+    assertThatThrownBy(() -> drive("root-fs", true))
+        .hasMessage(
+            "drive_id: \"root-fs\" (expected: letters, digits and underscores, at most 64"
+                + " characters)");
+    assertThatThrownBy(() -> drive("", true))
+        .hasMessage("drive_id: \"\" (expected: a non-empty id)");
+    assertThatThrownBy(() -> drive("a".repeat(65), true)).hasMessageContaining("at most 64");
+  }
+
+  @Test
+  void macAddressesRoundTrip() {
+    MacAddress mac = MacAddress.parse("guest_mac", "06:00:AC:10:00:02");
+    assertThat(mac.toString()).isEqualTo("06:00:ac:10:00:02");
+    assertThat(mac.octets()).containsExactly(0x06, 0x00, 0xac, 0x10, 0x00, 0x02);
+    for (String bad :
+        new String[] {
+          "06:00:ac:10:00", "06:00:ac:10:00:0g", "0600ac100002", "6:0:a:1:0:2", "06:00:ac:10:00:02:"
+        }) {
+      assertThatThrownBy(() -> MacAddress.parse("guest_mac", bad))
+          .as(bad)
+          .hasMessageStartingWith("guest_mac: \"" + bad + "\" (expected: six hexadecimal octets");
+    }
+  }
+
+  @Test
+  void hostDeviceNamesAreLinuxInterfaceNames() {
+    assertThat(iface("net1", "tap0", null).hostDevName()).isEqualTo("tap0");
+    assertThat(iface("net1", "a".repeat(15), null).hostDevName()).hasSize(15);
+    for (String bad : new String[] {"", "a".repeat(16), "tap/0", "tap 0", ".."}) {
+      assertThatThrownBy(() -> iface("net1", bad, null))
+          .as(bad)
+          .hasMessageContaining("host_dev_name: \"" + bad + "\"");
+    }
+  }
+
+  @Test
+  void mtuIsBetween68And65535() {
+    assertThat(new NetworkInterface("n", "tap0", null, 68, null, null).mtu()).isEqualTo(68);
+    assertThat(new NetworkInterface("n", "tap0", null, 65535, null, null).mtu()).isEqualTo(65535);
+    assertThatThrownBy(() -> new NetworkInterface("n", "tap0", null, 67, null, null))
+        .hasMessage("mtu: 67 (expected: 68 to 65535)");
+    assertThatThrownBy(() -> new NetworkInterface("n", "tap0", null, 65536, null, null))
+        .hasMessage("mtu: 65536 (expected: 68 to 65535)");
+  }
+
+  @Test
+  void tokenBucketsAreNonNegativeAndZeroMeansNoLimit() {
+    assertThat(new TokenBucket(1000, 0, 100).limits()).isTrue();
+    assertThat(new TokenBucket(0, 0, 100).limits()).isFalse();
+    assertThat(new TokenBucket(1000, 0, 0).limits()).isFalse();
+    assertThatThrownBy(() -> new TokenBucket(-1, 0, 100))
+        .hasMessage("size: -1 (expected: at least 0)");
+    assertThatThrownBy(() -> new TokenBucket(1, -1, 100))
+        .hasMessage("one_time_burst: -1 (expected: at least 0)");
+    assertThatThrownBy(() -> new TokenBucket(1, 0, -5))
+        .hasMessage("refill_time: -5 (expected: at least 0 milliseconds)");
+    assertThat(new RateLimiterConfig(new TokenBucket(0, 0, 0), null).limits()).isFalse();
+    assertThat(new RateLimiterConfig(null, new TokenBucket(10, 0, 10)).limits()).isTrue();
+    assertThat(RateLimiterConfig.UNLIMITED.limits()).isFalse();
+  }
+
+  @Test
+  void bootArgsDefaultToFirecrackersAndAreBounded() {
+    BootSource source = new BootSource(Path.of("/vmlinux"), null, null);
+    assertThat(source.effectiveBootArgs()).startsWith("reboot=k panic=1 nomodule");
+    assertThat(new BootSource(Path.of("/vmlinux"), null, "console=ttyS0").effectiveBootArgs())
+        .isEqualTo("console=ttyS0");
+    assertThat(new BootSource(Path.of("/k"), null, "a".repeat(2047)).bootArgs()).hasSize(2047);
+    assertThatThrownBy(() -> new BootSource(Path.of("/k"), null, "a".repeat(2048)))
+        .hasMessage("boot_args: 2048 bytes (expected: at most 2047)");
+  }
+
+  @Test
+  void updatesReplaceOnlyWhatTheyName() {
+    RateLimiterConfig limiter = new RateLimiterConfig(new TokenBucket(10, 0, 100), null);
+    Drive drive = drive("rootfs", true);
+    Drive limited = drive.with(new DriveUpdate("rootfs", null, limiter));
+    assertThat(limited.pathOnHost()).isEqualTo(drive.pathOnHost());
+    assertThat(limited.rateLimiter()).isEqualTo(limiter);
+    Drive moved = limited.with(new DriveUpdate("rootfs", Path.of("/new"), null));
+    assertThat(moved.pathOnHost()).isEqualTo(Path.of("/new"));
+    assertThat(moved.rateLimiter()).isEqualTo(limiter);
+
+    NetworkInterface net = iface("net1", "tap0", null);
+    NetworkInterface rx = net.with(new NetworkInterfaceUpdate("net1", limiter, null));
+    assertThat(rx.rxRateLimiter()).isEqualTo(limiter);
+    assertThat(rx.txRateLimiter()).isNull();
+  }
+}
