@@ -1,0 +1,114 @@
+package dev.updraft.vmm.api;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.updraft.vmm.config.ConfigException;
+import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.telemetry.Logger;
+import dev.updraft.vmm.telemetry.VmmMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One API request from method, path and body to a reply: routes it, parses the body, has the {@link
+ * Vmm} handle it and turns every failure into a 400 with a fault message, so that nothing a client
+ * sends can end the VMM. Logs and counts each request as Firecracker does.
+ */
+final class ApiDispatcher {
+  static final String DESERIALIZE_ERROR =
+      "An error occurred when deserializing the json body of a request: ";
+
+  private final Vmm vmm;
+  private final VmmMetrics metrics;
+  private final Logger logger;
+
+  ApiDispatcher(Vmm vmm) {
+    this.vmm = Objects.requireNonNull(vmm, "vmm");
+    this.metrics = vmm.metrics();
+    this.logger = vmm.logger();
+  }
+
+  /** Handles a request on the VMM thread. */
+  ApiReply handle(String method, String path, byte[] body) {
+    long started = System.nanoTime();
+    logger.info("The API server received a " + describe(method, path, body) + ".");
+    Route route = null;
+    ApiReply reply;
+    try {
+      route = Router.route(method, path, body.length > 0);
+      count(route, "_count");
+      reply = execute(route, body);
+    } catch (ApiException e) {
+      reply = ApiReply.fault(e.getMessage());
+    } catch (JsonFieldException e) {
+      reply = ApiReply.fault(DESERIALIZE_ERROR + e.getMessage() + ".");
+    } catch (ConfigException e) {
+      reply = ApiReply.fault(route.resource().errorPrefix() + e.getMessage());
+    } catch (RuntimeException e) {
+      logger.error("Unexpected failure handling " + method + " " + path + ": " + e);
+      reply = ApiReply.fault("Internal VMM error: " + describe(e));
+    }
+    if (reply.failed()) {
+      if (route != null) {
+        count(route, "_fails");
+      }
+      logger.error(
+          "Received Error. Status code: "
+              + reply.statusLine()
+              + ". Message: "
+              + reply.faultMessage());
+    } else {
+      logger.info(
+          "The request was executed successfully. Status code: " + reply.statusLine() + ".");
+    }
+    logger.debug(
+        "Total previous API call duration: " + (System.nanoTime() - started) / 1_000 + " us.");
+    return reply;
+  }
+
+  private ApiReply execute(Route route, byte[] body) {
+    JsonFields fields = body.length == 0 ? null : JsonFields.of(Json.parse(body), "");
+    VmmAction action = route.parse(fields);
+    boolean deprecated =
+        route.resource() == Resource.MACHINE_CONFIG && fields != null && fields.has("cpu_template");
+    if (deprecated) {
+      metrics.deprecatedApi().increment("deprecated_http_api_calls");
+      logger.warn(route.method() + " /machine-config: cpu_template field is deprecated.");
+    }
+    return ApiReply.of(vmm.handle(action), deprecated);
+  }
+
+  /** Bumps {@code <resource><suffix>} in the method's group, if Firecracker counts it. */
+  private void count(Route route, String suffix) {
+    String metric = route.resource().metric();
+    if (metric == null) {
+      return;
+    }
+    Counters group =
+        switch (route.method()) {
+          case "GET" -> suffix.equals("_count") ? metrics.getRequests() : null;
+          case "PUT" -> metrics.putRequests();
+          case "PATCH" -> metrics.patchRequests();
+          default -> null;
+        };
+    if (group != null) {
+      group.increment(metric + suffix);
+    }
+  }
+
+  /** Firecracker's request description: {@code Put request on "/actions" with body "..."}. */
+  private static String describe(String method, String path, byte[] body) {
+    String verb =
+        method.isEmpty() ? method : method.charAt(0) + method.substring(1).toLowerCase(Locale.ROOT);
+    String text = verb + " request on " + new TextNode(path);
+    if (body.length == 0) {
+      return text;
+    }
+    return text + " with body " + new TextNode(new String(body, StandardCharsets.UTF_8));
+  }
+
+  private static String describe(RuntimeException e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+}

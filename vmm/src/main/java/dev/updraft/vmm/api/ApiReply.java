@@ -1,0 +1,56 @@
+package dev.updraft.vmm.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * An API response before HTTP framing: a status, a JSON body (null for 204), whether the request
+ * used a deprecated field (Firecracker then adds a {@code Deprecation} header), and for a failure
+ * the fault message the body carries.
+ */
+record ApiReply(int status, String body, boolean deprecated, String faultMessage) {
+  static final int NO_CONTENT = 204;
+  static final int OK = 200;
+  static final int BAD_REQUEST = 400;
+
+  static ApiReply of(VmmData data, boolean deprecated) {
+    JsonNode json =
+        switch (data) {
+          case VmmData.Empty e -> null;
+          case VmmData.MachineConfiguration m -> ConfigJsonWriter.machineConfig(m.config());
+          case VmmData.InstanceInformation info -> {
+            ObjectNode node = Json.object();
+            node.put("id", info.id());
+            node.put("state", info.state().wireName());
+            node.put("vmm_version", info.vmmVersion());
+            node.put("app_name", info.appName());
+            yield node;
+          }
+          case VmmData.VmmVersion v -> Json.object().put("firecracker_version", v.version());
+          case VmmData.FullVmConfig full -> ConfigJsonWriter.fullConfig(full);
+        };
+    return json == null
+        ? new ApiReply(NO_CONTENT, null, deprecated, null)
+        : new ApiReply(OK, Json.write(json), deprecated, null);
+  }
+
+  /** 400 with {@code {"fault_message": message}}. */
+  static ApiReply fault(String message) {
+    String body = Json.write(Json.object().put("fault_message", message));
+    return new ApiReply(BAD_REQUEST, body, false, message);
+  }
+
+  boolean failed() {
+    return status >= BAD_REQUEST;
+  }
+
+  /** Firecracker's log wording: {@code 204 No Content}. */
+  String statusLine() {
+    return switch (status) {
+      case NO_CONTENT -> "204 No Content";
+      case OK -> "200 OK";
+      case BAD_REQUEST -> "400 Bad Request";
+      default -> Integer.toString(status);
+    };
+  }
+}

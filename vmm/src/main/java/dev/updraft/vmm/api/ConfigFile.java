@@ -1,0 +1,91 @@
+package dev.updraft.vmm.api;
+
+import dev.updraft.vmm.config.MachineConfigUpdate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@code --config-file}: Firecracker's single JSON document ({@code VmmConfig}) whose top-level
+ * keys are the API resources in kebab case. It becomes the same {@link VmmAction}s the API would
+ * receive, so both paths validate alike. Firecracker resources updraft does not implement are
+ * accepted only when null or empty, so the output of {@code GET /vm/config} loads as it is.
+ */
+final class ConfigFile {
+  private static final List<String> SUPPORTED =
+      List.of(
+          "boot-source",
+          "drives",
+          "machine-config",
+          "network-interfaces",
+          "logger",
+          "metrics",
+          "entropy",
+          "serial");
+  private static final List<String> UNSUPPORTED =
+      List.of("balloon", "vsock", "mmds-config", "cpu-config", "memory-hotplug", "pmem");
+
+  /** One action and where in the file it came from, e.g. {@code drives[1]}. */
+  record Step(String section, VmmAction action) {}
+
+  private ConfigFile() {}
+
+  /** Adds the action for the object at {@code key}, if the document has one. */
+  private static void section(
+      List<Step> steps, JsonFields root, String key, Function<JsonFields, VmmAction> action) {
+    JsonFields section = root.object(key);
+    if (section != null) {
+      steps.add(new Step(key, action.apply(section)));
+    }
+  }
+
+  /**
+   * The actions the document describes, in an order that lets each one validate: logger and metrics
+   * first (so later steps can log), then machine, boot source and devices.
+   *
+   * @throws JsonFieldException for a malformed document, unknown keys or fields, wrong types
+   * @throws dev.updraft.vmm.config.ConfigException for invalid values, with the section in front
+   */
+  static List<Step> steps(byte[] document) {
+    JsonFields root = JsonFields.of(Json.parse(document), "");
+    List<String> allowed = new ArrayList<>(SUPPORTED);
+    allowed.addAll(UNSUPPORTED);
+    root.only(allowed.toArray(String[]::new));
+    for (String key : UNSUPPORTED) {
+      boolean set = key.equals("pmem") ? !root.objects(key).isEmpty() : root.has(key);
+      if (set) {
+        throw new JsonFieldException(
+            key + ": not supported by updraft yet (expected: null or absent)");
+      }
+    }
+    List<Step> steps = new ArrayList<>();
+    section(steps, root, "logger", f -> new VmmAction.ConfigureLogger(ConfigJson.logger(f)));
+    section(steps, root, "metrics", f -> new VmmAction.ConfigureMetrics(ConfigJson.metrics(f)));
+    section(
+        steps,
+        root,
+        "machine-config",
+        f ->
+            new VmmAction.UpdateMachineConfiguration(
+                MachineConfigUpdate.replacing(ConfigJson.machineConfig(f))));
+    if (!root.has("boot-source")) {
+      throw new JsonFieldException("boot-source: missing (expected: a JSON object)");
+    }
+    section(
+        steps,
+        root,
+        "boot-source",
+        f -> new VmmAction.ConfigureBootSource(ConfigJson.bootSource(f)));
+    for (JsonFields drive : root.objects("drives")) {
+      steps.add(new Step(drive.path(), new VmmAction.InsertBlockDevice(ConfigJson.drive(drive))));
+    }
+    for (JsonFields iface : root.objects("network-interfaces")) {
+      steps.add(
+          new Step(
+              iface.path(), new VmmAction.InsertNetworkDevice(ConfigJson.networkInterface(iface))));
+    }
+    section(steps, root, "entropy", f -> new VmmAction.SetEntropyDevice(ConfigJson.entropy(f)));
+    section(steps, root, "serial", f -> new VmmAction.ConfigureSerial(ConfigJson.serial(f)));
+    return steps;
+  }
+}

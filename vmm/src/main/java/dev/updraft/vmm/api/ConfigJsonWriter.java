@@ -1,0 +1,158 @@
+package dev.updraft.vmm.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updraft.vmm.config.BootSource;
+import dev.updraft.vmm.config.CpuTemplate;
+import dev.updraft.vmm.config.Drive;
+import dev.updraft.vmm.config.EntropyConfig;
+import dev.updraft.vmm.config.LoggerConfig;
+import dev.updraft.vmm.config.MachineConfig;
+import dev.updraft.vmm.config.MetricsConfig;
+import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.RateLimiterConfig;
+import dev.updraft.vmm.config.SerialConfig;
+import dev.updraft.vmm.config.TokenBucket;
+import dev.updraft.vmm.config.VmResources;
+import java.nio.file.Path;
+
+/**
+ * Configuration records as Firecracker's JSON ({@code GET /machine-config}, {@code GET
+ * /vm/config}). The output of {@link #fullConfig} is a valid {@code --config-file}.
+ */
+final class ConfigJsonWriter {
+  private ConfigJsonWriter() {}
+
+  static ObjectNode fullConfig(VmmData.FullVmConfig config) {
+    VmResources resources = config.resources();
+    ObjectNode json = Json.object();
+    json.putNull("balloon");
+    ArrayNode drives = json.putArray("drives");
+    resources.drives().forEach(d -> drives.add(drive(d)));
+    json.set(
+        "boot-source", resources.bootSource() == null ? null : bootSource(resources.bootSource()));
+    json.putNull("cpu-config");
+    json.set("logger", config.logger() == null ? null : logger(config.logger()));
+    json.set("machine-config", machineConfig(resources.machine()));
+    json.set("metrics", config.metrics() == null ? null : metrics(config.metrics()));
+    json.putNull("mmds-config");
+    ArrayNode nets = json.putArray("network-interfaces");
+    resources.networkInterfaces().forEach(n -> nets.add(networkInterface(n)));
+    json.putNull("vsock");
+    json.set("entropy", resources.entropy() == null ? null : entropy(resources.entropy()));
+    json.putArray("pmem");
+    json.putNull("memory-hotplug");
+    if (resources.serial() != null) {
+      json.set("serial", serial(resources.serial()));
+    }
+    return json;
+  }
+
+  static ObjectNode machineConfig(MachineConfig config) {
+    ObjectNode json = Json.object();
+    json.put("vcpu_count", config.vcpuCount());
+    json.put("mem_size_mib", config.memSizeMib());
+    json.put("smt", config.smt());
+    if (config.cpuTemplate() != CpuTemplate.NONE) {
+      json.put("cpu_template", config.cpuTemplate().wireName());
+    }
+    json.put("track_dirty_pages", config.trackDirtyPages());
+    json.put("huge_pages", config.hugePages().wireName());
+    return json;
+  }
+
+  static ObjectNode bootSource(BootSource source) {
+    ObjectNode json = Json.object();
+    json.put("kernel_image_path", source.kernelImagePath().toString());
+    json.put("initrd_path", text(source.initrdPath()));
+    json.put("boot_args", source.bootArgs());
+    return json;
+  }
+
+  static ObjectNode drive(Drive drive) {
+    ObjectNode json = Json.object();
+    json.put("drive_id", drive.driveId());
+    json.put("partuuid", drive.partuuid());
+    json.put("is_root_device", drive.isRootDevice());
+    json.put("cache_type", drive.cacheType().wireName());
+    json.put("is_read_only", drive.isReadOnly());
+    json.put("path_on_host", drive.pathOnHost().toString());
+    json.set("rate_limiter", rateLimiter(drive.rateLimiter()));
+    json.put("io_engine", drive.ioEngine().wireName());
+    json.putNull("socket");
+    return json;
+  }
+
+  static ObjectNode networkInterface(NetworkInterface iface) {
+    ObjectNode json = Json.object();
+    json.put("iface_id", iface.ifaceId());
+    json.put("host_dev_name", iface.hostDevName());
+    json.put("guest_mac", iface.guestMac() == null ? null : iface.guestMac().toString());
+    if (iface.mtu() != null) {
+      json.put("mtu", iface.mtu());
+    }
+    json.set("rx_rate_limiter", rateLimiter(iface.rxRateLimiter()));
+    json.set("tx_rate_limiter", rateLimiter(iface.txRateLimiter()));
+    return json;
+  }
+
+  static ObjectNode entropy(EntropyConfig entropy) {
+    ObjectNode json = Json.object();
+    json.set("rate_limiter", rateLimiter(entropy.rateLimiter()));
+    return json;
+  }
+
+  static ObjectNode serial(SerialConfig serial) {
+    ObjectNode json = Json.object();
+    json.put("serial_out_path", text(serial.serialOutPath()));
+    json.set("rate_limiter", tokenBucket(serial.rateLimiter()));
+    return json;
+  }
+
+  static ObjectNode logger(LoggerConfig logger) {
+    ObjectNode json = Json.object();
+    json.put("log_path", text(logger.logPath()));
+    json.put("level", logger.level() == null ? null : logger.level().wireName());
+    json.put("show_level", logger.showLevel());
+    json.put("show_log_origin", logger.showLogOrigin());
+    json.put("module", logger.module());
+    return json;
+  }
+
+  static ObjectNode metrics(MetricsConfig metrics) {
+    ObjectNode json = Json.object();
+    json.put("metrics_path", metrics.metricsPath().toString());
+    json.put("emit_id", metrics.emitId());
+    if (!metrics.properties().isEmpty()) {
+      ObjectNode properties = json.putObject("properties");
+      metrics.properties().forEach(properties::put);
+    }
+    return json;
+  }
+
+  /** {@code RateLimiter}, or null for none. */
+  static ObjectNode rateLimiter(RateLimiterConfig limiter) {
+    if (limiter == null) {
+      return null;
+    }
+    ObjectNode json = Json.object();
+    json.set("bandwidth", tokenBucket(limiter.bandwidth()));
+    json.set("ops", tokenBucket(limiter.ops()));
+    return json;
+  }
+
+  static ObjectNode tokenBucket(TokenBucket bucket) {
+    if (bucket == null) {
+      return null;
+    }
+    ObjectNode json = Json.object();
+    json.put("size", bucket.size());
+    json.put("one_time_burst", bucket.oneTimeBurst());
+    json.put("refill_time", bucket.refillTime());
+    return json;
+  }
+
+  private static String text(Path path) {
+    return path == null ? null : path.toString();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.updraft.vmm.api;
+
+import dev.updraft.vmm.api.VmmAction.ConfigureBootSource;
+import dev.updraft.vmm.api.VmmAction.ConfigureLogger;
+import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
+import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
+import dev.updraft.vmm.api.VmmAction.FlushMetrics;
+import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
+import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.Pause;
+import dev.updraft.vmm.api.VmmAction.Resume;
+import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
+import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.StartMicroVm;
+import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
+import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
+import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
+import dev.updraft.vmm.config.BootSource;
+import dev.updraft.vmm.config.ConfigException;
+import dev.updraft.vmm.config.Drive;
+import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.runtime.RunningVm;
+import dev.updraft.vmm.runtime.VmStartException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Requests before {@code InstanceStart} (Firecracker's {@code PrebootApiController}): configure
+ * resources, then build and boot the VM. Files named by the configuration are checked when they are
+ * configured, so that the client hears about a wrong path from the request that gave it.
+ */
+final class PrebootController {
+  private final Vmm vmm;
+
+  PrebootController(Vmm vmm) {
+    this.vmm = vmm;
+  }
+
+  VmmData handle(VmmAction action) {
+    VmResources resources = vmm.resources();
+    switch (action) {
+      case ConfigureBootSource a ->
+          vmm.resources(resources.withBootSource(checked(a.bootSource())));
+      case ConfigureLogger a -> vmm.logger().apply(a.config());
+      case ConfigureMetrics a -> vmm.metricsWriter().configure(a.config());
+      case ConfigureSerial a -> vmm.resources(resources.withSerial(a.config()));
+      case SetEntropyDevice a -> vmm.resources(resources.withEntropy(a.config()));
+      case InsertBlockDevice a -> vmm.resources(resources.withDrive(checked(a.drive())));
+      case InsertNetworkDevice a -> vmm.resources(resources.withNetworkInterface(a.iface()));
+      case UpdateMachineConfiguration a ->
+          vmm.resources(resources.withMachine(resources.machine().with(a.update())));
+      case VmmAction.Query query -> {
+        return vmm.query(query);
+      }
+      case StartMicroVm a -> start(resources);
+      case UpdateBlockDevice _,
+          UpdateNetworkInterface _,
+          SendCtrlAltDel _,
+          FlushMetrics _,
+          Pause _,
+          Resume _ ->
+          throw ApiException.notSupportedPreBoot();
+    }
+    return VmmData.EMPTY;
+  }
+
+  private void start(VmResources resources) {
+    if (resources.bootSource() == null) {
+      throw new ApiException(
+          "Start microvm error: Cannot start microvm without kernel configuration.");
+    }
+    RunningVm running;
+    try {
+      running = vmm.hypervisor().start(resources, vmm.logger());
+    } catch (VmStartException e) {
+      throw new ApiException("Start microvm error: " + e.getMessage());
+    } catch (RuntimeException e) {
+      vmm.logger().error("The hypervisor failed unexpectedly: " + e);
+      throw new ApiException("Start microvm error: unexpected failure: " + e);
+    }
+    if (running == null) {
+      throw new ApiException("Start microvm error: the hypervisor returned no VM");
+    }
+    vmm.logger().info("Successfully started microvm");
+    vmm.started(running);
+  }
+
+  private static BootSource checked(BootSource source) {
+    readableFile("kernel_image_path", source.kernelImagePath());
+    if (source.initrdPath() != null) {
+      readableFile("initrd_path", source.initrdPath());
+    }
+    return source;
+  }
+
+  private static Drive checked(Drive drive) {
+    Path path = drive.pathOnHost();
+    boolean usable =
+        Files.exists(path)
+            && !Files.isDirectory(path)
+            && Files.isReadable(path)
+            && (drive.isReadOnly() || Files.isWritable(path));
+    if (!usable) {
+      throw ConfigException.of(
+          "path_on_host",
+          path,
+          drive.isReadOnly()
+              ? "an existing file or block device the VMM can read"
+              : "an existing file or block device the VMM can read and write");
+    }
+    return drive;
+  }
+
+  private static void readableFile(String field, Path path) {
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw ConfigException.of(field, path, "an existing file the VMM can read");
+    }
+  }
+}

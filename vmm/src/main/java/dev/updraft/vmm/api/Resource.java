@@ -1,0 +1,40 @@
+package dev.updraft.vmm.api;
+
+/**
+ * An API resource: how its errors are prefixed (Firecracker's {@code VmmActionError} wording) and
+ * the base name of its request counters in {@code get/put/patch_api_requests}, or null if
+ * Firecracker does not count it.
+ */
+enum Resource {
+  INSTANCE("", "instance_info"),
+  VERSION("", "vmm_version"),
+  VM_CONFIG("", null),
+  MACHINE_CONFIG("Machine config error: ", "machine_cfg"),
+  ACTIONS("", "actions"),
+  BOOT_SOURCE("Boot source error: ", "boot_source"),
+  DRIVES("Drive config error: ", "drive"),
+  NETWORK("Network config error: ", "network"),
+  LOGGER("Logger error: ", "logger"),
+  METRICS("Metrics error: ", "metrics"),
+  ENTROPY("Entropy device error: ", null),
+  SERIAL("Serial config error: ", "serial"),
+  VM("Internal VMM error: ", null);
+
+  private final String errorPrefix;
+  private final String metric;
+
+  Resource(String errorPrefix, String metric) {
+    this.errorPrefix = errorPrefix;
+    this.metric = metric;
+  }
+
+  /** Put in front of a configuration error's message, e.g. {@code "Machine config error: "}. */
+  String errorPrefix() {
+    return errorPrefix;
+  }
+
+  /** The counter base name, e.g. {@code machine_cfg} for {@code machine_cfg_count}; or null. */
+  String metric() {
+    return metric;
+  }
+}

@@ -1,0 +1,233 @@
+package dev.updraft.vmm.api;
+
+import dev.updraft.vmm.api.VmmAction.ConfigureBootSource;
+import dev.updraft.vmm.api.VmmAction.ConfigureLogger;
+import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
+import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
+import dev.updraft.vmm.api.VmmAction.FlushMetrics;
+import dev.updraft.vmm.api.VmmAction.GetFullVmConfig;
+import dev.updraft.vmm.api.VmmAction.GetVmInstanceInfo;
+import dev.updraft.vmm.api.VmmAction.GetVmMachineConfig;
+import dev.updraft.vmm.api.VmmAction.GetVmmVersion;
+import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
+import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.Pause;
+import dev.updraft.vmm.api.VmmAction.Resume;
+import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
+import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.StartMicroVm;
+import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
+import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
+import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
+import dev.updraft.vmm.config.Drive;
+import dev.updraft.vmm.config.DriveUpdate;
+import dev.updraft.vmm.config.MachineConfigUpdate;
+import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.NetworkInterfaceUpdate;
+import dev.updraft.vmm.config.ResourceId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Firecracker's URL router ({@code parsed_request.rs}): method and path to a {@link Route}, with
+ * Firecracker's rules and wording for bodies on GET, empty PUT/PATCH, path ids and unknown paths.
+ */
+final class Router {
+  // Endpoints of Firecracker's API that updraft does not implement, by first path segment.
+  private static final Map<String, String> UNSUPPORTED =
+      Map.of(
+          "mmds", "the microVM metadata service (MMDS)",
+          "vsock", "vsock devices",
+          "balloon", "the balloon device",
+          "snapshot", "snapshots",
+          "cpu-config", "custom CPU templates (cpu-config)",
+          "pmem", "virtio-pmem devices",
+          "hotplug", "memory hot-plug");
+
+  private Router() {}
+
+  /**
+   * Routes a request.
+   *
+   * @param rawPath the request target; a query string is ignored
+   * @param hasBody whether the request carries a non-empty body
+   * @throws ApiException if no route matches
+   */
+  static Route route(String method, String rawPath, boolean hasBody) {
+    int query = rawPath.indexOf('?');
+    String path = query < 0 ? rawPath : rawPath.substring(0, query);
+    List<String> tokens = tokens(path);
+    String head = tokens.isEmpty() ? "" : tokens.get(0);
+    String unsupported = UNSUPPORTED.get(head);
+    if (unsupported != null) {
+      throw ApiException.unsupported(unsupported, method, path);
+    }
+    switch (method) {
+      case "GET" -> {
+        if (hasBody) {
+          throw new ApiException("GET request cannot have a body.");
+        }
+      }
+      case "PUT", "PATCH" -> {
+        if (!hasBody) {
+          throw new ApiException("Empty " + method + " request.");
+        }
+      }
+      default -> throw ApiException.invalidPathMethod(method, path);
+    }
+    Route route = match(method, path, tokens);
+    if (route == null) {
+      throw ApiException.invalidPathMethod(method, path);
+    }
+    return route;
+  }
+
+  private static Route match(String method, String path, List<String> tokens) {
+    Target t = new Target(method, path);
+    boolean one = tokens.size() == 1;
+    return switch (method + " " + (tokens.isEmpty() ? "" : tokens.get(0))) {
+      case "GET " ->
+          tokens.isEmpty() ? t.to(Resource.INSTANCE, b -> new GetVmInstanceInfo()) : null;
+      case "GET version" -> one ? t.to(Resource.VERSION, b -> new GetVmmVersion()) : null;
+      case "GET vm" ->
+          tokens.size() == 2 && tokens.get(1).equals("config")
+              ? t.to(Resource.VM_CONFIG, b -> new GetFullVmConfig())
+              : null;
+      case "GET machine-config" ->
+          one ? t.to(Resource.MACHINE_CONFIG, b -> new GetVmMachineConfig()) : null;
+      case "PUT machine-config" -> one ? t.to(Resource.MACHINE_CONFIG, Router::putMachine) : null;
+      case "PATCH machine-config" ->
+          one ? t.to(Resource.MACHINE_CONFIG, Router::patchMachine) : null;
+      case "PUT actions" -> one ? t.to(Resource.ACTIONS, Router::action) : null;
+      case "PUT boot-source" ->
+          one
+              ? t.to(Resource.BOOT_SOURCE, b -> new ConfigureBootSource(ConfigJson.bootSource(b)))
+              : null;
+      case "PUT drives" -> withId(tokens, id -> t.to(Resource.DRIVES, b -> putDrive(id, b)));
+      case "PATCH drives" -> withId(tokens, id -> t.to(Resource.DRIVES, b -> patchDrive(id, b)));
+      case "PUT network-interfaces" ->
+          withId(tokens, id -> t.to(Resource.NETWORK, b -> putNetwork(id, b)));
+      case "PATCH network-interfaces" ->
+          withId(tokens, id -> t.to(Resource.NETWORK, b -> patchNetwork(id, b)));
+      case "PUT entropy" ->
+          one ? t.to(Resource.ENTROPY, b -> new SetEntropyDevice(ConfigJson.entropy(b))) : null;
+      case "PUT serial" ->
+          one ? t.to(Resource.SERIAL, b -> new ConfigureSerial(ConfigJson.serial(b))) : null;
+      case "PUT logger" ->
+          one ? t.to(Resource.LOGGER, b -> new ConfigureLogger(ConfigJson.logger(b))) : null;
+      case "PUT metrics" ->
+          one ? t.to(Resource.METRICS, b -> new ConfigureMetrics(ConfigJson.metrics(b))) : null;
+      case "PATCH vm" -> one ? t.to(Resource.VM, Router::vmState) : null;
+      default -> null;
+    };
+  }
+
+  private record Target(String method, String path) {
+    Route to(Resource resource, Route.Parser parser) {
+      return new Route(method, path, resource, parser);
+    }
+  }
+
+  /** The id in {@code /<resource>/<id>}, checked as Firecracker's {@code checked_id} does. */
+  private static Route withId(List<String> tokens, Function<String, Route> route) {
+    if (tokens.size() > 2) {
+      return null;
+    }
+    String id = tokens.size() == 2 ? tokens.get(1) : "";
+    if (id.isEmpty()) {
+      throw new ApiException("The ID cannot be empty.");
+    }
+    if (!id.chars().allMatch(ResourceId::allowed)) {
+      throw new ApiException(
+          "API Resource IDs can only contain alphanumeric characters and underscores.");
+    }
+    return route.apply(id);
+  }
+
+  private static VmmAction putMachine(JsonFields body) {
+    return new UpdateMachineConfiguration(
+        MachineConfigUpdate.replacing(ConfigJson.machineConfig(body)));
+  }
+
+  private static VmmAction patchMachine(JsonFields body) {
+    MachineConfigUpdate update = ConfigJson.machineConfigUpdate(body);
+    if (update.isEmpty()) {
+      throw new ApiException("Empty PATCH request.");
+    }
+    return new UpdateMachineConfiguration(update);
+  }
+
+  private static VmmAction action(JsonFields body) {
+    body.only("action_type");
+    String type = body.requiredString("action_type");
+    return switch (type) {
+      case "InstanceStart" -> new StartMicroVm();
+      case "SendCtrlAltDel" -> new SendCtrlAltDel();
+      case "FlushMetrics" -> new FlushMetrics();
+      default ->
+          throw new JsonFieldException(
+              "action_type: \""
+                  + type
+                  + "\" (expected: one of FlushMetrics, InstanceStart, SendCtrlAltDel)");
+    };
+  }
+
+  private static VmmAction vmState(JsonFields body) {
+    body.only("state");
+    String state = body.requiredString("state");
+    return switch (state) {
+      case "Paused" -> new Pause();
+      case "Resumed" -> new Resume();
+      default ->
+          throw new JsonFieldException(
+              "state: \"" + state + "\" (expected: one of Paused, Resumed)");
+    };
+  }
+
+  private static VmmAction putDrive(String id, JsonFields body) {
+    return sameId(id, ConfigJson.drive(body), Drive::driveId, InsertBlockDevice::new);
+  }
+
+  private static VmmAction patchDrive(String id, JsonFields body) {
+    return sameId(id, ConfigJson.driveUpdate(body), DriveUpdate::driveId, UpdateBlockDevice::new);
+  }
+
+  private static VmmAction putNetwork(String id, JsonFields body) {
+    return sameId(
+        id, ConfigJson.networkInterface(body), NetworkInterface::ifaceId, InsertNetworkDevice::new);
+  }
+
+  private static VmmAction patchNetwork(String id, JsonFields body) {
+    return sameId(
+        id,
+        ConfigJson.networkInterfaceUpdate(body),
+        NetworkInterfaceUpdate::ifaceId,
+        UpdateNetworkInterface::new);
+  }
+
+  /** A body whose id must equal the path's, as Firecracker checks for drives and interfaces. */
+  private static <T> VmmAction sameId(
+      String fromPath, T parsed, Function<T, String> idOf, Function<T, VmmAction> action) {
+    if (!fromPath.equals(idOf.apply(parsed))) {
+      throw new ApiException("The id from the path does not match the id from the body!");
+    }
+    return action.apply(parsed);
+  }
+
+  /**
+   * Path segments without the leading slash and a trailing empty one ({@code split_terminator}).
+   */
+  private static List<String> tokens(String path) {
+    String trimmed = path;
+    while (trimmed.startsWith("/")) {
+      trimmed = trimmed.substring(1);
+    }
+    List<String> tokens = new ArrayList<>(List.of(trimmed.split("/", -1)));
+    if (!tokens.isEmpty() && tokens.getLast().isEmpty()) {
+      tokens.removeLast();
+    }
+    return tokens;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.updraft.vmm.api;
+
+import dev.updraft.vmm.api.VmmAction.ConfigureBootSource;
+import dev.updraft.vmm.api.VmmAction.ConfigureLogger;
+import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
+import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
+import dev.updraft.vmm.api.VmmAction.FlushMetrics;
+import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
+import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.Pause;
+import dev.updraft.vmm.api.VmmAction.Resume;
+import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
+import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.StartMicroVm;
+import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
+import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
+import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
+import dev.updraft.vmm.config.ConfigException;
+import dev.updraft.vmm.config.DriveUpdate;
+import dev.updraft.vmm.config.NetworkInterfaceUpdate;
+import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.runtime.RunningVm;
+import java.nio.file.Files;
+
+/**
+ * Requests after {@code InstanceStart} (Firecracker's {@code RuntimeApiController}): pause and
+ * resume, Ctrl-Alt-Del, metrics flushes, and the drive and network updates Firecracker allows at
+ * run time. Configuration changes are refused. The VM is changed first and the recorded
+ * configuration after, so {@code GET /vm/config} never shows what the VM did not accept.
+ */
+final class RuntimeController {
+  private final Vmm vmm;
+
+  RuntimeController(Vmm vmm) {
+    this.vmm = vmm;
+  }
+
+  VmmData handle(VmmAction action) {
+    RunningVm vm = vmm.vm();
+    switch (action) {
+      case Pause a -> {
+        long started = System.nanoTime();
+        vm.pause();
+        vmm.state(VmState.PAUSED);
+        vmm.metrics().recordLatency("pause_vm", micros(started));
+      }
+      case Resume a -> {
+        long started = System.nanoTime();
+        vm.resume();
+        vmm.state(VmState.RUNNING);
+        vmm.metrics().recordLatency("resume_vm", micros(started));
+      }
+      case SendCtrlAltDel a -> vm.sendCtrlAltDel();
+      case FlushMetrics a -> vmm.flushMetrics();
+      case UpdateBlockDevice a -> updateDrive(vm, a.update());
+      case UpdateNetworkInterface a -> updateNetwork(vm, a.update());
+      case VmmAction.Query query -> {
+        return vmm.query(query);
+      }
+      case ConfigureBootSource _,
+          ConfigureLogger _,
+          ConfigureMetrics _,
+          ConfigureSerial _,
+          SetEntropyDevice _,
+          InsertBlockDevice _,
+          InsertNetworkDevice _,
+          UpdateMachineConfiguration _,
+          StartMicroVm _ ->
+          throw ApiException.notSupportedPostBoot();
+    }
+    return VmmData.EMPTY;
+  }
+
+  private void updateDrive(RunningVm vm, DriveUpdate update) {
+    // Validates the id (and the new path) before the VM is touched.
+    VmResources updated = vmm.resources().withDriveUpdate(update);
+    if (update.pathOnHost() != null
+        && (!Files.exists(update.pathOnHost()) || Files.isDirectory(update.pathOnHost()))) {
+      throw ConfigException.of(
+          "path_on_host", update.pathOnHost(), "an existing file or block device");
+    }
+    vm.updateDrive(update.driveId(), update.pathOnHost(), update.rateLimiter());
+    vmm.resources(updated);
+  }
+
+  private void updateNetwork(RunningVm vm, NetworkInterfaceUpdate update) {
+    VmResources updated = vmm.resources().withNetworkInterfaceUpdate(update);
+    vm.updateNetworkRateLimiters(update.ifaceId(), update.rxRateLimiter(), update.txRateLimiter());
+    vmm.resources(updated);
+  }
+
+  private static long micros(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.updraft.vmm.api;
+
+import dev.updraft.vmm.config.BootSource;
+import dev.updraft.vmm.config.Drive;
+import dev.updraft.vmm.config.DriveUpdate;
+import dev.updraft.vmm.config.EntropyConfig;
+import dev.updraft.vmm.config.LoggerConfig;
+import dev.updraft.vmm.config.MachineConfigUpdate;
+import dev.updraft.vmm.config.MetricsConfig;
+import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.NetworkInterfaceUpdate;
+import dev.updraft.vmm.config.SerialConfig;
+
+/**
+ * What one API request asks of the VMM (Firecracker's {@code VmmAction}). {@link PrebootController}
+ * and {@link RuntimeController} each handle every action with an exhaustive switch, so adding one
+ * makes both decide what it means before and after boot.
+ */
+sealed interface VmmAction {
+  record ConfigureBootSource(BootSource bootSource) implements VmmAction {}
+
+  record ConfigureLogger(LoggerConfig config) implements VmmAction {}
+
+  record ConfigureMetrics(MetricsConfig config) implements VmmAction {}
+
+  record ConfigureSerial(SerialConfig config) implements VmmAction {}
+
+  record SetEntropyDevice(EntropyConfig config) implements VmmAction {}
+
+  record InsertBlockDevice(Drive drive) implements VmmAction {}
+
+  record InsertNetworkDevice(NetworkInterface iface) implements VmmAction {}
+
+  record UpdateMachineConfiguration(MachineConfigUpdate update) implements VmmAction {}
+
+  record UpdateBlockDevice(DriveUpdate update) implements VmmAction {}
+
+  record UpdateNetworkInterface(NetworkInterfaceUpdate update) implements VmmAction {}
+
+  /** A GET: answered the same way before and after boot. */
+  sealed interface Query extends VmmAction {}
+
+  record GetVmInstanceInfo() implements Query {}
+
+  record GetVmmVersion() implements Query {}
+
+  record GetVmMachineConfig() implements Query {}
+
+  record GetFullVmConfig() implements Query {}
+
+  record StartMicroVm() implements VmmAction {}
+
+  record SendCtrlAltDel() implements VmmAction {}
+
+  record FlushMetrics() implements VmmAction {}
+
+  record Pause() implements VmmAction {}
+
+  record Resume() implements VmmAction {}
+}

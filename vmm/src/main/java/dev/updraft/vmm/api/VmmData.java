@@ -1,0 +1,25 @@
+package dev.updraft.vmm.api;
+
+import dev.updraft.vmm.config.LoggerConfig;
+import dev.updraft.vmm.config.MachineConfig;
+import dev.updraft.vmm.config.MetricsConfig;
+import dev.updraft.vmm.config.VmResources;
+
+/** What a handled {@link VmmAction} returns (Firecracker's {@code VmmData}). */
+sealed interface VmmData {
+  /** 204 No Content. */
+  record Empty() implements VmmData {}
+
+  record MachineConfiguration(MachineConfig config) implements VmmData {}
+
+  record InstanceInformation(String id, VmState state, String vmmVersion, String appName)
+      implements VmmData {}
+
+  record VmmVersion(String version) implements VmmData {}
+
+  /** {@code GET /vm/config}: the resources plus the logger and metrics settings (or null). */
+  record FullVmConfig(VmResources resources, LoggerConfig logger, MetricsConfig metrics)
+      implements VmmData {}
+
+  VmmData EMPTY = new Empty();
+}

@@ -1,0 +1,54 @@
+package dev.updraft.vmm.api;
+
+import dev.updraft.vmm.runtime.Hypervisor;
+import dev.updraft.vmm.runtime.Hypervisors;
+import java.io.PrintStream;
+
+/**
+ * The {@code firecracker} entry point (also behind {@code updraft vm}): Firecracker's flags, its
+ * output for {@code --help} and {@code --version}, its exit codes. Needs no picocli, which keeps
+ * the class path and start-up small.
+ */
+public final class VmmMain {
+  private VmmMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, Hypervisors.kvm(), System.out, System.err));
+  }
+
+  /** Runs the VMM with {@code args} and returns the process exit code. */
+  public static int run(String[] args, Hypervisor hypervisor, PrintStream out, PrintStream err) {
+    VmmArgs.Invocation invocation;
+    try {
+      invocation = VmmArgs.parse(args);
+    } catch (VmmArgsException e) {
+      err.println("Error: " + e.getMessage());
+      if (e.exitCode() == ExitCode.ARG_PARSING) {
+        err.println();
+        err.println("For more information try --help.");
+      }
+      err.flush();
+      return e.exitCode();
+    }
+    return switch (invocation) {
+      case VmmArgs.Help h -> {
+        out.print(VmmArgs.help());
+        out.flush();
+        yield ExitCode.OK;
+      }
+      case VmmArgs.Version v -> {
+        // Tools parse the first line as Firecracker's: "Firecracker v<version>".
+        out.println("Firecracker v" + Versions.FIRECRACKER);
+        out.println(
+            "updraft "
+                + Versions.updraft()
+                + " (a Firecracker-compatible microVM monitor, Java "
+                + Runtime.version()
+                + ")");
+        out.flush();
+        yield ExitCode.OK;
+      }
+      case VmmArgs.Run r -> VmmRunner.run(r.options(), hypervisor, out, err);
+    };
+  }
+}

@@ -1,0 +1,203 @@
+package dev.updraft.vmm.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.updraft.vmm.config.CacheType;
+import dev.updraft.vmm.config.ConfigException;
+import dev.updraft.vmm.config.Drive;
+import dev.updraft.vmm.config.HugePages;
+import dev.updraft.vmm.config.IoEngine;
+import dev.updraft.vmm.config.LogLevel;
+import dev.updraft.vmm.config.LoggerConfig;
+import dev.updraft.vmm.config.MacAddress;
+import dev.updraft.vmm.config.MachineConfig;
+import dev.updraft.vmm.config.MetricsConfig;
+import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.RateLimiterConfig;
+import dev.updraft.vmm.config.SerialConfig;
+import dev.updraft.vmm.config.TokenBucket;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigJsonTest {
+  private static JsonFields body(String json) {
+    return JsonFields.of(Json.parse(json.getBytes()), "");
+  }
+
+  @Test
+  void aFullDrive() {
+    Drive drive =
+        ConfigJson.drive(
+            body(
+                """
+                {"drive_id": "rootfs", "path_on_host": "/img", "is_root_device": true,
+                 "partuuid": "0eaa91a0-01", "is_read_only": true, "cache_type": "Writeback",
+                 "io_engine": "Async",
+                 "rate_limiter": {"bandwidth": {"size": 1000, "refill_time": 100},
+                                  "ops": {"size": 10, "one_time_burst": 5, "refill_time": 50}}}
+                """));
+    assertThat(drive)
+        .isEqualTo(
+            new Drive(
+                "rootfs",
+                Path.of("/img"),
+                true,
+                "0eaa91a0-01",
+                true,
+                CacheType.WRITEBACK,
+                IoEngine.ASYNC,
+                new RateLimiterConfig(new TokenBucket(1000, 0, 100), new TokenBucket(10, 5, 50))));
+  }
+
+  @Test
+  void driveDefaultsAreFirecrackers() {
+    Drive drive =
+        ConfigJson.drive(
+            body("{\"drive_id\": \"d\", \"path_on_host\": \"/img\", \"is_root_device\": false}"));
+    assertThat(drive.isReadOnly()).isFalse();
+    assertThat(drive.cacheType()).isEqualTo(CacheType.UNSAFE);
+    assertThat(drive.ioEngine()).isEqualTo(IoEngine.SYNC);
+    assertThat(drive.rateLimiter()).isNull();
+  }
+
+  @Test
+  void requiredFieldsWrongTypesAndUnknownFieldsAreNamed() {
+    assertThatThrownBy(
+            () -> ConfigJson.drive(body("{\"drive_id\": \"d\", \"path_on_host\": \"/x\"}")))
+        .isInstanceOf(JsonFieldException.class)
+        .hasMessage("is_root_device: missing (expected: true or false)");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.drive(
+                    body("{\"drive_id\": 7, \"path_on_host\": \"/x\", \"is_root_device\": true}")))
+        .hasMessage("drive_id: 7 (expected: a string)");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.drive(
+                    body(
+                        "{\"drive_id\": \"d\", \"path_on_host\": \"/x\", \"is_root_device\": \"yes\"}")))
+        .hasMessage("is_root_device: \"yes\" (expected: true or false)");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.drive(
+                    body(
+                        "{\"drive_id\": \"d\", \"path_on_host\": \"/x\", \"is_root_device\": true, \"direct_io\": true}")))
+        .hasMessageStartingWith("direct_io: unknown field (expected one of: drive_id, partuuid,");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.drive(
+                    body(
+                        "{\"drive_id\": \"d\", \"path_on_host\": \"/x\", \"is_root_device\": true, \"rate_limiter\": {\"ops\": {\"size\": 1}}}")))
+        .hasMessage("rate_limiter.ops.refill_time: missing (expected: an integer)");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.drive(
+                    body(
+                        "{\"drive_id\": \"d\", \"path_on_host\": \"/x\", \"is_root_device\": true, \"rate_limiter\": {\"ops\": {\"size\": -1, \"refill_time\": 1}}}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("rate_limiter.ops: size: -1 (expected: at least 0)");
+  }
+
+  @Test
+  void vhostUserDrivesAreRefusedClearly() {
+    assertThatThrownBy(
+            () ->
+                ConfigJson.drive(
+                    body("{\"drive_id\": \"d\", \"is_root_device\": false, \"socket\": \"/s\"}")))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("vhost-user block devices (socket) are not supported by updraft yet");
+  }
+
+  @Test
+  void machineConfiguration() {
+    MachineConfig config =
+        ConfigJson.machineConfig(
+            body(
+                "{\"vcpu_count\": 2, \"mem_size_mib\": 1024, \"smt\": true, \"huge_pages\": \"2M\", \"track_dirty_pages\": true}"));
+    assertThat(config.vcpuCount()).isEqualTo(2);
+    assertThat(config.hugePages()).isEqualTo(HugePages.HUGETLBFS_2M);
+    assertThat(config.trackDirtyPages()).isTrue();
+    assertThatThrownBy(
+            () -> ConfigJson.machineConfig(body("{\"vcpu_count\": 1.5, \"mem_size_mib\": 1}")))
+        .hasMessage("vcpu_count: 1.5 (expected: an integer)");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.machineConfig(
+                    body("{\"vcpu_count\": 99999999999, \"mem_size_mib\": 1}")))
+        .hasMessageStartingWith("vcpu_count: 99999999999 (expected: an integer from");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.machineConfig(
+                    body("{\"vcpu_count\": 1, \"mem_size_mib\": 1, \"huge_pages\": \"1G\"}")))
+        .hasMessage("huge_pages: \"1G\" (expected: one of None, Transparent, 2M)");
+    assertThatThrownBy(
+            () -> ConfigJson.machineConfig(body("{\"vcpu_count\": 0, \"mem_size_mib\": 1}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("vcpu_count: 0 (expected: 1 to 32)");
+  }
+
+  @Test
+  void networkInterface() {
+    NetworkInterface iface =
+        ConfigJson.networkInterface(
+            body(
+                "{\"iface_id\": \"net1\", \"guest_mac\": \"06:00:AC:10:00:02\", \"host_dev_name\": \"tap0\", \"mtu\": 1500,"
+                    + " \"tx_rate_limiter\": {\"bandwidth\": {\"size\": 1, \"refill_time\": 1}}}"));
+    assertThat(iface.guestMac()).isEqualTo(MacAddress.parse("m", "06:00:ac:10:00:02"));
+    assertThat(iface.mtu()).isEqualTo(1500);
+    assertThat(iface.rxRateLimiter()).isNull();
+    assertThat(iface.txRateLimiter().bandwidth()).isEqualTo(new TokenBucket(1, 0, 1));
+    assertThatThrownBy(
+            () ->
+                ConfigJson.networkInterface(
+                    body(
+                        "{\"iface_id\": \"n\", \"host_dev_name\": \"tap0\", \"guest_mac\": \"nope\"}")))
+        .hasMessageStartingWith("guest_mac: \"nope\"");
+    assertThatThrownBy(() -> ConfigJson.networkInterface(body("{\"iface_id\": \"n\"}")))
+        .hasMessage("host_dev_name: missing (expected: a string)");
+  }
+
+  @Test
+  void loggerMetricsSerialAndEntropy() {
+    assertThat(
+            ConfigJson.logger(
+                body("{\"log_path\": \"/l\", \"level\": \"debug\", \"show_level\": true}")))
+        .isEqualTo(new LoggerConfig(Path.of("/l"), LogLevel.DEBUG, true, null, null));
+    assertThatThrownBy(() -> ConfigJson.logger(body("{\"level\": \"Verbose\"}")))
+        .hasMessageContaining("level: \"Verbose\"");
+    assertThat(
+            ConfigJson.metrics(
+                body(
+                    "{\"metrics_path\": \"/m\", \"emit_id\": true, \"properties\": {\"a\": \"b\"}}")))
+        .isEqualTo(new MetricsConfig(Path.of("/m"), true, Map.of("a", "b")));
+    assertThatThrownBy(
+            () ->
+                ConfigJson.metrics(body("{\"metrics_path\": \"/m\", \"properties\": {\"a\": 1}}")))
+        .hasMessage("properties.a: 1 (expected: a string)");
+    assertThat(
+            ConfigJson.serial(
+                body(
+                    "{\"serial_out_path\": \"/s\", \"rate_limiter\": {\"size\": 10, \"refill_time\": 5}}")))
+        .isEqualTo(new SerialConfig(Path.of("/s"), new TokenBucket(10, 0, 5)));
+    assertThat(ConfigJson.entropy(body("{}")).rateLimiter()).isNull();
+  }
+
+  @Test
+  void documentsMustBeOneWellFormedObject() {
+    assertThatThrownBy(() -> Json.parse("{\"a\": 1".getBytes()))
+        .isInstanceOf(JsonFieldException.class)
+        .hasMessageContaining("Unexpected end-of-input")
+        .hasMessageNotContaining("REDACTED");
+    assertThatThrownBy(() -> Json.parse("{\"a\": 1, \"a\": 2}".getBytes()))
+        .hasMessageContaining("Duplicate field 'a'");
+    assertThatThrownBy(() -> Json.parse("{} {}".getBytes())).hasMessageContaining("Trailing token");
+    assertThatThrownBy(() -> JsonFields.of(Json.parse("[1]".getBytes()), ""))
+        .hasMessage("document: [1] (expected: a JSON object)");
+    assertThatThrownBy(() -> ConfigJson.bootSource(body("{\"kernel_image_path\": \"\"}")))
+        .hasMessage("kernel_image_path: \"\" (expected: a file path)");
+    assertThatThrownBy(() -> ConfigJson.bootSource(body("{\"kernel_image_path\": null}")))
+        .hasMessage("kernel_image_path: missing (expected: a file path)");
+  }
+}

@@ -1,0 +1,95 @@
+package dev.updraft.vmm.api;
+
+import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.runtime.FakeHypervisor;
+import dev.updraft.vmm.telemetry.Logger;
+import dev.updraft.vmm.telemetry.MetricsWriter;
+import dev.updraft.vmm.telemetry.StreamSink;
+import dev.updraft.vmm.telemetry.VmmMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * A {@link Vmm} behind an {@link ApiDispatcher} on a fake hypervisor, with a kernel and a rootfs
+ * file to point requests at; requests run on the VMM thread as in the server.
+ */
+final class TestVmm implements AutoCloseable {
+  final FakeHypervisor hypervisor = new FakeHypervisor();
+  final VmmMetrics metrics = new VmmMetrics();
+  final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  final Logger logger = new Logger("test-vm", new StreamSink(log), metrics.logger());
+  final MetricsWriter metricsWriter = new MetricsWriter(metrics, "test-vm");
+  final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  final Vmm vmm =
+      new Vmm(
+          "test-vm", VmResources.defaults(), hypervisor, logger, metrics, metricsWriter, executor);
+  final ApiDispatcher dispatcher = new ApiDispatcher(vmm);
+  final Path dir;
+  final Path kernel;
+  final Path rootfs;
+
+  TestVmm(Path dir) {
+    this.dir = dir;
+    try {
+      kernel = Files.writeString(dir.resolve("vmlinux"), "kernel");
+      rootfs = Files.writeString(dir.resolve("rootfs.ext4"), "rootfs");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  ApiReply call(String method, String path, String body) {
+    byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    try {
+      return executor.submit(() -> dispatcher.handle(method, path, bytes)).get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  ApiReply get(String path) {
+    return call("GET", path, null);
+  }
+
+  ApiReply put(String path, String body) {
+    return call("PUT", path, body);
+  }
+
+  ApiReply patch(String path, String body) {
+    return call("PATCH", path, body);
+  }
+
+  /** The getting-started configuration: boot source, root drive, then InstanceStart. */
+  void boot() {
+    expectOk(put("/boot-source", "{\"kernel_image_path\": \"" + kernel + "\"}"));
+    expectOk(
+        put(
+            "/drives/rootfs",
+            "{\"drive_id\": \"rootfs\", \"path_on_host\": \""
+                + rootfs
+                + "\", \"is_root_device\": true, \"is_read_only\": false}"));
+    expectOk(put("/actions", "{\"action_type\": \"InstanceStart\"}"));
+  }
+
+  private static void expectOk(ApiReply reply) {
+    if (reply.failed()) {
+      throw new AssertionError("request failed: " + reply.body());
+    }
+  }
+
+  String logText() {
+    return log.toString(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
