@@ -66,7 +66,6 @@ public final class KvmHypervisor implements Hypervisor {
       }
       MicroVm vm = builder.build();
       vm.start();
-      log.info("Successfully started microvm");
       return new RunningMicroVm(vm, log);
     } catch (BootException | MachineException | IllegalArgumentException e) {
       throw new VmStartException(e.getMessage());

@@ -20,14 +20,6 @@ final class RunningMicroVm implements RunningVm {
     this.vm = vm;
     this.log = log;
     this.exit = vm.stopped().thenApply(RunningMicroVm::exitOf);
-    exit.thenAccept(
-        e -> {
-          if (e.exitCode() == 0) {
-            log.info("Vmm is stopping: " + e.reason());
-          } else {
-            log.error(e.reason());
-          }
-        });
   }
 
   // Firecracker ends with 0 when the guest rebooted or powered off, 1 (GenericError) on a failure.
