@@ -28,6 +28,8 @@ public final class MicroVm implements AutoCloseable {
   private final List<Counters> metrics;
   private final List<AutoCloseable> resources;
   private final CompletableFuture<VcpuStop> stopped = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   MicroVm(
       KvmMachine machine,
@@ -115,6 +117,9 @@ public final class MicroVm implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // the API's shutdown and a JVM shutdown hook may both get here
+    }
     try {
       machine.stop();
     } catch (InterruptedException e) {

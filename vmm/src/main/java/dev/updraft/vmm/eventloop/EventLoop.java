@@ -190,7 +190,9 @@ public final class EventLoop implements Executor, Timers, AutoCloseable {
   /** Ends the loop after the current event; safe from any thread. */
   public void stop() {
     running = false;
-    wakeup.write(1);
+    if (wakeup.fd().isOpen()) {
+      wakeup.write(1);
+    }
   }
 
   @Override
