@@ -1,0 +1,426 @@
+package dev.updraft.bench.vm;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * updraft vm against QEMU's microvm machine (KVM) on the same freestanding test guests, in one run,
+ * each figure the median of {@code runs}: process start to API socket ready, start command to first
+ * guest output, process start to guest done, VMM memory outside guest RAM, MMIO and port exit round
+ * trips, virtio-blk throughput.
+ *
+ * <pre>java ... VmBench GUESTS_DIR RUNS VMM_COMMAND...</pre>
+ */
+public final class VmBench {
+  private static final long MEM_MIB = 128;
+  private static final Pattern CYCLES = Pattern.compile("(\\d+) cycles (\\d+) ns");
+
+  private final Path guests;
+  private final List<String> vmm;
+  private final Path work;
+  private final List<String[]> rows = new ArrayList<>();
+
+  private VmBench(Path guests, List<String> vmm, Path work) {
+    this.guests = guests;
+    this.vmm = vmm;
+    this.work = work;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 3) {
+      System.err.println("usage: VmBench GUESTS_DIR RUNS VMM_COMMAND...");
+      System.exit(2);
+    }
+    Path work = Files.createTempDirectory("updraft-bench-vm");
+    VmBench bench =
+        new VmBench(Path.of(args[0]), List.of(Arrays.copyOfRange(args, 2, args.length)), work);
+    bench.run(Integer.parseInt(args[1]));
+  }
+
+  private void run(int runs) throws Exception {
+    compare(
+        "API socket ready after process start",
+        "ms",
+        runs,
+        true,
+        this::apiReadyUpdraft,
+        this::apiReadyQemu);
+    compare(
+        "start command to first guest output",
+        "ms",
+        runs,
+        true,
+        this::firstOutputUpdraft,
+        this::firstOutputQemu);
+    compare(
+        "process start to guest done (boottimer guest)",
+        "ms",
+        runs,
+        true,
+        r -> totalUpdraft(),
+        r -> totalQemu());
+    compare(
+        "VMM resident memory outside guest RAM",
+        "MiB",
+        Math.min(runs, 3),
+        true,
+        r -> rssUpdraft(),
+        r -> rssQemu());
+    compare(
+        "MMIO read exit round trip (guest-measured)",
+        "us",
+        Math.min(runs, 3),
+        true,
+        r -> exitUpdraft("mmio_read"),
+        r -> exitQemu("mmio_read"));
+    compare(
+        "port write exit round trip (guest-measured)",
+        "us",
+        Math.min(runs, 3),
+        true,
+        r -> exitUpdraft("pio_write"),
+        r -> exitQemu("pio_write"));
+    compare(
+        "virtio-blk sequential read, 128 KiB requests",
+        "MiB/s",
+        Math.min(runs, 3),
+        false,
+        r -> blkUpdraft(),
+        r -> blkQemu());
+    print();
+  }
+
+  // --- API readiness -------------------------------------------------------------------------
+
+  private double apiReadyUpdraft(int run) throws Exception {
+    Path socket = work.resolve("fc-" + run + ".sock");
+    long start = System.nanoTime();
+    Console c = Console.start(concat(vmm, "--api-sock", socket.toString(), "--log-path", log(run)));
+    try {
+      awaitSocket(socket, c);
+      return millis(System.nanoTime() - start);
+    } finally {
+      c.kill();
+      Files.deleteIfExists(socket);
+    }
+  }
+
+  private double apiReadyQemu(int run) throws Exception {
+    Path socket = work.resolve("qmp-" + run + ".sock");
+    long start = System.nanoTime();
+    Console c =
+        Console.start(
+            qemu("boottimer", "", "-S", "-qmp", "unix:" + socket + ",server=on,wait=off"));
+    try {
+      awaitSocket(socket, c);
+      return millis(System.nanoTime() - start);
+    } finally {
+      c.kill();
+      Files.deleteIfExists(socket);
+    }
+  }
+
+  // --- InstanceStart / cont to the guest's first byte ----------------------------------------
+
+  private double firstOutputUpdraft(int run) throws Exception {
+    Path socket = work.resolve("fc-start-" + run + ".sock");
+    Console c =
+        Console.start(
+            concat(vmm, "--api-sock", socket.toString(), "--log-path", log(run), "--boot-timer"));
+    try (UnixHttp api = awaitSocket(socket, c)) {
+      check(
+          api.request(
+              "PUT", "/boot-source", "{\"kernel_image_path\": \"" + guest("boottimer") + "\"}"));
+      check(
+          api.request(
+              "PUT", "/machine-config", "{\"vcpu_count\": 1, \"mem_size_mib\": " + MEM_MIB + "}"));
+      long start = System.nanoTime();
+      check(api.request("PUT", "/actions", "{\"action_type\": \"InstanceStart\"}"));
+      c.await("done", 30_000);
+      return millis(c.firstByteNanos() - start);
+    } finally {
+      c.kill();
+      Files.deleteIfExists(socket);
+    }
+  }
+
+  private double firstOutputQemu(int run) throws Exception {
+    Path socket = work.resolve("qmp-start-" + run + ".sock");
+    Console c =
+        Console.start(
+            qemu("boottimer", "", "-S", "-qmp", "unix:" + socket + ",server=on,wait=off"));
+    try (UnixHttp qmp = awaitSocket(socket, c)) {
+      qmp.readLine(); // greeting
+      qmp.write("{\"execute\": \"qmp_capabilities\"}\n");
+      qmp.readLine();
+      long start = System.nanoTime();
+      qmp.write("{\"execute\": \"cont\"}\n");
+      c.await("done", 30_000);
+      return millis(c.firstByteNanos() - start);
+    } finally {
+      c.kill();
+      Files.deleteIfExists(socket);
+    }
+  }
+
+  // --- whole runs ----------------------------------------------------------------------------
+
+  private double totalUpdraft() throws Exception {
+    long start = System.nanoTime();
+    Console c = Console.start(noApi("boottimer", "", null));
+    try {
+      return millis(c.await("done", 30_000) - start);
+    } finally {
+      c.kill();
+    }
+  }
+
+  private double totalQemu() throws Exception {
+    long start = System.nanoTime();
+    Console c = Console.start(qemu("boottimer", ""));
+    try {
+      return millis(c.await("done", 30_000) - start);
+    } finally {
+      c.kill();
+    }
+  }
+
+  private double rssUpdraft() throws Exception {
+    Console c = Console.start(noApi("serial", "wait_ms=30000", null));
+    return rss(c);
+  }
+
+  private double rssQemu() throws Exception {
+    return rss(Console.start(qemu("serial", "wait_ms=30000")));
+  }
+
+  private double rss(Console c) throws Exception {
+    try {
+      c.await("ready", 30_000);
+      Thread.sleep(300);
+      long pid =
+          c.process().descendants().map(ProcessHandle::pid).findFirst().orElse(c.process().pid());
+      return Smaps.overheadKib(pid, MEM_MIB << 20) / 1024.0;
+    } finally {
+      c.kill();
+    }
+  }
+
+  private double exitUpdraft(String key) throws Exception {
+    return exitCost(Console.start(noApi("mmio", "count=20000", "\"entropy\": {}")), key);
+  }
+
+  private double exitQemu(String key) throws Exception {
+    return exitCost(
+        Console.start(qemu("mmio", "count=20000", "-device", "virtio-rng-device")), key);
+  }
+
+  private static double exitCost(Console c, String key) throws Exception {
+    try {
+      c.await("done", 120_000);
+      Matcher m = CYCLES.matcher(c.info(key).orElseThrow());
+      if (!m.find()) {
+        throw new IllegalStateException(key + ": no cycles in the guest's report");
+      }
+      return Long.parseLong(m.group(2)) / 1000.0;
+    } finally {
+      c.kill();
+    }
+  }
+
+  private double blkUpdraft() throws Exception {
+    Path disk = disk();
+    String drive =
+        "\"drives\": [{\"drive_id\": \"data\", \"path_on_host\": \""
+            + disk
+            + "\", \"is_root_device\": false, \"is_read_only\": true}]";
+    return blk(Console.start(noApi("blkbench", "mib=64 req_kib=128", drive)));
+  }
+
+  private double blkQemu() throws Exception {
+    Path disk = disk();
+    return blk(
+        Console.start(
+            qemu(
+                "blkbench",
+                "mib=64 req_kib=128",
+                "-drive",
+                "id=d0,file=" + disk + ",format=raw,if=none,readonly=on",
+                "-device",
+                "virtio-blk-device,drive=d0")));
+  }
+
+  private static double blk(Console c) throws Exception {
+    try {
+      c.await("done", 120_000);
+      return Double.parseDouble(c.info("mib_per_s").orElseThrow());
+    } finally {
+      c.kill();
+    }
+  }
+
+  // --- plumbing ------------------------------------------------------------------------------
+
+  private List<String> noApi(String guest, String args, String devices) throws IOException {
+    Path config = Files.createTempFile(work, guest, ".json");
+    String json =
+        "{\"boot-source\": {\"kernel_image_path\": \""
+            + guest(guest)
+            + "\", \"boot_args\": \""
+            + args
+            + "\"}, \"machine-config\": {\"vcpu_count\": 1, \"mem_size_mib\": "
+            + MEM_MIB
+            + "}"
+            + (devices == null ? "" : ", " + devices)
+            + "}";
+    Files.writeString(config, json);
+    return concat(
+        vmm,
+        "--no-api",
+        "--config-file",
+        config.toString(),
+        "--log-path",
+        work.resolve(guest + ".log").toString());
+  }
+
+  private List<String> qemu(String guest, String args, String... extra) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "qemu-system-x86_64",
+                "-M",
+                "microvm,x-option-roms=off,isa-serial=on,rtc=off,acpi=off",
+                "-enable-kvm",
+                "-cpu",
+                "host,-arch-capabilities",
+                "-global",
+                "virtio-mmio.force-legacy=false",
+                "-m",
+                Long.toString(MEM_MIB),
+                "-nodefaults",
+                "-no-reboot",
+                "-display",
+                "none",
+                "-serial",
+                "stdio",
+                "-device",
+                "isa-debug-exit,iobase=0xf4",
+                "-kernel",
+                guest(guest),
+                "-append",
+                args));
+    command.addAll(List.of(extra));
+    return command;
+  }
+
+  private String guest(String name) {
+    return guests.resolve(name + ".elf").toString();
+  }
+
+  private String log(int run) {
+    return work.resolve("fc-" + run + ".log").toString();
+  }
+
+  private Path disk() throws IOException {
+    Path disk = work.resolve("disk.img");
+    if (!Files.exists(disk)) {
+      try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
+        file.setLength(64L << 20);
+      }
+    }
+    return disk;
+  }
+
+  private static UnixHttp awaitSocket(Path socket, Console c) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(socket)) {
+        UnixHttp connection = UnixHttp.tryConnect(socket);
+        if (connection != null) {
+          return connection;
+        }
+      }
+      if (!c.process().isAlive()) {
+        throw new IllegalStateException("the VMM exited before its socket was ready");
+      }
+      Thread.onSpinWait();
+    }
+    throw new IllegalStateException("no socket at " + socket + " within 30 s");
+  }
+
+  private static void check(int status) {
+    if (status / 100 != 2) {
+      throw new IllegalStateException("API answered " + status);
+    }
+  }
+
+  private static List<String> concat(List<String> base, String... more) {
+    List<String> all = new ArrayList<>(base);
+    all.addAll(List.of(more));
+    return all;
+  }
+
+  private static double millis(long nanos) {
+    return nanos / 1e6;
+  }
+
+  private interface Measure {
+    double run(int index) throws Exception;
+  }
+
+  private void compare(
+      String what, String unit, int runs, boolean lowerIsBetter, Measure ours, Measure anchor)
+      throws Exception {
+    double[] a = new double[runs];
+    double[] b = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      // Alternate who goes first, so a slow moment of the machine does not favour one side.
+      if (i % 2 == 0) {
+        a[i] = ours.run(i);
+        b[i] = anchor.run(i);
+      } else {
+        b[i] = anchor.run(i);
+        a[i] = ours.run(i);
+      }
+    }
+    double x = median(a);
+    double y = median(b);
+    rows.add(
+        new String[] {
+          what,
+          fmt(x) + " " + unit,
+          fmt(y) + " " + unit,
+          String.format(Locale.ROOT, "%.2fx", x / y),
+          lowerIsBetter ? "lower is better" : "higher is better"
+        });
+    System.out.printf(
+        Locale.ROOT, "  %-50s updraft %s %s, qemu %s %s%n", what, fmt(x), unit, fmt(y), unit);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static String fmt(double v) {
+    return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  private void print() {
+    System.out.println();
+    System.out.println("| measure | updraft vm | QEMU microvm | updraft / QEMU | |");
+    System.out.println("|---|---|---|---|---|");
+    for (String[] r : rows) {
+      System.out.println("| " + String.join(" | ", r) + " |");
+    }
+  }
+}
