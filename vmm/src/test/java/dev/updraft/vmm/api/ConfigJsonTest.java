@@ -192,7 +192,8 @@ class ConfigJsonTest {
         .hasMessageNotContaining("REDACTED");
     assertThatThrownBy(() -> Json.parse("{\"a\": 1, \"a\": 2}".getBytes()))
         .hasMessageContaining("Duplicate field 'a'");
-    assertThatThrownBy(() -> Json.parse("{} {}".getBytes())).hasMessageContaining("Trailing token");
+    assertThatThrownBy(() -> Json.parse("{} {}".getBytes()))
+        .hasMessage("unexpected content after the JSON value at line 1 column 4");
     assertThatThrownBy(() -> JsonFields.of(Json.parse("[1]".getBytes()), ""))
         .hasMessage("document: [1] (expected: a JSON object)");
     assertThatThrownBy(() -> ConfigJson.bootSource(body("{\"kernel_image_path\": \"\"}")))
