@@ -35,6 +35,7 @@ final class Vmm {
   private final VmmMetrics metrics;
   private final MetricsWriter metricsWriter;
   private final ScheduledExecutorService executor;
+  private final Duration metricsPeriod;
   private final PrebootController preboot = new PrebootController(this);
   private final RuntimeController runtime = new RuntimeController(this);
   private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
@@ -50,7 +51,8 @@ final class Vmm {
       Logger logger,
       VmmMetrics metrics,
       MetricsWriter metricsWriter,
-      ScheduledExecutorService executor) {
+      ScheduledExecutorService executor,
+      Duration metricsPeriod) {
     this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
     this.resources = Objects.requireNonNull(resources, "resources");
     this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
@@ -58,6 +60,7 @@ final class Vmm {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.metricsWriter = Objects.requireNonNull(metricsWriter, "metricsWriter");
     this.executor = Objects.requireNonNull(executor, "executor");
+    this.metricsPeriod = Objects.requireNonNull(metricsPeriod, "metricsPeriod");
   }
 
   /** Handles one action; call on {@link #executor()}. */
@@ -95,7 +98,7 @@ final class Vmm {
     vm = running;
     state = VmState.RUNNING;
     flushMetrics();
-    long period = METRICS_PERIOD.toMillis();
+    long period = metricsPeriod.toMillis();
     periodicMetrics =
         executor.scheduleAtFixedRate(this::periodicFlush, period, period, TimeUnit.MILLISECONDS);
     running

@@ -109,7 +109,15 @@ public final class VmmRunner {
     }
     VmResources resources = VmResources.defaults().withBootTimer(options.bootTimer());
     Vmm vmm =
-        new Vmm(options.id(), resources, hypervisor, logger, metrics, metricsWriter, executor);
+        new Vmm(
+            options.id(),
+            resources,
+            hypervisor,
+            logger,
+            metrics,
+            metricsWriter,
+            executor,
+            Vmm.METRICS_PERIOD);
     AtomicReference<ApiServer> server = new AtomicReference<>();
     Thread hook = new Thread(() -> shutdown(vmm, server.get()), "fc_shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -201,4 +201,18 @@ class ConfigJsonTest {
     assertThatThrownBy(() -> ConfigJson.bootSource(body("{\"kernel_image_path\": null}")))
         .hasMessage("kernel_image_path: missing (expected: a file path)");
   }
+
+  @Test
+  void hostileDocumentsAreRejectedWithoutExhaustingTheStack() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    assertThatThrownBy(() -> Json.parse(deep.getBytes()))
+        .isInstanceOf(JsonFieldException.class)
+        .hasMessageContaining("nesting depth");
+    String longNumber = "{\"vcpu_count\": 1" + "0".repeat(5_000) + "}";
+    assertThatThrownBy(() -> Json.parse(longNumber.getBytes()))
+        .isInstanceOf(JsonFieldException.class)
+        .hasMessageContaining("Number value length");
+    assertThatThrownBy(() -> Json.parse(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 0}))
+        .isInstanceOf(JsonFieldException.class);
+  }
 }
