@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The VMM's state and its one entry point, {@link #handle}: before {@code InstanceStart} requests
  * go to the {@link PrebootController}, after it to the {@link RuntimeController}. Everything here
- * runs on one thread (the "VMM thread", {@link #executor()}), as in Firecracker, so requests are
- * handled one at a time, in order; only {@link #vm} is also read by a shutdown hook.
+ * runs on one thread (the "VMM thread", the executor given to the constructor), as in Firecracker,
+ * so requests are handled one at a time, in order; only the running VM is also read by a shutdown
+ * hook.
  */
 final class Vmm {
   /** Firecracker writes a metrics line this often after boot. */
@@ -63,7 +64,7 @@ final class Vmm {
     this.metricsPeriod = Objects.requireNonNull(metricsPeriod, "metricsPeriod");
   }
 
-  /** Handles one action; call on {@link #executor()}. */
+  /** Handles one action; call on the VMM thread. */
   VmmData handle(VmmAction action) {
     return vm == null ? preboot.handle(action) : runtime.handle(action);
   }
@@ -157,10 +158,6 @@ final class Vmm {
     resources = updated;
   }
 
-  VmState state() {
-    return state;
-  }
-
   void state(VmState updated) {
     state = updated;
   }
@@ -183,9 +180,5 @@ final class Vmm {
 
   MetricsWriter metricsWriter() {
     return metricsWriter;
-  }
-
-  ScheduledExecutorService executor() {
-    return executor;
   }
 }
