@@ -5,25 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The packaged CLI run as a real process: manifest, class path, exit codes, output streams. */
 class CliProcessIT {
-  private static final Path JAR = Path.of("target/updraft.jar");
-
   private record Result(int exit, String out, String err) {}
 
   private static Result updraft(String... args) throws Exception {
-    assertThat(JAR).as("packaged CLI (the package phase runs before integration tests)").exists();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-jar");
-    command.add(JAR.toString());
-    command.addAll(List.of(args));
+    List<String> command = PackagedCli.command(args);
     Path out = Files.createTempFile("updraft-out", ".txt");
     Path err = Files.createTempFile("updraft-err", ".txt");
     Process process =

@@ -1,6 +1,5 @@
 package dev.updraft.vmm.api;
 
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.telemetry.Logger;
@@ -100,11 +99,11 @@ final class ApiDispatcher {
   private static String describe(String method, String path, byte[] body) {
     String verb =
         method.isEmpty() ? method : method.charAt(0) + method.substring(1).toLowerCase(Locale.ROOT);
-    String text = verb + " request on " + new TextNode(path);
+    String text = verb + " request on " + Json.quote(path);
     if (body.length == 0) {
       return text;
     }
-    return text + " with body " + new TextNode(new String(body, StandardCharsets.UTF_8));
+    return text + " with body " + Json.quote(new String(body, StandardCharsets.UTF_8));
   }
 
   private static String describe(RuntimeException e) {

@@ -85,10 +85,6 @@ final class ApiServer implements AutoCloseable {
     }
   }
 
-  Path socket() {
-    return socket;
-  }
-
   /** Stops accepting, closes the listening socket and removes its path. */
   @Override
   public void close() {

@@ -218,7 +218,7 @@ final class JsonFields {
   }
 
   private static String shown(JsonNode value) {
-    String text = value == null ? "nothing" : value.toString();
+    String text = value == null ? "nothing" : Json.write(value);
     return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "...";
   }
 }

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The VMM's state and its one entry point, {@link #handle}: before {@code InstanceStart} requests
  * go to the {@link PrebootController}, after it to the {@link RuntimeController}. Everything here
- * runs on one thread (the "VMM thread", {@link #executor()}), as in Firecracker, so requests are
- * handled one at a time, in order; only {@link #vm} is also read by a shutdown hook.
+ * runs on one thread (the "VMM thread", the executor given to the constructor), as in Firecracker,
+ * so requests are handled one at a time, in order; only the running VM is also read by a shutdown
+ * hook.
  */
 final class Vmm {
   /** Firecracker writes a metrics line this often after boot. */
@@ -35,6 +36,7 @@ final class Vmm {
   private final VmmMetrics metrics;
   private final MetricsWriter metricsWriter;
   private final ScheduledExecutorService executor;
+  private final Duration metricsPeriod;
   private final PrebootController preboot = new PrebootController(this);
   private final RuntimeController runtime = new RuntimeController(this);
   private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
@@ -50,7 +52,8 @@ final class Vmm {
       Logger logger,
       VmmMetrics metrics,
       MetricsWriter metricsWriter,
-      ScheduledExecutorService executor) {
+      ScheduledExecutorService executor,
+      Duration metricsPeriod) {
     this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
     this.resources = Objects.requireNonNull(resources, "resources");
     this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
@@ -58,9 +61,10 @@ final class Vmm {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.metricsWriter = Objects.requireNonNull(metricsWriter, "metricsWriter");
     this.executor = Objects.requireNonNull(executor, "executor");
+    this.metricsPeriod = Objects.requireNonNull(metricsPeriod, "metricsPeriod");
   }
 
-  /** Handles one action; call on {@link #executor()}. */
+  /** Handles one action; call on the VMM thread. */
   VmmData handle(VmmAction action) {
     return vm == null ? preboot.handle(action) : runtime.handle(action);
   }
@@ -95,7 +99,7 @@ final class Vmm {
     vm = running;
     state = VmState.RUNNING;
     flushMetrics();
-    long period = METRICS_PERIOD.toMillis();
+    long period = metricsPeriod.toMillis();
     periodicMetrics =
         executor.scheduleAtFixedRate(this::periodicFlush, period, period, TimeUnit.MILLISECONDS);
     running
@@ -154,10 +158,6 @@ final class Vmm {
     resources = updated;
   }
 
-  VmState state() {
-    return state;
-  }
-
   void state(VmState updated) {
     state = updated;
   }
@@ -180,9 +180,5 @@ final class Vmm {
 
   MetricsWriter metricsWriter() {
     return metricsWriter;
-  }
-
-  ScheduledExecutorService executor() {
-    return executor;
   }
 }

@@ -24,7 +24,7 @@ public interface WireNamed {
   }
 
   /** The accepted spellings, comma-separated, for messages. */
-  static <E extends Enum<E> & WireNamed> String names(Class<E> type) {
+  private static <E extends Enum<E> & WireNamed> String names(Class<E> type) {
     return Arrays.stream(type.getEnumConstants())
         .map(WireNamed::wireName)
         .collect(Collectors.joining(", "));

@@ -57,6 +57,8 @@ public interface RunningVm {
 
   /**
    * Ends the VM (process shutdown): stops the vCPUs and devices, then completes {@link #exit()}.
+   * Idempotent, and called again after the guest has ended on its own; may come from a JVM shutdown
+   * hook (SIGTERM) while the API thread is in another call.
    */
   void stop();
 }

@@ -11,12 +11,12 @@ import java.util.List;
  */
 public final class VmmMetrics {
   private final Counters apiServer =
-      stored("api_server", "process_startup_time_us", "process_startup_time_cpu_us");
-  private final Counters latencies = stored("latencies_us", "pause_vm", "resume_vm");
-  private final Counters vmm = stored("vmm", "panic_count");
-  private final Counters deprecatedApi = counted("deprecated_api", "deprecated_http_api_calls");
+      group("api_server", "process_startup_time_us", "process_startup_time_cpu_us");
+  private final Counters latencies = group("latencies_us", "pause_vm", "resume_vm");
+  private final Counters vmm = group("vmm", "panic_count");
+  private final Counters deprecatedApi = group("deprecated_api", "deprecated_http_api_calls");
   private final Counters getRequests =
-      counted(
+      group(
           "get_api_requests",
           "instance_info_count",
           "machine_cfg_count",
@@ -24,7 +24,7 @@ public final class VmmMetrics {
           "vmm_version_count",
           "hotplug_memory_count");
   private final Counters putRequests =
-      counted(
+      group(
           "put_api_requests",
           pairs(
               "actions",
@@ -41,10 +41,10 @@ public final class VmmMetrics {
               "serial",
               "hotplug_memory"));
   private final Counters patchRequests =
-      counted(
+      group(
           "patch_api_requests", pairs("drive", "network", "machine_cfg", "mmds", "hotplug_memory"));
   private final Counters logger =
-      counted("logger", "missed_metrics_count", "metrics_fails", "missed_log_count");
+      group("logger", "missed_metrics_count", "metrics_fails", "missed_log_count");
 
   /** {@code get_api_requests}: {@code <resource>_count}. */
   public Counters getRequests() {
@@ -103,11 +103,8 @@ public final class VmmMetrics {
     counter.add(value);
   }
 
-  private static Counters stored(String group, String... names) {
-    return counted(group, names);
-  }
-
-  private static Counters counted(String group, String... names) {
+  /** A group with its counters created at zero, so every line shows all of Firecracker's names. */
+  private static Counters group(String group, String... names) {
     Counters counters = new Counters(group);
     for (String name : names) {
       counters.counter(name);

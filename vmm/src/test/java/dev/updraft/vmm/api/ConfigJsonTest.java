@@ -192,12 +192,27 @@ class ConfigJsonTest {
         .hasMessageNotContaining("REDACTED");
     assertThatThrownBy(() -> Json.parse("{\"a\": 1, \"a\": 2}".getBytes()))
         .hasMessageContaining("Duplicate field 'a'");
-    assertThatThrownBy(() -> Json.parse("{} {}".getBytes())).hasMessageContaining("Trailing token");
+    assertThatThrownBy(() -> Json.parse("{} {}".getBytes()))
+        .hasMessage("unexpected content after the JSON value at line 1 column 4");
     assertThatThrownBy(() -> JsonFields.of(Json.parse("[1]".getBytes()), ""))
         .hasMessage("document: [1] (expected: a JSON object)");
     assertThatThrownBy(() -> ConfigJson.bootSource(body("{\"kernel_image_path\": \"\"}")))
         .hasMessage("kernel_image_path: \"\" (expected: a file path)");
     assertThatThrownBy(() -> ConfigJson.bootSource(body("{\"kernel_image_path\": null}")))
         .hasMessage("kernel_image_path: missing (expected: a file path)");
+  }
+
+  @Test
+  void hostileDocumentsAreRejectedWithoutExhaustingTheStack() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    assertThatThrownBy(() -> Json.parse(deep.getBytes()))
+        .isInstanceOf(JsonFieldException.class)
+        .hasMessageContaining("nesting depth");
+    String longNumber = "{\"vcpu_count\": 1" + "0".repeat(5_000) + "}";
+    assertThatThrownBy(() -> Json.parse(longNumber.getBytes()))
+        .isInstanceOf(JsonFieldException.class)
+        .hasMessageContaining("Number value length");
+    assertThatThrownBy(() -> Json.parse(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 0}))
+        .isInstanceOf(JsonFieldException.class);
   }
 }

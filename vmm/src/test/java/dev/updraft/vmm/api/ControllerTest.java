@@ -8,6 +8,7 @@ import dev.updraft.vmm.runtime.FakeVm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -315,6 +316,31 @@ class ControllerTest {
       }
       assertThat(copy.vmm.resources()).isEqualTo(original);
       assertThat(copy.get("/vm/config").body()).isEqualTo(exported.body());
+    }
+  }
+
+  @Test
+  void metricsAreWrittenAtBootPeriodicallyAndAtTheEnd() throws Exception {
+    Path metrics = dir.resolve("metrics.json");
+    try (TestVmm fast = new TestVmm(dir, Duration.ofMillis(50))) {
+      fast.put("/metrics", "{\"metrics_path\": \"" + metrics + "\"}");
+      assertThat(Files.readAllLines(metrics)).isEmpty();
+      fast.boot();
+      assertThat(Files.readAllLines(metrics)).hasSize(1);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (Files.readAllLines(metrics).size() < 4) {
+        assertThat(System.nanoTime()).as("periodic lines").isLessThan(deadline);
+        Thread.sleep(10);
+      }
+      fast.hypervisor.vm().end(0, "done");
+      assertThat(fast.vmm.terminated().get(10, TimeUnit.SECONDS)).isZero();
+      int atEnd = Files.readAllLines(metrics).size();
+      Thread.sleep(200);
+      assertThat(Files.readAllLines(metrics)).as("no lines after the end").hasSize(atEnd);
+      for (String line : Files.readAllLines(metrics)) {
+        assertThat(Json.parse(line.getBytes(StandardCharsets.UTF_8)).has("utc_timestamp_ms"))
+            .isTrue();
+      }
     }
   }
 }

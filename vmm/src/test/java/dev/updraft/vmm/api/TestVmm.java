@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,16 +28,30 @@ final class TestVmm implements AutoCloseable {
   final Logger logger = new Logger("test-vm", new StreamSink(log), metrics.logger());
   final MetricsWriter metricsWriter = new MetricsWriter(metrics, "test-vm");
   final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  final Vmm vmm =
-      new Vmm(
-          "test-vm", VmResources.defaults(), hypervisor, logger, metrics, metricsWriter, executor);
-  final ApiDispatcher dispatcher = new ApiDispatcher(vmm);
+  final Vmm vmm;
+  final ApiDispatcher dispatcher;
   final Path dir;
   final Path kernel;
   final Path rootfs;
 
   TestVmm(Path dir) {
+    this(dir, Vmm.METRICS_PERIOD);
+  }
+
+  /** With metrics written every {@code metricsPeriod} after boot. */
+  TestVmm(Path dir, Duration metricsPeriod) {
     this.dir = dir;
+    vmm =
+        new Vmm(
+            "test-vm",
+            VmResources.defaults(),
+            hypervisor,
+            logger,
+            metrics,
+            metricsWriter,
+            executor,
+            metricsPeriod);
+    dispatcher = new ApiDispatcher(vmm);
     try {
       kernel = Files.writeString(dir.resolve("vmlinux"), "kernel");
       rootfs = Files.writeString(dir.resolve("rootfs.ext4"), "rootfs");

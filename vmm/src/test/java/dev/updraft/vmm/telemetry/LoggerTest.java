@@ -77,6 +77,14 @@ class LoggerTest {
   }
 
   @Test
+  void enabledTellsWhetherALevelWouldBeWritten() {
+    assertThat(logger.enabled(LogLevel.INFO)).isTrue();
+    assertThat(logger.enabled(LogLevel.DEBUG)).isFalse();
+    logger.apply(new LoggerConfig(null, LogLevel.TRACE, null, null, null));
+    assertThat(logger.enabled(LogLevel.TRACE)).isTrue();
+  }
+
+  @Test
   void offWritesNothingAndTraceEverything() {
     logger.apply(new LoggerConfig(null, LogLevel.OFF, null, null, null));
     logger.error("nothing");

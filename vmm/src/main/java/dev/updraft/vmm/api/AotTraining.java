@@ -1,0 +1,144 @@
+package dev.updraft.vmm.api;
+
+import dev.updraft.vmm.runtime.Hypervisors;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The training run for the launcher's AOT cache (JDK 25, JEP 514): starts the VMM on a temporary
+ * socket and sends it the requests a Firecracker client sends first, good and bad, so that the
+ * classes of start-up and of the configuration phase are loaded and linked ahead of time. Run as
+ * {@code java -XX:AOTCacheOutput=<file> -cp <jar> dev.updraft.vmm.api.AotTraining}.
+ */
+public final class AotTraining {
+  private AotTraining() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Files.createTempDirectory("updraft-aot");
+    Path socket = dir.resolve("training.sock");
+    Path kernel = Files.writeString(dir.resolve("vmlinux"), "not a kernel");
+    Path rootfs = Files.writeString(dir.resolve("rootfs.ext4"), "not a file system");
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Thread vmm =
+        new Thread(
+            () ->
+                VmmMain.run(
+                    new String[] {
+                      "--api-sock",
+                      socket.toString(),
+                      "--id",
+                      "aot-training",
+                      "--metrics-path",
+                      dir.resolve("metrics").toString(),
+                      "--level",
+                      "Debug"
+                    },
+                    Hypervisors.kvm(),
+                    quiet,
+                    quiet),
+            "aot-training");
+    vmm.setDaemon(true);
+    vmm.start();
+    for (int i = 0; i < 2_000 && !Files.exists(socket); i++) {
+      Thread.sleep(5);
+    }
+    List<String> requests =
+        List.of(
+            get("/"),
+            put(
+                "/logger",
+                "{\"level\": \"Info\", \"show_level\": true, \"show_log_origin\": true}"),
+            put(
+                "/boot-source",
+                "{\"kernel_image_path\": \""
+                    + kernel
+                    + "\", \"boot_args\": \"console=ttyS0 reboot=k panic=1\"}"),
+            put(
+                "/drives/rootfs",
+                "{\"drive_id\": \"rootfs\", \"path_on_host\": \""
+                    + rootfs
+                    + "\", \"is_root_device\": true, \"is_read_only\": false,"
+                    + " \"rate_limiter\": {\"bandwidth\": {\"size\": 1000, \"refill_time\": 100}}}"),
+            put("/machine-config", "{\"vcpu_count\": 2, \"mem_size_mib\": 256}"),
+            patch("/machine-config", "{\"track_dirty_pages\": false}"),
+            put(
+                "/network-interfaces/net1",
+                "{\"iface_id\": \"net1\", \"guest_mac\": \"06:00:AC:10:00:02\", \"host_dev_name\": \"tap0\"}"),
+            put("/entropy", "{}"),
+            put("/serial", "{\"serial_out_path\": \"" + dir.resolve("serial") + "\"}"),
+            put("/machine-config", "{\"vcpu_count\": 99, \"mem_size_mib\": 256, \"unknown\": 1}"),
+            put("/machine-config", "{\"vcpu_count\": "),
+            get("/machine-config"),
+            get("/vm/config"),
+            get("/version"),
+            get("/nope"),
+            put("/actions", "{\"action_type\": \"InstanceStart\"}"));
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      for (String request : requests) {
+        exchange(channel, request);
+      }
+    }
+    // The AOT cache is written as the JVM exits; the VMM's shutdown hook removes the socket.
+    System.exit(0);
+  }
+
+  private static String get(String path) {
+    return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  }
+
+  private static String put(String path, String body) {
+    return request("PUT", path, body);
+  }
+
+  private static String patch(String path, String body) {
+    return request("PATCH", path, body);
+  }
+
+  private static String request(String method, String path, String body) {
+    return method
+        + " "
+        + path
+        + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        + "Content-Length: "
+        + body.getBytes(StandardCharsets.UTF_8).length
+        + "\r\n\r\n"
+        + body;
+  }
+
+  /** Sends one request and reads until its response has arrived (one read per response here). */
+  private static void exchange(SocketChannel channel, String request) {
+    try {
+      channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+      ByteBuffer response = ByteBuffer.allocate(64 * 1024);
+      while (channel.read(response) > 0) {
+        String text = new String(response.array(), 0, response.position(), StandardCharsets.UTF_8);
+        int headers = text.indexOf("\r\n\r\n");
+        if (headers >= 0 && complete(text, headers)) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean complete(String text, int headers) {
+    String lower = text.substring(0, headers).toLowerCase(java.util.Locale.ROOT);
+    int at = lower.indexOf("content-length: ");
+    if (at < 0) {
+      return true;
+    }
+    int end = lower.indexOf("\r\n", at);
+    int length = Integer.parseInt(lower.substring(at + 16, end < 0 ? headers : end).trim());
+    return text.length() - headers - 4 >= length;
+  }
+}
