@@ -35,7 +35,7 @@ public final class Epoll implements AutoCloseable {
 
   public static Epoll create() {
     try {
-      int result = (int) Libc.EPOLL_CREATE1.invokeExact(Native.errnoState(), EPOLL_CLOEXEC);
+      int result = (int) Libc.Events.EPOLL_CREATE1.invokeExact(Native.errnoState(), EPOLL_CLOEXEC);
       return new Epoll(Fd.adopt(Native.check("epoll_create1", result), "epoll"));
     } catch (Throwable t) {
       throw Native.linkFailure("epoll_create1", t);
@@ -63,7 +63,7 @@ public final class Epoll implements AutoCloseable {
     try {
       int result =
           (int)
-              Libc.EPOLL_WAIT.invokeExact(
+              Libc.Events.EPOLL_WAIT.invokeExact(
                   Native.errnoState(), fd.value(), ready.segment, ready.capacity, timeoutMillis);
       ready.count = Native.check("epoll_wait", result);
       return ready.count;
@@ -88,7 +88,7 @@ public final class Epoll implements AutoCloseable {
       event.set(ValueLayout.JAVA_LONG_UNALIGNED, 4, data);
       int result =
           (int)
-              Libc.EPOLL_CTL.invokeExact(
+              Libc.Events.EPOLL_CTL.invokeExact(
                   Native.errnoState(), fd.value(), op, target.value(), event);
       Native.check("epoll_ctl(" + name + ", " + target.what() + ")", result);
     } catch (Throwable t) {

@@ -29,7 +29,9 @@ public final class EventFd implements AutoCloseable {
     }
     try {
       int result =
-          (int) Libc.EVENTFD.invokeExact(Native.errnoState(), initialValue, flags | EFD_CLOEXEC);
+          (int)
+              Libc.Events.EVENTFD.invokeExact(
+                  Native.errnoState(), initialValue, flags | EFD_CLOEXEC);
       return new EventFd(Fd.adopt(Native.check("eventfd", result), "eventfd"));
     } catch (Throwable t) {
       throw Native.linkFailure("eventfd", t);
@@ -87,8 +89,8 @@ public final class EventFd implements AutoCloseable {
     try {
       result =
           in
-              ? (long) Libc.READ.invokeExact(Native.errnoState(), fd.value(), data, 8L)
-              : (long) Libc.WRITE.invokeExact(Native.errnoState(), fd.value(), data, 8L);
+              ? (long) Libc.FileIo.READ.invokeExact(Native.errnoState(), fd.value(), data, 8L)
+              : (long) Libc.FileIo.WRITE.invokeExact(Native.errnoState(), fd.value(), data, 8L);
     } catch (Throwable t) {
       throw Native.linkFailure(in ? "read" : "write", t);
     }

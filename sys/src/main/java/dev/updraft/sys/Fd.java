@@ -36,7 +36,8 @@ public final class Fd implements AutoCloseable {
       MemorySegment cPath = arena.allocateFrom(path.toString());
       int result =
           (int)
-              Libc.OPEN.invokeExact(Native.errnoState(), cPath, flags | OpenFlags.O_CLOEXEC, mode);
+              Libc.FileIo.OPEN.invokeExact(
+                  Native.errnoState(), cPath, flags | OpenFlags.O_CLOEXEC, mode);
       return new Fd(Native.check(call, result), path.toString());
     } catch (Throwable t) {
       throw Native.linkFailure("open", t);
@@ -57,7 +58,7 @@ public final class Fd implements AutoCloseable {
     try (Arena arena = Arena.ofConfined()) {
       int result =
           (int)
-              Libc.MEMFD_CREATE.invokeExact(
+              Libc.Memory.MEMFD_CREATE.invokeExact(
                   Native.errnoState(), arena.allocateFrom(name), flags | MemFdFlags.MFD_CLOEXEC);
       return new Fd(Native.check(call, result), "memfd:" + name);
     } catch (Throwable t) {
@@ -105,7 +106,9 @@ public final class Fd implements AutoCloseable {
   public int ioctl(Ioctl request, long arg) {
     try {
       int result =
-          (int) Libc.IOCTL_LONG.invokeExact(Native.errnoState(), fd.get(), request.number(), arg);
+          (int)
+              Libc.Ioctls.IOCTL_LONG.invokeExact(
+                  Native.errnoState(), fd.get(), request.number(), arg);
       return checkIoctl(request, result);
     } catch (Throwable t) {
       throw Native.linkFailure("ioctl", t);
@@ -119,7 +122,9 @@ public final class Fd implements AutoCloseable {
   public int ioctl(Ioctl request, MemorySegment arg) {
     try {
       int result =
-          (int) Libc.IOCTL_PTR.invokeExact(Native.errnoState(), fd.get(), request.number(), arg);
+          (int)
+              Libc.Ioctls.IOCTL_PTR.invokeExact(
+                  Native.errnoState(), fd.get(), request.number(), arg);
       return checkIoctl(request, result);
     } catch (Throwable t) {
       throw Native.linkFailure("ioctl", t);
@@ -138,7 +143,7 @@ public final class Fd implements AutoCloseable {
   public void truncate(long size) {
     requireOffset(size);
     try {
-      int result = (int) Libc.FTRUNCATE.invokeExact(Native.errnoState(), fd.get(), size);
+      int result = (int) Libc.Positional.FTRUNCATE.invokeExact(Native.errnoState(), fd.get(), size);
       Native.check("ftruncate(" + what + ")", result);
     } catch (Throwable t) {
       throw Native.linkFailure("ftruncate", t);
@@ -147,12 +152,12 @@ public final class Fd implements AutoCloseable {
 
   /** {@code fsync(2)}: data and metadata reach stable storage. */
   public void fsync() {
-    sync(Libc.FSYNC, "fsync");
+    sync(Libc.Positional.FSYNC, "fsync");
   }
 
   /** {@code fdatasync(2)}: data reaches stable storage; metadata only if needed to read it. */
   public void fdatasync() {
-    sync(Libc.FDATASYNC, "fdatasync");
+    sync(Libc.Positional.FDATASYNC, "fdatasync");
   }
 
   private void sync(MethodHandle function, String name) {
@@ -172,7 +177,7 @@ public final class Fd implements AutoCloseable {
       return;
     }
     try {
-      int result = (int) Libc.CLOSE.invokeExact(Native.errnoState(), number);
+      int result = (int) Libc.FileIo.CLOSE.invokeExact(Native.errnoState(), number);
       // After close(2) fails the descriptor is released anyway (Linux), so there is no retry.
       Native.check("close(" + what + ")", result);
     } catch (Throwable t) {
@@ -218,13 +223,13 @@ public final class Fd implements AutoCloseable {
       if (offset < 0) {
         result =
             in
-                ? (long) Libc.READ.invokeExact(state, number, data, count)
-                : (long) Libc.WRITE.invokeExact(state, number, data, count);
+                ? (long) Libc.FileIo.READ.invokeExact(state, number, data, count)
+                : (long) Libc.FileIo.WRITE.invokeExact(state, number, data, count);
       } else {
         result =
             in
-                ? (long) Libc.PREAD.invokeExact(state, number, data, count, offset)
-                : (long) Libc.PWRITE.invokeExact(state, number, data, count, offset);
+                ? (long) Libc.Positional.PREAD.invokeExact(state, number, data, count, offset)
+                : (long) Libc.Positional.PWRITE.invokeExact(state, number, data, count, offset);
       }
     } catch (Throwable t) {
       throw Native.linkFailure(name, t);

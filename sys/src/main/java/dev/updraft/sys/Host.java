@@ -11,7 +11,7 @@ public final class Host {
   /** Whether the process runs with effective uid 0. */
   public static boolean isRoot() {
     try {
-      return (int) Libc.GETEUID.invokeExact() == 0;
+      return (int) Libc.Process.GETEUID.invokeExact() == 0;
     } catch (Throwable t) {
       throw Native.linkFailure("geteuid", t);
     }

@@ -8,97 +8,143 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Method handles for the libc functions the sys classes wrap. Every handle that can fail captures
- * errno (its first parameter is {@link Native#errnoState()}); callers go through the typed
- * wrappers, never through these handles directly.
+ * Method handles for the libc functions the sys classes wrap, linked on first use of their group (a
+ * holder class each): creating a downcall stub costs milliseconds at start-up, and the VMM's API
+ * must answer before most of them are needed. Every handle that can fail captures errno (its first
+ * parameter is {@link Native#errnoState()}); callers go through the typed wrappers, never through
+ * these handles directly.
  */
 final class Libc {
-  // int open(const char *path, int flags, ... /* mode_t mode */)
-  static final MethodHandle OPEN =
-      Native.errnoCallVariadic(
-          "open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
-  static final MethodHandle CLOSE =
-      Native.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  static final MethodHandle READ =
-      Native.errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-  static final MethodHandle WRITE =
-      Native.errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-  static final MethodHandle PREAD =
-      Native.errnoCall(
-          "pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-  static final MethodHandle PWRITE =
-      Native.errnoCall(
-          "pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-  static final MethodHandle FTRUNCATE =
-      Native.errnoCall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-  static final MethodHandle FSYNC =
-      Native.errnoCall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  static final MethodHandle FDATASYNC =
-      Native.errnoCall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  /** Open, close, read, write. */
+  static final class FileIo {
+    // int open(const char *path, int flags, ... /* mode_t mode */)
+    static final MethodHandle OPEN =
+        Native.errnoCallVariadic(
+            "open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
+    static final MethodHandle CLOSE =
+        Native.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle READ =
+        Native.errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle WRITE =
+        Native.errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
-  // int ioctl(int fd, unsigned long request, ...): the third argument is variadic, so it must be
-  // linked as such or the System V ABI may pass it in the wrong register class.
-  static final MethodHandle IOCTL_PTR =
-      Native.errnoCallVariadic(
-          "ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
-  static final MethodHandle IOCTL_LONG =
-      Native.errnoCallVariadic(
-          "ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
+    private FileIo() {}
+  }
 
-  static final MethodHandle MMAP =
-      Native.errnoCall(
-          "mmap",
-          FunctionDescriptor.of(
-              ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-  static final MethodHandle MUNMAP =
-      Native.errnoCall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-  static final MethodHandle MADVISE =
-      Native.errnoCall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  static final MethodHandle MEMFD_CREATE =
-      Native.errnoCall("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  /** Positioned I/O, truncation, sync. */
+  static final class Positional {
+    static final MethodHandle PREAD =
+        Native.errnoCall(
+            "pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle PWRITE =
+        Native.errnoCall(
+            "pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle FTRUNCATE =
+        Native.errnoCall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    static final MethodHandle FSYNC =
+        Native.errnoCall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle FDATASYNC =
+        Native.errnoCall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
-  static final MethodHandle PIPE2 =
-      Native.errnoCall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle EVENTFD =
-      Native.errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  static final MethodHandle EPOLL_CREATE1 =
-      Native.errnoCall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  static final MethodHandle EPOLL_CTL =
-      Native.errnoCall(
-          "epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-  static final MethodHandle EPOLL_WAIT =
-      Native.errnoCall(
-          "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private Positional() {}
+  }
 
-  static final MethodHandle SOCKET =
-      Native.errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-  static final MethodHandle BIND =
-      Native.errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle LISTEN =
-      Native.errnoCall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  static final MethodHandle ACCEPT4 =
-      Native.errnoCall(
-          "accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-  static final MethodHandle GETSOCKOPT =
-      Native.errnoCall(
-          "getsockopt",
-          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-  static final MethodHandle GETSOCKNAME =
-      Native.errnoCall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  /** Ioctl. */
+  static final class Ioctls {
+    // int ioctl(int fd, unsigned long request, ...): the third argument is variadic, so it must be
+    // linked as such or the System V ABI may pass it in the wrong register class.
+    static final MethodHandle IOCTL_PTR =
+        Native.errnoCallVariadic(
+            "ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
+    static final MethodHandle IOCTL_LONG =
+        Native.errnoCallVariadic(
+            "ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
 
-  static final MethodHandle SIGACTION =
-      Native.errnoCall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-  static final MethodHandle TGKILL =
-      Native.errnoCall("tgkill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-  static final MethodHandle SETNS =
-      Native.errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  static final MethodHandle SIGRTMIN =
-      Native.plainCall("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT));
-  static final MethodHandle SIGRTMAX =
-      Native.plainCall("__libc_current_sigrtmax", FunctionDescriptor.of(JAVA_INT));
-  static final MethodHandle GETTID = Native.plainCall("gettid", FunctionDescriptor.of(JAVA_INT));
-  static final MethodHandle GETPID = Native.plainCall("getpid", FunctionDescriptor.of(JAVA_INT));
-  static final MethodHandle GETEUID = Native.plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
+    private Ioctls() {}
+  }
+
+  /** Mappings and memfd. */
+  static final class Memory {
+    static final MethodHandle MMAP =
+        Native.errnoCall(
+            "mmap",
+            FunctionDescriptor.of(
+                ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    static final MethodHandle MUNMAP =
+        Native.errnoCall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle MADVISE =
+        Native.errnoCall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    static final MethodHandle MEMFD_CREATE =
+        Native.errnoCall("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+    private Memory() {}
+  }
+
+  /** Pipes, eventfd, epoll. */
+  static final class Events {
+    static final MethodHandle PIPE2 =
+        Native.errnoCall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle EVENTFD =
+        Native.errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle EPOLL_CREATE1 =
+        Native.errnoCall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle EPOLL_CTL =
+        Native.errnoCall(
+            "epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle EPOLL_WAIT =
+        Native.errnoCall(
+            "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+    private Events() {}
+  }
+
+  /** Sockets. */
+  static final class Net {
+    static final MethodHandle SOCKET =
+        Native.errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle BIND =
+        Native.errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle LISTEN =
+        Native.errnoCall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle ACCEPT4 =
+        Native.errnoCall(
+            "accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    static final MethodHandle GETSOCKOPT =
+        Native.errnoCall(
+            "getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    static final MethodHandle GETSOCKNAME =
+        Native.errnoCall(
+            "getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+
+    private Net() {}
+  }
+
+  /** Signals and thread kicks. */
+  static final class Signal {
+    static final MethodHandle SIGACTION =
+        Native.errnoCall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    static final MethodHandle TGKILL =
+        Native.errnoCall("tgkill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle SIGRTMIN =
+        Native.plainCall("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT));
+    static final MethodHandle SIGRTMAX =
+        Native.plainCall("__libc_current_sigrtmax", FunctionDescriptor.of(JAVA_INT));
+
+    private Signal() {}
+  }
+
+  /** Namespaces and ids. */
+  static final class Process {
+    static final MethodHandle SETNS =
+        Native.errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle GETTID = Native.plainCall("gettid", FunctionDescriptor.of(JAVA_INT));
+    static final MethodHandle GETPID = Native.plainCall("getpid", FunctionDescriptor.of(JAVA_INT));
+    static final MethodHandle GETEUID =
+        Native.plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
+
+    private Process() {}
+  }
 
   private Libc() {}
 }

@@ -64,7 +64,7 @@ public final class MappedMemory implements AutoCloseable {
     try {
       address =
           (MemorySegment)
-              Libc.MMAP.invokeExact(
+              Libc.Memory.MMAP.invokeExact(
                   Native.errnoState(),
                   MemorySegment.NULL,
                   size,
@@ -89,7 +89,7 @@ public final class MappedMemory implements AutoCloseable {
 
   private static void unmap(MemorySegment base, long size) {
     try {
-      int result = (int) Libc.MUNMAP.invokeExact(Native.errnoState(), base, size);
+      int result = (int) Libc.Memory.MUNMAP.invokeExact(Native.errnoState(), base, size);
       Native.check("munmap", result);
     } catch (Throwable t) {
       throw Native.linkFailure("munmap", t);
@@ -195,7 +195,7 @@ public final class MappedMemory implements AutoCloseable {
     try {
       int result =
           (int)
-              Libc.MADVISE.invokeExact(
+              Libc.Memory.MADVISE.invokeExact(
                   Native.errnoState(), segment.asSlice(offset, length), length, advice);
       Native.check("madvise(" + what + ", " + advice + ")", result);
     } catch (Throwable t) {

@@ -20,7 +20,8 @@ public final class Namespaces {
               + " thread can move between carrier threads)");
     }
     try (Fd ns = Fd.open(path, OpenFlags.O_RDONLY)) {
-      int result = (int) Libc.SETNS.invokeExact(Native.errnoState(), ns.value(), CLONE_NEWNET);
+      int result =
+          (int) Libc.Process.SETNS.invokeExact(Native.errnoState(), ns.value(), CLONE_NEWNET);
       Native.check("setns(" + path + ")", result);
     } catch (Throwable t) {
       throw Native.linkFailure("setns", t);

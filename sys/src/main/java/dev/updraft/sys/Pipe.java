@@ -11,7 +11,8 @@ public record Pipe(Fd reader, Fd writer) implements AutoCloseable {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
       int result =
-          (int) Libc.PIPE2.invokeExact(Native.errnoState(), fds, flags | OpenFlags.O_CLOEXEC);
+          (int)
+              Libc.Events.PIPE2.invokeExact(Native.errnoState(), fds, flags | OpenFlags.O_CLOEXEC);
       Native.check("pipe2", result);
       return new Pipe(
           Fd.adopt(fds.getAtIndex(ValueLayout.JAVA_INT, 0), "pipe-read"),

@@ -42,7 +42,8 @@ public final class Signals {
   public static void kick(int tid) {
     int signal = kickSignal();
     try {
-      int result = (int) Libc.TGKILL.invokeExact(Native.errnoState(), processId(), tid, signal);
+      int result =
+          (int) Libc.Signal.TGKILL.invokeExact(Native.errnoState(), processId(), tid, signal);
       Native.check("tgkill(" + tid + ")", result);
     } catch (Throwable t) {
       throw Native.linkFailure("tgkill", t);
@@ -52,7 +53,7 @@ public final class Signals {
   /** The kernel thread id of the calling (platform) thread. */
   public static int currentThreadId() {
     try {
-      return (int) Libc.GETTID.invokeExact();
+      return (int) Libc.Process.GETTID.invokeExact();
     } catch (Throwable t) {
       throw Native.linkFailure("gettid", t);
     }
@@ -60,7 +61,7 @@ public final class Signals {
 
   public static int processId() {
     try {
-      return (int) Libc.GETPID.invokeExact();
+      return (int) Libc.Process.GETPID.invokeExact();
     } catch (Throwable t) {
       throw Native.linkFailure("getpid", t);
     }
@@ -68,7 +69,7 @@ public final class Signals {
 
   private static int rtMin() {
     try {
-      return (int) Libc.SIGRTMIN.invokeExact();
+      return (int) Libc.Signal.SIGRTMIN.invokeExact();
     } catch (Throwable t) {
       throw Native.linkFailure("__libc_current_sigrtmin", t);
     }
@@ -81,7 +82,9 @@ public final class Signals {
       // sa_mask stays empty and sa_flags 0: above all no SA_RESTART, so blocked calls end in EINTR.
       action.set(ValueLayout.JAVA_INT, SA_FLAGS_OFFSET, 0);
       int result =
-          (int) Libc.SIGACTION.invokeExact(Native.errnoState(), signal, action, MemorySegment.NULL);
+          (int)
+              Libc.Signal.SIGACTION.invokeExact(
+                  Native.errnoState(), signal, action, MemorySegment.NULL);
       Native.check("sigaction(SIGRTMIN+" + KICK_OFFSET + ")", result);
       return signal;
     } catch (Throwable t) {

@@ -51,7 +51,7 @@ public final class Sockets {
       length.set(ValueLayout.JAVA_INT, 0, SOCKADDR_STORAGE);
       int result =
           (int)
-              Libc.GETSOCKOPT.invokeExact(
+              Libc.Net.GETSOCKOPT.invokeExact(
                   Native.errnoState(), fd, level, SO_ORIGINAL_DST, address, length);
       Native.check("getsockopt(SO_ORIGINAL_DST)", result);
       return decode(address);
@@ -67,7 +67,9 @@ public final class Sockets {
       MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
       length.set(ValueLayout.JAVA_INT, 0, 4);
       int result =
-          (int) Libc.GETSOCKOPT.invokeExact(Native.errnoState(), fd, level, option, value, length);
+          (int)
+              Libc.Net.GETSOCKOPT.invokeExact(
+                  Native.errnoState(), fd, level, option, value, length);
       Native.check("getsockopt(" + level + ", " + option + ")", result);
       return value.get(ValueLayout.JAVA_INT, 0);
     } catch (Throwable t) {
@@ -97,9 +99,10 @@ public final class Sockets {
       address.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
       address.set(NET_SHORT, 2, (short) bindAddress.getPort());
       MemorySegment.copy(ip.getAddress(), 0, address, ValueLayout.JAVA_BYTE, 4, 4);
-      int bound = (int) Libc.BIND.invokeExact(Native.errnoState(), socket.value(), address, 16);
+      int bound = (int) Libc.Net.BIND.invokeExact(Native.errnoState(), socket.value(), address, 16);
       Native.check("bind(" + bindAddress + ")", bound);
-      int listening = (int) Libc.LISTEN.invokeExact(Native.errnoState(), socket.value(), backlog);
+      int listening =
+          (int) Libc.Net.LISTEN.invokeExact(Native.errnoState(), socket.value(), backlog);
       Native.check("listen(" + bindAddress + ")", listening);
       return socket;
     } catch (Throwable t) {
@@ -113,7 +116,7 @@ public final class Sockets {
     try {
       int result =
           (int)
-              Libc.ACCEPT4.invokeExact(
+              Libc.Net.ACCEPT4.invokeExact(
                   Native.errnoState(),
                   listener.value(),
                   MemorySegment.NULL,
@@ -128,7 +131,7 @@ public final class Sockets {
   private static Fd socket(int family, int type) {
     try {
       int result =
-          (int) Libc.SOCKET.invokeExact(Native.errnoState(), family, type | SOCK_CLOEXEC, 0);
+          (int) Libc.Net.SOCKET.invokeExact(Native.errnoState(), family, type | SOCK_CLOEXEC, 0);
       return Fd.adopt(Native.check("socket", result), "tcp socket");
     } catch (Throwable t) {
       throw Native.linkFailure("socket", t);
@@ -140,7 +143,7 @@ public final class Sockets {
     MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
     length.set(ValueLayout.JAVA_INT, 0, SOCKADDR_STORAGE);
     try {
-      int result = (int) Libc.GETSOCKNAME.invokeExact(Native.errnoState(), fd, address, length);
+      int result = (int) Libc.Net.GETSOCKNAME.invokeExact(Native.errnoState(), fd, address, length);
       Native.check("getsockname", result);
       return address;
     } catch (Throwable t) {
