@@ -116,7 +116,14 @@ public final class LocalRuntime implements ServiceRuntime {
   @Override
   public Instance start(
       String service, String instanceId, Path cwd, String command, Map<String, String> env) {
-    int port = port(null);
+    // The supervisor's start is idempotent: an instance an interrupted run already started stays
+    // as it is, so it keeps the port it was given then, and so must the health checks.
+    int port =
+        supervisor.call(Protocol.Request.of("status")).processes().stream()
+            .filter(p -> p.id().equals(instanceId) && p.state().equals("running") && p.port() > 0)
+            .mapToInt(Protocol.ProcessStatus::port)
+            .findFirst()
+            .orElseGet(() -> port(null));
     Map<String, String> full = new LinkedHashMap<>(env);
     full.put("PORT", Integer.toString(port));
     return startOn(service, instanceId, cwd, List.of("bash", "-c", "exec " + command), full, port);
