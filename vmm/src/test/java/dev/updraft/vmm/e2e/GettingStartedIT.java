@@ -57,19 +57,7 @@ class GettingStartedIT {
     System.arraycopy(sector0, 0, image, 0, SECTOR);
     Files.write(rootfs, image);
 
-    vmm =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                VmmMain.class.getName(),
-                "--api-sock",
-                socket.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(console.toFile())
-            .start();
-    awaitSocket(socket);
+    startVmm(socket, console);
 
     assertThat(
             curl(
@@ -126,19 +114,7 @@ class GettingStartedIT {
   void aRunningGuestPausesResumesAndAnswersItsState() throws Exception {
     Path socket = dir.resolve("fc.sock");
     Path console = dir.resolve("console.txt");
-    vmm =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                VmmMain.class.getName(),
-                "--api-sock",
-                socket.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(console.toFile())
-            .start();
-    awaitSocket(socket);
+    startVmm(socket, console);
     curl(
         socket,
         "PUT",
@@ -161,6 +137,23 @@ class GettingStartedIT {
     assertThat(vmm.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(vmm.exitValue()).isZero();
     GuestReport.parse(Files.readString(console)).requirePassed("ctrl-alt-del");
+  }
+
+  /** {@code updraft vm --api-sock SOCKET} as a process of its own; its stdout is the console. */
+  private void startVmm(Path socket, Path console) throws Exception {
+    vmm =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                VmmMain.class.getName(),
+                "--api-sock",
+                socket.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(console.toFile())
+            .start();
+    awaitSocket(socket);
   }
 
   private void awaitSocket(Path socket) throws Exception {

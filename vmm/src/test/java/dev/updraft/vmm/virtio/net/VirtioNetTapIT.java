@@ -2,8 +2,8 @@ package dev.updraft.vmm.virtio.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.updraft.sys.ErrnoException;
 import dev.updraft.sys.Tap;
+import dev.updraft.vmm.core.TapBackend;
 import dev.updraft.vmm.memory.HeapGuestMemory;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.FakeTimers;
@@ -13,7 +13,6 @@ import dev.updraft.vmm.virtio.MockVirtQueue;
 import dev.updraft.vmm.virtio.MockVirtQueue.Buffer;
 import dev.updraft.vmm.virtio.VirtioFeatures;
 import dev.updraft.vmm.virtio.VirtioMmioTransport;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,43 +38,6 @@ class VirtioNetTapIT {
 
   private final String namespace = "updraft-vnet-" + ProcessHandle.current().pid();
   private Tap tap;
-
-  /** The adapter the VMM core uses: a nonblocking TAP with a 12-byte vnet header. */
-  private record TapBackend(Tap tap) implements NetBackend {
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return call(() -> tap.read(dst));
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-      return call(() -> tap.write(src));
-    }
-
-    @Override
-    public void setOffload(int tunFlags) throws IOException {
-      call(
-          () -> {
-            tap.setOffload(tunFlags);
-            return 0;
-          });
-    }
-
-    private interface Io {
-      int run();
-    }
-
-    private static int call(Io io) throws IOException {
-      try {
-        return io.run();
-      } catch (ErrnoException e) {
-        if (e.wouldBlock()) {
-          return WOULD_BLOCK;
-        }
-        throw new IOException(e.getMessage(), e);
-      }
-    }
-  }
 
   @AfterEach
   void cleanUp() throws Exception {
@@ -117,7 +79,7 @@ class VirtioNetTapIT {
                 0,
                 RateLimiterConfig.UNLIMITED,
                 RateLimiterConfig.UNLIMITED),
-            new TapBackend(tap),
+            TapBackend.of(tap),
             new FakeTimers(),
             counters);
     MmioDriver driver = new MmioDriver(new VirtioMmioTransport(net, memory, () -> {}));
