@@ -4,8 +4,12 @@ import dev.updraft.sys.Fd;
 import dev.updraft.sys.OpenFlags;
 import dev.updraft.sys.SysException;
 import dev.updraft.vmm.config.ConfigException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -15,13 +19,17 @@ import java.util.Arrays;
  * instead of stalling the thread that logs (a vCPU, the API).
  */
 public final class FileSink implements LineSink {
+  // A regular file goes through NIO (no FFM call to link at start-up); a FIFO needs O_NONBLOCK,
+  // which only the sys layer gives.
   private final Fd fd;
+  private final FileChannel file;
   // What a pipe took only part of: written before anything else so lines are never interleaved.
   private byte[] pending;
   private boolean closed;
 
-  private FileSink(Fd fd) {
+  private FileSink(Fd fd, FileChannel file) {
     this.fd = fd;
+    this.file = file;
   }
 
   /**
@@ -31,13 +39,35 @@ public final class FileSink implements LineSink {
    * @throws ConfigException if the path cannot be opened for writing
    */
   public static FileSink open(String field, Path path) {
+    if (!Files.exists(path) || Files.isRegularFile(path)) {
+      try {
+        return new FileSink(
+            null,
+            FileChannel.open(
+                path,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND));
+      } catch (IOException e) {
+        throw ConfigException.of(
+            field, path, "a file or FIFO this process can write: " + reason(e));
+      }
+    }
     try {
       int flags = OpenFlags.O_RDWR | OpenFlags.O_NONBLOCK | OpenFlags.O_APPEND | OpenFlags.O_CREAT;
-      return new FileSink(Fd.open(path, flags, 0644));
+      return new FileSink(Fd.open(path, flags, 0644), null);
     } catch (SysException e) {
       throw ConfigException.of(
           field, path, "a file or FIFO this process can write: " + e.getMessage());
     }
+  }
+
+  private static String reason(IOException e) {
+    return switch (e) {
+      case java.nio.file.NoSuchFileException n -> "ENOENT, no such file or directory";
+      case java.nio.file.AccessDeniedException a -> "EACCES, permission denied";
+      default -> e.getMessage();
+    };
   }
 
   @Override
@@ -71,13 +101,13 @@ public final class FileSink implements LineSink {
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     try {
       while (buffer.hasRemaining()) {
-        int written = fd.write(buffer);
+        int written = file != null ? file.write(buffer) : fd.write(buffer);
         if (written <= 0) {
           break;
         }
         done += written;
       }
-    } catch (SysException e) {
+    } catch (SysException | IOException e) {
       // EAGAIN (the pipe is full), ENOSPC, EIO...: whatever is left is for a later attempt.
     }
     return done;
@@ -90,8 +120,12 @@ public final class FileSink implements LineSink {
     }
     closed = true;
     try {
-      fd.close();
-    } catch (SysException e) {
+      if (file != null) {
+        file.close();
+      } else {
+        fd.close();
+      }
+    } catch (SysException | IOException e) {
       // The descriptor is released either way; nothing useful to do with the error.
     }
   }
