@@ -1,5 +1,6 @@
 package dev.updraft.vmm.api;
 
+import dev.updraft.sys.Host;
 import dev.updraft.vmm.runtime.Hypervisors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +26,12 @@ public final class AotTraining {
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("updraft-aot");
     Path socket = dir.resolve("training.sock");
-    Path kernel = Files.writeString(dir.resolve("vmlinux"), "not a kernel");
+    // With KVM the training boots a guest for real, so building and running a VM is in the cache;
+    // without it InstanceStart fails early, which still covers the API's own paths.
+    Path kernel =
+        Host.kvmAvailable()
+            ? Files.write(dir.resolve("vmlinux"), spinningKernel())
+            : Files.writeString(dir.resolve("vmlinux"), "not a kernel");
     Path rootfs = Files.writeString(dir.resolve("rootfs.ext4"), "not a file system");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     Thread vmm =
@@ -70,9 +76,6 @@ public final class AotTraining {
                     + " \"rate_limiter\": {\"bandwidth\": {\"size\": 1000, \"refill_time\": 100}}}"),
             put("/machine-config", "{\"vcpu_count\": 2, \"mem_size_mib\": 256}"),
             patch("/machine-config", "{\"track_dirty_pages\": false}"),
-            put(
-                "/network-interfaces/net1",
-                "{\"iface_id\": \"net1\", \"guest_mac\": \"06:00:AC:10:00:02\", \"host_dev_name\": \"tap0\"}"),
             put("/entropy", "{}"),
             put("/serial", "{\"serial_out_path\": \"" + dir.resolve("serial") + "\"}"),
             put("/machine-config", "{\"vcpu_count\": 99, \"mem_size_mib\": 256, \"unknown\": 1}"),
@@ -81,7 +84,12 @@ public final class AotTraining {
             get("/vm/config"),
             get("/version"),
             get("/nope"),
-            put("/actions", "{\"action_type\": \"InstanceStart\"}"));
+            put("/actions", "{\"action_type\": \"InstanceStart\"}"),
+            get("/"),
+            patch("/vm", "{\"state\": \"Paused\"}"),
+            patch("/vm", "{\"state\": \"Resumed\"}"),
+            put("/actions", "{\"action_type\": \"FlushMetrics\"}"),
+            put("/actions", "{\"action_type\": \"SendCtrlAltDel\"}"));
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
       for (String request : requests) {
         exchange(channel, request);
@@ -89,6 +97,23 @@ public final class AotTraining {
     }
     // The AOT cache is written as the JVM exits; the VMM's shutdown hook removes the socket.
     System.exit(0);
+  }
+
+  /**
+   * The smallest kernel the loader takes: a 64-bit ELF executable whose one segment at 1 MiB is
+   * {@code jmp $}, entered by the Linux 64-bit boot protocol (no PVH note).
+   */
+  static byte[] spinningKernel() {
+    ByteBuffer elf = ByteBuffer.allocate(122).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    elf.put(new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1, 0}).put(new byte[8]);
+    elf.putShort((short) 2).putShort((short) 62).putInt(1); // ET_EXEC, EM_X86_64, EV_CURRENT
+    elf.putLong(0x100078).putLong(64).putLong(0).putInt(0); // entry, phoff, shoff, flags
+    elf.putShort((short) 64).putShort((short) 56).putShort((short) 1); // ehsize, phentsize, phnum
+    elf.putShort((short) 64).putShort((short) 0).putShort((short) 0); // shentsize, shnum, shstrndx
+    elf.putInt(1).putInt(5).putLong(0).putLong(0x100000).putLong(0x100000); // PT_LOAD R+X
+    elf.putLong(122).putLong(122).putLong(0x1000);
+    elf.put((byte) 0xEB).put((byte) 0xFE); // jmp $
+    return elf.array();
   }
 
   private static String get(String path) {

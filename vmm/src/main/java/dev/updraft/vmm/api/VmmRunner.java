@@ -1,5 +1,6 @@
 package dev.updraft.vmm.api;
 
+import dev.updraft.sys.NativeCalls;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.VmResources;
@@ -134,6 +135,7 @@ public final class VmmRunner {
           "Running Firecracker v" + Versions.FIRECRACKER + " (updraft " + Versions.updraft() + ")");
       if (group != null) {
         logger.info("API server started.");
+        Thread.ofPlatform().name("fc_prelink").daemon().start(NativeCalls::linkAll);
       }
       if (options.configFile() != null) {
         int code = onVmmThread(executor, () -> boot(vmm, steps));
