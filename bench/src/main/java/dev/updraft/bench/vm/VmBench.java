@@ -351,7 +351,8 @@ public final class VmBench {
       if (!c.process().isAlive()) {
         throw new IllegalStateException("the VMM exited before its socket was ready");
       }
-      Thread.onSpinWait();
+      // Not a spin: on two cores a spinning poller would steal the CPU the VMM starts on.
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000);
     }
     throw new IllegalStateException("no socket at " + socket + " within 30 s");
   }
