@@ -56,7 +56,7 @@ final class DeviceConfigs {
     return new RateLimiterUpdate(bucketUpdate(config.bandwidth()), bucketUpdate(config.ops()));
   }
 
-  private static TokenBucketConfig bucket(TokenBucket b) {
+  static TokenBucketConfig bucket(TokenBucket b) {
     return b == null
         ? TokenBucketConfig.DISABLED
         : new TokenBucketConfig(b.size(), b.oneTimeBurst(), b.refillTime());

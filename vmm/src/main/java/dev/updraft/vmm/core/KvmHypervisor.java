@@ -53,6 +53,9 @@ public final class KvmHypervisor implements Hypervisor {
     if (resources.bootTimer()) {
       builder.bootTimer(started);
     }
+    if (resources.serial() != null && resources.serial().rateLimiter() != null) {
+      builder.serialRateLimit(DeviceConfigs.bucket(resources.serial().rateLimiter()));
+    }
     try {
       builder.cmdline(cmdline(resources));
       for (Drive drive : resources.drives()) {

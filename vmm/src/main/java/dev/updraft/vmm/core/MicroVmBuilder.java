@@ -22,7 +22,10 @@ import dev.updraft.vmm.devices.I8042;
 import dev.updraft.vmm.devices.Serial;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.ratelimit.RateLimiter;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.ratelimit.TokenBucketConfig;
+import dev.updraft.vmm.ratelimit.TokenType;
 import dev.updraft.vmm.virtio.block.BlockConfig;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.NetConfig;
@@ -59,6 +62,7 @@ public final class MicroVmBuilder {
   private BootTimer.Start bootTimerStart;
   private Consumer<String> log = message -> {};
   private boolean transparentHugePages;
+  private TokenBucketConfig serialLimit = TokenBucketConfig.DISABLED;
   private final List<BlockConfig> drives = new ArrayList<>();
   private final List<NetDevice> nets = new ArrayList<>();
   private RateLimiterConfig entropy;
@@ -101,6 +105,12 @@ public final class MicroVmBuilder {
   /** Where COM1's output goes (the VMM's stdout, a /serial file or FIFO). */
   public MicroVmBuilder serialOutput(OutputStream out) {
     this.serialOutput = Objects.requireNonNull(out, "serialOutput");
+    return this;
+  }
+
+  /** A byte budget for COM1's output; what exceeds it is dropped and counted (PUT /serial). */
+  public MicroVmBuilder serialRateLimit(TokenBucketConfig bucket) {
+    this.serialLimit = Objects.requireNonNull(bucket, "serialRateLimit");
     return this;
   }
 
@@ -172,7 +182,7 @@ public final class MicroVmBuilder {
               machine.interrupt(Layout.GSI_COM1),
               serialOutput,
               uart,
-              Serial.OutputLimiter.unlimited(),
+              outputLimiter(loop),
               () -> inputDrained[0].run());
       machine.pio().insert(serial, Layout.COM1_PORT, Layout.COM1_PORT_SIZE, "com1");
       I8042 i8042 =
@@ -260,6 +270,17 @@ public final class MicroVmBuilder {
       machine.close();
       throw e;
     }
+  }
+
+  private Serial.OutputLimiter outputLimiter(EventLoop loop) {
+    if (!serialLimit.enabled()) {
+      return Serial.OutputLimiter.unlimited();
+    }
+    // Dropped bytes need no retry, so the limiter's "unblocked" callback has nothing to do.
+    RateLimiter limiter =
+        new RateLimiter(
+            new RateLimiterConfig(serialLimit, TokenBucketConfig.DISABLED), loop, () -> {});
+    return bytes -> limiter.consume(bytes, TokenType.BYTES);
   }
 
   private static TapBackend openTap(NetDevice net) {

@@ -133,6 +133,22 @@ class MicroVmIT {
   }
 
   @Test
+  void aSerialRateLimitDropsWhatExceedsItAndCountsIt() throws Exception {
+    // 64 bytes, refilled over 100 s: the boot guest's report is far longer.
+    var bucket = new dev.updraft.vmm.ratelimit.TokenBucketConfig(64, 0, 100_000);
+    try (GuestRun run =
+        GuestRun.start(GuestImages.pvh("boot"), "", 1, 128, b -> b.serialRateLimit(bucket))) {
+      run.await();
+      run.serial.awaitLine("\u0000never", Duration.ofMillis(200));
+      assertThat(run.serial.text().length()).isLessThanOrEqualTo(64);
+      assertThat(run.vm.metrics())
+          .filteredOn(c -> c.group().equals("uart"))
+          .singleElement()
+          .satisfies(c -> assertThat(c.snapshot().get("rate_limiter_dropped_bytes")).isPositive());
+    }
+  }
+
+  @Test
   void rngFillsTheGuestsBuffer() throws Exception {
     try (GuestRun run = GuestRun.start(GuestImages.pvh("rng"), "", 1, 128, b -> b.entropy(null))) {
       String hex =
