@@ -115,10 +115,20 @@ public final class VmBench {
 
   private double apiReadyUpdraft(int run) throws Exception {
     Path socket = work.resolve("fc-" + run + ".sock");
+    return timeToSocket(
+        concat(vmm, "--api-sock", socket.toString(), "--log-path", log(run)), socket);
+  }
+
+  private double apiReadyQemu(int run) throws Exception {
+    Path socket = work.resolve("qmp-" + run + ".sock");
+    return timeToSocket(qmpPaused("boottimer", socket), socket);
+  }
+
+  private static double timeToSocket(List<String> command, Path socket) throws Exception {
     long start = System.nanoTime();
-    Console c = Console.start(concat(vmm, "--api-sock", socket.toString(), "--log-path", log(run)));
+    Console c = Console.start(command);
     try {
-      awaitSocket(socket, c);
+      awaitSocket(socket, c).close();
       return millis(System.nanoTime() - start);
     } finally {
       c.kill();
@@ -126,19 +136,9 @@ public final class VmBench {
     }
   }
 
-  private double apiReadyQemu(int run) throws Exception {
-    Path socket = work.resolve("qmp-" + run + ".sock");
-    long start = System.nanoTime();
-    Console c =
-        Console.start(
-            qemu("boottimer", "", "-S", "-qmp", "unix:" + socket + ",server=on,wait=off"));
-    try {
-      awaitSocket(socket, c);
-      return millis(System.nanoTime() - start);
-    } finally {
-      c.kill();
-      Files.deleteIfExists(socket);
-    }
+  /** QEMU stopped before the guest's first instruction, with QMP on {@code socket}. */
+  private List<String> qmpPaused(String guest, Path socket) {
+    return qemu(guest, "", "-S", "-qmp", "unix:" + socket + ",server=on,wait=off");
   }
 
   // --- InstanceStart / cont to the guest's first byte ----------------------------------------
@@ -172,9 +172,7 @@ public final class VmBench {
 
   private double firstOutputQemu(int run) throws Exception {
     Path socket = work.resolve("qmp-start-" + run + ".sock");
-    Console c =
-        Console.start(
-            qemu("boottimer", "", "-S", "-qmp", "unix:" + socket + ",server=on,wait=off"));
+    Console c = Console.start(qmpPaused("boottimer", socket));
     try (UnixHttp qmp = awaitSocket(socket, c)) {
       qmp.readLine(); // greeting
       qmp.write("{\"execute\": \"qmp_capabilities\"}\n");

@@ -115,6 +115,17 @@ public final class MicroVm implements AutoCloseable {
     return machine;
   }
 
+  /** Closes device resources newest first; a failure to close one does not keep the rest open. */
+  static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable r : resources.reversed()) {
+      try {
+        r.close();
+      } catch (Exception ignored) {
+        // Closing a device's file or TAP at shutdown; nothing useful can be done with a failure.
+      }
+    }
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -133,13 +144,7 @@ public final class MicroVm implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     loop.close();
-    for (AutoCloseable r : resources.reversed()) {
-      try {
-        r.close();
-      } catch (Exception ignored) {
-        // Closing a device's file or TAP at shutdown; nothing useful can be done with a failure.
-      }
-    }
+    closeAll(resources);
     machine.close();
   }
 }

@@ -260,13 +260,7 @@ public final class MicroVmBuilder {
     } catch (RuntimeException e) {
       loop.stop();
       loop.close();
-      for (AutoCloseable r : resources.reversed()) {
-        try {
-          r.close();
-        } catch (Exception ignored) {
-          // The build already failed; the first error is the one to report.
-        }
-      }
+      MicroVm.closeAll(resources); // the build already failed; its error is the one to report
       machine.close();
       throw e;
     }
