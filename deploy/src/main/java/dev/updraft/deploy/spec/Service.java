@@ -45,6 +45,9 @@ public sealed interface Service {
     public static final Resources NONE = new Resources(null, null);
   }
 
+  /** Horizontal autoscaling: from the service's instances up to {@code max} at {@code cpu}%. */
+  record Autoscale(int max, int cpu) {}
+
   /** Where a secret's value comes from: exactly one of the three. */
   record SecretRef(String env, String file, String value) {}
 
@@ -55,6 +58,7 @@ public sealed interface Service {
       int instances,
       Health health,
       Resources resources,
+      Autoscale autoscale,
       List<String> dependsOn)
       implements Service {}
 
@@ -68,6 +72,7 @@ public sealed interface Service {
       int instances,
       Health health,
       Resources resources,
+      Autoscale autoscale,
       List<String> dependsOn)
       implements Service {}
 

@@ -50,6 +50,11 @@ public final class Shapes {
               "memory limit")
           .optional("cpu", new FieldType.Num(0.01, 64), null, "CPU limit in cores");
 
+  static final Shape AUTOSCALE =
+      Shape.of("autoscale", "horizontal autoscaling on the kubernetes target")
+          .required("max", new FieldType.Int(1, 1000), "most instances")
+          .optional("cpu", new FieldType.Int(1, 100), 80L, "target CPU utilisation in percent");
+
   private static Shape service(String name, String description) {
     return Shape.of(name, description)
         .optional(
@@ -67,6 +72,11 @@ public final class Shapes {
             "secret environment variables")
         .optional("health", new FieldType.Obj(HEALTH), null, "health check (TCP when absent)")
         .optional("resources", new FieldType.Obj(RESOURCES), null, "resource limits")
+        .optional(
+            "autoscale",
+            new FieldType.Obj(AUTOSCALE),
+            null,
+            "scale between instances and max on CPU (kubernetes target)")
         .optional(
             "dependsOn",
             new FieldType.StrList(NAME, NAME_EXPECTED),

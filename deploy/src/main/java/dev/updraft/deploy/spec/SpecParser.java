@@ -120,6 +120,7 @@ public final class SpecParser {
               v.integer("instances"),
               health(v),
               resources(v),
+              autoscale(v),
               v.strings("dependsOn"));
       case "containers" ->
           new Service.Container(
@@ -132,6 +133,7 @@ public final class SpecParser {
               v.integer("instances"),
               health(v),
               resources(v),
+              autoscale(v),
               v.strings("dependsOn"));
       case "jobs" ->
           new Service.Job(
@@ -192,6 +194,11 @@ public final class SpecParser {
     return r == null
         ? Service.Resources.NONE
         : new Service.Resources(r.string("memory"), r.has("cpu") ? r.number("cpu") : null);
+  }
+
+  private static Service.Autoscale autoscale(Values v) {
+    Values a = v.object("autoscale");
+    return a == null ? null : new Service.Autoscale(a.integer("max"), a.integer("cpu"));
   }
 
   private static EnvironmentSpec.Kubernetes kubernetes(Values v) {

@@ -89,7 +89,7 @@ class SpecParserTest {
                   .containsExactly(
                       "updraft.yaml:1:14: environment: \"Shop\" (expected: a name of lower-case letters, digits and '-', starting with a letter, at most 40 long)",
                       "updraft.yaml:4:5: applications.catalog.command: missing (expected: the shell command that runs it, in path)",
-                      "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, dependsOn, path, build, command])",
+                      "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, autoscale, dependsOn, path, build, command])",
                       "updraft.yaml:6:11: applications.catalog.port: \"99999\" (expected: a whole number from 1 to 65535)",
                       "updraft.yaml:7:16: applications.catalog.instances: \"many\" (expected: a whole number from 1 to 20)",
                       "updraft.yaml:9:11: applications.catalog.env.DB: \"${dbb.url}\" (expected: a reference to a service in this spec [catalog, web2, db, web])",
