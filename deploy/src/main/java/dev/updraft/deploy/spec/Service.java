@@ -11,6 +11,15 @@ public sealed interface Service {
   /** Explicit dependencies; references in environment values add implicit ones. */
   List<String> dependsOn();
 
+  /** What an application or job is built from and runs; empty for the other kinds. */
+  default java.util.Optional<Process> source() {
+    return switch (this) {
+      case Application a -> java.util.Optional.of(a.process());
+      case Job j -> java.util.Optional.of(j.process());
+      default -> java.util.Optional.empty();
+    };
+  }
+
   /** The kind as the spec names its section. */
   default String kind() {
     return switch (this) {
