@@ -116,6 +116,17 @@ public final class LocalRuntime implements ServiceRuntime {
   @Override
   public Instance start(
       String service, String instanceId, Path cwd, String command, Map<String, String> env) {
+    // An engine killed after asking for this instance left it running: it keeps its port, the
+    // one its process listens on (a new port would be health-checked in vain).
+    for (Protocol.ProcessStatus p : supervisor.call(Protocol.Request.of("status")).processes()) {
+      boolean alive = !p.state().equals("stopped") && !p.state().startsWith("failed");
+      if (p.id().equals(instanceId) && p.port() > 0 && alive) {
+        synchronized (this) {
+          handedOut.add(p.port());
+        }
+        return new Instance(instanceId, p.port());
+      }
+    }
     int port = port(null);
     Map<String, String> full = new LinkedHashMap<>(env);
     full.put("PORT", Integer.toString(port));
