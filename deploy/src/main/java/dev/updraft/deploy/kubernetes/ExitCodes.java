@@ -16,7 +16,10 @@ final class ExitCodes {
       case 137 -> "killed by SIGKILL (137), often for using more memory than its limit";
       case 139 -> "crashed with a segmentation fault (139)";
       case 143 -> "terminated by SIGTERM (143)";
-      default -> code > 128 ? "killed by signal " + (code - 128) + " (" + code + ")" : "failed with exit code " + code;
+      default ->
+          code > 128
+              ? "killed by signal " + (code - 128) + " (" + code + ")"
+              : "failed with exit code " + code;
     };
   }
 }

@@ -1,391 +1,306 @@
 package dev.updraft.deploy.kubernetes;
 
-import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.spec.EnvironmentSpec;
-import dev.updraft.deploy.spec.Reference;
 import dev.updraft.deploy.spec.Service;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvFromSource;
-import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressRuleBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.TreeMap;
 
 /**
- * Renders an environment as Kubernetes objects with fabric8's typed model: a Namespace; per
- * application or container a Deployment, Service, ConfigMap, Secret and, with autoscale, a
- * HorizontalPodAutoscaler; per database a StatefulSet with a volume claim, a Service and a
- * credentials Secret; per job a Job (named by version, so a new version runs again) or CronJob;
- * per router an Ingress. Objects come dependencies first, ready for server-side apply.
+ * Renders one service as Kubernetes objects with fabric8's typed model, in apply order: an
+ * application or container is a ConfigMap and Secret for its variables, a Deployment, a Service
+ * and, with autoscale, a HorizontalPodAutoscaler; a job is a Job named by its version (so a new
+ * version runs again) or a CronJob; a database is a StatefulSet (see {@link DatabaseObjects}); a
+ * router is an Ingress. Rendering is pure: variables come resolved, passwords come given.
  */
-public final class KubernetesRenderer {
-  private static final int DEFAULT_PORT = 8080;
+final class KubernetesRenderer {
+  /** Where a job writes its outputs: the kubelet hands the file's content back in its status. */
+  static final String OUTPUT_FILE = "/dev/termination-log";
+
+  /** A service's variables: plain ones go to its ConfigMap, secret ones to its Secret. */
+  record Env(Map<String, String> plain, Map<String, String> secret) {
+    Env {
+      plain = Map.copyOf(plain);
+      secret = Map.copyOf(secret);
+    }
+  }
+
   private final EnvironmentSpec spec;
-  private final Map<String, String> versions;
-  private final Function<String, String> passwords;
-  private final Map<String, String> secretValues;
-  private final String namespace;
+  private final Labels labels;
 
-  /**
-   * @param versions service versions (image tags of applications, job names)
-   * @param passwords a stable password per database name
-   * @param secretValues resolved secret values by {@code service.NAME}
-   */
-  public KubernetesRenderer(
-      EnvironmentSpec spec,
-      Map<String, String> versions,
-      Function<String, String> passwords,
-      Map<String, String> secretValues) {
+  KubernetesRenderer(EnvironmentSpec spec) {
     this.spec = spec;
-    this.versions = versions;
-    this.passwords = passwords;
-    this.secretValues = secretValues;
-    this.namespace =
-        spec.kubernetes().namespace() != null ? spec.kubernetes().namespace() : spec.environment();
+    this.labels = new Labels(spec.environment(), spec.namespace());
   }
 
-  public String namespace() {
-    return namespace;
+  Labels labels() {
+    return labels;
   }
 
-  public List<HasMetadata> render() {
-    List<HasMetadata> objects = new ArrayList<>();
-    objects.add(new NamespaceBuilder().withMetadata(meta(namespace, null)).build());
-    for (String name : dev.updraft.deploy.apply.Planner.order(spec)) {
-      switch (spec.service(name)) {
-        case Service.Database d -> database(d, objects);
-        case Service.Job j -> job(j, objects);
-        case Service.Application a ->
-            workload(a.name(), image(a), a.process().command(), a.process().env(), a.port(), a.instances(),
-                a.health(), a.resources(), a.autoscale(), objects);
-        case Service.Container c ->
-            workload(c.name(), c.image(), c.command(), c.env(), c.port(), c.instances(), c.health(),
-                c.resources(), c.autoscale(), objects);
-        case Service.Router r -> objects.add(ingress(r));
-      }
-    }
-    return objects;
+  Namespace namespace() {
+    return new NamespaceBuilder()
+        .withNewMetadata()
+        .withName(spec.namespace())
+        .withLabels(labels.environment())
+        .endMetadata()
+        .build();
   }
 
-  private String image(Service.Application app) {
+  /** The image an application or job runs: built from its path and pushed under its version. */
+  static String image(EnvironmentSpec spec, String service, String version) {
     String registry = spec.kubernetes().registry();
-    String repository = (registry == null ? "" : registry + "/") + spec.environment() + "-" + app.name();
-    return repository + ":" + version(app.name());
+    return (registry == null ? "" : registry + "/")
+        + spec.environment()
+        + "-"
+        + service
+        + ":"
+        + version;
   }
 
-  private String version(String service) {
-    return versions.getOrDefault(service, "latest");
-  }
-
-  private void workload(
-      String name, String image, String command, Map<String, String> env, Integer port, int instances,
-      Service.Health health, Service.Resources resources, Service.Autoscale autoscale, List<HasMetadata> out) {
-    int containerPort = port == null ? DEFAULT_PORT : port;
-    List<EnvFromSource> envFrom = environment(name, env, containerPort, out);
-    ContainerBuilder container =
-        new ContainerBuilder()
-            .withName(name)
-            .withImage(image)
-            .addNewPort().withName("http").withContainerPort(containerPort).endPort()
-            .withEnvFrom(envFrom)
-            .withReadinessProbe(probe(health, containerPort))
-            .withLivenessProbe(probe(health, containerPort));
-    if (command != null) {
-      container.withCommand("sh", "-c", "exec " + command);
+  /** The service's objects; {@code password} is a database's, null for other kinds. */
+  List<HasMetadata> render(Service service, String version, Env env, String password) {
+    List<HasMetadata> out = new ArrayList<>();
+    switch (service) {
+      case Service.Database d -> out.addAll(new DatabaseObjects(this).render(d, version, password));
+      case Service.Job j when j.when().equals("start") -> {
+        environment(j.name(), "job", env, out);
+        out.add(
+            new JobBuilder()
+                .withMetadata(
+                    labels.meta(
+                        Labels.jobRun(j.name(), version),
+                        labels.versioned(j.name(), "job", version)))
+                .withSpec(job(j, version, env))
+                .build());
+      }
+      case Service.Job j when j.when().equals("cron") -> {
+        environment(j.name(), "job", env, out);
+        out.add(
+            new CronJobBuilder()
+                .withMetadata(labels.meta(j.name(), labels.versioned(j.name(), "job", version)))
+                .withNewSpec()
+                .withSchedule(j.schedule())
+                .withConcurrencyPolicy("Forbid")
+                .withNewJobTemplate()
+                .withSpec(job(j, version, env))
+                .endJobTemplate()
+                .endSpec()
+                .build());
+      }
+      case Service.Job j -> {} // runs when the environment is destroyed: see onDelete
+      case Service.Application a ->
+          server(
+              a.name(),
+              a.kind(),
+              image(spec, a.name(), version),
+              a.process().command(),
+              a.instances(),
+              a.health(),
+              a.resources(),
+              a.autoscale(),
+              Attributes.port(a),
+              version,
+              env,
+              out);
+      case Service.Container c ->
+          server(
+              c.name(),
+              c.kind(),
+              c.image(),
+              c.command(),
+              c.instances(),
+              c.health(),
+              c.resources(),
+              c.autoscale(),
+              Attributes.port(c),
+              version,
+              env,
+              out);
+      case Service.Router r -> out.add(new Routes(spec, labels).render(r));
     }
-    limits(container, resources);
+    return out;
+  }
+
+  /** The run of a {@code when: delete} job for one destroy. */
+  List<HasMetadata> onDelete(Service.Job job, String version, Env env, int release) {
+    List<HasMetadata> out = new ArrayList<>();
+    environment(job.name(), "job", env, out);
+    Map<String, String> runLabels = labels.versioned(job.name(), "job", version);
+    runLabels.put(Labels.ON_DELETE, "true");
+    out.add(
+        new JobBuilder()
+            .withMetadata(labels.meta(job.name() + "-delete-" + release, runLabels))
+            .withSpec(job(job, version, env))
+            .build());
+    return out;
+  }
+
+  private void server(
+      String name,
+      String component,
+      String image,
+      String command,
+      int instances,
+      Service.Health health,
+      Service.Resources resources,
+      Service.Autoscale autoscale,
+      int port,
+      String version,
+      Env env,
+      List<HasMetadata> out) {
+    Map<String, String> plain = new LinkedHashMap<>(env.plain());
+    plain.put("PORT", Integer.toString(port));
+    Env withPort = new Env(plain, env.secret());
+    environment(name, component, withPort, out);
+    ContainerBuilder container =
+        Pods.server(
+            Pods.container(name, image, command),
+            port,
+            health,
+            resources,
+            Pods.envFrom(name, !env.secret().isEmpty()));
+    DeploymentSpecBuilder deployment =
+        new DeploymentSpecBuilder()
+            .withNewSelector()
+            .withMatchLabels(labels.selector(name))
+            .endSelector()
+            // One new pod at a time, each ready before an old one goes: no request fails.
+            .withNewStrategy()
+            .withType("RollingUpdate")
+            .withNewRollingUpdate()
+            .withMaxSurge(new IntOrString(1))
+            .withMaxUnavailable(new IntOrString(0))
+            .endRollingUpdate()
+            .endStrategy()
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(labels.versioned(name, component, version))
+            .withAnnotations(Map.of(Labels.ENV_HASH, Pods.hash(withPort.plain(), env.secret())))
+            .endMetadata()
+            .withSpec(pod(container, "Always"))
+            .endTemplate();
+    if (autoscale == null) {
+      deployment.withReplicas(instances); // with autoscale the autoscaler owns the count
+    }
     out.add(
         new DeploymentBuilder()
-            .withMetadata(meta(name, "application"))
-            .withNewSpec()
-            .withReplicas(instances)
-            .withNewSelector().withMatchLabels(selector(name)).endSelector()
-            .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
-            .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate().endStrategy()
-            .withNewTemplate()
-            .withNewMetadata().withLabels(labels(name, "application")).endMetadata()
-            .withSpec(pod(container.build(), "Always"))
-            .endTemplate()
-            .endSpec()
+            .withMetadata(labels.meta(name, labels.versioned(name, component, version)))
+            .withSpec(deployment.build())
             .build());
-    out.add(service(name, "application", containerPort, containerPort));
+    out.add(service(name, component, port));
     if (autoscale != null) {
       out.add(
           new HorizontalPodAutoscalerBuilder()
-              .withMetadata(meta(name, "application"))
+              .withMetadata(labels.meta(name, labels.service(name, component)))
               .withNewSpec()
-              .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(name).endScaleTargetRef()
+              .withNewScaleTargetRef()
+              .withApiVersion("apps/v1")
+              .withKind("Deployment")
+              .withName(name)
+              .endScaleTargetRef()
               .withMinReplicas(instances)
-              .withMaxReplicas(Math.max(instances, autoscale.max()))
-              .addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget()
-              .withType("Utilization").withAverageUtilization(autoscale.cpu()).endTarget().endResource().endMetric()
+              .withMaxReplicas(autoscale.max())
+              .addNewMetric()
+              .withType("Resource")
+              .withNewResource()
+              .withName("cpu")
+              .withNewTarget()
+              .withType("Utilization")
+              .withAverageUtilization(autoscale.cpu())
+              .endTarget()
+              .endResource()
+              .endMetric()
               .endSpec()
               .build());
     }
   }
 
-  /** A ConfigMap for plain variables and a Secret for anything carrying a secret value. */
-  private List<EnvFromSource> environment(String name, Map<String, String> env, Integer port, List<HasMetadata> out) {
-    Map<String, String> plain = new LinkedHashMap<>();
-    Map<String, String> secret = new LinkedHashMap<>();
-    if (port != null) {
-      plain.put("PORT", Integer.toString(port));
-    }
-    env.forEach(
-        (key, value) -> {
-          boolean sensitive = Reference.in(value).stream().anyMatch(r -> "password".equals(r.attribute()) || "url".equals(r.attribute()) && isDatabase(r.service()));
-          (sensitive ? secret : plain).put(key, Reference.substitute(value, r -> resolve(name, r)));
-        });
-    secretValues.forEach(
-        (key, value) -> {
-          if (key.startsWith(name + ".")) {
-            secret.put(key.substring(name.length() + 1), value);
-          }
-        });
-    List<EnvFromSource> sources = new ArrayList<>();
-    out.add(new ConfigMapBuilder().withMetadata(meta(name + "-config", null)).withData(plain).build());
-    sources.add(new EnvFromSourceBuilder().withNewConfigMapRef().withName(name + "-config").endConfigMapRef().build());
-    if (!secret.isEmpty()) {
-      out.add(new SecretBuilder().withMetadata(meta(name + "-secrets", null)).withType("Opaque").withStringData(secret).build());
-      sources.add(new EnvFromSourceBuilder().withNewSecretRef().withName(name + "-secrets").endSecretRef().build());
-    }
-    return sources;
-  }
-
-  private boolean isDatabase(String service) {
-    return spec.service(service) instanceof Service.Database;
-  }
-
-  private String resolve(String referrer, Reference ref) {
-    Service target = spec.service(ref.service());
-    String host = ref.service() + "." + namespace + ".svc.cluster.local";
-    return switch (target) {
-      case Service.Database d -> {
-        boolean postgres = d.engine().equals("postgres");
-        int port = postgres ? 5432 : 6379;
-        String password = postgres ? passwords.apply(d.name()) : "";
-        yield switch (ref.attribute()) {
-          case "host" -> host;
-          case "port" -> Integer.toString(port);
-          case "user" -> "postgres";
-          case "password" -> password;
-          case "database" -> d.name();
-          default -> postgres
-              ? "postgresql://postgres:" + password + "@" + host + ":" + port + "/" + d.name()
-              : "redis://" + host + ":" + port;
-        };
-      }
-      case Service.Job j ->
-          throw new DeployException(
-              "KUBERNETES_UNSUPPORTED",
-              referrer + ": " + ref.text() + ": job outputs cannot be referenced on the kubernetes target yet",
-              "pass the value through a Secret or ConfigMap the job writes, or use the local target", null);
-      default -> {
-        int port = portOf(target);
-        yield switch (ref.attribute()) {
-          case "host" -> host;
-          case "port" -> Integer.toString(port);
-          default -> "http://" + host + ":" + port;
-        };
-      }
-    };
-  }
-
-  private static int portOf(Service service) {
-    Integer port =
-        switch (service) {
-          case Service.Application a -> a.port();
-          case Service.Container c -> c.port();
-          case Service.Router r -> 80;
-          default -> null;
-        };
-    return port == null ? DEFAULT_PORT : port;
-  }
-
-  private void database(Service.Database db, List<HasMetadata> out) {
-    boolean postgres = db.engine().equals("postgres");
-    int port = postgres ? 5432 : 6379;
-    ContainerBuilder container =
-        new ContainerBuilder()
-            .withName(db.name())
-            .addNewPort().withName(db.engine()).withContainerPort(port).endPort()
-            .withReadinessProbe(new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(port)).endTcpSocket()
-                .withPeriodSeconds(2).build());
-    String mount = postgres ? "/var/lib/postgresql/data" : "/data";
-    if (postgres) {
-      out.add(new SecretBuilder().withMetadata(meta(db.name() + "-credentials", "database")).withType("Opaque")
-          .withStringData(Map.of("password", passwords.apply(db.name()))).build());
-      container
-          .withImage("postgres:" + (db.version() == null ? "16" : db.version()))
-          .addNewEnv().withName("POSTGRES_DB").withValue(db.name()).endEnv()
-          .addNewEnv().withName("PGDATA").withValue(mount + "/pgdata").endEnv()
-          .addNewEnv().withName("POSTGRES_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
-          .withName(db.name() + "-credentials").withKey("password").endSecretKeyRef().endValueFrom().endEnv();
-    } else {
-      container.withImage("redis:" + (db.version() == null ? "7" : db.version())).withArgs("--appendonly", "yes");
-    }
-    container.addNewVolumeMount().withName("data").withMountPath(mount).endVolumeMount();
+  /** The ConfigMap of plain variables, and the Secret of secret ones when there are any. */
+  private void environment(String name, String component, Env env, List<HasMetadata> out) {
     out.add(
-        new StatefulSetBuilder()
-            .withMetadata(meta(db.name(), "database"))
-            .withNewSpec()
-            .withServiceName(db.name())
-            .withReplicas(1)
-            .withNewSelector().withMatchLabels(selector(db.name())).endSelector()
-            .withNewTemplate()
-            .withNewMetadata().withLabels(labels(db.name(), "database")).endMetadata()
-            .withSpec(pod(container.build(), "Always"))
-            .endTemplate()
-            .withVolumeClaimTemplates(
-                new PersistentVolumeClaimBuilder().withNewMetadata().withName("data").endMetadata()
-                    .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
-                    .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build())
-            .endSpec()
+        new ConfigMapBuilder()
+            .withMetadata(labels.meta(Labels.envConfigMap(name), labels.service(name, component)))
+            .withData(new TreeMap<>(env.plain()))
             .build());
-    out.add(service(db.name(), "database", port, port));
-  }
-
-  private void job(Service.Job job, List<HasMetadata> out) {
-    if (job.when().equals("delete")) {
-      return; // runs at destroy
-    }
-    String registry = spec.kubernetes().registry();
-    String image = (registry == null ? "" : registry + "/") + spec.environment() + "-" + job.name() + ":" + version(job.name());
-    List<EnvFromSource> envFrom = environment(job.name(), job.process().env(), null, out);
-    Container container =
-        new ContainerBuilder().withName(job.name()).withImage(image)
-            .withCommand("sh", "-c", "exec " + job.process().command()).withEnvFrom(envFrom).build();
-    JobSpec jobSpec =
-        new JobSpecBuilder()
-            .withBackoffLimit(2)
-            .withActiveDeadlineSeconds(job.timeout().toSeconds())
-            .withNewTemplate()
-            .withNewMetadata().withLabels(labels(job.name(), "job")).endMetadata()
-            .withSpec(pod(container, "Never"))
-            .endTemplate()
-            .build();
-    if (job.when().equals("cron")) {
-      out.add(new CronJobBuilder().withMetadata(meta(job.name(), "job")).withNewSpec().withSchedule(job.schedule())
-          .withConcurrencyPolicy("Forbid").withNewJobTemplate().withSpec(jobSpec).endJobTemplate().endSpec().build());
-    } else {
-      String version = version(job.name());
-      out.add(new JobBuilder().withMetadata(meta(job.name() + "-" + version.substring(0, Math.min(8, version.length())), "job"))
-          .withSpec(jobSpec).build());
+    if (!env.secret().isEmpty()) {
+      out.add(secret(Labels.envSecret(name), labels.service(name, component), env.secret()));
     }
   }
 
-  private HasMetadata ingress(Service.Router router) {
-    List<HTTPIngressPathBuilder> paths = new ArrayList<>();
-    router.routes().stream()
-        .sorted((a, b) -> b.path().length() - a.path().length())
-        .forEach(route -> paths.add(new HTTPIngressPathBuilder().withPath(route.path()).withPathType("Prefix")
-            .withNewBackend().withNewService().withName(route.service()).withNewPort().withName("http").endPort()
-            .endService().endBackend()));
-    List<IngressRule> rules = new ArrayList<>();
-    List<String> hosts = router.hosts().isEmpty() ? java.util.Collections.singletonList(null) : router.hosts();
-    for (String host : hosts) {
-      IngressRuleBuilder rule = new IngressRuleBuilder().withHost(host).withNewHttp()
-          .withPaths(paths.stream().map(HTTPIngressPathBuilder::build).toList()).endHttp();
-      rules.add(rule.build());
-    }
-    return new IngressBuilder()
-        .withMetadata(meta(router.name(), "router"))
-        .withNewSpec()
-        .withIngressClassName(spec.kubernetes().ingressClass())
-        .withRules(rules)
-        .endSpec()
+  HasMetadata secret(String name, Map<String, String> labelSet, Map<String, String> data) {
+    Map<String, String> encoded = new TreeMap<>();
+    data.forEach(
+        (k, v) ->
+            encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+    return new SecretBuilder()
+        .withMetadata(labels.meta(name, labelSet))
+        .withType("Opaque")
+        .withData(encoded)
         .build();
   }
 
-  private HasMetadata service(String name, String component, int port, int targetPort) {
+  private JobSpec job(Service.Job job, String version, Env env) {
+    ContainerBuilder container =
+        Pods.container(job.name(), image(spec, job.name(), version), job.process().command())
+            .withEnvFrom(Pods.envFrom(job.name(), !env.secret().isEmpty()))
+            .addNewEnv()
+            .withName("UPDRAFT_OUTPUT")
+            .withValue(OUTPUT_FILE)
+            .endEnv()
+            .withTerminationMessagePath(OUTPUT_FILE)
+            .withTerminationMessagePolicy("File");
+    return new JobSpecBuilder()
+        .withBackoffLimit(0) // a failed run fails the release, as on the local target
+        .withActiveDeadlineSeconds(job.timeout().toSeconds())
+        .withTtlSecondsAfterFinished(86_400)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels.versioned(job.name(), "job", version))
+        .endMetadata()
+        .withSpec(pod(container, "Never"))
+        .endTemplate()
+        .build();
+  }
+
+  HasMetadata service(String name, String component, int port) {
     return new ServiceBuilder()
-        .withMetadata(meta(name, component))
+        .withMetadata(labels.meta(name, labels.service(name, component)))
         .withNewSpec()
-        .withSelector(selector(name))
-        .addNewPort().withName("http".equals(component) || "application".equals(component) ? "http" : "db")
-        .withPort(port).withTargetPort(new IntOrString(targetPort)).endPort()
+        .withSelector(labels.selector(name))
+        .addNewPort()
+        .withName("database".equals(component) ? "db" : "http")
+        .withPort(port)
+        .withTargetPort(new IntOrString(port))
+        .endPort()
         .endSpec()
         .build();
   }
 
-  private static PodSpec pod(Container container, String restart) {
-    return new PodSpecBuilder().withContainers(container).withRestartPolicy(restart).build();
-  }
-
-  private static Probe probe(Service.Health health, int port) {
-    ProbeBuilder probe = new ProbeBuilder()
-        .withPeriodSeconds((int) Math.max(1, health.interval().toSeconds()))
-        .withTimeoutSeconds((int) Math.max(1, health.timeout().toSeconds()));
-    return health.http()
-        ? probe.withNewHttpGet().withPath(health.path()).withPort(new IntOrString(port)).endHttpGet().build()
-        : probe.withNewTcpSocket().withPort(new IntOrString(port)).endTcpSocket().build();
-  }
-
-  private static void limits(ContainerBuilder container, Service.Resources resources) {
-    if (resources == null || (resources.memory() == null && resources.cpu() == null)) {
-      return;
-    }
-    Map<String, Quantity> limits = new LinkedHashMap<>();
-    if (resources.memory() != null) {
-      limits.put("memory", new Quantity(resources.memory()));
-    }
-    if (resources.cpu() != null) {
-      limits.put("cpu", new Quantity(Double.toString(resources.cpu())));
-    }
-    container.withResources(new ResourceRequirementsBuilder().withLimits(limits).withRequests(limits).build());
-  }
-
-  private ObjectMeta meta(String name, String component) {
-    ObjectMetaBuilder meta = new ObjectMetaBuilder().withName(name);
-    if (!name.equals(namespace) || component != null) {
-      meta.withNamespace(namespace);
-    }
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("app.kubernetes.io/part-of", spec.environment());
-    labels.put("app.kubernetes.io/managed-by", "updraft");
-    if (component != null) {
-      labels.putAll(labels(name, component));
-    }
-    return meta.withLabels(labels).build();
-  }
-
-  private Map<String, String> labels(String name, String component) {
-    Map<String, String> labels = new LinkedHashMap<>(selector(name));
-    labels.put("app.kubernetes.io/component", component);
-    labels.put("app.kubernetes.io/part-of", spec.environment());
-    return labels;
-  }
-
-  private static Map<String, String> selector(String name) {
-    return Map.of("app.kubernetes.io/name", name);
+  static PodSpec pod(ContainerBuilder container, String restartPolicy) {
+    return new PodSpecBuilder()
+        .withContainers(container.build())
+        .withRestartPolicy(restartPolicy)
+        .build();
   }
 }
