@@ -1,10 +1,16 @@
 package dev.updraft.cli.deploy;
 
+import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Engine;
+import dev.updraft.deploy.kubernetes.Manifests;
+import dev.updraft.deploy.spec.EnvironmentSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code updraft deploy apply}: make the environment match the spec, or roll back. */
@@ -16,8 +22,49 @@ public final class ApplyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DeployOptions options;
 
+  @Option(
+      names = "--dry-run",
+      paramLabel = "DIR",
+      description =
+          "Kubernetes target: write the manifests to DIR for kubectl apply -f DIR; change nothing.")
+  Path dryRun;
+
   @Override
   public Integer call() {
-    return options.run(spec, Engine::apply, null);
+    return options.run(spec, dryRun == null ? Engine::apply : this::dryRun, null);
+  }
+
+  private void dryRun(Engine engine) {
+    EnvironmentSpec env = engine.spec();
+    if (!env.target().equals("kubernetes")) {
+      throw new DeployException(
+          "DRY_RUN",
+          "--dry-run writes Kubernetes manifests; "
+              + env.environment()
+              + " targets "
+              + env.target(),
+          "add --target kubernetes, or run updraft deploy plan to see what apply would do",
+          null);
+    }
+    Manifests.Written written =
+        Manifests.write(
+            env,
+            System.getenv(),
+            options.redactor,
+            engine.history().services(),
+            engine.dataDir(),
+            dryRun,
+            false);
+    PrintWriter out = spec.commandLine().getOut();
+    written.warnings().forEach(w -> out.println("warning: " + options.redactor.redact(w)));
+    out.println(
+        "Wrote "
+            + written.files().size()
+            + " files to "
+            + dryRun
+            + "; apply them with kubectl apply -f "
+            + dryRun
+            + " (Secret manifests hold secret values and are readable by you only).");
+    out.flush();
   }
 }

@@ -1,21 +1,28 @@
 package dev.updraft.cli.deploy;
 
+import dev.updraft.deploy.Targets;
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.events.ConsoleSink;
 import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.JsonSink;
 import dev.updraft.deploy.events.Redactor;
-import dev.updraft.deploy.local.LocalRuntime;
 import dev.updraft.deploy.spec.SpecException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Options every deploy command shares, and the engine they configure. */
 public final class DeployOptions {
+  static {
+    // fabric8 logs through SLF4J, which the CLI ships no binding for: the engine reports what
+    // matters itself, so SLF4J's own "no providers" notice must not reach the terminal either.
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
+  }
+
   @Option(
       names = {"-f", "--file"},
       paramLabel = "SPEC",
@@ -25,6 +32,12 @@ public final class DeployOptions {
 
   @Option(names = "--json", description = "Print events as JSON lines.")
   boolean json;
+
+  @Option(
+      names = "--target",
+      paramLabel = "TARGET",
+      description = "Where to deploy: local or kubernetes (default: the spec's target).")
+  String target;
 
   @Option(
       names = "--parallelism",
@@ -54,8 +67,12 @@ public final class DeployOptions {
   }
 
   Engine engine(CommandSpec spec) {
+    if (target != null && !target.equals("local") && !target.equals("kubernetes")) {
+      throw new ParameterException(
+          spec.commandLine(), "--target: " + target + " (expected: local or kubernetes)");
+    }
     return new Engine(
-        specFile(), sink(spec), redactor, System.getenv(), parallelism, LocalRuntime::new);
+        specFile(), sink(spec), redactor, System.getenv(), parallelism, target, Targets.all());
   }
 
   /** Runs {@code work} with this command's engine: exit 0, or 1 with the failure reported. */

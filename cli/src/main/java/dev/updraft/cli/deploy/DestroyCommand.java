@@ -11,14 +11,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "destroy",
     mixinStandardHelpOptions = true,
-    description = "Stop every service (on-delete jobs run first); database files are kept.")
+    description = "Stop every service (on-delete jobs run first); database data is kept.")
 public final class DestroyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DeployOptions options;
 
   @Override
   public Integer call() {
-    return options.run(
-        spec, Engine::destroy, "Environment stopped; database files are kept in .updraft/.");
+    return options.run(spec, Engine::destroy, "Environment stopped; database data is kept.");
   }
 }

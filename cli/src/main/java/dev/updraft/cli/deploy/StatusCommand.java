@@ -29,6 +29,9 @@ public final class StatusCommand implements Callable<Integer> {
       Engine engine = options.engine(spec);
       var env = engine.spec();
       History history = engine.history();
+      if (!env.target().equals("local")) {
+        return cluster(engine, env.environment(), history);
+      }
       Map<String, Protocol.ProcessStatus> processes = new HashMap<>();
       SupervisorClient client = SupervisorClient.connect(Engine.dataDir(env));
       if (client != null) {
@@ -77,5 +80,30 @@ public final class StatusCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return options.report(spec, e);
     }
+  }
+
+  /** A cluster target: each service's workload, and whether the cluster has it. */
+  private int cluster(Engine engine, String environment, History history) {
+    var out = spec.commandLine().getOut();
+    History.Release last = history.releases().isEmpty() ? null : history.releases().getLast();
+    out.println(
+        "environment "
+            + environment
+            + (last == null
+                ? ": never deployed"
+                : ": release " + last.number() + " " + last.status()));
+    java.util.Set<String> live = history.services().isEmpty() ? java.util.Set.of() : engine.live();
+    for (ServiceState s : history.services().values()) {
+      out.printf(Locale.ROOT, "  %-14s %-12s %s%n", s.service(), s.kind(), s.version());
+      for (ServiceState.Instance i : s.instances()) {
+        out.printf(
+            Locale.ROOT,
+            "      %-34s %s%n",
+            i.id(),
+            live.contains(i.id()) ? "in the cluster" : "missing (apply repairs it)");
+      }
+    }
+    out.flush();
+    return 0;
   }
 }

@@ -25,7 +25,8 @@ public final class Dependencies {
     return deps;
   }
 
-  static Map<String, String> env(Service service) {
+  /** The variables a service declares, references unresolved. */
+  public static Map<String, String> env(Service service) {
     return switch (service) {
       case Service.Application a -> a.process().env();
       case Service.Job j -> j.process().env();

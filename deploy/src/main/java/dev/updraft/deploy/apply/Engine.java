@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -44,8 +44,10 @@ public final class Engine {
   private final Redactor redactor;
   private final Map<String, String> hostEnv;
   private final int parallelism;
-  private final Function<Path, ServiceRuntime> runtimes;
+  private final String target;
+  private final Target.Factory targets;
 
+  /** An engine for the local target only, on {@code runtimes}. */
   public Engine(
       Path specFile,
       EventSink sink,
@@ -53,44 +55,77 @@ public final class Engine {
       Map<String, String> hostEnv,
       int parallelism,
       Function<Path, ServiceRuntime> runtimes) {
+    this(specFile, sink, redactor, hostEnv, parallelism, null, RuntimeTarget.factory(runtimes));
+  }
+
+  /**
+   * @param target the target to use instead of the spec's ({@code local}, {@code kubernetes}), or
+   *     null
+   * @param targets opens the target a spec names
+   */
+  public Engine(
+      Path specFile,
+      EventSink sink,
+      Redactor redactor,
+      Map<String, String> hostEnv,
+      int parallelism,
+      String target,
+      Target.Factory targets) {
     this.specFile = specFile.toAbsolutePath();
     this.sink = sink;
     this.redactor = redactor;
     this.hostEnv = hostEnv;
     this.parallelism = parallelism;
-    this.runtimes = runtimes;
+    this.target = target;
+    this.targets = targets;
   }
 
-  /** The environment's data directory. */
+  /** The local target's data directory of an environment. */
   public static Path dataDir(EnvironmentSpec spec) {
     return spec.baseDir().resolve(".updraft").resolve(spec.environment());
   }
 
   public EnvironmentSpec spec() {
-    return SpecParser.load(specFile);
+    return SpecParser.load(specFile, target);
   }
 
   /** The plan for the spec against what runs; reads state, changes nothing. */
   public Plan plan() {
     EnvironmentSpec spec = spec();
-    Path dir = dataDir(spec);
-    History history =
-        History.of(Files.exists(dir.resolve("journal.jsonl")) ? readJournal(dir) : List.of());
+    History history = history(spec);
     Secrets secrets = new Secrets(spec, redactor, hostEnv);
-    Set<String> live = liveInstances(dir);
+    Set<String> live = Set.of();
+    if (!history.services().isEmpty()) { // a fresh environment needs no look at its target
+      try (Target t = targets.open(spec)) {
+        live = t.live();
+      }
+    }
     return Planner.plan(
         spec, Versions.of(spec, secrets), history.services(), previousSpec(history, spec), live);
+  }
+
+  /** Ids of the recorded instances that run now on the target. */
+  public Set<String> live() {
+    EnvironmentSpec spec = spec();
+    try (Target t = targets.open(spec)) {
+      return t.live();
+    }
+  }
+
+  /** Where the environment's journal, lock and target state live. */
+  public Path dataDir() {
+    EnvironmentSpec spec = spec();
+    return targets.dataDir(spec);
   }
 
   /** Applies the spec; on failure the environment returns to the last good release. */
   public Outcome apply() {
     EnvironmentSpec spec = spec();
-    requireLocal(spec);
     return locked(
         spec,
-        journal -> {
+        (t, journal) -> {
           Secrets secrets = new Secrets(spec, redactor, hostEnv);
-          return run(spec, read(), Versions.of(spec, secrets), secrets, journal, "apply", true);
+          return run(t, spec, read(), Versions.of(spec, secrets), secrets, journal, "apply", true);
         });
   }
 
@@ -99,15 +134,15 @@ public final class Engine {
     EnvironmentSpec current = spec();
     return locked(
         current,
-        journal -> {
+        (t, journal) -> {
           History history = History.of(journal.entries());
-          History.Release target = release == null ? previousGood(history) : find(history, release);
-          EnvironmentSpec old =
-              SpecParser.parse(target.specPath(), target.specText(), current.baseDir());
+          History.Release to = release == null ? previousGood(history) : find(history, release);
+          EnvironmentSpec old = parse(to, current);
           return run(
+              t,
               old,
-              target.specText(),
-              target.versions(),
+              to.specText(),
+              to.versions(),
               new Secrets(old, redactor, hostEnv),
               journal,
               "rollback",
@@ -115,78 +150,55 @@ public final class Engine {
         });
   }
 
-  /** Stops everything of the environment; data of databases stays on disk. */
+  /** Stops everything of the environment; data of databases stays. */
   public void destroy() {
     EnvironmentSpec spec = spec();
     locked(
         spec,
-        journal -> {
+        (t, journal) -> {
           History history = History.of(journal.entries());
           int release = history.nextRelease();
           journal.append(
               new Entry.ReleaseStarted(
                   release, Instant.now().toString(), "destroy", specFile.toString(), "", Map.of()));
-          try (ServiceRuntime runtime = runtimes.apply(dataDir(spec))) {
-            Secrets secrets = new Secrets(spec, redactor, hostEnv);
-            Deployment d =
-                new Deployment(
-                    spec,
-                    runtime,
-                    journal,
-                    release,
-                    sink,
-                    redactor,
-                    secrets,
-                    history.services(),
-                    Map.of());
-            for (Service.Job job : spec.all(Service.Job.class)) {
-              if (job.when().equals("delete")) {
-                String version = Versions.of(spec, job, secrets);
-                Path artifact =
-                    runtime.stage(
-                        job.name(),
-                        version,
-                        spec.baseDir().resolve(job.process().path()),
-                        job.process().build(),
-                        Map.of());
-                d.step(job.name(), "run", Event.Outcome.STARTED, "on delete");
-                runtime.runJob(
-                    job.name(),
-                    job.name() + "-delete-" + release,
-                    artifact,
-                    job.process().command(),
-                    new Rollout(d).env(job, job.process()),
-                    job.timeout());
-              }
-            }
-            List<String> names = new ArrayList<>(history.services().keySet());
-            java.util.Collections.reverse(names);
-            for (String name : names) {
-              for (ServiceState.Instance i : history.services().get(name).instances()) {
-                runtime.stop(i.id());
-              }
-              journal.append(new Entry.Removed(release, name));
-              d.step(name, "delete", Event.Outcome.DONE, null);
-            }
-            if (runtime instanceof dev.updraft.deploy.local.LocalRuntime local) {
-              local.shutdownAll();
+          t.prepare();
+          Secrets secrets = new Secrets(spec, redactor, hostEnv);
+          Deployment d =
+              new Deployment(spec, journal, release, sink, redactor, secrets, history.services());
+          for (Service.Job job : spec.all(Service.Job.class)) {
+            if (job.when().equals("delete")) {
+              d.step(job.name(), "run", Event.Outcome.STARTED, "on delete");
+              t.runOnDelete(d, job, Versions.of(spec, job, secrets));
+              d.step(job.name(), "run", Event.Outcome.DONE, "on delete");
             }
           }
+          List<String> names = new ArrayList<>(history.services().keySet());
+          java.util.Collections.reverse(names);
+          for (String name : names) {
+            t.remove(d, history.services().get(name));
+            d.removed(name);
+            d.step(name, "delete", Event.Outcome.DONE, null);
+          }
+          t.destroyed();
           journal.append(new Entry.ReleaseFinished(release, "succeeded", "destroyed"));
           return null;
         });
   }
 
   public History history() {
-    EnvironmentSpec spec = spec();
-    Path dir = dataDir(spec);
-    return History.of(Files.exists(dir.resolve("journal.jsonl")) ? readJournal(dir) : List.of());
+    return history(spec());
+  }
+
+  private History history(EnvironmentSpec spec) {
+    Path journal = targets.dataDir(spec).resolve("journal.jsonl");
+    return History.of(Files.exists(journal) ? readJournal(journal) : List.of());
   }
 
   /** What an apply or rollback achieved. */
   public record Outcome(int release, Plan plan, Map<String, ServiceState> services) {}
 
   private Outcome run(
+      Target t,
       EnvironmentSpec spec,
       String specText,
       Map<String, String> versions,
@@ -206,125 +218,96 @@ public final class Engine {
               "recover",
               "release " + interrupted.number() + " was interrupted; converging to the spec"));
     }
-    try (ServiceRuntime runtime = runtimes.apply(dataDir(spec))) {
-      Set<String> live = runtime.instances();
-      EnvironmentSpec previous = previousSpec(history, spec);
-      Plan plan = Planner.plan(spec, versions, history.services(), previous, live);
-      int release = history.nextRelease();
-      Map<String, Service.Router> routers = new HashMap<>();
-      if (previous != null) {
-        previous.all(Service.Router.class).forEach(r -> routers.put(r.name(), r));
-      }
-      Deployment d =
-          new Deployment(
-              spec,
-              runtime,
-              journal,
-              release,
-              sink,
-              redactor,
-              secrets,
-              history.services(),
-              routers);
-      spec.all(Service.Router.class).forEach(d::router);
-      if (plan.isEmpty()) {
-        runtime.route(d.routing()); // a restarted supervisor must serve the routes again
-        sink.emit(
-            new Event.Finished(
-                d.elapsedMillis(),
-                true,
-                kind.equals("rollback")
-                    ? "the previous release never stopped serving"
-                    : plan.render()));
-        return new Outcome(
-            history.releases().isEmpty() ? 0 : history.releases().getLast().number(),
-            plan,
-            d.states());
-      }
+    t.prepare();
+    Set<String> live = t.live();
+    EnvironmentSpec previous = previousSpec(history, spec);
+    Plan plan = Planner.plan(spec, versions, history.services(), previous, live);
+    int release = history.nextRelease();
+    Deployment d =
+        new Deployment(spec, journal, release, sink, redactor, secrets, history.services());
+    t.begin(d, previous);
+    if (plan.isEmpty()) {
+      t.publish(d); // a restarted supervisor must serve the routes again
+      sink.emit(
+          new Event.Finished(
+              d.elapsedMillis(),
+              true,
+              kind.equals("rollback")
+                  ? "the previous release never stopped serving"
+                  : plan.render()));
+      return new Outcome(
+          history.releases().isEmpty() ? 0 : history.releases().getLast().number(),
+          plan,
+          d.states());
+    }
+    journal.append(
+        new Entry.ReleaseStarted(
+            release, Instant.now().toString(), kind, specFile.toString(), specText, versions));
+    d.stage(kind, redactor.redact(plan.render()));
+    try {
+      execute(t, d, plan, kind.equals("rollback"), history.services());
+      t.publish(d);
       journal.append(
-          new Entry.ReleaseStarted(
-              release, Instant.now().toString(), kind, specFile.toString(), specText, versions));
-      d.stage(kind, redactor.redact(plan.render()));
-      try {
-        execute(d, plan, versions, kind.equals("rollback"), history.services());
-        runtime.route(d.routing());
-        journal.append(
-            new Entry.ReleaseFinished(release, "succeeded", kind + " of release " + release));
+          new Entry.ReleaseFinished(release, "succeeded", kind + " of release " + release));
+      sink.emit(
+          new Event.Finished(
+              d.elapsedMillis(), true, "release " + release + " is live" + urls(t, spec)));
+      return new Outcome(release, plan, d.states());
+    } catch (DeployException failure) {
+      String message = redactor.redact(failure.getMessage());
+      journal.append(new Entry.ReleaseFinished(release, "failed", message));
+      History.Release good = history.lastGood();
+      if (rollbackOnFailure && good != null) {
         sink.emit(
-            new Event.Finished(
-                d.elapsedMillis(), true, "release " + release + " is live" + urls(d)));
-        return new Outcome(release, plan, d.states());
-      } catch (DeployException failure) {
-        String message = redactor.redact(failure.getMessage());
-        History.Release good = history.lastGood();
-        if (rollbackOnFailure && good != null) {
-          journal.append(new Entry.ReleaseFinished(release, "failed", message));
-          sink.emit(
-              new Event.Stage(
-                  d.elapsedMillis(), "rollback", "rolling back to release " + good.number()));
-          EnvironmentSpec old = SpecParser.parse(good.specPath(), good.specText(), spec.baseDir());
-          try {
-            run(
-                old,
-                good.specText(),
-                good.versions(),
-                new Secrets(old, redactor, hostEnv),
-                journal,
-                "rollback",
-                false);
-            journal.append(
-                new Entry.Step(
-                    release, "*", "rollback", "done", "back at release " + good.number()));
-          } catch (DeployException e) {
-            sink.emit(
-                new Event.Stage(
-                    d.elapsedMillis(),
-                    "rollback",
-                    "rollback failed too: " + redactor.redact(e.getMessage())));
-          }
-        } else if (rollbackOnFailure) {
-          journal.append(new Entry.ReleaseFinished(release, "failed", message));
+            new Event.Stage(
+                d.elapsedMillis(), "rollback", "rolling back to release " + good.number()));
+        EnvironmentSpec old = parse(good, spec);
+        try {
+          run(
+              t,
+              old,
+              good.specText(),
+              good.versions(),
+              new Secrets(old, redactor, hostEnv),
+              journal,
+              "rollback",
+              false);
+          journal.append(
+              new Entry.Step(release, "*", "rollback", "done", "back at release " + good.number()));
+        } catch (DeployException e) {
           sink.emit(
               new Event.Stage(
                   d.elapsedMillis(),
                   "rollback",
-                  "no earlier release to return to; removing what this release started"));
-          for (ServiceState state : d.states().values()) {
-            if (!history.services().containsKey(state.service())) {
-              state.instances().forEach(i -> runtime.stop(i.id()));
-              journal.append(new Entry.Removed(release, state.service()));
-            }
-          }
-          runtime.route(
-              new Deployment(
-                      spec,
-                      runtime,
-                      journal,
-                      release,
-                      EventSink.NONE,
-                      redactor,
-                      secrets,
-                      history.services(),
-                      routers)
-                  .routing());
-        } else {
-          journal.append(new Entry.ReleaseFinished(release, "failed", message));
+                  "rollback failed too: " + redactor.redact(e.getMessage())));
         }
+      } else if (rollbackOnFailure) {
         sink.emit(
-            new Event.Finished(d.elapsedMillis(), false, redactor.redact(failure.getMessage())));
-        throw failure;
+            new Event.Stage(
+                d.elapsedMillis(),
+                "rollback",
+                "no earlier release to return to; removing what this release started"));
+        for (ServiceState state : d.states().values()) {
+          if (!history.services().containsKey(state.service())) {
+            t.remove(d, state);
+            d.removed(state.service());
+          }
+        }
+        Deployment before =
+            new Deployment(
+                spec, journal, release, EventSink.NONE, redactor, secrets, history.services());
+        t.begin(before, null);
+        t.publish(before);
       }
+      sink.emit(
+          new Event.Finished(d.elapsedMillis(), false, redactor.redact(failure.getMessage())));
+      throw failure;
     }
   }
 
   private void execute(
-      Deployment d,
-      Plan plan,
-      Map<String, String> versions,
-      boolean rollback,
-      Map<String, ServiceState> before) {
+      Target t, Deployment d, Plan plan, boolean rollback, Map<String, ServiceState> before) {
     EnvironmentSpec spec = d.spec();
-    Rollout rollout = new Rollout(d);
     Semaphore slots = new Semaphore(parallelism);
     AtomicReference<DeployException> failure = new AtomicReference<>();
     Map<String, CompletableFuture<Void>> done = new LinkedHashMap<>();
@@ -340,14 +323,12 @@ public final class Engine {
             deps.add(done.get(dep));
           }
         }
+        String version = change.toVersion();
         done.put(
             change.service(),
             CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
                 .thenRunAsync(
-                    () ->
-                        step(
-                            d, rollout, change, service, versions, rollback, before, slots,
-                            failure),
+                    () -> step(t, d, change, service, version, rollback, before, slots, failure),
                     pool));
       }
       for (CompletableFuture<Void> f : done.values()) {
@@ -366,8 +347,8 @@ public final class Engine {
         ServiceState state = d.state(change.service());
         d.step(change.service(), "delete", Event.Outcome.STARTED, null);
         if (state != null) {
+          t.remove(d, state);
           d.removed(change.service());
-          state.instances().forEach(i -> d.runtime().stop(i.id()));
         }
         d.step(change.service(), "delete", Event.Outcome.DONE, null);
       }
@@ -375,11 +356,11 @@ public final class Engine {
   }
 
   private void step(
+      Target t,
       Deployment d,
-      Rollout rollout,
       Plan.Change change,
       Service service,
-      Map<String, String> versions,
+      String version,
       boolean rollback,
       Map<String, ServiceState> before,
       Semaphore slots,
@@ -392,67 +373,41 @@ public final class Engine {
       return;
     }
     slots.acquireUninterruptibly();
+    String action = change.action().name().toLowerCase();
     try {
-      d.step(
-          change.service(),
-          change.action().name().toLowerCase(),
-          Event.Outcome.STARTED,
-          change.reason());
+      d.step(change.service(), action, Event.Outcome.STARTED, change.reason());
       ServiceState state =
           rollback && service instanceof Service.Job && before.containsKey(service.name())
               ? before.get(service.name()) // jobs are not re-run to go back
-              : rollout.deploy(service, versions.get(service.name()));
+              : t.deploy(d, service, version);
       d.deployed(state);
-      d.step(
-          change.service(),
-          change.action().name().toLowerCase(),
-          Event.Outcome.DONE,
-          summary(state));
+      d.step(change.service(), action, Event.Outcome.DONE, t.describe(state));
     } catch (DeployException e) {
       failure.compareAndSet(null, e);
-      d.step(
-          change.service(),
-          change.action().name().toLowerCase(),
-          Event.Outcome.FAILED,
-          e.getMessage());
+      d.step(change.service(), action, Event.Outcome.FAILED, e.getMessage());
       throw new CompletionException(e);
     } catch (RuntimeException e) {
       DeployException wrapped =
           new DeployException(
               "INTERNAL", change.service() + ": " + e, "run again with --debug", null);
       failure.compareAndSet(null, wrapped);
-      d.step(
-          change.service(),
-          change.action().name().toLowerCase(),
-          Event.Outcome.FAILED,
-          String.valueOf(e));
+      d.step(change.service(), action, Event.Outcome.FAILED, String.valueOf(e));
       throw new CompletionException(wrapped);
     } finally {
       slots.release();
     }
   }
 
-  private static String summary(ServiceState state) {
-    if (!state.instances().isEmpty() && "application".equals(state.kind())) {
-      return state.instances().size() + " healthy instance(s) behind port " + state.servicePort();
-    }
-    return state.servicePort() == null ? "" : "port " + state.servicePort();
-  }
-
-  private static String urls(Deployment d) {
+  private static String urls(Target t, EnvironmentSpec spec) {
     StringBuilder out = new StringBuilder();
-    for (Service.Router router : d.spec().all(Service.Router.class)) {
-      out.append("; ")
-          .append(router.name())
-          .append(" at http://127.0.0.1:")
-          .append(router.port())
-          .append('/');
+    for (Service.Router router : spec.all(Service.Router.class)) {
+      out.append("; ").append(router.name()).append(" at ").append(t.url(router));
     }
     return out.toString();
   }
 
-  private <T> T locked(EnvironmentSpec spec, Function<Journal, T> work) {
-    Path dir = dataDir(spec);
+  private <T> T locked(EnvironmentSpec spec, BiFunction<Target, Journal, T> work) {
+    Path dir = targets.dataDir(spec);
     try {
       Files.createDirectories(dir);
       try (FileChannel lockFile =
@@ -466,8 +421,9 @@ public final class Engine {
               "wait for it to finish, or stop it",
               null);
         }
-        try (Journal journal = Journal.open(dir.resolve("journal.jsonl"))) {
-          return work.apply(journal);
+        try (Journal journal = Journal.open(dir.resolve("journal.jsonl"));
+            Target t = targets.open(spec)) {
+          return work.apply(t, journal);
         }
       }
     } catch (IOException e) {
@@ -475,39 +431,25 @@ public final class Engine {
     }
   }
 
-  private Set<String> liveInstances(Path dir) {
-    var client = dev.updraft.deploy.local.SupervisorClient.connect(dir);
-    if (client == null) {
-      return Set.of();
-    }
-    try (client) {
-      Set<String> ids = new java.util.HashSet<>();
-      client
-          .call(dev.updraft.deploy.local.Protocol.Request.of("status"))
-          .processes()
-          .forEach(
-              p -> {
-                if (p.state().equals("running")) {
-                  ids.add(p.id());
-                }
-              });
-      return ids;
-    }
-  }
-
-  private static List<Entry> readJournal(Path dir) {
-    try (Journal journal = Journal.open(dir.resolve("journal.jsonl"))) {
+  private static List<Entry> readJournal(Path file) {
+    try (Journal journal = Journal.open(file)) {
       return journal.entries();
     }
   }
 
-  private static EnvironmentSpec previousSpec(History history, EnvironmentSpec spec) {
+  /** The spec a release applied, on the target this engine works on. */
+  private EnvironmentSpec parse(History.Release release, EnvironmentSpec current) {
+    return SpecParser.parse(
+        release.specPath(), release.specText(), current.baseDir(), current.target());
+  }
+
+  private EnvironmentSpec previousSpec(History history, EnvironmentSpec spec) {
     History.Release good = history.lastGood();
     if (good == null || good.specText() == null || good.specText().isEmpty()) {
       return null;
     }
     try {
-      return SpecParser.parse(good.specPath(), good.specText(), spec.baseDir());
+      return parse(good, spec);
     } catch (SpecException e) {
       return null;
     }
@@ -547,16 +489,6 @@ public final class Engine {
       return Files.readString(specFile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void requireLocal(EnvironmentSpec spec) {
-    if (!spec.target().equals("local")) {
-      throw new DeployException(
-          "TARGET",
-          "target " + spec.target() + " cannot be applied by this version of updraft yet",
-          "use target: local, or render Kubernetes manifests when that lands (issue #5)",
-          null);
     }
   }
 }

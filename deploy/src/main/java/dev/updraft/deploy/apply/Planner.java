@@ -48,7 +48,9 @@ public final class Planner {
                 action,
                 state.version(),
                 version,
-                reason(service, previous == null ? null : previous.service(name))));
+                state.rolloutFailed()
+                    ? "its last rollout failed"
+                    : reason(service, previous == null ? null : previous.service(name))));
         continue;
       }
       long down = state.instances().stream().filter(i -> !live.contains(i.id())).count();

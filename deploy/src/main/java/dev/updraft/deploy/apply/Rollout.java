@@ -3,8 +3,10 @@ package dev.updraft.deploy.apply;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
-import dev.updraft.deploy.spec.Reference;
 import dev.updraft.deploy.spec.Service;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,13 +19,15 @@ import java.util.Map;
  * leaves, so requests through the service address or a router never fail.
  */
 final class Rollout {
+  private final RuntimeTarget target;
   private final Deployment deployment;
   private final ServiceRuntime runtime;
   private final EnvironmentSpec spec;
 
-  Rollout(Deployment deployment) {
+  Rollout(RuntimeTarget target, Deployment deployment) {
+    this.target = target;
     this.deployment = deployment;
-    this.runtime = deployment.runtime();
+    this.runtime = target.runtime();
     this.spec = deployment.spec();
   }
 
@@ -70,19 +74,14 @@ final class Rollout {
               job.name() + "-" + version,
               artifact,
               job.process().command(),
-              env(job, job.process()),
+              env(deployment, job),
               job.timeout());
-      for (String name : job.outputs()) {
-        String value = outputs.get(name);
-        if (value == null) {
-          throw new DeployException(
-              "JOB_OUTPUT",
-              job.name() + ": the job did not write output " + name,
-              "write NAME=value lines to the file named by $UPDRAFT_OUTPUT",
-              runtime.logTail(job.name() + "-" + version, 20));
-        }
-        attributes.put("outputs." + name, value);
-      }
+      String tail =
+          outputs.keySet().containsAll(job.outputs())
+              ? null
+              : runtime.logTail(job.name() + "-" + version, 20);
+      attributes.putAll(
+          JobOutputs.attributes(job, outputs, "the file named by $UPDRAFT_OUTPUT", tail));
     } else {
       deployment.step(
           job.name(),
@@ -103,8 +102,8 @@ final class Rollout {
     ServiceState state =
         new ServiceState(
             router.name(), "router", version, null, List.of(), router.port(), attributes);
-    deployment.publish(router.name(), state);
-    deployment.awaitListening(router.name(), router.port());
+    target.publish(deployment, state);
+    awaitListening(router.name(), router.port());
     return state;
   }
 
@@ -116,7 +115,7 @@ final class Rollout {
             : runtime.port(app.port());
     deployment.step(app.name(), "build", Event.Outcome.STARTED, null);
     Path artifact = stage(app.name(), version, app.process());
-    Map<String, String> env = env(app, app.process());
+    Map<String, String> env = env(deployment, app);
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("host", "127.0.0.1");
     attributes.put("port", Integer.toString(servicePort));
@@ -146,7 +145,7 @@ final class Rollout {
           runtime.start(app.name(), id, artifact, app.process().command(), env);
       ServiceState.Instance instance = new ServiceState.Instance(started.id(), started.port());
       try {
-        deployment.awaitHealthy(app.name(), instance, app.health());
+        awaitHealthy(app.name(), instance, app.health());
       } catch (DeployException e) {
         runtime.stop(instance.id());
         throw e;
@@ -155,8 +154,8 @@ final class Rollout {
       ServiceState.Instance retiring = old.isEmpty() ? null : old.removeFirst();
       List<ServiceState.Instance> serving = new ArrayList<>(fresh);
       serving.addAll(old);
-      deployment.publish(
-          app.name(),
+      target.publish(
+          deployment,
           new ServiceState(
               app.name(),
               "application",
@@ -166,11 +165,11 @@ final class Rollout {
               servicePort,
               attributes));
       if (retiring != null) {
-        deployment.retire(app.name(), retiring);
+        retire(app.name(), retiring);
       }
     }
     for (ServiceState.Instance extra : old) {
-      deployment.retire(app.name(), extra);
+      retire(app.name(), extra);
     }
     ServiceState state =
         new ServiceState(
@@ -181,8 +180,8 @@ final class Rollout {
             fresh,
             servicePort,
             attributes);
-    deployment.publish(app.name(), state);
-    deployment.awaitListening(app.name(), servicePort);
+    target.publish(deployment, state);
+    awaitListening(app.name(), servicePort);
     return state;
   }
 
@@ -192,14 +191,78 @@ final class Rollout {
   }
 
   /** The service's environment with references resolved and secrets added. */
-  Map<String, String> env(Service service, Service.Process process) {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : process.env().entrySet()) {
-      env.put(
-          e.getKey(),
-          Reference.substitute(e.getValue(), ref -> deployment.attribute(service.name(), ref)));
-    }
-    env.putAll(deployment.secrets().valuesOf(service));
+  static Map<String, String> env(Deployment deployment, Service service) {
+    Map<String, String> env = deployment.env(service);
+    env.putAll(deployment.secretEnv(service));
     return env;
+  }
+
+  /** Waits until a new instance passes its health check, failing early if it crashes. */
+  private void awaitHealthy(String service, ServiceState.Instance instance, Service.Health health) {
+    long deadline = System.nanoTime() + health.startTimeout().toNanos();
+    while (System.nanoTime() < deadline) {
+      if (runtime.healthy(instance.port(), health)) {
+        deployment.step(service, "health", Event.Outcome.PROGRESS, instance.id() + " healthy");
+        return;
+      }
+      if (!runtime.running(instance.id())) {
+        sleep(300); // the supervisor may be between a crash and a restart; look once more
+        if (!runtime.running(instance.id())) {
+          throw unhealthy(service, instance, "its process exited");
+        }
+      }
+      sleep(health.interval().toMillis());
+    }
+    throw unhealthy(
+        service, instance, "not healthy after " + health.startTimeout().toSeconds() + "s");
+  }
+
+  private DeployException unhealthy(String service, ServiceState.Instance instance, String why) {
+    return new DeployException(
+        "UNHEALTHY",
+        service + ": new instance " + instance.id() + " is not healthy: " + why,
+        "check the health check in updraft.yaml and the service's log below",
+        deployment.redactor().redact(runtime.logTail(instance.id(), 20)));
+  }
+
+  /** Waits until a published port accepts connections (the mesh reloads asynchronously). */
+  private void awaitListening(String service, int port) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException e) {
+        sleep(50);
+      }
+    }
+    throw new DeployException(
+        "ROUTING",
+        service + ": nothing listens on port " + port + " after routing was published",
+        "another process may hold the port",
+        null);
+  }
+
+  /** Takes an old instance out of service: no new requests, in-flight ones finish, then stop. */
+  private void retire(String service, ServiceState.Instance instance) {
+    ServiceState current = deployment.state(service);
+    if (current != null && current.instances().contains(instance)) {
+      List<ServiceState.Instance> rest = new ArrayList<>(current.instances());
+      rest.remove(instance);
+      target.publish(deployment, current.withInstances(rest));
+    }
+    // The mesh stops choosing the instance at once; give requests in flight time to finish.
+    sleep(1000);
+    runtime.stop(instance.id());
+    deployment.step(service, "retire", Event.Outcome.PROGRESS, instance.id() + " stopped");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeployException("INTERRUPTED", "interrupted", null, null);
+    }
   }
 }

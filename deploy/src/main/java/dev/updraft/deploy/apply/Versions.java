@@ -42,15 +42,7 @@ public final class Versions {
     update(digest, service.toString());
     Map<String, String> secretValues = new TreeMap<>(secrets.valuesOf(service));
     update(digest, secretValues.toString());
-    Service.Process process =
-        switch (service) {
-          case Service.Application a -> a.process();
-          case Service.Job j -> j.process();
-          default -> null;
-        };
-    if (process != null) {
-      hashTree(digest, spec.baseDir().resolve(process.path()).normalize());
-    }
+    service.source().ifPresent(p -> hashTree(digest, spec.baseDir().resolve(p.path()).normalize()));
     return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
   }
 

@@ -24,21 +24,48 @@ public final class ConsoleSink implements EventSink {
     switch (event) {
       case Event.Stage s -> out.println(redactor.redact(s.message()));
       case Event.StepEvent s -> {
-        String line =
-            String.format(
-                Locale.ROOT,
-                "  %-14s %-10s %-12s %s  %s",
-                s.service(),
-                s.step(),
-                s.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                seconds(s.elapsedMillis()),
-                s.message() == null ? "" : s.message());
-        out.println(redactor.redact(line.stripTrailing()));
+        line(
+            s,
+            s.service(),
+            s.step(),
+            s.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+            s.message() == null ? "" : s.message());
         if (s.outcome() != Event.Outcome.PROGRESS) {
           last.put(
               s.service(), s.outcome().name().toLowerCase(Locale.ROOT) + " (" + s.step() + ")");
         }
       }
+      case Event.Pods p ->
+          line(
+              p,
+              p.service(),
+              "pods",
+              "progress",
+              "new "
+                  + p.updated()
+                  + "/"
+                  + p.desired()
+                  + " ("
+                  + p.ready()
+                  + " ready), old "
+                  + p.old());
+      case Event.ContainerExit e ->
+          line(
+              e,
+              e.service(),
+              "exit",
+              "progress",
+              e.pod()
+                  + (e.restarts() > 0 ? " restarted " + e.restarts() + "x: " : ": ")
+                  + e.meaning()
+                  + (e.reason() == null ? "" : " [" + e.reason() + "]"));
+      case Event.Warning w ->
+          line(
+              w,
+              w.service(),
+              "warning",
+              w.count() > 1 ? "x" + w.count() : "progress",
+              w.object() + " " + w.reason() + ": " + w.message());
       case Event.Finished f -> {
         if (!last.isEmpty()) {
           out.println("recap:");
@@ -52,6 +79,19 @@ public final class ConsoleSink implements EventSink {
       }
     }
     out.flush();
+  }
+
+  private void line(Event event, String service, String step, String state, String message) {
+    String line =
+        String.format(
+            Locale.ROOT,
+            "  %-14s %-10s %-12s %s  %s",
+            service,
+            step,
+            state,
+            seconds(event.elapsedMillis()),
+            message);
+    out.println(redactor.redact(line.stripTrailing()));
   }
 
   private static String seconds(long millis) {

@@ -15,6 +15,35 @@ public sealed interface Event {
   record StepEvent(long elapsedMillis, String service, String step, Outcome outcome, String message)
       implements Event {}
 
+  /**
+   * A rollout's pods changed: of {@code desired}, how many run the new version and how many of
+   * those are ready; how many of the old version remain.
+   */
+  record Pods(long elapsedMillis, String service, int desired, int updated, int ready, int old)
+      implements Event {}
+
+  /**
+   * A container of a service ended: crashed and restarted, or finished (jobs); its exit code and
+   * what the code means.
+   */
+  record ContainerExit(
+      long elapsedMillis,
+      String service,
+      String pod,
+      int restarts,
+      Integer exitCode,
+      String reason,
+      String meaning)
+      implements Event {}
+
+  /**
+   * The platform warned about a service (a Kubernetes Warning event), reported once per distinct
+   * reason and message; {@code count} is how often it was seen so far.
+   */
+  record Warning(
+      long elapsedMillis, String service, String object, String reason, String message, int count)
+      implements Event {}
+
   /** The run ended. */
   record Finished(long elapsedMillis, boolean success, String message) implements Event {}
 

@@ -30,6 +30,31 @@ public final class JsonSink implements EventSink {
               .put("step", s.step())
               .put("outcome", s.outcome().name().toLowerCase())
               .put("message", redactor.redact(s.message()));
+      case Event.Pods p ->
+          node.put("event", "pods")
+              .put("service", p.service())
+              .put("desired", p.desired())
+              .put("updated", p.updated())
+              .put("ready", p.ready())
+              .put("old", p.old());
+      case Event.ContainerExit e -> {
+        node.put("event", "exit")
+            .put("service", e.service())
+            .put("pod", e.pod())
+            .put("restarts", e.restarts())
+            .put("reason", e.reason())
+            .put("meaning", redactor.redact(e.meaning()));
+        if (e.exitCode() != null) {
+          node.put("exit_code", e.exitCode());
+        }
+      }
+      case Event.Warning w ->
+          node.put("event", "warning")
+              .put("service", w.service())
+              .put("object", w.object())
+              .put("reason", w.reason())
+              .put("message", redactor.redact(w.message()))
+              .put("count", w.count());
       case Event.Finished f ->
           node.put("event", "finished")
               .put("success", f.success())

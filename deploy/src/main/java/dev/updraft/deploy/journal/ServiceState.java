@@ -25,7 +25,26 @@ public record ServiceState(
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
   }
 
+  private static final String FAILED = "failed-";
+
+  /**
+   * The version to record for a service a failed step left changed (the cluster runs its objects at
+   * no good version): no spec has it, so the next plan, a rollback's included, replaces it.
+   */
+  public static String failedVersion(String version) {
+    return FAILED + version;
+  }
+
+  /** Whether the last step on this service failed midway (see {@link #failedVersion}). */
+  public boolean rolloutFailed() {
+    return version.startsWith(FAILED);
+  }
+
   public ServiceState withInstances(List<Instance> next) {
     return new ServiceState(service, kind, version, artifact, next, servicePort, attributes);
+  }
+
+  public ServiceState withAttributes(Map<String, String> next) {
+    return new ServiceState(service, kind, version, artifact, instances, servicePort, next);
   }
 }

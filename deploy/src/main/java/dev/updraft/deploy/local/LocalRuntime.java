@@ -116,14 +116,18 @@ public final class LocalRuntime implements ServiceRuntime {
   @Override
   public Instance start(
       String service, String instanceId, Path cwd, String command, Map<String, String> env) {
-    // The supervisor's start is idempotent: an instance an interrupted run already started stays
-    // as it is, so it keeps the port it was given then, and so must the health checks.
-    int port =
-        supervisor.call(Protocol.Request.of("status")).processes().stream()
-            .filter(p -> p.id().equals(instanceId) && p.state().equals("running") && p.port() > 0)
-            .mapToInt(Protocol.ProcessStatus::port)
-            .findFirst()
-            .orElseGet(() -> port(null));
+    // An engine killed after asking for this instance left it running: it keeps its port, the
+    // one its process listens on (a new port would be health-checked in vain).
+    for (Protocol.ProcessStatus p : supervisor.call(Protocol.Request.of("status")).processes()) {
+      boolean alive = !p.state().equals("stopped") && !p.state().startsWith("failed");
+      if (p.id().equals(instanceId) && p.port() > 0 && alive) {
+        synchronized (this) {
+          handedOut.add(p.port());
+        }
+        return new Instance(instanceId, p.port());
+      }
+    }
+    int port = port(null);
     Map<String, String> full = new LinkedHashMap<>(env);
     full.put("PORT", Integer.toString(port));
     return startOn(service, instanceId, cwd, List.of("bash", "-c", "exec " + command), full, port);

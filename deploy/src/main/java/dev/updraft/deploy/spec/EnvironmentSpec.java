@@ -1,6 +1,7 @@
 package dev.updraft.deploy.spec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,31 @@ public record EnvironmentSpec(
     Path baseDir,
     Map<String, Service> services,
     Kubernetes kubernetes) {
-  /** Settings of the kubernetes target. */
-  public record Kubernetes(String namespace, String ingressClass, String registry) {
-    public static final Kubernetes DEFAULT = new Kubernetes(null, null, null);
+  /**
+   * Settings of the kubernetes target.
+   *
+   * @param context the kubeconfig context, or null for the current one
+   * @param namespace the namespace, or null for the environment's name
+   * @param ingressClass the ingress class of routers, or null for the cluster's default
+   * @param gateway the Gateway ({@code name} or {@code namespace/name}) routers attach to as
+   *     HTTPRoutes, or null for Ingresses
+   * @param registry the prefix of application and job images, or null
+   * @param timeout how long one service's rollout may take
+   */
+  public record Kubernetes(
+      String context,
+      String namespace,
+      String ingressClass,
+      String gateway,
+      String registry,
+      Duration timeout) {
+    public static final Kubernetes DEFAULT =
+        new Kubernetes(null, null, null, null, null, Duration.ofMinutes(10));
+  }
+
+  /** The namespace the environment lives in on the kubernetes target. */
+  public String namespace() {
+    return kubernetes.namespace() != null ? kubernetes.namespace() : environment;
   }
 
   public EnvironmentSpec {

@@ -11,6 +11,15 @@ public sealed interface Service {
   /** Explicit dependencies; references in environment values add implicit ones. */
   List<String> dependsOn();
 
+  /** What an application or job is built from and runs; empty for the other kinds. */
+  default java.util.Optional<Process> source() {
+    return switch (this) {
+      case Application a -> java.util.Optional.of(a.process());
+      case Job j -> java.util.Optional.of(j.process());
+      default -> java.util.Optional.empty();
+    };
+  }
+
   /** The kind as the spec names its section. */
   default String kind() {
     return switch (this) {
@@ -45,6 +54,9 @@ public sealed interface Service {
     public static final Resources NONE = new Resources(null, null);
   }
 
+  /** Horizontal autoscaling: from the service's instances up to {@code max} at {@code cpu}%. */
+  record Autoscale(int max, int cpu) {}
+
   /** Where a secret's value comes from: exactly one of the three. */
   record SecretRef(String env, String file, String value) {}
 
@@ -55,6 +67,7 @@ public sealed interface Service {
       int instances,
       Health health,
       Resources resources,
+      Autoscale autoscale,
       List<String> dependsOn)
       implements Service {}
 
@@ -68,6 +81,7 @@ public sealed interface Service {
       int instances,
       Health health,
       Resources resources,
+      Autoscale autoscale,
       List<String> dependsOn)
       implements Service {}
 

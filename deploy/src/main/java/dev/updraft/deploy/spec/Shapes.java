@@ -50,6 +50,11 @@ public final class Shapes {
               "memory limit")
           .optional("cpu", new FieldType.Num(0.01, 64), null, "CPU limit in cores");
 
+  static final Shape AUTOSCALE =
+      Shape.of("autoscale", "horizontal autoscaling on the kubernetes target")
+          .required("max", new FieldType.Int(1, 1000), "most instances")
+          .optional("cpu", new FieldType.Int(1, 100), 80L, "target CPU utilisation in percent");
+
   private static Shape service(String name, String description) {
     return Shape.of(name, description)
         .optional(
@@ -67,6 +72,11 @@ public final class Shapes {
             "secret environment variables")
         .optional("health", new FieldType.Obj(HEALTH), null, "health check (TCP when absent)")
         .optional("resources", new FieldType.Obj(RESOURCES), null, "resource limits")
+        .optional(
+            "autoscale",
+            new FieldType.Obj(AUTOSCALE),
+            null,
+            "scale between instances and max on CPU (kubernetes target)")
         .optional(
             "dependsOn",
             new FieldType.StrList(NAME, NAME_EXPECTED),
@@ -147,13 +157,33 @@ public final class Shapes {
   static final Shape KUBERNETES =
       Shape.of("kubernetes", "settings for the kubernetes target")
           .optional(
+              "context",
+              FieldType.STRING,
+              null,
+              "kubeconfig context (the current context when absent)")
+          .optional(
               "namespace",
               new FieldType.Str(NAME, NAME_EXPECTED),
               null,
               "namespace (the environment name when absent)")
           .optional("ingressClass", FieldType.STRING, null, "ingress class for routers")
           .optional(
-              "registry", FieldType.STRING, null, "registry prefix for built application images");
+              "gateway",
+              new FieldType.Str(
+                  "([a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9.-]*",
+                  "a Gateway's name, or namespace/name"),
+              null,
+              "routers become Gateway API HTTPRoutes of this Gateway instead of Ingresses")
+          .optional(
+              "registry",
+              new FieldType.Str("[^\\s]+", "an image registry prefix such as ghcr.io/acme"),
+              null,
+              "registry prefix for application and job images")
+          .optional(
+              "timeout",
+              FieldType.DURATION,
+              Duration.ofMinutes(10),
+              "how long a service's rollout may take before it fails");
 
   private static FieldType services(Shape shape) {
     return new FieldType.MapOf(NAME, NAME_EXPECTED, shape);

@@ -57,9 +57,11 @@ final class SpecChecks {
         }
       }
       switch (service) {
-        case Service.Job job -> checkJob(job, at);
+        case Service.Application a ->
+            checkAutoscale(a.autoscale(), a.instances(), a.resources(), at);
         case Service.Router router -> checkRouter(router, at);
         case Service.Container container -> {
+          checkAutoscale(container.autoscale(), container.instances(), container.resources(), at);
           if (spec.target().equals("local")) {
             problem(
                 at,
@@ -68,6 +70,7 @@ final class SpecChecks {
                 "target: kubernetes (containers run on Kubernetes only until a local image runtime exists)");
           }
         }
+        case Service.Job job -> checkJob(job, at);
         default -> {}
       }
       edges.put(service.name(), deps);
@@ -119,6 +122,27 @@ final class SpecChecks {
     }
     if (!job.when().equals("cron") && job.schedule() != null) {
       problem(at, "schedule", job.schedule(), "no schedule unless when is cron");
+    }
+  }
+
+  private void checkAutoscale(
+      Service.Autoscale autoscale, int instances, Service.Resources resources, Values at) {
+    if (autoscale == null) {
+      return;
+    }
+    if (autoscale.max() < instances) {
+      problem(
+          at,
+          "autoscale.max",
+          Integer.toString(autoscale.max()),
+          "at least instances (" + instances + "), the fewest the autoscaler keeps");
+    }
+    if (resources.cpu() == null) {
+      problem(
+          at,
+          "autoscale",
+          "cpu " + autoscale.cpu() + "%",
+          "resources.cpu too (utilisation is measured against the CPU a pod requests)");
     }
   }
 

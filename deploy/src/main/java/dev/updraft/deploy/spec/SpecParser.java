@@ -24,6 +24,11 @@ public final class SpecParser {
   private SpecParser() {}
 
   public static EnvironmentSpec load(Path file) {
+    return load(file, null);
+  }
+
+  /** Reads a spec; {@code target}, when not null, replaces the spec's own target. */
+  public static EnvironmentSpec load(Path file, String target) {
     String text;
     try {
       text = Files.readString(file);
@@ -36,10 +41,15 @@ public final class SpecParser {
           List.of(new Problem(file.toString(), 0, 0, "spec", e.getMessage(), "a readable file")));
     }
     Path base = file.toAbsolutePath().getParent();
-    return parse(file.toString(), text, base);
+    return parse(file.toString(), text, base, target);
   }
 
   public static EnvironmentSpec parse(String source, String text, Path baseDir) {
+    return parse(source, text, baseDir, null);
+  }
+
+  /** Parses a spec; {@code target}, when not null, replaces the spec's own target. */
+  public static EnvironmentSpec parse(String source, String text, Path baseDir, String target) {
     Node root;
     try {
       LoaderOptions options = new LoaderOptions();
@@ -69,7 +79,7 @@ public final class SpecParser {
     EnvironmentSpec spec =
         new EnvironmentSpec(
             values.has("environment") ? values.string("environment") : "invalid",
-            values.string("target"),
+            target != null ? target : values.string("target"),
             baseDir,
             services,
             kubernetes(values.object("kubernetes")));
@@ -120,6 +130,7 @@ public final class SpecParser {
               v.integer("instances"),
               health(v),
               resources(v),
+              autoscale(v),
               v.strings("dependsOn"));
       case "containers" ->
           new Service.Container(
@@ -132,6 +143,7 @@ public final class SpecParser {
               v.integer("instances"),
               health(v),
               resources(v),
+              autoscale(v),
               v.strings("dependsOn"));
       case "jobs" ->
           new Service.Job(
@@ -194,10 +206,20 @@ public final class SpecParser {
         : new Service.Resources(r.string("memory"), r.has("cpu") ? r.number("cpu") : null);
   }
 
+  private static Service.Autoscale autoscale(Values v) {
+    Values a = v.object("autoscale");
+    return a == null ? null : new Service.Autoscale(a.integer("max"), a.integer("cpu"));
+  }
+
   private static EnvironmentSpec.Kubernetes kubernetes(Values v) {
     return v == null
         ? EnvironmentSpec.Kubernetes.DEFAULT
         : new EnvironmentSpec.Kubernetes(
-            v.string("namespace"), v.string("ingressClass"), v.string("registry"));
+            v.string("context"),
+            v.string("namespace"),
+            v.string("ingressClass"),
+            v.string("gateway"),
+            v.string("registry"),
+            v.duration("timeout"));
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RedactorTest {
@@ -28,5 +29,42 @@ class RedactorTest {
         .contains("1.2s")
         .doesNotContain("hunter2");
     assertThat(json.toString()).contains("\"outcome\":\"done\"").doesNotContain("hunter2");
+  }
+
+  @Test
+  void podsExitsAndWarningsPrintAsLinesAndJsonWithoutSecrets() {
+    Redactor redactor = new Redactor();
+    redactor.add("hunter2");
+    List<Event> events =
+        List.of(
+            new Event.Pods(2100, "api", 2, 1, 1, 2),
+            new Event.ContainerExit(
+                2200, "api", "api-7d9c-x1", 3, 137, "OOMKilled", "killed by SIGKILL (137)"),
+            new Event.Warning(
+                2300, "api", "Pod/api-7d9c-x1", "Failed", "bad flag --password=hunter2", 4));
+    StringWriter out = new StringWriter();
+    StringWriter json = new StringWriter();
+    ConsoleSink console = new ConsoleSink(new PrintWriter(out), redactor);
+    JsonSink machine = new JsonSink(new PrintWriter(json), redactor);
+    events.forEach(console::emit);
+    events.forEach(machine::emit);
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "  api            pods       progress       2.1s  new 1/2 (1 ready), old 2",
+            "  api            exit       progress       2.2s  api-7d9c-x1 restarted 3x: killed by"
+                + " SIGKILL (137) [OOMKilled]",
+            "  api            warning    x4             2.3s  Pod/api-7d9c-x1 Failed: bad flag"
+                + " --password=******");
+    assertThat(json.toString().lines())
+        .containsExactly(
+            "{\"elapsed_ms\":2100,\"event\":\"pods\",\"service\":\"api\",\"desired\":2,"
+                + "\"updated\":1,\"ready\":1,\"old\":2}",
+            "{\"elapsed_ms\":2200,\"event\":\"exit\",\"service\":\"api\",\"pod\":\"api-7d9c-x1\","
+                + "\"restarts\":3,\"reason\":\"OOMKilled\",\"meaning\":\"killed by SIGKILL (137)\","
+                + "\"exit_code\":137}",
+            "{\"elapsed_ms\":2300,\"event\":\"warning\",\"service\":\"api\","
+                + "\"object\":\"Pod/api-7d9c-x1\",\"reason\":\"Failed\","
+                + "\"message\":\"bad flag --password=******\",\"count\":4}");
   }
 }

@@ -89,7 +89,7 @@ class SpecParserTest {
                   .containsExactly(
                       "updraft.yaml:1:14: environment: \"Shop\" (expected: a name of lower-case letters, digits and '-', starting with a letter, at most 40 long)",
                       "updraft.yaml:4:5: applications.catalog.command: missing (expected: the shell command that runs it, in path)",
-                      "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, dependsOn, path, build, command])",
+                      "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, autoscale, dependsOn, path, build, command])",
                       "updraft.yaml:6:11: applications.catalog.port: \"99999\" (expected: a whole number from 1 to 65535)",
                       "updraft.yaml:7:16: applications.catalog.instances: \"many\" (expected: a whole number from 1 to 20)",
                       "updraft.yaml:9:11: applications.catalog.env.DB: \"${dbb.url}\" (expected: a reference to a service in this spec [catalog, web2, db, web])",
@@ -123,5 +123,58 @@ class SpecParserTest {
     assertThatThrownBy(() -> SpecParser.parse("u.yaml", "environment: [unclosed\n", BASE))
         .isInstanceOfSatisfying(
             SpecException.class, e -> assertThat(e.problems().getFirst().line()).isPositive());
+  }
+
+  @Test
+  void readsTheKubernetesTargetAndItsSettings() {
+    String yaml =
+        """
+        environment: shop
+        target: kubernetes
+        kubernetes: {context: kind-dev, gateway: infra/public, registry: ghcr.io/acme, timeout: 3m}
+        containers:
+          api:
+            image: nginx:1.27
+            instances: 2
+            resources: {cpu: 0.5}
+            autoscale: {max: 6}
+        """;
+    EnvironmentSpec spec = SpecParser.parse("updraft.yaml", yaml, BASE);
+    assertThat(spec.target()).isEqualTo("kubernetes");
+    assertThat(spec.namespace()).as("the environment's name by default").isEqualTo("shop");
+    assertThat(spec.kubernetes())
+        .isEqualTo(
+            new EnvironmentSpec.Kubernetes(
+                "kind-dev", null, null, "infra/public", "ghcr.io/acme", Duration.ofMinutes(3)));
+    assertThat(((Service.Container) spec.service("api")).autoscale())
+        .isEqualTo(new Service.Autoscale(6, 80));
+    assertThat(SpecParser.parse("updraft.yaml", GOOD, BASE, "kubernetes").target())
+        .as("--target replaces the spec's")
+        .isEqualTo("kubernetes");
+  }
+
+  @Test
+  void anAutoscalerNeedsACpuRequestAndRoomAboveTheInstances() {
+    String yaml =
+        """
+        environment: shop
+        target: kubernetes
+        containers:
+          api:
+            image: nginx:1.27
+            instances: 4
+            autoscale: {max: 3}
+        """;
+    assertThatThrownBy(() -> SpecParser.parse("updraft.yaml", yaml, BASE))
+        .isInstanceOfSatisfying(
+            SpecException.class,
+            e ->
+                assertThat(e.problems().stream().map(Problem::toString))
+                    .containsExactly(
+                        "updraft.yaml:7:16: containers.api.autoscale: \"cpu 80%\" (expected:"
+                            + " resources.cpu too (utilisation is measured against the CPU a pod"
+                            + " requests))",
+                        "updraft.yaml:7:22: containers.api.autoscale.max: \"3\" (expected: at"
+                            + " least instances (4), the fewest the autoscaler keeps)"));
   }
 }

@@ -1,0 +1,209 @@
+package dev.updraft.deploy.apply;
+
+import dev.updraft.deploy.events.Event;
+import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.local.LocalRuntime;
+import dev.updraft.deploy.local.Protocol;
+import dev.updraft.deploy.local.Routing;
+import dev.updraft.deploy.local.SupervisorClient;
+import dev.updraft.deploy.spec.EnvironmentSpec;
+import dev.updraft.deploy.spec.Service;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The target whose services are instances of a {@link ServiceRuntime} on this machine: supervised
+ * processes today (the local target), microVMs later. It keeps the routing table: each
+ * application's stable address over its instances, and the routers.
+ */
+public final class RuntimeTarget implements Target {
+  private final Function<Path, ServiceRuntime> runtimes;
+  private final Path dir;
+  private final Map<String, Service.Router> routers = new ConcurrentHashMap<>();
+  private ServiceRuntime runtime;
+
+  public RuntimeTarget(Function<Path, ServiceRuntime> runtimes, Path dir) {
+    this.runtimes = runtimes;
+    this.dir = dir;
+  }
+
+  /** The local target: processes under the supervisor, state in {@code .updraft/<env>/}. */
+  public static Target.Factory local() {
+    return factory(LocalRuntime::new);
+  }
+
+  public static Target.Factory factory(Function<Path, ServiceRuntime> runtimes) {
+    return new Target.Factory() {
+      @Override
+      public Path dataDir(EnvironmentSpec spec) {
+        return Engine.dataDir(spec);
+      }
+
+      @Override
+      public Target open(EnvironmentSpec spec) {
+        if (!spec.target().equals("local")) {
+          throw new DeployException(
+              "TARGET",
+              "target " + spec.target() + " is not one this engine was given",
+              "use target: local, or the updraft deploy command, which serves every target",
+              null);
+        }
+        return new RuntimeTarget(runtimes, dataDir(spec));
+      }
+    };
+  }
+
+  synchronized ServiceRuntime runtime() {
+    if (runtime == null) {
+      runtime = runtimes.apply(dir);
+    }
+    return runtime;
+  }
+
+  @Override
+  public Set<String> live() {
+    synchronized (this) {
+      if (runtime != null) {
+        return runtime.instances();
+      }
+    }
+    // Only look: plan must not start a supervisor.
+    SupervisorClient client = SupervisorClient.connect(dir);
+    if (client == null) {
+      return Set.of();
+    }
+    try (client) {
+      Set<String> ids = new HashSet<>();
+      for (Protocol.ProcessStatus p : client.call(Protocol.Request.of("status")).processes()) {
+        if (p.state().equals("running")) {
+          ids.add(p.id());
+        }
+      }
+      return ids;
+    }
+  }
+
+  @Override
+  public void prepare() {
+    runtime(); // a new supervisor adopts the processes of one that died before we look
+  }
+
+  @Override
+  public void begin(Deployment release, EnvironmentSpec previous) {
+    routers.clear();
+    if (previous != null) {
+      previous.all(Service.Router.class).forEach(r -> routers.put(r.name(), r));
+    }
+    release.spec().all(Service.Router.class).forEach(r -> routers.put(r.name(), r));
+  }
+
+  @Override
+  public ServiceState deploy(Deployment release, Service service, String version) {
+    return new Rollout(this, release).deploy(service, version);
+  }
+
+  @Override
+  public void runOnDelete(Deployment release, Service.Job job, String version) {
+    ServiceRuntime runtime = runtime();
+    Path artifact =
+        runtime.stage(
+            job.name(),
+            version,
+            release.spec().baseDir().resolve(job.process().path()),
+            job.process().build(),
+            Map.of());
+    release.step(job.name(), "run", Event.Outcome.STARTED, "on delete");
+    runtime.runJob(
+        job.name(),
+        job.name() + "-delete-" + release.release(),
+        artifact,
+        job.process().command(),
+        Rollout.env(release, job),
+        job.timeout());
+  }
+
+  @Override
+  public void remove(Deployment release, ServiceState state) {
+    // Out of the routing first, so that nothing is sent to the instances about to stop.
+    routers.remove(state.service());
+    Map<String, ServiceState> rest = new LinkedHashMap<>(release.states());
+    rest.remove(state.service());
+    runtime().route(routing(rest));
+    state.instances().forEach(i -> runtime().stop(i.id()));
+  }
+
+  @Override
+  public void publish(Deployment release) {
+    route(release);
+  }
+
+  @Override
+  public void destroyed() {
+    if (runtime() instanceof LocalRuntime local) {
+      local.shutdownAll();
+    }
+  }
+
+  @Override
+  public String describe(ServiceState state) {
+    if (!state.instances().isEmpty() && "application".equals(state.kind())) {
+      return state.instances().size() + " healthy instance(s) behind port " + state.servicePort();
+    }
+    return state.servicePort() == null ? "" : "port " + state.servicePort();
+  }
+
+  @Override
+  public String url(Service.Router router) {
+    return "http://127.0.0.1:" + router.port() + "/";
+  }
+
+  /** Makes {@code state} visible through its service address and the routers. */
+  void publish(Deployment release, ServiceState state) {
+    release.track(state);
+    if (release.spec().service(state.service()) instanceof Service.Router router) {
+      routers.put(router.name(), router);
+    }
+    route(release);
+  }
+
+  private void route(Deployment release) {
+    runtime().route(routing(release.states()));
+  }
+
+  Routing routing(Map<String, ServiceState> states) {
+    Map<String, Routing.ServiceEntry> services = new LinkedHashMap<>();
+    states.forEach(
+        (name, state) -> {
+          if ("application".equals(state.kind()) && state.servicePort() != null) {
+            List<String> endpoints = new ArrayList<>();
+            state.instances().forEach(i -> endpoints.add("127.0.0.1:" + i.port()));
+            services.put(name, new Routing.ServiceEntry(state.servicePort(), endpoints));
+          }
+        });
+    Map<String, Routing.RouterEntry> entries = new LinkedHashMap<>();
+    routers.forEach(
+        (name, router) -> {
+          if (states.containsKey(name)) {
+            Map<String, String> routes = new LinkedHashMap<>();
+            router.routes().forEach(r -> routes.put(r.path(), r.service()));
+            entries.put(name, new Routing.RouterEntry(router.port(), router.hosts(), routes));
+          }
+        });
+    return new Routing(services, entries);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (runtime != null) {
+      runtime.close();
+      runtime = null;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.updraft.deploy.apply;
+
+import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.spec.EnvironmentSpec;
+import dev.updraft.deploy.spec.Service;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Where an environment runs: this machine, a Kubernetes cluster. The engine plans, orders, journals
+ * and rolls back; a target makes one service real at one version, and takes it away. Every call may
+ * block until the service is ready; failures are {@link DeployException}s.
+ */
+public interface Target extends AutoCloseable {
+  /** Chooses and opens the target of a spec. */
+  interface Factory {
+    /** Where the journal and the lock of {@code spec} on its target live; touches nothing. */
+    Path dataDir(EnvironmentSpec spec);
+
+    /** Opens the target; nothing starts until a change needs it. */
+    Target open(EnvironmentSpec spec);
+  }
+
+  /**
+   * Ids of the recorded instances that run now; a recorded instance missing from the set is
+   * repaired. Only looks, unless {@link #prepare()} ran.
+   */
+  Set<String> live();
+
+  /** Makes the target ready for changes (the local target starts its supervisor). */
+  default void prepare() {}
+
+  /**
+   * A release begins (or returns to {@code previous}, the spec of the last good release, which is
+   * null when there is none). The target may keep serving what {@code previous} defined until the
+   * release replaces it.
+   */
+  default void begin(Deployment release, EnvironmentSpec previous) {}
+
+  /**
+   * Brings one service to {@code version}; everything it depends on is deployed. A target whose
+   * failed step left the service changed records that state with {@link Deployment#deployed}, so
+   * that a rollback puts it back.
+   */
+  ServiceState deploy(Deployment release, Service service, String version);
+
+  /** Runs a job declared {@code when: delete}, to completion (destroy). */
+  void runOnDelete(Deployment release, Service.Job job, String version);
+
+  /** Stops and removes what runs for a service. */
+  void remove(Deployment release, ServiceState state);
+
+  /** Makes what runs reachable (routes); at the end of a release, and when nothing changed. */
+  default void publish(Deployment release) {}
+
+  /** The environment was destroyed: stop whatever keeps it running. */
+  default void destroyed() {}
+
+  /** A line about a deployed service for the step's "done" event. */
+  String describe(ServiceState state);
+
+  /** The address of a router for the release's last line. */
+  String url(Service.Router router);
+
+  @Override
+  void close();
+}

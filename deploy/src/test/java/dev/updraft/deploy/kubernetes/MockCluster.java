@@ -1,0 +1,109 @@
+package dev.updraft.deploy.kubernetes;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * fabric8's Kubernetes mock server in CRUD mode, taught server-side apply: the CRUD dispatcher
+ * stores, lists, watches and patches objects but refuses {@code application/apply-patch+yaml}, so
+ * an apply here creates the object when it is missing and otherwise replaces what the stored one
+ * declares, keeping its status (for a single field manager, what server-side apply does: fields no
+ * longer applied go). It records every apply.
+ */
+final class MockCluster implements AutoCloseable {
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final List<String> applied = new CopyOnWriteArrayList<>();
+
+  MockCluster() {
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new ApplyingDispatcher(), false);
+    server.init();
+    client = server.createClient();
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** {@code Kind/name?query} of every apply so far, in order. */
+  List<String> applied() {
+    return List.copyOf(applied);
+  }
+
+  void clearApplied() {
+    applied.clear();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+
+  private static final java.util.regex.Pattern LOG =
+      java.util.regex.Pattern.compile("/api/v1/namespaces/[^/]+/pods/([^/]+)/log(\\?.*)?");
+
+  private final class ApplyingDispatcher extends KubernetesCrudDispatcher {
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      String path = request.getPath();
+      java.util.regex.Matcher log = LOG.matcher(path);
+      if (request.method() == HttpMethod.GET && log.matches()) {
+        // The CRUD dispatcher knows no logs; a crashed pod's says why.
+        return new MockResponse()
+            .setResponseCode(200)
+            .setBody(log.group(1) + " is out of memory\n" + log.group(1) + " exits\n");
+      }
+      String type = request.getHeader("Content-Type");
+      if (request.method() != HttpMethod.PATCH || type == null || !type.contains("apply-patch")) {
+        return super.dispatch(request);
+      }
+      String resource = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      GenericKubernetesResource body =
+          Serialization.unmarshal(request.getUtf8Body(), GenericKubernetesResource.class);
+      applied.add(
+          body.getKind()
+              + "/"
+              + body.getMetadata().getName()
+              + (path.contains("?") ? path.substring(path.indexOf('?')) : ""));
+      MockResponse current = handleGet(resource);
+      if (current.code() == 404) {
+        String collection = resource.substring(0, resource.lastIndexOf('/'));
+        return handleCreate(
+            request(HttpMethod.POST, collection, "application/json", Serialization.asJson(body)));
+      }
+      GenericKubernetesResource stored =
+          Serialization.unmarshal(current.getBody().readUtf8(), GenericKubernetesResource.class);
+      body.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
+      Object status = stored.getAdditionalProperties().get("status");
+      if (status != null) {
+        body.getAdditionalProperties().put("status", status);
+      }
+      return handleUpdate(
+          request(HttpMethod.PUT, resource, "application/json", Serialization.asJson(body)));
+    }
+
+    private static RecordedRequest request(
+        HttpMethod method, String path, String contentType, String body) {
+      Headers headers = Headers.builder().add("Content-Type", contentType).build();
+      return new RecordedRequest(
+          "HTTP/1.1", method, path, headers, new Buffer(body.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+}

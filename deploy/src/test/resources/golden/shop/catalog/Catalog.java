@@ -1,0 +1,3 @@
+class Catalog {
+  public static void main(String[] args) {}
+}

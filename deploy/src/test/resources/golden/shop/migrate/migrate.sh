@@ -1,0 +1,1 @@
+echo "SEEDED_AT=$(date -u +%FT%TZ)" > "$UPDRAFT_OUTPUT"
