@@ -47,6 +47,14 @@ public final class Host {
     return Optional.empty();
   }
 
+  /**
+   * Whether KVM here is kvm_pvm, which runs guest CPL 0 in its instruction emulator: small guests
+   * work, a Linux kernel stops at the first instruction the emulator lacks (XRSTOR and others).
+   */
+  public static boolean onKvmPvm() {
+    return kvmBackend().filter("kvm_pvm"::equals).isPresent();
+  }
+
   /** Whether TAP devices can be created: {@code /dev/net/tun} is there and we are root. */
   public static boolean tapAvailable() {
     Path tun = Path.of("/dev/net/tun");

@@ -113,7 +113,7 @@ public final class KvmHypervisor implements Hypervisor {
   }
 
   private static void warnAboutHost(MachineConfig machine, VmResources resources, VmLogger log) {
-    if (Host.kvmBackend().filter("kvm_pvm"::equals).isPresent()) {
+    if (Host.onKvmPvm()) {
       log.warn(
           "KVM backend kvm_pvm: guest code at CPL 0 is emulated by KVM (about 1000x slower) and"
               + " some instructions cannot be emulated; a Linux kernel will not boot on this host");

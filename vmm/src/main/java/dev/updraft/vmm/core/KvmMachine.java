@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
  * A KVM virtual machine with its memory, in-kernel interrupt controllers, vCPUs and buses, built in
@@ -166,15 +165,14 @@ public final class KvmMachine implements AutoCloseable {
     return event;
   }
 
-  /** Starts one thread per vCPU; {@code onStop} hears the first reason the machine stopped. */
-  public void start(boolean paused, Consumer<VcpuStop> onStop) {
-    stopped.thenAccept(onStop);
+  /** Starts one thread per vCPU; {@link #stopped()} tells when and why the machine ended. */
+  public void start() {
     for (VcpuFd fd : vcpuFds) {
       Vcpu vcpu = new Vcpu(fd, pio, mmio, vcpuCounters, (v, why) -> vcpuStopped(why));
       vcpus.add(vcpu);
     }
     for (Vcpu vcpu : vcpus) {
-      vcpu.start(paused);
+      vcpu.start();
     }
   }
 

@@ -27,7 +27,6 @@ public final class MicroVm implements AutoCloseable {
   private final Map<String, VirtioNet> nets;
   private final List<Counters> metrics;
   private final List<AutoCloseable> resources;
-  private final CompletableFuture<VcpuStop> stopped = new CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -52,7 +51,7 @@ public final class MicroVm implements AutoCloseable {
 
   /** Starts the vCPUs; only the boot CPU runs from the entry point, the others wait for SIPI. */
   public void start() {
-    machine.start(false, stopped::complete);
+    machine.start();
   }
 
   public void pause() throws InterruptedException {
@@ -103,7 +102,7 @@ public final class MicroVm implements AutoCloseable {
 
   /** Completes when the VM ended, with the reason. */
   public CompletionStage<VcpuStop> stopped() {
-    return stopped;
+    return machine.stopped();
   }
 
   /** The device and vCPU metric groups (uart, i8042, vcpu, block_..., net_..., entropy). */
@@ -136,7 +135,6 @@ public final class MicroVm implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    stopped.complete(new VcpuStop.Requested());
     loop.stop();
     try {
       loopThread.join(5_000);

@@ -35,7 +35,7 @@ public final class Vcpu {
   // Said once per failure, not per exit: on kvm_pvm the emulator is the cause, not the guest.
   private static final java.util.function.Supplier<String> PVM_HINT =
       () ->
-          Host.kvmBackend().filter("kvm_pvm"::equals).isPresent()
+          Host.onKvmPvm()
               ? ". This host's KVM backend is kvm_pvm: guest code at CPL 0 runs in KVM's"
                   + " instruction emulator, which cannot execute some instructions (XRSTOR, INT3,"
                   + " CMPXCHG16B) that Linux uses early, so a Linux kernel cannot boot here; on"
@@ -68,12 +68,9 @@ public final class Vcpu {
     return fd.id();
   }
 
-  /** Starts the thread; with {@code paused} it waits for {@link #resume()} before running. */
-  public void start(boolean paused) {
+  /** Starts the thread, which enters the guest at once. */
+  public void start() {
     Signals.kickSignal();
-    synchronized (lock) {
-      request = paused ? Request.PAUSE : Request.RUN;
-    }
     thread = Thread.ofPlatform().name("fc_vcpu " + id()).daemon().start(this::loop);
   }
 

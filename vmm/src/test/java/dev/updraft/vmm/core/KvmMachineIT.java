@@ -12,7 +12,6 @@ import dev.updraft.vmm.memory.MemoryRegion;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -59,9 +58,8 @@ class KvmMachineIT {
               1,
               "i8042");
       realMode(machine.vcpuFds().getFirst());
-      CompletableFuture<VcpuStop> stop = new CompletableFuture<>();
-      machine.start(false, stop::complete);
-      assertThat(stop.get(10, TimeUnit.SECONDS))
+      machine.start();
+      assertThat(machine.stopped().toCompletableFuture().get(10, TimeUnit.SECONDS))
           .isEqualTo(new VcpuStop.GuestEnded("i8042 reset (0xfe)"));
       assertThat(console.toString()).isEqualTo("Hi");
       assertThat(machine.vcpuCounters().snapshot()).containsEntry("exit_io_out", 3L);
@@ -77,7 +75,7 @@ class KvmMachineIT {
       machine.memory().write(CODE, loop, 0, loop.length);
       machine.configureCpus(false);
       realMode(machine.vcpuFds().getFirst());
-      machine.start(false, why -> {});
+      machine.start();
       awaitChange(machine);
       machine.pause();
       short frozen = machine.memory().readShort(0x3000);
@@ -98,9 +96,8 @@ class KvmMachineIT {
     try (KvmMachine machine = KvmMachine.create(RAM, 1)) {
       machine.memory().write(CODE, code, 0, code.length);
       realMode(machine.vcpuFds().getFirst());
-      CompletableFuture<VcpuStop> stop = new CompletableFuture<>();
-      machine.start(false, stop::complete);
-      assertThat(stop.get(10, TimeUnit.SECONDS))
+      machine.start();
+      assertThat(machine.stopped().toCompletableFuture().get(10, TimeUnit.SECONDS))
           .isInstanceOfSatisfying(
               VcpuStop.Failed.class,
               f ->
@@ -112,7 +109,7 @@ class KvmMachineIT {
   }
 
   static boolean onPvm() {
-    return Host.kvmBackend().filter("kvm_pvm"::equals).isPresent();
+    return Host.onKvmPvm();
   }
 
   private static void awaitChange(KvmMachine machine) throws InterruptedException {
