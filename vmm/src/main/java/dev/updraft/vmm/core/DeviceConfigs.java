@@ -34,7 +34,7 @@ final class DeviceConfigs {
   static NetConfig net(NetworkInterface nic) {
     return new NetConfig(
         nic.ifaceId(),
-        nic.guestMac() == null ? null : MacAddress.parse(nic.guestMac().toString()),
+        nic.guestMac() == null ? null : new MacAddress(nic.guestMac().value()),
         nic.mtu() == null ? 0 : nic.mtu(),
         limiter(nic.rxRateLimiter()),
         limiter(nic.txRateLimiter()));

@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -42,7 +41,7 @@ public final class EventLoop implements Executor, Timers, AutoCloseable {
               a.deadline() != b.deadline()
                   ? Long.compare(a.deadline(), b.deadline())
                   : Long.compare(a.sequence(), b.sequence()));
-  private final AtomicLong sequence = new AtomicLong();
+  private long sequence; // timers are added on the loop thread only
   private final Consumer<RuntimeException> onError;
   private volatile boolean running = true;
   private volatile Thread thread;
@@ -86,12 +85,7 @@ public final class EventLoop implements Executor, Timers, AutoCloseable {
   /** Runs {@code task} on the loop thread after {@code delayNanos}. Loop thread only. */
   public Cancellable schedule(long delayNanos, Runnable task) {
     boolean[] cancelled = {false};
-    timers.add(
-        new Timer(
-            System.nanoTime() + Math.max(0, delayNanos),
-            sequence.incrementAndGet(),
-            task,
-            cancelled));
+    timers.add(new Timer(System.nanoTime() + Math.max(0, delayNanos), ++sequence, task, cancelled));
     return () -> cancelled[0] = true;
   }
 

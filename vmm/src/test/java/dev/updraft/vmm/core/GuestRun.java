@@ -26,14 +26,15 @@ final class GuestRun implements AutoCloseable {
 
   final MicroVm vm;
   final SerialLog serial;
-  final List<String> log = new CopyOnWriteArrayList<>();
+  final List<String> log;
   private final Pipe input;
   private final long started = System.nanoTime();
 
-  private GuestRun(MicroVm vm, SerialLog serial, Pipe input) {
+  private GuestRun(MicroVm vm, SerialLog serial, Pipe input, List<String> log) {
     this.vm = vm;
     this.serial = serial;
     this.input = input;
+    this.log = log;
   }
 
   /** Builds and starts {@code kernel} with {@code args} on the command line. */
@@ -57,8 +58,7 @@ final class GuestRun implements AutoCloseable {
             .bootTimer(BootTimer.Start.now())
             .log(log::add);
     MicroVm vm = extra.apply(builder).build();
-    GuestRun run = new GuestRun(vm, SerialLog.follow(console, "serial-reader"), input);
-    run.log.addAll(log);
+    GuestRun run = new GuestRun(vm, SerialLog.follow(console, "serial-reader"), input, log);
     vm.stopped()
         .whenComplete(
             (why, e) -> {
@@ -69,8 +69,6 @@ final class GuestRun implements AutoCloseable {
               }
             });
     vm.start();
-    // The builder's log sink is the list above; keep the live list in sync for later lines.
-    vm.stopped().whenComplete((why, e) -> run.log.addAll(log.subList(run.log.size(), log.size())));
     return run;
   }
 
