@@ -4,11 +4,13 @@ import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,11 +41,46 @@ public final class Versions {
 
   static String of(EnvironmentSpec spec, Service service, Secrets secrets) {
     MessageDigest digest = sha256();
-    update(digest, service.toString());
+    update(digest, canonical(service));
     Map<String, String> secretValues = new TreeMap<>(secrets.valuesOf(service));
     update(digest, secretValues.toString());
     service.source().ifPresent(p -> hashTree(digest, spec.baseDir().resolve(p.path()).normalize()));
     return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+  }
+
+  /**
+   * A service's definition as text: record components by name, absent (null or empty) ones left
+   * out, maps by key. A field added to the spec model later changes no version where it is unset.
+   */
+  static String canonical(Object value) {
+    return switch (value) {
+      case Record r -> {
+        StringBuilder text = new StringBuilder(r.getClass().getSimpleName()).append('{');
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+          Object v;
+          try {
+            v = c.getAccessor().invoke(r);
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+          }
+          boolean absent =
+              v == null
+                  || v instanceof Collection<?> list && list.isEmpty()
+                  || v instanceof Map<?, ?> map && map.isEmpty();
+          if (!absent) {
+            text.append(c.getName()).append('=').append(canonical(v)).append(';');
+          }
+        }
+        yield text.append('}').toString();
+      }
+      case Map<?, ?> map -> {
+        Map<String, String> sorted = new TreeMap<>();
+        map.forEach((k, v) -> sorted.put(String.valueOf(k), v == null ? "" : canonical(v)));
+        yield sorted.toString();
+      }
+      case Collection<?> list -> list.stream().map(Versions::canonical).toList().toString();
+      default -> String.valueOf(value);
+    };
   }
 
   /**
