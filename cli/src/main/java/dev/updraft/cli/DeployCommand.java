@@ -5,6 +5,7 @@ import dev.updraft.cli.deploy.DestroyCommand;
 import dev.updraft.cli.deploy.HistoryCommand;
 import dev.updraft.cli.deploy.PlanCommand;
 import dev.updraft.cli.deploy.RollbackCommand;
+import dev.updraft.cli.deploy.RunCommand;
 import dev.updraft.cli.deploy.SchemaCommand;
 import dev.updraft.cli.deploy.StatusCommand;
 import picocli.CommandLine.Command;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
       RollbackCommand.class,
       HistoryCommand.class,
       StatusCommand.class,
+      RunCommand.class,
       DestroyCommand.class,
       SchemaCommand.class
     })

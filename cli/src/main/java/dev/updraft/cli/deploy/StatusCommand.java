@@ -33,13 +33,13 @@ public final class StatusCommand implements Callable<Integer> {
         return cluster(engine, env.environment(), history);
       }
       Map<String, Protocol.ProcessStatus> processes = new HashMap<>();
+      Map<String, Protocol.ScheduleStatus> schedules = new HashMap<>();
       SupervisorClient client = SupervisorClient.connect(Engine.dataDir(env));
       if (client != null) {
         try (client) {
-          client
-              .call(Protocol.Request.of("status"))
-              .processes()
-              .forEach(p -> processes.put(p.id(), p));
+          Protocol.Response status = client.call(Protocol.Request.of("status"));
+          status.processes().forEach(p -> processes.put(p.id(), p));
+          status.schedules().forEach(j -> schedules.put(j.id(), j));
         }
       }
       var out = spec.commandLine().getOut();
@@ -61,6 +61,10 @@ public final class StatusCommand implements Callable<Integer> {
         out.printf(
             Locale.ROOT, "  %-14s %-12s %-14s %s%n", s.service(), s.kind(), s.version(), where);
         for (ServiceState.Instance i : s.instances()) {
+          if (s.attributes().containsKey("schedule")) {
+            out.printf(Locale.ROOT, "      %-34s %s%n", i.id(), cron(s, schedules.get(i.id())));
+            continue;
+          }
           Protocol.ProcessStatus p = processes.get(i.id());
           out.printf(
               Locale.ROOT,
@@ -80,6 +84,23 @@ public final class StatusCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return options.report(spec, e);
     }
+  }
+
+  private static String cron(ServiceState s, Protocol.ScheduleStatus j) {
+    String schedule = "'" + s.attributes().get("schedule") + "'";
+    if (j == null) {
+      return schedule + ", not scheduled (apply repairs it)";
+    }
+    return schedule
+        + " "
+        + j.zone()
+        + ", next "
+        + j.next()
+        + ", "
+        + j.runs()
+        + " run(s)"
+        + (j.runningPid() != 0 ? ", running (pid " + j.runningPid() + ")" : "")
+        + (j.lastOutcome() == null ? "" : ", last: " + j.lastOutcome());
   }
 
   /** A cluster target: each service's workload, and whether the cluster has it. */

@@ -185,6 +185,40 @@ public final class Engine {
         });
   }
 
+  /** Runs a deployed cron job once now and waits for it; the journal is not touched. */
+  public Target.JobRun runJob(String name) {
+    EnvironmentSpec spec = spec();
+    ServiceState state = history(spec).services().get(name);
+    if (!(spec.service(name) instanceof Service.Job job) || !job.when().equals("cron")) {
+      List<String> crons =
+          spec.all(Service.Job.class).stream()
+              .filter(j -> j.when().equals("cron"))
+              .map(Service::name)
+              .toList();
+      throw new DeployException(
+          "NOT_A_CRON_JOB",
+          "job: "
+              + name
+              + " is not a cron job of "
+              + spec.environment()
+              + " (cron jobs: "
+              + crons
+              + ")",
+          "jobs run when: start run on apply, when their version changes",
+          null);
+    }
+    if (state == null || state.instances().isEmpty()) {
+      throw new DeployException(
+          "NOT_DEPLOYED", name + " is not deployed yet", "run updraft deploy apply first", null);
+    }
+    new Secrets(spec, redactor, hostEnv).valuesOf(job); // the log tail shows none of them
+    try (Target t = targets.open(spec)) {
+      Target.JobRun run = t.runNow(state, job);
+      return new Target.JobRun(
+          run.id(), run.succeeded(), run.outcome(), redactor.redact(run.logTail()));
+    }
+  }
+
   public History history() {
     return history(spec());
   }

@@ -2,12 +2,14 @@ package dev.updraft.deploy.apply;
 
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,16 +84,57 @@ final class Rollout {
               : runtime.logTail(job.name() + "-" + version, 20);
       attributes.putAll(
           JobOutputs.attributes(job, outputs, "the file named by $UPDRAFT_OUTPUT", tail));
+    } else if (job.when().equals("cron")) {
+      return cron(job, version);
     } else {
       deployment.step(
-          job.name(),
-          "schedule",
-          Event.Outcome.PROGRESS,
-          job.when().equals("cron")
-              ? "cron jobs run on the kubernetes target; the local target records them only"
-              : "runs when the environment is destroyed");
+          job.name(), "schedule", Event.Outcome.PROGRESS, "runs when the environment is destroyed");
     }
     return new ServiceState(job.name(), "job", version, null, List.of(), null, attributes);
+  }
+
+  /** Puts a cron job's new version on the schedule, then takes the old one off. */
+  private ServiceState cron(Service.Job job, String version) {
+    ServiceState current = deployment.state(job.name());
+    deployment.step(job.name(), "build", Event.Outcome.STARTED, null);
+    Path artifact = stage(job.name(), version, job.process());
+    Cron cron = Cron.parse(job.schedule(), job.timezone());
+    String id = job.name() + "-" + version;
+    runtime.schedule(
+        job.name(),
+        id,
+        artifact,
+        job.process().command(),
+        env(deployment, job),
+        cron,
+        job.timeout());
+    if (current != null) {
+      current.instances().stream()
+          .filter(i -> !i.id().equals(id))
+          .forEach(old -> runtime.stop(old.id()));
+    }
+    ZonedDateTime next = cron.next(ZonedDateTime.now(cron.zone()));
+    deployment.step(
+        job.name(),
+        "schedule",
+        Event.Outcome.PROGRESS,
+        "'"
+            + job.schedule()
+            + "' ("
+            + cron.zone().getId()
+            + "), next run "
+            + next.toOffsetDateTime());
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("schedule", job.schedule());
+    attributes.put("timezone", cron.zone().getId());
+    return new ServiceState(
+        job.name(),
+        "job",
+        version,
+        artifact.toString(),
+        List.of(new ServiceState.Instance(id, 0)),
+        null,
+        attributes);
   }
 
   private ServiceState router(Service.Router router, String version) {

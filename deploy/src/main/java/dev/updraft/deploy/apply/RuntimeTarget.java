@@ -81,11 +81,13 @@ public final class RuntimeTarget implements Target {
     }
     try (client) {
       Set<String> ids = new HashSet<>();
-      for (Protocol.ProcessStatus p : client.call(Protocol.Request.of("status")).processes()) {
+      Protocol.Response status = client.call(Protocol.Request.of("status"));
+      for (Protocol.ProcessStatus p : status.processes()) {
         if (p.state().equals("running")) {
           ids.add(p.id());
         }
       }
+      status.schedules().forEach(j -> ids.add(j.id()));
       return ids;
     }
   }
@@ -152,9 +154,23 @@ public final class RuntimeTarget implements Target {
   }
 
   @Override
+  public JobRun runNow(ServiceState state, Service.Job job) {
+    ServiceState.Instance scheduled = state.instances().getFirst();
+    ServiceRuntime.RunOutcome outcome = runtime().runNow(scheduled.id(), job.timeout());
+    return new JobRun(
+        scheduled.id(),
+        outcome.succeeded(),
+        outcome.outcome(),
+        runtime().logTail(scheduled.id(), 20));
+  }
+
+  @Override
   public String describe(ServiceState state) {
     if (!state.instances().isEmpty() && "application".equals(state.kind())) {
       return state.instances().size() + " healthy instance(s) behind port " + state.servicePort();
+    }
+    if (state.attributes().containsKey("schedule")) {
+      return "on schedule '" + state.attributes().get("schedule") + "'";
     }
     return state.servicePort() == null ? "" : "port " + state.servicePort();
   }

@@ -1,6 +1,7 @@
 package dev.updraft.deploy.apply;
 
 import dev.updraft.deploy.local.Routing;
+import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.Service;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,25 @@ public interface ServiceRuntime extends AutoCloseable {
       String command,
       Map<String, String> env,
       Duration timeout);
+
+  /**
+   * Runs a job at each time {@code cron} names, one run at a time, each for at most {@code
+   * timeout}, until {@link #stop} of the same id. Scheduling an id again changes nothing.
+   */
+  void schedule(
+      String service,
+      String id,
+      Path cwd,
+      String command,
+      Map<String, String> env,
+      Cron cron,
+      Duration timeout);
+
+  /** How a run started by hand ended. */
+  record RunOutcome(boolean succeeded, String outcome) {}
+
+  /** Runs a scheduled job once now, outside its schedule, and waits for the run to end. */
+  RunOutcome runNow(String id, Duration timeout);
 
   /** Makes sure a database server runs; returns how to reach it. */
   DatabaseInfo database(Service.Database database, Integer port);

@@ -47,6 +47,23 @@ public interface Target extends AutoCloseable {
   /** Runs a job declared {@code when: delete}, to completion (destroy). */
   void runOnDelete(Deployment release, Service.Job job, String version);
 
+  /**
+   * How a run started by hand ended.
+   *
+   * @param id what ran (a local schedule's id, a Kubernetes Job's name)
+   * @param logTail the last lines the run wrote, redacted by the caller
+   */
+  record JobRun(String id, boolean succeeded, String outcome, String logTail) {}
+
+  /**
+   * Runs a deployed cron job once now, outside its schedule (as {@code kubectl create job
+   * --from=cronjob/NAME} does), and waits for the run to end.
+   */
+  default JobRun runNow(ServiceState state, Service.Job job) {
+    throw new DeployException(
+        "UNSUPPORTED", "this target cannot run a job by hand", "wait for its schedule", null);
+  }
+
   /** Stops and removes what runs for a service. */
   void remove(Deployment release, ServiceState state);
 

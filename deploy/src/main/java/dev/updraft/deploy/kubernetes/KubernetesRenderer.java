@@ -101,6 +101,7 @@ final class KubernetesRenderer {
                 .withMetadata(labels.meta(j.name(), labels.versioned(j.name(), "job", version)))
                 .withNewSpec()
                 .withSchedule(j.schedule())
+                .withTimeZone(j.timezone())
                 .withConcurrencyPolicy("Forbid")
                 .withNewJobTemplate()
                 .withSpec(job(j, version, env))

@@ -3,6 +3,7 @@ package dev.updraft.deploy.local;
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.ServiceRuntime;
 import dev.updraft.deploy.apply.Versions;
+import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.Service;
 import java.io.IOException;
 import java.io.InputStream;
@@ -146,32 +147,98 @@ public final class LocalRuntime implements ServiceRuntime {
       throw new UncheckedIOException(e);
     }
     supervisor.call(
-        new Protocol.Request(
-            "start",
+        Protocol.Request.start(
             new Protocol.ProcessSpec(
-                id, service, command, cwd.toString(), baseEnv(env), log(id).toString(), true),
-            null,
-            null,
-            null));
+                id, service, command, cwd.toString(), baseEnv(env), log(id).toString(), true)));
     return new Instance(id, port);
   }
 
   @Override
   public void stop(String instanceId) {
-    supervisor.call(new Protocol.Request("stop", null, instanceId, 10_000L, null));
+    supervisor.call(Protocol.Request.stop(instanceId, 10_000L));
   }
 
   @Override
   public boolean running(String instanceId) {
-    return supervisor.call(Protocol.Request.of("status")).processes().stream()
-        .anyMatch(p -> p.id().equals(instanceId) && p.state().equals("running"));
+    Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
+    return status.processes().stream()
+            .anyMatch(p -> p.id().equals(instanceId) && p.state().equals("running"))
+        || status.schedules().stream().anyMatch(j -> j.id().equals(instanceId));
   }
 
   @Override
   public Set<String> instances() {
+    Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
     Set<String> ids = new HashSet<>();
-    supervisor.call(Protocol.Request.of("status")).processes().forEach(p -> ids.add(p.id()));
+    status.processes().forEach(p -> ids.add(p.id()));
+    status.schedules().forEach(j -> ids.add(j.id()));
     return ids;
+  }
+
+  @Override
+  public void schedule(
+      String service,
+      String id,
+      Path cwd,
+      String command,
+      Map<String, String> env,
+      Cron cron,
+      Duration timeout) {
+    try {
+      Files.createDirectories(log(id).getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Protocol.ProcessSpec run =
+        new Protocol.ProcessSpec(
+            id,
+            service,
+            List.of("bash", "-c", command),
+            cwd.toString(),
+            baseEnv(env),
+            log(id).toString(),
+            false);
+    supervisor.call(
+        Protocol.Request.schedule(
+            new Protocol.ScheduleSpec(run, cron.text(), cron.zone().getId(), timeout.toMillis())));
+  }
+
+  @Override
+  public RunOutcome runNow(String id, Duration timeout) {
+    Protocol.ScheduleStatus before = schedule(supervisor.call(Protocol.Request.of("status")), id);
+    Protocol.ScheduleStatus now = schedule(supervisor.call(Protocol.Request.trigger(id)), id);
+    if (now.runs() == before.runs()) {
+      return new RunOutcome(
+          false, "not started: a run is going on already (pid " + now.runningPid() + ")");
+    }
+    // The supervisor kills a run at its timeout; a little longer covers its grace period.
+    long deadline = System.nanoTime() + timeout.plusSeconds(15).toNanos();
+    while (now.runningPid() != 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DeployException("INTERRUPTED", id + ": interrupted", null, null);
+      }
+      now = schedule(supervisor.call(Protocol.Request.of("status")), id);
+    }
+    if (now.runningPid() != 0) {
+      return new RunOutcome(false, "still going after " + timeout.toSeconds() + "s");
+    }
+    return new RunOutcome("succeeded".equals(now.lastOutcome()), now.lastOutcome());
+  }
+
+  private static Protocol.ScheduleStatus schedule(Protocol.Response status, String id) {
+    return status.schedules().stream()
+        .filter(j -> j.id().equals(id))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new DeployException(
+                    "NOT_SCHEDULED",
+                    id + " is not scheduled on the local supervisor",
+                    "run updraft deploy apply: it repairs the schedule",
+                    null));
   }
 
   @Override
@@ -253,7 +320,7 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public void route(Routing routing) {
-    supervisor.call(new Protocol.Request("route", null, null, null, routing));
+    supervisor.call(Protocol.Request.route(routing));
   }
 
   @Override
@@ -291,9 +358,9 @@ public final class LocalRuntime implements ServiceRuntime {
 
   /** Stops every process and the supervisor itself: the environment is gone. */
   public void shutdownAll() {
-    for (Protocol.ProcessStatus p : supervisor.call(Protocol.Request.of("status")).processes()) {
-      stop(p.id());
-    }
+    Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
+    status.processes().forEach(p -> stop(p.id()));
+    status.schedules().forEach(j -> stop(j.id()));
     supervisor.call(Protocol.Request.of("shutdown"));
   }
 

@@ -36,15 +36,7 @@ final class ManagedProcess {
       return;
     }
     try {
-      ProcessBuilder builder =
-          new ProcessBuilder(spec.command())
-              .directory(new File(spec.cwd()))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(spec.log())))
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      builder.environment().clear();
-      builder.environment().putAll(spec.env());
-      Process process = builder.start();
+      Process process = builder(spec).start();
       handle = process.toHandle();
       startedMillis = System.currentTimeMillis();
       state = "running";
@@ -57,17 +49,8 @@ final class ManagedProcess {
 
   /** Takes over a process a previous supervisor started, if it still runs; else starts anew. */
   void adoptOrLaunch(long pid, long started) {
-    Optional<ProcessHandle> found = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
-    boolean same =
-        found.isPresent()
-            && found.get().isAlive()
-            && found
-                .get()
-                .info()
-                .startInstant()
-                .map(i -> Math.abs(i.toEpochMilli() - started) < 2000)
-                .orElse(false);
-    if (same) {
+    Optional<ProcessHandle> found = same(pid, started);
+    if (found.isPresent()) {
       handle = found.get();
       startedMillis = started;
       state = "running";
@@ -118,6 +101,25 @@ final class ManagedProcess {
       state = "stopped";
       return;
     }
+    stopTree(h, grace);
+    state = "stopped";
+  }
+
+  /** A process as {@code spec} describes it: its directory, only its environment, its log. */
+  static ProcessBuilder builder(Protocol.ProcessSpec spec) {
+    ProcessBuilder builder =
+        new ProcessBuilder(spec.command())
+            .directory(new File(spec.cwd()))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(spec.log())))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().clear();
+    builder.environment().putAll(spec.env());
+    return builder;
+  }
+
+  /** SIGTERM to the process and its descendants, SIGKILL to what is left after the grace. */
+  static void stopTree(ProcessHandle h, Duration grace) {
     List<ProcessHandle> tree = h.descendants().toList();
     h.destroy();
     tree.forEach(ProcessHandle::destroy);
@@ -127,7 +129,18 @@ final class ManagedProcess {
       h.destroyForcibly();
     }
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    state = "stopped";
+  }
+
+  /** Whether {@code pid} is still the process started at {@code startedMillis} (pids recycle). */
+  static Optional<ProcessHandle> same(long pid, long startedMillis) {
+    Optional<ProcessHandle> found = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
+    return found.filter(
+        h ->
+            h.isAlive()
+                && h.info()
+                    .startInstant()
+                    .map(i -> Math.abs(i.toEpochMilli() - startedMillis) < 2000)
+                    .orElse(false));
   }
 
   boolean alive() {

@@ -1,6 +1,6 @@
 package dev.updraft.deploy.local;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,10 +8,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 
-/** The supervisor's process table on disk, replaced atomically so a crash never tears it. */
+/**
+ * The supervisor's table on disk, the processes and the cron jobs it keeps, replaced atomically so
+ * a crash never tears it.
+ */
 final class ProcessTable {
   /** One managed process: what to run, and the process running it now (pid 0: none). */
   record Row(Protocol.ProcessSpec spec, long pid, long startedMillis) {}
+
+  /** What the file holds. */
+  record Contents(List<Row> processes, List<ScheduledJob.Row> schedules) {
+    Contents {
+      processes = processes == null ? List.of() : processes;
+      schedules = schedules == null ? List.of() : schedules;
+    }
+  }
 
   private final Path file;
 
@@ -19,22 +30,27 @@ final class ProcessTable {
     this.file = file;
   }
 
-  List<Row> load() {
+  Contents load() {
     if (!Files.exists(file)) {
-      return List.of();
+      return new Contents(null, null);
     }
     try {
-      return Supervisor.JSON.readValue(file.toFile(), new TypeReference<List<Row>>() {});
+      JsonNode root = Supervisor.JSON.readTree(file.toFile());
+      if (root.isArray()) { // a table written before cron jobs: processes only
+        Row[] rows = Supervisor.JSON.treeToValue(root, Row[].class);
+        return new Contents(List.of(rows), null);
+      }
+      return Supervisor.JSON.treeToValue(root, Contents.class);
     } catch (IOException e) {
       // An unreadable table cannot be trusted; the engine reconciles from its journal instead.
-      return List.of();
+      return new Contents(null, null);
     }
   }
 
-  synchronized void save(List<Row> rows) {
+  synchronized void save(Contents contents) {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Supervisor.JSON.writeValue(temp.toFile(), rows);
+      Supervisor.JSON.writeValue(temp.toFile(), contents);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

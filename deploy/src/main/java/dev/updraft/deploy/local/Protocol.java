@@ -43,13 +43,73 @@ public final class Protocol {
       int port) {}
 
   /**
-   * A request: {@code ping}, {@code start} (process), {@code stop} (id, graceMillis), {@code
-   * status}, {@code route} (routing), {@code shutdown}.
+   * A job the supervisor runs on a cron schedule, one run at a time (a run still going when the
+   * next is due makes that one skipped, as a CronJob with {@code concurrencyPolicy: Forbid}).
+   *
+   * @param run what each run executes; {@code restart} is ignored
+   * @param cron the schedule, five fields or a nickname
+   * @param zone the IANA zone it is evaluated in
+   * @param timeoutMillis a run still going after this is killed
+   */
+  public record ScheduleSpec(ProcessSpec run, String cron, String zone, long timeoutMillis) {}
+
+  /**
+   * A cron job as the supervisor sees it.
+   *
+   * @param next when it runs next (ISO-8601 with offset)
+   * @param runs how many runs it started
+   * @param runningPid the process of the run going on now, 0 when none
+   * @param lastStarted when the last run started (ISO-8601), null before the first
+   * @param lastOutcome {@code succeeded}, {@code failed (exit N)}, {@code timed out ...} or {@code
+   *     skipped ...}; null before the first
+   */
+  public record ScheduleStatus(
+      String id,
+      String service,
+      String cron,
+      String zone,
+      String next,
+      int runs,
+      long runningPid,
+      String lastStarted,
+      String lastOutcome,
+      Integer lastExit,
+      String log) {}
+
+  /**
+   * A request: {@code ping}, {@code start} (process), {@code stop} (id, graceMillis: a process or a
+   * schedule), {@code status}, {@code route} (routing), {@code schedule} (schedule), {@code
+   * trigger} (id: run a scheduled job now), {@code shutdown}.
    */
   public record Request(
-      String op, ProcessSpec process, String id, Long graceMillis, Routing routing) {
+      String op,
+      ProcessSpec process,
+      String id,
+      Long graceMillis,
+      Routing routing,
+      ScheduleSpec schedule) {
     public static Request of(String op) {
-      return new Request(op, null, null, null, null);
+      return new Request(op, null, null, null, null, null);
+    }
+
+    static Request start(ProcessSpec process) {
+      return new Request("start", process, null, null, null, null);
+    }
+
+    static Request stop(String id, long graceMillis) {
+      return new Request("stop", null, id, graceMillis, null, null);
+    }
+
+    static Request route(Routing routing) {
+      return new Request("route", null, null, null, routing, null);
+    }
+
+    static Request schedule(ScheduleSpec schedule) {
+      return new Request("schedule", null, null, null, null, schedule);
+    }
+
+    static Request trigger(String id) {
+      return new Request("trigger", null, id, null, null, null);
     }
   }
 
@@ -58,14 +118,20 @@ public final class Protocol {
       boolean ok,
       String error,
       List<ProcessStatus> processes,
+      List<ScheduleStatus> schedules,
       Map<String, Integer> listeners,
       Integer adminPort) {
+    public Response {
+      processes = processes == null ? List.of() : processes;
+      schedules = schedules == null ? List.of() : schedules;
+    }
+
     static Response success() {
-      return new Response(true, null, null, null, null);
+      return new Response(true, null, null, null, null, null);
     }
 
     static Response error(String message) {
-      return new Response(false, message, null, null, null);
+      return new Response(false, message, null, null, null, null);
     }
   }
 }

@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class Supervisor implements AutoCloseable {
 
   private final Path dir;
   private final Map<String, ManagedProcess> processes = new ConcurrentHashMap<>();
+  private final Map<String, ScheduledJob> schedules = new ConcurrentHashMap<>();
   private final ProcessTable table;
   private final MeshProxy mesh;
   private final ServerSocketChannel server;
@@ -119,13 +121,32 @@ public final class Supervisor implements AutoCloseable {
         mesh.reload(request.routing().toMesh(ADMIN));
         yield status();
       }
+      case "schedule" -> {
+        schedule(request.schedule());
+        yield status();
+      }
+      case "trigger" -> {
+        ScheduledJob job = schedules.get(request.id());
+        if (job == null) {
+          yield Protocol.Response.error(
+              "id: "
+                  + request.id()
+                  + " (expected one of the cron jobs "
+                  + schedules.keySet()
+                  + ")");
+        }
+        job.trigger();
+        yield status();
+      }
       case "shutdown" -> {
         Thread.ofVirtual().start(this::close);
         yield Protocol.Response.success();
       }
       default ->
           Protocol.Response.error(
-              "op: " + request.op() + " (expected: ping, start, stop, status, route, shutdown)");
+              "op: "
+                  + request.op()
+                  + " (expected: ping, start, stop, status, route, schedule, trigger, shutdown)");
     };
   }
 
@@ -134,7 +155,9 @@ public final class Supervisor implements AutoCloseable {
     processes.values().forEach(p -> list.add(p.status()));
     Map<String, Integer> listeners = new java.util.TreeMap<>();
     mesh.listenerAddresses().forEach((name, address) -> listeners.put(name, address.getPort()));
-    return new Protocol.Response(true, null, list, listeners, mesh.adminAddress().getPort());
+    List<Protocol.ScheduleStatus> jobs = new ArrayList<>();
+    schedules.values().forEach(j -> jobs.add(j.status()));
+    return new Protocol.Response(true, null, list, jobs, listeners, mesh.adminAddress().getPort());
   }
 
   private void start(Protocol.ProcessSpec spec) {
@@ -148,19 +171,43 @@ public final class Supervisor implements AutoCloseable {
     save();
   }
 
+  private void schedule(Protocol.ScheduleSpec spec) {
+    // Idempotent like start: the id names a version of the job, so the same id is the same job.
+    ScheduledJob job = new ScheduledJob(spec, Clock.systemUTC(), this::save);
+    if (schedules.putIfAbsent(spec.run().id(), job) == null) {
+      job.start();
+      save();
+    }
+  }
+
   private void stop(String id, Duration grace) {
     ManagedProcess process = processes.remove(id);
     if (process != null) {
       process.stop(grace);
     }
+    ScheduledJob job = schedules.remove(id);
+    if (job != null) {
+      job.stop(grace);
+    }
     save();
   }
 
   private void adopt() {
-    for (ProcessTable.Row row : table.load()) {
+    ProcessTable.Contents saved = table.load();
+    for (ProcessTable.Row row : saved.processes()) {
       ManagedProcess process = new ManagedProcess(row.spec(), this::save);
       processes.put(row.spec().id(), process);
       process.adoptOrLaunch(row.pid(), row.startedMillis());
+    }
+    for (ScheduledJob.Row row : saved.schedules()) {
+      try {
+        ScheduledJob job = new ScheduledJob(row.spec(), Clock.systemUTC(), this::save);
+        schedules.put(job.id(), job);
+        job.adopt(row);
+      } catch (IllegalArgumentException e) {
+        // A schedule this version cannot read; the engine's next apply schedules it again.
+        System.out.println("dropping cron job " + row.spec().run().id() + ": " + e.getMessage());
+      }
     }
     save();
   }
@@ -168,7 +215,9 @@ public final class Supervisor implements AutoCloseable {
   private void save() {
     List<ProcessTable.Row> rows = new ArrayList<>();
     processes.values().forEach(p -> rows.add(p.row()));
-    table.save(rows);
+    List<ScheduledJob.Row> jobs = new ArrayList<>();
+    schedules.values().forEach(j -> jobs.add(j.row()));
+    table.save(new ProcessTable.Contents(rows, jobs));
   }
 
   @Override
@@ -188,6 +237,9 @@ public final class Supervisor implements AutoCloseable {
   /** Stops every process too: used by {@code destroy}. */
   public void stopAll() {
     for (String id : List.copyOf(processes.keySet())) {
+      stop(id, Duration.ofSeconds(10));
+    }
+    for (String id : List.copyOf(schedules.keySet())) {
       stop(id, Duration.ofSeconds(10));
     }
   }

@@ -7,6 +7,8 @@ public final class SupervisorMain {
   private SupervisorMain() {}
 
   public static void main(String[] args) throws Exception {
+    // cron-utils logs through SLF4J, bound to nothing here: its "no providers" notice is noise.
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
     if (args.length != 1) {
       System.err.println("usage: SupervisorMain DATA_DIR");
       System.exit(2);

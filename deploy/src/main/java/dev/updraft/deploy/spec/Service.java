@@ -90,6 +90,7 @@ public sealed interface Service {
       Process process,
       String when,
       String schedule,
+      String timezone,
       Duration timeout,
       List<String> outputs,
       List<String> dependsOn)

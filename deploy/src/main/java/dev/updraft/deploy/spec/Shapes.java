@@ -112,9 +112,16 @@ public final class Shapes {
           .optional(
               "schedule",
               new FieldType.Str(
-                  "(\\S+\\s+){4}\\S+", "a cron schedule of five fields such as */5 * * * *"),
+                  "@[a-z]+|(\\S+\\s+){4}\\S+",
+                  "a cron schedule of five fields such as */5 * * * *, or @hourly, @daily ..."),
               null,
               "cron schedule, for when: cron")
+          .optional(
+              "timezone",
+              new FieldType.Str(
+                  "[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*", "a time zone such as Europe/Paris"),
+              null,
+              "time zone of the schedule; the machine's (local) or the cluster's when absent")
           .optional(
               "timeout", FieldType.DURATION, Duration.ofMinutes(10), "how long a run may take")
           .optional(

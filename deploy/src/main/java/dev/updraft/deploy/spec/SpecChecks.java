@@ -1,5 +1,6 @@
 package dev.updraft.deploy.spec;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -122,6 +123,30 @@ final class SpecChecks {
     }
     if (!job.when().equals("cron") && job.schedule() != null) {
       problem(at, "schedule", job.schedule(), "no schedule unless when is cron");
+    }
+    if (!job.when().equals("cron") && job.timezone() != null) {
+      problem(at, "timezone", job.timezone(), "no time zone unless when is cron");
+    }
+    ZoneId zone = null;
+    if (job.timezone() != null) {
+      try {
+        zone = Cron.zone(job.timezone());
+      } catch (IllegalArgumentException e) {
+        problem(at, "timezone", job.timezone(), "an IANA time zone such as Europe/Paris or UTC");
+      }
+    }
+    if (job.schedule() != null) {
+      try {
+        new Cron(job.schedule(), zone == null ? ZoneId.of("UTC") : zone);
+      } catch (IllegalArgumentException e) {
+        problem(
+            at,
+            "schedule",
+            job.schedule(),
+            "a cron schedule of five fields (minute hour day-of-month month day-of-week) or a"
+                + " nickname such as @daily; here "
+                + e.getMessage());
+      }
     }
   }
 

@@ -151,6 +151,7 @@ public final class SpecParser {
               process(v),
               v.string("when"),
               v.string("schedule"),
+              v.string("timezone"),
               v.duration("timeout"),
               v.strings("outputs"),
               v.strings("dependsOn"));

@@ -16,6 +16,7 @@ class JobOutputsTest {
           new Service.Process(".", null, "sh migrate.sh", Map.of(), Map.of()),
           "start",
           null,
+          null,
           Duration.ofMinutes(1),
           List.of("SEEDED_AT", "URL"),
           List.of());

@@ -38,11 +38,7 @@ class LocalDeployIT {
 
   @AfterEach
   void destroy() {
-    try {
-      Shops.engine(spec, events).destroy();
-    } catch (RuntimeException e) {
-      // already gone
-    }
+    Shops.destroy(spec, events);
   }
 
   @Test

@@ -86,6 +86,15 @@ final class Shops {
     return new Engine(spec, sink, redactor, System.getenv(), 4, LocalRuntime::new);
   }
 
+  /** Tears an environment down after a test, whatever state the test left it in. */
+  static void destroy(Path spec, List<Event> events) {
+    try {
+      engine(spec, events).destroy();
+    } catch (RuntimeException e) {
+      // already gone
+    }
+  }
+
   static List<Event> events() {
     return new CopyOnWriteArrayList<>();
   }

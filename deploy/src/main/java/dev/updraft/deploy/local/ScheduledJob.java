@@ -1,0 +1,232 @@
+package dev.updraft.deploy.local;
+
+import dev.updraft.deploy.spec.Cron;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+
+/**
+ * One cron job under the supervisor: a timer on a virtual thread starts a run at each time the
+ * schedule names, one run at a time (a run still going when the next is due makes that one skipped,
+ * as {@code concurrencyPolicy: Forbid} does), each run killed after the job's timeout. Runs append
+ * to one log, each under a header line. When the supervisor was down at a time the schedule named,
+ * its successor runs the latest such run once when it adopts the job, as the CronJob controller
+ * does for a missed schedule.
+ */
+final class ScheduledJob {
+  /** Its state in the supervisor's table: enough to adopt a run and to know what was missed. */
+  record Row(
+      Protocol.ScheduleSpec spec,
+      long lastFireMillis,
+      int runs,
+      long pid,
+      long startedMillis,
+      String lastOutcome,
+      Integer lastExit) {}
+
+  private final Protocol.ScheduleSpec spec;
+  private final Cron cron;
+  private final Clock clock;
+  private final Runnable onChange;
+  private volatile long lastFireMillis;
+  private volatile int runs;
+  private volatile ProcessHandle current;
+  private volatile long startedMillis;
+  private volatile String lastOutcome;
+  private volatile Integer lastExit;
+  private volatile boolean wanted = true;
+  private Thread timer;
+
+  ScheduledJob(Protocol.ScheduleSpec spec, Clock clock, Runnable onChange) {
+    this.spec = spec;
+    this.cron = Cron.parse(spec.cron(), spec.zone());
+    this.clock = clock;
+    this.onChange = onChange;
+    this.lastFireMillis = clock.millis();
+  }
+
+  String id() {
+    return spec.run().id();
+  }
+
+  /** Starts the timer of a job just scheduled. */
+  synchronized void start() {
+    timer = Thread.ofVirtual().name("cron-" + id()).start(this::tick);
+  }
+
+  /** Takes over a job a previous supervisor ran: its counters, its run if still going, a miss. */
+  synchronized void adopt(Row row) {
+    runs = row.runs();
+    lastOutcome = row.lastOutcome();
+    lastExit = row.lastExit();
+    lastFireMillis = row.lastFireMillis();
+    Optional<ProcessHandle> run = ManagedProcess.same(row.pid(), row.startedMillis());
+    if (run.isPresent()) {
+      current = run.get();
+      startedMillis = row.startedMillis();
+      run.get().onExit().thenRun(() -> finished(run.get(), null, null));
+    }
+    missed(Instant.ofEpochMilli(clock.millis()))
+        .ifPresent(
+            at -> {
+              lastFireMillis = at.toInstant().toEpochMilli();
+              fire(at.toInstant(), "missed at " + at + " while the supervisor was down");
+            });
+    start();
+  }
+
+  /** The latest time the schedule named after the last run and before {@code now}, if any. */
+  Optional<ZonedDateTime> missed(Instant now) {
+    return cron.previous(now.atZone(cron.zone()))
+        .filter(at -> at.toInstant().toEpochMilli() > lastFireMillis);
+  }
+
+  /** When the schedule next fires after {@code after}. */
+  Instant next(Instant after) {
+    return cron.next(after.atZone(cron.zone())).toInstant();
+  }
+
+  private void tick() {
+    Instant due = next(Instant.ofEpochMilli(Math.max(clock.millis(), lastFireMillis)));
+    while (wanted) {
+      long wait = due.toEpochMilli() - clock.millis();
+      if (wait > 0) {
+        try {
+          // Wake at least every 30 s: a changed wall clock is noticed within that.
+          Thread.sleep(Math.min(wait, 30_000));
+        } catch (InterruptedException e) {
+          return;
+        }
+        continue;
+      }
+      lastFireMillis = due.toEpochMilli();
+      fire(due, "scheduled");
+      due = next(Instant.ofEpochMilli(Math.max(clock.millis(), lastFireMillis)));
+    }
+  }
+
+  /** Runs the job now, outside its schedule; returns the run's number, or -1 if one is going. */
+  int trigger() {
+    return fire(Instant.ofEpochMilli(clock.millis()), "started by hand");
+  }
+
+  private synchronized int fire(Instant at, String why) {
+    if (!wanted) {
+      return -1;
+    }
+    // A run is going until its end is recorded: its outcome must be known before the next one.
+    if (current != null) {
+      lastOutcome = "skipped at " + at + ": the previous run is still going";
+      onChange.run();
+      return -1;
+    }
+    int run = ++runs;
+    try {
+      Path log = Path.of(spec.run().log());
+      Files.writeString(
+          log,
+          "[updraft] run " + run + " at " + at.atZone(cron.zone()) + " (" + why + ")\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      Process process = ManagedProcess.builder(spec.run()).start();
+      ProcessHandle handle = process.toHandle();
+      current = handle;
+      startedMillis = clock.millis();
+      Thread deadline =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      Thread.sleep(spec.timeoutMillis());
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    if (handle.isAlive()) {
+                      finished(
+                          handle, null, "timed out after " + spec.timeoutMillis() / 1000 + "s");
+                      ManagedProcess.stopTree(handle, Duration.ofSeconds(5));
+                    }
+                  });
+      process
+          .onExit()
+          .thenRun(
+              () -> {
+                deadline.interrupt();
+                finished(handle, process.exitValue(), null);
+              });
+    } catch (IOException e) {
+      lastOutcome = "failed to start: " + e.getMessage();
+      lastExit = null;
+    }
+    onChange.run();
+    return run;
+  }
+
+  private synchronized void finished(ProcessHandle handle, Integer exit, String timedOut) {
+    if (current != handle) {
+      return; // already recorded (a timeout, then the exit it caused)
+    }
+    current = null;
+    lastExit = exit;
+    lastOutcome =
+        timedOut != null
+            ? timedOut
+            : exit == null
+                ? "ended (exit code unknown: run adopted)"
+                : exit == 0 ? "succeeded" : "failed (exit " + exit + ")";
+    onChange.run();
+  }
+
+  /** No more runs; a run going on is stopped. */
+  void stop(Duration grace) {
+    Thread t;
+    synchronized (this) {
+      wanted = false;
+      t = timer;
+    }
+    if (t != null) {
+      t.interrupt();
+    }
+    ProcessHandle going = current;
+    if (going != null && going.isAlive()) {
+      ManagedProcess.stopTree(going, grace);
+    }
+  }
+
+  Protocol.ScheduleStatus status() {
+    ProcessHandle going = current;
+    Instant now = Instant.ofEpochMilli(Math.max(clock.millis(), lastFireMillis));
+    return new Protocol.ScheduleStatus(
+        id(),
+        spec.run().service(),
+        spec.cron(),
+        cron.zone().getId(),
+        next(now).atZone(cron.zone()).toOffsetDateTime().toString(),
+        runs,
+        going != null ? going.pid() : 0,
+        runs == 0 ? null : Instant.ofEpochMilli(startedMillis).toString(),
+        lastOutcome,
+        lastExit,
+        spec.run().log());
+  }
+
+  Row row() {
+    ProcessHandle going = current;
+    return new Row(
+        spec,
+        lastFireMillis,
+        runs,
+        going == null ? 0 : going.pid(),
+        startedMillis,
+        lastOutcome,
+        lastExit);
+  }
+}
