@@ -26,7 +26,8 @@ public final class ApplyCommand implements Callable<Integer> {
       names = "--dry-run",
       paramLabel = "DIR",
       description =
-          "Kubernetes target: write the manifests to DIR for kubectl apply -f DIR; change nothing.")
+          "Kubernetes target: write the manifests to DIR for kubectl apply -f DIR, and in"
+              + " DIR/images.txt the images apply would build and push; change nothing.")
   Path dryRun;
 
   @Override

@@ -66,6 +66,25 @@ public final class ConsoleSink implements EventSink {
               "warning",
               w.count() > 1 ? "x" + w.count() : "progress",
               w.object() + " " + w.reason() + ": " + w.message());
+      case Event.Image i ->
+          line(
+              i,
+              i.service(),
+              "image",
+              i.built() ? "pushed" : "present",
+              i.image()
+                  + "@"
+                  + i.digest()
+                  + (i.built()
+                      ? String.format(
+                          Locale.ROOT,
+                          " (layers: %d pushed, %s; %d present)",
+                          i.layersPushed(),
+                          size(i.bytesPushed()),
+                          i.layersPresent())
+                      : " (in the registry already)")
+                  + " in "
+                  + seconds(i.millis()).strip());
       case Event.Finished f -> {
         if (!last.isEmpty()) {
           out.println("recap:");
@@ -92,6 +111,12 @@ public final class ConsoleSink implements EventSink {
             seconds(event.elapsedMillis()),
             message);
     out.println(redactor.redact(line.stripTrailing()));
+  }
+
+  private static String size(long bytes) {
+    return bytes < 1024 * 1024
+        ? String.format(Locale.ROOT, "%.1f kB", bytes / 1024.0)
+        : String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
   }
 
   private static String seconds(long millis) {

@@ -44,6 +44,24 @@ public sealed interface Event {
       long elapsedMillis, String service, String object, String reason, String message, int count)
       implements Event {}
 
+  /**
+   * An application's or job's image is in the registry: built and pushed now ({@code built}), with
+   * {@code layersPushed} of its layers uploaded ({@code bytesPushed} bytes) and {@code
+   * layersPresent} already there; or found there under its version's tag, nothing built. {@code
+   * image} is the tag, {@code digest} the manifest's, {@code millis} how long the image step took.
+   */
+  record Image(
+      long elapsedMillis,
+      String service,
+      String image,
+      String digest,
+      boolean built,
+      int layersPushed,
+      int layersPresent,
+      long bytesPushed,
+      long millis)
+      implements Event {}
+
   /** The run ended. */
   record Finished(long elapsedMillis, boolean success, String message) implements Event {}
 

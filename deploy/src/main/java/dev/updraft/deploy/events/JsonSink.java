@@ -55,6 +55,16 @@ public final class JsonSink implements EventSink {
               .put("reason", w.reason())
               .put("message", redactor.redact(w.message()))
               .put("count", w.count());
+      case Event.Image i ->
+          node.put("event", "image")
+              .put("service", i.service())
+              .put("image", i.image())
+              .put("digest", i.digest())
+              .put("built", i.built())
+              .put("layers_pushed", i.layersPushed())
+              .put("layers_present", i.layersPresent())
+              .put("bytes_pushed", i.bytesPushed())
+              .put("millis", i.millis());
       case Event.Finished f ->
           node.put("event", "finished")
               .put("success", f.success())

@@ -78,8 +78,15 @@ final class KubernetesRenderer {
         + version;
   }
 
-  /** The service's objects; {@code password} is a database's, null for other kinds. */
-  List<HasMetadata> render(Service service, String version, Env env, String password) {
+  /**
+   * The service's objects; {@code password} is a database's, null for other kinds. {@code image} is
+   * what an application's or job's pods run (the pushed image, pinned to its digest), null for its
+   * tag: a dry run knows no digest.
+   */
+  List<HasMetadata> render(
+      Service service, String version, String image, Env env, String password) {
+    String built =
+        image != null || service.source().isEmpty() ? image : image(spec, service.name(), version);
     List<HasMetadata> out = new ArrayList<>();
     switch (service) {
       case Service.Database d -> out.addAll(new DatabaseObjects(this).render(d, version, password));
@@ -91,7 +98,7 @@ final class KubernetesRenderer {
                     labels.meta(
                         Labels.jobRun(j.name(), version),
                         labels.versioned(j.name(), "job", version)))
-                .withSpec(job(j, version, env))
+                .withSpec(job(j, version, built, env))
                 .build());
       }
       case Service.Job j when j.when().equals("cron") -> {
@@ -104,7 +111,7 @@ final class KubernetesRenderer {
                 .withTimeZone(j.timezone())
                 .withConcurrencyPolicy("Forbid")
                 .withNewJobTemplate()
-                .withSpec(job(j, version, env))
+                .withSpec(job(j, version, built, env))
                 .endJobTemplate()
                 .endSpec()
                 .build());
@@ -114,7 +121,7 @@ final class KubernetesRenderer {
           server(
               a.name(),
               a.kind(),
-              image(spec, a.name(), version),
+              built,
               a.process().command(),
               a.instances(),
               a.health(),
@@ -143,8 +150,8 @@ final class KubernetesRenderer {
     return out;
   }
 
-  /** The run of a {@code when: delete} job for one destroy. */
-  List<HasMetadata> onDelete(Service.Job job, String version, Env env, int release) {
+  /** The run of a {@code when: delete} job for one destroy, in {@code image}. */
+  List<HasMetadata> onDelete(Service.Job job, String version, String image, Env env, int release) {
     List<HasMetadata> out = new ArrayList<>();
     environment(job.name(), "job", env, out);
     Map<String, String> runLabels = labels.versioned(job.name(), "job", version);
@@ -152,7 +159,7 @@ final class KubernetesRenderer {
     out.add(
         new JobBuilder()
             .withMetadata(labels.meta(job.name() + "-delete-" + release, runLabels))
-            .withSpec(job(job, version, env))
+            .withSpec(job(job, version, image, env))
             .build());
     return out;
   }
@@ -261,9 +268,9 @@ final class KubernetesRenderer {
         .build();
   }
 
-  private JobSpec job(Service.Job job, String version, Env env) {
+  private JobSpec job(Service.Job job, String version, String image, Env env) {
     ContainerBuilder container =
-        Pods.container(job.name(), image(spec, job.name(), version), job.process().command())
+        Pods.container(job.name(), image, job.process().command())
             .withEnvFrom(Pods.envFrom(job.name(), !env.secret().isEmpty()))
             .addNewEnv()
             .withName("UPDRAFT_OUTPUT")

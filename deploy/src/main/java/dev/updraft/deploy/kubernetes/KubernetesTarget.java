@@ -23,11 +23,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The kubernetes target: each service is rendered ({@link KubernetesRenderer}), applied with
- * server-side apply under the field manager {@code updraft}, and followed until its rollout is done
- * ({@link RolloutFollower}); then what the service no longer has (an autoscaler, an earlier job
- * run) is pruned. A service whose rollout failed is recorded at a version no spec has, so that the
- * engine's rollback applies the last good version again.
+ * The kubernetes target: an application's or job's image is put in the registry first ({@link
+ * Images}), then each service is rendered ({@link KubernetesRenderer}), applied with server-side
+ * apply under the field manager {@code updraft}, and followed until its rollout is done ({@link
+ * RolloutFollower}); then what the service no longer has (an autoscaler, an earlier job run) is
+ * pruned. A service whose rollout failed is recorded at a version no spec has, so that the engine's
+ * rollback applies the last good version again.
  */
 public final class KubernetesTarget implements Target {
   private final EnvironmentSpec spec;
@@ -38,16 +39,22 @@ public final class KubernetesTarget implements Target {
   private final Labels labels;
   private final Map<String, String> summaries = new ConcurrentHashMap<>();
   private final Watches watches;
+  private final ImagePublisher images;
   private Credentials credentials;
   private boolean namespaceReady;
 
   /**
-   * @param dir the target's data directory (journal, database passwords)
+   * @param dir the target's data directory (journal, database passwords, artifacts)
    * @param ownsClient whether closing the target closes the client
    */
-  public KubernetesTarget(
-      EnvironmentSpec spec, KubernetesClient client, Path dir, boolean ownsClient) {
+  KubernetesTarget(
+      EnvironmentSpec spec,
+      KubernetesClient client,
+      Path dir,
+      boolean ownsClient,
+      ImagePublisher images) {
     this.spec = spec;
+    this.images = images;
     this.client = client;
     this.ownsClient = ownsClient;
     this.dir = dir;
@@ -80,10 +87,12 @@ public final class KubernetesTarget implements Target {
 
   @Override
   public ServiceState deploy(Deployment release, Service service, String version) {
+    // Before anything is applied: a failed build or push leaves the cluster as it was.
+    String image = service.source().isPresent() ? images.publish(release, service, version) : null;
     ensureNamespace(service.name());
     String password = password(service, release);
     List<HasMetadata> objects =
-        renderer.render(service, version, Environments.of(release, service), password);
+        renderer.render(service, version, image, Environments.of(release, service), password);
     try {
       Instant since = apply(service.name(), objects);
       release.step(service.name(), "apply", Event.Outcome.PROGRESS, Kinds.list(objects));
@@ -91,12 +100,12 @@ public final class KubernetesTarget implements Target {
       String summary = follow(release, service, version, since, outputs);
       prune(service.name(), objects);
       summaries.put(service.name(), summary);
-      return state(service, version, password, outputs);
+      return state(service, version, image, password, outputs);
     } catch (RuntimeException e) {
       // A job's failed run changed nothing that runs; anything else now runs a broken version.
       if (!(service instanceof Service.Job job && job.when().equals("start"))) {
         ServiceState failed =
-            state(service, ServiceState.failedVersion(version), password, Map.of());
+            state(service, ServiceState.failedVersion(version), image, password, Map.of());
         ServiceState before = release.state(service.name());
         // Until the rollback, dependants resolve what they did: the last good attributes.
         release.deployed(before == null ? failed : failed.withAttributes(before.attributes()));
@@ -168,9 +177,10 @@ public final class KubernetesTarget implements Target {
 
   @Override
   public void runOnDelete(Deployment release, Service.Job job, String version) {
+    String image = images.publish(release, job, version);
     ensureNamespace(job.name());
     List<HasMetadata> objects =
-        renderer.onDelete(job, version, Environments.of(release, job), release.release());
+        renderer.onDelete(job, version, image, Environments.of(release, job), release.release());
     Instant since = apply(job.name(), objects);
     String run = objects.getLast().getMetadata().getName();
     follower(release).follow(Readiness.Kind.JOB, job.name(), run, version, since);
@@ -297,7 +307,7 @@ public final class KubernetesTarget implements Target {
   }
 
   private ServiceState state(
-      Service service, String version, String password, Map<String, String> outputs) {
+      Service service, String version, String image, String password, Map<String, String> outputs) {
     Map<String, String> attributes = new LinkedHashMap<>(Attributes.of(spec, service, password));
     attributes.putAll(outputs);
     String name = service.name();
@@ -314,8 +324,8 @@ public final class KubernetesTarget implements Target {
         };
     String artifact =
         switch (service) {
-          case Service.Application a -> KubernetesRenderer.image(spec, name, version);
-          case Service.Job j -> KubernetesRenderer.image(spec, name, version);
+          case Service.Application a -> image;
+          case Service.Job j -> image;
           case Service.Container c -> c.image();
           default -> null;
         };

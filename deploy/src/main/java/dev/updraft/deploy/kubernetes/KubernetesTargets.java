@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Opens the kubernetes target of a spec: the cluster of the spec's kubeconfig context (the current
@@ -32,13 +33,23 @@ public final class KubernetesTargets {
       public Target open(EnvironmentSpec spec) {
         Config config = config(spec);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        return new KubernetesTarget(spec, client, dataDir(spec), true);
+        Path dir = dataDir(spec);
+        return new KubernetesTarget(
+            spec, client, dir, true, new Images(spec, dir, System.getenv()));
       }
     };
   }
 
   /** The target on a given client, named {@code context} (tests, embedding). */
   public static Target.Factory of(KubernetesClient client, String context) {
+    return of(client, context, (spec, dir) -> new Images(spec, dir, System.getenv()));
+  }
+
+  /** The same, with the image publisher {@code images} makes of a spec and data directory. */
+  static Target.Factory of(
+      KubernetesClient client,
+      String context,
+      BiFunction<EnvironmentSpec, Path, ImagePublisher> images) {
     return new Target.Factory() {
       @Override
       public Path dataDir(EnvironmentSpec spec) {
@@ -47,7 +58,8 @@ public final class KubernetesTargets {
 
       @Override
       public Target open(EnvironmentSpec spec) {
-        return new KubernetesTarget(spec, client, dataDir(spec), false);
+        Path dir = dataDir(spec);
+        return new KubernetesTarget(spec, client, dir, false, images.apply(spec, dir));
       }
     };
   }

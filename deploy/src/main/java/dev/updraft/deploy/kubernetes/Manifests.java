@@ -81,7 +81,7 @@ public final class Manifests {
                       Reference.substitute(
                           value, ref -> resolve(name, key, ref, attributes, warnings))));
       KubernetesRenderer.Env split = Environments.split(env, secrets.valuesOf(service), redactor);
-      objects.addAll(renderer.render(service, versions.get(name), split, password));
+      objects.addAll(renderer.render(service, versions.get(name), null, split, password));
     }
     List<Path> files = write(objects, out, redact);
     images(spec, versions, out).ifPresent(files::add);
@@ -89,8 +89,9 @@ public final class Manifests {
   }
 
   /**
-   * The images the manifests expect, each with the directory to build it from: updraft does not
-   * build images; a CI step builds and pushes these before {@code kubectl apply}.
+   * The images the manifests expect, each with the directory it is built from and its base image. A
+   * dry run stays offline, so it builds nothing: {@code updraft deploy apply} builds and pushes
+   * these, or a CI step does before {@code kubectl apply}.
    */
   private static java.util.Optional<Path> images(
       EnvironmentSpec spec, Map<String, String> versions, Path out) {
@@ -105,6 +106,8 @@ public final class Manifests {
                               spec, service.name(), versions.get(service.name())))
                       .append(' ')
                       .append(process.path())
+                      .append(' ')
+                      .append(process.baseImage())
                       .append('\n'));
     }
     if (text.isEmpty()) {
@@ -113,7 +116,9 @@ public final class Manifests {
     try {
       Path file = out.resolve("images.txt");
       Files.writeString(
-          file, "# image, and the directory (relative to the spec) to build it from\n" + text);
+          file,
+          "# image, the directory (relative to the spec) it is built from, its base image\n"
+              + text);
       return java.util.Optional.of(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

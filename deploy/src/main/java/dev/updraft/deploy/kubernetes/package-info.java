@@ -1,2 +1,5 @@
-/** The kubernetes target: fabric8 objects, server-side apply, rollouts followed by watches. */
+/**
+ * The kubernetes target: images built and pushed with jib, fabric8 objects, server-side apply,
+ * rollouts followed by watches.
+ */
 package dev.updraft.deploy.kubernetes;

@@ -1,8 +1,8 @@
 package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.apply.Artifacts;
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.ServiceRuntime;
-import dev.updraft.deploy.apply.Versions;
 import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.Service;
 import java.io.IOException;
@@ -14,17 +14,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The local target: services run as processes on this machine under the supervisor, each with its
@@ -34,11 +30,12 @@ public final class LocalRuntime implements ServiceRuntime {
   private final Path dir;
   private final SupervisorClient supervisor;
   private final Databases databases;
+  private final Artifacts artifacts;
   private final Set<Integer> handedOut = new HashSet<>();
-  private final Map<String, Object> buildLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
   public LocalRuntime(Path dir) {
     this.dir = dir;
+    this.artifacts = new Artifacts(dir);
     this.supervisor = SupervisorClient.ensure(dir);
     this.databases = new Databases(dir, this);
   }
@@ -52,66 +49,13 @@ public final class LocalRuntime implements ServiceRuntime {
   }
 
   Path log(String id) {
-    return dir.resolve("logs").resolve(id + ".log");
+    return artifacts.log(id);
   }
 
   @Override
   public Path stage(
       String service, String version, Path source, String build, Map<String, String> env) {
-    if (!Files.isDirectory(source)) {
-      throw new DeployException(
-          "SOURCE_MISSING",
-          service + ": path " + source + " is not a directory",
-          "fix the service's path in updraft.yaml",
-          null);
-    }
-    // Content-addressed: the same sources and build command give the same artifact, built once
-    // even when several services (or releases) use it.
-    String key = Versions.artifactKey(source, build);
-    Path artifact = dir.resolve("artifacts").resolve(key);
-    synchronized (buildLocks.computeIfAbsent(key, k -> new Object())) {
-      if (Files.exists(artifact.resolve(".staged"))) {
-        return artifact;
-      }
-      return build(service, version, source, build, env, artifact);
-    }
-  }
-
-  private Path build(
-      String service,
-      String version,
-      Path source,
-      String build,
-      Map<String, String> env,
-      Path artifact) {
-    try {
-      deleteTree(artifact);
-      copyTree(source, artifact);
-      if (build != null && !build.isBlank()) {
-        String id = service + "-" + version + "-build";
-        Files.createDirectories(log(id).getParent());
-        Process process = builder(List.of("bash", "-c", build), artifact, env, log(id)).start();
-        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-          process.destroyForcibly();
-          throw new DeployException(
-              "BUILD_FAILED",
-              service
-                  + ": build failed (exit "
-                  + (process.isAlive() ? "timeout" : process.exitValue())
-                  + "): "
-                  + build,
-              "run the build in " + source + " to see the whole error",
-              logTail(id, 20));
-        }
-      }
-      Files.writeString(artifact.resolve(".staged"), version);
-      return artifact;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DeployException("INTERRUPTED", service + ": build interrupted", null, null);
-    }
+    return artifacts.stage(service, version, source, build, env);
   }
 
   @Override
@@ -149,7 +93,13 @@ public final class LocalRuntime implements ServiceRuntime {
     supervisor.call(
         Protocol.Request.start(
             new Protocol.ProcessSpec(
-                id, service, command, cwd.toString(), baseEnv(env), log(id).toString(), true)));
+                id,
+                service,
+                command,
+                cwd.toString(),
+                Artifacts.environment(env),
+                log(id).toString(),
+                true)));
     return new Instance(id, port);
   }
 
@@ -195,7 +145,7 @@ public final class LocalRuntime implements ServiceRuntime {
             service,
             List.of("bash", "-c", command),
             cwd.toString(),
-            baseEnv(env),
+            Artifacts.environment(env),
             log(id).toString(),
             false);
     supervisor.call(
@@ -278,7 +228,8 @@ public final class LocalRuntime implements ServiceRuntime {
       Files.createDirectories(log(runId).getParent());
       Map<String, String> full = new LinkedHashMap<>(env);
       full.put("UPDRAFT_OUTPUT", output.toString());
-      Process process = builder(List.of("bash", "-c", command), cwd, full, log(runId)).start();
+      Process process =
+          Artifacts.process(List.of("bash", "-c", command), cwd, full, log(runId)).start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
@@ -344,16 +295,7 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public String logTail(String id, int lines) {
-    Path log = log(id);
-    if (!Files.exists(log)) {
-      return "";
-    }
-    try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException | UncheckedIOException e) {
-      return "(log unreadable: " + e.getMessage() + ")";
-    }
+    return artifacts.logTail(id, lines);
   }
 
   /** Stops every process and the supervisor itself: the environment is gone. */
@@ -379,63 +321,6 @@ public final class LocalRuntime implements ServiceRuntime {
   @Override
   public void close() {
     supervisor.close();
-  }
-
-  // Services see a small, predictable environment: their own variables, a PATH whose java is
-  // the JDK running updraft, and nothing else of the shell that started the engine.
-  static Map<String, String> baseEnv(Map<String, String> env) {
-    Map<String, String> base = new HashMap<>();
-    String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
-    base.put(
-        "PATH",
-        javaBin + ":" + System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
-    base.put("JAVA_HOME", System.getProperty("java.home"));
-    base.put("HOME", System.getenv().getOrDefault("HOME", "/tmp"));
-    base.put("LANG", System.getenv().getOrDefault("LANG", "C.UTF-8"));
-    base.putAll(env);
-    return base;
-  }
-
-  static ProcessBuilder builder(List<String> command, Path cwd, Map<String, String> env, Path log) {
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(cwd.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    builder.environment().clear();
-    builder.environment().putAll(baseEnv(env));
-    return builder;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path source : (Iterable<Path>) files::iterator) {
-        Path relative = from.relativize(source);
-        if (relative.toString().startsWith(".updraft")) {
-          continue;
-        }
-        Path target = to.resolve(relative.toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-  }
-
-  static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(path)) {
-      List<Path> all = new ArrayList<>(files.toList());
-      java.util.Collections.reverse(all);
-      for (Path p : all) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   static String read(InputStream in) throws IOException {

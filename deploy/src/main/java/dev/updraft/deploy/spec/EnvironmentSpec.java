@@ -26,6 +26,9 @@ public record EnvironmentSpec(
    *     HTTPRoutes, or null for Ingresses
    * @param registry the prefix of application and job images, or null
    * @param timeout how long one service's rollout may take
+   * @param baseImage the image application and job images are built on, unless they name one
+   * @param insecureRegistry whether image builds may use plain HTTP or unverified TLS with any
+   *     registry, not only with registries on this machine
    */
   public record Kubernetes(
       String context,
@@ -33,9 +36,12 @@ public record EnvironmentSpec(
       String ingressClass,
       String gateway,
       String registry,
-      Duration timeout) {
+      Duration timeout,
+      String baseImage,
+      boolean insecureRegistry) {
     public static final Kubernetes DEFAULT =
-        new Kubernetes(null, null, null, null, null, Duration.ofMinutes(10));
+        new Kubernetes(
+            null, null, null, null, null, Duration.ofMinutes(10), Shapes.BASE_IMAGE, false);
   }
 
   /** The namespace the environment lives in on the kubernetes target. */

@@ -46,6 +46,8 @@ public final class JsonSchema {
         property.put("default", l);
       } else if (def instanceof String s) {
         property.put("default", s);
+      } else if (def instanceof Boolean b) {
+        property.put("default", b);
       }
       properties.set(field.name(), property);
       if (field.required()) {

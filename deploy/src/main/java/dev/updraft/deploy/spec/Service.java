@@ -31,13 +31,17 @@ public sealed interface Service {
     };
   }
 
-  /** How a process is run: where, how it is built, its command, variables and secrets. */
+  /**
+   * How a process is run: where, how it is built, its command, variables and secrets, and the image
+   * its image is built on (on the kubernetes target; resolved, never null).
+   */
   record Process(
       String path,
       String build,
       String command,
       Map<String, String> env,
-      Map<String, SecretRef> secrets) {}
+      Map<String, SecretRef> secrets,
+      String baseImage) {}
 
   /** A health check. */
   record Health(String path, Duration interval, Duration timeout, Duration startTimeout) {

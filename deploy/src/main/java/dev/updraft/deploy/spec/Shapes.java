@@ -13,6 +13,20 @@ public final class Shapes {
 
   static final FieldType PORT = new FieldType.Int(1, 65535);
 
+  /** The image applications and jobs are built on when neither the service nor the spec says. */
+  public static final String BASE_IMAGE = "debian:bookworm-slim";
+
+  // Docker's reference grammar: [host[:port]/]path[:tag][@sha256:digest], path in lower case.
+  private static final String PATH_PART = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+  static final FieldType IMAGE =
+      new FieldType.Str(
+          "(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?"
+              + PATH_PART
+              + "(?:/"
+              + PATH_PART
+              + ")*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?",
+          "an image reference such as debian:bookworm-slim or ghcr.io/acme/base:1");
+
   static final Shape HEALTH =
       Shape.of("health", "a health check: an HTTP path or a TCP connect")
           .optional(
@@ -55,6 +69,10 @@ public final class Shapes {
           .required("max", new FieldType.Int(1, 1000), "most instances")
           .optional("cpu", new FieldType.Int(1, 100), 80L, "target CPU utilisation in percent");
 
+  private static final String BASE_IMAGE_DOC =
+      "the image its image is built on, on the kubernetes target (kubernetes.baseImage when"
+          + " absent)";
+
   private static Shape service(String name, String description) {
     return Shape.of(name, description)
         .optional(
@@ -89,7 +107,8 @@ public final class Shapes {
           .required(
               "path", FieldType.STRING, "the directory holding its source, relative to the spec")
           .optional("build", FieldType.STRING, null, "a shell command that builds it, run in path")
-          .required("command", FieldType.STRING, "the shell command that runs it, in path");
+          .required("command", FieldType.STRING, "the shell command that runs it, in path")
+          .optional("baseImage", IMAGE, null, BASE_IMAGE_DOC);
 
   static final Shape CONTAINER =
       service("container", "a container from an OCI image")
@@ -104,6 +123,7 @@ public final class Shapes {
           .required("path", FieldType.STRING, "the directory holding its source")
           .optional("build", FieldType.STRING, null, "a shell command that builds it")
           .required("command", FieldType.STRING, "the shell command that runs it")
+          .optional("baseImage", IMAGE, null, BASE_IMAGE_DOC)
           .optional(
               "when",
               new FieldType.Choice(List.of("start", "delete", "cron")),
@@ -185,7 +205,18 @@ public final class Shapes {
               "registry",
               new FieldType.Str("[^\\s]+", "an image registry prefix such as ghcr.io/acme"),
               null,
-              "registry prefix for application and job images")
+              "registry prefix for application and job images, which apply builds and pushes")
+          .optional(
+              "baseImage",
+              IMAGE,
+              BASE_IMAGE,
+              "the image application and job images are built on, unless a service names its own")
+          .optional(
+              "insecureRegistry",
+              FieldType.BOOL,
+              Boolean.FALSE,
+              "allow plain HTTP and unverified TLS to the registries of image builds (always"
+                  + " allowed when they are all on localhost or 127.0.0.1)")
           .optional(
               "timeout",
               FieldType.DURATION,

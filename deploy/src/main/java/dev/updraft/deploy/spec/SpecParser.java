@@ -75,14 +75,15 @@ public final class SpecParser {
     Values values = reader.read(root, Shapes.SPEC, "");
     Map<String, Service> services = new LinkedHashMap<>();
     Map<String, Values> positions = new LinkedHashMap<>();
-    bind(values, reader, services, positions);
+    EnvironmentSpec.Kubernetes kubernetes = kubernetes(values.object("kubernetes"));
+    bind(values, reader, kubernetes.baseImage(), services, positions);
     EnvironmentSpec spec =
         new EnvironmentSpec(
             values.has("environment") ? values.string("environment") : "invalid",
             target != null ? target : values.string("target"),
             baseDir,
             services,
-            kubernetes(values.object("kubernetes")));
+            kubernetes);
     new SpecChecks(reader, spec, positions).run();
     List<Problem> problems = new ArrayList<>(reader.problems());
     if (!problems.isEmpty()) {
@@ -95,6 +96,7 @@ public final class SpecParser {
   private static void bind(
       Values root,
       ShapeReader reader,
+      String baseImage,
       Map<String, Service> services,
       Map<String, Values> positions) {
     String[] sections = {"applications", "containers", "jobs", "databases", "routers"};
@@ -115,17 +117,17 @@ public final class SpecParser {
           continue;
         }
         positions.put(name, v);
-        services.put(name, service(section, name, v));
+        services.put(name, service(section, name, v, baseImage));
       }
     }
   }
 
-  private static Service service(String section, String name, Values v) {
+  private static Service service(String section, String name, Values v, String baseImage) {
     return switch (section) {
       case "applications" ->
           new Service.Application(
               name,
-              process(v),
+              process(v, baseImage),
               port(v),
               v.integer("instances"),
               health(v),
@@ -148,7 +150,7 @@ public final class SpecParser {
       case "jobs" ->
           new Service.Job(
               name,
-              process(v),
+              process(v, baseImage),
               v.string("when"),
               v.string("schedule"),
               v.string("timezone"),
@@ -168,9 +170,14 @@ public final class SpecParser {
     };
   }
 
-  private static Service.Process process(Values v) {
+  private static Service.Process process(Values v, String baseImage) {
     return new Service.Process(
-        v.string("path"), v.string("build"), v.string("command"), v.stringMap("env"), secrets(v));
+        v.string("path"),
+        v.string("build"),
+        v.string("command"),
+        v.stringMap("env"),
+        secrets(v),
+        v.has("baseImage") ? v.string("baseImage") : baseImage);
   }
 
   private static Map<String, Service.SecretRef> secrets(Values v) {
@@ -221,6 +228,8 @@ public final class SpecParser {
             v.string("ingressClass"),
             v.string("gateway"),
             v.string("registry"),
-            v.duration("timeout"));
+            v.duration("timeout"),
+            v.string("baseImage"),
+            v.bool("insecureRegistry"));
   }
 }

@@ -13,7 +13,8 @@ class JobOutputsTest {
   static final Service.Job JOB =
       new Service.Job(
           "migrate",
-          new Service.Process(".", null, "sh migrate.sh", Map.of(), Map.of()),
+          new Service.Process(
+              ".", null, "sh migrate.sh", Map.of(), Map.of(), "debian:bookworm-slim"),
           "start",
           null,
           null,

@@ -67,4 +67,36 @@ class RedactorTest {
                 + "\"object\":\"Pod/api-7d9c-x1\",\"reason\":\"Failed\","
                 + "\"message\":\"bad flag --password=******\",\"count\":4}");
   }
+
+  @Test
+  void anImageSaysWhatWasPushedAndItsDigest() {
+    String digest = "sha256:" + "0f".repeat(32);
+    StringWriter out = new StringWriter();
+    StringWriter json = new StringWriter();
+    for (Event event :
+        List.of(
+            new Event.Image(
+                3400, "web", "ghcr.io/acme/shop-web:0123", digest, true, 1, 2, 1536, 2800),
+            new Event.Image(
+                100, "web", "ghcr.io/acme/shop-web:0123", digest, false, 0, 3, 0, 40))) {
+      new ConsoleSink(new PrintWriter(out), new Redactor()).emit(event);
+      new JsonSink(new PrintWriter(json), new Redactor()).emit(event);
+    }
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "  web            image      pushed         3.4s  ghcr.io/acme/shop-web:0123@"
+                + digest
+                + " (layers: 1 pushed, 1.5 kB; 2 present) in 2.8s",
+            "  web            image      present        0.1s  ghcr.io/acme/shop-web:0123@"
+                + digest
+                + " (in the registry already) in 0.0s");
+    assertThat(json.toString().lines().findFirst().orElseThrow())
+        .isEqualTo(
+            "{\"elapsed_ms\":3400,\"event\":\"image\",\"service\":\"web\","
+                + "\"image\":\"ghcr.io/acme/shop-web:0123\",\"digest\":\""
+                + digest
+                + "\",\"built\":true,\"layers_pushed\":1,\"layers_present\":2,"
+                + "\"bytes_pushed\":1536,\"millis\":2800}");
+  }
 }

@@ -264,7 +264,8 @@ final class FakeControllers implements AutoCloseable {
 
   private static String tag(PodTemplateSpec template) {
     String image = template.getSpec().getContainers().getFirst().getImage();
-    return image.substring(image.lastIndexOf(':') + 1);
+    String tagged = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+    return tagged.substring(tagged.lastIndexOf(':') + 1);
   }
 
   private static ContainerStatus running(PodTemplateSpec template) {

@@ -2,6 +2,7 @@ package dev.updraft.deploy.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Engine;
@@ -9,6 +10,7 @@ import dev.updraft.deploy.apply.Plan;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.spec.EnvironmentSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -20,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,12 +97,37 @@ class KubernetesDeployIT {
     cluster.close();
   }
 
+  /** Images are another test's concern (ImagesIT): here they are taken as pushed, by tag. */
+  static final ImagePublisher PUSHED =
+      (release, service, version) ->
+          KubernetesRenderer.image(release.spec(), service.name(), version);
+
   Engine engine() {
+    return engine(spec, events, client, (spec, dir) -> PUSHED);
+  }
+
+  /** The engine on the mock cluster with the image publisher {@code images} makes. */
+  static Engine engine(
+      Path spec,
+      List<Event> events,
+      KubernetesClient client,
+      BiFunction<EnvironmentSpec, Path, ImagePublisher> images) {
     return new Engine(
-        spec, events::add, new Redactor(), Map.of(), 4, null, KubernetesTargets.of(client, "mock"));
+        spec,
+        events::add,
+        new Redactor(),
+        Map.of(),
+        4,
+        null,
+        KubernetesTargets.of(client, "mock", images));
   }
 
   void edit(String from, String to) throws Exception {
+    edit(spec, from, to);
+  }
+
+  /** Replaces text that must be in the spec. */
+  static void edit(Path spec, String from, String to) throws Exception {
     String text = Files.readString(spec);
     assertThat(text).contains(from);
     Files.writeString(spec, text.replace(from, to));
@@ -307,6 +335,17 @@ class KubernetesDeployIT {
                   .isEqualTo(
                       "search: Deployment search not ready after 2s: new 1/1 (0 ready), old 0");
             });
+  }
+
+  @Test
+  void withoutARegistryApplySaysWhereImagesShouldGo() throws Exception {
+    edit("registry: registry.example.com/acme, ", "");
+    Engine building = engine(spec, events, client, (spec, dir) -> new Images(spec, dir, Map.of()));
+
+    DeployException e = catchThrowableOfType(DeployException.class, building::apply);
+    assertThat(e.tag()).isEqualTo("IMAGE_NO_REGISTRY");
+    assertThat(e.getMessage()).contains(": kubernetes.registry is not set (expected: ");
+    assertThat(e.hint()).isEqualTo("set kubernetes.registry in updraft.yaml");
   }
 
   @Test

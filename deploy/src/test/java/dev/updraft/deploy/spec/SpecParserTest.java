@@ -89,7 +89,7 @@ class SpecParserTest {
                   .containsExactly(
                       "updraft.yaml:1:14: environment: \"Shop\" (expected: a name of lower-case letters, digits and '-', starting with a letter, at most 40 long)",
                       "updraft.yaml:4:5: applications.catalog.command: missing (expected: the shell command that runs it, in path)",
-                      "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, autoscale, dependsOn, path, build, command])",
+                      "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, autoscale, dependsOn, path, build, command, baseImage])",
                       "updraft.yaml:6:11: applications.catalog.port: \"99999\" (expected: a whole number from 1 to 65535)",
                       "updraft.yaml:7:16: applications.catalog.instances: \"many\" (expected: a whole number from 1 to 20)",
                       "updraft.yaml:9:11: applications.catalog.env.DB: \"${dbb.url}\" (expected: a reference to a service in this spec [catalog, web2, db, web])",
@@ -145,7 +145,14 @@ class SpecParserTest {
     assertThat(spec.kubernetes())
         .isEqualTo(
             new EnvironmentSpec.Kubernetes(
-                "kind-dev", null, null, "infra/public", "ghcr.io/acme", Duration.ofMinutes(3)));
+                "kind-dev",
+                null,
+                null,
+                "infra/public",
+                "ghcr.io/acme",
+                Duration.ofMinutes(3),
+                "debian:bookworm-slim",
+                false));
     assertThat(((Service.Container) spec.service("api")).autoscale())
         .isEqualTo(new Service.Autoscale(6, 80));
     assertThat(SpecParser.parse("updraft.yaml", GOOD, BASE, "kubernetes").target())
@@ -165,16 +172,70 @@ class SpecParserTest {
             instances: 4
             autoscale: {max: 3}
         """;
-    assertThatThrownBy(() -> SpecParser.parse("updraft.yaml", yaml, BASE))
-        .isInstanceOfSatisfying(
-            SpecException.class,
-            e ->
-                assertThat(e.problems().stream().map(Problem::toString))
-                    .containsExactly(
-                        "updraft.yaml:7:16: containers.api.autoscale: \"cpu 80%\" (expected:"
-                            + " resources.cpu too (utilisation is measured against the CPU a pod"
-                            + " requests))",
-                        "updraft.yaml:7:22: containers.api.autoscale.max: \"3\" (expected: at"
-                            + " least instances (4), the fewest the autoscaler keeps)"));
+    assertThat(problems(yaml))
+        .containsExactly(
+            "updraft.yaml:7:16: containers.api.autoscale: \"cpu 80%\" (expected:"
+                + " resources.cpu too (utilisation is measured against the CPU a pod"
+                + " requests))",
+            "updraft.yaml:7:22: containers.api.autoscale.max: \"3\" (expected: at"
+                + " least instances (4), the fewest the autoscaler keeps)");
+  }
+
+  @Test
+  void imagesAreBuiltOnTheSpecsBaseImageUnlessAServiceNamesItsOwn() {
+    String yaml =
+        """
+        environment: shop
+        target: kubernetes
+        kubernetes: {registry: "127.0.0.1:5000/acme", baseImage: "eclipse-temurin:25-jre"}
+        applications:
+          api: {path: ., command: java Api, baseImage: "ghcr.io/acme/base:1@sha256:%s"}
+        jobs:
+          migrate: {path: ., command: sh migrate.sh}
+        """
+            .formatted("a".repeat(64));
+    EnvironmentSpec spec = SpecParser.parse("updraft.yaml", yaml, BASE);
+    assertThat(spec.kubernetes().insecureRegistry()).isFalse();
+    assertThat(((Service.Application) spec.service("api")).process().baseImage())
+        .isEqualTo("ghcr.io/acme/base:1@sha256:" + "a".repeat(64));
+    assertThat(((Service.Job) spec.service("migrate")).process().baseImage())
+        .isEqualTo("eclipse-temurin:25-jre");
+    assertThat(
+            ((Service.Application) SpecParser.parse("updraft.yaml", GOOD, BASE).service("catalog"))
+                .process()
+                .baseImage())
+        .as("the default")
+        .isEqualTo(Shapes.BASE_IMAGE);
+  }
+
+  @Test
+  void aBaseImageMustBeAnImageReference() {
+    String yaml =
+        """
+        environment: shop
+        kubernetes: {baseImage: "Debian:Bookworm", insecureRegistry: yes please}
+        jobs:
+          migrate: {path: ., command: sh migrate.sh, baseImage: "debian:"}
+        """;
+    assertThat(problems(yaml))
+        .containsExactly(
+            "updraft.yaml:2:25: kubernetes.baseImage: \"Debian:Bookworm\" (expected:"
+                + " an image reference such as debian:bookworm-slim or"
+                + " ghcr.io/acme/base:1)",
+            "updraft.yaml:2:62: kubernetes.insecureRegistry: \"yes please\""
+                + " (expected: true or false)",
+            "updraft.yaml:4:57: jobs.migrate.baseImage: \"debian:\" (expected: an"
+                + " image reference such as debian:bookworm-slim or"
+                + " ghcr.io/acme/base:1)");
+  }
+
+  /** What parsing a spec that must fail reports, one line per problem. */
+  private static java.util.List<String> problems(String yaml) {
+    try {
+      SpecParser.parse("updraft.yaml", yaml, BASE);
+    } catch (SpecException e) {
+      return e.problems().stream().map(Problem::toString).toList();
+    }
+    throw new AssertionError("the spec was accepted:\n" + yaml);
   }
 }
