@@ -5,9 +5,11 @@ import java.util.List;
 
 /** The shapes of updraft.yaml, one per kind of object. Reader and JSON Schema both use them. */
 public final class Shapes {
-  public static final String NAME = "[a-z][a-z0-9-]{0,39}";
+  // A name becomes Kubernetes object names and label values: DNS labels, so it cannot end in '-'.
+  public static final String NAME = "[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?";
   static final String NAME_EXPECTED =
-      "a name of lower-case letters, digits and '-', starting with a letter, at most 40 long";
+      "a name of lower-case letters, digits and '-', starting with a letter and ending with a"
+          + " letter or digit, at most 40 long";
   static final String ENV_KEY = "[A-Za-z_][A-Za-z0-9_]*";
   static final String ENV_EXPECTED = "an environment variable name such as DATABASE_URL";
 

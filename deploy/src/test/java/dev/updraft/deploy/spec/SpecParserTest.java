@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SpecParserTest {
@@ -87,7 +88,7 @@ class SpecParserTest {
               assertThat(e.problems())
                   .extracting(Object::toString)
                   .containsExactly(
-                      "updraft.yaml:1:14: environment: \"Shop\" (expected: a name of lower-case letters, digits and '-', starting with a letter, at most 40 long)",
+                      "updraft.yaml:1:14: environment: \"Shop\" (expected: a name of lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most 40 long)",
                       "updraft.yaml:4:5: applications.catalog.command: missing (expected: the shell command that runs it, in path)",
                       "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, autoscale, dependsOn, path, build, command])",
                       "updraft.yaml:6:11: applications.catalog.port: \"99999\" (expected: a whole number from 1 to 65535)",
@@ -99,6 +100,21 @@ class SpecParserTest {
                       "updraft.yaml:17:21: routers.web.routes[0].path: \"api\" (expected: a path starting with /)");
               assertThat(e.getMessage()).startsWith("10 problems in the spec:");
             });
+  }
+
+  @Test
+  void namesAreDnsLabelsAsKubernetesNeedsThem() {
+    String yaml =
+        """
+        environment: shop
+        target: kubernetes
+        containers:
+          web-: {image: nginx:1.27}
+          a--b: {image: nginx:1.27}
+        """;
+    assertThat(problems(yaml))
+        .containsExactly(
+            "updraft.yaml:4:3: containers.web-: \"web-\" (expected: " + Shapes.NAME_EXPECTED + ")");
   }
 
   @Test
@@ -165,16 +181,22 @@ class SpecParserTest {
             instances: 4
             autoscale: {max: 3}
         """;
-    assertThatThrownBy(() -> SpecParser.parse("updraft.yaml", yaml, BASE))
-        .isInstanceOfSatisfying(
-            SpecException.class,
-            e ->
-                assertThat(e.problems().stream().map(Problem::toString))
-                    .containsExactly(
-                        "updraft.yaml:7:16: containers.api.autoscale: \"cpu 80%\" (expected:"
-                            + " resources.cpu too (utilisation is measured against the CPU a pod"
-                            + " requests))",
-                        "updraft.yaml:7:22: containers.api.autoscale.max: \"3\" (expected: at"
-                            + " least instances (4), the fewest the autoscaler keeps)"));
+    assertThat(problems(yaml))
+        .containsExactly(
+            "updraft.yaml:7:16: containers.api.autoscale: \"cpu 80%\" (expected:"
+                + " resources.cpu too (utilisation is measured against the CPU a pod"
+                + " requests))",
+            "updraft.yaml:7:22: containers.api.autoscale.max: \"3\" (expected: at"
+                + " least instances (4), the fewest the autoscaler keeps)");
+  }
+
+  /** The problems of a spec that must fail, as the user reads them. */
+  private static List<String> problems(String yaml) {
+    try {
+      SpecParser.parse("updraft.yaml", yaml, BASE);
+    } catch (SpecException e) {
+      return e.problems().stream().map(Problem::toString).toList();
+    }
+    throw new AssertionError("the spec passed");
   }
 }
