@@ -97,7 +97,7 @@ class SpecParserTest {
                       "updraft.yaml:10:7: applications.catalog.env.bad-name: \"bad-name\" (expected: an environment variable name such as DATABASE_URL)",
                       "updraft.yaml:11:43: applications.web2.dependsOn[0]: \"ghost\" (expected: the name of a service in this spec [catalog, web2, db, web])",
                       "updraft.yaml:13:16: databases.db.engine: \"mysql\" (expected: one of [postgres, redis])",
-                      "updraft.yaml:17:21: routers.web.routes[0].path: \"api\" (expected: a path starting with /)");
+                      "updraft.yaml:17:21: routers.web.routes[0].path: \"api\" (expected: a path starting with /, without //, /./, /../, %2F, ?, # or spaces, and not ending in /. or /..)");
               assertThat(e.getMessage()).startsWith("10 problems in the spec:");
             });
   }
@@ -115,6 +115,41 @@ class SpecParserTest {
     assertThat(problems(yaml))
         .containsExactly(
             "updraft.yaml:4:3: containers.web-: \"web-\" (expected: " + Shapes.NAME_EXPECTED + ")");
+  }
+
+  @Test
+  void routersTakeWhatIngressesAndHttpRoutesTake() {
+    String yaml =
+        """
+        environment: shop
+        target: kubernetes
+        kubernetes: {ingressClass: Nginx}
+        containers:
+          api: {image: nginx:1.27, port: 8080}
+        routers:
+          web:
+            port: 80
+            hosts: [shop.example.com, "*.shop.example.com", 10.0.0.1, "*", shop-, a..b]
+            routes:
+              - {path: /api/v1/, service: api}
+              - {path: /a//b, service: api}
+              - {path: /a/../b, service: api}
+              - {path: /a/., service: api}
+              - {path: /a%2Fb, service: api}
+              - {path: "/a?b", service: api}
+        """;
+    assertThat(problems(yaml).stream().map(p -> p.split(" \\(expected")[0]))
+        .containsExactly(
+            "updraft.yaml:3:28: kubernetes.ingressClass: \"Nginx\"",
+            "updraft.yaml:9:53: routers.web.hosts[2]: \"10.0.0.1\"",
+            "updraft.yaml:9:63: routers.web.hosts[3]: \"*\"",
+            "updraft.yaml:9:68: routers.web.hosts[4]: \"shop-\"",
+            "updraft.yaml:9:75: routers.web.hosts[5]: \"a..b\"",
+            "updraft.yaml:12:16: routers.web.routes[1].path: \"/a//b\"",
+            "updraft.yaml:13:16: routers.web.routes[2].path: \"/a/../b\"",
+            "updraft.yaml:14:16: routers.web.routes[3].path: \"/a/.\"",
+            "updraft.yaml:15:16: routers.web.routes[4].path: \"/a%2Fb\"",
+            "updraft.yaml:16:16: routers.web.routes[5].path: \"/a?b\"");
   }
 
   @Test
