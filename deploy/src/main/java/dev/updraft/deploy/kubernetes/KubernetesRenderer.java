@@ -280,7 +280,8 @@ final class KubernetesRenderer {
             .withTerminationMessagePolicy("File");
     return new JobSpecBuilder()
         .withBackoffLimit(0) // a failed run fails the release, as on the local target
-        .withActiveDeadlineSeconds(job.timeout().toSeconds())
+        // The API server wants a positive number of whole seconds: 500ms would be 0, refused.
+        .withActiveDeadlineSeconds(Math.max(1, (job.timeout().toMillis() + 999) / 1000))
         .withTtlSecondsAfterFinished(86_400)
         .withNewTemplate()
         .withNewMetadata()

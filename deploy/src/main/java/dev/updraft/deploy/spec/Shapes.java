@@ -5,9 +5,11 @@ import java.util.List;
 
 /** The shapes of updraft.yaml, one per kind of object. Reader and JSON Schema both use them. */
 public final class Shapes {
-  public static final String NAME = "[a-z][a-z0-9-]{0,39}";
+  // A name becomes Kubernetes object names and label values: DNS labels, so it cannot end in '-'.
+  public static final String NAME = "[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?";
   static final String NAME_EXPECTED =
-      "a name of lower-case letters, digits and '-', starting with a letter, at most 40 long";
+      "a name of lower-case letters, digits and '-', starting with a letter and ending with a"
+          + " letter or digit, at most 40 long";
   static final String ENV_KEY = "[A-Za-z_][A-Za-z0-9_]*";
   static final String ENV_EXPECTED = "an environment variable name such as DATABASE_URL";
 
@@ -165,9 +167,23 @@ public final class Shapes {
               "major version (the installed one when absent)")
           .optional("port", PORT, null, "port on the local target; chosen when absent");
 
+  // What an Ingress's Prefix path and an HTTPRoute's PathPrefix accept: no empty, '.' or '..'
+  // segment, no encoded '/', and nothing past the path ('?', '#', spaces).
+  static final String ROUTE_PATH = "(?!.*(//|/\\./|/\\.\\./|%2[fF]))(?!.*/\\.\\.?$)/[^\\s?#]*";
+
+  // A DNS name, or a wildcard (*.example.com), as Ingress rules and HTTPRoutes take it; not an IP.
+  static final String HOST =
+      "(?![0-9]+(\\.[0-9]+){3}$)(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*";
+
   static final Shape ROUTE =
       Shape.of("route", "a path prefix served by a service")
-          .required("path", new FieldType.Str("/.*", "a path starting with /"), "path prefix")
+          .required(
+              "path",
+              new FieldType.Str(
+                  ROUTE_PATH,
+                  "a path starting with /, without //, /./, /../, %2F, ?, # or spaces, and not"
+                      + " ending in /. or /.."),
+              "path prefix")
           .required(
               "service", new FieldType.Str(NAME, NAME_EXPECTED), "the application or container");
 
@@ -176,7 +192,8 @@ public final class Shapes {
           .required("port", PORT, "the port it listens on")
           .optional(
               "hosts",
-              new FieldType.StrList("[a-z0-9*][a-z0-9.*-]*", "a host name"),
+              new FieldType.StrList(
+                  HOST, "a host name such as shop.example.com or *.example.com, not an IP address"),
               null,
               "host names it answers for (all when absent)")
           .required("routes", new FieldType.ListOf(ROUTE), "routes, longest prefix first");
@@ -193,7 +210,12 @@ public final class Shapes {
               new FieldType.Str(NAME, NAME_EXPECTED),
               null,
               "namespace (the environment name when absent)")
-          .optional("ingressClass", FieldType.STRING, null, "ingress class for routers")
+          .optional(
+              "ingressClass",
+              new FieldType.Str(
+                  "[a-z0-9]([a-z0-9.-]*[a-z0-9])?", "an IngressClass's name such as nginx"),
+              null,
+              "ingress class for routers")
           .optional(
               "gateway",
               new FieldType.Str(

@@ -184,7 +184,8 @@ final class SpecChecks {
             route.service(),
             "an application or container (" + route.service() + " is a " + target.kind() + ")");
       }
-      if (!paths.add(route.path())) {
+      // A path the reader refused is null here, and already reported.
+      if (route.path() != null && !paths.add(route.path())) {
         problem(at, "routes[" + i + "].path", route.path(), "each path prefix once");
       }
     }

@@ -6,6 +6,7 @@ import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.SpecParser;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +121,29 @@ class KubernetesGoldenTest {
 
     assertThat(dir.resolve("out/099-deployment-gone.yaml")).doesNotExist();
     assertThat(dir.resolve("out/kustomization.yaml")).as("not ours: kept").exists();
+  }
+
+  @Test
+  void aJobsDeadlineIsWholeSecondsRoundedUp() {
+    EnvironmentSpec spec =
+        SpecParser.parse(
+            "updraft.yaml",
+            """
+            environment: shop
+            target: kubernetes
+            jobs:
+              quick: {path: ., command: "true", timeout: 1500ms}
+              quicker: {path: ., command: "true", timeout: 500ms}
+            """,
+            dir);
+    KubernetesRenderer renderer = new KubernetesRenderer(spec);
+    KubernetesRenderer.Env none = new KubernetesRenderer.Env(Map.of(), Map.of());
+    // The API server refuses a deadline of 0: 500ms is 1s, not 0s.
+    assertThat(
+            List.of("quick", "quicker").stream()
+                .map(name -> renderer.render(spec.service(name), "v1", none, null).getLast())
+                .map(job -> ((Job) job).getSpec().getActiveDeadlineSeconds()))
+        .containsExactly(2L, 1L);
   }
 
   private static List<String> names(Path dir) throws IOException {

@@ -64,4 +64,30 @@ class CronTest {
     assertThatThrownBy(() -> Cron.parse("* * * * *", "Mars/Olympus"))
         .hasMessage("unknown time zone Mars/Olympus");
   }
+
+  @Test
+  void daysOfWeekAreKubernetes0To6() {
+    assertThat(Cron.parse("0 3 * * SUN-SAT", "UTC").text()).isEqualTo("0 3 * * SUN-SAT");
+    assertThat(Cron.parse("0 3 * * 0,6", "UTC").text()).isEqualTo("0 3 * * 0,6");
+    assertThat(Cron.parse("0 3 * * 1-5/2", "UTC").text()).isEqualTo("0 3 * * 1-5/2");
+    // Vixie cron and cron-utils read 7 as Sunday; the API server refuses it.
+    assertThatThrownBy(() -> Cron.parse("0 3 * * 7", "UTC"))
+        .hasMessage("day of week 7: Kubernetes reads 0-6 or SUN-SAT, Sunday being 0, not 7");
+    assertThatThrownBy(() -> Cron.parse("0 3 * * 1,5-7", "UTC")).hasMessageContaining("5-7");
+    assertThatThrownBy(() -> Cron.parse("0 3 * * MON-SUN", "UTC"))
+        .hasMessageContaining("day of week MON-SUN: a range runs from an earlier to a later day");
+  }
+
+  @Test
+  void zonesAreIanaNamesAsCronJobsNeedThem() {
+    assertThat(Cron.zone("Europe/Paris")).isEqualTo(PARIS);
+    assertThat(Cron.zone("UTC").getId()).isEqualTo("UTC");
+    assertThat(Cron.zone("Etc/GMT+2").getId()).isEqualTo("Etc/GMT+2");
+    // java.time takes offsets and prefixed offsets; a CronJob's timeZone does not.
+    for (String offset : new String[] {"+02:00", "+02", "Z", "UT", "UTC+1", "GMT+2", "Local"}) {
+      assertThatThrownBy(() -> Cron.zone(offset)).hasMessage("unknown time zone " + offset);
+    }
+    assertThatThrownBy(() -> Cron.zone("SystemV/AST4"))
+        .hasMessage("unknown time zone SystemV/AST4");
+  }
 }

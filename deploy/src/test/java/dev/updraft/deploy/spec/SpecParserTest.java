@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SpecParserTest {
@@ -87,7 +88,7 @@ class SpecParserTest {
               assertThat(e.problems())
                   .extracting(Object::toString)
                   .containsExactly(
-                      "updraft.yaml:1:14: environment: \"Shop\" (expected: a name of lower-case letters, digits and '-', starting with a letter, at most 40 long)",
+                      "updraft.yaml:1:14: environment: \"Shop\" (expected: a name of lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most 40 long)",
                       "updraft.yaml:4:5: applications.catalog.command: missing (expected: the shell command that runs it, in path)",
                       "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, autoscale, dependsOn, path, build, command, baseImage])",
                       "updraft.yaml:6:11: applications.catalog.port: \"99999\" (expected: a whole number from 1 to 65535)",
@@ -96,9 +97,59 @@ class SpecParserTest {
                       "updraft.yaml:10:7: applications.catalog.env.bad-name: \"bad-name\" (expected: an environment variable name such as DATABASE_URL)",
                       "updraft.yaml:11:43: applications.web2.dependsOn[0]: \"ghost\" (expected: the name of a service in this spec [catalog, web2, db, web])",
                       "updraft.yaml:13:16: databases.db.engine: \"mysql\" (expected: one of [postgres, redis])",
-                      "updraft.yaml:17:21: routers.web.routes[0].path: \"api\" (expected: a path starting with /)");
+                      "updraft.yaml:17:21: routers.web.routes[0].path: \"api\" (expected: a path starting with /, without //, /./, /../, %2F, ?, # or spaces, and not ending in /. or /..)");
               assertThat(e.getMessage()).startsWith("10 problems in the spec:");
             });
+  }
+
+  @Test
+  void namesAreDnsLabelsAsKubernetesNeedsThem() {
+    String yaml =
+        """
+        environment: shop
+        target: kubernetes
+        containers:
+          web-: {image: nginx:1.27}
+          a--b: {image: nginx:1.27}
+        """;
+    assertThat(problems(yaml))
+        .containsExactly(
+            "updraft.yaml:4:3: containers.web-: \"web-\" (expected: " + Shapes.NAME_EXPECTED + ")");
+  }
+
+  @Test
+  void routersTakeWhatIngressesAndHttpRoutesTake() {
+    String yaml =
+        """
+        environment: shop
+        target: kubernetes
+        kubernetes: {ingressClass: Nginx}
+        containers:
+          api: {image: nginx:1.27, port: 8080}
+        routers:
+          web:
+            port: 80
+            hosts: [shop.example.com, "*.shop.example.com", 10.0.0.1, "*", shop-, a..b]
+            routes:
+              - {path: /api/v1/, service: api}
+              - {path: /a//b, service: api}
+              - {path: /a/../b, service: api}
+              - {path: /a/., service: api}
+              - {path: /a%2Fb, service: api}
+              - {path: "/a?b", service: api}
+        """;
+    assertThat(problems(yaml).stream().map(p -> p.split(" \\(expected")[0]))
+        .containsExactly(
+            "updraft.yaml:3:28: kubernetes.ingressClass: \"Nginx\"",
+            "updraft.yaml:9:53: routers.web.hosts[2]: \"10.0.0.1\"",
+            "updraft.yaml:9:63: routers.web.hosts[3]: \"*\"",
+            "updraft.yaml:9:68: routers.web.hosts[4]: \"shop-\"",
+            "updraft.yaml:9:75: routers.web.hosts[5]: \"a..b\"",
+            "updraft.yaml:12:16: routers.web.routes[1].path: \"/a//b\"",
+            "updraft.yaml:13:16: routers.web.routes[2].path: \"/a/../b\"",
+            "updraft.yaml:14:16: routers.web.routes[3].path: \"/a/.\"",
+            "updraft.yaml:15:16: routers.web.routes[4].path: \"/a%2Fb\"",
+            "updraft.yaml:16:16: routers.web.routes[5].path: \"/a?b\"");
   }
 
   @Test
@@ -229,8 +280,34 @@ class SpecParserTest {
                 + " ghcr.io/acme/base:1)");
   }
 
-  /** What parsing a spec that must fail reports, one line per problem. */
-  private static java.util.List<String> problems(String yaml) {
+  @Test
+  void cronSchedulesAndTimeZonesAreCheckedWithTheReason() {
+    String yaml =
+        """
+        environment: e
+        jobs:
+          a: {path: ., command: x, when: cron, schedule: "61 * * * *"}
+          b: {path: ., command: x, when: cron, schedule: "@daily", timezone: Mars/Olympus}
+          c: {path: ., command: x, timezone: UTC}
+          d: {path: ., command: x, when: cron, schedule: "@hourly", timezone: Europe/Paris}
+        """;
+    assertThatThrownBy(() -> SpecParser.parse("u.yaml", yaml, BASE))
+        .isInstanceOfSatisfying(
+            SpecException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .startsWith("3 problems in the spec:")
+                  .contains("u.yaml:4:")
+                  .contains("jobs.a.schedule: \"61 * * * *\"")
+                  .contains("Value 61 not in range [0, 59]")
+                  .contains("jobs.b.timezone: \"Mars/Olympus\" (expected: an IANA time zone")
+                  .contains("jobs.c.timezone: \"UTC\" (expected: no time zone unless when is cron")
+                  .doesNotContain("jobs.d");
+            });
+  }
+
+  /** The problems of a spec that must fail, as the user reads them. */
+  private static List<String> problems(String yaml) {
     try {
       SpecParser.parse("updraft.yaml", yaml, BASE);
     } catch (SpecException e) {
