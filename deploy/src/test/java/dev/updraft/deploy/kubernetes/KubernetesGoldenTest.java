@@ -141,7 +141,7 @@ class KubernetesGoldenTest {
     // The API server refuses a deadline of 0: 500ms is 1s, not 0s.
     assertThat(
             List.of("quick", "quicker").stream()
-                .map(name -> renderer.render(spec.service(name), "v1", none, null).getLast())
+                .map(name -> renderer.render(spec.service(name), "v1", null, none, null).getLast())
                 .map(job -> ((Job) job).getSpec().getActiveDeadlineSeconds()))
         .containsExactly(2L, 1L);
   }

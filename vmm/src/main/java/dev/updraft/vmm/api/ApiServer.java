@@ -74,9 +74,25 @@ final class ApiServer implements AutoCloseable {
                         .addLast(new ApiChannelHandler(dispatcher, maxPayload));
                   }
                 });
+    // Bound and listening under a private name first, then linked into place: a client that
+    // sees the path can connect (bind and listen are two system calls, and a loaded machine runs
+    // a client between them), and link(2), unlike rename(2), never replaces a path that appeared.
+    Path binding =
+        socket.resolveSibling(socket.getFileName() + ".binding-" + ProcessHandle.current().pid());
     try {
-      Channel channel = bootstrap.bind(UnixDomainSocketAddress.of(socket)).sync().channel();
+      Files.deleteIfExists(binding);
+      Channel channel = bootstrap.bind(UnixDomainSocketAddress.of(binding)).sync().channel();
+      try {
+        Files.createLink(socket, binding);
+      } catch (IOException e) {
+        channel.close().awaitUninterruptibly();
+        throw new ApiServerException("Failed to open the API socket at " + socket + ": " + e);
+      } finally {
+        Files.deleteIfExists(binding);
+      }
       return new ApiServer(channel, socket);
+    } catch (IOException e) {
+      throw new ApiServerException("Failed to open the API socket at " + socket + ": " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiServerException("Interrupted while opening the API socket at " + socket);
