@@ -43,11 +43,7 @@ public final class Shapes {
 
   static final Shape RESOURCES =
       Shape.of("resources", "resource limits")
-          .optional(
-              "memory",
-              new FieldType.Str("[0-9]+(Mi|Gi)", "a size such as 256Mi or 1Gi"),
-              null,
-              "memory limit")
+          .optional("memory", FieldType.SIZE, null, "memory limit (Ki, Mi, Gi, k, M, G or bytes)")
           .optional("cpu", new FieldType.Num(0.01, 64), null, "CPU limit in cores");
 
   static final Shape AUTOSCALE =
