@@ -271,6 +271,7 @@ final class KubernetesRenderer {
             .endEnv()
             .withTerminationMessagePath(OUTPUT_FILE)
             .withTerminationMessagePolicy("File");
+    Pods.limits(container, job.limits());
     return new JobSpecBuilder()
         .withBackoffLimit(0) // a failed run fails the release, as on the local target
         .withActiveDeadlineSeconds(job.timeout().toSeconds())

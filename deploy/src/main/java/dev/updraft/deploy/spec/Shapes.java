@@ -120,6 +120,7 @@ public final class Shapes {
               "time zone of the schedule; the machine's (local) or the cluster's when absent")
           .optional(
               "timeout", FieldType.DURATION, Duration.ofMinutes(10), "how long a run may take")
+          .optional("resources", new FieldType.Obj(RESOURCES), null, "resource limits of a run")
           .optional(
               "env", new FieldType.StrMap(ENV_KEY, ENV_EXPECTED), null, "environment variables")
           .optional("secrets", new FieldType.MapOf(ENV_KEY, ENV_EXPECTED, SECRET), null, "secrets")

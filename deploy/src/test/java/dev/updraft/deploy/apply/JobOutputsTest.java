@@ -19,6 +19,7 @@ class JobOutputsTest {
           null,
           Duration.ofMinutes(1),
           List.of("SEEDED_AT", "URL"),
+          null,
           List.of());
 
   @Test
