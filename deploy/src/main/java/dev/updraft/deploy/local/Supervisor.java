@@ -89,14 +89,21 @@ public final class Supervisor implements AutoCloseable {
         var out = Channels.newOutputStream(client)) {
       String line;
       while ((line = in.readLine()) != null) {
+        Protocol.Request request = null;
         Protocol.Response response;
         try {
-          response = dispatch(JSON.readValue(line, Protocol.Request.class));
+          request = JSON.readValue(line, Protocol.Request.class);
+          response = dispatch(request);
         } catch (RuntimeException | IOException e) {
           response = Protocol.Response.error(String.valueOf(e.getMessage()));
         }
         out.write((JSON.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+        // Only once the engine has its answer: closing ends serve(), and with it this JVM.
+        if (request != null && "shutdown".equals(request.op())) {
+          close();
+          return;
+        }
       }
     } catch (IOException e) {
       // The engine went away mid-conversation; nothing to answer.
@@ -138,10 +145,7 @@ public final class Supervisor implements AutoCloseable {
         job.trigger();
         yield status();
       }
-      case "shutdown" -> {
-        Thread.ofVirtual().start(this::close);
-        yield Protocol.Response.success();
-      }
+      case "shutdown" -> Protocol.Response.success(); // handle() closes after answering
       default ->
           Protocol.Response.error(
               "op: "
