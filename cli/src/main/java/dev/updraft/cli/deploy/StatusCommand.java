@@ -75,6 +75,7 @@ public final class StatusCommand implements Callable<Integer> {
                   ? "not running"
                   : p.state()
                       + (p.restarts() > 0 ? ", " + p.restarts() + " restarts" : "")
+                      + (p.restarts() > 0 && p.ended() != null ? " (last: " + p.ended() + ")" : "")
                       + ", pid "
                       + p.pid());
         }

@@ -77,6 +77,7 @@ final class Rollout {
               artifact,
               job.process().command(),
               env(deployment, job),
+              job.limits(),
               job.timeout());
       String tail =
           outputs.keySet().containsAll(job.outputs())
@@ -106,6 +107,7 @@ final class Rollout {
         artifact,
         job.process().command(),
         env(deployment, job),
+        job.limits(),
         cron,
         job.timeout());
     if (current != null) {
@@ -185,7 +187,7 @@ final class Rollout {
       }
       deployment.step(app.name(), "start", Event.Outcome.PROGRESS, "instance " + id);
       ServiceRuntime.Instance started =
-          runtime.start(app.name(), id, artifact, app.process().command(), env);
+          runtime.start(app.name(), id, artifact, app.process().command(), env, app.resources());
       ServiceState.Instance instance = new ServiceState.Instance(started.id(), started.port());
       try {
         awaitHealthy(app.name(), instance, app.health());
@@ -251,7 +253,8 @@ final class Rollout {
       if (!runtime.running(instance.id())) {
         sleep(300); // the supervisor may be between a crash and a restart; look once more
         if (!runtime.running(instance.id())) {
-          throw unhealthy(service, instance, "its process exited");
+          String how = runtime.ended(instance.id()).map(e -> " (" + e + ")").orElse("");
+          throw unhealthy(service, instance, "its process exited" + how);
         }
       }
       sleep(health.interval().toMillis());

@@ -28,6 +28,7 @@ public final class RuntimeTarget implements Target {
   private final Path dir;
   private final Map<String, Service.Router> routers = new ConcurrentHashMap<>();
   private ServiceRuntime runtime;
+  private boolean warned;
 
   public RuntimeTarget(Function<Path, ServiceRuntime> runtimes, Path dir) {
     this.runtimes = runtimes;
@@ -104,6 +105,48 @@ public final class RuntimeTarget implements Target {
       previous.all(Service.Router.class).forEach(r -> routers.put(r.name(), r));
     }
     release.spec().all(Service.Router.class).forEach(r -> routers.put(r.name(), r));
+    warnIfUnenforced(release);
+  }
+
+  /** Once per command (an apply and its rollback are one): limits this machine cannot hold. */
+  private void warnIfUnenforced(Deployment release) {
+    if (warned) {
+      return;
+    }
+    List<String> limited = new ArrayList<>();
+    for (Service service : release.spec().services().values()) {
+      Service.Resources resources =
+          switch (service) {
+            case Service.Application a -> a.resources();
+            case Service.Job j -> j.limits();
+            case Service.Container _, Service.Database _, Service.Router _ ->
+                Service.Resources.NONE;
+          };
+      if (!resources.equals(Service.Resources.NONE)) {
+        limited.add(service.name());
+      }
+    }
+    if (limited.isEmpty()) {
+      return;
+    }
+    runtime()
+        .unenforced()
+        .ifPresent(
+            why -> {
+              warned = true;
+              release.emit(
+                  new Event.Warning(
+                      release.elapsedMillis(),
+                      release.spec().environment(),
+                      "cgroups",
+                      "NotEnforced",
+                      "resources are not enforced on this machine: "
+                          + why
+                          + " (set for "
+                          + String.join(", ", limited)
+                          + ")",
+                      1));
+            });
   }
 
   @Override
@@ -128,6 +171,7 @@ public final class RuntimeTarget implements Target {
         artifact,
         job.process().command(),
         Rollout.env(release, job),
+        job.limits(),
         job.timeout());
   }
 

@@ -6,6 +6,7 @@ import dev.updraft.deploy.spec.Service;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where services run. The engine plans and orders; a runtime builds, starts, checks and stops. The
@@ -25,9 +26,14 @@ public interface ServiceRuntime extends AutoCloseable {
    */
   Path stage(String service, String version, Path source, String build, Map<String, String> env);
 
-  /** Starts one instance on a fresh port (exported to it as PORT). */
+  /** Starts one instance on a fresh port (exported to it as PORT), within {@code resources}. */
   Instance start(
-      String service, String instanceId, Path cwd, String command, Map<String, String> env);
+      String service,
+      String instanceId,
+      Path cwd,
+      String command,
+      Map<String, String> env,
+      Service.Resources resources);
 
   void stop(String instanceId);
 
@@ -37,18 +43,26 @@ public interface ServiceRuntime extends AutoCloseable {
   /** Whether the instance's process is alive (not crashed, not restarting). */
   boolean running(String instanceId);
 
-  /** Runs a job to completion; returns the outputs it wrote. */
+  /**
+   * How the instance's process last ended, e.g. {@code exit 3} or {@code exit 137, killed: out of
+   * memory (limit 64Mi)}; empty while it never did.
+   */
+  Optional<String> ended(String instanceId);
+
+  /** Runs a job to completion within {@code resources}; returns the outputs it wrote. */
   Map<String, String> runJob(
       String service,
       String runId,
       Path cwd,
       String command,
       Map<String, String> env,
+      Service.Resources resources,
       Duration timeout);
 
   /**
-   * Runs a job at each time {@code cron} names, one run at a time, each for at most {@code
-   * timeout}, until {@link #stop} of the same id. Scheduling an id again changes nothing.
+   * Runs a job at each time {@code cron} names, one run at a time, each within {@code resources}
+   * and for at most {@code timeout}, until {@link #stop} of the same id. Scheduling an id again
+   * changes nothing.
    */
   void schedule(
       String service,
@@ -56,6 +70,7 @@ public interface ServiceRuntime extends AutoCloseable {
       Path cwd,
       String command,
       Map<String, String> env,
+      Service.Resources resources,
       Cron cron,
       Duration timeout);
 
@@ -79,6 +94,13 @@ public interface ServiceRuntime extends AutoCloseable {
 
   /** Ids of the instances the runtime runs now. */
   java.util.Set<String> instances();
+
+  /**
+   * Why {@code resources} are not enforced here, with what would make them; empty when they are.
+   */
+  default Optional<String> unenforced() {
+    return Optional.empty();
+  }
 
   @Override
   void close();

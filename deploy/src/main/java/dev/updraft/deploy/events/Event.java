@@ -38,7 +38,9 @@ public sealed interface Event {
 
   /**
    * The platform warned about a service (a Kubernetes Warning event), reported once per distinct
-   * reason and message; {@code count} is how often it was seen so far.
+   * reason and message, or the target about the environment (the local target cannot enforce {@code
+   * resources} here: {@code service} is the environment); {@code count} is how often it was seen so
+   * far.
    */
   record Warning(
       long elapsedMillis, String service, String object, String reason, String message, int count)

@@ -278,6 +278,7 @@ final class KubernetesRenderer {
             .endEnv()
             .withTerminationMessagePath(OUTPUT_FILE)
             .withTerminationMessagePolicy("File");
+    Pods.limits(container, job.limits());
     return new JobSpecBuilder()
         .withBackoffLimit(0) // a failed run fails the release, as on the local target
         // The API server wants a positive number of whole seconds: 500ms would be 0, refused.

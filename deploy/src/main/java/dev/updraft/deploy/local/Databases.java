@@ -74,6 +74,7 @@ final class Databases {
             "--protected-mode",
             "no"),
         Map.of(),
+        Service.Resources.NONE,
         port);
     awaitPort(database.name(), id, port);
     Map<String, String> attributes = new LinkedHashMap<>();
@@ -123,7 +124,7 @@ final class Databases {
               data.toString(),
               "-c",
               "listen_addresses=127.0.0.1"));
-      runtime.startOn(database.name(), id, data, command, Map.of(), port);
+      runtime.startOn(database.name(), id, data, command, Map.of(), Service.Resources.NONE, port);
       awaitPort(database.name(), id, port);
       createDatabase(bin, data, port, database.name(), root);
       Map<String, String> attributes = new LinkedHashMap<>();

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +32,8 @@ public final class LocalRuntime implements ServiceRuntime {
   private final SupervisorClient supervisor;
   private final Databases databases;
   private final Artifacts artifacts;
+  // The engine runs jobs of when: start itself; the supervisor confines all the rest.
+  private final Cgroups cgroups;
   private final Set<Integer> handedOut = new HashSet<>();
 
   public LocalRuntime(Path dir) {
@@ -38,6 +41,7 @@ public final class LocalRuntime implements ServiceRuntime {
     this.artifacts = new Artifacts(dir);
     this.supervisor = SupervisorClient.ensure(dir);
     this.databases = new Databases(dir, this);
+    this.cgroups = Cgroups.detect(dir);
   }
 
   Path dir() {
@@ -60,7 +64,12 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public Instance start(
-      String service, String instanceId, Path cwd, String command, Map<String, String> env) {
+      String service,
+      String instanceId,
+      Path cwd,
+      String command,
+      Map<String, String> env,
+      Service.Resources resources) {
     // An engine killed after asking for this instance left it running: it keeps its port, the
     // one its process listens on (a new port would be health-checked in vain).
     for (Protocol.ProcessStatus p : supervisor.call(Protocol.Request.of("status")).processes()) {
@@ -75,7 +84,8 @@ public final class LocalRuntime implements ServiceRuntime {
     int port = port(null);
     Map<String, String> full = new LinkedHashMap<>(env);
     full.put("PORT", Integer.toString(port));
-    return startOn(service, instanceId, cwd, List.of("bash", "-c", "exec " + command), full, port);
+    return startOn(
+        service, instanceId, cwd, List.of("bash", "-c", "exec " + command), full, resources, port);
   }
 
   Instance startOn(
@@ -84,6 +94,7 @@ public final class LocalRuntime implements ServiceRuntime {
       Path cwd,
       List<String> command,
       Map<String, String> env,
+      Service.Resources resources,
       int port) {
     try {
       Files.createDirectories(log(id).getParent());
@@ -99,7 +110,8 @@ public final class LocalRuntime implements ServiceRuntime {
                 cwd.toString(),
                 Artifacts.environment(env),
                 log(id).toString(),
-                true)));
+                true,
+                resources)));
     return new Instance(id, port);
   }
 
@@ -114,6 +126,20 @@ public final class LocalRuntime implements ServiceRuntime {
     return status.processes().stream()
             .anyMatch(p -> p.id().equals(instanceId) && p.state().equals("running"))
         || status.schedules().stream().anyMatch(j -> j.id().equals(instanceId));
+  }
+
+  @Override
+  public Optional<String> ended(String instanceId) {
+    return supervisor.call(Protocol.Request.of("status")).processes().stream()
+        .filter(p -> p.id().equals(instanceId) && p.ended() != null)
+        .map(Protocol.ProcessStatus::ended)
+        .findFirst();
+  }
+
+  @Override
+  public Optional<String> unenforced() {
+    String supervised = supervisor.call(Protocol.Request.of("status")).unenforced();
+    return supervised != null ? Optional.of(supervised) : cgroups.unenforced();
   }
 
   @Override
@@ -132,6 +158,7 @@ public final class LocalRuntime implements ServiceRuntime {
       Path cwd,
       String command,
       Map<String, String> env,
+      Service.Resources resources,
       Cron cron,
       Duration timeout) {
     try {
@@ -147,7 +174,8 @@ public final class LocalRuntime implements ServiceRuntime {
             cwd.toString(),
             Artifacts.environment(env),
             log(id).toString(),
-            false);
+            false,
+            resources);
     supervisor.call(
         Protocol.Request.schedule(
             new Protocol.ScheduleSpec(run, cron.text(), cron.zone().getId(), timeout.toMillis())));
@@ -220,16 +248,19 @@ public final class LocalRuntime implements ServiceRuntime {
       Path cwd,
       String command,
       Map<String, String> env,
+      Service.Resources resources,
       Duration timeout) {
     Path output = dir.resolve("outputs").resolve(runId + ".env");
+    Cgroup cgroup = cgroups.group(runId, resources);
     try {
       Files.createDirectories(output.getParent());
       Files.deleteIfExists(output);
       Files.createDirectories(log(runId).getParent());
       Map<String, String> full = new LinkedHashMap<>(env);
       full.put("UPDRAFT_OUTPUT", output.toString());
-      Process process =
-          Artifacts.process(List.of("bash", "-c", command), cwd, full, log(runId)).start();
+      List<String> argv = cgroups.enter(cgroup, List.of("bash", "-c", command), log(runId));
+      long oomKills = cgroup.oomKills();
+      Process process = Artifacts.process(argv, cwd, full, log(runId)).start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
@@ -242,7 +273,13 @@ public final class LocalRuntime implements ServiceRuntime {
       if (process.exitValue() != 0) {
         throw new DeployException(
             "JOB_FAILED",
-            service + ": job exited with " + process.exitValue(),
+            service
+                + ": job exited with "
+                + process.exitValue()
+                + cgroup
+                    .killedForMemory(process.exitValue(), oomKills)
+                    .map(why -> " (" + why + ")")
+                    .orElse(""),
             "the log tail below shows why",
             logTail(runId, 20));
       }
@@ -261,6 +298,8 @@ public final class LocalRuntime implements ServiceRuntime {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DeployException("INTERRUPTED", service + ": job interrupted", null, null);
+    } finally {
+      cgroup.remove(); // with what the job left running in it
     }
   }
 

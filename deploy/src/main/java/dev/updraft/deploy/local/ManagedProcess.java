@@ -2,6 +2,7 @@ package dev.updraft.deploy.local;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -9,14 +10,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One process the supervisor keeps running: started with its own directory, environment and log
- * file, restarted with exponential backoff (0.5 s doubling to 30 s, reset after a minute of uptime)
- * when it exits, and stopped as a whole process tree: SIGTERM, then SIGKILL after the grace period.
+ * file, inside its cgroup when it has limits, restarted with exponential backoff (0.5 s doubling to
+ * 30 s, reset after a minute of uptime) when it exits, and stopped as a whole process tree:
+ * SIGTERM, then SIGKILL after the grace period; its cgroup goes with it.
  */
 final class ManagedProcess {
   private static final long MIN_BACKOFF_MS = 500;
   private static final long MAX_BACKOFF_MS = 30_000;
 
   private final Protocol.ProcessSpec spec;
+  private final Cgroups cgroups;
+  private final Cgroup cgroup;
   private final Runnable onChange;
   private volatile ProcessHandle handle;
   private volatile long startedMillis;
@@ -24,10 +28,14 @@ final class ManagedProcess {
   private volatile int restarts;
   private volatile Integer lastExit;
   private volatile String state = "starting";
+  private volatile String ended;
+  private volatile long oomKills;
   private long backoff = MIN_BACKOFF_MS;
 
-  ManagedProcess(Protocol.ProcessSpec spec, Runnable onChange) {
+  ManagedProcess(Protocol.ProcessSpec spec, Cgroups cgroups, Runnable onChange) {
     this.spec = spec;
+    this.cgroups = cgroups;
+    this.cgroup = cgroups.group(spec.id(), spec.resources());
     this.onChange = onChange;
   }
 
@@ -36,7 +44,10 @@ final class ManagedProcess {
       return;
     }
     try {
-      Process process = builder(spec).start();
+      // Made before each start: a restart finds its limits even if a cleanup took the cgroup.
+      List<String> command = cgroups.enter(cgroup, spec.command(), Path.of(spec.log()));
+      oomKills = cgroup.oomKills();
+      Process process = builder(spec, command).start();
       handle = process.toHandle();
       startedMillis = System.currentTimeMillis();
       state = "running";
@@ -53,6 +64,7 @@ final class ManagedProcess {
     if (found.isPresent()) {
       handle = found.get();
       startedMillis = started;
+      oomKills = cgroup.oomKills();
       state = "running";
       handle.onExit().thenRun(() -> exited(null));
     } else {
@@ -62,13 +74,14 @@ final class ManagedProcess {
 
   private void exited(Integer code) {
     lastExit = code;
+    ended = cgroup.ended(code, oomKills);
     if (!wanted) {
       state = "stopped";
       onChange.run();
       return;
     }
     restarts++;
-    state = "crashed (exit " + (code == null ? "?" : code) + "), restarting";
+    state = "crashed (" + ended + "), restarting";
     if (System.currentTimeMillis() - startedMillis > 60_000) {
       backoff = MIN_BACKOFF_MS;
     }
@@ -97,18 +110,17 @@ final class ManagedProcess {
   void stop(Duration grace) {
     wanted = false;
     ProcessHandle h = handle;
-    if (h == null || !h.isAlive()) {
-      state = "stopped";
-      return;
+    if (h != null && h.isAlive()) {
+      stopTree(h, grace);
     }
-    stopTree(h, grace);
+    cgroup.remove();
     state = "stopped";
   }
 
-  /** A process as {@code spec} describes it: its directory, only its environment, its log. */
-  static ProcessBuilder builder(Protocol.ProcessSpec spec) {
+  /** {@code command} as {@code spec} describes it: its directory, only its environment, its log. */
+  static ProcessBuilder builder(Protocol.ProcessSpec spec, List<String> command) {
     ProcessBuilder builder =
-        new ProcessBuilder(spec.command())
+        new ProcessBuilder(command)
             .directory(new File(spec.cwd()))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(spec.log())))
@@ -159,7 +171,8 @@ final class ManagedProcess {
         restarts,
         lastExit,
         spec.log(),
-        port == null ? 0 : Integer.parseInt(port));
+        port == null ? 0 : Integer.parseInt(port),
+        ended);
   }
 
   ProcessTable.Row row() {

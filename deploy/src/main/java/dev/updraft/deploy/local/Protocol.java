@@ -1,5 +1,6 @@
 package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.spec.Service;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ public final class Protocol {
    * @param env full environment
    * @param log file that receives stdout and stderr
    * @param restart restart it with backoff when it exits
+   * @param resources its limits, enforced with a cgroup (null in a table written before limits)
    */
   public record ProcessSpec(
       String id,
@@ -25,12 +27,15 @@ public final class Protocol {
       String cwd,
       Map<String, String> env,
       String log,
-      boolean restart) {}
+      boolean restart,
+      Service.Resources resources) {}
 
   /**
    * A managed process as the supervisor sees it.
    *
    * @param port the PORT it was started with (0: none), which stays its port across restarts
+   * @param ended how its last run ended, e.g. {@code exit 3} or {@code exit 137, killed: out of
+   *     memory (limit 64Mi)}; null while it never ended
    */
   public record ProcessStatus(
       String id,
@@ -40,7 +45,8 @@ public final class Protocol {
       int restarts,
       Integer lastExit,
       String log,
-      int port) {}
+      int port,
+      String ended) {}
 
   /**
    * A job the supervisor runs on a cron schedule, one run at a time (a run still going when the
@@ -113,25 +119,31 @@ public final class Protocol {
     }
   }
 
-  /** A response; {@code error} is set when {@code ok} is false. */
+  /**
+   * A response; {@code error} is set when {@code ok} is false.
+   *
+   * @param unenforced why the supervisor cannot enforce resources, and what would make it; null
+   *     when it can
+   */
   public record Response(
       boolean ok,
       String error,
       List<ProcessStatus> processes,
       List<ScheduleStatus> schedules,
       Map<String, Integer> listeners,
-      Integer adminPort) {
+      Integer adminPort,
+      String unenforced) {
     public Response {
       processes = processes == null ? List.of() : processes;
       schedules = schedules == null ? List.of() : schedules;
     }
 
     static Response success() {
-      return new Response(true, null, null, null, null, null);
+      return new Response(true, null, null, null, null, null, null);
     }
 
     static Response error(String message) {
-      return new Response(false, message, null, null, null, null);
+      return new Response(false, message, null, null, null, null, null);
     }
   }
 }

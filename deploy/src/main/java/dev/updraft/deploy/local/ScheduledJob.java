@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,6 +35,8 @@ final class ScheduledJob {
   private final Protocol.ScheduleSpec spec;
   private final Cron cron;
   private final Clock clock;
+  private final Cgroups cgroups;
+  private final Cgroup cgroup;
   private final Runnable onChange;
   private volatile long lastFireMillis;
   private volatile int runs;
@@ -41,13 +44,16 @@ final class ScheduledJob {
   private volatile long startedMillis;
   private volatile String lastOutcome;
   private volatile Integer lastExit;
+  private volatile long oomKills;
   private volatile boolean wanted = true;
   private Thread timer;
 
-  ScheduledJob(Protocol.ScheduleSpec spec, Clock clock, Runnable onChange) {
+  ScheduledJob(Protocol.ScheduleSpec spec, Clock clock, Cgroups cgroups, Runnable onChange) {
     this.spec = spec;
     this.cron = Cron.parse(spec.cron(), spec.zone());
     this.clock = clock;
+    this.cgroups = cgroups;
+    this.cgroup = cgroups.group(spec.run().id(), spec.run().resources());
     this.onChange = onChange;
     this.lastFireMillis = clock.millis();
   }
@@ -71,6 +77,7 @@ final class ScheduledJob {
     if (run.isPresent()) {
       current = run.get();
       startedMillis = row.startedMillis();
+      oomKills = cgroup.oomKills();
       run.get().onExit().thenRun(() -> finished(run.get(), null, null));
     }
     missed(Instant.ofEpochMilli(clock.millis()))
@@ -136,7 +143,9 @@ final class ScheduledJob {
           StandardCharsets.UTF_8,
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
-      Process process = ManagedProcess.builder(spec.run()).start();
+      List<String> command = cgroups.enter(cgroup, spec.run().command(), log);
+      oomKills = cgroup.oomKills();
+      Process process = ManagedProcess.builder(spec.run(), command).start();
       ProcessHandle handle = process.toHandle();
       current = handle;
       startedMillis = clock.millis();
@@ -180,8 +189,10 @@ final class ScheduledJob {
         timedOut != null
             ? timedOut
             : exit == null
-                ? "ended (exit code unknown: run adopted)"
-                : exit == 0 ? "succeeded" : "failed (exit " + exit + ")";
+                ? "ended (exit code unknown: run adopted"
+                    + cgroup.killedForMemory(null, oomKills).map(why -> "; " + why).orElse("")
+                    + ")"
+                : exit == 0 ? "succeeded" : "failed (" + cgroup.ended(exit, oomKills) + ")";
     onChange.run();
   }
 
@@ -199,6 +210,7 @@ final class ScheduledJob {
     if (going != null && going.isAlive()) {
       ManagedProcess.stopTree(going, grace);
     }
+    cgroup.remove();
   }
 
   Protocol.ScheduleStatus status() {

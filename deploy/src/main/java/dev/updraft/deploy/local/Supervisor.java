@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -39,6 +41,7 @@ public final class Supervisor implements AutoCloseable {
   private final Map<String, ManagedProcess> processes = new ConcurrentHashMap<>();
   private final Map<String, ScheduledJob> schedules = new ConcurrentHashMap<>();
   private final ProcessTable table;
+  private final Cgroups cgroups;
   private final MeshProxy mesh;
   private final ServerSocketChannel server;
   private volatile boolean stopping;
@@ -48,6 +51,7 @@ public final class Supervisor implements AutoCloseable {
     this.server = server;
     this.mesh = mesh;
     this.table = new ProcessTable(dir.resolve("supervisor.json"));
+    this.cgroups = Cgroups.detect(dir);
   }
 
   /** Starts a supervisor for the environment whose data directory is {@code dir}. */
@@ -89,14 +93,21 @@ public final class Supervisor implements AutoCloseable {
         var out = Channels.newOutputStream(client)) {
       String line;
       while ((line = in.readLine()) != null) {
+        Protocol.Request request = null;
         Protocol.Response response;
         try {
-          response = dispatch(JSON.readValue(line, Protocol.Request.class));
+          request = JSON.readValue(line, Protocol.Request.class);
+          response = dispatch(request);
         } catch (RuntimeException | IOException e) {
           response = Protocol.Response.error(String.valueOf(e.getMessage()));
         }
         out.write((JSON.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+        // Only once the engine has its answer: closing ends serve(), and with it this JVM.
+        if (request != null && "shutdown".equals(request.op())) {
+          close();
+          return;
+        }
       }
     } catch (IOException e) {
       // The engine went away mid-conversation; nothing to answer.
@@ -138,10 +149,7 @@ public final class Supervisor implements AutoCloseable {
         job.trigger();
         yield status();
       }
-      case "shutdown" -> {
-        Thread.ofVirtual().start(this::close);
-        yield Protocol.Response.success();
-      }
+      case "shutdown" -> Protocol.Response.success(); // handle() closes after answering
       default ->
           Protocol.Response.error(
               "op: "
@@ -157,7 +165,14 @@ public final class Supervisor implements AutoCloseable {
     mesh.listenerAddresses().forEach((name, address) -> listeners.put(name, address.getPort()));
     List<Protocol.ScheduleStatus> jobs = new ArrayList<>();
     schedules.values().forEach(j -> jobs.add(j.status()));
-    return new Protocol.Response(true, null, list, jobs, listeners, mesh.adminAddress().getPort());
+    return new Protocol.Response(
+        true,
+        null,
+        list,
+        jobs,
+        listeners,
+        mesh.adminAddress().getPort(),
+        cgroups.unenforced().orElse(null));
   }
 
   private void start(Protocol.ProcessSpec spec) {
@@ -165,7 +180,7 @@ public final class Supervisor implements AutoCloseable {
     if (existing != null && existing.alive()) {
       return; // starting is idempotent: a re-run after a crash finds the instance already there
     }
-    ManagedProcess process = new ManagedProcess(spec, this::save);
+    ManagedProcess process = new ManagedProcess(spec, cgroups, this::save);
     processes.put(spec.id(), process);
     process.launch();
     save();
@@ -173,7 +188,7 @@ public final class Supervisor implements AutoCloseable {
 
   private void schedule(Protocol.ScheduleSpec spec) {
     // Idempotent like start: the id names a version of the job, so the same id is the same job.
-    ScheduledJob job = new ScheduledJob(spec, Clock.systemUTC(), this::save);
+    ScheduledJob job = new ScheduledJob(spec, Clock.systemUTC(), cgroups, this::save);
     if (schedules.putIfAbsent(spec.run().id(), job) == null) {
       job.start();
       save();
@@ -195,13 +210,13 @@ public final class Supervisor implements AutoCloseable {
   private void adopt() {
     ProcessTable.Contents saved = table.load();
     for (ProcessTable.Row row : saved.processes()) {
-      ManagedProcess process = new ManagedProcess(row.spec(), this::save);
+      ManagedProcess process = new ManagedProcess(row.spec(), cgroups, this::save);
       processes.put(row.spec().id(), process);
       process.adoptOrLaunch(row.pid(), row.startedMillis());
     }
     for (ScheduledJob.Row row : saved.schedules()) {
       try {
-        ScheduledJob job = new ScheduledJob(row.spec(), Clock.systemUTC(), this::save);
+        ScheduledJob job = new ScheduledJob(row.spec(), Clock.systemUTC(), cgroups, this::save);
         schedules.put(job.id(), job);
         job.adopt(row);
       } catch (IllegalArgumentException e) {
@@ -209,6 +224,11 @@ public final class Supervisor implements AutoCloseable {
         System.out.println("dropping cron job " + row.spec().run().id() + ": " + e.getMessage());
       }
     }
+    // Instances stopped while no supervisor ran (or before it removed their cgroup) left these.
+    Set<String> kept = new HashSet<>(processes.keySet());
+    kept.addAll(schedules.keySet());
+    cgroups.removeLeftovers(kept);
+    cgroups.unenforced().ifPresent(why -> System.out.println("resources are not enforced: " + why));
     save();
   }
 

@@ -19,6 +19,9 @@ public sealed interface FieldType {
   /** A duration: {@code 500ms}, {@code 30s}, {@code 5m}. */
   record Dur() implements FieldType {}
 
+  /** A memory size as Kubernetes writes it: {@code 256Mi}, {@code 1Gi}, {@code 500M}, bytes. */
+  record Size() implements FieldType {}
+
   /** One of a fixed set of words. */
   record Choice(List<String> values) implements FieldType {}
 
@@ -40,4 +43,5 @@ public sealed interface FieldType {
   FieldType STRING = new Str(null, "a string");
   FieldType BOOL = new Bool();
   FieldType DURATION = new Dur();
+  FieldType SIZE = new Size();
 }

@@ -87,6 +87,8 @@ public final class JsonSchema {
           node.put("type", "number").put("minimum", n.min()).put("maximum", n.max());
       case FieldType.Bool b -> node.put("type", "boolean");
       case FieldType.Dur d -> node.put("type", "string").put("pattern", "^[0-9]+(ms|s|m|h)$");
+      case FieldType.Size z ->
+          node.put("type", "string").put("pattern", "^(?:" + MemorySize.PATTERN + ")$");
       case FieldType.Choice c -> {
         node.put("type", "string");
         c.values().forEach(node.putArray("enum")::add);

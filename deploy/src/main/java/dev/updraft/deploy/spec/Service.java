@@ -89,6 +89,13 @@ public sealed interface Service {
       List<String> dependsOn)
       implements Service {}
 
+  /**
+   * A job.
+   *
+   * @param resources the limits of each run, null when the spec sets none (not {@link
+   *     Resources#NONE}: an unset component leaves the version of a job written before jobs had
+   *     limits as it was); {@link #limits()} reads it
+   */
   record Job(
       String name,
       Process process,
@@ -97,8 +104,14 @@ public sealed interface Service {
       String timezone,
       Duration timeout,
       List<String> outputs,
+      Resources resources,
       List<String> dependsOn)
-      implements Service {}
+      implements Service {
+    /** The limits of each run, {@link Resources#NONE} when the spec sets none. */
+    public Resources limits() {
+      return resources == null ? Resources.NONE : resources;
+    }
+  }
 
   record Database(String name, String engine, String version, Integer port) implements Service {
     @Override

@@ -102,6 +102,7 @@ final class ShapeReader {
       case FieldType.Num n -> number(node, path, n.min(), n.max());
       case FieldType.Bool b -> bool(node, path);
       case FieldType.Dur d -> duration(node, path);
+      case FieldType.Size z -> size(node, path);
       case FieldType.Choice c -> choice(node, path, c.values());
       case FieldType.StrList l -> stringList(node, path, l.pattern(), l.expected());
       case FieldType.StrMap m -> stringMap(node, path, m.keyPattern(), m.expected());
@@ -194,6 +195,21 @@ final class ShapeReader {
       case "m" -> Duration.ofMinutes(n);
       default -> Duration.ofHours(n);
     };
+  }
+
+  /** The text as written (the Kubernetes target passes it on), once it is known to parse. */
+  private String size(Node node, String path) {
+    String text = string(node, path, null, MemorySize.EXPECTED);
+    if (text == null) {
+      return null;
+    }
+    try {
+      MemorySize.parse(text);
+      return text;
+    } catch (MemorySize.InvalidSize e) {
+      problem(position(node), path, text, e.expected());
+      return null;
+    }
   }
 
   private String choice(Node node, String path, List<String> values) {

@@ -59,11 +59,7 @@ public final class Shapes {
 
   static final Shape RESOURCES =
       Shape.of("resources", "resource limits")
-          .optional(
-              "memory",
-              new FieldType.Str("[0-9]+(Mi|Gi)", "a size such as 256Mi or 1Gi"),
-              null,
-              "memory limit")
+          .optional("memory", FieldType.SIZE, null, "memory limit (Ki, Mi, Gi, k, M, G or bytes)")
           .optional("cpu", new FieldType.Num(0.01, 64), null, "CPU limit in cores");
 
   static final Shape AUTOSCALE =
@@ -146,6 +142,7 @@ public final class Shapes {
               "time zone of the schedule; the machine's (local) or the cluster's when absent")
           .optional(
               "timeout", FieldType.DURATION, Duration.ofMinutes(10), "how long a run may take")
+          .optional("resources", new FieldType.Obj(RESOURCES), null, "resource limits of a run")
           .optional(
               "env", new FieldType.StrMap(ENV_KEY, ENV_EXPECTED), null, "environment variables")
           .optional("secrets", new FieldType.MapOf(ENV_KEY, ENV_EXPECTED, SECRET), null, "secrets")

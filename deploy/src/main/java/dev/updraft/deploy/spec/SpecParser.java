@@ -156,6 +156,7 @@ public final class SpecParser {
               v.string("timezone"),
               v.duration("timeout"),
               v.strings("outputs"),
+              v.has("resources") ? resources(v) : null,
               v.strings("dependsOn"));
       case "databases" ->
           new Service.Database(name, v.string("engine"), v.string("version"), port(v));

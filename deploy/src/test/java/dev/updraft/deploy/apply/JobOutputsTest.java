@@ -20,6 +20,7 @@ class JobOutputsTest {
           null,
           Duration.ofMinutes(1),
           List.of("SEEDED_AT", "URL"),
+          null,
           List.of());
 
   @Test

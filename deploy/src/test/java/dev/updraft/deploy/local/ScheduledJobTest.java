@@ -29,10 +29,15 @@ class ScheduledJobTest {
             dir.toString(),
             Map.of("PATH", "/usr/bin:/bin"),
             dir.resolve("tick.log").toString(),
-            false);
+            false,
+            null);
     return new ScheduledJob(
         new Protocol.ScheduleSpec(run, cron, "UTC", timeoutMillis),
         clock,
+        Cgroups.detect(
+            new Cgroups.Detection(dir.resolve("no-cgroups"), false, d -> false),
+            dir.resolve("no-self"),
+            dir),
         changes::incrementAndGet);
   }
 
