@@ -187,6 +187,11 @@ public final class KubernetesTarget implements Target {
   }
 
   @Override
+  public JobRun runNow(ServiceState state, Service.Job job) {
+    return CronRuns.run(client, spec.namespace(), job.name(), job.timeout());
+  }
+
+  @Override
   public void remove(Deployment release, ServiceState state) {
     for (HasMetadata object : Kinds.owned(client, spec, labels, state.service())) {
       if (!Kinds.kept(object, state.service())) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.apply.Plan;
+import dev.updraft.deploy.apply.Target;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.History;
@@ -14,6 +15,7 @@ import dev.updraft.deploy.spec.EnvironmentSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -233,6 +235,45 @@ class KubernetesDeployIT {
                     && p.service().equals("catalog")
                     && p.updated() == p.desired()
                     && p.ready() == p.desired());
+  }
+
+  @Test
+  void aCronJobRunsByHandAsAJobOfItsTemplate() throws Exception {
+    engine().apply();
+    Target.JobRun run = engine().runJob("cleanup");
+    assertThat(run.succeeded()).isTrue();
+    assertThat(run.outcome()).isEqualTo("succeeded");
+    assertThat(run.id()).startsWith("Job/cleanup-manual-");
+    Job job = client.batch().v1().jobs().inNamespace("shop").withName(run.id().substring(4)).get();
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry("cronjob.kubernetes.io/instantiate", "manual");
+    assertThat(job.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getKind() + "/" + o.getName()).isEqualTo("CronJob/cleanup"));
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage())
+        .isEqualTo(
+            client
+                .batch()
+                .v1()
+                .cronjobs()
+                .inNamespace("shop")
+                .withName("cleanup")
+                .get()
+                .getSpec()
+                .getJobTemplate()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst()
+                .getImage());
+    assertThat(run.logTail()).contains(run.id().substring(4) + "-x is out of memory");
+
+    controllers.exitCodes.put("cleanup", 3);
+    Target.JobRun failed = engine().runJob("cleanup");
+    assertThat(failed.succeeded()).isFalse();
+    assertThat(failed.outcome()).startsWith("failed: BackoffLimitExceeded");
+    assertThat(failed.id()).isNotEqualTo(run.id());
   }
 
   @Test
