@@ -93,6 +93,9 @@ public final class KubernetesTarget implements Target {
     String password = password(service, release);
     List<HasMetadata> objects =
         renderer.render(service, version, image, Environments.of(release, service), password);
+    // Watches first: a pod a fast controller makes right after the apply is then seen even by a
+    // server that does not replay a watch from the list's resourceVersion (fabric8's mock).
+    kind(service).ifPresent(watches::prepare);
     try {
       Instant since = apply(service.name(), objects);
       release.step(service.name(), "apply", Event.Outcome.PROGRESS, Kinds.list(objects));
@@ -140,6 +143,19 @@ public final class KubernetesTarget implements Target {
       case Service.Job j -> "runs when the environment is destroyed";
       case Service.Router r -> Routes.summary(spec, r);
     };
+  }
+
+  /** The kind of workload a service's rollout follows, if it has one. */
+  private static java.util.Optional<Readiness.Kind> kind(Service service) {
+    return java.util.Optional.ofNullable(
+        switch (service) {
+          case Service.Application a -> Readiness.Kind.DEPLOYMENT;
+          case Service.Container c -> Readiness.Kind.DEPLOYMENT;
+          case Service.Database d -> Readiness.Kind.STATEFUL_SET;
+          case Service.Job j when j.when().equals("start") -> Readiness.Kind.JOB;
+          case Service.Job j -> null;
+          case Service.Router r -> null;
+        });
   }
 
   /** A job's outputs, from its pod as the watch saw it or, if the watch missed it, as it is. */

@@ -112,6 +112,13 @@ final class Watches implements AutoCloseable {
     };
   }
 
+  /** Starts the informers a rollout of {@code kind} follows, before there is anything to see. */
+  void prepare(Readiness.Kind kind) {
+    pods();
+    events();
+    workloads(kind);
+  }
+
   private <T> SharedIndexInformer<T> start(SharedIndexInformer<T> informer) {
     started.add(informer);
     return informer;
