@@ -1,6 +1,7 @@
 package dev.updraft.deploy.local;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +14,9 @@ final class ProcessTable {
   /** One managed process: what to run, and the process running it now (pid 0: none). */
   record Row(Protocol.ProcessSpec spec, long pid, long startedMillis) {}
 
+  // Only the supervisor reads and writes the table, once per change: data binding is cheap here.
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Path file;
 
   ProcessTable(Path file) {
@@ -24,7 +28,7 @@ final class ProcessTable {
       return List.of();
     }
     try {
-      return Supervisor.JSON.readValue(file.toFile(), new TypeReference<List<Row>>() {});
+      return JSON.readValue(file.toFile(), new TypeReference<List<Row>>() {});
     } catch (IOException e) {
       // An unreadable table cannot be trusted; the engine reconciles from its journal instead.
       return List.of();
@@ -34,7 +38,7 @@ final class ProcessTable {
   synchronized void save(List<Row> rows) {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Supervisor.JSON.writeValue(temp.toFile(), rows);
+      JSON.writeValue(temp.toFile(), rows);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

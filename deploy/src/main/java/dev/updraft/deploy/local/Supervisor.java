@@ -1,6 +1,5 @@
 package dev.updraft.deploy.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.updraft.mesh.config.HostPort;
 import dev.updraft.mesh.proxy.MeshProxy;
 import dev.updraft.mesh.transport.Transport;
@@ -30,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * of one that died.
  */
 public final class Supervisor implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
   // The embedded mesh's admin listener: any free loopback port, the same on every reload.
   private static final HostPort ADMIN = new HostPort("127.0.0.1", 0);
 
@@ -89,11 +87,11 @@ public final class Supervisor implements AutoCloseable {
       while ((line = in.readLine()) != null) {
         Protocol.Response response;
         try {
-          response = dispatch(JSON.readValue(line, Protocol.Request.class));
+          response = dispatch(ProtocolJson.readRequest(line));
         } catch (RuntimeException | IOException e) {
           response = Protocol.Response.error(String.valueOf(e.getMessage()));
         }
-        out.write((JSON.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write((ProtocolJson.write(response) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
     } catch (IOException e) {

@@ -107,15 +107,14 @@ public final class SupervisorClient implements AutoCloseable {
 
   public synchronized Protocol.Response call(Protocol.Request request) {
     try {
-      out.write(
-          (Supervisor.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+      out.write((ProtocolJson.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
       String line = in.readLine();
       if (line == null) {
         throw new DeployException(
             "SUPERVISOR_GONE", "the local supervisor closed the connection", null, null);
       }
-      Protocol.Response response = Supervisor.JSON.readValue(line, Protocol.Response.class);
+      Protocol.Response response = ProtocolJson.readResponse(line);
       if (!response.ok()) {
         throw new DeployException("SUPERVISOR", "supervisor: " + response.error(), null, null);
       }
