@@ -101,7 +101,11 @@ public final class Engine {
       }
     }
     return Planner.plan(
-        spec, Versions.of(spec, secrets), history.services(), previousSpec(history, spec), live);
+        spec,
+        Versions.of(spec, secrets),
+        history.services(),
+        previousSpec(history, spec, read()),
+        live);
   }
 
   /** Ids of the recorded instances that run now on the target. */
@@ -254,7 +258,7 @@ public final class Engine {
     }
     t.prepare();
     Set<String> live = t.live();
-    EnvironmentSpec previous = previousSpec(history, spec);
+    EnvironmentSpec previous = previousSpec(history, spec, specText);
     Plan plan = Planner.plan(spec, versions, history.services(), previous, live);
     int release = history.nextRelease();
     Deployment d =
@@ -477,10 +481,16 @@ public final class Engine {
         release.specPath(), release.specText(), current.baseDir(), current.target());
   }
 
-  private EnvironmentSpec previousSpec(History history, EnvironmentSpec spec) {
+  /** The spec of the last good release, against {@code spec} (whose text is {@code specText}). */
+  private EnvironmentSpec previousSpec(History history, EnvironmentSpec spec, String specText) {
     History.Release good = history.lastGood();
     if (good == null || good.specText() == null || good.specText().isEmpty()) {
       return null;
+    }
+    if (good.specText().equals(specText)) {
+      // Unchanged (a re-apply): the same text on the same base and target parses to an equal
+      // spec, the release's path only names it in errors; skip parsing it again.
+      return spec;
     }
     try {
       return parse(good, spec);

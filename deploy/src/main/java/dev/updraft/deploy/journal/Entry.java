@@ -1,18 +1,8 @@
 package dev.updraft.deploy.journal;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.Map;
 
-/** One line of the journal. */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({
-  @JsonSubTypes.Type(value = Entry.ReleaseStarted.class, name = "release-started"),
-  @JsonSubTypes.Type(value = Entry.Step.class, name = "step"),
-  @JsonSubTypes.Type(value = Entry.Deployed.class, name = "deployed"),
-  @JsonSubTypes.Type(value = Entry.Removed.class, name = "removed"),
-  @JsonSubTypes.Type(value = Entry.ReleaseFinished.class, name = "release-finished")
-})
+/** One line of the journal ({@link EntryJson} has its JSON form). */
 public sealed interface Entry {
   int release();
 

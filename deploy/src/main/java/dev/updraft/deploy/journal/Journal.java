@@ -1,8 +1,5 @@
 package dev.updraft.deploy.journal;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,9 +17,6 @@ import java.util.List;
  * by the crash is cut off when the journal is opened again.
  */
 public final class Journal implements AutoCloseable {
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-
   private final Path file;
   private final FileChannel channel;
   private final List<Entry> entries = new ArrayList<>();
@@ -56,7 +50,7 @@ public final class Journal implements AutoCloseable {
       }
       String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8);
       try {
-        entries.add(JSON.readValue(line, Entry.class));
+        entries.add(EntryJson.read(line));
         valid = i + 1;
       } catch (IOException e) {
         break; // corrupt from here on: a torn write
@@ -73,7 +67,7 @@ public final class Journal implements AutoCloseable {
   /** Appends and fsyncs one entry. */
   public synchronized void append(Entry entry) {
     try {
-      byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] line = (EntryJson.write(entry) + "\n").getBytes(StandardCharsets.UTF_8);
       ByteBuffer buffer = ByteBuffer.wrap(line);
       while (buffer.hasRemaining()) {
         channel.write(buffer);

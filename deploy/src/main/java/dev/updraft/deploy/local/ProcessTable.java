@@ -1,6 +1,7 @@
 package dev.updraft.deploy.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +25,9 @@ final class ProcessTable {
     }
   }
 
+  // Only the supervisor reads and writes the table, once per change: data binding is cheap here.
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Path file;
 
   ProcessTable(Path file) {
@@ -35,12 +39,12 @@ final class ProcessTable {
       return new Contents(null, null);
     }
     try {
-      JsonNode root = Supervisor.JSON.readTree(file.toFile());
+      JsonNode root = JSON.readTree(file.toFile());
       if (root.isArray()) { // a table written before cron jobs: processes only
-        Row[] rows = Supervisor.JSON.treeToValue(root, Row[].class);
+        Row[] rows = JSON.treeToValue(root, Row[].class);
         return new Contents(List.of(rows), null);
       }
-      return Supervisor.JSON.treeToValue(root, Contents.class);
+      return JSON.treeToValue(root, Contents.class);
     } catch (IOException e) {
       // An unreadable table cannot be trusted; the engine reconciles from its journal instead.
       return new Contents(null, null);
@@ -50,7 +54,7 @@ final class ProcessTable {
   synchronized void save(Contents contents) {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Supervisor.JSON.writeValue(temp.toFile(), contents);
+      JSON.writeValue(temp.toFile(), contents);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

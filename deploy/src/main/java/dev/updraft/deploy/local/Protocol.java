@@ -124,6 +124,7 @@ public final class Protocol {
    *
    * @param unenforced why the supervisor cannot enforce resources, and what would make it; null
    *     when it can
+   * @param build the supervisor's {@link BuildId}; null from a supervisor that predates it
    */
   public record Response(
       boolean ok,
@@ -132,18 +133,19 @@ public final class Protocol {
       List<ScheduleStatus> schedules,
       Map<String, Integer> listeners,
       Integer adminPort,
-      String unenforced) {
+      String unenforced,
+      String build) {
     public Response {
       processes = processes == null ? List.of() : processes;
       schedules = schedules == null ? List.of() : schedules;
     }
 
     static Response success() {
-      return new Response(true, null, null, null, null, null, null);
+      return new Response(true, null, null, null, null, null, null, BuildId.current());
     }
 
     static Response error(String message) {
-      return new Response(false, message, null, null, null, null, null);
+      return new Response(false, message, null, null, null, null, null, BuildId.current());
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.updraft.deploy.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.updraft.mesh.config.HostPort;
 import dev.updraft.mesh.proxy.MeshProxy;
 import dev.updraft.mesh.transport.Transport;
@@ -33,7 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * of one that died.
  */
 public final class Supervisor implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
   // The embedded mesh's admin listener: any free loopback port, the same on every reload.
   private static final HostPort ADMIN = new HostPort("127.0.0.1", 0);
 
@@ -96,12 +94,12 @@ public final class Supervisor implements AutoCloseable {
         Protocol.Request request = null;
         Protocol.Response response;
         try {
-          request = JSON.readValue(line, Protocol.Request.class);
+          request = ProtocolJson.readRequest(line);
           response = dispatch(request);
         } catch (RuntimeException | IOException e) {
           response = Protocol.Response.error(String.valueOf(e.getMessage()));
         }
-        out.write((JSON.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write((ProtocolJson.write(response) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         // Only once the engine has its answer: closing ends serve(), and with it this JVM.
         if (request != null && "shutdown".equals(request.op())) {
@@ -172,7 +170,8 @@ public final class Supervisor implements AutoCloseable {
         jobs,
         listeners,
         mesh.adminAddress().getPort(),
-        cgroups.unenforced().orElse(null));
+        cgroups.unenforced().orElse(null),
+        BuildId.current());
   }
 
   private void start(Protocol.ProcessSpec spec) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The engine's connection to the supervisor. {@link #ensure} starts a supervisor when none answers:
@@ -33,6 +34,8 @@ public final class SupervisorClient implements AutoCloseable {
     this.out = Channels.newOutputStream(channel);
   }
 
+  private String build;
+
   /** Connects to a running supervisor, or returns null if none answers. */
   public static SupervisorClient connect(Path dir) {
     Path socket = dir.resolve("supervisor.sock");
@@ -43,18 +46,24 @@ public final class SupervisorClient implements AutoCloseable {
       SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
       channel.connect(UnixDomainSocketAddress.of(socket));
       SupervisorClient client = new SupervisorClient(channel);
-      client.call(Protocol.Request.of("ping"));
+      client.build = client.call(Protocol.Request.of("ping")).build();
       return client;
     } catch (IOException | RuntimeException e) {
       return null;
     }
   }
 
-  /** Connects, starting a supervisor first if needed. */
+  /**
+   * Connects, starting a supervisor first if needed. A supervisor of another build (its messages
+   * differ) is told to shut down first; its processes keep running and the new one adopts them.
+   */
   public static SupervisorClient ensure(Path dir) {
     SupervisorClient client = connect(dir);
-    if (client != null) {
+    if (client != null && BuildId.current().equals(client.build)) {
       return client;
+    }
+    if (client != null) {
+      client.retire(dir);
     }
     try {
       Files.createDirectories(dir);
@@ -105,17 +114,33 @@ public final class SupervisorClient implements AutoCloseable {
         null);
   }
 
+  /** Shuts a supervisor of another build down and waits until its process has gone. */
+  private void retire(Path dir) {
+    try {
+      call(Protocol.Request.of("shutdown"));
+    } catch (DeployException e) {
+      // Gone before its answer reached us (older builds answered after closing): as asked.
+    } finally {
+      close();
+    }
+    try {
+      long pid = Long.parseLong(Files.readString(dir.resolve("supervisor.pid")).trim());
+      ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+    } catch (IOException | NumberFormatException | java.util.concurrent.CompletionException e) {
+      // No pid to wait for, or it lingers: the new supervisor takes the socket over all the same.
+    }
+  }
+
   public synchronized Protocol.Response call(Protocol.Request request) {
     try {
-      out.write(
-          (Supervisor.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+      out.write((ProtocolJson.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
       String line = in.readLine();
       if (line == null) {
         throw new DeployException(
             "SUPERVISOR_GONE", "the local supervisor closed the connection", null, null);
       }
-      Protocol.Response response = Supervisor.JSON.readValue(line, Protocol.Response.class);
+      Protocol.Response response = ProtocolJson.readResponse(line);
       if (!response.ok()) {
         throw new DeployException("SUPERVISOR", "supervisor: " + response.error(), null, null);
       }

@@ -1,0 +1,87 @@
+package dev.updraft.deploy.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EntryJsonTest {
+  // One entry of each kind, as the lines in journal/databind-lines.jsonl hold them: those were
+  // written by the engine's earlier ObjectMapper, so journals written before read the same.
+  private static final List<Entry> ENTRIES = entries();
+
+  @Test
+  void readsAndWritesTheLinesDataBindingWrote() throws IOException {
+    List<String> lines = golden();
+    assertThat(lines).hasSameSizeAs(ENTRIES);
+    for (int i = 0; i < lines.size(); i++) {
+      assertThat(EntryJson.read(lines.get(i))).isEqualTo(ENTRIES.get(i));
+      assertThat(EntryJson.write(ENTRIES.get(i))).isEqualTo(lines.get(i));
+    }
+  }
+
+  @Test
+  void ignoresUnknownFieldsAndReadsAbsentOnesAsNull() throws IOException {
+    assertThat(
+            EntryJson.read("{\"release\":2,\"extra\":[1,{}],\"type\":\"step\",\"service\":\"a\"}"))
+        .isEqualTo(new Entry.Step(2, "a", null, null, null));
+  }
+
+  @Test
+  void rejectsTornLinesUnknownTypesAndWrongTypes() {
+    assertThatThrownBy(() -> EntryJson.read("{\"type\":\"release-fini"))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> EntryJson.read("{\"type\":\"step\",\"release\":1"))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> EntryJson.read("{\"release\":1}")).hasMessageContaining("type: null");
+    assertThatThrownBy(() -> EntryJson.read("{\"type\":\"other\"}")).hasMessageContaining("other");
+    assertThatThrownBy(() -> EntryJson.read("{\"type\":\"step\",\"service\":3}"))
+        .hasMessageContaining("service: 3 (expected: string)");
+    assertThatThrownBy(() -> EntryJson.read("[]")).isInstanceOf(IOException.class);
+  }
+
+  private static List<String> golden() throws IOException {
+    try (InputStream in =
+        EntryJsonTest.class.getResourceAsStream("/journal/databind-lines.jsonl")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+  }
+
+  private static List<Entry> entries() {
+    Map<String, String> versions = new LinkedHashMap<>();
+    versions.put("web", "0a1b2c3d4e5f");
+    versions.put("db", "ffeeddccbbaa");
+    String spec =
+        "environment: e\napplications:\n  web: {path: ./web, command: \"echo \\\"hi\\\"\"}\n";
+    List<ServiceState.Instance> instances =
+        List.of(
+            new ServiceState.Instance("web-0a1b2c3d4e5f-1", 4001),
+            new ServiceState.Instance("web-0a1b2c3d4e5f-2", 4002));
+    return List.of(
+        new Entry.ReleaseStarted(
+            3, "2026-12-01T10:00:00Z", "apply", "/srv/updraft.yaml", spec, versions),
+        new Entry.Step(3, "web", "create", "started", null),
+        new Entry.Step(
+            3, "web", "create", "done", "2 healthy instance(s) behind port 8080 — ok\ttab"),
+        new Entry.Deployed(
+            3,
+            new ServiceState(
+                "web",
+                "application",
+                "0a1b2c3d4e5f",
+                "/a/b",
+                instances,
+                8080,
+                Map.of("url", "http://127.0.0.1:8080"))),
+        new Entry.Deployed(
+            3, new ServiceState("migrate", "job", "ffeeddccbbaa", null, null, null, null)),
+        new Entry.Removed(3, "old"),
+        new Entry.ReleaseFinished(3, "failed", "web: build failed (exit 1): javac \"x\"\n"));
+  }
+}
