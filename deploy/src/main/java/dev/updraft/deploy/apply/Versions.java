@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,21 +32,52 @@ public final class Versions {
 
   private Versions() {}
 
+  // Record components by class, looked up once: reflection on each call cost more than hashing.
+  private static final ClassValue<RecordComponent[]> COMPONENTS =
+      new ClassValue<>() {
+        @Override
+        protected RecordComponent[] computeValue(Class<?> type) {
+          RecordComponent[] components = type.getRecordComponents();
+          for (RecordComponent c : components) {
+            c.getAccessor().setAccessible(true);
+          }
+          return components;
+        }
+      };
+
   public static Map<String, String> of(EnvironmentSpec spec, Secrets secrets) {
     Map<String, String> versions = new LinkedHashMap<>();
+    Map<Path, byte[]> trees = new HashMap<>(); // services often share a source directory
     for (Service service : spec.services().values()) {
-      versions.put(service.name(), of(spec, service, secrets));
+      versions.put(service.name(), of(spec, service, secrets, trees));
     }
     return versions;
   }
 
   static String of(EnvironmentSpec spec, Service service, Secrets secrets) {
+    return of(spec, service, secrets, new HashMap<>());
+  }
+
+  private static String of(
+      EnvironmentSpec spec, Service service, Secrets secrets, Map<Path, byte[]> trees) {
     MessageDigest digest = sha256();
     update(digest, canonical(service));
     Map<String, String> secretValues = new TreeMap<>(secrets.valuesOf(service));
     update(digest, secretValues.toString());
-    service.source().ifPresent(p -> hashTree(digest, spec.baseDir().resolve(p.path()).normalize()));
+    service
+        .source()
+        .ifPresent(
+            p ->
+                digest.update(
+                    trees.computeIfAbsent(
+                        spec.baseDir().resolve(p.path()).normalize(), Versions::treeDigest)));
     return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+  }
+
+  private static byte[] treeDigest(Path root) {
+    MessageDigest digest = sha256();
+    hashTree(digest, root);
+    return digest.digest();
   }
 
   /**
@@ -56,7 +88,7 @@ public final class Versions {
     return switch (value) {
       case Record r -> {
         StringBuilder text = new StringBuilder(r.getClass().getSimpleName()).append('{');
-        for (RecordComponent c : r.getClass().getRecordComponents()) {
+        for (RecordComponent c : COMPONENTS.get(r.getClass())) {
           Object v;
           try {
             v = c.getAccessor().invoke(r);
