@@ -18,7 +18,7 @@ final class ProcessTable {
   record Row(Protocol.ProcessSpec spec, long pid, long startedMillis) {}
 
   /** What the file holds. */
-  record Contents(List<Row> processes, List<ScheduledJob.Row> schedules) {
+  record Contents(List<Row> processes, List<ScheduledJob.Row> schedules, Routing routing) {
     Contents {
       processes = processes == null ? List.of() : processes;
       schedules = schedules == null ? List.of() : schedules;
@@ -36,18 +36,18 @@ final class ProcessTable {
 
   Contents load() {
     if (!Files.exists(file)) {
-      return new Contents(null, null);
+      return new Contents(null, null, null);
     }
     try {
       JsonNode root = JSON.readTree(file.toFile());
       if (root.isArray()) { // a table written before cron jobs: processes only
         Row[] rows = JSON.treeToValue(root, Row[].class);
-        return new Contents(List.of(rows), null);
+        return new Contents(List.of(rows), null, null);
       }
       return JSON.treeToValue(root, Contents.class);
     } catch (IOException e) {
       // An unreadable table cannot be trusted; the engine reconciles from its journal instead.
-      return new Contents(null, null);
+      return new Contents(null, null, null);
     }
   }
 

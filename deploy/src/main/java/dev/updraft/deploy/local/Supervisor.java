@@ -38,6 +38,8 @@ public final class Supervisor implements AutoCloseable {
   private final Path dir;
   private final Map<String, ManagedProcess> processes = new ConcurrentHashMap<>();
   private final Map<String, ScheduledJob> schedules = new ConcurrentHashMap<>();
+  // The last routing the engine published, kept in the table for a successor.
+  private volatile Routing routing;
   private final ProcessTable table;
   private final Cgroups cgroups;
   private final MeshProxy mesh;
@@ -128,6 +130,8 @@ public final class Supervisor implements AutoCloseable {
       }
       case "route" -> {
         mesh.reload(request.routing().toMesh(ADMIN));
+        routing = request.routing();
+        save();
         yield status();
       }
       case "schedule" -> {
@@ -208,6 +212,11 @@ public final class Supervisor implements AutoCloseable {
 
   private void adopt() {
     ProcessTable.Contents saved = table.load();
+    // The addresses first, so that what served before this supervisor serves again at once.
+    if (saved.routing() != null) {
+      routing = saved.routing();
+      mesh.reload(routing.toMesh(ADMIN));
+    }
     for (ProcessTable.Row row : saved.processes()) {
       ManagedProcess process = new ManagedProcess(row.spec(), cgroups, this::save);
       processes.put(row.spec().id(), process);
@@ -236,7 +245,7 @@ public final class Supervisor implements AutoCloseable {
     processes.values().forEach(p -> rows.add(p.row()));
     List<ScheduledJob.Row> jobs = new ArrayList<>();
     schedules.values().forEach(j -> jobs.add(j.row()));
-    table.save(new ProcessTable.Contents(rows, jobs));
+    table.save(new ProcessTable.Contents(rows, jobs, routing));
   }
 
   @Override

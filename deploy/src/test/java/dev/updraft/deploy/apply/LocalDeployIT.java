@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.local.SupervisorClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,22 @@ class LocalDeployIT {
     assertThat(again.isEmpty()).isTrue();
     assertThat(again.render()).startsWith("No changes");
     assertThat(events).anyMatch(e -> e instanceof Event.Finished f && f.success());
+  }
+
+  @Test
+  void aNewSupervisorServesTheRoutesOfTheOneThatDied() throws Exception {
+    Engine engine = Shops.engine(spec, events);
+    engine.apply();
+    Path data = engine.dataDir();
+    ProcessHandle supervisor =
+        ProcessHandle.of(Long.parseLong(Files.readString(data.resolve("supervisor.pid")).trim()))
+            .orElseThrow();
+    supervisor.destroyForcibly();
+    supervisor.onExit().get(10, TimeUnit.SECONDS);
+    // Any command that needs the supervisor starts one; before an apply publishes anything, the
+    // successor adopts the instances and serves the router from the table.
+    SupervisorClient.ensure(data).close();
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
   }
 
   @Test
