@@ -215,7 +215,12 @@ public final class Engine {
       throw new DeployException(
           "NOT_DEPLOYED", name + " is not deployed yet", "run updraft deploy apply first", null);
     }
-    new Secrets(spec, redactor, hostEnv).valuesOf(job); // the log tail shows none of them
+    // The log tail shows none of the job's secrets, nor a database password it was given.
+    new Secrets(spec, redactor, hostEnv).valuesOf(job);
+    history(spec).services().values().stream()
+        .map(s -> s.attributes().get("password"))
+        .filter(java.util.Objects::nonNull)
+        .forEach(redactor::add);
     try (Target t = targets.open(spec)) {
       Target.JobRun run = t.runNow(state, job);
       return new Target.JobRun(

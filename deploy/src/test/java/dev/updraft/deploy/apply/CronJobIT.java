@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -136,6 +137,32 @@ class CronJobIT {
     assertThat(engine.plan().isEmpty()).isTrue();
     assertThat(engine.runJob("tick").succeeded()).isTrue();
     assertThat(Files.readAllLines(runs)).hasSize(2);
+  }
+
+  @Test
+  @EnabledIf(
+      value = "dev.updraft.deploy.apply.ShopIT#databasesInstalled",
+      disabledReason = "needs PostgreSQL: apt-get install postgresql")
+  void aRunByHandShowsNoDatabasePassword() throws Exception {
+    Files.writeString(
+        spec,
+        """
+        environment: crontest
+        jobs:
+          tick:
+            path: ./job
+            command: 'echo "connecting to $DATABASE_URL"'
+            when: cron
+            schedule: "@daily"
+            env: {DATABASE_URL: "${db.url}"}
+        databases:
+          db: {engine: postgres}
+        """);
+    Engine engine = Shops.engine(spec, events);
+    engine.apply();
+    // A new engine, as a new CLI process has: it learns the password from the journal.
+    Target.JobRun run = Shops.engine(spec, events).runJob("tick");
+    assertThat(run.logTail()).contains("connecting to postgresql://postgres:******@127.0.0.1:");
   }
 
   @Test
