@@ -121,6 +121,18 @@ final class Watches implements AutoCloseable {
 
   private <T> SharedIndexInformer<T> start(SharedIndexInformer<T> informer) {
     started.add(informer);
+    // inform() returns after the list; the watch opens a moment later. A change in between is
+    // replayed by an API server from the list's resourceVersion, but not by every server (the
+    // test's mock), so a rollout waits the moment out: it costs milliseconds once per run.
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!informer.isWatching() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     return informer;
   }
 

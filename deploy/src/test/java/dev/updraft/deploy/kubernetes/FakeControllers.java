@@ -319,16 +319,26 @@ final class FakeControllers implements AutoCloseable {
         .build();
   }
 
+  // A fake controller that fails says so: a rollout that never ends is otherwise a riddle.
+  private static <T> void play(Consumer<T> onChange, T object) {
+    try {
+      onChange.accept(object);
+    } catch (RuntimeException e) {
+      System.err.println("FakeControllers: " + e);
+      e.printStackTrace();
+    }
+  }
+
   private static <T> ResourceEventHandler<T> handler(Consumer<T> onChange) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T object) {
-        Thread.ofVirtual().start(() -> onChange.accept(object));
+        Thread.ofVirtual().start(() -> play(onChange, object));
       }
 
       @Override
       public void onUpdate(T before, T now) {
-        Thread.ofVirtual().start(() -> onChange.accept(now));
+        Thread.ofVirtual().start(() -> play(onChange, now));
       }
 
       @Override

@@ -293,7 +293,9 @@ class KubernetesDeployIT {
         .isInstanceOfSatisfying(
             DeployException.class,
             e -> {
-              assertThat(e.tag()).isEqualTo("ROLLOUT_FAILED");
+              assertThat(e.tag())
+                  .as(e.getMessage() + "\n" + e.logTail())
+                  .isEqualTo("ROLLOUT_FAILED");
               assertThat(e.getMessage())
                   .startsWith("search: ")
                   .contains("keeps crashing")
