@@ -2,6 +2,7 @@ package dev.updraft.vmm.api;
 
 import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.CacheType;
+import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.DriveUpdate;
@@ -10,7 +11,6 @@ import dev.updraft.vmm.config.HugePages;
 import dev.updraft.vmm.config.IoEngine;
 import dev.updraft.vmm.config.LogLevel;
 import dev.updraft.vmm.config.LoggerConfig;
-import dev.updraft.vmm.config.MacAddress;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MachineConfigUpdate;
 import dev.updraft.vmm.config.MetricsConfig;
@@ -19,6 +19,7 @@ import dev.updraft.vmm.config.NetworkInterfaceUpdate;
 import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.config.SerialConfig;
 import dev.updraft.vmm.config.TokenBucket;
+import dev.updraft.vmm.virtio.net.MacAddress;
 
 /**
  * Firecracker's JSON bodies (the swagger's definitions) into configuration records. The same
@@ -117,7 +118,7 @@ final class ConfigJson {
             new NetworkInterface(
                 ifaceId,
                 hostDevName,
-                mac == null ? null : MacAddress.parse("guest_mac", mac),
+                mac == null ? null : ConfigException.checking(() -> MacAddress.parse(mac)),
                 f.int32("mtu"),
                 rateLimiter(f.object("rx_rate_limiter")),
                 rateLimiter(f.object("tx_rate_limiter"))));

@@ -9,7 +9,6 @@ import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.virtio.block.BlockConfig;
 import dev.updraft.vmm.virtio.block.CacheType;
-import dev.updraft.vmm.virtio.net.MacAddress;
 import dev.updraft.vmm.virtio.net.NetConfig;
 
 /**
@@ -34,7 +33,7 @@ final class DeviceConfigs {
   static NetConfig net(NetworkInterface nic) {
     return new NetConfig(
         nic.ifaceId(),
-        nic.guestMac() == null ? null : new MacAddress(nic.guestMac().value()),
+        nic.guestMac(),
         nic.mtu() == null ? 0 : nic.mtu(),
         limiter(nic.rxRateLimiter()),
         limiter(nic.txRateLimiter()));
