@@ -1,7 +1,6 @@
 package dev.updraft.vmm.api;
 
 import dev.updraft.vmm.config.BootSource;
-import dev.updraft.vmm.config.CacheType;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.Drive;
@@ -19,6 +18,7 @@ import dev.updraft.vmm.config.NetworkInterfaceUpdate;
 import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.config.SerialConfig;
 import dev.updraft.vmm.config.TokenBucket;
+import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.MacAddress;
 
 /**
@@ -94,7 +94,9 @@ final class ConfigJson {
                 root,
                 f.string("partuuid"),
                 f.bool("is_read_only", false),
-                orDefault(f.wireEnum("cache_type", CacheType.class), CacheType.UNSAFE),
+                orDefault(
+                    f.wireEnum("cache_type", CacheType.class, CacheType::wireName),
+                    CacheType.UNSAFE),
                 orDefault(f.wireEnum("io_engine", IoEngine.class), IoEngine.SYNC),
                 rateLimiter(f.object("rate_limiter"))));
   }

@@ -8,7 +8,6 @@ import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.virtio.block.BlockConfig;
-import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.NetConfig;
 
 /**
@@ -23,10 +22,7 @@ final class DeviceConfigs {
         drive.driveId(),
         drive.pathOnHost(),
         drive.isReadOnly(),
-        switch (drive.cacheType()) {
-          case UNSAFE -> CacheType.UNSAFE;
-          case WRITEBACK -> CacheType.WRITEBACK;
-        },
+        drive.cacheType(),
         limiter(drive.rateLimiter()));
   }
 

@@ -3,7 +3,6 @@ package dev.updraft.vmm.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.updraft.vmm.config.CacheType;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.HugePages;
@@ -16,6 +15,7 @@ import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.config.SerialConfig;
 import dev.updraft.vmm.config.TokenBucket;
+import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.MacAddress;
 import java.nio.file.Path;
 import java.util.Map;

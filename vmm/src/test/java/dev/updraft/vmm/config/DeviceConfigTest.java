@@ -3,6 +3,7 @@ package dev.updraft.vmm.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.MacAddress;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
