@@ -17,7 +17,7 @@ import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
 import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.config.SerialConfig;
-import dev.updraft.vmm.config.TokenBucket;
+import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.MacAddress;
 
@@ -147,7 +147,7 @@ final class ConfigJson {
   }
 
   /** {@code TokenBucket}, or null if {@code f} is null. */
-  static TokenBucket tokenBucket(JsonFields f) {
+  static TokenBucketConfig tokenBucket(JsonFields f) {
     if (f == null) {
       return null;
     }
@@ -155,7 +155,8 @@ final class ConfigJson {
     long size = f.requiredInt64("size");
     long refillTime = f.requiredInt64("refill_time");
     long burst = f.int64("one_time_burst", 0);
-    return f.build(() -> new TokenBucket(size, burst, refillTime));
+    return f.build(
+        () -> ConfigException.checking(() -> new TokenBucketConfig(size, burst, refillTime)));
   }
 
   static EntropyConfig entropy(JsonFields f) {

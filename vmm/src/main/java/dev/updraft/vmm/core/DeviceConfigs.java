@@ -2,7 +2,6 @@ package dev.updraft.vmm.core;
 
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.NetworkInterface;
-import dev.updraft.vmm.config.TokenBucket;
 import dev.updraft.vmm.ratelimit.BucketUpdate;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
@@ -51,13 +50,12 @@ final class DeviceConfigs {
     return new RateLimiterUpdate(bucketUpdate(config.bandwidth()), bucketUpdate(config.ops()));
   }
 
-  static TokenBucketConfig bucket(TokenBucket b) {
-    return b == null
-        ? TokenBucketConfig.DISABLED
-        : new TokenBucketConfig(b.size(), b.oneTimeBurst(), b.refillTime());
+  /** A bucket the user gave, checked that a limiter can run it; none limits nothing. */
+  static TokenBucketConfig bucket(TokenBucketConfig b) {
+    return b == null ? TokenBucketConfig.DISABLED : b.runnable();
   }
 
-  private static BucketUpdate bucketUpdate(TokenBucket b) {
+  private static BucketUpdate bucketUpdate(TokenBucketConfig b) {
     return b == null ? BucketUpdate.keep() : BucketUpdate.of(bucket(b));
   }
 }

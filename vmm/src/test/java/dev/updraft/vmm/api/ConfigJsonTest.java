@@ -14,7 +14,7 @@ import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.config.SerialConfig;
-import dev.updraft.vmm.config.TokenBucket;
+import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.MacAddress;
 import java.nio.file.Path;
@@ -48,7 +48,8 @@ class ConfigJsonTest {
                 true,
                 CacheType.WRITEBACK,
                 IoEngine.ASYNC,
-                new RateLimiterConfig(new TokenBucket(1000, 0, 100), new TokenBucket(10, 5, 50))));
+                new RateLimiterConfig(
+                    new TokenBucketConfig(1000, 0, 100), new TokenBucketConfig(10, 5, 50))));
   }
 
   @Test
@@ -98,6 +99,11 @@ class ConfigJsonTest {
                         "{\"drive_id\": \"d\", \"path_on_host\": \"/x\", \"is_root_device\": true, \"rate_limiter\": {\"ops\": {\"size\": -1, \"refill_time\": 1}}}")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("rate_limiter.ops: size: -1 (expected: at least 0)");
+    // As in Firecracker any refill time is taken here; only a device's limiter refuses one it
+    // cannot count in nanoseconds, when InstanceStart or a PATCH makes it.
+    assertThat(
+            ConfigJson.tokenBucket(body("{\"size\": 1, \"refill_time\": " + Long.MAX_VALUE + "}")))
+        .isEqualTo(new TokenBucketConfig(1, 0, Long.MAX_VALUE));
   }
 
   @Test
@@ -148,7 +154,7 @@ class ConfigJsonTest {
     assertThat(iface.guestMac()).isEqualTo(MacAddress.parse("06:00:ac:10:00:02"));
     assertThat(iface.mtu()).isEqualTo(1500);
     assertThat(iface.rxRateLimiter()).isNull();
-    assertThat(iface.txRateLimiter().bandwidth()).isEqualTo(new TokenBucket(1, 0, 1));
+    assertThat(iface.txRateLimiter().bandwidth()).isEqualTo(new TokenBucketConfig(1, 0, 1));
     assertThatThrownBy(
             () ->
                 ConfigJson.networkInterface(
@@ -182,7 +188,7 @@ class ConfigJsonTest {
             ConfigJson.serial(
                 body(
                     "{\"serial_out_path\": \"/s\", \"rate_limiter\": {\"size\": 10, \"refill_time\": 5}}")))
-        .isEqualTo(new SerialConfig(Path.of("/s"), new TokenBucket(10, 0, 5)));
+        .isEqualTo(new SerialConfig(Path.of("/s"), new TokenBucketConfig(10, 0, 5)));
     assertThat(ConfigJson.entropy(body("{}")).rateLimiter()).isNull();
   }
 
