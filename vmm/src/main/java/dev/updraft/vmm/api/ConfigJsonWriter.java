@@ -10,9 +10,9 @@ import dev.updraft.vmm.config.LoggerConfig;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
-import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.config.SerialConfig;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import java.nio.file.Path;
 

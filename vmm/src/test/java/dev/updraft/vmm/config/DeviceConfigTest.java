@@ -3,6 +3,7 @@ package dev.updraft.vmm.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.MacAddress;
@@ -51,13 +52,6 @@ class DeviceConfigTest {
         .hasMessage("mtu: 67 (expected: 68 to 65535)");
     assertThatThrownBy(() -> new NetworkInterface("n", "tap0", null, 65536, null, null))
         .hasMessage("mtu: 65536 (expected: 68 to 65535)");
-  }
-
-  @Test
-  void aLimiterLimitsOnlyWithAnEnabledBucket() {
-    assertThat(new RateLimiterConfig(new TokenBucketConfig(0, 0, 0), null).limits()).isFalse();
-    assertThat(new RateLimiterConfig(null, new TokenBucketConfig(10, 0, 10)).limits()).isTrue();
-    assertThat(RateLimiterConfig.UNLIMITED.limits()).isFalse();
   }
 
   @Test
