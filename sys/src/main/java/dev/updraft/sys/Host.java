@@ -1,5 +1,6 @@
 package dev.updraft.sys;
 
+import dev.updraft.sys.kvm.Kvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,14 +25,13 @@ public final class Host {
   }
 
   /**
-   * {@code KVM_GET_API_VERSION} on {@code /dev/kvm} (12 on every kernel since 2.6.22).
+   * {@code KVM_GET_API_VERSION} on {@code /dev/kvm} (12 on every kernel since 2.6.22), asked
+   * through {@link Kvm}, the one place that issues KVM ioctls.
    *
    * @throws ErrnoException if /dev/kvm cannot be opened or answers with an error
    */
   public static int kvmApiVersion() {
-    try (Fd kvm = Fd.open(Path.of("/dev/kvm"), OpenFlags.O_RDWR)) {
-      return kvm.ioctl(Ioctl.io("KVM_GET_API_VERSION", 0xAE, 0x00), 0);
-    }
+    return Kvm.hostApiVersion();
   }
 
   /**

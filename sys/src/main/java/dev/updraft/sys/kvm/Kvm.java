@@ -31,8 +31,7 @@ public final class Kvm implements AutoCloseable {
 
   /** Opens {@code /dev/kvm} and checks the API version. */
   public static Kvm open() {
-    Fd fd = Fd.open(DEVICE, OpenFlags.O_RDWR);
-    Kvm kvm = new Kvm(fd);
+    Kvm kvm = openDevice();
     int version = kvm.apiVersion();
     if (version != API_VERSION) {
       kvm.close();
@@ -41,8 +40,24 @@ public final class Kvm implements AutoCloseable {
     return kvm;
   }
 
+  /**
+   * {@code KVM_GET_API_VERSION} of this host's {@code /dev/kvm}, whatever it is: for reports such
+   * as {@code updraft doctor}, where {@link #open} would refuse a version other than 12.
+   *
+   * @throws ErrnoException if /dev/kvm cannot be opened or answers with an error
+   */
+  public static int hostApiVersion() {
+    try (Kvm kvm = openDevice()) {
+      return kvm.apiVersion();
+    }
+  }
+
   public int apiVersion() {
     return fd.ioctl(KvmIoctls.GET_API_VERSION, 0);
+  }
+
+  private static Kvm openDevice() {
+    return new Kvm(Fd.open(DEVICE, OpenFlags.O_RDWR));
   }
 
   /** {@code KVM_CHECK_EXTENSION}: 0 when absent, else 1 or a capability-specific number. */

@@ -2,6 +2,7 @@ package dev.updraft.sys.kvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.Host;
 import dev.updraft.sys.MappedMemory;
 import dev.updraft.sys.Signals;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,8 @@ class KvmIT {
       assertThat(kvm.supportedCpuid()).anySatisfy(e -> assertThat(e.function()).isZero());
       assertThat(kvm.msrIndexList()).contains(0x10); // IA32_TSC
     }
+    assertThat(Kvm.hostApiVersion()).isEqualTo(Kvm.API_VERSION);
+    assertThat(Host.kvmApiVersion()).isEqualTo(Kvm.API_VERSION);
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.updraft.vmm.api;
 
 import dev.updraft.vmm.config.BootSource;
-import dev.updraft.vmm.config.CacheType;
+import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.DriveUpdate;
@@ -10,15 +10,16 @@ import dev.updraft.vmm.config.HugePages;
 import dev.updraft.vmm.config.IoEngine;
 import dev.updraft.vmm.config.LogLevel;
 import dev.updraft.vmm.config.LoggerConfig;
-import dev.updraft.vmm.config.MacAddress;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MachineConfigUpdate;
 import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
-import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.config.SerialConfig;
-import dev.updraft.vmm.config.TokenBucket;
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.ratelimit.TokenBucketConfig;
+import dev.updraft.vmm.virtio.block.CacheType;
+import dev.updraft.vmm.virtio.net.MacAddress;
 
 /**
  * Firecracker's JSON bodies (the swagger's definitions) into configuration records. The same
@@ -93,7 +94,9 @@ final class ConfigJson {
                 root,
                 f.string("partuuid"),
                 f.bool("is_read_only", false),
-                orDefault(f.wireEnum("cache_type", CacheType.class), CacheType.UNSAFE),
+                orDefault(
+                    f.wireEnum("cache_type", CacheType.class, CacheType::wireName),
+                    CacheType.UNSAFE),
                 orDefault(f.wireEnum("io_engine", IoEngine.class), IoEngine.SYNC),
                 rateLimiter(f.object("rate_limiter"))));
   }
@@ -117,7 +120,7 @@ final class ConfigJson {
             new NetworkInterface(
                 ifaceId,
                 hostDevName,
-                mac == null ? null : MacAddress.parse("guest_mac", mac),
+                mac == null ? null : ConfigException.checking(() -> MacAddress.parse(mac)),
                 f.int32("mtu"),
                 rateLimiter(f.object("rx_rate_limiter")),
                 rateLimiter(f.object("tx_rate_limiter"))));
@@ -144,7 +147,7 @@ final class ConfigJson {
   }
 
   /** {@code TokenBucket}, or null if {@code f} is null. */
-  static TokenBucket tokenBucket(JsonFields f) {
+  static TokenBucketConfig tokenBucket(JsonFields f) {
     if (f == null) {
       return null;
     }
@@ -152,7 +155,8 @@ final class ConfigJson {
     long size = f.requiredInt64("size");
     long refillTime = f.requiredInt64("refill_time");
     long burst = f.int64("one_time_burst", 0);
-    return f.build(() -> new TokenBucket(size, burst, refillTime));
+    return f.build(
+        () -> ConfigException.checking(() -> new TokenBucketConfig(size, burst, refillTime)));
   }
 
   static EntropyConfig entropy(JsonFields f) {

@@ -10,10 +10,10 @@ import dev.updraft.vmm.config.LoggerConfig;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
-import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.config.SerialConfig;
-import dev.updraft.vmm.config.TokenBucket;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import java.nio.file.Path;
 
 /**
@@ -141,14 +141,14 @@ final class ConfigJsonWriter {
     return json;
   }
 
-  static ObjectNode tokenBucket(TokenBucket bucket) {
+  static ObjectNode tokenBucket(TokenBucketConfig bucket) {
     if (bucket == null) {
       return null;
     }
     ObjectNode json = Json.object();
     json.put("size", bucket.size());
     json.put("one_time_burst", bucket.oneTimeBurst());
-    json.put("refill_time", bucket.refillTime());
+    json.put("refill_time", bucket.refillTimeMs());
     return json;
   }
 

@@ -129,11 +129,16 @@ final class JsonFields {
   }
 
   <E extends Enum<E> & WireNamed> E wireEnum(String name, Class<E> type) {
+    return wireEnum(name, type, WireNamed::wireName);
+  }
+
+  /** The same for a device-level enum that spells itself without implementing WireNamed. */
+  <E extends Enum<E>> E wireEnum(String name, Class<E> type, Function<? super E, String> wireName) {
     String value = string(name);
     if (value == null) {
       return null;
     }
-    return build(() -> WireNamed.parse(type, name, value, false));
+    return build(() -> WireNamed.parse(type, wireName, name, value, false));
   }
 
   /** A nested object, or null if absent. */

@@ -1,5 +1,7 @@
 package dev.updraft.vmm.config;
 
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.virtio.block.CacheType;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.updraft.vmm.config;
 
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import java.nio.file.Path;
 
 /**

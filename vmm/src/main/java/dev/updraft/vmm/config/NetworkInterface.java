@@ -1,5 +1,7 @@
 package dev.updraft.vmm.config;
 
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.virtio.net.MacAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.updraft.vmm.config;
 
+import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import java.nio.file.Path;
 
 /**
@@ -8,4 +9,4 @@ import java.nio.file.Path;
  * @param serialOutPath a file or FIFO for the output, or null for the VMM's standard output
  * @param rateLimiter a byte bucket; output beyond it is dropped and counted; or null for none
  */
-public record SerialConfig(Path serialOutPath, TokenBucket rateLimiter) {}
+public record SerialConfig(Path serialOutPath, TokenBucketConfig rateLimiter) {}

@@ -2,19 +2,15 @@ package dev.updraft.vmm.core;
 
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.NetworkInterface;
-import dev.updraft.vmm.config.TokenBucket;
-import dev.updraft.vmm.ratelimit.BucketUpdate;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
-import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.virtio.block.BlockConfig;
-import dev.updraft.vmm.virtio.block.CacheType;
-import dev.updraft.vmm.virtio.net.MacAddress;
 import dev.updraft.vmm.virtio.net.NetConfig;
 
 /**
  * From the API's configuration records (what the user asked for) to the device models' own (what a
- * device needs): the two layers change for different reasons, so they meet only here.
+ * device needs). The value types (MAC address, cache type, rate limiters) are the devices' and
+ * shared; what is left here is the parts a device does not need and the defaults for absent ones.
  */
 final class DeviceConfigs {
   private DeviceConfigs() {}
@@ -24,45 +20,26 @@ final class DeviceConfigs {
         drive.driveId(),
         drive.pathOnHost(),
         drive.isReadOnly(),
-        switch (drive.cacheType()) {
-          case UNSAFE -> CacheType.UNSAFE;
-          case WRITEBACK -> CacheType.WRITEBACK;
-        },
+        drive.cacheType(),
         limiter(drive.rateLimiter()));
   }
 
   static NetConfig net(NetworkInterface nic) {
     return new NetConfig(
         nic.ifaceId(),
-        nic.guestMac() == null ? null : new MacAddress(nic.guestMac().value()),
+        nic.guestMac(),
         nic.mtu() == null ? 0 : nic.mtu(),
         limiter(nic.rxRateLimiter()),
         limiter(nic.txRateLimiter()));
   }
 
-  /** A limiter at creation: an absent bucket limits nothing. */
-  static RateLimiterConfig limiter(dev.updraft.vmm.config.RateLimiterConfig config) {
-    if (config == null) {
-      return RateLimiterConfig.UNLIMITED;
-    }
-    return new RateLimiterConfig(bucket(config.bandwidth()), bucket(config.ops()));
+  /** A limiter at creation, checked that it can run: none, or an absent bucket, limits nothing. */
+  static RateLimiterConfig limiter(RateLimiterConfig config) {
+    return config == null ? RateLimiterConfig.UNLIMITED : config.runnable();
   }
 
-  /** A PATCH: an absent bucket keeps its state, a given one replaces or (size 0) removes it. */
-  static RateLimiterUpdate update(dev.updraft.vmm.config.RateLimiterConfig config) {
-    if (config == null) {
-      return RateLimiterUpdate.NONE;
-    }
-    return new RateLimiterUpdate(bucketUpdate(config.bandwidth()), bucketUpdate(config.ops()));
-  }
-
-  static TokenBucketConfig bucket(TokenBucket b) {
-    return b == null
-        ? TokenBucketConfig.DISABLED
-        : new TokenBucketConfig(b.size(), b.oneTimeBurst(), b.refillTime());
-  }
-
-  private static BucketUpdate bucketUpdate(TokenBucket b) {
-    return b == null ? BucketUpdate.keep() : BucketUpdate.of(bucket(b));
+  /** A bucket the user gave, checked that a limiter can run it; none limits nothing. */
+  static TokenBucketConfig bucket(TokenBucketConfig b) {
+    return b == null ? TokenBucketConfig.DISABLED : b.runnable();
   }
 }

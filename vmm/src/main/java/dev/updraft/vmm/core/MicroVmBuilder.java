@@ -1,7 +1,6 @@
 package dev.updraft.vmm.core;
 
 import dev.updraft.sys.Epoll;
-import dev.updraft.sys.ErrnoException;
 import dev.updraft.sys.Fd;
 import dev.updraft.sys.MappedMemory;
 import dev.updraft.vmm.arch.DeviceSlot;
@@ -34,7 +33,6 @@ import dev.updraft.vmm.virtio.rng.EntropySource;
 import dev.updraft.vmm.virtio.rng.VirtioRng;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -176,14 +174,14 @@ public final class MicroVmBuilder {
       Counters keyboard = new Counters("i8042");
       metrics.add(uart);
       metrics.add(keyboard);
-      Runnable[] inputDrained = {() -> {}};
+      ConsoleInput input = serialInput == null ? null : new ConsoleInput(loop, serialInput);
       Serial serial =
           new Serial(
               machine.interrupt(Layout.GSI_COM1),
               serialOutput,
               uart,
               outputLimiter(loop),
-              () -> inputDrained[0].run());
+              input == null ? () -> {} : input::resume);
       machine.pio().insert(serial, Layout.COM1_PORT, Layout.COM1_PORT_SIZE, "com1");
       I8042 i8042 =
           new I8042(
@@ -191,8 +189,8 @@ public final class MicroVmBuilder {
               () -> machine.guestEnded("reset (i8042)"),
               keyboard);
       machine.pio().insert(i8042, Layout.I8042_PORT, Layout.I8042_PORT_SIZE, "i8042");
-      if (serialInput != null) {
-        inputDrained[0] = watchInput(loop, serialInput, serial);
+      if (input != null) {
+        input.feed(serial);
       }
 
       LoadedKernel loaded = loadKernel(machine);
@@ -310,40 +308,5 @@ public final class MicroVmBuilder {
     } catch (IOException e) {
       throw new MachineException("initrd_path: " + initrd + ": " + e.getMessage(), e);
     }
-  }
-
-  // Console input: read what is there when the descriptor is readable, as far as the FIFO has
-  // room. With the FIFO full the descriptor is parked (a level-triggered epoll would spin) until
-  // the guest has read the FIFO empty; the returned task re-arms it, from a vCPU thread.
-  private static Runnable watchInput(EventLoop loop, Fd in, Serial serial) {
-    ByteBuffer buffer = ByteBuffer.allocate(Serial.FIFO_SIZE);
-    try {
-      loop.register(
-          in,
-          Epoll.EPOLLIN,
-          ready -> {
-            int room = serial.fifoCapacity();
-            if (room == 0) {
-              loop.modify(in, 0);
-              return;
-            }
-            buffer.clear().limit(room);
-            int n;
-            try {
-              n = in.read(buffer);
-            } catch (ErrnoException e) {
-              n = -1;
-            }
-            if (n <= 0) {
-              loop.unregister(in); // end of input, or an error reading it
-              return;
-            }
-            serial.enqueue(buffer.array(), 0, n);
-          });
-    } catch (ErrnoException e) {
-      // A regular file or /dev/null cannot be watched with epoll (EPERM): no console input then.
-      return () -> {};
-    }
-    return () -> loop.execute(() -> loop.modify(in, Epoll.EPOLLIN));
   }
 }

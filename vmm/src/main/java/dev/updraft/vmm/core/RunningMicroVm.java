@@ -1,7 +1,8 @@
 package dev.updraft.vmm.core;
 
-import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
 import dev.updraft.vmm.runtime.RunningVm;
 import dev.updraft.vmm.runtime.VmExit;
 import dev.updraft.vmm.runtime.VmLogger;
@@ -65,7 +66,7 @@ final class RunningMicroVm implements RunningVm {
             block.updatePath(newPathOrNull);
           }
           if (limiterOrNull != null) {
-            block.updateRateLimiter(DeviceConfigs.update(limiterOrNull));
+            block.updateRateLimiter(RateLimiterUpdate.of(limiterOrNull));
           }
           return null;
         });
@@ -80,7 +81,7 @@ final class RunningMicroVm implements RunningVm {
             .orElseThrow(() -> new IllegalArgumentException("iface_id: " + ifaceId + " (unknown)"));
     vm.onDeviceThread(
         () -> {
-          net.updateRateLimiters(DeviceConfigs.update(rxOrNull), DeviceConfigs.update(txOrNull));
+          net.updateRateLimiters(RateLimiterUpdate.of(rxOrNull), RateLimiterUpdate.of(txOrNull));
           return null;
         });
   }

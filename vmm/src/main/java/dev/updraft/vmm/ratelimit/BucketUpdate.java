@@ -30,8 +30,13 @@ public sealed interface BucketUpdate {
     return new Keep();
   }
 
-  /** The update for a bucket the request gives: Replace, or Disable if it limits nothing. */
+  /**
+   * The update for a bucket the request gives: Replace, or Disable if it limits nothing.
+   *
+   * @throws IllegalArgumentException if the bucket cannot run ({@link TokenBucketConfig#runnable}),
+   *     even one that would be removed, as when a limiter is made
+   */
   static BucketUpdate of(TokenBucketConfig config) {
-    return config.enabled() ? new Replace(config) : new Disable();
+    return config.runnable().enabled() ? new Replace(config) : new Disable();
   }
 }

@@ -105,7 +105,7 @@ public final class RateLimiter {
     ops = updated(ops, update.ops(), now);
   }
 
-  /** The buckets now in force, as configuration (what GET /vm/config reports). */
+  /** The buckets now in force, as configuration: {@link TokenBucketConfig#DISABLED} for none. */
   public RateLimiterConfig config() {
     return new RateLimiterConfig(configOf(bandwidth), configOf(ops));
   }
@@ -132,8 +132,9 @@ public final class RateLimiter {
     };
   }
 
+  // A bucket the configuration leaves out (null) limits nothing, as a disabled one does.
   private static TokenBucket bucket(TokenBucketConfig config, long now) {
-    return config.enabled() ? new TokenBucket(config, now) : null;
+    return config != null && config.enabled() ? new TokenBucket(config, now) : null;
   }
 
   private static TokenBucketConfig configOf(TokenBucket bucket) {

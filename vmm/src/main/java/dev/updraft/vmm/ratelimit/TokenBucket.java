@@ -27,6 +27,7 @@ final class TokenBucket {
   private long lastUpdate;
 
   TokenBucket(TokenBucketConfig config, long nowNanos) {
+    config.runnable();
     if (!config.enabled()) {
       throw new IllegalArgumentException(
           "token bucket: " + config + " (expected: size and refill_time > 0)");

@@ -1,7 +1,7 @@
 package dev.updraft.vmm.runtime;
 
-import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;

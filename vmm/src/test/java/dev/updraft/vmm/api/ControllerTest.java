@@ -222,8 +222,8 @@ class ControllerTest {
     assertThat(fake.calls())
         .containsExactly(
             "updateDrive rootfs " + swapped + " null",
-            "updateNetworkRateLimiters net1 RateLimiterConfig[bandwidth=null, ops=TokenBucket[size=100,"
-                + " oneTimeBurst=0, refillTime=1000]] null");
+            "updateNetworkRateLimiters net1 RateLimiterConfig[bandwidth=null,"
+                + " ops=TokenBucketConfig[size=100, oneTimeBurst=0, refillTimeMs=1000]] null");
     JsonNode config = json(vm.get("/vm/config"));
     assertThat(config.at("/drives/0/path_on_host").asText()).isEqualTo(swapped.toString());
     assertThat(config.at("/network-interfaces/0/rx_rate_limiter/ops/size").asLong()).isEqualTo(100);

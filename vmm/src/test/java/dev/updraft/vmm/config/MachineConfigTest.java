@@ -3,6 +3,7 @@ package dev.updraft.vmm.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.updraft.vmm.virtio.block.CacheType;
 import org.junit.jupiter.api.Test;
 
 class MachineConfigTest {
@@ -76,7 +77,10 @@ class MachineConfigTest {
         .isEqualTo(HugePages.HUGETLBFS_2M);
     assertThatThrownBy(() -> WireNamed.parse(HugePages.class, "huge_pages", "7M", false))
         .hasMessage("huge_pages: \"7M\" (expected: one of None, Transparent, 2M)");
-    assertThatThrownBy(() -> WireNamed.parse(CacheType.class, "cache_type", "unsafe", false))
+    assertThatThrownBy(
+            () ->
+                WireNamed.parse(
+                    CacheType.class, CacheType::wireName, "cache_type", "unsafe", false))
         .hasMessageContaining("one of Unsafe, Writeback");
   }
 }

@@ -5,6 +5,7 @@ import static dev.updraft.vmm.config.DeviceConfigTest.iface;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.updraft.vmm.virtio.block.CacheType;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

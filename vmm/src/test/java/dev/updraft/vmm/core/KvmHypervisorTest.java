@@ -3,11 +3,11 @@ package dev.updraft.vmm.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.vmm.config.BootSource;
-import dev.updraft.vmm.config.CacheType;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.IoEngine;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.vcpu.VcpuStop;
+import dev.updraft.vmm.virtio.block.CacheType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package dev.updraft.vmm.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -105,6 +106,33 @@ class RateLimiterTest {
     assertThat(limiter.config().ops()).isEqualTo(TokenBucketConfig.DISABLED);
     assertThat(BucketUpdate.of(new TokenBucketConfig(7, 0, 0)))
         .isEqualTo(new BucketUpdate.Disable());
+  }
+
+  @Test
+  void aLimiterLimitsOnlyWithAnEnabledBucketAndAnAbsentOneLimitsNothing() {
+    assertThat(new RateLimiterConfig(new TokenBucketConfig(0, 0, 0), null).limits()).isFalse();
+    assertThat(new RateLimiterConfig(null, new TokenBucketConfig(10, 0, 10)).limits()).isTrue();
+    assertThat(RateLimiterConfig.UNLIMITED.limits()).isFalse();
+
+    RateLimiter limiter = new RateLimiter(new RateLimiterConfig(null, null), timers, () -> {});
+    assertThat(limiter.consume(Long.MAX_VALUE, TokenType.BYTES)).isTrue();
+    assertThat(limiter.config()).isEqualTo(RateLimiterConfig.UNLIMITED);
+  }
+
+  @Test
+  void aPatchKeepsTheBucketsItLeavesOut() {
+    TokenBucketConfig ops = new TokenBucketConfig(10, 0, 1000);
+    assertThat(RateLimiterUpdate.of(null)).isEqualTo(RateLimiterUpdate.NONE);
+    assertThat(RateLimiterUpdate.of(new RateLimiterConfig(null, null)))
+        .isEqualTo(RateLimiterUpdate.NONE);
+    assertThat(RateLimiterUpdate.of(new RateLimiterConfig(TokenBucketConfig.DISABLED, ops)))
+        .isEqualTo(
+            new RateLimiterUpdate(new BucketUpdate.Disable(), new BucketUpdate.Replace(ops)));
+    assertThatThrownBy(
+            () ->
+                RateLimiterUpdate.of(
+                    new RateLimiterConfig(null, new TokenBucketConfig(0, 0, Long.MAX_VALUE))))
+        .hasMessageStartingWith("refill_time: " + Long.MAX_VALUE + " (expected: 0..");
   }
 
   @Test

@@ -101,12 +101,26 @@ class TokenBucketTest {
   @Test
   void configurationIsValidatedWithTheFieldName() {
     assertThatThrownBy(() -> new TokenBucketConfig(-1, 0, 10))
-        .hasMessage("size: -1 (expected: >= 0)");
-    assertThatThrownBy(() -> new TokenBucketConfig(1, 0, Long.MAX_VALUE))
-        .hasMessageStartingWith("refill_time: " + Long.MAX_VALUE + " (expected: 0..");
+        .hasMessage("size: -1 (expected: at least 0)");
+    assertThatThrownBy(() -> new TokenBucketConfig(1, -1, 100))
+        .hasMessage("one_time_burst: -1 (expected: at least 0)");
+    assertThatThrownBy(() -> new TokenBucketConfig(1, 0, -5))
+        .hasMessage("refill_time: -5 (expected: at least 0 milliseconds)");
+    assertThat(new TokenBucketConfig(1000, 0, 100).enabled()).isTrue();
     assertThat(new TokenBucketConfig(0, 5, 100).enabled()).isFalse();
     assertThat(new TokenBucketConfig(5, 0, 0).enabled()).isFalse();
     assertThatThrownBy(() -> new TokenBucket(TokenBucketConfig.DISABLED, T0))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aLimiterRefusesARefillTimeItCannotCountInNanoseconds() {
+    TokenBucketConfig endless = new TokenBucketConfig(1, 0, Long.MAX_VALUE);
+    assertThatThrownBy(endless::runnable)
+        .hasMessageStartingWith("refill_time: " + Long.MAX_VALUE + " (expected: 0..");
+    assertThatThrownBy(() -> new TokenBucket(endless, T0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(new TokenBucketConfig(1, 0, TokenBucketConfig.MAX_REFILL_TIME_MS).runnable())
+        .isNotNull();
   }
 }

@@ -1,8 +1,8 @@
 package dev.updraft.vmm.runtime;
 
-import dev.updraft.vmm.config.RateLimiterConfig;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,8 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * A 48-bit Ethernet address, written {@code 06:00:ac:10:00:02} as Firecracker's guest_mac is.
+ * A 48-bit Ethernet address, written {@code 06:00:ac:10:00:02} as Firecracker's guest_mac is. The
+ * API's {@code NetworkInterface} holds this type too: a device-level value the configuration uses.
  *
  * @param value the address in the low 48 bits, first octet most significant
  */
@@ -18,11 +19,15 @@ public record MacAddress(long value) {
     }
   }
 
-  /** Parses six colon-separated hexadecimal octets. */
+  /**
+   * Parses six colon-separated hexadecimal octets, in either case.
+   *
+   * @throws IllegalArgumentException naming {@code guest_mac}, the field this text comes from
+   */
   public static MacAddress parse(String text) {
     if (text == null || !TEXT.matcher(text).matches()) {
       throw new IllegalArgumentException(
-          "guest_mac: \"" + text + "\" (expected: six hex octets like 06:00:ac:10:00:02)");
+          "guest_mac: \"" + text + "\" (expected: six hexadecimal octets like 06:00:ac:10:00:02)");
     }
     return of(HexFormat.ofDelimiter(":").parseHex(text));
   }
@@ -39,7 +44,7 @@ public record MacAddress(long value) {
     return new MacAddress(value);
   }
 
-  /** The six octets in wire order. */
+  /** The six octets in wire order, e.g. for the virtio-net config space. */
   public byte[] octets() {
     byte[] octets = new byte[6];
     for (int i = 0; i < 6; i++) {
