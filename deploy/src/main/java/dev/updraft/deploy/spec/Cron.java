@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A cron schedule as Kubernetes CronJobs read it: five fields (minute, hour, day of month, month,
@@ -35,13 +36,17 @@ public record Cron(String text, ZoneId zone) {
           "@midnight", "0 0 * * *",
           "@hourly", "0 * * * *");
 
+  // Parsed once per schedule text: the supervisor asks for the next run on every status request.
+  private static final Map<String, ExecutionTime> PARSED = new ConcurrentHashMap<>();
+
   private static final List<String> DAYS = List.of("sun", "mon", "tue", "wed", "thu", "fri", "sat");
 
   public Cron {
     if (text == null || zone == null) {
       throw new IllegalArgumentException("a schedule and a time zone");
     }
-    executionTime(text); // fails with the reason when the schedule is malformed or never fires
+    // Fails with the reason when the schedule is malformed or never fires; a failure is not kept.
+    PARSED.computeIfAbsent(text, Cron::executionTime);
   }
 
   /** Parses a schedule; the message of the exception says what is wrong with it. */
@@ -65,14 +70,15 @@ public record Cron(String text, ZoneId zone) {
 
   /** The first time the schedule fires strictly after {@code after}. */
   public ZonedDateTime next(ZonedDateTime after) {
-    return executionTime(text)
+    return PARSED
+        .get(text)
         .nextExecution(after.withZoneSameInstant(zone))
         .orElseThrow(() -> new IllegalStateException(text + " never fires"));
   }
 
   /** The last time the schedule fired strictly before {@code before}, if it ever did. */
   public Optional<ZonedDateTime> previous(ZonedDateTime before) {
-    return executionTime(text).lastExecution(before.withZoneSameInstant(zone));
+    return PARSED.get(text).lastExecution(before.withZoneSameInstant(zone));
   }
 
   private static ExecutionTime executionTime(String text) {
