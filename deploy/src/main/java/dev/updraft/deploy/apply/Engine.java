@@ -185,7 +185,8 @@ public final class Engine {
   /** Runs a deployed cron job once now and waits for it; the journal is not touched. */
   public Target.JobRun runJob(String name) {
     EnvironmentSpec spec = spec();
-    ServiceState state = history(spec).services().get(name);
+    Map<String, ServiceState> deployed = history(spec).services();
+    ServiceState state = deployed.get(name);
     if (!(spec.service(name) instanceof Service.Job job) || !job.when().equals("cron")) {
       List<String> crons =
           spec.all(Service.Job.class).stream()
@@ -210,7 +211,7 @@ public final class Engine {
     }
     // The log tail shows none of the job's secrets, nor a database password it was given.
     new Secrets(spec, redactor, hostEnv).valuesOf(job);
-    history(spec).services().values().stream()
+    deployed.values().stream()
         .map(s -> s.attributes().get("password"))
         .filter(java.util.Objects::nonNull)
         .forEach(redactor::add);
