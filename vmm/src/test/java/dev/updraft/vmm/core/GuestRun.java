@@ -84,10 +84,19 @@ final class GuestRun implements AutoCloseable {
     return why;
   }
 
+  /** Runs to the end and waits until the console's last byte is read; returns why it ended. */
+  VcpuStop awaitDrained() throws Exception {
+    VcpuStop why = await();
+    // The pipe closes when the VM stops; the reader may still hold bytes the guest wrote last.
+    if (!serial.awaitEnd(TIMEOUT)) {
+      throw new AssertionError("the console did not end within " + TIMEOUT);
+    }
+    return why;
+  }
+
   /** Runs to the end and parses the report. */
   GuestReport report() throws Exception {
-    await();
-    serial.awaitLine("\u0000never", Duration.ofMillis(200)); // let the reader drain the pipe
+    awaitDrained();
     return serial.report();
   }
 

@@ -76,7 +76,7 @@ class MicroVmIT {
   @Test
   void theGuestResettingThroughTheI8042EndsTheVm() throws Exception {
     try (GuestRun run = GuestRun.start(GuestImages.pvh("reset"), "")) {
-      assertThat(run.await()).isEqualTo(new VcpuStop.GuestEnded("reset (i8042)"));
+      assertThat(run.awaitDrained()).isEqualTo(new VcpuStop.GuestEnded("reset (i8042)"));
       assertThat(run.serial.text()).contains("ok start");
     }
   }
@@ -138,8 +138,7 @@ class MicroVmIT {
     var bucket = new dev.updraft.vmm.ratelimit.TokenBucketConfig(64, 0, 100_000);
     try (GuestRun run =
         GuestRun.start(GuestImages.pvh("boot"), "", 1, 128, b -> b.serialRateLimit(bucket))) {
-      run.await();
-      run.serial.awaitLine("\u0000never", Duration.ofMillis(200));
+      run.awaitDrained();
       assertThat(run.serial.text().length()).isLessThanOrEqualTo(64);
       assertThat(run.vm.metrics())
           .filteredOn(c -> c.group().equals("uart"))

@@ -165,12 +165,45 @@ class GettingStartedIT {
     }
   }
 
-  private static void awaitConsole(Path console, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+  /**
+   * Waits for {@code text} on the console; fails at once if the VMM ends first, and on a timeout
+   * says what the console holds and where the VMM's threads are, so a failure in CI explains
+   * itself.
+   */
+  private void awaitConsole(Path console, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.readString(console).contains(text)) {
-      assertThat(System.nanoTime()).as("\"" + text + "\" on the console").isLessThan(deadline);
+      if (!vmm.isAlive()) {
+        throw new AssertionError(
+            "the VMM ended (exit "
+                + vmm.exitValue()
+                + ") before \""
+                + text
+                + "\" on the console:\n"
+                + Files.readString(console));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "no \""
+                + text
+                + "\" on the console within 60 s; console:\n"
+                + Files.readString(console)
+                + "\nthe VMM's threads:\n"
+                + threadDump(vmm.pid()));
+      }
       Thread.sleep(10);
     }
+  }
+
+  private static String threadDump(long pid) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(20, TimeUnit.SECONDS);
+    return out;
   }
 
   /** curl exactly as the guide: -X, --unix-socket, --data, no headers; returns "code[ body]". */

@@ -107,6 +107,19 @@ public final class SerialLog {
     }
   }
 
+  /** Waits until the stream has ended and every byte is read; false if it did not in time. */
+  public synchronized boolean awaitEnd(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!closed) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return true;
+  }
+
   /** {@link #await} for a line equal to {@code text}. */
   public Optional<Line> awaitLine(String text, Duration timeout) {
     return await(text::equals, timeout);
