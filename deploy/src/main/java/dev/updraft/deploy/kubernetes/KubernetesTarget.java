@@ -242,6 +242,9 @@ public final class KubernetesTarget implements Target {
     for (HasMetadata object : objects) {
       HasMetadata applied;
       try {
+        if (object instanceof io.fabric8.kubernetes.api.model.apps.Deployment deployment) {
+          handOverReplicas(deployment);
+        }
         applied =
             client.resource(object).fieldManager(Labels.MANAGER).forceConflicts().serverSideApply();
       } catch (KubernetesClientException e) {
@@ -254,6 +257,28 @@ public final class KubernetesTarget implements Target {
       }
     }
     return since;
+  }
+
+  /** See {@link ReplicasHandover}: costs a read only for Deployments rendered without a count. */
+  private void handOverReplicas(io.fabric8.kubernetes.api.model.apps.Deployment rendered) {
+    if (rendered.getSpec().getReplicas() != null) {
+      return;
+    }
+    var live =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(rendered.getMetadata().getNamespace())
+            .withName(rendered.getMetadata().getName())
+            .get();
+    var claim = ReplicasHandover.before(rendered, live);
+    if (claim != null) {
+      client
+          .resource(claim)
+          .fieldManager(ReplicasHandover.MANAGER)
+          .forceConflicts()
+          .serverSideApply();
+    }
   }
 
   private static Instant appliedAt(HasMetadata applied) {

@@ -146,14 +146,7 @@ class KubernetesDeployIT {
     assertThat(catalog.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage())
         .isEqualTo("registry.example.com/acme/shop-catalog:" + version);
     assertThat(catalog.getSpec().getReplicas()).as("the autoscaler owns the count").isNull();
-    var hpa =
-        client
-            .autoscaling()
-            .v2()
-            .horizontalPodAutoscalers()
-            .inNamespace("shop")
-            .withName("catalog")
-            .get();
+    var hpa = autoscaler();
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(4);
     ConfigMap env = client.configMaps().inNamespace("shop").withName("catalog-env").get();
@@ -204,6 +197,52 @@ class KubernetesDeployIT {
     Engine.Outcome again = engine().apply();
     assertThat(again.plan().isEmpty()).isTrue();
     assertThat(cluster.applied()).as("an unchanged spec applies nothing").isEmpty();
+  }
+
+  @Test
+  void addingAutoscaleLeavesTheRunningCountToTheAutoscalerWithoutADip() throws Exception {
+    edit("instances: 2", "instances: 3");
+    edit("    autoscale: {max: 4}\n", "");
+    engine().apply();
+    assertThat(catalog().getSpec().getReplicas()).isEqualTo(3);
+    assertThat(ReplicasHandover.ownsReplicas(catalog(), Labels.MANAGER)).isTrue();
+
+    cluster.clearApplied();
+    edit("cpu: 0.5}\n", "cpu: 0.5}\n    autoscale: {max: 6}\n");
+    engine().apply();
+
+    assertThat(catalog().getSpec().getReplicas())
+        .as("server-side apply would have dropped the count to the default 1")
+        .isEqualTo(3);
+    assertThat(ReplicasHandover.ownsReplicas(catalog(), Labels.MANAGER)).isFalse();
+    assertThat(ReplicasHandover.ownsReplicas(catalog(), ReplicasHandover.MANAGER)).isTrue();
+    assertThat(cluster.applied())
+        .containsSubsequence(
+            "Deployment/catalog?fieldManager=updraft-handover&force=true",
+            "Deployment/catalog?fieldManager=updraft&force=true");
+    var hpa = autoscaler();
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
+
+    cluster.clearApplied();
+    edit("cpu: 0.5}\n", "cpu: 0.25}\n");
+    engine().apply();
+    assertThat(cluster.applied())
+        .as("handed over once")
+        .noneMatch(a -> a.contains(ReplicasHandover.MANAGER));
+  }
+
+  private io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler autoscaler() {
+    return client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace("shop")
+        .withName("catalog")
+        .get();
+  }
+
+  private Deployment catalog() {
+    return client.apps().deployments().inNamespace("shop").withName("catalog").get();
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.updraft.deploy.kubernetes;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -14,15 +13,17 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * fabric8's Kubernetes mock server in CRUD mode, taught server-side apply: the CRUD dispatcher
  * stores, lists, watches and patches objects but refuses {@code application/apply-patch+yaml}, so
  * an apply here creates the object when it is missing and otherwise replaces what the stored one
- * declares, keeping its status (for a single field manager, what server-side apply does: fields no
- * longer applied go). It records every apply.
+ * declares, keeping its status and what other appliers own ({@link ManagedFields}: fields no longer
+ * applied go unless another manager holds them). It records every apply.
  */
 final class MockCluster implements AutoCloseable {
   private final KubernetesMockServer server;
@@ -56,6 +57,9 @@ final class MockCluster implements AutoCloseable {
     server.destroy();
   }
 
+  private static final java.util.regex.Pattern MANAGER =
+      java.util.regex.Pattern.compile("[?&]fieldManager=([^&]+)");
+
   private static final java.util.regex.Pattern LOG =
       java.util.regex.Pattern.compile("/api/v1/namespaces/[^/]+/pods/([^/]+)/log(\\?.*)?");
 
@@ -75,28 +79,41 @@ final class MockCluster implements AutoCloseable {
         return super.dispatch(request);
       }
       String resource = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-      GenericKubernetesResource body =
-          Serialization.unmarshal(request.getUtf8Body(), GenericKubernetesResource.class);
+      Map<String, Object> body = json(request.getUtf8Body());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> meta = (Map<String, Object>) body.get("metadata");
       applied.add(
-          body.getKind()
+          body.get("kind")
               + "/"
-              + body.getMetadata().getName()
+              + meta.get("name")
               + (path.contains("?") ? path.substring(path.indexOf('?')) : ""));
+      java.util.regex.Matcher manager = MANAGER.matcher(path);
+      String fieldManager = manager.find() ? manager.group(1) : "unnamed";
+      String now =
+          java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
       MockResponse current = handleGet(resource);
       if (current.code() == 404) {
+        ManagedFields.apply(new HashMap<>(), body, fieldManager, now);
         String collection = resource.substring(0, resource.lastIndexOf('/'));
         return handleCreate(
             request(HttpMethod.POST, collection, "application/json", Serialization.asJson(body)));
       }
-      GenericKubernetesResource stored =
-          Serialization.unmarshal(current.getBody().readUtf8(), GenericKubernetesResource.class);
-      body.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
-      Object status = stored.getAdditionalProperties().get("status");
+      Map<String, Object> stored = json(current.getBody().readUtf8());
+      Object status = stored.remove("status");
+      ManagedFields.apply(stored, body, fieldManager, now);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> storedMeta = (Map<String, Object>) stored.get("metadata");
+      meta.put("resourceVersion", storedMeta.get("resourceVersion"));
       if (status != null) {
-        body.getAdditionalProperties().put("status", status);
+        body.put("status", status);
       }
       return handleUpdate(
           request(HttpMethod.PUT, resource, "application/json", Serialization.asJson(body)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(String text) {
+      return Serialization.unmarshal(text, LinkedHashMap.class);
     }
 
     private static RecordedRequest request(
