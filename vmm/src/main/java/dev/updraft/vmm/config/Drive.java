@@ -47,6 +47,6 @@ public record Drive(
         isReadOnly,
         cacheType,
         ioEngine,
-        update.rateLimiter() != null ? update.rateLimiter() : rateLimiter);
+        RateLimiterConfig.patched(rateLimiter, update.rateLimiter()));
   }
 }

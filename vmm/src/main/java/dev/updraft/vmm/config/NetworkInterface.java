@@ -52,7 +52,7 @@ public record NetworkInterface(
         hostDevName,
         guestMac,
         mtu,
-        update.rxRateLimiter() != null ? update.rxRateLimiter() : rxRateLimiter,
-        update.txRateLimiter() != null ? update.txRateLimiter() : txRateLimiter);
+        RateLimiterConfig.patched(rxRateLimiter, update.rxRateLimiter()),
+        RateLimiterConfig.patched(txRateLimiter, update.txRateLimiter()));
   }
 }

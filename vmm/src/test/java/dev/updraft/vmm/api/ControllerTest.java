@@ -230,6 +230,31 @@ class ControllerTest {
   }
 
   @Test
+  void aPatchedLimiterShowsInTheConfigAsTheDeviceRunsIt() throws Exception {
+    vm.put(
+        "/network-interfaces/net1",
+        "{\"iface_id\": \"net1\", \"host_dev_name\": \"tap0\", \"tx_rate_limiter\":"
+            + " {\"bandwidth\": {\"size\": 1000, \"refill_time\": 10}, \"ops\": {\"size\": 5,"
+            + " \"refill_time\": 10}}}");
+    vm.boot();
+    // The ops bucket is left out (kept), the bandwidth bucket replaced; then ops disabled (gone).
+    vm.patch(
+        "/network-interfaces/net1",
+        "{\"iface_id\": \"net1\", \"tx_rate_limiter\": {\"bandwidth\": {\"size\": 2000,"
+            + " \"refill_time\": 20}}}");
+    JsonNode tx = json(vm.get("/vm/config")).at("/network-interfaces/0/tx_rate_limiter");
+    assertThat(tx.at("/bandwidth/size").asLong()).isEqualTo(2000);
+    assertThat(tx.at("/ops/size").asLong()).as("kept").isEqualTo(5);
+    vm.patch(
+        "/network-interfaces/net1",
+        "{\"iface_id\": \"net1\", \"tx_rate_limiter\": {\"ops\": {\"size\": 0,"
+            + " \"refill_time\": 0}}}");
+    tx = json(vm.get("/vm/config")).at("/network-interfaces/0/tx_rate_limiter");
+    assertThat(tx.at("/bandwidth/size").asLong()).isEqualTo(2000);
+    assertThat(tx.get("ops").isNull()).as("a disabled bucket is removed").isTrue();
+  }
+
+  @Test
   void aFailingVmOperationIsA400AndTheVmmCarriesOn() {
     vm.boot();
     vm.hypervisor.vm().failNext(new IllegalStateException("vCPU 0 did not stop"));
