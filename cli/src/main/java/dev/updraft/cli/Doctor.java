@@ -2,6 +2,7 @@ package dev.updraft.cli;
 
 import dev.updraft.sys.ErrnoException;
 import dev.updraft.sys.Host;
+import dev.updraft.sys.kvm.Kvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ final class Doctor {
           "updraft vm needs KVM: run on a host with /dev/kvm (bare metal or nested virtualisation)");
     }
     try {
-      int api = Host.kvmApiVersion();
+      int api = Kvm.hostApiVersion();
       String detail = "/dev/kvm API " + api + backend.map(b -> ", backend " + b).orElse("");
       if ("kvm_pvm".equals(backend.orElse(""))) {
         return Check.warn(

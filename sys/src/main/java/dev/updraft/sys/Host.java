@@ -1,6 +1,5 @@
 package dev.updraft.sys;
 
-import dev.updraft.sys.kvm.Kvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -22,16 +21,6 @@ public final class Host {
   public static boolean kvmAvailable() {
     Path kvm = Path.of("/dev/kvm");
     return Files.isReadable(kvm) && Files.isWritable(kvm);
-  }
-
-  /**
-   * {@code KVM_GET_API_VERSION} on {@code /dev/kvm} (12 on every kernel since 2.6.22), asked
-   * through {@link Kvm}, the one place that issues KVM ioctls.
-   *
-   * @throws ErrnoException if /dev/kvm cannot be opened or answers with an error
-   */
-  public static int kvmApiVersion() {
-    return Kvm.hostApiVersion();
   }
 
   /**

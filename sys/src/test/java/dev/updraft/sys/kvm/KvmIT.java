@@ -2,7 +2,6 @@ package dev.updraft.sys.kvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.updraft.sys.Host;
 import dev.updraft.sys.MappedMemory;
 import dev.updraft.sys.Signals;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +27,7 @@ class KvmIT {
       assertThat(kvm.msrIndexList()).contains(0x10); // IA32_TSC
     }
     assertThat(Kvm.hostApiVersion()).isEqualTo(Kvm.API_VERSION);
-    assertThat(Host.kvmApiVersion()).isEqualTo(Kvm.API_VERSION);
+    assertThat(Kvm.hostApiVersion()).isEqualTo(Kvm.API_VERSION);
   }
 
   @Test
