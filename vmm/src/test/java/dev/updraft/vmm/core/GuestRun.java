@@ -7,7 +7,9 @@ import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.testing.GuestReport;
 import dev.updraft.vmm.testing.SerialLog;
 import dev.updraft.vmm.vcpu.VcpuStop;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
@@ -53,7 +55,7 @@ final class GuestRun implements AutoCloseable {
         new MicroVmBuilder(vcpus, memMib << 20)
             .kernel(kernel)
             .cmdline(KernelCmdline.of(args))
-            .serialOutput(out)
+            .serialOutput(flushing(out))
             .serialInput(input.reader())
             .bootTimer(BootTimer.Start.now())
             .log(log::add);
@@ -70,6 +72,26 @@ final class GuestRun implements AutoCloseable {
             });
     vm.start();
     return run;
+  }
+
+  /**
+   * A pipe whose reader wakes at each write: PipedInputStream otherwise notices new bytes only on a
+   * flush or its one-second poll, so a test would see the console up to a second late.
+   */
+  private static OutputStream flushing(PipedOutputStream out) {
+    return new FilterOutputStream(out) {
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+        out.flush();
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        out.flush();
+      }
+    };
   }
 
   static GuestRun start(Path kernel, String args) {
