@@ -183,7 +183,6 @@ final class ScheduledJob {
     if (current != handle) {
       return; // already recorded (a timeout, then the exit it caused)
     }
-    current = null;
     lastExit = exit;
     lastOutcome =
         timedOut != null
@@ -193,6 +192,7 @@ final class ScheduledJob {
                     + cgroup.killedForMemory(null, oomKills).map(why -> "; " + why).orElse("")
                     + ")"
                 : exit == 0 ? "succeeded" : "failed (" + cgroup.ended(exit, oomKills) + ")";
+    current = null; // last: see status()
     onChange.run();
   }
 
@@ -213,6 +213,9 @@ final class ScheduledJob {
     cgroup.remove();
   }
 
+  // Not synchronized: fire and finished call onChange, which reads every job's row, under their
+  // lock. A reader still sees a run going or its outcome, never the gap (deploy run waits for the
+  // pid to go, then reads the outcome): finished writes the outcome before it clears current.
   Protocol.ScheduleStatus status() {
     ProcessHandle going = current;
     Instant now = Instant.ofEpochMilli(Math.max(clock.millis(), lastFireMillis));

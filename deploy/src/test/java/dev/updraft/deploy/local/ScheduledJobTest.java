@@ -113,11 +113,26 @@ class ScheduledJobTest {
     assertThat(slow.trigger()).isEqualTo(-1); // stopped: no more runs
   }
 
+  @Test
+  void aRunNoLongerGoingHasItsOutcome() {
+    // What deploy run relies on: once the status shows no pid, it shows how the run ended.
+    for (int i = 1; i <= 30; i++) {
+      ScheduledJob job = job("0 3 * * *", "exit 3", 10_000, Clock.systemUTC());
+      job.trigger();
+      Protocol.ScheduleStatus status = job.status();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (status.runningPid() != 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+        status = job.status();
+      }
+      assertThat(status.lastOutcome()).as("run %d", i).isEqualTo("failed (exit 3)");
+    }
+  }
+
   private static void awaitOutcome(ScheduledJob job) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (job.status().runningPid() != 0 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    Thread.sleep(50); // the exit callback records the outcome
   }
 }
