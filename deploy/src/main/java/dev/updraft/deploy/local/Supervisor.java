@@ -45,6 +45,7 @@ public final class Supervisor implements AutoCloseable {
   private final MeshProxy mesh;
   private final ServerSocketChannel server;
   private volatile boolean stopping;
+  private final Object saving = new Object();
 
   private Supervisor(Path dir, ServerSocketChannel server, MeshProxy mesh) {
     this.dir = dir;
@@ -241,11 +242,16 @@ public final class Supervisor implements AutoCloseable {
   }
 
   private void save() {
-    List<ProcessTable.Row> rows = new ArrayList<>();
-    processes.values().forEach(p -> rows.add(p.row()));
-    List<ScheduledJob.Row> jobs = new ArrayList<>();
-    schedules.values().forEach(j -> jobs.add(j.row()));
-    table.save(new ProcessTable.Contents(rows, jobs, routing));
+    // Processes and cron runs end on threads of their own; without one lock around reading and
+    // writing, an older snapshot could be written after a newer one. Rows take no lock, so this
+    // one is always the innermost.
+    synchronized (saving) {
+      List<ProcessTable.Row> rows = new ArrayList<>();
+      processes.values().forEach(p -> rows.add(p.row()));
+      List<ScheduledJob.Row> jobs = new ArrayList<>();
+      schedules.values().forEach(j -> jobs.add(j.row()));
+      table.save(new ProcessTable.Contents(rows, jobs, routing));
+    }
   }
 
   @Override
