@@ -82,7 +82,10 @@ class CronJobIT {
         .contains("tick 1")
         .contains("secret=******")
         .doesNotContain("hunter2");
-    assertThat(Files.readAllLines(runs)).containsExactly("1");
+    assertThat(Files.readAllLines(runs))
+        .as("by hand (and on time, at a minute boundary)")
+        .isNotEmpty()
+        .containsOnly("1");
 
     // The schedule fires on its own at the next minute.
     awaitRuns(2, Duration.ofSeconds(75));
@@ -122,6 +125,8 @@ class CronJobIT {
 
   @Test
   void aNewSupervisorAdoptsTheSchedule() throws Exception {
+    // A schedule that cannot fire while the test runs (missed runs: ScheduledJobTest).
+    write("1", "0 0 29 2 *");
     Engine engine = Shops.engine(spec, events);
     String id = engine.apply().services().get("tick").instances().getFirst().id();
     assertThat(engine.runJob("tick").succeeded()).isTrue();
