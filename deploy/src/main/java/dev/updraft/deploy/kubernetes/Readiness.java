@@ -1,6 +1,7 @@
 package dev.updraft.deploy.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,14 +39,38 @@ final class Readiness {
 
   private Readiness() {}
 
-  /** Completes {@code done} when {@code object}'s rollout ended; tells {@code pods} the count. */
+  /**
+   * Completes {@code done} when {@code object}'s rollout of {@code version} ended; tells {@code
+   * pods} the count. A Deployment or StatefulSet whose template is not yet {@code version}'s is the
+   * one before the apply (a watch cache can lag behind it), whose status says nothing of this
+   * rollout.
+   */
   static void check(
-      Kind kind, HasMetadata object, PodTracker pods, CompletableFuture<String> done) {
+      Kind kind,
+      HasMetadata object,
+      String version,
+      PodTracker pods,
+      CompletableFuture<String> done) {
     switch (kind) {
-      case DEPLOYMENT -> deployment((Deployment) object, pods, done);
-      case STATEFUL_SET -> statefulSet((StatefulSet) object, pods, done);
+      case DEPLOYMENT -> {
+        Deployment d = (Deployment) object;
+        if (templateOf(d.getSpec().getTemplate(), version)) {
+          deployment(d, pods, done);
+        }
+      }
+      case STATEFUL_SET -> {
+        StatefulSet set = (StatefulSet) object;
+        if (templateOf(set.getSpec().getTemplate(), version)) {
+          statefulSet(set, pods, done);
+        }
+      }
       case JOB -> job((Job) object, pods, done);
     }
+  }
+
+  private static boolean templateOf(PodTemplateSpec template, String version) {
+    Map<String, String> labels = template.getMetadata().getLabels();
+    return labels != null && version.equals(labels.get(Labels.VERSION));
   }
 
   private static void deployment(Deployment d, PodTracker pods, CompletableFuture<String> done) {

@@ -78,7 +78,8 @@ final class RolloutFollower {
                   }
                 },
                 pods::delete);
-        Watches.Subscription workload = workload(watches.workloads(kind), kind, name, pods, done)) {
+        Watches.Subscription workload =
+            workload(watches.workloads(kind), kind, name, version, pods, done)) {
       String summary = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return new Result(summary, pods.outputs(), warnings.recap());
     } catch (TimeoutException e) {
@@ -124,12 +125,13 @@ final class RolloutFollower {
       SharedIndexInformer<T> informer,
       Readiness.Kind kind,
       String name,
+      String version,
       PodTracker pods,
       CompletableFuture<String> done) {
     return Watches.subscribe(
         informer,
         object -> object.getMetadata().getName().equals(name),
-        object -> Readiness.check(kind, object, pods, done),
+        object -> Readiness.check(kind, object, version, pods, done),
         gone ->
             done.completeExceptionally(
                 new Failed(kind.label() + " " + name + " was deleted meanwhile")));
