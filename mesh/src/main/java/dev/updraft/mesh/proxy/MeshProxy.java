@@ -152,8 +152,11 @@ public final class MeshProxy implements AutoCloseable {
       throw new MeshConfigException(
           "admin/eventLoops: changed (expected: a restart to change the admin address or loops)");
     }
+    // What is bound, not what was configured: a listener whose bind failed is bound next time.
     Map<String, ListenerConfig> before = new HashMap<>();
-    config.listeners().forEach(l -> before.put(l.name(), l));
+    config.listeners().stream()
+        .filter(l -> listenerChannels.containsKey(l.name()))
+        .forEach(l -> before.put(l.name(), l));
     config = next;
     configure(next);
     Set<String> keep = new HashSet<>();
@@ -176,10 +179,23 @@ public final class MeshProxy implements AutoCloseable {
         }
       }
     }
+    // One listener that cannot bind does not keep the others down; its failure is reported.
+    MeshConfigException failed = null;
     for (ListenerConfig listener : next.listeners()) {
       if (!keep.contains(listener.name())) {
-        bind(listener);
+        try {
+          bind(listener);
+        } catch (MeshConfigException e) {
+          if (failed == null) {
+            failed = e;
+          } else {
+            failed.addSuppressed(e);
+          }
+        }
       }
+    }
+    if (failed != null) {
+      throw failed;
     }
   }
 
@@ -316,10 +332,22 @@ public final class MeshProxy implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MeshConfigException(what + ": interrupted while binding " + address);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // sync() rethrows the native transport's IOException unchecked
+      String where = address.getHostString() + ":" + address.getPort();
       throw new MeshConfigException(
-          what + ": cannot listen on " + address + ": " + e.getMessage(), e);
+          what
+              + ": cannot listen on "
+              + where
+              + (inUse(e)
+                  ? ": the address is in use (another program listens there)"
+                  : ": " + e.getMessage()),
+          e);
     }
+  }
+
+  private static boolean inUse(Throwable e) {
+    return e instanceof java.net.BindException
+        || (e.getMessage() != null && e.getMessage().contains("Address already in use"));
   }
 
   /**

@@ -86,6 +86,43 @@ class AdminAndReloadIT {
     }
   }
 
+  @Test
+  void aListenerWhosePortIsTakenFailsClearlyAndIsBoundOnceItIsFree() throws Exception {
+    try (TestBackend backend = TestBackend.fixed(200, "ok", 0);
+        TestProxy proxy = TestProxy.explicit(backend.address())) {
+      java.net.ServerSocket squatter =
+          new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      int taken = squatter.getLocalPort();
+      String text =
+          """
+          admin: 127.0.0.1:0
+          eventLoops: 2
+          listeners:
+            - {name: proxy, address: "127.0.0.1:0", backend: b}
+            - {name: taken, address: "127.0.0.1:%d", backend: b}
+            - {name: free, address: "127.0.0.1:0", backend: b}
+          backends: [{name: b, endpoints: ["%s"]}]
+          """
+              .formatted(taken, backend.address());
+      try {
+        assertThatThrownBy(() -> proxy.proxy().reload(ConfigFile.parse("mesh.yaml", text)))
+            .isInstanceOf(dev.updraft.mesh.config.MeshConfigException.class)
+            .hasMessage(
+                "listener taken: cannot listen on 127.0.0.1:"
+                    + taken
+                    + ": the address is in use (another program listens there)");
+        assertThat(proxy.proxy().listenerAddresses())
+            .as("the others are bound")
+            .containsKeys("proxy", "free")
+            .doesNotContainKey("taken");
+      } finally {
+        squatter.close();
+      }
+      proxy.proxy().reload(ConfigFile.parse("mesh.yaml", text));
+      assertThat(proxy.proxy().address("taken").getPort()).isEqualTo(taken);
+    }
+  }
+
   private static int status(TestProxy proxy, String method, String path) throws Exception {
     HttpResponse<String> response =
         proxy
