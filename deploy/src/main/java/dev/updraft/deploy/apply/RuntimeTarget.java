@@ -227,10 +227,35 @@ public final class RuntimeTarget implements Target {
   /** Makes {@code state} visible through its service address and the routers. */
   void publish(Deployment release, ServiceState state) {
     release.track(state);
-    if (release.spec().service(state.service()) instanceof Service.Router router) {
-      routers.put(router.name(), router);
+    if (!(release.spec().service(state.service()) instanceof Service.Router router)) {
+      route(release);
+      return;
     }
-    route(release);
+    routers.put(router.name(), router);
+    try {
+      route(release);
+    } catch (DeployException e) {
+      // Not served, so out of every later routing: the rollback's must not fail on it again.
+      routers.remove(router.name());
+      if (e.getMessage().contains("listener router-" + router.name() + ":")) {
+        throw new DeployException(
+            "ROUTER_PORT",
+            router.name() + ": " + cause(e, router),
+            "stop what listens there (ss -ltnp 'sport = :"
+                + router.port()
+                + "') or give routers."
+                + router.name()
+                + ".port another port",
+            null);
+      }
+      throw e;
+    }
+  }
+
+  private static String cause(DeployException e, Service.Router router) {
+    String message = e.getMessage();
+    String listener = "listener router-" + router.name() + ": ";
+    return message.substring(message.indexOf(listener) + listener.length());
   }
 
   private void route(Deployment release) {

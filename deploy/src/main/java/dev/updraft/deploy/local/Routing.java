@@ -75,14 +75,18 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
                       routes.add(
                           route(
                               name + r.getKey(), r.getKey(), r.getValue(), router.hosts(), retry)));
-          listeners.add(
-              new ListenerConfig(
-                  "router-" + name,
-                  new HostPort("0.0.0.0", router.port()),
-                  ListenerConfig.Mode.EXPLICIT,
-                  ListenerConfig.Direction.INBOUND,
-                  null,
-                  routes.isEmpty() ? List.of() : routes));
+          // A router none of whose services has an instance (while they are being removed, say)
+          // is not served: a listener needs a route.
+          if (!routes.isEmpty()) {
+            listeners.add(
+                new ListenerConfig(
+                    "router-" + name,
+                    new HostPort("0.0.0.0", router.port()),
+                    ListenerConfig.Mode.EXPLICIT,
+                    ListenerConfig.Direction.INBOUND,
+                    null,
+                    routes));
+          }
         });
     return new MeshConfig(
         admin,
@@ -91,7 +95,7 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),
         false,
-        listeners.stream().filter(l -> !l.routes().isEmpty()).toList(),
+        listeners,
         backends,
         null);
   }

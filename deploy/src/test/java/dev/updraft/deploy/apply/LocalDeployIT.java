@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.local.Protocol;
 import dev.updraft.deploy.local.SupervisorClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -138,6 +139,35 @@ class LocalDeployIT {
     assertThat(history.releases().getLast().status()).isEqualTo("failed");
     assertThat(history.lastGood().number()).isEqualTo(1);
     assertThat(events).anyMatch(e -> e instanceof Event.Stage s && s.stage().equals("rollback"));
+  }
+
+  @Test
+  @SuppressWarnings("try") // the squatter holds the port for the try block's duration
+  void aRouterPortInUseFailsClearlyAndTheFirstReleaseLeavesNothingRunning() throws Exception {
+    Engine engine = Shops.engine(spec, events);
+    try (java.net.ServerSocket squatter = new java.net.ServerSocket(port)) {
+      assertThatThrownBy(engine::apply)
+          .isInstanceOfSatisfying(
+              DeployException.class,
+              e -> {
+                assertThat(e.tag()).isEqualTo("ROUTER_PORT");
+                assertThat(e.getMessage())
+                    .isEqualTo(
+                        "web: cannot listen on 0.0.0.0:"
+                            + port
+                            + ": the address is in use (another program listens there)");
+                assertThat(e.hint()).contains("routers.web.port");
+              });
+    }
+    try (SupervisorClient client = SupervisorClient.connect(dir.resolve(".updraft/hello"))) {
+      assertThat(client.call(Protocol.Request.of("status")).processes())
+          .as("the release's instances are stopped")
+          .isEmpty();
+    }
+    assertThat(engine.history().releases().getLast().status()).isEqualTo("failed");
+    // Once the port is free the same spec applies and answers.
+    engine.apply();
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
   }
 
   @Test
