@@ -312,11 +312,7 @@ public final class Engine {
           journal.append(
               new Entry.Step(release, "*", "rollback", "done", "back at release " + good.number()));
         } catch (DeployException e) {
-          sink.emit(
-              new Event.Stage(
-                  d.elapsedMillis(),
-                  "rollback",
-                  "rollback failed too: " + redactor.redact(e.getMessage())));
+          failedToo(d, "rollback", e);
         }
       } else if (rollbackOnFailure) {
         sink.emit(
@@ -324,22 +320,40 @@ public final class Engine {
                 d.elapsedMillis(),
                 "rollback",
                 "no earlier release to return to; removing what this release started"));
-        for (ServiceState state : d.states().values()) {
+        // Each one, whatever the others do: the user is told of the first failure, not this.
+        for (ServiceState state : List.copyOf(d.states().values())) {
           if (!history.services().containsKey(state.service())) {
-            t.remove(d, state);
-            d.removed(state.service());
+            try {
+              t.remove(d, state);
+              d.removed(state.service());
+            } catch (DeployException | UncheckedIOException e) {
+              failedToo(d, "removing " + state.service(), e);
+            }
           }
         }
-        Deployment before =
-            new Deployment(
-                spec, journal, release, EventSink.NONE, redactor, secrets, history.services());
-        t.begin(before, null);
-        t.publish(before);
+        try {
+          Deployment before =
+              new Deployment(
+                  spec, journal, release, EventSink.NONE, redactor, secrets, history.services());
+          t.begin(before, null);
+          t.publish(before);
+        } catch (DeployException e) {
+          failedToo(d, "restoring the routes", e);
+        }
       }
       sink.emit(
           new Event.Finished(d.elapsedMillis(), false, redactor.redact(failure.getMessage())));
       throw failure;
     }
+  }
+
+  /** Reports a failure of the clean-up after a failed release; the release's own is the error. */
+  private void failedToo(Deployment d, String what, RuntimeException e) {
+    sink.emit(
+        new Event.Stage(
+            d.elapsedMillis(),
+            "rollback",
+            what + " failed too: " + redactor.redact(e.getMessage())));
   }
 
   private static String urls(Target t, EnvironmentSpec spec) {

@@ -391,6 +391,31 @@ class KubernetesDeployIT {
   }
 
   @Test
+  void aRemovalThatFailsNeitherHidesTheFailureNorStopsTheOtherRemovals() throws Exception {
+    edit("opensearch:2.11", "opensearch:pull");
+    cluster.failDeletes("/statefulsets/cache");
+
+    assertThatThrownBy(() -> engine().apply())
+        .isInstanceOfSatisfying(
+            DeployException.class,
+            e -> assertThat(e.getMessage()).contains("cannot start: ImagePullBackOff"));
+
+    assertThat(client.apps().deployments().inNamespace("shop").list().getItems()).isEmpty();
+    assertThat(client.apps().statefulSets().inNamespace("shop").list().getItems())
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactly("cache");
+    assertThat(engine().history().services())
+        .as("what could not be removed is still known")
+        .containsOnlyKeys("cache");
+    assertThat(events)
+        .anyMatch(
+            e ->
+                e instanceof Event.Stage s
+                    && s.message().startsWith("removing cache failed too: ")
+                    && s.message().contains("cannot delete"));
+  }
+
+  @Test
   void aFailingJobSaysWhatItsExitCodeMeans() {
     controllers.exitCodes.put("migrate", 127);
 

@@ -29,6 +29,7 @@ final class MockCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final List<String> applied = new CopyOnWriteArrayList<>();
+  private final List<String> failingDeletes = new CopyOnWriteArrayList<>();
 
   MockCluster() {
     server =
@@ -49,6 +50,11 @@ final class MockCluster implements AutoCloseable {
 
   void clearApplied() {
     applied.clear();
+  }
+
+  /** Makes every DELETE whose path contains {@code fragment} forbidden from now on (RBAC). */
+  void failDeletes(String fragment) {
+    failingDeletes.add(fragment);
   }
 
   @Override
@@ -73,6 +79,15 @@ final class MockCluster implements AutoCloseable {
         return new MockResponse()
             .setResponseCode(200)
             .setBody(log.group(1) + " is out of memory\n" + log.group(1) + " exits\n");
+      }
+      if (request.method() == HttpMethod.DELETE
+          && failingDeletes.stream().anyMatch(path::contains)) {
+        return new MockResponse()
+            .setResponseCode(403)
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"message\":\"forbidden: User \\\"ci\\\" cannot delete this\","
+                    + "\"reason\":\"Forbidden\",\"code\":403}");
       }
       String type = request.getHeader("Content-Type");
       if (request.method() != HttpMethod.PATCH || type == null || !type.contains("apply-patch")) {
