@@ -1,6 +1,7 @@
 package dev.updraft.deploy.local;
 
 import dev.updraft.mesh.config.HostPort;
+import dev.updraft.mesh.config.MeshConfigException;
 import dev.updraft.mesh.proxy.MeshProxy;
 import dev.updraft.mesh.transport.Transport;
 import java.io.BufferedReader;
@@ -216,7 +217,13 @@ public final class Supervisor implements AutoCloseable {
     // The addresses first, so that what served before this supervisor serves again at once.
     if (saved.routing() != null) {
       routing = saved.routing();
-      mesh.reload(routing.toMesh(ADMIN));
+      try {
+        mesh.reload(routing.toMesh(ADMIN));
+      } catch (MeshConfigException e) {
+        // A port taken meanwhile must not keep the supervisor down (nor `deploy destroy` with
+        // it): what can be served is, and the engine's next routing reports the rest.
+        System.out.println("routes restored in part: " + e.getMessage());
+      }
     }
     for (ProcessTable.Row row : saved.processes()) {
       ManagedProcess process = new ManagedProcess(row.spec(), cgroups, this::save);

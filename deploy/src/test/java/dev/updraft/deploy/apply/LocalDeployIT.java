@@ -73,6 +73,28 @@ class LocalDeployIT {
   }
 
   @Test
+  @SuppressWarnings("try") // the squatter holds the port for the try block's duration
+  void aNewSupervisorStartsEvenIfARouterPortWasTakenMeanwhile() throws Exception {
+    Engine engine = Shops.engine(spec, events);
+    engine.apply();
+    Path data = engine.dataDir();
+    ProcessHandle supervisor =
+        ProcessHandle.of(Long.parseLong(Files.readString(data.resolve("supervisor.pid")).trim()))
+            .orElseThrow();
+    supervisor.destroyForcibly();
+    supervisor.onExit().get(10, TimeUnit.SECONDS);
+    try (java.net.ServerSocket squatter = new java.net.ServerSocket(port)) {
+      // Starting it would fail if restoring the routes could; destroy must still work.
+      SupervisorClient.ensure(data).close();
+      assertThat(Files.readString(data.resolve("supervisor.log")))
+          .contains(
+              "routes restored in part: listener router-web: cannot listen on 0.0.0.0:" + port);
+    }
+    engine.apply(); // the port is free again: the next routing serves the router
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
+  }
+
+  @Test
   void aRollingUpdateUnderLoadFailsNoRequest() throws Exception {
     Engine engine = Shops.engine(spec, events);
     engine.apply();
