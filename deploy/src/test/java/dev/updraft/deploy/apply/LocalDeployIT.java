@@ -61,11 +61,7 @@ class LocalDeployIT {
     Engine engine = Shops.engine(spec, events);
     engine.apply();
     Path data = engine.dataDir();
-    ProcessHandle supervisor =
-        ProcessHandle.of(Long.parseLong(Files.readString(data.resolve("supervisor.pid")).trim()))
-            .orElseThrow();
-    supervisor.destroyForcibly();
-    supervisor.onExit().get(10, TimeUnit.SECONDS);
+    killSupervisor(data);
     // Any command that needs the supervisor starts one; before an apply publishes anything, the
     // successor adopts the instances and serves the router from the table.
     SupervisorClient.ensure(data).close();
@@ -78,11 +74,7 @@ class LocalDeployIT {
     Engine engine = Shops.engine(spec, events);
     engine.apply();
     Path data = engine.dataDir();
-    ProcessHandle supervisor =
-        ProcessHandle.of(Long.parseLong(Files.readString(data.resolve("supervisor.pid")).trim()))
-            .orElseThrow();
-    supervisor.destroyForcibly();
-    supervisor.onExit().get(10, TimeUnit.SECONDS);
+    killSupervisor(data);
     try (java.net.ServerSocket squatter = new java.net.ServerSocket(port)) {
       // Starting it would fail if restoring the routes could; destroy must still work.
       SupervisorClient.ensure(data).close();
@@ -228,5 +220,13 @@ class LocalDeployIT {
     assertThat(again.plan().isEmpty()).isTrue();
     assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
     assertThat(history.services().get("app").instances()).hasSize(2);
+  }
+
+  private static void killSupervisor(Path data) throws Exception {
+    ProcessHandle supervisor =
+        ProcessHandle.of(Long.parseLong(Files.readString(data.resolve("supervisor.pid")).trim()))
+            .orElseThrow();
+    supervisor.destroyForcibly();
+    supervisor.onExit().get(10, TimeUnit.SECONDS);
   }
 }
