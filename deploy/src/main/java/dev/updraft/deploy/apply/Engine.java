@@ -298,8 +298,8 @@ public final class Engine {
         sink.emit(
             new Event.Stage(
                 d.elapsedMillis(), "rollback", "rolling back to release " + good.number()));
-        EnvironmentSpec old = parse(good, spec);
         try {
+          EnvironmentSpec old = parse(good, spec);
           run(
               t,
               old,
@@ -311,7 +311,7 @@ public final class Engine {
               false);
           journal.append(
               new Entry.Step(release, "*", "rollback", "done", "back at release " + good.number()));
-        } catch (DeployException e) {
+        } catch (DeployException | SpecException e) {
           failedToo(d, "rollback", e);
         }
       } else if (rollbackOnFailure) {

@@ -70,11 +70,15 @@ public record History(Map<String, ServiceState> services, List<Release> releases
     return releases.isEmpty() ? 1 : releases.getLast().number() + 1;
   }
 
-  /** The newest release that completed, if any. */
+  /**
+   * The release the environment last completed and so runs now, or null if none runs: no release
+   * completed, or the newest that did is a destroy (a failed apply after it has nothing to return
+   * to but nothing).
+   */
   public Release lastGood() {
     for (int i = releases.size() - 1; i >= 0; i--) {
       if (releases.get(i).succeeded()) {
-        return releases.get(i);
+        return releases.get(i).kind().equals("destroy") ? null : releases.get(i);
       }
     }
     return null;

@@ -157,8 +157,11 @@ class LocalDeployIT {
 
   @Test
   @SuppressWarnings("try") // the squatter holds the port for the try block's duration
-  void aRouterPortInUseFailsClearlyAndTheFirstReleaseLeavesNothingRunning() throws Exception {
+  void aRouterPortInUseFailsClearlyAndTheFailedReleaseLeavesNothingRunning() throws Exception {
     Engine engine = Shops.engine(spec, events);
+    // After a destroy there is nothing to roll back to (not the destroy's empty spec).
+    engine.apply();
+    Shops.destroy(spec, events);
     try (java.net.ServerSocket squatter = new java.net.ServerSocket(port)) {
       assertThatThrownBy(engine::apply)
           .isInstanceOfSatisfying(

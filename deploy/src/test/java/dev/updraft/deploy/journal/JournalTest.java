@@ -61,4 +61,19 @@ class JournalTest {
     assertThat(history.interrupted().number()).isEqualTo(2);
     assertThat(history.lastGood().number()).isEqualTo(1);
   }
+
+  @Test
+  void afterADestroyNoReleaseRuns() {
+    // An apply that fails after `updraft down` has nothing to go back to but nothing.
+    History history =
+        History.of(
+            List.of(
+                new Entry.ReleaseStarted(1, "t", "apply", "u", "x", Map.of()),
+                new Entry.ReleaseFinished(1, "succeeded", ""),
+                new Entry.ReleaseStarted(2, "t", "destroy", "u", "", Map.of()),
+                new Entry.ReleaseFinished(2, "succeeded", "destroyed"),
+                new Entry.ReleaseStarted(3, "t", "apply", "u", "x", Map.of()),
+                new Entry.ReleaseFinished(3, "failed", "boom")));
+    assertThat(history.lastGood()).isNull();
+  }
 }
