@@ -342,14 +342,7 @@ public final class LocalRuntime implements ServiceRuntime {
     Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
     status.processes().forEach(p -> stop(p.id()));
     status.schedules().forEach(j -> stop(j.id()));
-    try {
-      supervisor.call(Protocol.Request.of("shutdown"));
-    } catch (DeployException e) {
-      // Gone before its answer reached us: what was asked for.
-      if (!e.tag().equals("SUPERVISOR_GONE")) {
-        throw e;
-      }
-    }
+    supervisor.shutdown(dir);
   }
 
   /** The supervisor's view: processes and the mesh's listeners. */

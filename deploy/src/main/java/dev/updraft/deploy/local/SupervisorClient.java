@@ -63,7 +63,7 @@ public final class SupervisorClient implements AutoCloseable {
       return client;
     }
     if (client != null) {
-      client.retire(dir);
+      client.shutdown(dir);
     }
     try {
       Files.createDirectories(dir);
@@ -114,8 +114,11 @@ public final class SupervisorClient implements AutoCloseable {
         null);
   }
 
-  /** Shuts a supervisor of another build down and waits until its process has gone. */
-  private void retire(Path dir) {
+  /**
+   * Tells the supervisor to shut down and waits (up to 10 s) until its process has gone, so that
+   * the next command starts a new one instead of reaching this one as it goes; closes this client.
+   */
+  public void shutdown(Path dir) {
     try {
       call(Protocol.Request.of("shutdown"));
     } catch (DeployException e) {
