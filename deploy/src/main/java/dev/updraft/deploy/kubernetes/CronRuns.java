@@ -131,13 +131,7 @@ final class CronRuns {
               .toList();
       StringBuilder tail = new StringBuilder();
       for (Pod pod : pods) {
-        String log =
-            client
-                .pods()
-                .inNamespace(namespace)
-                .withName(pod.getMetadata().getName())
-                .tailingLines(20)
-                .getLog();
+        String log = PodLogs.tail(client, namespace, pod.getMetadata().getName(), null, false, 20);
         if (log != null) {
           tail.append(log);
         }

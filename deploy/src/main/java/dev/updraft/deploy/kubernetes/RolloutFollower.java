@@ -189,18 +189,9 @@ final class RolloutFollower {
 
   /** The last lines a container wrote: those of its crashed run, or its own. */
   private String log(String pod, String container, PodTracker.Log which) {
-    // Not waiting for the pod to be ready (fabric8 would by default): it is failing.
-    var logs =
-        client
-            .pods()
-            .inNamespace(labels.namespace())
-            .withName(pod)
-            .inContainer(container)
-            .withReadyWaitTimeout(0);
     try {
-      return which == PodTracker.Log.PREVIOUS
-          ? logs.terminated().tailingLines(20).getLog()
-          : logs.tailingLines(20).getLog();
+      return PodLogs.tail(
+          client, labels.namespace(), pod, container, which == PodTracker.Log.PREVIOUS, 20);
     } catch (KubernetesClientException e) {
       return null; // no log to show (the node is gone, or the logs are)
     }

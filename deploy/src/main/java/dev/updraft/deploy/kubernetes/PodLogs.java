@@ -1,0 +1,50 @@
+package dev.updraft.deploy.kubernetes;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The last lines of a container's log, read straight from the API server's log endpoint. fabric8's
+ * {@code getLog()} first waits for the pod to be ready through a watch of its own, even with a zero
+ * wait: a watch opened and closed for every failing pod whose tail is shown (and the mock server of
+ * the tests can stall on such closes). The pods of a failing rollout are not going to be ready;
+ * their log is wanted as it is.
+ */
+final class PodLogs {
+  private PodLogs() {}
+
+  /**
+   * The last {@code lines} of {@code container} in {@code pod} ({@code previous}: of its last
+   * terminated run), or null if the API server has none (404).
+   *
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException if the API server refuses
+   */
+  static String tail(
+      KubernetesClient client,
+      String namespace,
+      String pod,
+      String container,
+      boolean previous,
+      int lines) {
+    StringBuilder uri =
+        new StringBuilder(client.getMasterUrl().toString().replaceAll("/+$", ""))
+            .append("/api/v1/namespaces/")
+            .append(encode(namespace))
+            .append("/pods/")
+            .append(encode(pod))
+            .append("/log?tailLines=")
+            .append(lines);
+    if (container != null) {
+      uri.append("&container=").append(encode(container));
+    }
+    if (previous) {
+      uri.append("&previous=true");
+    }
+    return client.raw(uri.toString());
+  }
+
+  private static String encode(String part) {
+    return URLEncoder.encode(part, StandardCharsets.UTF_8);
+  }
+}
