@@ -5,6 +5,7 @@ import dev.updraft.deploy.apply.ServiceRuntime;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.sys.Host;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -126,6 +127,7 @@ final class Databases {
               "listen_addresses=127.0.0.1"));
       runtime.startOn(database.name(), id, data, command, Map.of(), Service.Resources.NONE, port);
       awaitPort(database.name(), id, port);
+      awaitAccepting(bin, data, port, root, database.name(), id);
       createDatabase(bin, data, port, database.name(), root);
       Map<String, String> attributes = new LinkedHashMap<>();
       attributes.put("host", "127.0.0.1");
@@ -199,6 +201,45 @@ final class Databases {
       command.addAll(List.of("runuser", "-u", "postgres", "--"));
     }
     return command;
+  }
+
+  /**
+   * Waits until PostgreSQL takes queries: it listens before it has finished starting (recovery,
+   * say) and refuses sessions until then ("the database system is starting up").
+   */
+  private void awaitAccepting(
+      Path bin, Path data, int port, boolean root, String service, String id) {
+    List<String> isReady = asPostgres(root);
+    isReady.addAll(
+        List.of(
+            bin.resolve("pg_isready").toString(),
+            "-q",
+            "-h",
+            data.toString(),
+            "-p",
+            Integer.toString(port)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try {
+        Process probe = new ProcessBuilder(isReady).redirectErrorStream(true).start();
+        probe.getInputStream().transferTo(OutputStream.nullOutputStream());
+        if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+          return;
+        }
+      } catch (IOException e) {
+        throw new DeployException(
+            "DATABASE_SETUP", "pg_isready could not run: " + e.getMessage(), null, null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DeployException("INTERRUPTED", "pg_isready interrupted", null, null);
+      }
+      sleep(100);
+    }
+    throw new DeployException(
+        "DATABASE_START",
+        service + ": the database did not accept sessions on port " + port + " within 60s",
+        "see its log below",
+        runtime.logTail(id, 20));
   }
 
   private void awaitPort(String service, String id, int port) {
