@@ -77,7 +77,7 @@ final class Databases {
         Map.of(),
         Service.Resources.NONE,
         port);
-    awaitPort(database.name(), id, port);
+    settle(id, () -> awaitPort(database.name(), id, port));
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("host", "127.0.0.1");
     attributes.put("port", Integer.toString(port));
@@ -126,9 +126,13 @@ final class Databases {
               "-c",
               "listen_addresses=127.0.0.1"));
       runtime.startOn(database.name(), id, data, command, Map.of(), Service.Resources.NONE, port);
-      awaitPort(database.name(), id, port);
-      awaitAccepting(bin, data, port, root, database.name(), id);
-      createDatabase(bin, data, port, database.name(), root);
+      settle(
+          id,
+          () -> {
+            awaitPort(database.name(), id, port);
+            awaitAccepting(bin, data, port, root, database.name(), id);
+            createDatabase(bin, data, port, database.name(), root);
+          });
       Map<String, String> attributes = new LinkedHashMap<>();
       attributes.put("host", "127.0.0.1");
       attributes.put("port", Integer.toString(port));
@@ -201,6 +205,23 @@ final class Databases {
       command.addAll(List.of("runuser", "-u", "postgres", "--"));
     }
     return command;
+  }
+
+  /**
+   * Runs what must hold before a server just started counts as up; if it fails, the server is
+   * stopped: the failed step's service has no state yet, so nothing else would stop it.
+   */
+  private void settle(String id, Runnable checks) {
+    try {
+      checks.run();
+    } catch (RuntimeException e) {
+      try {
+        runtime.stop(id);
+      } catch (RuntimeException stop) {
+        e.addSuppressed(stop);
+      }
+      throw e;
+    }
   }
 
   /**
