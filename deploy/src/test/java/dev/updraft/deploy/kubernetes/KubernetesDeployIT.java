@@ -40,7 +40,7 @@ class KubernetesDeployIT {
       """
       environment: shop
       target: kubernetes
-      kubernetes: {namespace: shop, registry: registry.example.com/acme, timeout: 20s}
+      kubernetes: {namespace: shop, registry: registry.example.com/acme, timeout: 60s}
       applications:
         catalog:
           path: ./catalog
@@ -72,6 +72,9 @@ class KubernetesDeployIT {
           routes: [{path: /api, service: catalog}, {path: /, service: search}]
       """;
 
+  // The rollout timeout above is 60 s because the mock server's event loop can stall ~30 s when a
+  // watch closes while it sends (fabric8's WatchEventsListener.onClosed awaits its sender's
+  // termination on that loop); a rollout going on meanwhile sees nothing until it resumes.
   @TempDir Path dir;
   MockCluster cluster;
   KubernetesClient client;
@@ -430,7 +433,7 @@ class KubernetesDeployIT {
 
   @Test
   void aRolloutThatNeverGetsReadyTimesOutSayingWhereItStands() throws Exception {
-    edit("timeout: 20s", "timeout: 2s");
+    edit("timeout: 60s", "timeout: 2s");
     edit("opensearch:2.11", "opensearch:hang");
 
     assertThatThrownBy(() -> engine().apply())
