@@ -5,7 +5,6 @@ import dev.updraft.deploy.apply.ServiceRuntime;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.sys.Host;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -239,59 +239,63 @@ final class Databases {
             data.toString(),
             "-p",
             Integer.toString(port)));
+    await(
+        service,
+        id,
+        "accept sessions on port " + port,
+        () -> exec(isReady, "pg_isready", 10).exit() == 0);
+  }
+
+  private void awaitPort(String service, String id, int port) {
+    await(service, id, "accept connections on port " + port, () -> listens(port));
+  }
+
+  private static boolean listens(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Polls {@code ready} for up to 60 s; then fails with the server's log tail. */
+  private void await(String service, String id, String what, BooleanSupplier ready) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      try {
-        Process probe = new ProcessBuilder(isReady).redirectErrorStream(true).start();
-        probe.getInputStream().transferTo(OutputStream.nullOutputStream());
-        if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
-          return;
-        }
-      } catch (IOException e) {
-        throw new DeployException(
-            "DATABASE_SETUP", "pg_isready could not run: " + e.getMessage(), null, null);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new DeployException("INTERRUPTED", "pg_isready interrupted", null, null);
+      if (ready.getAsBoolean()) {
+        return;
       }
       sleep(100);
     }
     throw new DeployException(
         "DATABASE_START",
-        service + ": the database did not accept sessions on port " + port + " within 60s",
-        "see its log below",
-        runtime.logTail(id, 20));
-  }
-
-  private void awaitPort(String service, String id, int port) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return;
-      } catch (IOException e) {
-        sleep(100);
-      }
-    }
-    throw new DeployException(
-        "DATABASE_START",
-        service + ": the database did not accept connections on port " + port + " within 60s",
+        service + ": the database did not " + what + " within 60s",
         "see its log below",
         runtime.logTail(id, 20));
   }
 
   private String run(List<String> command, String what) {
+    Exec result = exec(command, what, 120);
+    if (result.exit() != 0) {
+      throw new DeployException(
+          "DATABASE_SETUP",
+          what + " failed: " + String.join(" ", command),
+          "its output is below",
+          result.output());
+    }
+    return result.output();
+  }
+
+  /** How a command ended (exit -1: not within its time) and what it printed. */
+  private record Exec(int exit, String output) {}
+
+  private static Exec exec(List<String> command, String what, int timeoutSeconds) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = LocalRuntime.read(process.getInputStream());
-      if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-        throw new DeployException(
-            "DATABASE_SETUP",
-            what + " failed: " + String.join(" ", command),
-            "its output is below",
-            output);
-      }
-      return output;
+      boolean ended = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+      return new Exec(ended ? process.exitValue() : -1, output);
     } catch (IOException e) {
       throw new DeployException(
           "DATABASE_SETUP", what + " could not run: " + e.getMessage(), null, null);
