@@ -237,10 +237,13 @@ public final class RuntimeTarget implements Target {
     } catch (DeployException e) {
       // Not served, so out of every later routing: the rollback's must not fail on it again.
       routers.remove(router.name());
-      if (e.getMessage().contains("listener router-" + router.name() + ":")) {
+      // The supervisor names the mesh listener that failed; the rest of its message is why.
+      String listener = "listener " + Routing.routerListener(router.name()) + ": ";
+      int at = e.getMessage().indexOf(listener);
+      if (at >= 0) {
         throw new DeployException(
             "ROUTER_PORT",
-            router.name() + ": " + cause(e, router),
+            router.name() + ": " + e.getMessage().substring(at + listener.length()),
             "stop what listens there (ss -ltnp 'sport = :"
                 + router.port()
                 + "') or give routers."
@@ -250,12 +253,6 @@ public final class RuntimeTarget implements Target {
       }
       throw e;
     }
-  }
-
-  private static String cause(DeployException e, Service.Router router) {
-    String message = e.getMessage();
-    String listener = "listener router-" + router.name() + ": ";
-    return message.substring(message.indexOf(listener) + listener.length());
   }
 
   private void route(Deployment release) {

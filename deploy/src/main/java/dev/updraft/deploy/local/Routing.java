@@ -31,6 +31,11 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
 
   public static final Routing EMPTY = new Routing(Map.of(), Map.of());
 
+  /** The name of the mesh listener that serves router {@code name} (errors name it). */
+  public static String routerListener(String name) {
+    return "router-" + name;
+  }
+
   /** The mesh configuration: routes retry connection failures and gateway errors. */
   MeshConfig toMesh(HostPort admin) {
     List<ListenerConfig> listeners = new ArrayList<>();
@@ -80,7 +85,7 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
           if (!routes.isEmpty()) {
             listeners.add(
                 new ListenerConfig(
-                    "router-" + name,
+                    routerListener(name),
                     new HostPort("0.0.0.0", router.port()),
                     ListenerConfig.Mode.EXPLICIT,
                     ListenerConfig.Direction.INBOUND,
