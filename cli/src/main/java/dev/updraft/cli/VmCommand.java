@@ -1,7 +1,7 @@
 package dev.updraft.cli;
 
 import dev.updraft.vmm.api.VmmMain;
-import dev.updraft.vmm.runtime.Hypervisors;
+import dev.updraft.vmm.core.Hypervisors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

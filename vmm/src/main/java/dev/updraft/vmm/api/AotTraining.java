@@ -1,7 +1,7 @@
 package dev.updraft.vmm.api;
 
 import dev.updraft.sys.Host;
-import dev.updraft.vmm.runtime.Hypervisors;
+import dev.updraft.vmm.core.Hypervisors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

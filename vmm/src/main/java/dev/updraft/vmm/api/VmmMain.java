@@ -1,7 +1,7 @@
 package dev.updraft.vmm.api;
 
+import dev.updraft.vmm.core.Hypervisors;
 import dev.updraft.vmm.runtime.Hypervisor;
-import dev.updraft.vmm.runtime.Hypervisors;
 import java.io.PrintStream;
 
 /**

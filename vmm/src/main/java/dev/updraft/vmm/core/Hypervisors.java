@@ -1,6 +1,6 @@
-package dev.updraft.vmm.runtime;
+package dev.updraft.vmm.core;
 
-import dev.updraft.vmm.core.KvmHypervisor;
+import dev.updraft.vmm.runtime.Hypervisor;
 
 /** Where the command line gets its {@link Hypervisor}: one factory method per implementation. */
 public final class Hypervisors {
