@@ -106,7 +106,8 @@ class ConfigFileTest {
             null,
             null,
             null,
-            false);
+            false,
+            null);
     assertThat(config.backend("upstream").endpoints()).hasSize(2);
     assertThat(config.listeners().getFirst().backend()).isEqualTo("upstream");
   }
