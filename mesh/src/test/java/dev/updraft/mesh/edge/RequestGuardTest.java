@@ -3,8 +3,6 @@ package dev.updraft.mesh.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -15,28 +13,15 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The guard alone, fed decoded messages as Netty's codec emits them. */
 class RequestGuardTest {
-  private final List<Object> seen = new ArrayList<>();
-  private final List<Throwable> errors = new ArrayList<>();
-  private final EmbeddedChannel ch =
-      new EmbeddedChannel(
-          new RequestGuard(),
-          new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-              seen.add(msg);
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-              errors.add(cause);
-            }
-          });
+  private final Recorder recorder = new Recorder();
+  private final List<Object> seen = recorder.seen;
+  private final List<Throwable> errors = recorder.errors;
+  private final EmbeddedChannel ch = new EmbeddedChannel(new RequestGuard(), recorder);
 
   private static HttpRequest post() {
     HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
@@ -99,6 +84,6 @@ class RequestGuardTest {
   }
 
   private void release() {
-    seen.forEach(io.netty.util.ReferenceCountUtil::release);
+    recorder.release();
   }
 }

@@ -3,8 +3,6 @@ package dev.updraft.mesh.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -13,7 +11,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,25 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** A backend's raw response through the strict client codec and the guard. */
 class ResponseGuardTest {
-  private final List<Object> seen = new ArrayList<>();
-  private final List<Throwable> errors = new ArrayList<>();
+  private final Recorder recorder = new Recorder();
+  private final List<Object> seen = recorder.seen;
+  private final List<Throwable> errors = recorder.errors;
 
   private EmbeddedChannel channel() {
-    EmbeddedChannel ch =
-        new EmbeddedChannel(
-            Http1Codecs.client(),
-            new ResponseGuard(),
-            new ChannelInboundHandlerAdapter() {
-              @Override
-              public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                seen.add(msg);
-              }
-
-              @Override
-              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                errors.add(cause);
-              }
-            });
+    EmbeddedChannel ch = new EmbeddedChannel(Http1Codecs.client(), new ResponseGuard(), recorder);
     ch.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
     ch.releaseOutbound();
     return ch;
