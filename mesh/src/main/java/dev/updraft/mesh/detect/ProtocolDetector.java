@@ -49,7 +49,16 @@ public final class ProtocolDetector {
     if (h2 != null) {
       return h2;
     }
-    Detection h1 = requestLine(in, start, length);
+    // Empty lines may precede a request line (RFC 9112 section 2.2), and the HTTP codec skips
+    // blanks before the method too: what follows them decides, or they would pass as opaque bytes.
+    int skip = 0;
+    while (skip < length && skip < MAX_PEEK && blank(in.getByte(start + skip))) {
+      skip++;
+    }
+    if (skip == length) {
+      return length >= MAX_PEEK ? Detection.OPAQUE : Detection.NEED_MORE;
+    }
+    Detection h1 = requestLine(in, start + skip, length - skip);
     if (h1 == Detection.NEED_MORE && length >= MAX_PEEK) {
       return Detection.OPAQUE;
     }
@@ -203,6 +212,10 @@ public final class ProtocolDetector {
       }
     }
     return false;
+  }
+
+  private static boolean blank(byte b) {
+    return b == '\r' || b == '\n' || b == ' ' || b == '\t';
   }
 
   private static boolean isTokenChar(byte b) {

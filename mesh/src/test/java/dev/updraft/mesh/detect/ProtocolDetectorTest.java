@@ -53,6 +53,10 @@ class ProtocolDetectorTest {
     assertThat(detect("PURGE /x\r\n")).isEqualTo(Detection.HTTP1);
     assertThat(detect("get /x\n")).isEqualTo(Detection.HTTP1);
     assertThat(detect("M-SEARCH * HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    // Blanks before the method, which the codec skips, do not turn a request into opaque bytes.
+    assertThat(detect("\r\nGET / HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect(" GET / HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("\r\n\r\n")).isEqualTo(Detection.NEED_MORE);
   }
 
   @Test

@@ -84,6 +84,8 @@ class EdgeIT {
             // Starts like HTTP, so it is HTTP: a malformed line is refused, not relayed as TCP.
             new String[] {"400", "GET /a b HTTP/1.1\r\nHost: a\r\n\r\n"},
             new String[] {"400", "GET / SPDY/3\r\nHost: a\r\n\r\n"},
+            // Blank lines first are allowed and skipped; the request after them is still checked.
+            new String[] {"400", "\r\nGET / HTTP/1.1\r\n\r\n"},
             new String[] {"414", "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: a\r\n\r\n"},
             new String[] {
               "431", "GET / HTTP/1.1\r\nHost: a\r\nX: " + "a".repeat(17000) + "\r\n\r\n"
