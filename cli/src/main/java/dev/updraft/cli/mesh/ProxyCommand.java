@@ -1,6 +1,7 @@
 package dev.updraft.cli.mesh;
 
 import dev.updraft.mesh.config.ConfigFile;
+import dev.updraft.mesh.config.ConnectionTimeouts;
 import dev.updraft.mesh.config.Durations;
 import dev.updraft.mesh.config.EnvConfig;
 import dev.updraft.mesh.config.ExplicitConfig;
@@ -80,6 +81,30 @@ public final class ProxyCommand implements Callable<Integer> {
   String detectTimeout;
 
   @Option(
+      names = "--request-head-timeout",
+      paramLabel = "DURATION",
+      description = "Time from a request head's first byte to its end; then 408 (default 10s).")
+  String requestHeadTimeout;
+
+  @Option(
+      names = "--keep-alive-timeout",
+      paramLabel = "DURATION",
+      description = "Idle time after which a client connection closes (default 30s).")
+  String keepAliveTimeout;
+
+  @Option(
+      names = "--request-body-timeout",
+      paramLabel = "DURATION",
+      description = "Time a request body may send nothing while awaited (default 30s).")
+  String requestBodyTimeout;
+
+  @Option(
+      names = "--upstream-idle-timeout",
+      paramLabel = "DURATION",
+      description = "Idle time after which a pooled upstream connection closes (default 3s).")
+  String upstreamIdleTimeout;
+
+  @Option(
       names = "--upstream-protocol",
       paramLabel = "http1|http2|preserve",
       description =
@@ -149,6 +174,24 @@ public final class ProxyCommand implements Callable<Integer> {
         duration("--detect-timeout", detectTimeout, env.get(EnvConfig.DETECT_TIMEOUT, null));
     Duration grace =
         duration("--shutdown-grace", shutdownGrace, env.get(EnvConfig.SHUTDOWN_GRACE, null));
+    Duration head =
+        duration(
+            "--request-head-timeout",
+            requestHeadTimeout,
+            env.get(EnvConfig.REQUEST_HEAD_TIMEOUT, null));
+    Duration keepAlive =
+        duration(
+            "--keep-alive-timeout", keepAliveTimeout, env.get(EnvConfig.KEEP_ALIVE_TIMEOUT, null));
+    Duration body =
+        duration(
+            "--request-body-timeout",
+            requestBodyTimeout,
+            env.get(EnvConfig.REQUEST_BODY_TIMEOUT, null));
+    Duration upstreamIdle =
+        duration(
+            "--upstream-idle-timeout",
+            upstreamIdleTimeout,
+            env.get(EnvConfig.UPSTREAM_IDLE_TIMEOUT, null));
     boolean log =
         accessLog != null
             ? accessLog
@@ -164,8 +207,14 @@ public final class ProxyCommand implements Callable<Integer> {
           log || file.accessLog(),
           file.listeners(),
           file.backends(),
-          file.upstreamMark());
+          file.upstreamMark(),
+          new ConnectionTimeouts(
+              head != null ? head : file.connectionTimeouts().requestHead(),
+              keepAlive != null ? keepAlive : file.connectionTimeouts().keepAlive(),
+              body != null ? body : file.connectionTimeouts().requestBody(),
+              upstreamIdle != null ? upstreamIdle : file.connectionTimeouts().upstreamIdle()));
     }
+    ConnectionTimeouts timeouts = new ConnectionTimeouts(head, keepAlive, body, upstreamIdle);
     if (listenAddr != null) {
       String protocol =
           upstreamProtocol != null
@@ -180,9 +229,10 @@ public final class ProxyCommand implements Callable<Integer> {
           opaque,
           detect,
           grace,
-          log);
+          log,
+          timeouts);
     }
-    return new MeshConfig(adminAddr, loops, opaque, detect, grace, log, null, null, null);
+    return new MeshConfig(adminAddr, loops, opaque, detect, grace, log, null, null, null, timeouts);
   }
 
   /** A reloaded file keeps the settings the command line fixed at start. */
@@ -196,7 +246,8 @@ public final class ProxyCommand implements Callable<Integer> {
         running.accessLog(),
         loaded.listeners(),
         loaded.backends(),
-        running.upstreamMark());
+        running.upstreamMark(),
+        loaded.connectionTimeouts());
   }
 
   private static String describe(MeshProxy proxy, MeshConfig config) {

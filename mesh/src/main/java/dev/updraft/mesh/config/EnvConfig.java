@@ -28,6 +28,18 @@ public final class EnvConfig {
   /** Protocol detection timeout, like {@code --detect-timeout}. */
   public static final String DETECT_TIMEOUT = "UPDRAFT_MESH_DETECT_TIMEOUT";
 
+  /** Request head timeout, like {@code --request-head-timeout}. */
+  public static final String REQUEST_HEAD_TIMEOUT = "UPDRAFT_MESH_REQUEST_HEAD_TIMEOUT";
+
+  /** Idle client connection timeout, like {@code --keep-alive-timeout}. */
+  public static final String KEEP_ALIVE_TIMEOUT = "UPDRAFT_MESH_KEEP_ALIVE_TIMEOUT";
+
+  /** Request body stall timeout, like {@code --request-body-timeout}. */
+  public static final String REQUEST_BODY_TIMEOUT = "UPDRAFT_MESH_REQUEST_BODY_TIMEOUT";
+
+  /** Idle pooled upstream connection timeout, like {@code --upstream-idle-timeout}. */
+  public static final String UPSTREAM_IDLE_TIMEOUT = "UPDRAFT_MESH_UPSTREAM_IDLE_TIMEOUT";
+
   /** Upstream protocol (http1, http2, preserve), like {@code --upstream-protocol}. */
   public static final String UPSTREAM_PROTOCOL = "UPDRAFT_MESH_UPSTREAM_PROTOCOL";
 

@@ -22,7 +22,8 @@ public final class ExplicitConfig {
       List<Integer> opaquePorts,
       Duration detectTimeout,
       Duration shutdownGrace,
-      boolean accessLog) {
+      boolean accessLog,
+      ConnectionTimeouts connectionTimeouts) {
     List<HostPort> endpoints =
         Arrays.stream(upstreams.split(","))
             .map(String::trim)
@@ -48,6 +49,7 @@ public final class ExplicitConfig {
         accessLog,
         List.of(listener),
         List.of(backend),
-        null);
+        null,
+        connectionTimeouts);
   }
 }

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  * @param upstreamMark SO_MARK for connections to endpoints (epoll only), so netfilter rules can
  *     exempt the proxy's own traffic from redirection, as Linkerd's proxy UID and Istio's 1337 mark
  *     do; none when absent
+ * @param connectionTimeouts request head, keep-alive, request body and pooled-connection timeouts
  */
 public record MeshConfig(
     HostPort admin,
@@ -35,7 +36,8 @@ public record MeshConfig(
     Boolean accessLog,
     List<ListenerConfig> listeners,
     List<BackendConfig> backends,
-    Integer upstreamMark) {
+    Integer upstreamMark,
+    ConnectionTimeouts connectionTimeouts) {
   public static final List<Integer> DEFAULT_OPAQUE_PORTS =
       List.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
 
@@ -65,11 +67,37 @@ public record MeshConfig(
     if (upstreamMark != null && upstreamMark <= 0) {
       throw new MeshConfigException("upstreamMark: " + upstreamMark + " (expected: > 0)");
     }
+    connectionTimeouts =
+        connectionTimeouts == null ? ConnectionTimeouts.DEFAULT : connectionTimeouts;
     backends = backends == null ? List.of() : List.copyOf(backends);
     // No listeners given means Linkerd's transparent pair; an empty list means none (a proxy whose
     // listeners are added later by reload, as the deploy engine's router does).
     listeners = listeners == null ? defaultListeners() : List.copyOf(listeners);
     validateReferences(listeners, backends);
+  }
+
+  /** A configuration with the default connection timeouts. */
+  public MeshConfig(
+      HostPort admin,
+      Integer eventLoops,
+      List<Integer> opaquePorts,
+      Duration detectTimeout,
+      Duration shutdownGrace,
+      Boolean accessLog,
+      List<ListenerConfig> listeners,
+      List<BackendConfig> backends,
+      Integer upstreamMark) {
+    this(
+        admin,
+        eventLoops,
+        opaquePorts,
+        detectTimeout,
+        shutdownGrace,
+        accessLog,
+        listeners,
+        backends,
+        upstreamMark,
+        null);
   }
 
   /** The backend called {@code name}. */

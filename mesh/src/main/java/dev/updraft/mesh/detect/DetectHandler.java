@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reads a connection's first bytes until {@link ProtocolDetector} decides, then lets the outcome
  * build the rest of the pipeline and replays the bytes into it. If the client says nothing within
- * the detect timeout the connection is handled as opaque TCP: detection never fails a connection.
+ * the detect timeout the connection is handled as opaque TCP (a client that began an HTTP request
+ * and stalled is handled as HTTP, where the request head timeout answers it): detection never fails
+ * a connection.
  */
 public final class DetectHandler extends ChannelInboundHandlerAdapter {
   /** Builds the pipeline for what was detected; handlers added last receive the buffered bytes. */
@@ -48,11 +50,14 @@ public final class DetectHandler extends ChannelInboundHandlerAdapter {
 
   private void begin(ChannelHandlerContext ctx) {
     if (timer == null) {
-      timer =
-          ctx.executor()
-              .schedule(
-                  () -> decide(ctx, Detection.OPAQUE), timeout.toNanos(), TimeUnit.NANOSECONDS);
+      timer = ctx.executor().schedule(() -> timedOut(ctx), timeout.toNanos(), TimeUnit.NANOSECONDS);
       ctx.read();
+    }
+  }
+
+  private void timedOut(ChannelHandlerContext ctx) {
+    if (!decided && buffered != null) {
+      decide(ctx, ProtocolDetector.onTimeout(buffered));
     }
   }
 

@@ -5,8 +5,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Decides a connection's protocol from its first bytes, as linkerd2-proxy does: a TLS ClientHello,
- * the HTTP/2 preface, an HTTP/1 request line, or else opaque. The input may be hostile, truncated
- * or random: every read is bounds-checked and nothing is consumed.
+ * the HTTP/2 preface, an HTTP/1 request, or else opaque. The input may be hostile, truncated or
+ * random: every read is bounds-checked and nothing is consumed.
+ *
+ * <p>A request that starts like HTTP/1 (a known method and a space, or any token, a space and the
+ * start of a path) is HTTP/1 even when the rest of its line is malformed: the HTTP codec then
+ * refuses it with 400. Falling back to opaque TCP for it would forward a malformed request to the
+ * backend unchecked, past every HTTP rule and route of the proxy (Linkerd's detection is strict the
+ * same way: only what does not look like HTTP at all is opaque).
  */
 public final class ProtocolDetector {
   /** Beyond this many bytes without a decision, the connection is opaque (Linkerd: 8 KiB). */
@@ -16,7 +22,16 @@ public final class ProtocolDetector {
       "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_METHOD = 24;
   private static final String[] METHODS = {
-    "GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "
+    "GET ",
+    "POST ",
+    "PUT ",
+    "DELETE ",
+    "HEAD ",
+    "OPTIONS ",
+    "PATCH ",
+    "CONNECT ",
+    "TRACE ",
+    "QUERY "
   };
 
   private ProtocolDetector() {}
@@ -34,7 +49,16 @@ public final class ProtocolDetector {
     if (h2 != null) {
       return h2;
     }
-    Detection h1 = requestLine(in, start, length);
+    // Empty lines may precede a request line (RFC 9112 section 2.2), and the HTTP codec skips
+    // blanks before the method too: what follows them decides, or they would pass as opaque bytes.
+    int skip = 0;
+    while (skip < length && skip < MAX_PEEK && blank(in.getByte(start + skip))) {
+      skip++;
+    }
+    if (skip == length) {
+      return length >= MAX_PEEK ? Detection.OPAQUE : Detection.NEED_MORE;
+    }
+    Detection h1 = requestLine(in, start + skip, length - skip);
     if (h1 == Detection.NEED_MORE && length >= MAX_PEEK) {
       return Detection.OPAQUE;
     }
@@ -53,9 +77,35 @@ public final class ProtocolDetector {
   }
 
   /**
-   * {@code METHOD SP request-target SP HTTP/1.x CRLF}, with a token method. A standard method
-   * followed by the start of a request target is enough: a request line longer than the peek window
-   * is then the HTTP codec's to reject (414), not silently turned into opaque TCP.
+   * What the detect timeout decides for the bytes received so far: HTTP/1 when they are the start
+   * of a request (a slow client then meets the request head timeout and a 408), opaque when they
+   * are nothing (a server-speaks-first protocol) or do not look like HTTP.
+   */
+  public static Detection onTimeout(ByteBuf in) {
+    Detection now = detect(in);
+    if (!(now instanceof Detection.NeedMore)) {
+      return now;
+    }
+    int start = in.readerIndex();
+    int length = in.readableBytes();
+    for (String method : METHODS) {
+      int n = Math.min(length, method.length());
+      boolean prefix = n > 0;
+      for (int i = 0; i < n && prefix; i++) {
+        prefix = in.getByte(start + i) == method.charAt(i);
+      }
+      if (prefix) {
+        return Detection.HTTP1;
+      }
+    }
+    return Detection.OPAQUE;
+  }
+
+  /**
+   * {@code METHOD SP request-target SP HTTP/1.x CRLF}, with a token method, or enough of its start
+   * to know it is meant as HTTP: a known method and a space, or a token, a space and {@code /} or
+   * {@code *}. What follows is then the HTTP codec's to check (400, or 414 for a line longer than
+   * the peek window), not silently turned into opaque TCP.
    */
   private static Detection requestLine(ByteBuf in, int start, int length) {
     if (knownMethodAndTarget(in, start, length)) {
@@ -73,7 +123,16 @@ public final class ProtocolDetector {
     if (methodLength == 0 || methodLength > MAX_METHOD || in.getByte(i) != ' ') {
       return Detection.OPAQUE;
     }
+    if (knownMethod(in, start, methodLength)) {
+      return Detection.HTTP1;
+    }
     i++;
+    if (i == end) {
+      return Detection.NEED_MORE;
+    }
+    if (in.getByte(i) == '/' || in.getByte(i) == '*') {
+      return Detection.HTTP1;
+    }
     int targetStart = i;
     while (i < end && in.getByte(i) != ' ') {
       byte b = in.getByte(i);
@@ -121,6 +180,21 @@ public final class ProtocolDetector {
     return in.getByte(i) == '\n' ? Detection.HTTP1 : Detection.OPAQUE;
   }
 
+  private static boolean knownMethod(ByteBuf in, int start, int length) {
+    for (String method : METHODS) {
+      if (method.length() - 1 == length) {
+        boolean match = true;
+        for (int i = 0; i < length && match; i++) {
+          match = in.getByte(start + i) == method.charAt(i);
+        }
+        if (match) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static boolean knownMethodAndTarget(ByteBuf in, int start, int length) {
     for (String method : METHODS) {
       int n = method.length();
@@ -138,6 +212,10 @@ public final class ProtocolDetector {
       }
     }
     return false;
+  }
+
+  private static boolean blank(byte b) {
+    return b == '\r' || b == '\n' || b == ' ' || b == '\t';
   }
 
   private static boolean isTokenChar(byte b) {

@@ -1,5 +1,6 @@
 package dev.updraft.mesh.http;
 
+import dev.updraft.mesh.edge.EdgeException;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -108,7 +109,12 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
       ReferenceCountUtil.release(request);
-      reject(statusFor(result.cause()), "malformed request: " + result.cause().getMessage());
+      Throwable cause = result.cause();
+      reject(
+          statusFor(cause),
+          cause instanceof EdgeException
+              ? cause.getMessage()
+              : "malformed request: " + cause.getMessage());
       return;
     }
     http10 = request.protocolVersion() == HttpVersion.HTTP_1_0;
@@ -158,6 +164,9 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static HttpResponseStatus statusFor(Throwable cause) {
+    if (cause instanceof EdgeException refused) {
+      return HttpResponseStatus.valueOf(refused.status());
+    }
     if (cause instanceof TooLongHttpLineException) {
       return HttpResponseStatus.REQUEST_URI_TOO_LONG;
     }

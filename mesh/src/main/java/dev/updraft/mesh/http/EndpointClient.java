@@ -1,5 +1,7 @@
 package dev.updraft.mesh.http;
 
+import dev.updraft.mesh.edge.Http1Codecs;
+import dev.updraft.mesh.edge.ResponseGuard;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -9,7 +11,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -86,7 +87,8 @@ public final class EndpointClient {
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
                         .addLast(new ConnectionMetricsHandler(settings.stats()))
-                        .addLast(new HttpClientCodec(4096, 16 * 1024, 16 * 1024))
+                        .addLast(Http1Codecs.client())
+                        .addLast(new ResponseGuard())
                         .addLast(
                             new IdleStateHandler(
                                 0, 0, settings.poolIdle().toMillis(), TimeUnit.MILLISECONDS))

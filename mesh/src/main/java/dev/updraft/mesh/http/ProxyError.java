@@ -2,6 +2,7 @@ package dev.updraft.mesh.http;
 
 import dev.updraft.mesh.balance.FailFastException;
 import dev.updraft.mesh.balance.LoadShedException;
+import dev.updraft.mesh.edge.EdgeException;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -38,6 +39,13 @@ public record ProxyError(
           new ProxyError(503, GRPC_UNAVAILABLE, "LOAD_SHED", e.getMessage(), false);
       case RouteTimeoutException e ->
           new ProxyError(504, GRPC_DEADLINE_EXCEEDED, e.kind().name(), e.getMessage(), false);
+      case UpstreamException e when e.getCause() instanceof EdgeException malformed ->
+          new ProxyError(
+              malformed.status(),
+              GRPC_UNAVAILABLE,
+              "MALFORMED_RESPONSE",
+              e.getMessage() + ": " + malformed.getMessage(),
+              true);
       case UpstreamException e ->
           new ProxyError(
               502,

@@ -1,11 +1,11 @@
 package dev.updraft.mesh.proxy;
 
 import dev.updraft.mesh.balance.Balancer;
+import dev.updraft.mesh.config.ConnectionTimeouts;
 import dev.updraft.mesh.config.ListenerConfig;
 import dev.updraft.mesh.detect.DetectHandler;
 import dev.updraft.mesh.detect.Detection;
 import dev.updraft.mesh.http.AccessLog;
-import dev.updraft.mesh.http.DownstreamHandler;
 import dev.updraft.mesh.http.HttpContext;
 import dev.updraft.mesh.http.Router;
 import dev.updraft.mesh.metrics.ConnectionStats;
@@ -17,14 +17,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
@@ -41,6 +33,7 @@ final class Listener extends ChannelInitializer<Channel> {
   private final ListenerConfig config;
   private final Set<Integer> opaquePorts;
   private final Duration detectTimeout;
+  private final ConnectionTimeouts timeouts;
   private final ProxyMetrics metrics;
   private final ConnectionStats clientStats;
   private final TcpForwarder tcp;
@@ -56,6 +49,7 @@ final class Listener extends ChannelInitializer<Channel> {
       ListenerConfig config,
       Set<Integer> opaquePorts,
       Duration detectTimeout,
+      ConnectionTimeouts timeouts,
       Duration shutdownGrace,
       ProxyMetrics metrics,
       TcpForwarder tcp,
@@ -69,6 +63,7 @@ final class Listener extends ChannelInitializer<Channel> {
     this.config = config;
     this.opaquePorts = opaquePorts;
     this.detectTimeout = detectTimeout;
+    this.timeouts = timeouts;
     this.shutdownGrace = shutdownGrace;
     this.metrics = metrics;
     String direction = direction();
@@ -142,36 +137,12 @@ final class Listener extends ChannelInitializer<Channel> {
     switch (detection) {
       case Detection.Http1 h1 -> {
         metrics.detected(direction(), "http/1");
-        ch.pipeline()
-            .addLast(new HttpServerCodec(8192, 16 * 1024, 16 * 1024))
-            .addLast(new HttpServerKeepAliveHandler())
-            .addLast(new HttpServerExpectContinueHandler())
-            .addLast(new DownstreamHandler(http, false));
+        ServerPipelines.http1(ch.pipeline(), http, timeouts);
       }
       case Detection.Http2 h2 -> {
         metrics.detected(direction(), "h2");
         ch.config().setAutoRead(true);
-        ch.pipeline()
-            .addLast(
-                Http2FrameCodecBuilder.forServer()
-                    .initialSettings(
-                        Http2Settings.defaultSettings()
-                            .maxConcurrentStreams(1000)
-                            .initialWindowSize(65_535))
-                    .gracefulShutdownTimeoutMillis(shutdownGrace.toMillis())
-                    .build())
-            .addLast(
-                new Http2MultiplexHandler(
-                    new ChannelInitializer<Http2StreamChannel>() {
-                      @Override
-                      protected void initChannel(Http2StreamChannel stream) {
-                        stream.config().setAutoRead(false);
-                        stream
-                            .pipeline()
-                            .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                            .addLast(new DownstreamHandler(http, true));
-                      }
-                    }));
+        ServerPipelines.http2(ch.pipeline(), http, timeouts, shutdownGrace);
       }
       case Detection.Tls tls -> {
         metrics.detected(direction(), "tls");

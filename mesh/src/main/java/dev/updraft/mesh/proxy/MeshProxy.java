@@ -89,7 +89,7 @@ public final class MeshProxy implements AutoCloseable {
         new ClientSettings(
             transport,
             Duration.ofSeconds(1),
-            Duration.ofSeconds(3),
+            config.connectionTimeouts().upstreamIdle(),
             10_000,
             metrics.connections("outbound", "dst"),
             config.upstreamMark());
@@ -265,6 +265,7 @@ public final class MeshProxy implements AutoCloseable {
             listenerConfig,
             Set.copyOf(config.opaquePorts()),
             config.detectTimeout(),
+            config.connectionTimeouts(),
             config.shutdownGrace(),
             metrics,
             new TcpForwarder(clientSettings, clock),

@@ -106,7 +106,8 @@ class ConfigFileTest {
             null,
             null,
             null,
-            false);
+            false,
+            null);
     assertThat(config.backend("upstream").endpoints()).hasSize(2);
     assertThat(config.listeners().getFirst().backend()).isEqualTo("upstream");
   }
@@ -120,5 +121,32 @@ class ConfigFileTest {
     assertThatThrownBy(() -> HostPort.parse("a", "::1:80")).hasMessageContaining("brackets");
     assertThatThrownBy(() -> HostPort.parse("a", "h:99999")).hasMessageContaining("port 0..65535");
     assertThat(List.of(HostPort.parse("a", "[::1]:80").toString())).containsExactly("[::1]:80");
+  }
+
+  @Test
+  void connectionTimeoutsDefaultToHaproxyAndLinkerdAndCanBeSet() {
+    MeshConfig defaults = ConfigFile.parse("mesh.yaml", FULL);
+    assertThat(defaults.connectionTimeouts())
+        .isEqualTo(
+            new ConnectionTimeouts(
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(3)));
+    MeshConfig set =
+        ConfigFile.parse(
+            "mesh.yaml", "connectionTimeouts: {requestHead: 2s, upstreamIdle: 500ms}\n" + FULL);
+    assertThat(set.connectionTimeouts().requestHead()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(set.connectionTimeouts().keepAlive()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(set.connectionTimeouts().upstreamIdle()).isEqualTo(Duration.ofMillis(500));
+    assertThatThrownBy(
+            () -> ConfigFile.parse("mesh.yaml", "connectionTimeouts: {keepAlive: 0s}\n" + FULL))
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("connectionTimeouts.keepAlive: 0ms (expected: > 0)");
+    assertThatThrownBy(
+            () -> ConfigFile.parse("mesh.yaml", "connectionTimeouts: {requestBdy: 1s}\n" + FULL))
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("mesh.yaml:1:")
+        .hasMessageContaining("requestBdy");
   }
 }

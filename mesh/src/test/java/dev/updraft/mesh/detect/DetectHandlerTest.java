@@ -29,9 +29,9 @@ class DetectHandlerTest {
   @Test
   void replaysEveryByteAfterDecidingAcrossSeveralReads() {
     EmbeddedChannel ch = channel(Duration.ofSeconds(10));
-    ch.writeInbound(bytes("GET /a"));
+    ch.writeInbound(bytes("GE"));
     assertThat(outcomes).isEmpty();
-    ch.writeInbound(bytes("bc HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ch.writeInbound(bytes("T /abc HTTP/1.1\r\nHost: x\r\n\r\n"));
     assertThat(outcomes).containsExactly(Detection.HTTP1);
     assertThat(ch.pipeline().get(DetectHandler.class)).isNull();
     ByteBuf replayed = ch.readInbound();
@@ -49,6 +49,20 @@ class DetectHandlerTest {
     ch.runScheduledPendingTasks();
     assertThat(outcomes).containsExactly(Detection.OPAQUE);
     assertThat(ch.isActive()).isTrue();
+  }
+
+  @Test
+  void aClientThatStallsInsideAMethodIsHandledAsHttp() throws Exception {
+    EmbeddedChannel ch = channel(Duration.ofMillis(50));
+    ch.writeInbound(bytes("PO"));
+    Thread.sleep(80);
+    ch.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+    ch.runPendingTasks();
+    ch.runScheduledPendingTasks();
+    assertThat(outcomes).as("the request head timeout takes over").containsExactly(Detection.HTTP1);
+    ByteBuf replayed = ch.readInbound();
+    assertThat(replayed.toString(StandardCharsets.US_ASCII)).isEqualTo("PO");
+    replayed.release();
   }
 
   @Test

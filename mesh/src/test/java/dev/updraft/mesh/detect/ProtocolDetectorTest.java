@@ -37,9 +37,39 @@ class ProtocolDetectorTest {
   @Test
   void waitsForMoreOnTruncatedRequestLines() {
     assertThat(detect("GE")).isEqualTo(Detection.NEED_MORE);
-    assertThat(detect("GET /inde")).isEqualTo(Detection.NEED_MORE);
-    assertThat(detect("GET / HTTP/1.")).isEqualTo(Detection.NEED_MORE);
-    assertThat(detect("GET / HTTP/1.1\r")).isEqualTo(Detection.NEED_MORE);
+    assertThat(detect("GET")).isEqualTo(Detection.NEED_MORE);
+    assertThat(detect("FOO ")).isEqualTo(Detection.NEED_MORE);
+    assertThat(detect("FOO example.com:80 HTTP/1.")).isEqualTo(Detection.NEED_MORE);
+    assertThat(detect("FOO example.com:80 HTTP/1.1\r")).isEqualTo(Detection.NEED_MORE);
+  }
+
+  @Test
+  void whatStartsLikeHttpIsHttpEvenWhenItsLineIsMalformed() {
+    // The HTTP codec refuses these with 400; as opaque TCP they would reach the backend unchecked.
+    assertThat(detect("GET  / HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("GET / SPDY/3\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("POST ")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("DELETE \u0000")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("PURGE /x\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("get /x\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("M-SEARCH * HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    // Blanks before the method, which the codec skips, do not turn a request into opaque bytes.
+    assertThat(detect("\r\nGET / HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect(" GET / HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("\r\n\r\n")).isEqualTo(Detection.NEED_MORE);
+  }
+
+  @Test
+  void theTimeoutDecidesHttpForAStartedMethodAndOpaqueOtherwise() {
+    assertThat(ProtocolDetector.onTimeout(Unpooled.copiedBuffer("GE", StandardCharsets.US_ASCII)))
+        .isEqualTo(Detection.HTTP1);
+    assertThat(ProtocolDetector.onTimeout(Unpooled.EMPTY_BUFFER)).isEqualTo(Detection.OPAQUE);
+    assertThat(ProtocolDetector.onTimeout(Unpooled.copiedBuffer("FOO", StandardCharsets.US_ASCII)))
+        .isEqualTo(Detection.OPAQUE);
+    assertThat(
+            ProtocolDetector.onTimeout(
+                Unpooled.copiedBuffer("PRI * HTTP/2.0\r\n", StandardCharsets.US_ASCII)))
+        .isEqualTo(Detection.OPAQUE);
   }
 
   @Test
@@ -52,8 +82,9 @@ class ProtocolDetectorTest {
   void everythingElseIsOpaque() {
     assertThat(detect("SSH-2.0-OpenSSH_9.2\r\n")).isEqualTo(Detection.OPAQUE);
     assertThat(detect("*1\r\n$4\r\nPING\r\n")).isEqualTo(Detection.OPAQUE);
-    assertThat(detect("GET / SPDY/3\r\n")).isEqualTo(Detection.OPAQUE);
-    assertThat(detect("GET  / HTTP/1.1\r\n")).isEqualTo(Detection.OPAQUE);
+    assertThat(detect("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")).isEqualTo(Detection.OPAQUE);
+    assertThat(detect("get key\r\n")).as("memcached").isEqualTo(Detection.OPAQUE);
+    assertThat(detect("HELLO world\r\n")).isEqualTo(Detection.OPAQUE);
     assertThat(detect(new byte[] {0, 0, 0, 8, 4, (byte) 210, 22, 47})).isEqualTo(Detection.OPAQUE);
     assertThat(detect("X".repeat(ProtocolDetector.MAX_PEEK))).isEqualTo(Detection.OPAQUE);
   }
