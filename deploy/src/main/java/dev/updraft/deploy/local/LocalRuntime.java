@@ -37,10 +37,15 @@ public final class LocalRuntime implements ServiceRuntime {
   private final Set<Integer> handedOut = new HashSet<>();
 
   public LocalRuntime(Path dir) {
+    this(dir, ServerBinaries.of(System.getenv()));
+  }
+
+  /** A runtime whose databases run the servers {@code binaries} gives. */
+  public LocalRuntime(Path dir, ServerBinaries binaries) {
     this.dir = dir;
     this.artifacts = new Artifacts(dir);
     this.supervisor = SupervisorClient.ensure(dir);
-    this.databases = new Databases(dir, this);
+    this.databases = new Databases(dir, this, binaries);
     this.cgroups = Cgroups.detect(dir);
   }
 

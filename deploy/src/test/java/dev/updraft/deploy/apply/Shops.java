@@ -4,6 +4,7 @@ import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.local.LocalRuntime;
+import dev.updraft.deploy.local.ServerBinaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -84,6 +85,20 @@ final class Shops {
     Redactor redactor = new Redactor();
     EventSink sink = events::add;
     return new Engine(spec, sink, redactor, System.getenv(), 4, LocalRuntime::new);
+  }
+
+  /** An engine whose databases run only the pinned servers: the host's are hidden from it. */
+  static Engine pinnedEngine(Path spec, List<Event> events) {
+    ServerBinaries pinned =
+        ServerBinaries.of(
+            ServerBinaries.Source.PINNED, List.of(), List.of(), ServerBinaries.defaultCache());
+    return new Engine(
+        spec,
+        events::add,
+        new Redactor(),
+        System.getenv(),
+        4,
+        dir -> new LocalRuntime(dir, pinned));
   }
 
   /** Tears an environment down after a test, whatever state the test left it in. */
