@@ -68,7 +68,10 @@ public final class ServerBinaries {
    * @param version empty when the source has no such server
    * @param where the artifact and its cache directory, or the host's directory
    */
-  public record Offer(String engine, Source source, Optional<String> version, String where) {}
+  public record Offer(Source source, Optional<String> version, String where) {}
+
+  /** For one engine: what the chosen source offers, and what the other one would. */
+  public record Choice(String engine, Offer chosen, Offer other) {}
 
   private final Source source;
   private final PinnedServers pinned;
@@ -195,38 +198,37 @@ public final class ServerBinaries {
     };
   }
 
-  /** What each source offers for each engine, the chosen source first. */
-  public List<Offer> offers() {
-    List<Offer> offers = new ArrayList<>();
+  /** What each source offers for each engine. */
+  public List<Choice> choices() {
+    List<Choice> choices = new ArrayList<>();
     for (String engine : List.of("postgres", "redis")) {
       PinnedServers.Bundle bundle = pinned.bundle(engine);
-      String where =
-          bundle.artifact()
-              + pinned
-                  .home(bundle)
-                  .map(
-                      home ->
-                          Files.isDirectory(home)
-                              ? ", unpacked in " + home
-                              : ", unpacked on first use into " + pinned.cache())
-                  .orElse(", but its jar is not on the class path");
+      Optional<Path> home = pinned.home(bundle);
       Offer pinnedOffer =
-          new Offer(engine, Source.PINNED, pinned.home(bundle).map(h -> bundle.version()), where);
+          new Offer(
+              Source.PINNED,
+              home.map(h -> bundle.version()),
+              bundle.artifact()
+                  + home.map(
+                          h ->
+                              Files.isDirectory(h)
+                                  ? ", unpacked in " + h
+                                  : ", unpacked on first use into " + pinned.cache())
+                      .orElse(", but its jar is not on the class path"));
       List<HostServers.Found> found = hostServers(engine);
       Offer hostOffer =
           new Offer(
-              engine,
               Source.HOST,
               found.stream().findFirst().map(HostServers.Found::version),
               found.isEmpty()
                   ? "not installed (apt-get install " + aptPackage(engine) + ")"
-                  : found.stream().map(f -> f.bin().toString()).toList().toString());
-      offers.addAll(
+                  : found.getFirst().bin().toString());
+      choices.add(
           source == Source.PINNED
-              ? List.of(pinnedOffer, hostOffer)
-              : List.of(hostOffer, pinnedOffer));
+              ? new Choice(engine, pinnedOffer, hostOffer)
+              : new Choice(engine, hostOffer, pinnedOffer));
     }
-    return offers;
+    return choices;
   }
 
   /** Whether {@code version} is what {@code wanted} asks for: 18 and 18.7 both take 18.7. */
@@ -269,7 +271,7 @@ public final class ServerBinaries {
     return engine.equals("postgres") ? "PostgreSQL" : "Redis";
   }
 
-  static String aptPackage(String engine) {
+  public static String aptPackage(String engine) {
     return engine.equals("postgres") ? "postgresql" : "redis-server";
   }
 }

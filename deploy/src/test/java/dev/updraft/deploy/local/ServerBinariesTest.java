@@ -117,19 +117,36 @@ class ServerBinariesTest {
   }
 
   @Test
-  void offersListTheChosenSourceFirst() throws IOException {
-    List<ServerBinaries.Offer> offers = binaries(ServerBinaries.Source.HOST, fakeHost()).offers();
-    assertThat(offers)
-        .extracting(ServerBinaries.Offer::engine, ServerBinaries.Offer::source)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("postgres", ServerBinaries.Source.HOST),
-            org.assertj.core.groups.Tuple.tuple("postgres", ServerBinaries.Source.PINNED),
-            org.assertj.core.groups.Tuple.tuple("redis", ServerBinaries.Source.HOST),
-            org.assertj.core.groups.Tuple.tuple("redis", ServerBinaries.Source.PINNED));
-    assertThat(offers.get(0).version()).hasValue("15.14");
+  void choicesSayWhatEachSourceHas() throws IOException {
+    List<ServerBinaries.Choice> choices =
+        binaries(ServerBinaries.Source.HOST, fakeHost()).choices();
+    assertThat(choices)
+        .extracting(ServerBinaries.Choice::engine)
+        .containsExactly("postgres", "redis");
+    ServerBinaries.Choice postgres = choices.getFirst();
+    assertThat(postgres.chosen())
+        .isEqualTo(
+            new ServerBinaries.Offer(
+                ServerBinaries.Source.HOST,
+                Optional.of("15.14"),
+                dir.resolve("lib/postgresql/15/bin").toString()));
     // This test's class path has no such jar.
-    assertThat(offers.get(1).version()).isEmpty();
-    assertThat(offers.get(1).where()).endsWith("but its jar is not on the class path");
+    assertThat(postgres.other())
+        .isEqualTo(
+            new ServerBinaries.Offer(
+                ServerBinaries.Source.PINNED,
+                Optional.empty(),
+                "g:postgres-binaries:18.7.0, but its jar is not on the class path"));
+    assertThat(
+            binaries(ServerBinaries.Source.PINNED, new HostServers(List.of(), List.of()))
+                .choices()
+                .get(1)
+                .other())
+        .isEqualTo(
+            new ServerBinaries.Offer(
+                ServerBinaries.Source.HOST,
+                Optional.empty(),
+                "not installed (apt-get install redis-server)"));
   }
 
   @Test
