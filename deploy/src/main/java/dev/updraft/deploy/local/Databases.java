@@ -208,31 +208,46 @@ final class Databases {
   }
 
   /** A cluster opens only with the major version that made it. */
-  private static void sameMajor(String name, Path data, ServerBinaries.Server server)
-      throws IOException {
+  private void sameMajor(String name, Path data, ServerBinaries.Server server) throws IOException {
     String made = Files.readString(data.resolve("PG_VERSION")).trim();
-    String major = server.version().split("\\.")[0];
-    if (!made.equals(major)) {
-      throw new DeployException(
-          "DATABASE_VERSION",
-          name
-              + ": its data ("
-              + data
-              + ") is PostgreSQL "
-              + made
-              + "'s, but the server in use is "
-              + server.describe(),
-          server.source() == ServerBinaries.Source.PINNED
-              ? "set "
+    if (made.equals(major(server.version()))) {
+      return;
+    }
+    String pinned = binaries.pinnedVersion("postgres");
+    String hint =
+        switch (server.source()) {
+          case PINNED ->
+              "set "
                   + ServerBinaries.VARIABLE
                   + "=host to run the host's PostgreSQL "
                   + made
                   + " (apt-get install postgresql-"
                   + made
-                  + "), or move the data away to start afresh"
-              : "install PostgreSQL " + made + " (apt-get install postgresql-" + made + ")",
-          null);
-    }
+                  + "), or move the data away to start afresh";
+          case HOST ->
+              made.equals(major(pinned))
+                  ? "unset "
+                      + ServerBinaries.VARIABLE
+                      + ": the pinned PostgreSQL "
+                      + pinned
+                      + " opens it"
+                  : "install PostgreSQL " + made + " (apt-get install postgresql-" + made + ")";
+        };
+    throw new DeployException(
+        "DATABASE_VERSION",
+        name
+            + ": its data ("
+            + data
+            + ") is PostgreSQL "
+            + made
+            + "'s, but the server in use is "
+            + server.describe(),
+        hint,
+        null);
+  }
+
+  private static String major(String version) {
+    return version.split("\\.")[0];
   }
 
   /**

@@ -231,6 +231,11 @@ public final class ServerBinaries {
     return choices;
   }
 
+  /** The version of the pinned server of {@code engine}, e.g. {@code 18.7}. */
+  public String pinnedVersion(String engine) {
+    return pinned.bundle(engine).version();
+  }
+
   /** Whether {@code version} is what {@code wanted} asks for: 18 and 18.7 both take 18.7. */
   static boolean matches(String version, String wanted) {
     return wanted == null || version.equals(wanted) || version.startsWith(wanted + ".");

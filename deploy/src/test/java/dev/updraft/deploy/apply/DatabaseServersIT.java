@@ -1,6 +1,8 @@
 package dev.updraft.deploy.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.Redactor;
@@ -123,6 +125,46 @@ class DatabaseServersIT {
     assertThat(services.get("cache").attributes().get("server"))
         .matches("redis 7\\.[\\d.]+ \\(host, .*\\)");
     roundTrip(services);
+  }
+
+  @Test
+  @EnabledIf(
+      value = "hostPostgres",
+      disabledReason = "needs PostgreSQL under /usr/lib/postgresql: apt-get install postgresql")
+  void aClusterIsOpenedOnlyByTheMajorVersionThatMadeIt() throws Exception {
+    Files.writeString(spec, "environment: servers\ndatabases:\n  db: {engine: postgres}\n");
+    ServerBinaries pinned =
+        ServerBinaries.of(
+            ServerBinaries.Source.PINNED, List.of(), List.of(), ServerBinaries.defaultCache());
+    engine = engine(pinned);
+    engine.apply();
+    engine.destroy();
+    ServerBinaries host =
+        ServerBinaries.of(
+            ServerBinaries.Source.HOST,
+            List.of(),
+            List.of(Path.of("/usr/lib/postgresql")),
+            ServerBinaries.defaultCache());
+    String made = pinned.pinnedVersion("postgres").split("\\.")[0];
+    assumeFalse(
+        host.resolve("postgres", null, "f").version().startsWith(made + "."),
+        "the host's PostgreSQL is the pinned one's major version");
+    engine = engine(host);
+    assertThatThrownBy(engine::apply)
+        .isInstanceOfSatisfying(
+            DeployException.class,
+            e -> {
+              assertThat(e.tag()).isEqualTo("DATABASE_VERSION");
+              assertThat(e.getMessage())
+                  .startsWith("db: its data (")
+                  .contains(") is PostgreSQL " + made + "'s, but the server in use is postgres ")
+                  .contains("(host, /usr/lib/postgresql/");
+              assertThat(e.hint())
+                  .isEqualTo(
+                      "unset UPDRAFT_SERVER_BINARIES: the pinned PostgreSQL "
+                          + pinned.pinnedVersion("postgres")
+                          + " opens it");
+            });
   }
 
   static boolean hostPostgres() {
