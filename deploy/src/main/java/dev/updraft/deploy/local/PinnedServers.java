@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -147,6 +148,10 @@ final class PinnedServers {
     Path temp = null;
     try {
       Files.createDirectories(cache);
+      // Traversable whatever the umask: as root, the servers run as an unprivileged user.
+      for (Path dir : List.of(cache.getParent(), cache)) {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
       temp = Files.createTempDirectory(cache, "." + home.getFileName() + ".");
       if (bundle.resource().endsWith(".txz")) {
         untar(url, temp);
