@@ -103,13 +103,7 @@ final class Databases {
       Service.Database database, int port, ServerBinaries.Server server) {
     String name = database.name();
     boolean root = Host.isRoot();
-    // The unprivileged user cannot enter /root: as root, the cluster lives under /var/tmp.
-    Path data =
-        root
-            ? ROOT_POSTGRES_DATA
-                .resolve(Integer.toHexString(dir.toAbsolutePath().hashCode()))
-                .resolve(name)
-            : dir.resolve("databases").resolve(name);
+    Path data = clusters(dir).resolve(name);
     // The password lives beside the cluster it opens, so a cluster that outlives its environment
     // directory (kept data) can still be opened. Only this user reads it.
     Path passwordFile = data.resolveSibling(name + ".password");
@@ -174,6 +168,16 @@ final class Databases {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Where the PostgreSQL clusters of the environment in {@code dir} live: in it, or as root under
+   * {@code /var/tmp}, since the unprivileged user a cluster belongs to cannot enter {@code /root}.
+   */
+  static Path clusters(Path dir) {
+    return Host.isRoot()
+        ? ROOT_POSTGRES_DATA.resolve(Integer.toHexString(dir.toAbsolutePath().hashCode()))
+        : dir.resolve("databases");
   }
 
   private void initdb(

@@ -350,6 +350,14 @@ public final class LocalRuntime implements ServiceRuntime {
     supervisor.shutdown(dir);
   }
 
+  /**
+   * Where the PostgreSQL clusters of the environment in {@code dir} live, which {@code destroy}
+   * keeps: the environment's directory, or as root a directory of its own under {@code /var/tmp}.
+   */
+  public static Path postgresClusters(Path dir) {
+    return Databases.clusters(dir);
+  }
+
   /** The supervisor's view: processes and the mesh's listeners. */
   public Protocol.Response status() {
     return supervisor.call(Protocol.Request.of("status"));

@@ -59,14 +59,9 @@ class DatabaseServersIT {
   }
 
   @AfterEach
-  void destroy() throws IOException {
+  void destroy() {
     if (engine != null) {
-      Path data = engine.dataDir();
-      engine.destroy();
-      // destroy keeps a cluster's data; as root it lives outside the test's directory.
-      Artifacts.deleteTree(
-          Path.of(
-              "/var/tmp/updraft-postgres", Integer.toHexString(data.toAbsolutePath().hashCode())));
+      Shops.destroyWithData(engine);
     }
   }
 

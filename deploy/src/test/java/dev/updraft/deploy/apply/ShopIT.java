@@ -44,7 +44,7 @@ class ShopIT {
       assertThat(events).noneMatch(e -> e.toString().contains(password));
       assertThat(engine.plan().isEmpty()).isTrue();
     } finally {
-      engine.destroy();
+      Shops.destroyWithData(engine);
     }
   }
 }

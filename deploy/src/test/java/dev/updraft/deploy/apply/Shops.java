@@ -104,9 +104,20 @@ final class Shops {
   /** Tears an environment down after a test, whatever state the test left it in. */
   static void destroy(Path spec, List<Event> events) {
     try {
-      engine(spec, events).destroy();
+      destroyWithData(engine(spec, events));
     } catch (RuntimeException e) {
       // already gone
+    }
+  }
+
+  /** Destroys an environment, and its PostgreSQL clusters, which destroy keeps. */
+  static void destroyWithData(Engine engine) {
+    Path clusters = LocalRuntime.postgresClusters(engine.dataDir());
+    engine.destroy();
+    try {
+      Artifacts.deleteTree(clusters);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
