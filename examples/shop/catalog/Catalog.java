@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.Executors;
 
-/** The shop's catalog: products from PostgreSQL (through psql), and the shop's front page. */
+/** The shop's catalog: products from PostgreSQL (through its JDBC driver), and the front page. */
 public final class Catalog {
   static final String VERSION = "1";
 
@@ -25,16 +30,24 @@ public final class Catalog {
   }
 
   static String products() {
-    try {
-      Process psql =
-          new ProcessBuilder("psql", "-At", "-c", "SELECT name || ' ' || price FROM products ORDER BY id")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return psql.waitFor() == 0 ? out : "error: " + out;
-    } catch (IOException | InterruptedException e) {
+    StringBuilder out = new StringBuilder();
+    try (Connection db = connect();
+        Statement query = db.createStatement();
+        ResultSet rows = query.executeQuery("SELECT name, price FROM products ORDER BY id")) {
+      while (rows.next()) {
+        out.append(rows.getString("name")).append(' ').append(rows.getBigDecimal("price")).append('\n');
+      }
+      return out.toString();
+    } catch (SQLException e) {
       return "error: " + e.getMessage() + "\n";
     }
+  }
+
+  /** A session with the database the PG* variables name (libpq's names, which updraft fills in). */
+  static Connection connect() throws SQLException {
+    String url = "jdbc:postgresql://" + System.getenv("PGHOST") + ":" + System.getenv("PGPORT")
+        + "/" + System.getenv("PGDATABASE");
+    return DriverManager.getConnection(url, System.getenv("PGUSER"), System.getenv("PGPASSWORD"));
   }
 
   static String page() {

@@ -1,5 +1,7 @@
 package dev.updraft.cli;
 
+import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.local.ServerBinaries;
 import dev.updraft.sys.ErrnoException;
 import dev.updraft.sys.Host;
 import dev.updraft.sys.kvm.Kvm;
@@ -12,8 +14,8 @@ import java.util.Optional;
 
 /**
  * Inspects this machine for what each part of updraft needs: KVM for {@code vm}, TAP and netfilter
- * for networking, the anchors the benchmarks compare against, and the servers and tools {@code
- * deploy} drives.
+ * for networking, the anchors the benchmarks compare against, and the database servers and tools
+ * {@code deploy} drives.
  */
 final class Doctor {
   private record Tool(String area, String command, String purpose, String aptPackage) {}
@@ -29,7 +31,6 @@ final class Doctor {
           new Tool("mesh", "wrk", "HTTP/1.1 load generator", "wrk"),
           new Tool("mesh", "h2load", "HTTP/2 load generator", "nghttp2-client"),
           new Tool("mesh", "curl", "API and smoke tests", "curl"),
-          new Tool("deploy", "redis-server", "Redis databases on the local target", "redis-server"),
           new Tool("deploy", "kubectl", "Kubernetes target", "kubectl"),
           new Tool("deploy", "terraform", "cloud infrastructure target", "terraform"));
 
@@ -42,7 +43,7 @@ final class Doctor {
     checks.add(java());
     checks.add(kvm());
     checks.add(tap());
-    checks.add(postgres());
+    checks.addAll(servers());
     for (Tool tool : TOOLS) {
       checks.add(tool(tool));
     }
@@ -95,21 +96,47 @@ final class Doctor {
             "network", "tap", "/dev/net/tun present, not root", "TAP creation needs CAP_NET_ADMIN");
   }
 
-  private static Check postgres() {
-    try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      Optional<Path> server =
-          versions
-              .map(v -> v.resolve("bin/postgres"))
-              .filter(Files::isExecutable)
-              .max(Path::compareTo);
-      if (server.isPresent()) {
-        return Check.ok("deploy", "postgres", server.get().toString());
-      }
-    } catch (java.io.IOException e) {
-      // No /usr/lib/postgresql at all: reported as missing below.
+  /**
+   * The database servers the local target runs: the source in force (pinned unless {@code
+   * UPDRAFT_SERVER_BINARIES=host}) with its version, and what the other source would give.
+   */
+  private static List<Check> servers() {
+    ServerBinaries binaries;
+    try {
+      binaries = ServerBinaries.of(System.getenv());
+    } catch (DeployException e) {
+      return List.of(Check.missing("deploy", "servers", e.getMessage(), e.hint()));
     }
-    return Check.missing(
-        "deploy", "postgres", "no PostgreSQL server binaries", "apt-get install postgresql");
+    List<Check> checks = new ArrayList<>();
+    for (ServerBinaries.Choice choice : binaries.choices()) {
+      ServerBinaries.Offer used = choice.chosen();
+      ServerBinaries.Offer other = choice.other();
+      String detail =
+          used.version()
+                  .map(v -> v + " " + used.source().word() + " (" + used.where() + ")")
+                  .orElse(used.source().word() + ": " + used.where())
+              + "; "
+              + other.source().word()
+              + ": "
+              + other.version().map(v -> v + " (" + other.where() + ")").orElse(other.where())
+              + (other.source() == ServerBinaries.Source.HOST
+                  ? ", with " + ServerBinaries.VARIABLE + "=host"
+                  : ", when " + ServerBinaries.VARIABLE + " is unset");
+      checks.add(
+          used.version().isPresent()
+              ? Check.ok("deploy", choice.engine(), detail)
+              : Check.missing(
+                  "deploy",
+                  choice.engine(),
+                  detail,
+                  used.source() == ServerBinaries.Source.HOST
+                      ? "apt-get install "
+                          + ServerBinaries.aptPackage(choice.engine())
+                          + ", or unset "
+                          + ServerBinaries.VARIABLE
+                      : "rebuild updraft: its class path lacks the pinned servers"));
+    }
+    return checks;
   }
 
   private static Check tool(Tool tool) {

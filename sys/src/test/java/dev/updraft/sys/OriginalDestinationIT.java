@@ -2,6 +2,7 @@ package dev.updraft.sys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.testing.NeedsProgram;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -17,14 +18,12 @@ import org.junit.jupiter.api.condition.EnabledIf;
 /** SO_ORIGINAL_DST for real: an nft REDIRECT rule inside a network namespace made for the test. */
 @Tag("root")
 @EnabledIf(
-    value = "canRedirect",
-    disabledReason = "needs root plus the ip (iproute2) and nft (nftables) commands")
+    value = "dev.updraft.sys.Host#isRoot",
+    disabledReason = "needs root to make a network namespace and its nft rules")
+@NeedsProgram(value = "ip", debian = "iproute2")
+@NeedsProgram(value = "nft", debian = "nftables")
 class OriginalDestinationIT {
   private final String namespace = "updraft-sys-" + ProcessHandle.current().pid();
-
-  static boolean canRedirect() {
-    return Host.isRoot() && Host.hasCommand("ip") && Host.hasCommand("nft");
-  }
 
   @BeforeEach
   void createNamespace() throws Exception {

@@ -2,6 +2,7 @@ package dev.updraft.sys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.testing.NeedsProgram;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
 @EnabledIf(
     value = "dev.updraft.sys.Host#tapAvailable",
     disabledReason = "needs root and /dev/net/tun to create TAP devices")
+@NeedsProgram(value = "ip", debian = "iproute2")
 class TapIT {
   private static final int VNET_HDR = 12;
 

@@ -60,6 +60,10 @@ public final class StatusCommand implements Callable<Integer> {
                     : "127.0.0.1:" + s.servicePort());
         out.printf(
             Locale.ROOT, "  %-14s %-12s %-14s %s%n", s.service(), s.kind(), s.version(), where);
+        if (s.attributes().containsKey("server")) {
+          // A database's server programs and their version, as it was started with them.
+          out.printf(Locale.ROOT, "      server %s%n", s.attributes().get("server"));
+        }
         for (ServiceState.Instance i : s.instances()) {
           if (s.attributes().containsKey("schedule")) {
             out.printf(Locale.ROOT, "      %-34s %s%n", i.id(), cron(s, schedules.get(i.id())));

@@ -216,6 +216,9 @@ public final class RuntimeTarget implements Target {
     if (state.attributes().containsKey("schedule")) {
       return "on schedule '" + state.attributes().get("schedule") + "'";
     }
+    if (state.attributes().containsKey("server")) {
+      return "port " + state.servicePort() + ", " + state.attributes().get("server");
+    }
     return state.servicePort() == null ? "" : "port " + state.servicePort();
   }
 

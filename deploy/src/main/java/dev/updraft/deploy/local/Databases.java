@@ -10,45 +10,53 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
+import java.util.function.Supplier;
 
 /**
- * Real PostgreSQL and Redis servers from Debian's packages, created and started by the engine and
- * kept running by the supervisor. PostgreSQL refuses to run as root, so as root its cluster belongs
- * to the {@code postgres} user and lives where that user can reach it.
+ * Real PostgreSQL and Redis servers, their programs from {@link ServerBinaries} (pinned or the
+ * host's), created and started by the engine and kept running by the supervisor; whether they serve
+ * is asked over their own protocols ({@link Wire}). PostgreSQL refuses to run as root, so as root
+ * its cluster belongs to an unprivileged user ({@link RunAs}) and lives where that user can reach
+ * it.
  */
 final class Databases {
+  private static final Path ROOT_POSTGRES_DATA = Path.of("/var/tmp/updraft-postgres");
+
   private final Path dir;
   private final LocalRuntime runtime;
+  private final ServerBinaries binaries;
 
-  Databases(Path dir, LocalRuntime runtime) {
+  Databases(Path dir, LocalRuntime runtime, ServerBinaries binaries) {
     this.dir = dir;
     this.runtime = runtime;
+    this.binaries = binaries;
   }
 
   ServiceRuntime.DatabaseInfo ensure(Service.Database database, Integer preferredPort) {
+    ServerBinaries.Server server =
+        binaries.resolve(
+            database.engine(), database.version(), "databases." + database.name() + ".version");
     int port = runtime.port(preferredPort);
+    // Deployed again means changed (version, port, binaries): the old server makes way, its data
+    // stays. Starting alone would keep it, as starting an instance that runs is a no-op.
+    runtime.stop("db-" + database.name());
     return switch (database.engine()) {
-      case "postgres" -> postgres(database, port);
-      case "redis" -> redis(database, port);
+      case "postgres" -> postgres(database, port, server);
+      case "redis" -> redis(database, port, server);
       default -> throw new IllegalStateException("engine " + database.engine());
     };
   }
 
-  private ServiceRuntime.DatabaseInfo redis(Service.Database database, int port) {
-    Path server = which("redis-server");
-    if (server == null) {
-      throw missing("redis-server", "redis-server");
-    }
+  private ServiceRuntime.DatabaseInfo redis(
+      Service.Database database, int port, ServerBinaries.Server server) {
     Path data = dir.resolve("databases").resolve(database.name());
     try {
       Files.createDirectories(data);
@@ -61,7 +69,7 @@ final class Databases {
         id,
         data,
         List.of(
-            server.toString(),
+            server.bin().resolve("redis-server").toString(),
             "--port",
             Integer.toString(port),
             "--bind",
@@ -77,134 +85,173 @@ final class Databases {
         Map.of(),
         Service.Resources.NONE,
         port);
-    settle(id, () -> awaitPort(database.name(), id, port));
+    settle(
+        id,
+        () -> {
+          awaitPort(database.name(), id, port);
+          await(database.name(), id, "answer PING on port " + port, () -> Wire.redisNotReady(port));
+        });
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("host", "127.0.0.1");
     attributes.put("port", Integer.toString(port));
     attributes.put("url", "redis://127.0.0.1:" + port);
+    attributes.put("server", server.describe());
     return new ServiceRuntime.DatabaseInfo(port, attributes, List.of());
   }
 
-  private ServiceRuntime.DatabaseInfo postgres(Service.Database database, int port) {
-    Path bin = postgresBin(database.version());
+  private ServiceRuntime.DatabaseInfo postgres(
+      Service.Database database, int port, ServerBinaries.Server server) {
+    String name = database.name();
     boolean root = Host.isRoot();
-    // The postgres user cannot enter /root: as root, the cluster lives under /var/tmp.
-    Path data =
-        root
-            ? Path.of(
-                "/var/tmp/updraft-postgres",
-                Integer.toHexString(dir.toAbsolutePath().hashCode()),
-                database.name())
-            : dir.resolve("databases").resolve(database.name());
+    Path data = clusters(dir).resolve(name);
     // The password lives beside the cluster it opens, so a cluster that outlives its environment
-    // directory (kept data) can still be opened.
-    Path passwordFile = data.resolveSibling(database.name() + ".password");
+    // directory (kept data) can still be opened. Only this user reads it.
+    Path passwordFile = data.resolveSibling(name + ".password");
     try {
       Files.createDirectories(passwordFile.getParent());
+      if (root) {
+        // Traversable by the server's user, whatever the umask.
+        for (Path p = passwordFile.getParent();
+            p.startsWith(ROOT_POSTGRES_DATA);
+            p = p.getParent()) {
+          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+      }
       if (!Files.exists(passwordFile)) {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         Files.writeString(passwordFile, HexFormat.of().formatHex(random));
-        passwordFile.toFile().setReadable(false, false);
-        passwordFile.toFile().setReadable(true, true);
+        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
       }
       String password = Files.readString(passwordFile).trim();
-      if (!Files.exists(data.resolve("PG_VERSION"))) {
-        initdb(bin, data, password, root);
+      RunAs user = RunAs.forData(data);
+      if (Files.exists(data.resolve("PG_VERSION"))) {
+        sameMajor(name, data, server);
+      } else {
+        initdb(name, server, data, password, user);
       }
-      String id = "db-" + database.name();
-      List<String> command = asPostgres(root);
-      command.addAll(
-          List.of(
-              bin.resolve("postgres").toString(),
-              "-D",
-              data.toString(),
-              "-p",
-              Integer.toString(port),
-              "-k",
-              data.toString(),
-              "-c",
-              "listen_addresses=127.0.0.1"));
-      runtime.startOn(database.name(), id, data, command, Map.of(), Service.Resources.NONE, port);
+      String id = "db-" + name;
+      List<String> command =
+          user.command(
+              List.of(
+                  server.bin().resolve("postgres").toString(),
+                  "-D",
+                  data.toString(),
+                  "-p",
+                  Integer.toString(port),
+                  "-k",
+                  data.toString(),
+                  "-c",
+                  "listen_addresses=127.0.0.1"));
+      runtime.startOn(name, id, data, command, Map.of(), Service.Resources.NONE, port);
       settle(
           id,
           () -> {
-            awaitPort(database.name(), id, port);
-            awaitAccepting(bin, data, port, root, database.name(), id);
-            createDatabase(bin, data, port, database.name(), root);
+            awaitPort(name, id, port);
+            await(
+                name,
+                id,
+                "take sessions on port " + port,
+                () -> Wire.postgresNotReady(name, port, password));
+            Wire.createDatabase(name, port, password, name);
           });
       Map<String, String> attributes = new LinkedHashMap<>();
       attributes.put("host", "127.0.0.1");
       attributes.put("port", Integer.toString(port));
       attributes.put("user", "postgres");
       attributes.put("password", password);
-      attributes.put("database", database.name());
+      attributes.put("database", name);
       attributes.put(
-          "url",
-          "postgresql://postgres:" + password + "@127.0.0.1:" + port + "/" + database.name());
+          "url", "postgresql://postgres:" + password + "@127.0.0.1:" + port + "/" + name);
+      attributes.put("server", server.describe());
       return new ServiceRuntime.DatabaseInfo(port, attributes, List.of(password));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private void initdb(Path bin, Path data, String password, boolean root) throws IOException {
+  /**
+   * Where the PostgreSQL clusters of the environment in {@code dir} live: in it, or as root under
+   * {@code /var/tmp}, since the unprivileged user a cluster belongs to cannot enter {@code /root}.
+   */
+  static Path clusters(Path dir) {
+    return Host.isRoot()
+        ? ROOT_POSTGRES_DATA.resolve(Integer.toHexString(dir.toAbsolutePath().hashCode()))
+        : dir.resolve("databases");
+  }
+
+  private void initdb(
+      String name, ServerBinaries.Server server, Path data, String password, RunAs user)
+      throws IOException {
     Files.createDirectories(data);
-    Path pwfile = data.getParent().resolve(data.getFileName() + ".pw");
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+    user.own(data);
+    Path pwfile = data.resolveSibling(name + ".pw");
     Files.writeString(pwfile, password);
-    if (root) {
-      run(List.of("chown", "-R", "postgres:postgres", data.getParent().toString()), "chown");
-    }
-    List<String> command = asPostgres(root);
-    command.addAll(
-        List.of(
-            bin.resolve("initdb").toString(),
-            "-D",
-            data.toString(),
-            "-U",
-            "postgres",
-            "--pwfile=" + pwfile,
-            "--auth-host=scram-sha-256",
-            "--auth-local=trust",
-            "-E",
-            "UTF8"));
+    Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
+    user.own(pwfile);
     try {
-      run(command, "initdb");
+      run(
+          user.command(
+              List.of(
+                  server.bin().resolve("initdb").toString(),
+                  "-D",
+                  data.toString(),
+                  "-U",
+                  "postgres",
+                  "--pwfile=" + pwfile,
+                  "--auth-host=scram-sha-256",
+                  "--auth-local=trust",
+                  "-E",
+                  "UTF8",
+                  "--locale=C.UTF-8")),
+          "initdb");
     } finally {
       Files.deleteIfExists(pwfile);
     }
   }
 
-  private void createDatabase(Path bin, Path data, int port, String name, boolean root) {
-    List<String> psql = asPostgres(root);
-    psql.addAll(
-        List.of(
-            bin.resolve("psql").toString(),
-            "-h",
-            data.toString(),
-            "-p",
-            Integer.toString(port),
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-tAc"));
-    List<String> exists = new ArrayList<>(psql);
-    exists.add("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
-    if (!run(exists, "psql").contains("1")) {
-      List<String> create = new ArrayList<>(psql);
-      create.add("CREATE DATABASE \"" + name + "\"");
-      run(create, "createdb");
+  /** A cluster opens only with the major version that made it. */
+  private void sameMajor(String name, Path data, ServerBinaries.Server server) throws IOException {
+    String made = Files.readString(data.resolve("PG_VERSION")).trim();
+    if (made.equals(major(server.version()))) {
+      return;
     }
+    String pinned = binaries.pinnedVersion("postgres");
+    String hint =
+        switch (server.source()) {
+          case PINNED ->
+              "set "
+                  + ServerBinaries.VARIABLE
+                  + "=host to run the host's PostgreSQL "
+                  + made
+                  + " (apt-get install postgresql-"
+                  + made
+                  + "), or move the data away to start afresh";
+          case HOST ->
+              made.equals(major(pinned))
+                  ? "unset "
+                      + ServerBinaries.VARIABLE
+                      + ": the pinned PostgreSQL "
+                      + pinned
+                      + " opens it"
+                  : "install PostgreSQL " + made + " (apt-get install postgresql-" + made + ")";
+        };
+    throw new DeployException(
+        "DATABASE_VERSION",
+        name
+            + ": its data ("
+            + data
+            + ") is PostgreSQL "
+            + made
+            + "'s, but the server in use is "
+            + server.describe(),
+        hint,
+        null);
   }
 
-  /** A command prefix that runs what follows as the postgres user when we are root. */
-  private static List<String> asPostgres(boolean root) {
-    List<String> command = new ArrayList<>();
-    if (root) {
-      command.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
-    return command;
+  private static String major(String version) {
+    return version.split("\\.")[0];
   }
 
   /**
@@ -224,30 +271,12 @@ final class Databases {
     }
   }
 
-  /**
-   * Waits until PostgreSQL takes queries: it listens before it has finished starting (recovery,
-   * say) and refuses sessions until then ("the database system is starting up").
-   */
-  private void awaitAccepting(
-      Path bin, Path data, int port, boolean root, String service, String id) {
-    List<String> isReady = asPostgres(root);
-    isReady.addAll(
-        List.of(
-            bin.resolve("pg_isready").toString(),
-            "-q",
-            "-h",
-            data.toString(),
-            "-p",
-            Integer.toString(port)));
+  private void awaitPort(String service, String id, int port) {
     await(
         service,
         id,
-        "accept sessions on port " + port,
-        () -> exec(isReady, "pg_isready", 10).exit() == 0);
-  }
-
-  private void awaitPort(String service, String id, int port) {
-    await(service, id, "accept connections on port " + port, () -> listens(port));
+        "accept connections on port " + port,
+        () -> listens(port) ? Optional.empty() : Optional.of("nothing listens"));
   }
 
   private static boolean listens(int port) {
@@ -259,43 +288,41 @@ final class Databases {
     }
   }
 
-  /** Polls {@code ready} for up to 60 s; then fails with the server's log tail. */
-  private void await(String service, String id, String what, BooleanSupplier ready) {
+  /**
+   * Polls {@code notReady} (why not, or empty once ready) for up to 60 s; then fails with the last
+   * reason and the server's log tail.
+   */
+  private void await(String service, String id, String what, Supplier<Optional<String>> notReady) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Optional<String> why = Optional.of("not asked");
     while (System.nanoTime() < deadline) {
-      if (ready.getAsBoolean()) {
+      why = notReady.get();
+      if (why.isEmpty()) {
         return;
       }
       sleep(100);
     }
     throw new DeployException(
         "DATABASE_START",
-        service + ": the database did not " + what + " within 60s",
+        service + ": the database did not " + what + " within 60s (last: " + why.get() + ")",
         "see its log below",
         runtime.logTail(id, 20));
   }
 
-  private String run(List<String> command, String what) {
-    Exec result = exec(command, what, 120);
-    if (result.exit() != 0) {
-      throw new DeployException(
-          "DATABASE_SETUP",
-          what + " failed: " + String.join(" ", command),
-          "its output is below",
-          result.output());
-    }
-    return result.output();
-  }
-
-  /** How a command ended (exit -1: not within its time) and what it printed. */
-  private record Exec(int exit, String output) {}
-
-  private static Exec exec(List<String> command, String what, int timeoutSeconds) {
+  private static String run(List<String> command, String what) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = LocalRuntime.read(process.getInputStream());
-      boolean ended = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-      return new Exec(ended ? process.exitValue() : -1, output);
+      boolean ended = process.waitFor(120, TimeUnit.SECONDS);
+      if (!ended || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new DeployException(
+            "DATABASE_SETUP",
+            what + " failed: " + String.join(" ", command),
+            "its output is below",
+            output);
+      }
+      return output;
     } catch (IOException e) {
       throw new DeployException(
           "DATABASE_SETUP", what + " could not run: " + e.getMessage(), null, null);
@@ -303,51 +330,6 @@ final class Databases {
       Thread.currentThread().interrupt();
       throw new DeployException("INTERRUPTED", what + " interrupted", null, null);
     }
-  }
-
-  private static Path postgresBin(String version) {
-    Path root = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(root)) {
-      try (Stream<Path> versions = Files.list(root)) {
-        Path bin =
-            versions
-                .filter(v -> version == null || v.getFileName().toString().equals(version))
-                .map(v -> v.resolve("bin"))
-                .filter(b -> Files.isExecutable(b.resolve("postgres")))
-                .max(
-                    Comparator.comparing(
-                        b ->
-                            Integer.parseInt(
-                                b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
-                .orElse(null);
-        if (bin != null) {
-          return bin;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    throw missing("PostgreSQL " + (version == null ? "" : version + " ") + "server", "postgresql");
-  }
-
-  private static Path which(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      Path candidate = Path.of(dir, command);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    for (String dir : List.of("/usr/bin", "/usr/sbin")) {
-      if (Files.isExecutable(Path.of(dir, command))) {
-        return Path.of(dir, command);
-      }
-    }
-    return null;
-  }
-
-  private static DeployException missing(String what, String aptPackage) {
-    return new DeployException(
-        "PACKAGE_MISSING", what + " is not installed", "apt-get install " + aptPackage, null);
   }
 
   private static void sleep(long millis) {

@@ -37,10 +37,15 @@ public final class LocalRuntime implements ServiceRuntime {
   private final Set<Integer> handedOut = new HashSet<>();
 
   public LocalRuntime(Path dir) {
+    this(dir, ServerBinaries.of(System.getenv()));
+  }
+
+  /** A runtime whose databases run the servers {@code binaries} gives. */
+  public LocalRuntime(Path dir, ServerBinaries binaries) {
     this.dir = dir;
     this.artifacts = new Artifacts(dir);
     this.supervisor = SupervisorClient.ensure(dir);
-    this.databases = new Databases(dir, this);
+    this.databases = new Databases(dir, this, binaries);
     this.cgroups = Cgroups.detect(dir);
   }
 
@@ -343,6 +348,14 @@ public final class LocalRuntime implements ServiceRuntime {
     status.processes().forEach(p -> stop(p.id()));
     status.schedules().forEach(j -> stop(j.id()));
     supervisor.shutdown(dir);
+  }
+
+  /**
+   * Where the PostgreSQL clusters of the environment in {@code dir} live, which {@code destroy}
+   * keeps: the environment's directory, or as root a directory of its own under {@code /var/tmp}.
+   */
+  public static Path postgresClusters(Path dir) {
+    return Databases.clusters(dir);
   }
 
   /** The supervisor's view: processes and the mesh's listeners. */

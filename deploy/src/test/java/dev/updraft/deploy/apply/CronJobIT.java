@@ -16,7 +16,6 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -145,9 +144,6 @@ class CronJobIT {
   }
 
   @Test
-  @EnabledIf(
-      value = "dev.updraft.deploy.apply.ShopIT#databasesInstalled",
-      disabledReason = "needs PostgreSQL: apt-get install postgresql")
   void aRunByHandShowsNoDatabasePassword() throws Exception {
     Files.writeString(
         spec,

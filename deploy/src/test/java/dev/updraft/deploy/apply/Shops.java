@@ -4,6 +4,7 @@ import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.local.LocalRuntime;
+import dev.updraft.deploy.local.ServerBinaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -86,12 +87,37 @@ final class Shops {
     return new Engine(spec, sink, redactor, System.getenv(), 4, LocalRuntime::new);
   }
 
+  /** An engine whose databases run only the pinned servers: the host's are hidden from it. */
+  static Engine pinnedEngine(Path spec, List<Event> events) {
+    ServerBinaries pinned =
+        ServerBinaries.of(
+            ServerBinaries.Source.PINNED, List.of(), List.of(), ServerBinaries.defaultCache());
+    return new Engine(
+        spec,
+        events::add,
+        new Redactor(),
+        System.getenv(),
+        4,
+        dir -> new LocalRuntime(dir, pinned));
+  }
+
   /** Tears an environment down after a test, whatever state the test left it in. */
   static void destroy(Path spec, List<Event> events) {
     try {
-      engine(spec, events).destroy();
+      destroyWithData(engine(spec, events));
     } catch (RuntimeException e) {
       // already gone
+    }
+  }
+
+  /** Destroys an environment, and its PostgreSQL clusters, which destroy keeps. */
+  static void destroyWithData(Engine engine) {
+    Path clusters = LocalRuntime.postgresClusters(engine.dataDir());
+    engine.destroy();
+    try {
+      Artifacts.deleteTree(clusters);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -15,6 +15,8 @@ import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.History;
+import dev.updraft.sys.Host;
+import dev.updraft.sys.testing.NeedsProgram;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.http.HttpResponse;
@@ -28,7 +30,6 @@ import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,14 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link FakeControllers}. What was pushed is checked through the registry's v2 HTTP API. The base
  * image is made here from scratch: busybox as {@code /bin/busybox} and {@code /bin/sh}.
  */
-@EnabledIf(
-    value = "toolsInstalled",
-    disabledReason =
-        "needs /usr/bin/docker-registry and /bin/busybox: apt-get install docker-registry"
-            + " busybox-static")
+@NeedsProgram(value = "docker-registry", debian = "docker-registry")
+@NeedsProgram(value = "busybox", debian = "busybox-static")
 class ImagesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path BUSYBOX = Path.of("/bin/busybox");
 
   @TempDir Path dir;
   LocalRegistry registry;
@@ -53,10 +50,6 @@ class ImagesIT {
   FakeControllers controllers;
   final List<Event> events = new CopyOnWriteArrayList<>();
   Path spec;
-
-  static boolean toolsInstalled() {
-    return Files.isExecutable(LocalRegistry.BINARY) && Files.isExecutable(BUSYBOX);
-  }
 
   @BeforeEach
   void start() throws Exception {
@@ -288,10 +281,11 @@ class ImagesIT {
   /** A from-scratch image with busybox as its shell. */
   private void pushBase(String reference) throws Exception {
     FilePermissions executable = FilePermissions.fromOctalString("755");
+    Path busybox = Host.which("busybox").orElseThrow();
     FileEntriesLayer layer =
         FileEntriesLayer.builder()
-            .addEntry(BUSYBOX, AbsoluteUnixPath.get("/bin/busybox"), executable)
-            .addEntry(BUSYBOX, AbsoluteUnixPath.get("/bin/sh"), executable)
+            .addEntry(busybox, AbsoluteUnixPath.get("/bin/busybox"), executable)
+            .addEntry(busybox, AbsoluteUnixPath.get("/bin/sh"), executable)
             .build();
     Jib.fromScratch()
         .addFileEntriesLayer(layer)

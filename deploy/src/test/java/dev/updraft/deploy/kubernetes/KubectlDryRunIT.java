@@ -2,17 +2,16 @@ package dev.updraft.deploy.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.testing.NeedsProgram;
 import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
 import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,19 +21,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * recognises every kind. kubectl needs an API server's discovery even for a client-side dry run, so
  * a mock server answers discovery for the kinds updraft renders (and 404 for every object).
  */
-@EnabledIf(value = "kubectlInstalled", disabledReason = "needs kubectl on the PATH")
+@NeedsProgram(value = "kubectl", debian = "kubernetes-client")
 class KubectlDryRunIT {
   @TempDir Path dir;
   KubernetesMockServer server;
-
-  static boolean kubectlInstalled() {
-    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(entry, "kubectl"))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   @BeforeEach
   void discovery() {

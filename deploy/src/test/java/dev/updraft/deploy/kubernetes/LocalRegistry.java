@@ -25,8 +25,6 @@ import javax.net.ssl.TrustManagerFactory;
  * API. Its log (every request) is kept, to count what was pushed.
  */
 final class LocalRegistry implements AutoCloseable {
-  static final Path BINARY = Path.of("/usr/bin/docker-registry");
-
   /** The manifests a client accepts, as docker and containerd send them. */
   static final String MANIFESTS =
       "application/vnd.oci.image.manifest.v1+json,"
@@ -91,7 +89,7 @@ final class LocalRegistry implements AutoCloseable {
         %s"""
             .formatted(dir.resolve("storage"), port, auth));
     process =
-        new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+        new ProcessBuilder("docker-registry", "serve", config.toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

@@ -9,6 +9,7 @@ import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.sys.Host;
+import dev.updraft.sys.testing.NeedsProgram;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledIf(
     value = "enforceable",
     disabledReason = "needs root and a writable cgroup v1 or v2 hierarchy with memory and cpu")
+@NeedsProgram(value = "busybox", debian = "busybox-static")
 class ResourceLimitsIT {
   private static final Service.Resources LIMITS = new Service.Resources("64Mi", 0.2);
   // Holds 300 MB in a shell variable: far over 64Mi.

@@ -3,8 +3,8 @@ package dev.updraft.mesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.mesh.testing.TestBackend;
-import dev.updraft.sys.Host;
 import dev.updraft.sys.Namespaces;
+import dev.updraft.sys.testing.NeedsProgram;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
@@ -28,17 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("root")
 @EnabledIf(
-    value = "canRedirect",
-    disabledReason = "needs root plus ip (iproute2) and nft (nftables)")
+    value = "dev.updraft.sys.Host#isRoot",
+    disabledReason = "needs root to make a network namespace and its nft rules")
+@NeedsProgram(value = "ip", debian = "iproute2")
+@NeedsProgram(value = "nft", debian = "nftables")
 class TransparentIT {
   private static final int MARK = 0x2102;
   private final String namespace = "updraft-mesh-" + ProcessHandle.current().pid();
   @TempDir Path dir;
   private Process proxy;
-
-  static boolean canRedirect() {
-    return Host.isRoot() && Host.hasCommand("ip") && Host.hasCommand("nft");
-  }
 
   @BeforeEach
   void namespaceAndProxy() throws Exception {

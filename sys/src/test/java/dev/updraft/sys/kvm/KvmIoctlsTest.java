@@ -2,8 +2,8 @@ package dev.updraft.sys.kvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.updraft.sys.Host;
 import dev.updraft.sys.Ioctl;
+import dev.updraft.sys.testing.NeedsProgram;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Compiles a C probe against the system's {@code linux/kvm.h} and checks every ioctl number and
  * struct offset the Java side hand-codes, so a typo cannot reach a kernel call.
  */
-@EnabledIf(value = "headersPresent", disabledReason = "needs gcc and linux/kvm.h (linux-libc-dev)")
+@NeedsProgram(value = "gcc", debian = "gcc")
+@EnabledIf(
+    value = "headersPresent",
+    disabledReason = "needs linux/kvm.h: apt-get install linux-libc-dev")
 class KvmIoctlsTest {
   private static final String PROBE =
       """
@@ -56,7 +59,7 @@ class KvmIoctlsTest {
   private static Map<String, Long> kernel;
 
   static boolean headersPresent() {
-    return Host.hasCommand("gcc") && Files.exists(Path.of("/usr/include/linux/kvm.h"));
+    return Files.exists(Path.of("/usr/include/linux/kvm.h"));
   }
 
   @BeforeAll

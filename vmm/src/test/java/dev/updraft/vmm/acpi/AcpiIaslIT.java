@@ -2,7 +2,7 @@ package dev.updraft.vmm.acpi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.updraft.sys.Host;
+import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.arch.DeviceSlot;
 import dev.updraft.vmm.arch.GsiAllocator;
 import dev.updraft.vmm.arch.MmioAllocator;
@@ -12,20 +12,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hands our tables to ACPICA's disassembler, the same parser Linux runs: each must decode without a
  * warning, and the DSDT must compile back with iasl to exactly the AML we wrote.
  */
-@EnabledIf(value = "iaslAvailable", disabledReason = "needs iasl (Debian package acpica-tools)")
+@NeedsProgram(value = "iasl", debian = "acpica-tools")
 class AcpiIaslIT {
   @TempDir Path dir;
-
-  static boolean iaslAvailable() {
-    return Host.hasCommand("iasl");
-  }
 
   @Test
   void dsdtDisassemblesToEveryDeviceAndCompilesBackToTheSameAml() throws Exception {

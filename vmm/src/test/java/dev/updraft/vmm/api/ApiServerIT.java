@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.VmResources;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The API on a real Unix socket, driven by curl as Firecracker's getting-started guide does. */
+@NeedsProgram(value = "curl", debian = "curl")
 class ApiServerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -2,6 +2,7 @@ package dev.updraft.vmm.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.runtime.FakeHypervisor;
 import java.nio.file.Files;
@@ -51,6 +52,7 @@ class NoApiIT {
   }
 
   @Test
+  @NeedsProgram(value = "curl", debian = "curl")
   void withTheApiTheConfigFileBootsAndTheApiStaysUsable() throws Exception {
     Path socket = dir.resolve("fc.sock");
     try (VmmProcess vmm =

@@ -2,7 +2,7 @@ package dev.updraft.vmm.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.updraft.sys.Host;
+import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  * boot_params} from the kernel's own {@code asm/bootparam.h}, and the PVH structs declared here in
  * C exactly as the Xen ABI ({@code xen/include/public/arch-x86/hvm/start_info.h}) defines them.
  */
-@EnabledIf(value = "gccAvailable", disabledReason = "needs gcc and the Linux UAPI headers")
+@NeedsProgram(value = "gcc", debian = "gcc")
+@EnabledIf(
+    value = "headersPresent",
+    disabledReason = "needs asm/bootparam.h: apt-get install linux-libc-dev")
 class StructLayoutIT {
   private static final String PROGRAM =
       """
@@ -85,10 +88,9 @@ class StructLayoutIT {
 
   @TempDir Path dir;
 
-  static boolean gccAvailable() {
-    return Host.hasCommand("gcc")
-        && (Files.exists(Path.of("/usr/include/x86_64-linux-gnu/asm/bootparam.h"))
-            || Files.exists(Path.of("/usr/include/asm/bootparam.h")));
+  static boolean headersPresent() {
+    return Files.exists(Path.of("/usr/include/x86_64-linux-gnu/asm/bootparam.h"))
+        || Files.exists(Path.of("/usr/include/asm/bootparam.h"));
   }
 
   @Test

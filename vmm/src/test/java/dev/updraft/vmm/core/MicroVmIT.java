@@ -2,6 +2,7 @@ package dev.updraft.vmm.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.testing.GuestImages;
 import dev.updraft.vmm.testing.GuestReport;
@@ -19,14 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The freestanding test guests on updraft's own VMM (the same images QemuGuestIT runs). */
 @Tag("kvm")
-@EnabledIf(value = "available", disabledReason = "needs /dev/kvm and gcc")
+@EnabledIf(value = "dev.updraft.sys.Host#kvmAvailable", disabledReason = "needs /dev/kvm")
+@NeedsProgram(value = "gcc", debian = "gcc")
 class MicroVmIT {
   private static final int SECTOR = 512;
   @TempDir Path dir;
-
-  static boolean available() {
-    return dev.updraft.sys.Host.kvmAvailable() && GuestImages.gccAvailable();
-  }
 
   @Test
   void pvhBootSeesTheMemoryMapCommandLineAndAcpiTables() throws Exception {

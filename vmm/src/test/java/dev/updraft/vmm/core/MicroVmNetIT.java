@@ -3,6 +3,7 @@ package dev.updraft.vmm.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.sys.Host;
+import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.testing.GuestImages;
 import dev.updraft.vmm.testing.GuestReport;
@@ -19,12 +20,14 @@ import org.junit.jupiter.api.condition.EnabledIf;
 /** virtio-net on updraft's VMM: frames in both directions through a real TAP device. */
 @Tag("kvm")
 @Tag("root")
-@EnabledIf(value = "available", disabledReason = "needs root, ip, /dev/net/tun, /dev/kvm and gcc")
+@EnabledIf(value = "available", disabledReason = "needs root, /dev/net/tun and /dev/kvm")
+@NeedsProgram(value = "gcc", debian = "gcc")
+@NeedsProgram(value = "ip", debian = "iproute2")
 class MicroVmNetIT {
   private TapNamespace ns;
 
   static boolean available() {
-    return MicroVmIT.available() && Host.tapAvailable() && Host.hasCommand("ip");
+    return Host.kvmAvailable() && Host.tapAvailable();
   }
 
   @BeforeEach

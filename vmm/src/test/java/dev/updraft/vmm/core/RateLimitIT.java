@@ -2,6 +2,7 @@ package dev.updraft.vmm.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.ratelimit.BucketUpdate;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
@@ -22,9 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bounds hold on a loaded machine.
  */
 @Tag("kvm")
-@EnabledIf(
-    value = "dev.updraft.vmm.core.MicroVmIT#available",
-    disabledReason = "needs /dev/kvm and gcc")
+@EnabledIf(value = "dev.updraft.sys.Host#kvmAvailable", disabledReason = "needs /dev/kvm")
+@NeedsProgram(value = "gcc", debian = "gcc")
 class RateLimitIT {
   private static final int MIB = 1 << 20;
   @TempDir Path dir;

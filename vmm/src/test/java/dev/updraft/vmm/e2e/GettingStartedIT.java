@@ -2,7 +2,7 @@ package dev.updraft.vmm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.updraft.sys.Host;
+import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.api.VmmMain;
 import dev.updraft.vmm.testing.GuestImages;
 import dev.updraft.vmm.testing.GuestReport;
@@ -28,15 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * process with exit code 0 and its write reached the root drive's file.
  */
 @Tag("kvm")
-@EnabledIf(value = "available", disabledReason = "needs /dev/kvm, gcc and curl")
+@EnabledIf(value = "dev.updraft.sys.Host#kvmAvailable", disabledReason = "needs /dev/kvm")
+@NeedsProgram(value = "gcc", debian = "gcc")
+@NeedsProgram(value = "curl", debian = "curl")
 class GettingStartedIT {
   private static final int SECTOR = 512;
   @TempDir Path dir;
   private Process vmm;
-
-  static boolean available() {
-    return Host.kvmAvailable() && GuestImages.gccAvailable() && Host.hasCommand("curl");
-  }
 
   @AfterEach
   void kill() {

@@ -21,9 +21,8 @@ import java.util.stream.Stream;
  * target/guests/<name>.elf} (PVH note) and {@code <name>-linux64.elf} (no note). A build is reused
  * while the SHA-256 of every guest source, the flags and the gcc version stay the same.
  *
- * <p>Tests that need a guest carry
- * {@code @EnabledIf("dev.updraft.vmm.testing.GuestImages#gccAvailable")} so that a machine without
- * gcc skips them with a reason instead of failing.
+ * <p>Tests that need a guest carry {@code @NeedsProgram(value = "gcc", debian = "gcc")} so that a
+ * machine without gcc skips them with a reason instead of failing.
  */
 public final class GuestImages {
   /** Every guest, one C file each in {@code src/test/guest}. */
@@ -67,7 +66,7 @@ public final class GuestImages {
   private GuestImages() {}
 
   /** Whether gcc is on the PATH; the condition for tests that build guests. */
-  public static boolean gccAvailable() {
+  static boolean gccAvailable() {
     return Host.hasCommand("gcc");
   }
 

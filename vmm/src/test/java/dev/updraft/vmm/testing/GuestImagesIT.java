@@ -2,6 +2,7 @@ package dev.updraft.vmm.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.testing.NeedsProgram;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -12,13 +13,12 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /** The guest images have the two entries the VMM's two boot paths need, and builds are cached. */
-@EnabledIf(value = "dev.updraft.vmm.testing.GuestImages#gccAvailable", disabledReason = "needs gcc")
+@NeedsProgram(value = "gcc", debian = "gcc")
 class GuestImagesIT {
   private static final int PT_LOAD = 1;
   private static final int PT_NOTE = 4;

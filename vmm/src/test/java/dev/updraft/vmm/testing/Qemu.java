@@ -1,6 +1,5 @@
 package dev.updraft.vmm.testing;
 
-import dev.updraft.sys.Host;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -45,11 +44,6 @@ public final class Qemu implements AutoCloseable {
     this.serial = SerialLog.follow(process.getInputStream(), "qemu-serial");
     this.stderr = SerialLog.follow(process.getErrorStream(), "qemu-stderr");
     this.stdin = process.getOutputStream();
-  }
-
-  /** Whether QEMU can run guests here: the binary is on the PATH and /dev/kvm is usable. */
-  public static boolean available() {
-    return Host.kvmAvailable() && Host.hasCommand(BINARY);
   }
 
   public static Qemu start(QemuConfig config) {

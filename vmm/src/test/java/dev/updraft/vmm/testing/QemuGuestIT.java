@@ -2,6 +2,7 @@ package dev.updraft.vmm.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.sys.testing.NeedsProgram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,19 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
  * root.)
  */
 @Tag("kvm")
-@EnabledIf(
-    value = "available",
-    disabledReason = "needs /dev/kvm, qemu-system-x86_64 (Debian: qemu-system-x86) and gcc")
+@EnabledIf(value = "dev.updraft.sys.Host#kvmAvailable", disabledReason = "needs /dev/kvm")
+@NeedsProgram(value = Qemu.BINARY, debian = "qemu-system-x86")
+@NeedsProgram(value = "gcc", debian = "gcc")
 class QemuGuestIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final Duration LINE_TIMEOUT = Duration.ofSeconds(30);
   private static final int SECTOR = 512;
 
   @TempDir Path dir;
-
-  static boolean available() {
-    return Qemu.available() && GuestImages.gccAvailable();
-  }
 
   static QemuConfig guest(String name) {
     return QemuConfig.of(GuestImages.pvh(name));

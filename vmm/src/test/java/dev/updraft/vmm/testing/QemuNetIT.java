@@ -3,6 +3,7 @@ package dev.updraft.vmm.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.sys.Host;
+import dev.updraft.sys.testing.NeedsProgram;
 import java.nio.channels.DatagramChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,14 +17,15 @@ import org.junit.jupiter.api.condition.EnabledIf;
  */
 @Tag("kvm")
 @Tag("root")
-@EnabledIf(
-    value = "available",
-    disabledReason = "needs root, ip (iproute2), /dev/net/tun, /dev/kvm, qemu-system-x86_64, gcc")
+@EnabledIf(value = "available", disabledReason = "needs root, /dev/net/tun and /dev/kvm")
+@NeedsProgram(value = Qemu.BINARY, debian = "qemu-system-x86")
+@NeedsProgram(value = "gcc", debian = "gcc")
+@NeedsProgram(value = "ip", debian = "iproute2")
 class QemuNetIT {
   private TapNamespace ns;
 
   static boolean available() {
-    return QemuGuestIT.available() && Host.tapAvailable() && Host.hasCommand("ip");
+    return Host.kvmAvailable() && Host.tapAvailable();
   }
 
   @BeforeEach

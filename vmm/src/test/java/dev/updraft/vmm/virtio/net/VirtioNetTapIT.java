@@ -3,6 +3,7 @@ package dev.updraft.vmm.virtio.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.sys.Tap;
+import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.core.TapBackend;
 import dev.updraft.vmm.memory.HeapGuestMemory;
 import dev.updraft.vmm.metrics.Counters;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
 @EnabledIf(
     value = "dev.updraft.sys.Host#tapAvailable",
     disabledReason = "needs root and /dev/net/tun")
+@NeedsProgram(value = "ip", debian = "iproute2")
 class VirtioNetTapIT {
   private static final byte[] GUEST_MAC = {0x02, 0, 0, 0, 0, 0x02};
   private static final byte[] GUEST_IP = {10, (byte) 213, 77, 2};
