@@ -3,6 +3,9 @@ package dev.updraft.deploy.local;
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.ServiceRuntime;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.state.EnvironmentKey;
+import dev.updraft.deploy.state.PrivateFiles;
+import dev.updraft.deploy.state.SealedValueException;
 import dev.updraft.sys.Host;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,10 +32,12 @@ import java.util.stream.Stream;
 final class Databases {
   private final Path dir;
   private final LocalRuntime runtime;
+  private final EnvironmentKey key;
 
   Databases(Path dir, LocalRuntime runtime) {
     this.dir = dir;
     this.runtime = runtime;
+    this.key = EnvironmentKey.of(dir);
   }
 
   ServiceRuntime.DatabaseInfo ensure(Service.Database database, Integer preferredPort) {
@@ -49,12 +54,7 @@ final class Databases {
     if (server == null) {
       throw missing("redis-server", "redis-server");
     }
-    Path data = dir.resolve("databases").resolve(database.name());
-    try {
-      Files.createDirectories(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path data = PrivateFiles.directories(dir.resolve("databases").resolve(database.name()));
     String id = "db-" + database.name();
     runtime.startOn(
         database.name(),
@@ -96,22 +96,41 @@ final class Databases {
                 Integer.toHexString(dir.toAbsolutePath().hashCode()),
                 database.name())
             : dir.resolve("databases").resolve(database.name());
-    // The password lives beside the cluster it opens, so a cluster that outlives its environment
-    // directory (kept data) can still be opened.
+    // The password lives beside the cluster it opens, sealed with the environment's key.
     Path passwordFile = data.resolveSibling(database.name() + ".password");
     try {
-      Files.createDirectories(passwordFile.getParent());
-      if (!Files.exists(passwordFile)) {
+      if (root) {
+        privateToPostgres(data.getParent().getParent());
+      }
+      PrivateFiles.directories(passwordFile.getParent());
+      String field = "database " + database.name() + " password";
+      String password = null;
+      boolean reset = false;
+      if (Files.exists(passwordFile)) {
+        String stored = Files.readString(passwordFile).trim();
+        try {
+          password = key.open(field, stored);
+          reset = !EnvironmentKey.isSealed(stored); // an older updraft's, in plain text: seal it
+        } catch (SealedValueException e) {
+          // The cluster outlived its environment directory and key: it gets a new password,
+          // set over its Unix socket, where the postgres user needs none.
+          reset = true;
+        }
+      }
+      boolean changed = password == null;
+      if (password == null) {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
-        Files.writeString(passwordFile, HexFormat.of().formatHex(random));
-        passwordFile.toFile().setReadable(false, false);
-        passwordFile.toFile().setReadable(true, true);
+        password = HexFormat.of().formatHex(random);
       }
-      String password = Files.readString(passwordFile).trim();
-      if (!Files.exists(data.resolve("PG_VERSION"))) {
+      if (reset || changed) {
+        PrivateFiles.write(passwordFile, key.seal(field, password));
+      }
+      boolean fresh = !Files.exists(data.resolve("PG_VERSION"));
+      if (fresh) {
         initdb(bin, data, password, root);
       }
+      String newPassword = changed && !fresh ? password : null;
       String id = "db-" + database.name();
       List<String> command = asPostgres(root);
       command.addAll(
@@ -131,6 +150,9 @@ final class Databases {
           () -> {
             awaitPort(database.name(), id, port);
             awaitAccepting(bin, data, port, root, database.name(), id);
+            if (newPassword != null) {
+              psql(bin, data, port, root, "ALTER ROLE postgres PASSWORD '" + newPassword + "'");
+            }
             createDatabase(bin, data, port, database.name(), root);
           });
       Map<String, String> attributes = new LinkedHashMap<>();
@@ -149,9 +171,9 @@ final class Databases {
   }
 
   private void initdb(Path bin, Path data, String password, boolean root) throws IOException {
-    Files.createDirectories(data);
+    PrivateFiles.directories(data);
     Path pwfile = data.getParent().resolve(data.getFileName() + ".pw");
-    Files.writeString(pwfile, password);
+    PrivateFiles.write(pwfile, password); // for initdb only; deleted once it ran
     if (root) {
       run(List.of("chown", "-R", "postgres:postgres", data.getParent().toString()), "chown");
     }
@@ -176,6 +198,19 @@ final class Databases {
   }
 
   private void createDatabase(Path bin, Path data, int port, String name, boolean root) {
+    List<String> psql = psqlCommand(bin, data, port, root);
+    psql.add("-tAc");
+    List<String> exists = new ArrayList<>(psql);
+    exists.add("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
+    if (!run(exists, "psql").contains("1")) {
+      List<String> create = new ArrayList<>(psql);
+      create.add("CREATE DATABASE \"" + name + "\"");
+      run(create, "createdb");
+    }
+  }
+
+  /** psql as the postgres user over the server's Unix socket, where it needs no password. */
+  private static List<String> psqlCommand(Path bin, Path data, int port, boolean root) {
     List<String> psql = asPostgres(root);
     psql.addAll(
         List.of(
@@ -187,14 +222,21 @@ final class Databases {
             "-U",
             "postgres",
             "-d",
-            "postgres",
-            "-tAc"));
-    List<String> exists = new ArrayList<>(psql);
-    exists.add("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
-    if (!run(exists, "psql").contains("1")) {
-      List<String> create = new ArrayList<>(psql);
-      create.add("CREATE DATABASE \"" + name + "\"");
-      run(create, "createdb");
+            "postgres"));
+    return psql;
+  }
+
+  /** Runs {@code sql} given on psql's input, not its command line, where others could read it. */
+  private void psql(Path bin, Path data, int port, boolean root, String sql) {
+    List<String> psql = psqlCommand(bin, data, port, root);
+    psql.addAll(List.of("-v", "ON_ERROR_STOP=1", "-q"));
+    Exec result = exec(psql, "psql", 120, sql + ";\n");
+    if (result.exit() != 0) {
+      throw new DeployException(
+          "DATABASE_SETUP",
+          "psql failed to set the password",
+          "its output is below",
+          result.output());
     }
   }
 
@@ -243,7 +285,7 @@ final class Databases {
         service,
         id,
         "accept sessions on port " + port,
-        () -> exec(isReady, "pg_isready", 10).exit() == 0);
+        () -> exec(isReady, "pg_isready", 10, null).exit() == 0);
   }
 
   private void awaitPort(String service, String id, int port) {
@@ -276,7 +318,7 @@ final class Databases {
   }
 
   private String run(List<String> command, String what) {
-    Exec result = exec(command, what, 120);
+    Exec result = exec(command, what, 120, null);
     if (result.exit() != 0) {
       throw new DeployException(
           "DATABASE_SETUP",
@@ -290,9 +332,14 @@ final class Databases {
   /** How a command ended (exit -1: not within its time) and what it printed. */
   private record Exec(int exit, String output) {}
 
-  private static Exec exec(List<String> command, String what, int timeoutSeconds) {
+  private static Exec exec(List<String> command, String what, int timeoutSeconds, String input) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try (var in = process.getOutputStream()) {
+        if (input != null) {
+          in.write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
       String output = LocalRuntime.read(process.getInputStream());
       boolean ended = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
       return new Exec(ended ? process.exitValue() : -1, output);
@@ -303,6 +350,20 @@ final class Databases {
       Thread.currentThread().interrupt();
       throw new DeployException("INTERRUPTED", what + " interrupted", null, null);
     }
+  }
+
+  /**
+   * As root, the clusters' directory belongs to the postgres user (it must enter it), and only to
+   * it: an older updraft made it root's, open to all.
+   */
+  private static void privateToPostgres(Path clusters) throws IOException {
+    PrivateFiles.directories(clusters);
+    var postgres =
+        clusters.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+    if (!Files.getOwner(clusters).equals(postgres)) {
+      Files.setOwner(clusters, postgres);
+    }
+    PrivateFiles.privateRoot(clusters);
   }
 
   private static Path postgresBin(String version) {
