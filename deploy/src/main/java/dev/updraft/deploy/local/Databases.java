@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -100,7 +104,7 @@ final class Databases {
     Path passwordFile = data.resolveSibling(database.name() + ".password");
     try {
       if (root) {
-        privateToPostgres(data.getParent().getParent());
+        clustersDirectory(data.getParent().getParent(), data.getParent());
       }
       PrivateFiles.directories(passwordFile.getParent());
       String field = "database " + database.name() + " password";
@@ -143,7 +147,10 @@ final class Databases {
               "-k",
               data.toString(),
               "-c",
-              "listen_addresses=127.0.0.1"));
+              "listen_addresses=127.0.0.1",
+              // Its socket is in the (private) data directory; the socket itself is too.
+              "-c",
+              "unix_socket_permissions=0700"));
       runtime.startOn(database.name(), id, data, command, Map.of(), Service.Resources.NONE, port);
       settle(
           id,
@@ -353,17 +360,23 @@ final class Databases {
   }
 
   /**
-   * As root, the clusters' directory belongs to the postgres user (it must enter it), and only to
-   * it: an older updraft made it root's, open to all.
+   * As root, the clusters of every environment share a directory the postgres user must traverse:
+   * 0711, so that it can, and no one can list the environments in it; each environment's directory
+   * below is 0700 and, once its cluster is made, the postgres user's. An older updraft made the
+   * shared one readable by all.
    */
-  private static void privateToPostgres(Path clusters) throws IOException {
-    PrivateFiles.directories(clusters);
-    var postgres =
-        clusters.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
-    if (!Files.getOwner(clusters).equals(postgres)) {
-      Files.setOwner(clusters, postgres);
+  private static void clustersDirectory(Path clusters, Path environment) throws IOException {
+    Set<PosixFilePermission> traverse = PosixFilePermissions.fromString("rwx--x--x");
+    try {
+      Files.createDirectory(clusters, PosixFilePermissions.asFileAttribute(traverse));
+      Files.setPosixFilePermissions(clusters, traverse); // created under the umask
+    } catch (FileAlreadyExistsException e) {
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(clusters);
+      if (mode.stream().anyMatch(p -> !traverse.contains(p))) {
+        Files.setPosixFilePermissions(clusters, traverse);
+      }
     }
-    PrivateFiles.privateRoot(clusters);
+    PrivateFiles.privateRoot(environment);
   }
 
   private static Path postgresBin(String version) {

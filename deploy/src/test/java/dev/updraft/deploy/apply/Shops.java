@@ -24,6 +24,43 @@ final class Shops {
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /**
+   * A small HTTP service for tests: {@code /health} answers 200, or 500 "db down" with {@code
+   * HEALTH=500}, or after 5 s with {@code HEALTH=slow}; other paths answer its working directory's
+   * name and {@code PYTHONUNBUFFERED}, or with {@code FINGERPRINT=NAME...} the first 16 hex digits
+   * of the SHA-256 of each variable named (what it got, without writing the value anywhere).
+   */
+  static final String PYTHON_SERVER =
+      """
+      import hashlib, http.server, os, time
+
+      def h(name):
+          return hashlib.sha256(os.environ.get(name, "").encode()).hexdigest()[:16]
+
+      class Handler(http.server.BaseHTTPRequestHandler):
+          def do_GET(self):
+              mode = os.environ.get("HEALTH", "ok")
+              if self.path == "/health" and mode == "slow":
+                  time.sleep(5)
+              code = 200
+              if self.path == "/health" and mode == "500":
+                  code, body = 500, b"db down\\n"
+              elif "FINGERPRINT" in os.environ:
+                  body = " ".join(n + "=" + h(n) for n in os.environ["FINGERPRINT"].split()).encode()
+              else:
+                  body = ("cwd=%s unbuffered=%s" % (os.path.basename(os.getcwd()),
+                          os.environ.get("PYTHONUNBUFFERED"))).encode()
+              self.send_response(code)
+              self.send_header("Content-Length", str(len(body)))
+              self.end_headers()
+              self.wfile.write(body)
+
+          def log_message(self, *args):
+              pass
+
+      http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+      """;
+
   private Shops() {}
 
   static Path repositoryRoot() {
