@@ -11,6 +11,8 @@ import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.spec.SpecException;
 import dev.updraft.deploy.spec.SpecParser;
+import dev.updraft.deploy.spec.SpecWarning;
+import dev.updraft.deploy.spec.SpecWarnings;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.PrivateFiles;
 import dev.updraft.deploy.state.Sealer;
@@ -289,6 +291,9 @@ public final class Engine {
     Deployment d =
         new Deployment(spec, journal, release, sink, redactor, secrets, history.services());
     t.begin(d, previous);
+    if (kind.equals("apply")) {
+      warn(d, spec);
+    }
     if (plan.isEmpty()) {
       t.publish(d); // a restarted supervisor must serve the routes again
       sink.emit(
@@ -376,6 +381,20 @@ public final class Engine {
       sink.emit(
           new Event.Finished(d.elapsedMillis(), false, redactor.redact(failure.getMessage())));
       throw failure;
+    }
+  }
+
+  /** What will not work on the spec's target as written, one warning each, on every apply. */
+  private void warn(Deployment d, EnvironmentSpec spec) {
+    for (SpecWarning w : SpecWarnings.of(spec)) {
+      sink.emit(
+          new Event.Warning(
+              d.elapsedMillis(),
+              spec.environment(),
+              w.field(),
+              w.reason(),
+              w.message() + " (hint: " + w.hint() + ")",
+              1));
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.updraft.deploy.apply;
 
+import dev.updraft.deploy.spec.Commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -20,8 +20,6 @@ public final class ExitHints {
       Pattern.compile(
           "^\\S*sh: (?:(?:line )?\\d+: )?(?:exec: )?(.+?): (not found|command not found"
               + "|[Pp]ermission denied|Is a directory|No such file or directory)\\s*$");
-  // A word that sets a variable for the command after it: NAME=value.
-  private static final Pattern ASSIGNMENT = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*=.*");
 
   private ExitHints() {}
 
@@ -84,7 +82,7 @@ public final class ExitHints {
   /** The first program the command runs that the PATH does not have, else its first program. */
   private static String missingProgram(String command) {
     String path = Artifacts.environment(java.util.Map.of()).get("PATH");
-    for (String program : programs(command)) {
+    for (String program : Commands.programs(command)) {
       if (!program.contains("/") && !onPath(program, path)) {
         return program;
       }
@@ -93,31 +91,8 @@ public final class ExitHints {
   }
 
   private static String firstProgram(String command) {
-    List<String> programs = programs(command);
+    List<String> programs = Commands.programs(command);
     return programs.isEmpty() ? null : programs.getFirst();
-  }
-
-  /**
-   * The program of each simple command in {@code command}: the first word that does not set a
-   * variable ({@code PYTHONUNBUFFERED=1 python3 app.py} runs python3), after {@code exec}.
-   */
-  static List<String> programs(String command) {
-    List<String> programs = new ArrayList<>();
-    if (command == null) {
-      return programs;
-    }
-    for (String simple : command.split("&&|\\|\\||[;|&\\n]")) {
-      for (String word : simple.trim().split("\\s+")) {
-        if (word.isEmpty() || ASSIGNMENT.matcher(word).matches() || word.equals("exec")) {
-          continue;
-        }
-        if (!word.equals("cd")) {
-          programs.add(word.replaceAll("^[\"']|[\"']$", ""));
-        }
-        break;
-      }
-    }
-    return programs;
   }
 
   private static boolean onPath(String program, String path) {

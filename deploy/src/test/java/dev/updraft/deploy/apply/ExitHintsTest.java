@@ -30,7 +30,9 @@ class ExitHintsTest {
   void withoutTheShellsWordsTheCommandNamesTheProgram() {
     assertThat(ExitHints.hint(127, "A=1 B=2 no-such-program-here --flag && ls", "", FIELD))
         .hasValueSatisfying(h -> assertThat(h).startsWith("no-such-program-here was not found"));
-    assertThat(ExitHints.programs("cd web && PYTHONUNBUFFERED=1 exec python3 app.py | tee x; ls"))
+    assertThat(
+            dev.updraft.deploy.spec.Commands.programs(
+                "cd web && PYTHONUNBUFFERED=1 exec python3 app.py | tee x; ls"))
         .containsExactly("python3", "tee", "ls");
   }
 
