@@ -36,6 +36,8 @@ public final class LocalRuntime implements ServiceRuntime {
   private final Cgroups cgroups;
   private final Set<Integer> handedOut = new HashSet<>();
   private final HealthProbe probe = new HealthProbe();
+  // How long a job past its timeout, or left by an interrupted engine, has after SIGTERM.
+  private static final Duration GRACE = Duration.ofSeconds(5);
 
   public LocalRuntime(Path dir) {
     this.dir = dir;
@@ -234,10 +236,24 @@ public final class LocalRuntime implements ServiceRuntime {
       full.put("UPDRAFT_OUTPUT", output.toString());
       List<String> argv = cgroups.enter(cgroup, shell(command), PrivateFiles.touch(log(runId)));
       long oomKills = cgroup.oomKills();
-      Process process = Artifacts.process(argv, cwd, full, log(runId)).start();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+      // A group of its own, so that a timeout stops what it left in the background too; out of
+      // the terminal's group with it, so a Ctrl-C of the engine stops it through the hook.
+      Process process =
+          Artifacts.process(ProcessGroups.newSession(argv), cwd, full, log(runId)).start();
+      Thread stop = new Thread(() -> ManagedProcess.stopTree(process.toHandle(), GRACE));
+      Runtime.getRuntime().addShutdownHook(stop);
+      boolean ended;
+      try {
+        ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(stop);
+        } catch (IllegalStateException e) {
+          // shutting down: the hook stops the job
+        }
+      }
+      if (!ended) {
+        ManagedProcess.stopTree(process.toHandle(), GRACE);
         throw new DeployException(
             "JOB_TIMEOUT",
             service + ": job did not finish within " + timeout.toSeconds() + "s",

@@ -96,18 +96,20 @@ final class ProcessTable {
         contents.schedules().stream()
             .map(
                 r ->
-                    new ScheduledJob.Row(
-                        new Protocol.ScheduleSpec(
-                            map(r.spec().run(), how),
-                            r.spec().cron(),
-                            r.spec().zone(),
-                            r.spec().timeoutMillis()),
-                        r.lastFireMillis(),
-                        r.runs(),
-                        r.pid(),
-                        r.startedMillis(),
-                        r.lastOutcome(),
-                        r.lastExit()))
+                    r.spec() == null
+                        ? r
+                        : new ScheduledJob.Row(
+                            new Protocol.ScheduleSpec(
+                                map(r.spec().run(), how),
+                                r.spec().cron(),
+                                r.spec().zone(),
+                                r.spec().timeoutMillis()),
+                            r.lastFireMillis(),
+                            r.runs(),
+                            r.pid(),
+                            r.startedMillis(),
+                            r.lastOutcome(),
+                            r.lastExit()))
             .toList(),
         contents.routing());
   }

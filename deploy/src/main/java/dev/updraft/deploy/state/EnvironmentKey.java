@@ -36,13 +36,28 @@ public final class EnvironmentKey {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path file;
-  private final SecretKeySpec cipherKey;
-  private final SecretKeySpec macKey;
+  private final byte[] master;
+  // Derived on first use: a command that seals nothing loads no JCE provider.
+  private SecretKeySpec cipherKey;
+  private SecretKeySpec macKey;
 
   private EnvironmentKey(Path file, byte[] master) {
     this.file = file;
-    this.cipherKey = new SecretKeySpec(derive(master, "updraft seal"), "AES");
-    this.macKey = new SecretKeySpec(derive(master, "updraft fingerprint"), "HmacSHA256");
+    this.master = master;
+  }
+
+  private synchronized SecretKeySpec cipherKey() {
+    if (cipherKey == null) {
+      cipherKey = new SecretKeySpec(derive(master, "updraft seal"), "AES");
+    }
+    return cipherKey;
+  }
+
+  private synchronized SecretKeySpec macKey() {
+    if (macKey == null) {
+      macKey = new SecretKeySpec(derive(master, "updraft fingerprint"), "HmacSHA256");
+    }
+    return macKey;
   }
 
   /** The key of the state directory {@code dir}, made (with the directory) when there is none. */
@@ -108,7 +123,7 @@ public final class EnvironmentKey {
     RANDOM.nextBytes(nonce);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, cipherKey, new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.init(Cipher.ENCRYPT_MODE, cipherKey(), new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(field.getBytes(StandardCharsets.UTF_8));
       byte[] sealed = cipher.doFinal(value.getBytes(StandardCharsets.UTF_8));
       byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + sealed.length);
@@ -133,7 +148,7 @@ public final class EnvironmentKey {
       byte[] in = Base64.getDecoder().decode(value.substring(SEALED.length()));
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(
-          Cipher.DECRYPT_MODE, cipherKey, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+          Cipher.DECRYPT_MODE, cipherKey(), new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
       cipher.updateAAD(field.getBytes(StandardCharsets.UTF_8));
       byte[] plain = cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES);
       return new String(plain, StandardCharsets.UTF_8);
@@ -150,7 +165,7 @@ public final class EnvironmentKey {
   public String fingerprint(String field, String value) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(macKey);
+      mac.init(macKey());
       mac.update(field.getBytes(StandardCharsets.UTF_8));
       mac.update((byte) 0);
       return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));

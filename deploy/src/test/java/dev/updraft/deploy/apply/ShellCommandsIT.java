@@ -87,6 +87,32 @@ class ShellCommandsIT {
   }
 
   @Test
+  void aJobPastItsTimeoutIsStoppedWithWhatItLeftInTheBackground() throws Exception {
+    String marker =
+        String.format(Locale.ROOT, "3618.%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+    Path root = Files.createDirectories(dir.resolve("late"));
+    Path spec = root.resolve("updraft.yaml");
+    Files.writeString(
+        spec,
+        """
+        environment: late
+        jobs:
+          migrate: {path: ., command: "(sleep %s &); sleep 60", timeout: 2s}
+        """
+            .formatted(marker));
+    List<Event> events = Shops.events();
+    try {
+      Shops.engine(spec, events).apply();
+      throw new AssertionError("the job's timeout did not fail the apply");
+    } catch (DeployException e) {
+      assertThat(e.tag()).isEqualTo("JOB_TIMEOUT");
+    } finally {
+      Shops.destroy(spec, events);
+    }
+    assertThat(sleeping(marker)).as("what the job left in the background").isEmpty();
+  }
+
+  @Test
   void aMissingProgramIsNamed() throws Exception {
     assertThat(failure("missing", "PYTHONUNBUFFERED=1 python9 server.py", "{tcp: true}", ""))
         .satisfies(
