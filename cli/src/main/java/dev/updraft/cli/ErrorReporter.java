@@ -1,13 +1,15 @@
 package dev.updraft.cli;
 
+import dev.updraft.deploy.json.Json;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns an exception escaping a command into one clear line and exit code 1. The stack trace is
- * only for {@code --debug}: users should read what went wrong, not where in the code.
+ * Turns an exception escaping a command into one clear line and exit code 1 (with {@code --json},
+ * an error document on stdout). The stack trace is only for {@code --debug}: users should read what
+ * went wrong, not where in the code.
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
   static final int FAILURE = 1;
@@ -17,6 +19,22 @@ final class ErrorReporter implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) {
+    if (parsed.originalArgs().contains("--json")) {
+      PrintWriter out = command.getOut();
+      out.println(
+          Json.write(
+              Json.object(
+                  "error",
+                  Json.object(
+                      "code",
+                      "INTERNAL",
+                      "message",
+                      describe(e),
+                      "hint",
+                      "run again with --debug, without --json, for the stack trace"))));
+      out.flush();
+      return FAILURE;
+    }
     PrintWriter err = command.getErr();
     err.println(command.getColorScheme().errorText("updraft: " + describe(e)));
     if (debug) {

@@ -2,10 +2,14 @@ package dev.updraft.cli.deploy;
 
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Engine;
+import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.kubernetes.Manifests;
 import dev.updraft.deploy.spec.EnvironmentSpec;
+import dev.updraft.deploy.spec.SpecWarning;
+import dev.updraft.deploy.spec.SpecWarnings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,7 +61,22 @@ public final class ApplyCommand implements Callable<Integer> {
             dryRun,
             false);
     PrintWriter out = spec.commandLine().getOut();
+    List<SpecWarning> warnings = SpecWarnings.of(env);
+    if (options.json) {
+      List<String> dryRunWarnings =
+          written.warnings().stream().map(options.redactor::redact).toList();
+      out.println(
+          Json.write(
+              Json.object(
+                  "directory", dryRun.toString(),
+                  "files", written.files().stream().map(f -> (Object) f.toString()).toList(),
+                  "warnings", JsonOutput.warnings(warnings),
+                  "unresolved", dryRunWarnings)));
+      out.flush();
+      return;
+    }
     written.warnings().forEach(w -> out.println("warning: " + options.redactor.redact(w)));
+    warnings.forEach(w -> out.println("warning: " + w));
     out.println(
         "Wrote "
             + written.files().size()

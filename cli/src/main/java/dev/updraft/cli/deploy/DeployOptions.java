@@ -8,6 +8,7 @@ import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.JsonSink;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.spec.SpecException;
+import dev.updraft.deploy.state.SealedValueException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,11 @@ public final class DeployOptions {
           "The environment spec (default: ./updraft.yaml, else examples/shop/updraft.yaml).")
   Path file;
 
-  @Option(names = "--json", description = "Print events as JSON lines.")
+  @Option(
+      names = "--json",
+      description =
+          "Print machine output: a JSON document, or one JSON event per line for commands that"
+              + " stream (apply, up, rollback, destroy, down); errors as {\"error\": {...}}.")
   boolean json;
 
   @Option(
@@ -75,12 +80,17 @@ public final class DeployOptions {
         specFile(), sink(spec), redactor, System.getenv(), parallelism, target, Targets.all());
   }
 
+  /** What to do when a sealed value does not open. */
+  static final String SEALED_HINT =
+      "restore secrets.key in the environment's state directory from where it was copied; without"
+          + " it, updraft deploy destroy, then apply again (database data is kept)";
+
   /** Runs {@code work} with this command's engine: exit 0, or 1 with the failure reported. */
   int run(CommandSpec spec, java.util.function.Consumer<Engine> work, String done) {
     try {
       work.accept(engine(spec));
       if (done != null) {
-        spec.commandLine().getOut().println(done);
+        spec.commandLine().getOut().println(json ? JsonOutput.finished(done) : done);
         spec.commandLine().getOut().flush();
       }
       return 0;
@@ -89,9 +99,24 @@ public final class DeployOptions {
     }
   }
 
-  /** Prints a deployment failure the way users need it: what, why, what to do, the log tail. */
+  /**
+   * Prints a deployment failure the way users need it: what, why, what to do, the log tail; with
+   * {@code --json}, any failure as an error document on stdout. Exit 1.
+   */
   int report(CommandSpec spec, RuntimeException e) {
+    if (json && !(e instanceof ParameterException)) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(JsonOutput.error(e, redactor));
+      out.flush();
+      return 1;
+    }
     PrintWriter err = spec.commandLine().getErr();
+    if (e instanceof SealedValueException sealed) {
+      err.println("updraft: " + sealed.getMessage());
+      err.println("hint: " + SEALED_HINT);
+      err.flush();
+      return 1;
+    }
     if (e instanceof SpecException specError) {
       err.println("updraft: " + specError.getMessage());
       err.flush();

@@ -1,6 +1,6 @@
 package dev.updraft.cli.deploy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.journal.History;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,20 +19,13 @@ public final class HistoryCommand implements Callable<Integer> {
   @Mixin DeployOptions options;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     try {
-      History history = options.engine(spec).history();
+      Engine engine = options.engine(spec);
+      History history = engine.history();
       var out = spec.commandLine().getOut();
       if (options.json) {
-        for (History.Release r : history.releases()) {
-          var node = new ObjectMapper().createObjectNode();
-          node.put("release", r.number())
-              .put("time", r.time())
-              .put("kind", r.kind())
-              .put("status", r.status())
-              .put("message", options.redactor.redact(r.message()));
-          out.println(node);
-        }
+        out.println(JsonOutput.history(engine.spec().environment(), history, options.redactor));
       } else if (history.releases().isEmpty()) {
         out.println("No releases yet.");
       } else {

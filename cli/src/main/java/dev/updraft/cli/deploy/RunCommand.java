@@ -1,7 +1,7 @@
 package dev.updraft.cli.deploy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.updraft.deploy.apply.Target;
+import dev.updraft.deploy.json.Json;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,13 +31,13 @@ public final class RunCommand implements Callable<Integer> {
       var out = spec.commandLine().getOut();
       if (options.json) {
         out.println(
-            new ObjectMapper()
-                .createObjectNode()
-                .put("job", job)
-                .put("id", run.id())
-                .put("succeeded", run.succeeded())
-                .put("outcome", run.outcome())
-                .put("logTail", run.logTail()));
+            Json.write(
+                Json.object(
+                    "job", job,
+                    "id", run.id(),
+                    "succeeded", run.succeeded(),
+                    "outcome", run.outcome(),
+                    "log_tail", run.logTail())));
       } else {
         out.println(job + ": " + run.outcome() + " (" + run.id() + ")");
         if (!run.logTail().isBlank()) {

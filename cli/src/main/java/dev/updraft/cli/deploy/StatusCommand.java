@@ -3,11 +3,15 @@ package dev.updraft.cli.deploy;
 import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.local.Protocol;
 import dev.updraft.deploy.local.SupervisorClient;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +34,10 @@ public final class StatusCommand implements Callable<Integer> {
       var env = engine.spec();
       History history = engine.history();
       if (!env.target().equals("local")) {
+        if (options.json) {
+          Set<String> live = history.services().isEmpty() ? Set.of() : engine.live();
+          return json(env.environment(), env.target(), history, null, Map.of(), Map.of(), live);
+        }
         return cluster(engine, env.environment(), history);
       }
       Map<String, Protocol.ProcessStatus> processes = new HashMap<>();
@@ -41,6 +49,16 @@ public final class StatusCommand implements Callable<Integer> {
           status.processes().forEach(p -> processes.put(p.id(), p));
           status.schedules().forEach(j -> schedules.put(j.id(), j));
         }
+      }
+      if (options.json) {
+        return json(
+            env.environment(),
+            "local",
+            history,
+            client != null,
+            processes,
+            schedules,
+            processes.keySet());
       }
       var out = spec.commandLine().getOut();
       History.Release last = history.releases().isEmpty() ? null : history.releases().getLast();
@@ -106,6 +124,89 @@ public final class StatusCommand implements Callable<Integer> {
         + " run(s)"
         + (j.runningPid() != 0 ? ", running (pid " + j.runningPid() + ")" : "")
         + (j.lastOutcome() == null ? "" : ", last: " + j.lastOutcome());
+  }
+
+  /**
+   * The status as one JSON document: the last release, whether the supervisor runs (local), and
+   * each service with its instances (state, pid, restarts, how it last ended) or its schedule.
+   */
+  private int json(
+      String environment,
+      String target,
+      History history,
+      Boolean supervisor,
+      Map<String, Protocol.ProcessStatus> processes,
+      Map<String, Protocol.ScheduleStatus> schedules,
+      Set<String> live) {
+    History.Release last = history.releases().isEmpty() ? null : history.releases().getLast();
+    List<Object> services = new ArrayList<>();
+    for (ServiceState s : history.services().values()) {
+      Map<String, Object> service =
+          Json.object(
+              "service", s.service(),
+              "kind", s.kind(),
+              "version", s.version(),
+              "port", s.servicePort());
+      if (s.attributes().containsKey("schedule")) {
+        service.put("schedule", Json.list(s.instances(), i -> cronJson(s, schedules.get(i.id()))));
+      } else {
+        service.put("instances", Json.list(s.instances(), i -> instance(i, processes, live)));
+      }
+      services.add(service);
+    }
+    Map<String, Object> status =
+        Json.object(
+            "environment",
+            environment,
+            "target",
+            target,
+            "release",
+            last == null ? null : Json.object("number", last.number(), "status", last.status()),
+            "supervisor",
+            supervisor == null ? null : supervisor ? "running" : "not running",
+            "services",
+            services);
+    if (supervisor == null) {
+      status.remove("supervisor");
+    }
+    var out = spec.commandLine().getOut();
+    out.println(Json.write(status));
+    out.flush();
+    return 0;
+  }
+
+  private static Object instance(
+      ServiceState.Instance i, Map<String, Protocol.ProcessStatus> processes, Set<String> live) {
+    Protocol.ProcessStatus p = processes.get(i.id());
+    Map<String, Object> fields = Json.object("id", i.id(), "port", i.port());
+    if (p != null) {
+      fields.putAll(
+          Json.object(
+              "state", p.state(),
+              "pid", p.pid(),
+              "restarts", p.restarts(),
+              "ended", p.ended()));
+    } else {
+      fields.put("state", live.contains(i.id()) ? "running" : "not running");
+    }
+    return fields;
+  }
+
+  private static Object cronJson(ServiceState s, Protocol.ScheduleStatus j) {
+    Map<String, Object> fields = Json.object("schedule", s.attributes().get("schedule"));
+    if (j == null) {
+      fields.put("state", "not scheduled");
+      return fields;
+    }
+    fields.putAll(
+        Json.object(
+            "id", j.id(),
+            "zone", j.zone(),
+            "next", j.next(),
+            "runs", j.runs(),
+            "running_pid", j.runningPid() == 0 ? null : j.runningPid(),
+            "last_outcome", j.lastOutcome()));
+    return fields;
   }
 
   /** A cluster target: each service's workload, and whether the cluster has it. */

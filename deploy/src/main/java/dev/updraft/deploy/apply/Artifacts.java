@@ -1,17 +1,18 @@
 package dev.updraft.deploy.apply;
 
+import dev.updraft.deploy.state.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -43,10 +44,10 @@ public final class Artifacts {
 
   /**
    * Copies {@code source} and runs {@code build} in the copy, unless an artifact with the same key
-   * was built before; returns the artifact's directory.
+   * was built before; returns the artifact's directory. Files secrets are read from ({@code
+   * leaveOut}) are not copied: an artifact holds no secret.
    */
-  public Path stage(
-      String service, String version, Path source, String build, Map<String, String> env) {
+  public Path stage(String service, String version, Path source, String build, Set<Path> leaveOut) {
     if (!Files.isDirectory(source)) {
       throw new DeployException(
           "SOURCE_MISSING",
@@ -56,13 +57,13 @@ public final class Artifacts {
     }
     // Content-addressed: the same sources and build command give the same artifact, built once
     // even when several services (or releases) use it.
-    String key = Versions.artifactKey(source, build);
+    String key = Versions.artifactKey(source, build, leaveOut);
     Path artifact = dir.resolve("artifacts").resolve(key);
     synchronized (buildLocks.computeIfAbsent(key, k -> new Object())) {
       if (Files.exists(artifact.resolve(MARKER))) {
         return artifact;
       }
-      return build(service, version, source, build, env, artifact);
+      return build(service, version, source, build, leaveOut, artifact);
     }
   }
 
@@ -71,29 +72,28 @@ public final class Artifacts {
       String version,
       Path source,
       String build,
-      Map<String, String> env,
+      Set<Path> leaveOut,
       Path artifact) {
     try {
       deleteTree(artifact);
-      copyTree(source, artifact);
+      copyTree(source, artifact, leaveOut);
       if (build != null && !build.isBlank()) {
         String id = service + "-" + version + "-build";
-        Files.createDirectories(log(id).getParent());
-        Process process = process(List.of("bash", "-c", build), artifact, env, log(id)).start();
-        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        Process process = process(shell(build), artifact, Map.of(), log(id)).start();
+        boolean ended = process.waitFor(30, TimeUnit.MINUTES);
+        if (!ended || process.exitValue() != 0) {
           process.destroyForcibly();
+          String tail = logTail(id, 20);
+          int exit = ended ? process.exitValue() : -1;
           throw new DeployException(
               "BUILD_FAILED",
-              service
-                  + ": build failed (exit "
-                  + (process.isAlive() ? "timeout" : process.exitValue())
-                  + "): "
-                  + build,
-              "run the build in " + source + " to see the whole error",
-              logTail(id, 20));
+              service + ": build failed (exit " + (ended ? exit : "timeout") + "): " + build,
+              ExitHints.hint(exit, build, tail, "the service's build")
+                  .orElse("run the build in " + source + " to see the whole error"),
+              tail);
         }
       }
-      Files.writeString(artifact.resolve(MARKER), version);
+      PrivateFiles.write(artifact.resolve(MARKER), version);
       return artifact;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -132,9 +132,23 @@ public final class Artifacts {
     return base;
   }
 
-  /** A process in {@code cwd} with {@link #environment}, its output appended to {@code log}. */
+  /**
+   * {@code command} as Kubernetes runs a container's command, {@code sh -c COMMAND}, so that
+   * variables set before a program and {@code cd dir && ./run} work; with a private umask first, so
+   * that what it writes in the state directory is its owner's only. Both shells exec, so the
+   * process keeps one pid.
+   */
+  public static List<String> shell(String command) {
+    return List.of("/bin/sh", "-c", "umask 077 && exec /bin/sh -c \"$1\"", "updraft", command);
+  }
+
+  /**
+   * A process in {@code cwd} with {@link #environment}, its output appended to {@code log} (made
+   * private if new).
+   */
   public static ProcessBuilder process(
       List<String> command, Path cwd, Map<String, String> env, Path log) {
+    PrivateFiles.touch(log);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(cwd.toFile())
@@ -146,18 +160,19 @@ public final class Artifacts {
     return builder;
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  private static void copyTree(Path from, Path to, Set<Path> leaveOut) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path source : (Iterable<Path>) files::iterator) {
         Path relative = from.relativize(source);
-        if (relative.toString().startsWith(".updraft")) {
+        if (relative.toString().startsWith(".updraft")
+            || leaveOut.contains(source.toAbsolutePath().normalize())) {
           continue;
         }
         Path target = to.resolve(relative.toString());
         if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
+          PrivateFiles.directories(target);
         } else {
-          Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+          PrivateFiles.copy(source, target);
         }
       }
     }

@@ -11,6 +11,11 @@ import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.spec.SpecException;
 import dev.updraft.deploy.spec.SpecParser;
+import dev.updraft.deploy.spec.SpecWarning;
+import dev.updraft.deploy.spec.SpecWarnings;
+import dev.updraft.deploy.state.EnvironmentKey;
+import dev.updraft.deploy.state.PrivateFiles;
+import dev.updraft.deploy.state.Sealer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -82,11 +87,14 @@ public final class Engine {
     return SpecParser.load(specFile, target);
   }
 
-  /** The plan for the spec against what runs; reads state, changes nothing. */
+  /**
+   * The plan for the spec against what runs; reads state and changes nothing, but for the
+   * environment's key, made if there is none yet so that the versions are those apply will use.
+   */
   public Plan plan() {
     EnvironmentSpec spec = spec();
     History history = history(spec);
-    Secrets secrets = new Secrets(spec, redactor, hostEnv);
+    Secrets secrets = new Secrets(spec, redactor, hostEnv, key(spec));
     Set<String> live = Set.of();
     if (!history.services().isEmpty()) { // a fresh environment needs no look at its target
       try (Target t = targets.open(spec)) {
@@ -95,9 +103,9 @@ public final class Engine {
     }
     return Planner.plan(
         spec,
-        Versions.of(spec, secrets),
+        Versions.compute(spec, secrets),
         history.services(),
-        previousSpec(history, spec, read()),
+        before(history, spec, read()),
         live);
   }
 
@@ -121,8 +129,9 @@ public final class Engine {
     return locked(
         spec,
         (t, journal) -> {
-          Secrets secrets = new Secrets(spec, redactor, hostEnv);
-          return run(t, spec, read(), Versions.of(spec, secrets), secrets, journal, "apply", true);
+          Secrets secrets = new Secrets(spec, redactor, hostEnv, key(spec));
+          return run(
+              t, spec, read(), Versions.compute(spec, secrets), secrets, journal, "apply", true);
         });
   }
 
@@ -139,8 +148,8 @@ public final class Engine {
               t,
               old,
               to.specText(),
-              to.versions(),
-              new Secrets(old, redactor, hostEnv),
+              new Versions.Computed(to.versions(), to.fingerprints()),
+              new Secrets(old, redactor, hostEnv, key(current)),
               journal,
               "rollback",
               false);
@@ -157,9 +166,15 @@ public final class Engine {
           int release = history.nextRelease();
           journal.append(
               new Entry.ReleaseStarted(
-                  release, Instant.now().toString(), "destroy", specFile.toString(), "", Map.of()));
+                  release,
+                  Instant.now().toString(),
+                  "destroy",
+                  specFile.toString(),
+                  "",
+                  Map.of(),
+                  Map.of()));
           t.prepare();
-          Secrets secrets = new Secrets(spec, redactor, hostEnv);
+          Secrets secrets = new Secrets(spec, redactor, hostEnv, key(spec));
           Deployment d =
               new Deployment(spec, journal, release, sink, redactor, secrets, history.services());
           for (Service.Job job : spec.all(Service.Job.class)) {
@@ -210,7 +225,7 @@ public final class Engine {
           "NOT_DEPLOYED", name + " is not deployed yet", "run updraft deploy apply first", null);
     }
     // The log tail shows none of the job's secrets, nor a database password it was given.
-    new Secrets(spec, redactor, hostEnv).valuesOf(job);
+    new Secrets(spec, redactor, hostEnv, key(spec)).valuesOf(job);
     deployed.values().stream()
         .map(s -> s.attributes().get("password"))
         .filter(java.util.Objects::nonNull)
@@ -227,8 +242,21 @@ public final class Engine {
   }
 
   private History history(EnvironmentSpec spec) {
-    Path journal = targets.dataDir(spec).resolve("journal.jsonl");
-    return History.of(Files.exists(journal) ? readJournal(journal) : List.of());
+    Path dir = targets.dataDir(spec);
+    Path journal = dir.resolve("journal.jsonl");
+    if (!Files.exists(journal)) {
+      return History.of(List.of());
+    }
+    // Only read: sealed values open with the key, and nothing is sealed.
+    Sealer sealer = new Sealer(EnvironmentKey.existing(dir).orElse(null), (field, value) -> false);
+    try (Journal open = Journal.open(journal, sealer)) {
+      return History.of(open.entries());
+    }
+  }
+
+  /** The environment's key, in the target's data directory; made there when there is none. */
+  private EnvironmentKey key(EnvironmentSpec spec) {
+    return EnvironmentKey.of(PrivateFiles.directories(targets.dataDir(spec)));
   }
 
   /** What an apply or rollback achieved. */
@@ -238,7 +266,7 @@ public final class Engine {
       Target t,
       EnvironmentSpec spec,
       String specText,
-      Map<String, String> versions,
+      Versions.Computed versions,
       Secrets secrets,
       Journal journal,
       String kind,
@@ -258,11 +286,14 @@ public final class Engine {
     t.prepare();
     Set<String> live = t.live();
     EnvironmentSpec previous = previousSpec(history, spec, specText);
-    Plan plan = Planner.plan(spec, versions, history.services(), previous, live);
+    Plan plan = Planner.plan(spec, versions, history.services(), before(history, previous), live);
     int release = history.nextRelease();
     Deployment d =
         new Deployment(spec, journal, release, sink, redactor, secrets, history.services());
     t.begin(d, previous);
+    if (kind.equals("apply")) {
+      warn(d, spec);
+    }
     if (plan.isEmpty()) {
       t.publish(d); // a restarted supervisor must serve the routes again
       sink.emit(
@@ -279,7 +310,13 @@ public final class Engine {
     }
     journal.append(
         new Entry.ReleaseStarted(
-            release, Instant.now().toString(), kind, specFile.toString(), specText, versions));
+            release,
+            Instant.now().toString(),
+            kind,
+            specFile.toString(),
+            specText,
+            versions.versions(),
+            versions.fingerprints()));
     d.stage(kind, redactor.redact(plan.render()));
     try {
       new PlanRun(parallelism).execute(t, d, plan, kind.equals("rollback"), history.services());
@@ -304,8 +341,8 @@ public final class Engine {
               t,
               old,
               good.specText(),
-              good.versions(),
-              new Secrets(old, redactor, hostEnv),
+              new Versions.Computed(good.versions(), good.fingerprints()),
+              new Secrets(old, redactor, hostEnv, key(spec)),
               journal,
               "rollback",
               false);
@@ -347,6 +384,20 @@ public final class Engine {
     }
   }
 
+  /** What will not work on the spec's target as written, one warning each, on every apply. */
+  private void warn(Deployment d, EnvironmentSpec spec) {
+    for (SpecWarning w : SpecWarnings.of(spec)) {
+      sink.emit(
+          new Event.Warning(
+              d.elapsedMillis(),
+              spec.environment(),
+              w.field(),
+              w.reason(),
+              w.message() + " (hint: " + w.hint() + ")",
+              1));
+    }
+  }
+
   /** Reports a failure of the clean-up after a failed release; the release's own is the error. */
   private void failedToo(Deployment d, String what, RuntimeException e) {
     sink.emit(
@@ -367,9 +418,14 @@ public final class Engine {
   private <T> T locked(EnvironmentSpec spec, BiFunction<Target, Journal, T> work) {
     Path dir = targets.dataDir(spec);
     try {
-      Files.createDirectories(dir);
+      // The whole state directory, the target's and the environment's, is its owner's only: an
+      // older updraft made it open to all, and it is tightened once.
+      Path state = dataDir(spec);
+      PrivateFiles.privateRoot(state.getParent()); // others must not even list environments
+      PrivateFiles.privateRoot(state);
+      PrivateFiles.directories(dir);
       try (FileChannel lockFile =
-              FileChannel.open(
+              PrivateFiles.channel(
                   dir.resolve("engine.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock lock = lockFile.tryLock()) {
         if (lock == null) {
@@ -379,8 +435,17 @@ public final class Engine {
               "wait for it to finish, or stop it",
               null);
         }
-        try (Journal journal = Journal.open(dir.resolve("journal.jsonl"));
+        EnvironmentKey key = key(spec);
+        try (Journal journal =
+                Journal.open(dir.resolve("journal.jsonl"), Journal.sealer(key, this::holdsSecret));
             Target t = targets.open(spec)) {
+          // A journal an older updraft wrote holds database passwords in plain text: with them
+          // known, it is sealed now.
+          History.of(journal.entries()).services().values().stream()
+              .map(s -> s.attributes().get("password"))
+              .filter(java.util.Objects::nonNull)
+              .forEach(redactor::add);
+          journal.reseal();
           return work.apply(t, journal);
         }
       }
@@ -389,16 +454,27 @@ public final class Engine {
     }
   }
 
-  private static List<Entry> readJournal(Path file) {
-    try (Journal journal = Journal.open(file)) {
-      return journal.entries();
-    }
+  /** Whether a value holds a secret the redactor knows (resolved in this run, or recorded). */
+  private boolean holdsSecret(String value) {
+    return !redactor.redact(value).equals(value);
   }
 
   /** The spec a release applied, on the target this engine works on. */
   private EnvironmentSpec parse(History.Release release, EnvironmentSpec current) {
     return SpecParser.parse(
         release.specPath(), release.specText(), current.baseDir(), current.target());
+  }
+
+  /** The last good release, to explain the plan's changes. */
+  private Planner.Before before(History history, EnvironmentSpec previous) {
+    History.Release good = history.lastGood();
+    return good == null
+        ? Planner.Before.NONE
+        : new Planner.Before(previous, good.versions(), good.fingerprints());
+  }
+
+  private Planner.Before before(History history, EnvironmentSpec spec, String specText) {
+    return before(history, previousSpec(history, spec, specText));
   }
 
   /** The spec of the last good release, against {@code spec} (whose text is {@code specText}). */

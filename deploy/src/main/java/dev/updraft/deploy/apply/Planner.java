@@ -1,5 +1,6 @@
 package dev.updraft.deploy.apply;
 
+import dev.updraft.deploy.journal.Fingerprint;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
@@ -16,6 +17,20 @@ public final class Planner {
   private Planner() {}
 
   /**
+   * The last good release, to explain changes: its spec (null when there is none, or it no longer
+   * parses), its versions and what they were made of.
+   */
+  public record Before(
+      EnvironmentSpec spec, Map<String, String> versions, Map<String, Fingerprint> fingerprints) {
+    public static final Before NONE = new Before(null, Map.of(), Map.of());
+
+    public Before {
+      versions = versions == null ? Map.of() : versions;
+      fingerprints = fingerprints == null ? Map.of() : fingerprints;
+    }
+  }
+
+  /**
    * @param versions the spec's service versions
    * @param current services as deployed (from the journal)
    * @param previous the spec of the last good release, to explain changes (may be null)
@@ -27,6 +42,28 @@ public final class Planner {
       Map<String, ServiceState> current,
       EnvironmentSpec previous,
       Set<String> live) {
+    return plan(
+        spec,
+        new Versions.Computed(versions, Map.of()),
+        current,
+        new Before(previous, Map.of(), Map.of()),
+        live);
+  }
+
+  /**
+   * @param now the spec's service versions and what they are made of
+   * @param current services as deployed (from the journal)
+   * @param before the last good release, to explain changes
+   * @param live instance ids the runtime runs now
+   */
+  public static Plan plan(
+      EnvironmentSpec spec,
+      Versions.Computed now,
+      Map<String, ServiceState> current,
+      Before before,
+      Set<String> live) {
+    Map<String, String> versions = now.versions();
+    EnvironmentSpec previous = before.spec();
     List<Plan.Change> changes = new ArrayList<>();
     for (String name : order(spec)) {
       Service service = spec.service(name);
@@ -50,7 +87,13 @@ public final class Planner {
                 version,
                 state.rolloutFailed()
                     ? "its last rollout failed"
-                    : reason(service, previous == null ? null : previous.service(name))));
+                    : reason(
+                        service,
+                        previous == null ? null : previous.service(name),
+                        now.fingerprints().get(name),
+                        state.version().equals(before.versions().get(name))
+                            ? before.fingerprints().get(name)
+                            : null)));
         continue;
       }
       long down = state.instances().stream().filter(i -> !live.contains(i.id())).count();
@@ -103,14 +146,34 @@ public final class Planner {
     done.add(name);
   }
 
-  private static String reason(Service now, Service before) {
+  /**
+   * Why a service's version changed: the fields of its definition that did, else which of its
+   * secret values and source files did (known from the fingerprints of both versions).
+   */
+  private static String reason(
+      Service now, Service before, Fingerprint printNow, Fingerprint printBefore) {
     if (before == null) {
       return "version changed";
     }
     if (now.equals(before)) {
-      return now instanceof Service.Application || now instanceof Service.Job
-          ? "source files changed"
-          : "secret values changed";
+      boolean sources = now.source().isPresent();
+      if (printNow != null && printBefore != null) {
+        List<String> parts = new ArrayList<>();
+        if (!printNow.secrets().equals(printBefore.secrets())) {
+          parts.add("secret values changed");
+        }
+        if (!printNow.source().equals(printBefore.source())) {
+          parts.add("source files changed");
+        }
+        if (!parts.isEmpty()) {
+          return String.join(", ", parts);
+        }
+      }
+      boolean secrets = printNow != null && !printNow.secrets().isEmpty();
+      // A release recorded before fingerprints: which part changed is not known.
+      return sources && secrets
+          ? "source files or secret values changed"
+          : sources ? "source files changed" : "secret values changed";
     }
     List<String> fields = new ArrayList<>();
     for (RecordComponent component : now.getClass().getRecordComponents()) {

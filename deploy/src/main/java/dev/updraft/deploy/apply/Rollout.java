@@ -190,7 +190,7 @@ final class Rollout {
           runtime.start(app.name(), id, artifact, app.process().command(), env, app.resources());
       ServiceState.Instance instance = new ServiceState.Instance(started.id(), started.port());
       try {
-        awaitHealthy(app.name(), instance, app.health());
+        awaitHealthy(app, instance);
       } catch (DeployException e) {
         runtime.stop(instance.id());
         throw e;
@@ -232,7 +232,7 @@ final class Rollout {
 
   private Path stage(String name, String version, Service.Process process) {
     Path source = spec.baseDir().resolve(process.path()).normalize();
-    return runtime.stage(name, version, source, process.build(), Map.of());
+    return runtime.stage(name, version, source, process.build(), Secrets.files(spec));
   }
 
   /** The service's environment with references resolved and secrets added. */
@@ -243,32 +243,67 @@ final class Rollout {
   }
 
   /** Waits until a new instance passes its health check, failing early if it crashes. */
-  private void awaitHealthy(String service, ServiceState.Instance instance, Service.Health health) {
+  private void awaitHealthy(Service.Application app, ServiceState.Instance instance) {
+    Service.Health health = app.health();
     long deadline = System.nanoTime() + health.startTimeout().toNanos();
+    ServiceRuntime.HealthCheck last = null;
     while (System.nanoTime() < deadline) {
-      if (runtime.healthy(instance.port(), health)) {
-        deployment.step(service, "health", Event.Outcome.PROGRESS, instance.id() + " healthy");
+      last = runtime.check(instance.port(), health);
+      if (last.passed()) {
+        deployment.step(app.name(), "health", Event.Outcome.PROGRESS, instance.id() + " healthy");
         return;
       }
       if (!runtime.running(instance.id())) {
         sleep(300); // the supervisor may be between a crash and a restart; look once more
         if (!runtime.running(instance.id())) {
-          String how = runtime.ended(instance.id()).map(e -> " (" + e + ")").orElse("");
-          throw unhealthy(service, instance, "its process exited" + how);
+          String ended = runtime.ended(instance.id()).orElse(null);
+          String tail = runtime.logTail(instance.id(), 20);
+          String field = "applications." + app.name() + ".command";
+          String hint =
+              exitCode(ended)
+                  .flatMap(code -> ExitHints.hint(code, app.process().command(), tail, field))
+                  .orElse("the service's log below says why it exited; check " + field);
+          throw unhealthy(
+              app.name(),
+              instance,
+              "its process exited" + (ended == null ? "" : " (" + ended + ")"),
+              hint,
+              tail);
         }
       }
       sleep(health.interval().toMillis());
     }
     throw unhealthy(
-        service, instance, "not healthy after " + health.startTimeout().toSeconds() + "s");
+        app.name(),
+        instance,
+        "not healthy after "
+            + health.startTimeout().toSeconds()
+            + "s"
+            + (last == null ? "" : ": " + last.got()),
+        "check applications."
+            + app.name()
+            + ".health in updraft.yaml (path, timeout, startTimeout) and the service's log below",
+        runtime.logTail(instance.id(), 20));
   }
 
-  private DeployException unhealthy(String service, ServiceState.Instance instance, String why) {
+  /** The code of an ending such as {@code exit 127} or {@code exit 137, killed: ...}. */
+  private static java.util.Optional<Integer> exitCode(String ended) {
+    if (ended == null || !ended.startsWith("exit ")) {
+      return java.util.Optional.empty();
+    }
+    String code = ended.substring(5).split("[^0-9]", 2)[0];
+    return code.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(Integer.valueOf(code));
+  }
+
+  private DeployException unhealthy(
+      String service, ServiceState.Instance instance, String why, String hint, String tail) {
     return new DeployException(
         "UNHEALTHY",
         service + ": new instance " + instance.id() + " is not healthy: " + why,
-        "check the health check in updraft.yaml and the service's log below",
-        deployment.redactor().redact(runtime.logTail(instance.id(), 20)));
+        hint,
+        deployment.redactor().redact(tail));
   }
 
   /** Waits until a published port accepts connections (the mesh reloads asynchronously). */

@@ -163,7 +163,7 @@ public final class RuntimeTarget implements Target {
             version,
             release.spec().baseDir().resolve(job.process().path()),
             job.process().build(),
-            Map.of());
+            Secrets.files(release.spec()));
     release.step(job.name(), "run", Event.Outcome.STARTED, "on delete");
     runtime.runJob(
         job.name(),

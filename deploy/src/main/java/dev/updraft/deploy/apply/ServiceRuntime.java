@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where services run. The engine plans and orders; a runtime builds, starts, checks and stops. The
@@ -22,9 +23,10 @@ public interface ServiceRuntime extends AutoCloseable {
 
   /**
    * Copies a service's source into an immutable artifact for this version and builds it there,
-   * once; rollbacks run old versions from their artifacts without rebuilding.
+   * once; rollbacks run old versions from their artifacts without rebuilding. The files of {@code
+   * leaveOut} (where secrets are read from) are not copied.
    */
-  Path stage(String service, String version, Path source, String build, Map<String, String> env);
+  Path stage(String service, String version, Path source, String build, Set<Path> leaveOut);
 
   /** Starts one instance on a fresh port (exported to it as PORT), within {@code resources}. */
   Instance start(
@@ -37,8 +39,14 @@ public interface ServiceRuntime extends AutoCloseable {
 
   void stop(String instanceId);
 
-  /** Whether the instance on {@code port} passes its health check now. */
-  boolean healthy(int port, Service.Health health);
+  /**
+   * One health check's outcome and what it got, e.g. {@code GET http://127.0.0.1:4001/health
+   * answered 500 (body: "db down")}, {@code connection refused} or {@code no answer within 2s}.
+   */
+  record HealthCheck(boolean passed, String got) {}
+
+  /** Checks the health of the instance on {@code port} now. */
+  HealthCheck check(int port, Service.Health health);
 
   /** Whether the instance's process is alive (not crashed, not restarting). */
   boolean running(String instanceId);

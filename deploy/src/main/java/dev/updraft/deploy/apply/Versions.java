@@ -1,5 +1,6 @@
 package dev.updraft.deploy.apply;
 
+import dev.updraft.deploy.journal.Fingerprint;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import java.io.IOException;
@@ -21,9 +22,10 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * A service's version: a hash of everything that defines what runs, its definition in the spec
- * (secret values included, hashed, never stored) and, for applications and jobs, the files of its
- * source directory. Same version, nothing to do; another version, a rolling replacement.
+ * A service's version: a hash of everything that defines what runs, its definition in the spec, the
+ * fingerprint of its secret values (a MAC with the environment's key, {@link Secrets}) and, for
+ * applications and jobs, the files of its source directory (files secrets are read from left out).
+ * Same version, nothing to do; another version, a rolling replacement.
  */
 public final class Versions {
   /** Directories that builds write into: they are outputs, not sources. */
@@ -46,37 +48,62 @@ public final class Versions {
       };
 
   public static Map<String, String> of(EnvironmentSpec spec, Secrets secrets) {
+    return compute(spec, secrets).versions();
+  }
+
+  /** The versions of a spec's services, and what each was made of, by service. */
+  public record Computed(Map<String, String> versions, Map<String, Fingerprint> fingerprints) {}
+
+  public static Computed compute(EnvironmentSpec spec, Secrets secrets) {
     Map<String, String> versions = new LinkedHashMap<>();
+    Map<String, Fingerprint> fingerprints = new LinkedHashMap<>();
     Map<Path, byte[]> trees = new HashMap<>(); // services often share a source directory
+    Set<Path> secretFiles = Secrets.files(spec);
     for (Service service : spec.services().values()) {
-      versions.put(service.name(), of(spec, service, secrets, trees));
+      String secretPrint = secrets.fingerprint(service);
+      byte[] tree =
+          service
+              .source()
+              .map(
+                  p ->
+                      trees.computeIfAbsent(
+                          spec.baseDir().resolve(p.path()).normalize(),
+                          root -> treeDigest(root, secretFiles)))
+              .orElse(null);
+      versions.put(service.name(), version(service, secretPrint, tree));
+      fingerprints.put(
+          service.name(),
+          new Fingerprint(
+              secretPrint.isEmpty() ? "" : secretPrint.substring(0, 16),
+              tree == null ? "" : HexFormat.of().formatHex(tree).substring(0, 12)));
     }
-    return versions;
+    return new Computed(versions, fingerprints);
   }
 
   static String of(EnvironmentSpec spec, Service service, Secrets secrets) {
-    return of(spec, service, secrets, new HashMap<>());
+    byte[] tree =
+        service
+            .source()
+            .map(p -> treeDigest(spec.baseDir().resolve(p.path()).normalize(), Secrets.files(spec)))
+            .orElse(null);
+    return version(service, secrets.fingerprint(service), tree);
   }
 
-  private static String of(
-      EnvironmentSpec spec, Service service, Secrets secrets, Map<Path, byte[]> trees) {
+  private static String version(Service service, String secretPrint, byte[] tree) {
     MessageDigest digest = sha256();
     update(digest, canonical(service));
-    Map<String, String> secretValues = new TreeMap<>(secrets.valuesOf(service));
-    update(digest, secretValues.toString());
-    service
-        .source()
-        .ifPresent(
-            p ->
-                digest.update(
-                    trees.computeIfAbsent(
-                        spec.baseDir().resolve(p.path()).normalize(), Versions::treeDigest)));
+    // "{}" for no secrets, as versions were hashed before secrets had fingerprints: a service
+    // without secrets keeps its version across that change.
+    update(digest, secretPrint.isEmpty() ? "{}" : secretPrint);
+    if (tree != null) {
+      digest.update(tree);
+    }
     return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
   }
 
-  private static byte[] treeDigest(Path root) {
+  private static byte[] treeDigest(Path root, Set<Path> leaveOut) {
     MessageDigest digest = sha256();
-    hashTree(digest, root);
+    hashTree(digest, root, leaveOut);
     return digest.digest();
   }
 
@@ -119,14 +146,14 @@ public final class Versions {
    * The key of a build's output: the source files and the build command. Services that share both
    * share one artifact, built once.
    */
-  public static String artifactKey(Path source, String build) {
+  public static String artifactKey(Path source, String build, Set<Path> leaveOut) {
     MessageDigest digest = sha256();
-    hashTree(digest, source);
+    hashTree(digest, source, leaveOut);
     update(digest, build == null ? "" : build);
     return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
   }
 
-  private static void hashTree(MessageDigest digest, Path root) {
+  private static void hashTree(MessageDigest digest, Path root, Set<Path> leaveOut) {
     if (!Files.isDirectory(root)) {
       update(digest, "missing:" + root);
       return;
@@ -136,6 +163,7 @@ public final class Versions {
           files
               .filter(Files::isRegularFile)
               .filter(p -> !isOutput(root.relativize(p)))
+              .filter(p -> !leaveOut.contains(p.toAbsolutePath().normalize()))
               .sorted()
               .toList();
       for (Path file : sorted) {

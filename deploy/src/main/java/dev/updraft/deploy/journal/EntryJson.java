@@ -2,28 +2,48 @@ package dev.updraft.deploy.journal;
 
 import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.json.JsonObject;
+import dev.updraft.deploy.state.Sealer;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * A journal entry as one line of JSON: its fields in record order after a {@code type} naming the
- * kind, nulls written out. Unknown fields are ignored, so a newer engine's lines stay readable.
+ * kind, nulls written out. Unknown fields are ignored, so a newer engine's lines stay readable. The
+ * spec's text and the attributes of a deployed service are sealed when they hold a secret (a spec
+ * with an inline secret value, a database's password and URL), each as its release, service and
+ * name.
  */
 final class EntryJson {
   private EntryJson() {}
 
   static String write(Entry entry) {
+    return write(entry, Sealer.PLAIN);
+  }
+
+  static String write(Entry entry, Sealer sealer) {
     return Json.write(
         switch (entry) {
-          case Entry.ReleaseStarted s ->
-              Json.object(
-                  "type", "release-started",
-                  "release", s.release(),
-                  "time", s.time(),
-                  "kind", s.kind(),
-                  "specPath", s.specPath(),
-                  "specText", s.specText(),
-                  "versions", s.versions());
+          case Entry.ReleaseStarted s -> {
+            Map<String, Object> started =
+                Json.object(
+                    "type", "release-started",
+                    "release", s.release(),
+                    "time", s.time(),
+                    "kind", s.kind(),
+                    "specPath", s.specPath(),
+                    "specText", sealer.seal(specField(s.release()), s.specText()),
+                    "versions", s.versions());
+            if (!s.fingerprints().isEmpty()) { // lines of releases without them read as before
+              started.put(
+                  "fingerprints",
+                  Json.map(
+                      s.fingerprints(),
+                      f -> Json.object("secrets", f.secrets(), "source", f.source())));
+            }
+            yield started;
+          }
           case Entry.Step s ->
               Json.object(
                   "type", "step",
@@ -33,7 +53,13 @@ final class EntryJson {
                   "outcome", s.outcome(),
                   "detail", s.detail());
           case Entry.Deployed d ->
-              Json.object("type", "deployed", "release", d.release(), "state", state(d.state()));
+              Json.object(
+                  "type",
+                  "deployed",
+                  "release",
+                  d.release(),
+                  "state",
+                  state(d.state(), d.release(), sealer));
           case Entry.Removed r ->
               Json.object("type", "removed", "release", r.release(), "service", r.service());
           case Entry.ReleaseFinished f ->
@@ -45,34 +71,54 @@ final class EntryJson {
         });
   }
 
-  private static Map<String, Object> state(ServiceState s) {
-    return s == null
-        ? null
-        : Json.object(
-            "service", s.service(),
-            "kind", s.kind(),
-            "version", s.version(),
-            "artifact", s.artifact(),
-            "instances", Json.list(s.instances(), i -> Json.object("id", i.id(), "port", i.port())),
-            "servicePort", s.servicePort(),
-            "attributes", s.attributes());
+  private static Map<String, Object> state(ServiceState s, int release, Sealer sealer) {
+    if (s == null) {
+      return null;
+    }
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    s.attributes()
+        .forEach(
+            (name, value) ->
+                attributes.put(
+                    name, sealer.seal(attributeField(release, s.service(), name), value)));
+    return Json.object(
+        "service", s.service(),
+        "kind", s.kind(),
+        "version", s.version(),
+        "artifact", s.artifact(),
+        "instances", Json.list(s.instances(), i -> Json.object("id", i.id(), "port", i.port())),
+        "servicePort", s.servicePort(),
+        "attributes", attributes);
+  }
+
+  static Entry read(String line) throws IOException {
+    return read(line, Sealer.PLAIN, (field, value) -> {});
   }
 
   /**
+   * @param plain receives each field that could be sealed, with its value as found (sealed or in
+   *     plain text), so that a journal an older updraft wrote can be sealed
    * @throws IOException if the line is no entry: torn by a crash, or of an unknown type
    */
-  static Entry read(String line) throws IOException {
+  static Entry read(String line, Sealer sealer, BiConsumer<String, String> plain)
+      throws IOException {
     JsonObject o = Json.parse(line);
     String type = o.string("type");
     return switch (type == null ? "" : type) {
-      case "release-started" ->
-          new Entry.ReleaseStarted(
-              o.intValue("release"),
-              o.string("time"),
-              o.string("kind"),
-              o.string("specPath"),
-              o.string("specText"),
-              o.stringMap("versions"));
+      case "release-started" -> {
+        int release = o.intValue("release");
+        String text = o.string("specText");
+        plain.accept(specField(release), text);
+        yield new Entry.ReleaseStarted(
+            release,
+            o.string("time"),
+            o.string("kind"),
+            o.string("specPath"),
+            sealer.open(specField(release), text),
+            o.stringMap("versions"),
+            o.objectMap(
+                "fingerprints", f -> new Fingerprint(f.string("secrets"), f.string("source"))));
+      }
       case "step" ->
           new Entry.Step(
               o.intValue("release"),
@@ -80,7 +126,10 @@ final class EntryJson {
               o.string("action"),
               o.string("outcome"),
               o.string("detail"));
-      case "deployed" -> new Entry.Deployed(o.intValue("release"), state(o.object("state")));
+      case "deployed" -> {
+        int release = o.intValue("release");
+        yield new Entry.Deployed(release, state(o.object("state"), release, sealer, plain));
+      }
       case "removed" -> new Entry.Removed(o.intValue("release"), o.string("service"));
       case "release-finished" ->
           new Entry.ReleaseFinished(o.intValue("release"), o.string("status"), o.string("message"));
@@ -92,17 +141,43 @@ final class EntryJson {
     };
   }
 
-  private static ServiceState state(JsonObject o) throws IOException {
-    return o == null
-        ? null
-        : new ServiceState(
-            o.string("service"),
-            o.string("kind"),
-            o.string("version"),
-            o.string("artifact"),
-            o.objects(
-                "instances", i -> new ServiceState.Instance(i.string("id"), i.intValue("port"))),
-            o.integer("servicePort"),
-            o.stringMap("attributes"));
+  private static ServiceState state(
+      JsonObject o, int release, Sealer sealer, BiConsumer<String, String> plain)
+      throws IOException {
+    if (o == null) {
+      return null;
+    }
+    String service = o.string("service");
+    Map<String, String> attributes = new LinkedHashMap<>();
+    Map<String, String> stored = o.stringMap("attributes");
+    if (stored != null) {
+      stored.forEach(
+          (name, value) -> {
+            String field = attributeField(release, service, name);
+            plain.accept(field, value);
+            attributes.put(name, sealer.open(field, value));
+          });
+    }
+    return new ServiceState(
+        service,
+        o.string("kind"),
+        o.string("version"),
+        o.string("artifact"),
+        o.objects("instances", i -> new ServiceState.Instance(i.string("id"), i.intValue("port"))),
+        o.integer("servicePort"),
+        attributes);
+  }
+
+  /** Whether {@code field} is a release's spec text, which a sealer may seal whatever it holds. */
+  static boolean isSpecText(String field) {
+    return field.endsWith(" specText");
+  }
+
+  private static String specField(int release) {
+    return "journal release " + release + " specText";
+  }
+
+  private static String attributeField(int release, String service, String attribute) {
+    return "journal release " + release + " " + service + " attribute " + attribute;
   }
 }

@@ -19,7 +19,8 @@ public record History(Map<String, ServiceState> services, List<Release> releases
       String message,
       String specText,
       String specPath,
-      Map<String, String> versions) {
+      Map<String, String> versions,
+      Map<String, Fingerprint> fingerprints) {
     public boolean succeeded() {
       return "succeeded".equals(status);
     }
@@ -41,7 +42,8 @@ public record History(Map<String, ServiceState> services, List<Release> releases
                     "",
                     s.specText(),
                     s.specPath(),
-                    s.versions()));
+                    s.versions(),
+                    s.fingerprints()));
         case Entry.Deployed d -> services.put(d.state().service(), d.state());
         case Entry.Removed r -> services.remove(r.service());
         case Entry.ReleaseFinished f -> {
@@ -57,7 +59,8 @@ public record History(Map<String, ServiceState> services, List<Release> releases
                     f.message(),
                     r.specText(),
                     r.specPath(),
-                    r.versions()));
+                    r.versions(),
+                    r.fingerprints()));
           }
         }
         case Entry.Step s -> {}

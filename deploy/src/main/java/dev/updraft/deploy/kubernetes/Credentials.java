@@ -1,6 +1,8 @@
 package dev.updraft.deploy.kubernetes;
 
 import dev.updraft.deploy.events.Redactor;
+import dev.updraft.deploy.state.EnvironmentKey;
+import dev.updraft.deploy.state.PrivateFiles;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -8,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -19,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Database passwords on the kubernetes target. A database initialises its volume with the password
  * of its first start and keeps it, so the password must never change: the one in the cluster's
  * credentials Secret wins; without one, the password kept in the target's data directory (as the
- * local target keeps its own); without that, a new random one, kept there. A dry run and the apply
- * after it thus render the same password. Every password is registered with the redactor.
+ * local target keeps its own), sealed with the environment's key; without that, a new random one,
+ * kept there. A dry run and the apply after it thus render the same password. Every password is
+ * registered with the redactor.
  */
 final class Credentials {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -29,17 +31,20 @@ final class Credentials {
   private final String namespace;
   private final Path dir;
   private final Redactor redactor;
+  private final EnvironmentKey key;
   private final Map<String, String> known = new ConcurrentHashMap<>();
 
   /**
    * @param client the cluster to look in, or null (dry run)
-   * @param dir where passwords are kept
+   * @param dataDir the target's data directory: passwords are kept in its {@code credentials/},
+   *     sealed with its key
    */
-  Credentials(KubernetesClient client, String namespace, Path dir, Redactor redactor) {
+  Credentials(KubernetesClient client, String namespace, Path dataDir, Redactor redactor) {
     this.client = client;
     this.namespace = namespace;
-    this.dir = dir;
+    this.dir = dataDir.resolve("credentials");
     this.redactor = redactor;
+    this.key = EnvironmentKey.of(dataDir);
   }
 
   String password(String database) {
@@ -53,16 +58,21 @@ final class Credentials {
     String inCluster = client == null ? null : inCluster(database);
     try {
       if (inCluster != null) {
-        keep(file, inCluster);
+        keep(file, database, inCluster);
         return inCluster;
       }
       if (Files.exists(file)) {
-        return Files.readString(file).strip();
+        String stored = Files.readString(file).strip();
+        String password = key.open(field(database), stored);
+        if (!EnvironmentKey.isSealed(stored)) {
+          keep(file, database, password); // an older updraft kept it in plain text
+        }
+        return password;
       }
       byte[] random = new byte[18];
       RANDOM.nextBytes(random);
       String password = HexFormat.of().formatHex(random);
-      keep(file, password);
+      keep(file, database, password);
       return password;
     } catch (IOException e) {
       throw new UncheckedIOException("database password " + file + ": " + e.getMessage(), e);
@@ -79,16 +89,17 @@ final class Credentials {
         Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8);
   }
 
-  private static void keep(Path file, String password) throws IOException {
-    Files.createDirectories(file.getParent());
-    if (Files.exists(file) && Files.readString(file).strip().equals(password)) {
-      return;
+  private void keep(Path file, String database, String password) throws IOException {
+    if (Files.exists(file)) {
+      String stored = Files.readString(file).strip();
+      if (EnvironmentKey.isSealed(stored) && key.open(field(database), stored).equals(password)) {
+        return;
+      }
     }
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(temp);
-    Files.createFile(
-        temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(temp, password);
-    Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    PrivateFiles.write(file, key.seal(field(database), password));
+  }
+
+  private static String field(String database) {
+    return "database " + database + " password";
   }
 }

@@ -13,16 +13,21 @@ import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import dev.updraft.deploy.apply.Artifacts;
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Deployment;
+import dev.updraft.deploy.apply.Secrets;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.state.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -90,8 +95,9 @@ final class Images implements ImagePublisher {
             version,
             spec.baseDir().resolve(process.path()).normalize(),
             process.build(),
-            Map.of());
+            Secrets.files(spec));
     JibProgress progress = new JibProgress(artifacts.log(name + "-" + version + "-image"));
+    PrivateFiles.directories(cache);
     try {
       JibContainer built =
           Jib.from(credentials(RegistryImage.named(base), base))
@@ -107,6 +113,8 @@ final class Images implements ImagePublisher {
                       .setToolName("updraft")
                       .addEventHandler(progress));
       String digest = built.getDigest().toString();
+      // jib writes its cache with the process's umask; the directory above keeps others out.
+      PrivateFiles.tighten(cache);
       Registries.Found pushed =
           find(
                   name,
@@ -147,7 +155,10 @@ final class Images implements ImagePublisher {
     }
   }
 
-  /** The artifact as one layer at {@link #WORKDIR}, modes kept, links followed. */
+  /**
+   * The artifact as one layer at {@link #WORKDIR}, links followed. The artifact on disk is its
+   * owner's only; in the image, what its owner may read or run, everyone may ({@link #mode}).
+   */
   static FileEntriesLayer layer(Path artifact) throws IOException {
     FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("app");
     try (Stream<Path> files = Files.walk(artifact, FileVisitOption.FOLLOW_LINKS)) {
@@ -159,10 +170,38 @@ final class Images implements ImagePublisher {
         layer.addEntry(
             file,
             WORKDIR.resolve(relative),
-            FilePermissions.fromPosixFilePermissions(Files.getPosixFilePermissions(file)));
+            FilePermissions.fromPosixFilePermissions(mode(Files.getPosixFilePermissions(file))));
       }
     }
     return layer.build();
+  }
+
+  /**
+   * A file's mode in the image: its owner's permissions, and read and execute for group and others
+   * where the owner has them (0600 is 0644, 0700 is 0755), as the source's usual modes are; a
+   * container may run as another user than the files' owner.
+   */
+  static Set<PosixFilePermission> mode(Set<PosixFilePermission> onDisk) {
+    Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission p : onDisk) {
+      switch (p) {
+        case OWNER_READ ->
+            mode.addAll(
+                List.of(
+                    PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.GROUP_READ,
+                    PosixFilePermission.OTHERS_READ));
+        case OWNER_EXECUTE ->
+            mode.addAll(
+                List.of(
+                    PosixFilePermission.OWNER_EXECUTE,
+                    PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_EXECUTE));
+        case OWNER_WRITE -> mode.add(PosixFilePermission.OWNER_WRITE);
+        default -> {}
+      }
+    }
+    return mode;
   }
 
   private ImageReference target(String service, String tagged) {

@@ -3,6 +3,7 @@ package dev.updraft.deploy.kubernetes;
 import com.google.cloud.tools.jib.api.JibEvent;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.event.events.TimerEvent;
+import dev.updraft.deploy.state.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +45,8 @@ final class JibProgress implements Consumer<JibEvent> {
   JibProgress(Path log) {
     this.log = log;
     try {
-      Files.createDirectories(log.getParent());
       Files.deleteIfExists(log);
+      PrivateFiles.touch(log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

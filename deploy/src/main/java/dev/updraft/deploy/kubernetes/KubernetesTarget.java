@@ -342,8 +342,7 @@ public final class KubernetesTarget implements Target {
       return null;
     }
     if (credentials == null) {
-      credentials =
-          new Credentials(client, spec.namespace(), dir.resolve("credentials"), release.redactor());
+      credentials = new Credentials(client, spec.namespace(), dir, release.redactor());
     }
     try {
       return credentials.password(db.name());

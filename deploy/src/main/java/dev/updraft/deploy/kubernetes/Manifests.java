@@ -8,6 +8,7 @@ import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Reference;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.state.EnvironmentKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -41,7 +42,7 @@ public final class Manifests {
 
   /**
    * @param deployed what the journal records, for job outputs of earlier runs
-   * @param dataDir the target's data directory, where database passwords are kept
+   * @param dataDir the target's data directory, where database passwords and the key are kept
    * @param redact whether Secret values are written as {@code ******} (golden files)
    */
   public static Written write(
@@ -52,10 +53,9 @@ public final class Manifests {
       Path dataDir,
       Path out,
       boolean redact) {
-    Secrets secrets = new Secrets(spec, redactor, hostEnv);
+    Secrets secrets = new Secrets(spec, redactor, hostEnv, EnvironmentKey.of(dataDir));
     Map<String, String> versions = Versions.of(spec, secrets);
-    Credentials credentials =
-        new Credentials(null, spec.namespace(), dataDir.resolve("credentials"), redactor);
+    Credentials credentials = new Credentials(null, spec.namespace(), dataDir, redactor);
     KubernetesRenderer renderer = new KubernetesRenderer(spec);
     List<String> warnings = new ArrayList<>();
     Map<String, Map<String, String>> attributes = new LinkedHashMap<>();

@@ -28,11 +28,12 @@ final class Cgroup {
   /** CFS period: a quota of {@code cpu * PERIOD} per period is {@code cpu} cores. */
   static final long PERIOD_US = 100_000;
 
-  // Writes its own pid into each cgroup.procs named before "--", then becomes the command: exec
+  // Takes a private umask (what the process writes in the state directory is its owner's only),
+  // writes its own pid into each cgroup.procs named before "--", then becomes the command: exec
   // keeps the pid, so the service's first instruction runs inside already, and all it starts.
   private static final String ENTER =
-      "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || { echo \"[updraft] could not enter the"
-          + " cgroup ${1%/*}\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
+      "umask 077; while [ \"$1\" != -- ]; do echo $$ > \"$1\" || { echo \"[updraft] could not"
+          + " enter the cgroup ${1%/*}\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
 
   private final Cgroups.Layout layout;
   private final String memory;
@@ -185,11 +186,8 @@ final class Cgroup {
     };
   }
 
-  /** {@code command}, entering this cgroup first; {@code command} itself without limits. */
+  /** {@code command} with a private umask, entering this cgroup first (none without limits). */
   List<String> wrap(List<String> command) {
-    if (dirs.isEmpty()) {
-      return command;
-    }
     List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", ENTER, "updraft-cgroup"));
     dirs.forEach(dir -> wrapped.add(dir.resolve("cgroup.procs").toString()));
     wrapped.add("--");

@@ -1,6 +1,7 @@
 package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.state.PrivateFiles;
 import dev.updraft.sys.Host;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -178,7 +179,8 @@ final class Cgroups {
 
   /**
    * {@code command}, entering {@code cgroup} made anew first; when it cannot be made, {@code
-   * command} itself, with a line in {@code log} saying why (limits that fail do not stop a run).
+   * command} without it, with a line in {@code log} saying why (limits that fail do not stop a
+   * run).
    */
   List<String> enter(Cgroup cgroup, List<String> command, Path log) {
     try {
@@ -188,14 +190,14 @@ final class Cgroups {
       failure = e.getMessage();
       try {
         Files.writeString(
-            log,
+            PrivateFiles.touch(log),
             "[updraft] resources are not enforced: " + e.getMessage() + "\n",
             StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
-      } catch (IOException ignored) {
+      } catch (IOException | UncheckedIOException ignored) {
         // the process's own output will tell its story
       }
-      return command;
+      return Cgroup.NONE.wrap(command);
     }
   }
 

@@ -3,16 +3,15 @@ package dev.updraft.deploy.local;
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.ServiceRuntime;
 import dev.updraft.deploy.spec.Service;
-import dev.updraft.sys.Host;
+import dev.updraft.deploy.state.EnvironmentKey;
+import dev.updraft.deploy.state.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +24,9 @@ import java.util.function.Supplier;
  * host's), created and started by the engine and kept running by the supervisor; whether they serve
  * is asked over their own protocols ({@link Wire}). PostgreSQL refuses to run as root, so as root
  * its cluster belongs to an unprivileged user ({@link RunAs}) and lives where that user can reach
- * it.
+ * it ({@link Clusters}); its password is sealed at rest ({@link ClusterPassword}).
  */
 final class Databases {
-  private static final Path ROOT_POSTGRES_DATA = Path.of("/var/tmp/updraft-postgres");
-
   private final Path dir;
   private final LocalRuntime runtime;
   private final ServerBinaries binaries;
@@ -57,12 +54,7 @@ final class Databases {
 
   private ServiceRuntime.DatabaseInfo redis(
       Service.Database database, int port, ServerBinaries.Server server) {
-    Path data = dir.resolve("databases").resolve(database.name());
-    try {
-      Files.createDirectories(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path data = PrivateFiles.directories(dir.resolve("databases").resolve(database.name()));
     String id = "db-" + database.name();
     runtime.startOn(
         database.name(),
@@ -102,32 +94,23 @@ final class Databases {
   private ServiceRuntime.DatabaseInfo postgres(
       Service.Database database, int port, ServerBinaries.Server server) {
     String name = database.name();
-    boolean root = Host.isRoot();
-    Path data = clusters(dir).resolve(name);
-    // The password lives beside the cluster it opens, so a cluster that outlives its environment
-    // directory (kept data) can still be opened. Only this user reads it.
-    Path passwordFile = data.resolveSibling(name + ".password");
+    Path data = Clusters.of(dir).resolve(name);
     try {
-      Files.createDirectories(passwordFile.getParent());
-      if (root) {
-        // Traversable by the server's user, whatever the umask.
-        for (Path p = passwordFile.getParent();
-            p.startsWith(ROOT_POSTGRES_DATA);
-            p = p.getParent()) {
-          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-      }
-      if (!Files.exists(passwordFile)) {
-        byte[] random = new byte[18];
-        new SecureRandom().nextBytes(random);
-        Files.writeString(passwordFile, HexFormat.of().formatHex(random));
-        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
-      }
-      String password = Files.readString(passwordFile).trim();
-      RunAs user = RunAs.forData(data);
+      RunAs user = Clusters.prepare(data);
+      ClusterPassword stored = ClusterPassword.of(data, name, EnvironmentKey.of(dir));
+      Optional<String> known = stored.kept();
+      String password = known.orElseGet(ClusterPassword::generate);
       if (Files.exists(data.resolve("PG_VERSION"))) {
         sameMajor(name, data, server);
+        if (known.isEmpty()) {
+          // Set before it is kept: a failure leaves what was kept, in case the key comes back.
+          resetPassword(name, server, data, user, password, stored.file());
+          stored.keep(password);
+        }
       } else {
+        if (known.isEmpty()) {
+          stored.keep(password);
+        }
         initdb(name, server, data, password, user);
       }
       String id = "db-" + name;
@@ -142,7 +125,10 @@ final class Databases {
                   "-k",
                   data.toString(),
                   "-c",
-                  "listen_addresses=127.0.0.1"));
+                  "listen_addresses=127.0.0.1",
+                  // In the private data directory already; private itself too.
+                  "-c",
+                  "unix_socket_permissions=0700"));
       runtime.startOn(name, id, data, command, Map.of(), Service.Resources.NONE, port);
       settle(
           id,
@@ -152,7 +138,7 @@ final class Databases {
                 name,
                 id,
                 "take sessions on port " + port,
-                () -> Wire.postgresNotReady(name, port, password));
+                () -> Wire.postgresNotReady(name, port, password, stored.file()));
             Wire.createDatabase(name, port, password, name);
           });
       Map<String, String> attributes = new LinkedHashMap<>();
@@ -170,25 +156,13 @@ final class Databases {
     }
   }
 
-  /**
-   * Where the PostgreSQL clusters of the environment in {@code dir} live: in it, or as root under
-   * {@code /var/tmp}, since the unprivileged user a cluster belongs to cannot enter {@code /root}.
-   */
-  static Path clusters(Path dir) {
-    return Host.isRoot()
-        ? ROOT_POSTGRES_DATA.resolve(Integer.toHexString(dir.toAbsolutePath().hashCode()))
-        : dir.resolve("databases");
-  }
-
   private void initdb(
       String name, ServerBinaries.Server server, Path data, String password, RunAs user)
       throws IOException {
-    Files.createDirectories(data);
-    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+    PrivateFiles.directories(data);
     user.own(data);
     Path pwfile = data.resolveSibling(name + ".pw");
-    Files.writeString(pwfile, password);
-    Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
+    PrivateFiles.write(pwfile, password); // for initdb alone, which reads it as its user
     user.own(pwfile);
     try {
       run(
@@ -205,9 +179,56 @@ final class Databases {
                   "-E",
                   "UTF8",
                   "--locale=C.UTF-8")),
-          "initdb");
+          "initdb",
+          null);
     } finally {
       Files.deleteIfExists(pwfile);
+    }
+  }
+
+  /**
+   * Sets a new password on the cluster {@code data}, whose kept one is lost (its file is missing,
+   * or sealed with a key this environment no longer has): with the server itself in single-user
+   * mode, as the cluster's owner, before the server starts. It needs no password and no client
+   * program (the pinned binaries have none); the statement goes on its input, never its command
+   * line.
+   */
+  private static void resetPassword(
+      String name,
+      ServerBinaries.Server server,
+      Path data,
+      RunAs user,
+      String password,
+      Path file) {
+    try {
+      run(
+          user.command(
+              List.of(
+                  server.bin().resolve("postgres").toString(),
+                  "--single",
+                  "-D",
+                  data.toString(),
+                  // An error ends it with a failure; and no log line repeats the statement.
+                  "-c",
+                  "exit_on_error=on",
+                  "-c",
+                  "log_min_error_statement=panic",
+                  "postgres")),
+          "setting a new password",
+          "ALTER ROLE postgres PASSWORD '" + password + "'\n");
+    } catch (DeployException e) {
+      throw new DeployException(
+          "DATABASE_SETUP",
+          name
+              + ": its password ("
+              + file
+              + (Files.exists(file) ? ") does not open with this environment's key" : ") is gone")
+              + ", and a new one could not be set: "
+              + e.getMessage(),
+          "stop any server still running on "
+              + data
+              + " (its PID heads postmaster.pid there) and deploy again; the data is untouched",
+          e.logTail());
     }
   }
 
@@ -309,9 +330,15 @@ final class Databases {
         runtime.logTail(id, 20));
   }
 
-  private static String run(List<String> command, String what) {
+  /** Runs {@code command}, {@code input} (if any) on its standard input; returns its output. */
+  private static String run(List<String> command, String what, String input) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try (var in = process.getOutputStream()) {
+        if (input != null) {
+          in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+      }
       String output = LocalRuntime.read(process.getInputStream());
       boolean ended = process.waitFor(120, TimeUnit.SECONDS);
       if (!ended || process.exitValue() != 0) {

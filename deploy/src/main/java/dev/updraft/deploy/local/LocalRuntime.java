@@ -2,15 +2,15 @@ package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.apply.Artifacts;
 import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.apply.ExitHints;
 import dev.updraft.deploy.apply.ServiceRuntime;
 import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.state.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +35,9 @@ public final class LocalRuntime implements ServiceRuntime {
   // The engine runs jobs of when: start itself; the supervisor confines all the rest.
   private final Cgroups cgroups;
   private final Set<Integer> handedOut = new HashSet<>();
+  private final HealthProbe probe = new HealthProbe();
+  // How long a job past its timeout, or left by an interrupted engine, has after SIGTERM.
+  private static final Duration GRACE = Duration.ofSeconds(5);
 
   public LocalRuntime(Path dir) {
     this(dir, ServerBinaries.of(System.getenv()));
@@ -62,9 +65,8 @@ public final class LocalRuntime implements ServiceRuntime {
   }
 
   @Override
-  public Path stage(
-      String service, String version, Path source, String build, Map<String, String> env) {
-    return artifacts.stage(service, version, source, build, env);
+  public Path stage(String service, String version, Path source, String build, Set<Path> leaveOut) {
+    return artifacts.stage(service, version, source, build, leaveOut);
   }
 
   @Override
@@ -89,8 +91,7 @@ public final class LocalRuntime implements ServiceRuntime {
     int port = port(null);
     Map<String, String> full = new LinkedHashMap<>(env);
     full.put("PORT", Integer.toString(port));
-    return startOn(
-        service, instanceId, cwd, List.of("bash", "-c", "exec " + command), full, resources, port);
+    return startOn(service, instanceId, cwd, shell(command), full, resources, port);
   }
 
   Instance startOn(
@@ -101,11 +102,7 @@ public final class LocalRuntime implements ServiceRuntime {
       Map<String, String> env,
       Service.Resources resources,
       int port) {
-    try {
-      Files.createDirectories(log(id).getParent());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    PrivateFiles.touch(log(id));
     supervisor.call(
         Protocol.Request.start(
             new Protocol.ProcessSpec(
@@ -166,16 +163,12 @@ public final class LocalRuntime implements ServiceRuntime {
       Service.Resources resources,
       Cron cron,
       Duration timeout) {
-    try {
-      Files.createDirectories(log(id).getParent());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    PrivateFiles.touch(log(id));
     Protocol.ProcessSpec run =
         new Protocol.ProcessSpec(
             id,
             service,
-            List.of("bash", "-c", command),
+            shell(command),
             cwd.toString(),
             Artifacts.environment(env),
             log(id).toString(),
@@ -225,25 +218,8 @@ public final class LocalRuntime implements ServiceRuntime {
   }
 
   @Override
-  public boolean healthy(int port, Service.Health health) {
-    int timeout = (int) health.timeout().toMillis();
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), timeout);
-      if (!health.http()) {
-        return true;
-      }
-      socket.setSoTimeout(timeout);
-      socket
-          .getOutputStream()
-          .write(
-              ("GET " + health.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      byte[] head = socket.getInputStream().readNBytes(12);
-      String status = new String(head, StandardCharsets.US_ASCII);
-      return status.startsWith("HTTP/1.") && (status.charAt(9) == '2' || status.charAt(9) == '3');
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+  public HealthCheck check(int port, Service.Health health) {
+    return probe.check(port, health);
   }
 
   @Override
@@ -258,17 +234,31 @@ public final class LocalRuntime implements ServiceRuntime {
     Path output = dir.resolve("outputs").resolve(runId + ".env");
     Cgroup cgroup = cgroups.group(runId, resources);
     try {
-      Files.createDirectories(output.getParent());
+      // Made private and empty before the job writes to it: outputs may hold secrets.
       Files.deleteIfExists(output);
-      Files.createDirectories(log(runId).getParent());
+      PrivateFiles.touch(output);
       Map<String, String> full = new LinkedHashMap<>(env);
       full.put("UPDRAFT_OUTPUT", output.toString());
-      List<String> argv = cgroups.enter(cgroup, List.of("bash", "-c", command), log(runId));
+      List<String> argv = cgroups.enter(cgroup, shell(command), PrivateFiles.touch(log(runId)));
       long oomKills = cgroup.oomKills();
-      Process process = Artifacts.process(argv, cwd, full, log(runId)).start();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+      // A group of its own, so that a timeout stops what it left in the background too; out of
+      // the terminal's group with it, so a Ctrl-C of the engine stops it through the hook.
+      Process process =
+          Artifacts.process(ProcessGroups.newSession(argv), cwd, full, log(runId)).start();
+      Thread stop = new Thread(() -> ManagedProcess.stopTree(process.toHandle(), GRACE));
+      Runtime.getRuntime().addShutdownHook(stop);
+      boolean ended;
+      try {
+        ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(stop);
+        } catch (IllegalStateException e) {
+          // shutting down: the hook stops the job
+        }
+      }
+      if (!ended) {
+        ManagedProcess.stopTree(process.toHandle(), GRACE);
         throw new DeployException(
             "JOB_TIMEOUT",
             service + ": job did not finish within " + timeout.toSeconds() + "s",
@@ -276,6 +266,7 @@ public final class LocalRuntime implements ServiceRuntime {
             logTail(runId, 20));
       }
       if (process.exitValue() != 0) {
+        String tail = logTail(runId, 20);
         throw new DeployException(
             "JOB_FAILED",
             service
@@ -285,8 +276,9 @@ public final class LocalRuntime implements ServiceRuntime {
                     .killedForMemory(process.exitValue(), oomKills)
                     .map(why -> " (" + why + ")")
                     .orElse(""),
-            "the log tail below shows why",
-            logTail(runId, 20));
+            ExitHints.hint(process.exitValue(), command, tail, "jobs." + service + ".command")
+                .orElse("the log tail below shows why"),
+            tail);
       }
       Map<String, String> outputs = new LinkedHashMap<>();
       if (Files.exists(output)) {
@@ -305,6 +297,11 @@ public final class LocalRuntime implements ServiceRuntime {
       throw new DeployException("INTERRUPTED", service + ": job interrupted", null, null);
     } finally {
       cgroup.remove(); // with what the job left running in it
+      try {
+        Files.deleteIfExists(output); // read; the journal keeps the outputs, sealed if secret
+      } catch (IOException e) {
+        // the next run of the job deletes it first
+      }
     }
   }
 
@@ -355,7 +352,7 @@ public final class LocalRuntime implements ServiceRuntime {
    * keeps: the environment's directory, or as root a directory of its own under {@code /var/tmp}.
    */
   public static Path postgresClusters(Path dir) {
-    return Databases.clusters(dir);
+    return Clusters.of(dir);
   }
 
   /** The supervisor's view: processes and the mesh's listeners. */
@@ -365,7 +362,17 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public void close() {
+    probe.close();
     supervisor.close();
+  }
+
+  /**
+   * A command as users write it, run as Kubernetes runs it: {@code sh -c COMMAND}, so that {@code
+   * PYTHONUNBUFFERED=1 python3 app.py} and {@code cd web && ./run} work. The shell execs a lone
+   * command; where it forks, the supervisor's stop reaches the process group.
+   */
+  static List<String> shell(String command) {
+    return List.of("/bin/sh", "-c", command);
   }
 
   static String read(InputStream in) throws IOException {

@@ -1,18 +1,21 @@
 package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.state.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One process the supervisor keeps running: started with its own directory, environment and log
  * file, inside its cgroup when it has limits, restarted with exponential backoff (0.5 s doubling to
- * 30 s, reset after a minute of uptime) when it exits, and stopped as a whole process tree:
- * SIGTERM, then SIGKILL after the grace period; its cgroup goes with it.
+ * 30 s, reset after a minute of uptime) when it exits, and stopped as a whole process group and
+ * tree: SIGTERM, then SIGKILL after the grace period; its cgroup goes with it.
  */
 final class ManagedProcess {
   private static final long MIN_BACKOFF_MS = 500;
@@ -117,10 +120,14 @@ final class ManagedProcess {
     state = "stopped";
   }
 
-  /** {@code command} as {@code spec} describes it: its directory, only its environment, its log. */
+  /**
+   * {@code command} as {@code spec} describes it: its directory, only its environment, its log
+   * (made private if new), in a session of its own so that a stop reaches all it started.
+   */
   static ProcessBuilder builder(Protocol.ProcessSpec spec, List<String> command) {
+    PrivateFiles.touch(Path.of(spec.log()));
     ProcessBuilder builder =
-        new ProcessBuilder(command)
+        new ProcessBuilder(ProcessGroups.newSession(command))
             .directory(new File(spec.cwd()))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(spec.log())))
@@ -130,17 +137,39 @@ final class ManagedProcess {
     return builder;
   }
 
-  /** SIGTERM to the process and its descendants, SIGKILL to what is left after the grace. */
+  /**
+   * SIGTERM to the process, its descendants and its process group (what a shell forked, even once
+   * reparented), SIGKILL to what is left of them after the grace.
+   */
   static void stopTree(ProcessHandle h, Duration grace) {
-    List<ProcessHandle> tree = h.descendants().toList();
-    h.destroy();
-    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + grace.toNanos();
+    boolean group = ProcessGroups.leads(h.pid());
+    Set<ProcessHandle> rest = new LinkedHashSet<>();
+    if (group) {
+      h.destroy(); // at once: the group, found after, keeps what it forked even once reparented
+      rest.addAll(ProcessGroups.members(h.pid()));
+    } else {
+      rest.addAll(h.descendants().toList()); // before it goes, and they with it
+      h.destroy();
+    }
+    rest.addAll(h.descendants().toList());
+    rest.remove(h);
+    rest.forEach(ProcessHandle::destroy);
     try {
-      h.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+      h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (Exception e) {
       h.destroyForcibly();
     }
-    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    if (group) {
+      rest.addAll(ProcessGroups.members(h.pid())); // started while the leader went
+    }
+    for (ProcessHandle p : rest) {
+      try {
+        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (Exception e) {
+        p.destroyForcibly();
+      }
+    }
   }
 
   /** Whether {@code pid} is still the process started at {@code startedMillis} (pids recycle). */

@@ -12,6 +12,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Who a database server runs as. PostgreSQL refuses to run as root, so as root a server and its
@@ -27,26 +28,38 @@ record RunAs(String user, String group) {
   static final RunAs SELF = new RunAs(null, null);
   private static final String DEFAULT_USER = "nobody";
 
-  /** Who runs the server whose data lives in {@code data} (which may not exist yet). */
+  /**
+   * Who runs the server whose data lives in {@code data} (which may not exist yet): its owner; for
+   * a new one, the owner of the directory it is made in, since an environment's clusters share a
+   * directory only their user may enter ({@link Clusters}); else nobody.
+   */
   static RunAs forData(Path data) {
     if (!Host.isRoot()) {
       return SELF;
     }
     try {
-      if (Files.exists(data)) {
-        PosixFileAttributeView view =
-            Files.getFileAttributeView(
-                data, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        var attributes = view.readAttributes();
-        String owner = attributes.owner().getName();
-        if (!owner.equals("root") && !owner.equals("0")) {
-          return new RunAs(owner, attributes.group().getName());
-        }
+      Optional<RunAs> owner = owner(data);
+      if (owner.isEmpty() && !Files.exists(data) && data.toAbsolutePath().getParent() != null) {
+        owner = owner(data.toAbsolutePath().getParent());
       }
-      return new RunAs(DEFAULT_USER, defaultGroup());
+      return owner.isPresent() ? owner.get() : new RunAs(DEFAULT_USER, defaultGroup());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The user who owns {@code path}, unless it is root's or missing. */
+  static Optional<RunAs> owner(Path path) throws IOException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    var attributes = view.readAttributes();
+    String owner = attributes.owner().getName();
+    return owner.equals("root") || owner.equals("0")
+        ? Optional.empty()
+        : Optional.of(new RunAs(owner, attributes.group().getName()));
   }
 
   /** Debian calls nobody's group nogroup; other systems nobody. */

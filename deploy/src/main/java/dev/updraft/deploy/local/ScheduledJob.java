@@ -1,6 +1,7 @@
 package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.spec.Cron;
+import dev.updraft.deploy.state.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One cron job under the supervisor: a timer on a virtual thread starts a run at each time the
@@ -136,7 +138,7 @@ final class ScheduledJob {
     }
     int run = ++runs;
     try {
-      Path log = Path.of(spec.run().log());
+      Path log = PrivateFiles.touch(Path.of(spec.run().log()));
       Files.writeString(
           log,
           "[updraft] run " + run + " at " + at.atZone(cron.zone()) + " (" + why + ")\n",
@@ -149,6 +151,8 @@ final class ScheduledJob {
       ProcessHandle handle = process.toHandle();
       current = handle;
       startedMillis = clock.millis();
+      String timedOut = "timed out after " + spec.timeoutMillis() / 1000 + "s";
+      AtomicBoolean late = new AtomicBoolean();
       Thread deadline =
           Thread.ofVirtual()
               .start(
@@ -159,15 +163,19 @@ final class ScheduledJob {
                       return;
                     }
                     if (handle.isAlive()) {
-                      finished(
-                          handle, null, "timed out after " + spec.timeoutMillis() / 1000 + "s");
+                      // Stopped before its outcome is recorded: a run with an outcome is over.
+                      late.set(true);
                       ManagedProcess.stopTree(handle, Duration.ofSeconds(5));
+                      finished(handle, null, timedOut);
                     }
                   });
       process
           .onExit()
           .thenRun(
               () -> {
+                if (late.get()) {
+                  return; // the deadline stops what is left of it, then records the timeout
+                }
                 deadline.interrupt();
                 finished(handle, process.exitValue(), null);
               });

@@ -1,5 +1,7 @@
 package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.state.EnvironmentKey;
+import dev.updraft.deploy.state.PrivateFiles;
 import dev.updraft.mesh.config.HostPort;
 import dev.updraft.mesh.config.MeshConfigException;
 import dev.updraft.mesh.proxy.MeshProxy;
@@ -16,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,22 +55,24 @@ public final class Supervisor implements AutoCloseable {
     this.dir = dir;
     this.server = server;
     this.mesh = mesh;
-    this.table = new ProcessTable(dir.resolve("supervisor.json"));
+    this.table = new ProcessTable(dir.resolve("supervisor.json"), EnvironmentKey.of(dir));
     this.cgroups = Cgroups.detect(dir);
   }
 
   /** Starts a supervisor for the environment whose data directory is {@code dir}. */
   public static Supervisor start(Path dir) throws IOException {
-    Files.createDirectories(dir);
+    PrivateFiles.directories(dir);
     Path socket = dir.resolve("supervisor.sock");
     Files.deleteIfExists(socket);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
+    // bind takes no mode; the directory (0700) keeps others out until the socket is its owner's.
+    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
     MeshProxy mesh =
         MeshProxy.start(Routing.EMPTY.toMesh(ADMIN), Transport.select(false), System.out);
     Supervisor supervisor = new Supervisor(dir, server, mesh);
     supervisor.adopt();
-    Files.writeString(dir.resolve("supervisor.pid"), Long.toString(ProcessHandle.current().pid()));
+    PrivateFiles.write(dir.resolve("supervisor.pid"), Long.toString(ProcessHandle.current().pid()));
     return supervisor;
   }
 

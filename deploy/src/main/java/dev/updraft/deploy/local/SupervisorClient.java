@@ -1,6 +1,7 @@
 package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.state.PrivateFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -66,7 +67,7 @@ public final class SupervisorClient implements AutoCloseable {
       client.shutdown(dir);
     }
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.directories(dir);
       List<String> command = new ArrayList<>();
       if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
         command.add("/usr/bin/setsid");
@@ -84,7 +85,9 @@ public final class SupervisorClient implements AutoCloseable {
               dir.toAbsolutePath().toString()));
       new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("supervisor.log").toFile()))
+          .redirectOutput(
+              ProcessBuilder.Redirect.appendTo(
+                  PrivateFiles.touch(dir.resolve("supervisor.log")).toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .start();
     } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,8 +27,12 @@ final class Wire {
 
   private Wire() {}
 
-  /** Why PostgreSQL on {@code port} does not serve {@code SELECT 1} yet; empty once it does. */
-  static Optional<String> postgresNotReady(String service, int port, String password) {
+  /**
+   * Why PostgreSQL on {@code port} does not serve {@code SELECT 1} yet; empty once it does. A
+   * password it refuses is an error that names {@code passwordFile}, where updraft keeps it.
+   */
+  static Optional<String> postgresNotReady(
+      String service, int port, String password, Path passwordFile) {
     try (Connection connection = postgres(port, password, "postgres");
         Statement statement = connection.createStatement();
         ResultSet result = statement.executeQuery("SELECT 1")) {
@@ -39,7 +44,10 @@ final class Wire {
         throw new DeployException(
             "DATABASE_SETUP",
             service + ": PostgreSQL refused the password updraft keeps for it: " + e.getMessage(),
-            "the cluster's password file beside its data directory no longer matches it",
+            "the password kept in "
+                + passwordFile
+                + " no longer matches the cluster's: remove that file and deploy again, and"
+                + " updraft sets a new one (the data stays)",
             null);
       }
       return Optional.of(e.getMessage());

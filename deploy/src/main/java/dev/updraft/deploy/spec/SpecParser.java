@@ -56,16 +56,7 @@ public final class SpecParser {
       options.setAllowDuplicateKeys(true); // reported by the reader with a position instead
       root = new Yaml(options).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
-      var mark = e.getProblemMark();
-      throw new SpecException(
-          List.of(
-              new Problem(
-                  source,
-                  mark == null ? 0 : mark.getLine() + 1,
-                  mark == null ? 0 : mark.getColumn() + 1,
-                  "yaml",
-                  e.getProblem(),
-                  "valid YAML")));
+      throw new SpecException(List.of(YamlSyntax.problem(source, text, e)));
     }
     ShapeReader reader = new ShapeReader(source);
     if (root == null) {

@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -67,9 +68,7 @@ class DatabaseServersIT {
 
   @Test
   void pinnedServersRunWithTheHostsHidden() throws Exception {
-    ServerBinaries pinned =
-        ServerBinaries.of(
-            ServerBinaries.Source.PINNED, List.of(), List.of(), ServerBinaries.defaultCache());
+    ServerBinaries pinned = Shops.pinnedServers();
     engine = engine(pinned);
     Map<String, ServiceState> services = engine.apply().services();
 
@@ -128,9 +127,7 @@ class DatabaseServersIT {
       disabledReason = "needs PostgreSQL under /usr/lib/postgresql: apt-get install postgresql")
   void aClusterIsOpenedOnlyByTheMajorVersionThatMadeIt() throws Exception {
     Files.writeString(spec, "environment: servers\ndatabases:\n  db: {engine: postgres}\n");
-    ServerBinaries pinned =
-        ServerBinaries.of(
-            ServerBinaries.Source.PINNED, List.of(), List.of(), ServerBinaries.defaultCache());
+    ServerBinaries pinned = Shops.pinnedServers();
     engine = engine(pinned);
     engine.apply();
     engine.destroy();
@@ -160,6 +157,83 @@ class DatabaseServersIT {
                           + pinned.pinnedVersion("postgres")
                           + " opens it");
             });
+  }
+
+  /**
+   * A cluster whose password is lost (its environment's state directory and key deleted, the
+   * cluster kept, as root keeps it under /var/tmp) gets a new one from the server program in
+   * single-user mode, with no client program: the data stays. While another server holds the data,
+   * it fails saying to stop that server, and what was kept stays as it was. A password an older
+   * updraft kept in plain text is sealed in place.
+   */
+  @Test
+  void aClusterWhosePasswordIsLostGetsANewOneAndKeepsItsData() throws Exception {
+    Files.writeString(spec, "environment: servers\ndatabases:\n  db: {engine: postgres}\n");
+    ServerBinaries pinned = Shops.pinnedServers();
+    engine = engine(pinned);
+    ServiceState db = engine.apply().services().get("db");
+    try (Connection connection = connect(db);
+        Statement sql = connection.createStatement()) {
+      sql.execute("CREATE TABLE notes (v text)");
+      sql.execute("INSERT INTO notes VALUES ('kept')");
+    }
+    String first = db.attributes().get("password");
+    Path data = LocalRuntime.postgresClusters(engine.dataDir()).resolve("db");
+    Path passwordFile = data.resolveSibling("db.password");
+    assertThat(Files.readString(passwordFile)).startsWith("sealed:v1:").doesNotContain(first);
+
+    engine.destroy();
+    if (Host.isRoot()) {
+      Artifacts.deleteTree(engine.dataDir()); // the key with it; the cluster is elsewhere
+    } else {
+      Files.delete(engine.dataDir().resolve("secrets.key"));
+    }
+    byte[] lost = Files.readAllBytes(passwordFile);
+    // A process of the cluster's owner named in postmaster.pid is, to PostgreSQL, its server.
+    List<String> sleep = new ArrayList<>(List.of("sleep", "120"));
+    if (Host.isRoot()) {
+      sleep.addAll(0, List.of("setpriv", "--reuid=" + Files.getOwner(data).getName(), "--"));
+    }
+    Process holder = new ProcessBuilder(sleep).start();
+    Path lock = data.resolve("postmaster.pid");
+    try {
+      Files.writeString(lock, holder.pid() + "\n" + data + "\n");
+      Files.setOwner(lock, Files.getOwner(data));
+      Engine blocked = engine(pinned);
+      assertThatThrownBy(blocked::apply)
+          .isInstanceOfSatisfying(
+              DeployException.class,
+              e -> {
+                assertThat(e.getMessage())
+                    .startsWith("db: its password (" + passwordFile + ") does not open with this")
+                    .contains("a new one could not be set");
+                assertThat(e.hint())
+                    .contains("stop any server still running on " + data)
+                    .contains("postmaster.pid")
+                    .endsWith("the data is untouched");
+                assertThat(e.logTail()).contains("lock file").contains("already exists");
+              });
+      assertThat(Files.readAllBytes(passwordFile)).isEqualTo(lost);
+    } finally {
+      holder.destroyForcibly().waitFor();
+      Files.deleteIfExists(lock);
+    }
+
+    engine = engine(pinned);
+    db = engine.apply().services().get("db");
+    String second = db.attributes().get("password");
+    assertThat(second).isNotEqualTo(first);
+    assertThat(select(db)).isEqualTo("kept");
+    assertThat(Files.readString(passwordFile)).startsWith("sealed:v1:").doesNotContain(second);
+
+    // As an older updraft kept it: plain text. The next apply reads it, and seals it.
+    engine.destroy();
+    Files.writeString(passwordFile, second);
+    engine = engine(pinned);
+    db = engine.apply().services().get("db");
+    assertThat(db.attributes().get("password")).isEqualTo(second);
+    assertThat(select(db)).isEqualTo("kept");
+    assertThat(Files.readString(passwordFile)).startsWith("sealed:v1:").doesNotContain(second);
   }
 
   static boolean hostPostgres() {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -24,6 +25,43 @@ import java.util.stream.Stream;
 final class Shops {
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /**
+   * A small HTTP service for tests: {@code /health} answers 200, or 500 "db down" with {@code
+   * HEALTH=500}, or after 5 s with {@code HEALTH=slow}; other paths answer its working directory's
+   * name and {@code PYTHONUNBUFFERED}, or with {@code FINGERPRINT=NAME...} the first 16 hex digits
+   * of the SHA-256 of each variable named (what it got, without writing the value anywhere).
+   */
+  static final String PYTHON_SERVER =
+      """
+      import hashlib, http.server, os, time
+
+      def h(name):
+          return hashlib.sha256(os.environ.get(name, "").encode()).hexdigest()[:16]
+
+      class Handler(http.server.BaseHTTPRequestHandler):
+          def do_GET(self):
+              mode = os.environ.get("HEALTH", "ok")
+              if self.path == "/health" and mode == "slow":
+                  time.sleep(5)
+              code = 200
+              if self.path == "/health" and mode == "500":
+                  code, body = 500, b"db down\\n"
+              elif "FINGERPRINT" in os.environ:
+                  body = " ".join(n + "=" + h(n) for n in os.environ["FINGERPRINT"].split()).encode()
+              else:
+                  body = ("cwd=%s unbuffered=%s" % (os.path.basename(os.getcwd()),
+                          os.environ.get("PYTHONUNBUFFERED"))).encode()
+              self.send_response(code)
+              self.send_header("Content-Length", str(len(body)))
+              self.end_headers()
+              self.wfile.write(body)
+
+          def log_message(self, *args):
+              pass
+
+      http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+      """;
 
   private Shops() {}
 
@@ -89,16 +127,20 @@ final class Shops {
 
   /** An engine whose databases run only the pinned servers: the host's are hidden from it. */
   static Engine pinnedEngine(Path spec, List<Event> events) {
-    ServerBinaries pinned =
-        ServerBinaries.of(
-            ServerBinaries.Source.PINNED, List.of(), List.of(), ServerBinaries.defaultCache());
+    return pinnedEngine(spec, events, System.getenv());
+  }
+
+  /** {@link #pinnedEngine(Path, List)} with {@code env} as the environment it reads. */
+  static Engine pinnedEngine(Path spec, List<Event> events, Map<String, String> env) {
+    ServerBinaries pinned = pinnedServers();
     return new Engine(
-        spec,
-        events::add,
-        new Redactor(),
-        System.getenv(),
-        4,
-        dir -> new LocalRuntime(dir, pinned));
+        spec, events::add, new Redactor(), env, 4, dir -> new LocalRuntime(dir, pinned));
+  }
+
+  /** The pinned servers alone, as on a machine with only a JDK: the host's are hidden. */
+  static ServerBinaries pinnedServers() {
+    return ServerBinaries.of(
+        ServerBinaries.Source.PINNED, List.of(), List.of(), ServerBinaries.defaultCache());
   }
 
   /** Tears an environment down after a test, whatever state the test left it in. */

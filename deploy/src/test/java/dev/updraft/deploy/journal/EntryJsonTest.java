@@ -65,7 +65,7 @@ class EntryJsonTest {
             new ServiceState.Instance("web-0a1b2c3d4e5f-2", 4002));
     return List.of(
         new Entry.ReleaseStarted(
-            3, "2026-12-01T10:00:00Z", "apply", "/srv/updraft.yaml", spec, versions),
+            3, "2026-12-01T10:00:00Z", "apply", "/srv/updraft.yaml", spec, versions, Map.of()),
         new Entry.Step(3, "web", "create", "started", null),
         new Entry.Step(
             3, "web", "create", "done", "2 healthy instance(s) behind port 8080 — ok\ttab"),

@@ -29,7 +29,7 @@ class JournalTest {
     try (Journal journal = Journal.open(file)) {
       journal.append(
           new Entry.ReleaseStarted(
-              1, "t", "apply", "updraft.yaml", "environment: e\n", Map.of("web", "v1")));
+              1, "t", "apply", "updraft.yaml", "environment: e\n", Map.of("web", "v1"), Map.of()));
       journal.append(new Entry.Deployed(1, state));
     }
     // A crash mid-write leaves half a line behind.
@@ -54,9 +54,9 @@ class JournalTest {
     History history =
         History.of(
             List.of(
-                new Entry.ReleaseStarted(1, "t", "apply", "u", "x", Map.of()),
+                new Entry.ReleaseStarted(1, "t", "apply", "u", "x", Map.of(), Map.of()),
                 new Entry.ReleaseFinished(1, "succeeded", ""),
-                new Entry.ReleaseStarted(2, "t", "apply", "u", "y", Map.of()),
+                new Entry.ReleaseStarted(2, "t", "apply", "u", "y", Map.of(), Map.of()),
                 new Entry.Removed(2, "gone")));
     assertThat(history.interrupted().number()).isEqualTo(2);
     assertThat(history.lastGood().number()).isEqualTo(1);
@@ -68,11 +68,11 @@ class JournalTest {
     History history =
         History.of(
             List.of(
-                new Entry.ReleaseStarted(1, "t", "apply", "u", "x", Map.of()),
+                new Entry.ReleaseStarted(1, "t", "apply", "u", "x", Map.of(), Map.of()),
                 new Entry.ReleaseFinished(1, "succeeded", ""),
-                new Entry.ReleaseStarted(2, "t", "destroy", "u", "", Map.of()),
+                new Entry.ReleaseStarted(2, "t", "destroy", "u", "", Map.of(), Map.of()),
                 new Entry.ReleaseFinished(2, "succeeded", "destroyed"),
-                new Entry.ReleaseStarted(3, "t", "apply", "u", "x", Map.of()),
+                new Entry.ReleaseStarted(3, "t", "apply", "u", "x", Map.of(), Map.of()),
                 new Entry.ReleaseFinished(3, "failed", "boom")));
     assertThat(history.lastGood()).isNull();
   }

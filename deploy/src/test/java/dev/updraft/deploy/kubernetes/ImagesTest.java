@@ -32,7 +32,8 @@ class ImagesTest {
   @TempDir Path dir;
 
   @Test
-  void theArtifactIsOneLayerAtAppWithItsModesAndWithoutTheBuildMarker() throws Exception {
+  void theArtifactIsOneLayerAtAppWithItsOwnersModesForAllAndWithoutTheBuildMarker()
+      throws Exception {
     Path artifact = Files.createDirectories(dir.resolve("artifact"));
     Files.createDirectories(artifact.resolve("out"));
     Files.writeString(artifact.resolve("out/Main.class"), "bytes");
@@ -52,8 +53,8 @@ class ImagesTest {
     assertThat(modes)
         .containsEntry("/app/out", "755")
         .containsEntry("/app/out/Main.class", "644")
-        .containsEntry("/app/run.sh", "750")
-        .containsEntry("/app/start", "750")
+        .containsEntry("/app/run.sh", "755")
+        .containsEntry("/app/start", "755")
         .doesNotContainKey("/app/" + Artifacts.MARKER)
         .hasSize(4);
     assertThat(

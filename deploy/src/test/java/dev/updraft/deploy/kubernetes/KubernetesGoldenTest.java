@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KubernetesGoldenTest {
   static final Path GOLDEN = Path.of("src/test/resources/golden");
   static final String PASSWORD = "golden-db-password";
+  static final String KEY = "Z29sZGVuLWtleS1nb2xkZW4ta2V5LWdvbGRlbi1rZXk=";
   static final Map<String, String> HOST_ENV = Map.of("SHOP_TOKEN", "golden-shop-token");
 
   /** What the journal would hold after an apply: the migration's output. */
@@ -44,7 +45,7 @@ class KubernetesGoldenTest {
 
   @TempDir Path dir;
 
-  /** A dry run of a golden case; database passwords are fixed so the output is too. */
+  /** A dry run of a golden case; passwords and the key are fixed so the output is too. */
   static Manifests.Written dryRun(
       String name, Path dir, Map<String, ServiceState> deployed, boolean redact)
       throws IOException {
@@ -52,6 +53,8 @@ class KubernetesGoldenTest {
     Path data = dir.resolve("data");
     Files.createDirectories(data.resolve("credentials"));
     Files.writeString(data.resolve("credentials/db.password"), PASSWORD);
+    // A fixed key: the versions of services with secrets hold a MAC of them with it.
+    Files.writeString(data.resolve("secrets.key"), KEY);
     return Manifests.write(
         spec, HOST_ENV, new Redactor(), deployed, data, dir.resolve("out"), redact);
   }

@@ -148,7 +148,18 @@ class CgroupsTest {
             "bash",
             "-c",
             "exec java Hello");
-    assertThat(Cgroup.NONE.wrap(command)).isSameAs(command);
+    // Without limits only the umask remains: the command runs as the same pid, exec'ed.
+    assertThat(Cgroup.NONE.wrap(command))
+        .containsExactly(
+            "/bin/sh",
+            "-c",
+            wrapped.get(2),
+            "updraft-cgroup",
+            "--",
+            "bash",
+            "-c",
+            "exec java Hello");
+    assertThat(wrapped.get(2)).startsWith("umask 077; ");
   }
 
   @Test
@@ -207,13 +218,15 @@ class CgroupsTest {
   }
 
   @Test
-  void aCgroupThatCannotBeMadeLeavesTheCommandBareAndSaysWhyInTheLog() throws IOException {
+  void aCgroupThatCannotBeMadeLeavesTheCommandOutsideAndSaysWhyInTheLog() throws IOException {
     v2("cpu memory");
     Files.writeString(root.resolve("updraft"), "a file where the tree should go");
     Cgroups cgroups = detect(true);
     Path log = tmp.resolve("web-1.log");
     List<String> command = List.of("bash", "-c", "exec run");
-    assertThat(cgroups.enter(cgroups.group("web-1", LIMITS), command, log)).isEqualTo(command);
+    assertThat(cgroups.enter(cgroups.group("web-1", LIMITS), command, log))
+        .isEqualTo(Cgroup.NONE.wrap(command))
+        .endsWith("--", "bash", "-c", "exec run");
     assertThat(log).content().startsWith("[updraft] resources are not enforced: ");
     assertThat(cgroups.unenforced()).hasValueSatisfying(why -> assertThat(why).contains("updraft"));
   }
