@@ -3,7 +3,7 @@ package dev.updraft.deploy.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.deploy.events.Event;
-import dev.updraft.sys.Host;
+import dev.updraft.sys.testing.NeedsProgram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,13 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * program, {@code cd dir &&}, a process left behind in the background; stopping leaves no orphan; a
  * failure says which program was missing or not executable, and a failed health check what it got.
  */
-@EnabledIf(value = "python3", disabledReason = "needs python3: apt-get install python3")
+@NeedsProgram(value = "python3", debian = "python3")
 class ShellCommandsIT {
   @TempDir Path dir;
-
-  static boolean python3() {
-    return Host.hasCommand("python3");
-  }
 
   private Path spec(String environment, String command, String health, String env)
       throws Exception {
