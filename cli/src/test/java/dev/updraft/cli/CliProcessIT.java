@@ -3,6 +3,8 @@ package dev.updraft.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.updraft.deploy.apply.Artifacts;
+import dev.updraft.deploy.local.LocalRuntime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,6 +154,8 @@ class CliProcessIT {
           .isEqualTo("redis 7.0.15 (pinned, org.signal:embedded-redis:0.9.1)");
     } finally {
       updraft("deploy", "destroy", "-f", file);
+      // destroy keeps the data: as root the cluster is outside the test's directory.
+      Artifacts.deleteTree(LocalRuntime.postgresClusters(dir.resolve(".updraft/cli-servers")));
     }
   }
 
