@@ -42,6 +42,7 @@ final class Exchange
 
   private final Attempts attempts;
   private Balancer.Ticket ticket;
+  private Backend backend;
   private Endpoint<EndpointClient> endpoint;
   private boolean endpointPending;
   private Upstream upstream;
@@ -127,8 +128,10 @@ final class Exchange
 
   private void nextAttempt(Endpoint<EndpointClient> avoid) {
     attempts.begin();
-    Backend backend = route.backends().pick(context.random());
-    ticket = backend.balancer().acquire(avoid, this);
+    Backend previous = backend;
+    // The attempt keeps its backend: its protocol and its balancer belong to it, not to the split.
+    backend = route.backends().pick(context.random());
+    ticket = backend.balancer().acquire(backend == previous ? avoid : null, this);
   }
 
   @Override
@@ -158,7 +161,7 @@ final class Exchange
   }
 
   private boolean useHttp2() {
-    Protocol protocol = route.backends().targets().getFirst().protocol();
+    Protocol protocol = backend.protocol();
     return !tunnel
         && (grpc || protocol == Protocol.HTTP2 || (protocol == Protocol.PRESERVE && down.http2()));
   }
@@ -193,7 +196,7 @@ final class Exchange
     Endpoint<EndpointClient> failedEndpoint = endpoint;
     endpointPending = false;
     long until = failedEndpoint.onConnectFailure(context.clock().getAsLong());
-    backendOf(failedEndpoint).drainAt(until);
+    backend.balancer().drainAt(until);
     endpoint = null;
     // Nothing was sent, so another endpoint may take the request whatever its body or method.
     if (attempts.reconnect()) {
@@ -201,15 +204,6 @@ final class Exchange
     } else {
       fail(cause);
     }
-  }
-
-  private Balancer<EndpointClient> backendOf(Endpoint<EndpointClient> e) {
-    for (Backend backend : route.backends().targets()) {
-      if (backend.balancer().endpoints().contains(e)) {
-        return backend.balancer();
-      }
-    }
-    return route.backends().targets().getFirst().balancer();
   }
 
   // ---- sending the request --------------------------------------------------------------------
@@ -582,7 +576,7 @@ final class Exchange
     endpointPending = false;
     long until = endpoint.complete(success, context.clock().getAsLong());
     if (until > 0) {
-      backendOf(endpoint).drainAt(until);
+      backend.balancer().drainAt(until);
     }
   }
 
