@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -127,10 +128,30 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       respondLocally(ProxyError.noRoute(head.method() + " " + head.uri()), head);
       return;
     }
-    current = new Exchange(this, ctx, head, route);
+    boolean hasBody =
+        body != null
+            ? body.content().isReadable() || !body.trailingHeaders().isEmpty()
+            : declaresBody(head);
+    current = new Exchange(this, ctx, head, route, hasBody);
     current.start();
     if (body != null) {
       current.onRequestContent(body);
+    }
+  }
+
+  /** RFC 9112 section 6.3: a request without Content-Length and Transfer-Encoding has no body. */
+  private static boolean declaresBody(HttpRequest head) {
+    if (HttpUtil.isTransferEncodingChunked(head)) {
+      return true;
+    }
+    String length = head.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+    if (length == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(length.trim()) != 0;
+    } catch (NumberFormatException e) {
+      return true; // the decoder rejects these; if one gets here, its header is kept as it is
     }
   }
 

@@ -36,6 +36,7 @@ final class Exchange
   private final RetryPolicy retry;
   private final boolean grpc;
   private final boolean tunnel;
+  private final boolean hasBody;
   private final long start;
 
   private final RequestBody body = new RequestBody();
@@ -60,7 +61,18 @@ final class Exchange
   private int status;
   private boolean finished;
 
-  Exchange(DownstreamHandler down, ChannelHandlerContext ctx, HttpRequest request, Route route) {
+  /**
+   * @param hasBody whether the request has a body, as its head says (RFC 9112 section 6: neither
+   *     Content-Length nor Transfer-Encoding means none; an HTTP/2 request whose HEADERS ended the
+   *     stream has none). The framing towards the backend follows from it alone, never from how
+   *     much of the body has arrived when the request is sent.
+   */
+  Exchange(
+      DownstreamHandler down,
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      Route route,
+      boolean hasBody) {
     this.down = down;
     this.ctx = ctx;
     this.loop = ctx.channel().eventLoop();
@@ -74,6 +86,7 @@ final class Exchange
         !down.http2()
             && (request.method() == HttpMethod.CONNECT
                 || request.headers().contains(HttpHeaderNames.UPGRADE));
+    this.hasBody = hasBody;
     this.start = context.clock().getAsLong();
   }
 
@@ -211,7 +224,7 @@ final class Exchange
   private void sendRequest() {
     Channel up = upstream.channel();
     attemptStart = context.clock().getAsLong();
-    HopByHop.prepare(request.headers(), upstream.http2(), body.hasBody(), tunnel);
+    HopByHop.prepare(request.headers(), upstream.http2(), hasBody, tunnel);
     up.write(request);
     if (attempts.isRetry()) {
       body.writeReplay(up);

@@ -24,13 +24,11 @@ final class RequestBody {
   private int replayBytes;
   private boolean replayable = true;
   private boolean complete;
-  private boolean sawContent;
 
   /** Records a chunk; returns whether it was the last one. */
   boolean record(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
     int size = content.content().readableBytes();
-    sawContent |= size > 0;
     if (replayable) {
       if (replayBytes + size > RetryPolicy.MAX_REPLAY_BYTES) {
         dropReplay();
@@ -58,11 +56,6 @@ final class RequestBody {
 
   boolean replayable() {
     return replayable;
-  }
-
-  /** Whether the request has (or may still get) a body, which decides its framing headers. */
-  boolean hasBody() {
-    return !complete || sawContent;
   }
 
   /** Writes what was held back, for a first attempt. */
