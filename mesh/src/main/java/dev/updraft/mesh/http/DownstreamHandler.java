@@ -84,7 +84,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
     if (current != null && !current.requestComplete() && backlog.isEmpty()) {
       if (msg instanceof HttpContent content) {
-        current.onRequestContent(content);
+        requestContent(content);
         return;
       }
     }
@@ -100,8 +100,33 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       startExchange(request);
     } else if (msg instanceof HttpContent content) {
       // The body of a request answered without a backend (404, 400): drop it.
+      DecoderResult result = content.decoderResult();
       content.release();
-      ctx.read();
+      if (result.isFailure()) {
+        reject(statusFor(result.cause()), "malformed request body: " + result.cause().getMessage());
+      } else {
+        ctx.read();
+      }
+    }
+  }
+
+  /** A body chunk of the current request, which the exchange forwards unless it is malformed. */
+  private void requestContent(HttpContent content) {
+    DecoderResult result = content.decoderResult();
+    if (result.isSuccess()) {
+      current.onRequestContent(content);
+      return;
+    }
+    // The body broke off (an invalid chunk, a bad length): the backend must not see a complete
+    // request, so the upstream request is aborted, never ended with a last chunk.
+    content.release();
+    Exchange broken = current;
+    current = null;
+    broken.cancelByClient();
+    if (broken.responseStarted()) {
+      abort();
+    } else {
+      reject(statusFor(result.cause()), "malformed request body: " + result.cause().getMessage());
     }
   }
 
@@ -219,7 +244,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         dispatch(backlog.poll());
       } else if (next instanceof HttpContent content && !current.requestComplete()) {
         backlog.poll();
-        current.onRequestContent(content);
+        requestContent(content);
       } else {
         return;
       }

@@ -94,6 +94,10 @@ final class Exchange
     return body.complete();
   }
 
+  boolean responseStarted() {
+    return responseStarted;
+  }
+
   void start() {
     route.stats().onRequest();
     retry.onRequest();
