@@ -1,5 +1,6 @@
 package dev.updraft.mesh.http;
 
+import dev.updraft.mesh.transport.ClientSettings;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
