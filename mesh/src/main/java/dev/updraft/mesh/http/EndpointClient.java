@@ -30,14 +30,7 @@ import java.util.concurrent.TimeUnit;
  * only by the loop that owns it, so there is no locking and no thread hop), and one HTTP/2
  * connection shared by every loop, whose streams carry requests from any of them.
  */
-public final class EndpointClient {
-  /** Receives the outcome of {@link #acquire}; called on the requesting loop for HTTP/1.1. */
-  public interface Callback {
-    void acquired(Upstream upstream);
-
-    void failed(UpstreamException cause);
-  }
-
+public final class EndpointClient implements UpstreamClient {
   private final InetSocketAddress address;
   private final ClientSettings settings;
   private final FastThreadLocal<ArrayDeque<H1Upstream>> idle =
