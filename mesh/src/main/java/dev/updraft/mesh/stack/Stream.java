@@ -102,12 +102,15 @@ final class Stream implements HttpCall, UpstreamListener {
     } else {
       channel.writeAndFlush(chunk, channel.voidPromise());
     }
-    if (!last && !done) {
+    if (!last) {
       askForBody();
     }
   }
 
   private void askForBody() {
+    if (done) {
+      return; // a write failed at once and ended the attempt
+    }
     if (upstream.channel().isWritable()) {
       up.readRequest();
     } else {
