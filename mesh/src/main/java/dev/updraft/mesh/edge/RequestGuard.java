@@ -18,8 +18,9 @@ import java.util.ArrayDeque;
  * <p>Netty reports an invalid chunk as a {@link LastHttpContent} with a failed decoder result,
  * which would otherwise end the upstream request with a valid {@code 0\r\n\r\n}. Messages of one
  * read are held until the read completes, so a request whose body fails within the read it arrived
- * in is refused whole, before any of it goes upstream; a body that fails later closes the
- * connection, which aborts the upstream request.
+ * in is refused whole, before any of it goes upstream; a body that fails later becomes an {@link
+ * EdgeException} for the proxy, which aborts the upstream request, answers 400 if the client has
+ * heard nothing of this request yet, and closes the connection.
  */
 public final class RequestGuard extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<HttpObject> held = new ArrayDeque<>();
@@ -73,7 +74,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
       refuse(heldRequest, new EdgeException(400, "malformed request body: " + cause.getMessage()));
       return;
     }
-    // The head went upstream in an earlier read: only closing the connection aborts it there.
+    // The head went upstream in an earlier read: the proxy must abort it there.
     refused = true;
     release();
     ctx.fireExceptionCaught(

@@ -109,7 +109,7 @@ class EdgeIT {
   @Test
   void aChunkTurningInvalidMidBodyAbortsTheUpstreamRequest() throws Exception {
     // A backend that waits for the whole body before it answers.
-    try (RecordingBackend backend = RecordingBackend.answering("");
+    try (RecordingBackend backend = RecordingBackend.silent();
         TestProxy proxy = proxy(backend, "")) {
       try (Socket client = new Socket("127.0.0.1", proxy.port())) {
         client.setSoTimeout(5000);
