@@ -161,13 +161,8 @@ final class Stream implements HttpCall, UpstreamListener {
   }
 
   private void onHead(HttpResponse head) {
+    // Interim responses stopped at the connection's ResponseGuard: this is the final one.
     int status = head.status().code();
-    if (status >= 100 && status < 200 && status != 101) {
-      // We answered Expect: 100-continue ourselves; interim responses stop here.
-      ReferenceCountUtil.release(head);
-      upstream.channel().read();
-      return;
-    }
     responseStarted = true;
     if (exchange.tunnel()
         && (status == 101
