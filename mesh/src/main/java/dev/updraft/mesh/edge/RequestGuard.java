@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -46,6 +47,11 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         && content.decoderResult().isFailure()) {
       onBrokenBody(ctx, content);
       return;
+    }
+    if (object instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
+      // Netty drops Content-Length, Transfer-Encoding and Trailer from a trailer section; Host
+      // there could reroute a request behind the proxy (RFC 9110 §6.5.1), so it goes too.
+      last.trailingHeaders().remove(HttpHeaderNames.HOST);
     }
     held.add(object);
   }
