@@ -8,11 +8,23 @@ import java.nio.charset.StandardCharsets;
  * the HTTP/2 preface, an HTTP/1 request, or else opaque. The input may be hostile, truncated or
  * random: every read is bounds-checked and nothing is consumed.
  *
- * <p>A request that starts like HTTP/1 (a known method and a space, or any token, a space and the
- * start of a path) is HTTP/1 even when the rest of its line is malformed: the HTTP codec then
- * refuses it with 400. Falling back to opaque TCP for it would forward a malformed request to the
- * backend unchecked, past every HTTP rule and route of the proxy (Linkerd's detection is strict the
- * same way: only what does not look like HTTP at all is opaque).
+ * <p>A first line meant as an HTTP/1 request line is HTTP/1 even when it is malformed, and the HTTP
+ * codec then refuses it with 400: falling back to opaque TCP would forward it to the backend
+ * unchecked, past every HTTP rule and route of the proxy (Linkerd's detection is strict the same
+ * way: only what does not look like HTTP is opaque). After optional blank lines, a line is meant as
+ * HTTP/1 when
+ *
+ * <ul>
+ *   <li>it starts with a method (a token) and whitespace, then a request target's start: {@code /}
+ *       or {@code *}; for a known method also {@code http://} or {@code https://}, and an authority
+ *       after CONNECT;
+ *   <li>or it ends like a request line, in whitespace and {@code HTTP/DIGIT.DIGIT} (any case), what
+ *       precedes it notwithstanding ({@code G(T / HTTP/1.1});
+ *   <li>or it starts with a known method and whitespace and holds a control character.
+ * </ul>
+ *
+ * A plain text line such as Redis's inline {@code GET key} or memcached's {@code get key} is none
+ * of these and stays opaque; so do binary protocols, decided at their first control byte.
  */
 public final class ProtocolDetector {
   /** Beyond this many bytes without a decision, the connection is opaque (Linkerd: 8 KiB). */
@@ -21,6 +33,8 @@ public final class ProtocolDetector {
   private static final byte[] H2_PREFACE =
       "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_METHOD = 24;
+  private static final int VERSION_LENGTH = "HTTP/1.1".length();
+  private static final String[] SCHEMES = {"http://", "https://"};
   private static final String[] METHODS = {
     "GET ",
     "POST ",
@@ -102,85 +116,107 @@ public final class ProtocolDetector {
   }
 
   /**
-   * {@code METHOD SP request-target SP HTTP/1.x CRLF}, with a token method, or enough of its start
-   * to know it is meant as HTTP: a known method and a space, or a token, a space and {@code /} or
-   * {@code *}. What follows is then the HTTP codec's to check (400, or 414 for a line longer than
-   * the peek window), not silently turned into opaque TCP.
+   * Whether the first line is meant as an HTTP/1 request line; see the class comment for the rule.
+   * What is HTTP/1 is then the codec's to check (400, or 414 for a line longer than the peek
+   * window), never silently turned into opaque TCP.
    */
   private static Detection requestLine(ByteBuf in, int start, int length) {
-    if (knownMethodAndTarget(in, start, length)) {
-      return Detection.HTTP1;
-    }
     int end = start + Math.min(length, MAX_PEEK);
     int i = start;
     while (i < end && isTokenChar(in.getByte(i))) {
       i++;
     }
     int methodLength = i - start;
-    if (i == end) {
-      return methodLength <= MAX_METHOD ? Detection.NEED_MORE : Detection.OPAQUE;
-    }
-    if (methodLength == 0 || methodLength > MAX_METHOD || in.getByte(i) != ' ') {
-      return Detection.OPAQUE;
-    }
-    if (knownMethod(in, start, methodLength)) {
-      return Detection.HTTP1;
-    }
-    i++;
-    if (i == end) {
-      return Detection.NEED_MORE;
-    }
-    if (in.getByte(i) == '/' || in.getByte(i) == '*') {
-      return Detection.HTTP1;
-    }
-    int targetStart = i;
-    while (i < end && in.getByte(i) != ' ') {
-      byte b = in.getByte(i);
-      if (b < 0x21 || b == 0x7f) {
-        return Detection.OPAQUE;
+    boolean known = false;
+    if (i < end && methodLength > 0 && methodLength <= MAX_METHOD && whitespace(in.getByte(i))) {
+      String method = knownMethod(in, start, methodLength);
+      known = method != null;
+      while (i < end && whitespace(in.getByte(i))) {
+        i++;
       }
-      i++;
-    }
-    if (i == end) {
-      return Detection.NEED_MORE;
-    }
-    if (i == targetStart) {
-      return Detection.OPAQUE;
-    }
-    i++;
-    byte[] version = {'H', 'T', 'T', 'P', '/', '1', '.'};
-    for (byte expected : version) {
       if (i == end) {
         return Detection.NEED_MORE;
       }
-      if (in.getByte(i++) != expected) {
-        return Detection.OPAQUE;
+      Detection target = target(in, i, end, method);
+      if (target != null) {
+        return target;
       }
     }
-    if (i == end) {
-      return Detection.NEED_MORE;
-    }
-    byte minor = in.getByte(i++);
-    if (minor != '0' && minor != '1') {
-      return Detection.OPAQUE;
-    }
-    if (i == end) {
-      return Detection.NEED_MORE;
-    }
-    byte cr = in.getByte(i++);
-    if (cr == '\n') {
-      return Detection.HTTP1;
-    }
-    if (cr != '\r') {
-      return Detection.OPAQUE;
-    }
-    if (i == end) {
-      return Detection.NEED_MORE;
-    }
-    return in.getByte(i) == '\n' ? Detection.HTTP1 : Detection.OPAQUE;
+    return lineEnd(in, start, end, known);
   }
 
-  private static boolean knownMethod(ByteBuf in, int start, int length) {
+  /**
+   * What the first bytes of a request target say: HTTP/1 for {@code /} or {@code *} and, after a
+   * known method, for an absolute URI ({@code http://}, {@code https://}) or, after CONNECT, an
+   * authority; more is needed while the input could still become {@code http://}; null when it is
+   * no target's start.
+   */
+  private static Detection target(ByteBuf in, int i, int end, String knownMethod) {
+    byte first = in.getByte(i);
+    if (first == '/' || first == '*') {
+      return Detection.HTTP1;
+    }
+    if (knownMethod == null) {
+      return null;
+    }
+    if (knownMethod.equals("CONNECT ") && (letterOrDigit(first) || first == '[')) {
+      return Detection.HTTP1;
+    }
+    for (String scheme : SCHEMES) {
+      int n = Math.min(end - i, scheme.length());
+      boolean prefix = true;
+      for (int k = 0; k < n && prefix; k++) {
+        prefix = Character.toLowerCase(in.getByte(i + k)) == scheme.charAt(k);
+      }
+      if (prefix) {
+        return n == scheme.length() ? Detection.HTTP1 : Detection.NEED_MORE;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The first line read to its end: HTTP/1 when it ends in an HTTP version ({@code SP
+   * HTTP/DIGIT.DIGIT}, any case, before CRLF or LF), whatever precedes it; also when it began with
+   * a known method and a space and holds a control character, which no text command of another
+   * protocol does. A control character ends a line that began otherwise at once: binary protocols
+   * are opaque without waiting for a line end that may never come.
+   */
+  private static Detection lineEnd(ByteBuf in, int start, int end, boolean knownMethod) {
+    for (int i = start; i < end; i++) {
+      byte b = in.getByte(i);
+      if (b == '\n') {
+        return endsInVersion(in, start, i) ? Detection.HTTP1 : Detection.OPAQUE;
+      }
+      if (b == '\r' && i + 1 < end && in.getByte(i + 1) == '\n') {
+        continue;
+      }
+      if (b == '\r' && i + 1 == end) {
+        return Detection.NEED_MORE;
+      }
+      if (b < 0x20 && b != '\t' || b == 0x7f) {
+        return knownMethod ? Detection.HTTP1 : Detection.OPAQUE;
+      }
+    }
+    return Detection.NEED_MORE;
+  }
+
+  private static boolean endsInVersion(ByteBuf in, int start, int lf) {
+    int e = lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+    int v = e - VERSION_LENGTH;
+    if (v - 1 <= start || !whitespace(in.getByte(v - 1))) {
+      return false;
+    }
+    for (int k = 0; k < 5; k++) {
+      if (Character.toUpperCase(in.getByte(v + k)) != "HTTP/".charAt(k)) {
+        return false;
+      }
+    }
+    return digit(in.getByte(v + 5)) && in.getByte(v + 6) == '.' && digit(in.getByte(v + 7));
+  }
+
+  /** The known method (with its trailing space) that {@code in[start, start + length)} is. */
+  private static String knownMethod(ByteBuf in, int start, int length) {
     for (String method : METHODS) {
       if (method.length() - 1 == length) {
         boolean match = true;
@@ -188,30 +224,23 @@ public final class ProtocolDetector {
           match = in.getByte(start + i) == method.charAt(i);
         }
         if (match) {
-          return true;
+          return method;
         }
       }
     }
-    return false;
+    return null;
   }
 
-  private static boolean knownMethodAndTarget(ByteBuf in, int start, int length) {
-    for (String method : METHODS) {
-      int n = method.length();
-      if (length <= n) {
-        continue;
-      }
-      boolean match = true;
-      for (int i = 0; i < n && match; i++) {
-        match = in.getByte(start + i) == method.charAt(i);
-      }
-      byte target = in.getByte(start + n);
-      if (match && (target == '/' || target == '*' || Character.isLetterOrDigit(target))) {
-        // Short input gets the full request-line check; 64+ bytes of this shape can only be HTTP.
-        return length > 64;
-      }
-    }
-    return false;
+  private static boolean whitespace(byte b) {
+    return b == ' ' || b == '\t';
+  }
+
+  private static boolean digit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  private static boolean letterOrDigit(byte b) {
+    return digit(b) || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z';
   }
 
   private static boolean blank(byte b) {

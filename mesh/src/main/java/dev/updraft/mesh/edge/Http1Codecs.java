@@ -1,6 +1,5 @@
 package dev.updraft.mesh.edge;
 
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
@@ -27,10 +26,9 @@ public final class Http1Codecs {
     return new HttpServerCodec(config());
   }
 
-  /** The codec for a connection to a backend. */
-  public static HttpClientCodec client() {
-    // A CONNECT that succeeded becomes a tunnel; no HTTP is parsed after it.
-    return new HttpClientCodec(config(), false, false);
+  /** The codec for a connection to a backend (see {@link Http1ClientCodec}). */
+  public static Http1ClientCodec client() {
+    return new Http1ClientCodec(config());
   }
 
   private static HttpDecoderConfig config() {

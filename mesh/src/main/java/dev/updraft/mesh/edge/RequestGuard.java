@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -18,8 +19,9 @@ import java.util.ArrayDeque;
  * <p>Netty reports an invalid chunk as a {@link LastHttpContent} with a failed decoder result,
  * which would otherwise end the upstream request with a valid {@code 0\r\n\r\n}. Messages of one
  * read are held until the read completes, so a request whose body fails within the read it arrived
- * in is refused whole, before any of it goes upstream; a body that fails later closes the
- * connection, which aborts the upstream request.
+ * in is refused whole, before any of it goes upstream; a body that fails later becomes an {@link
+ * EdgeException} for the proxy, which aborts the upstream request, answers 400 if the client has
+ * heard nothing of this request yet, and closes the connection.
  */
 public final class RequestGuard extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<HttpObject> held = new ArrayDeque<>();
@@ -45,6 +47,11 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
         && content.decoderResult().isFailure()) {
       onBrokenBody(ctx, content);
       return;
+    }
+    if (object instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
+      // Netty drops Content-Length, Transfer-Encoding and Trailer from a trailer section; Host
+      // there could reroute a request behind the proxy (RFC 9110 §6.5.1), so it goes too.
+      last.trailingHeaders().remove(HttpHeaderNames.HOST);
     }
     held.add(object);
   }
@@ -73,7 +80,7 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
       refuse(heldRequest, new EdgeException(400, "malformed request body: " + cause.getMessage()));
       return;
     }
-    // The head went upstream in an earlier read: only closing the connection aborts it there.
+    // The head went upstream in an earlier read: the proxy must abort it there.
     refused = true;
     release();
     ctx.fireExceptionCaught(

@@ -31,6 +31,11 @@ public final class RequestRules {
       throw new EdgeException(
           505, "unsupported request: version " + version.text() + " (expected: HTTP/1.0 or 1.1)");
     }
+    if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
+      // Netty's decoder returns its constants only for the exact bytes; another spelling of the
+      // HTTP-name (http/1.1) is a new, upper-cased instance. RFC 9112 §2.3: it is case-sensitive.
+      throw bad("version: not HTTP/1.1 or HTTP/1.0 in capitals (the HTTP-name is case-sensitive)");
+    }
     HttpHeaders headers = request.headers();
     String authority = target(request.method(), request.uri());
     host(headers.getAll(HttpHeaderNames.HOST), version, authority, request.uri());

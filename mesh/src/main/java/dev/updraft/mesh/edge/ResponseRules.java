@@ -2,12 +2,12 @@ package dev.updraft.mesh.edge;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * What a backend's response head must satisfy beyond Netty's decoder before the proxy relays it: a
- * status the client can classify, a reason phrase without control characters, and no transfer
- * coding but chunked (the proxy re-frames bodies, so another coding would be lost on the way).
+ * What a decoded response head must satisfy before the proxy relays it, whichever protocol brought
+ * it (the status line's syntax is {@link Http1ClientCodec}'s to check): a status the client can
+ * classify, a reason phrase without control characters, and no transfer coding but chunked (the
+ * proxy re-frames bodies, so another coding would be lost on the way).
  */
 public final class ResponseRules {
   private static final int BAD_GATEWAY = 502;
@@ -20,10 +20,6 @@ public final class ResponseRules {
    * @throws EdgeException (502) naming the rule broken
    */
   public static void check(HttpResponse response) {
-    HttpVersion version = response.protocolVersion();
-    if (version.majorVersion() != 1 || version.minorVersion() > 1) {
-      throw bad("version: " + version.text() + " (expected: HTTP/1.0 or HTTP/1.1)");
-    }
     int code = response.status().code();
     if (code < 100 || code > 599) {
       throw bad("status: " + code + " (expected: 100..599)");

@@ -5,7 +5,7 @@ import dev.updraft.mesh.config.BackendConfig;
 import dev.updraft.mesh.config.Protocol;
 
 /** A backend at run time: its configuration and the balancer over its endpoints. */
-public record Backend(BackendConfig config, Balancer<EndpointClient> balancer) {
+public record Backend(BackendConfig config, Balancer<UpstreamClient> balancer) {
   public String name() {
     return config.name();
   }

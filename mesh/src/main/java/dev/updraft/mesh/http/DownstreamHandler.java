@@ -2,6 +2,7 @@ package dev.updraft.mesh.http;
 
 import dev.updraft.mesh.edge.EdgeException;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,30 +24,35 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
- * The client side of HTTP proxying, for one HTTP/1.1 connection or one HTTP/2 stream. Requests are
- * served one at a time, in order: pipelined requests wait in a backlog, which keeps responses in
- * request order. Reads are explicit (auto-read is off), so a client can only send as fast as the
- * backend takes its bytes.
+ * The client side of HTTP proxying, for one HTTP/1.1 connection or one HTTP/2 stream: it starts an
+ * exchange per request and feeds it the request's body. Requests are served one at a time, in
+ * order: pipelined requests wait in a backlog, which keeps responses in request order. Reads are
+ * explicit (auto-read is off), so a client can only send as fast as the backend takes its bytes.
  */
 public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   private final HttpContext context;
   private final boolean http2;
   private final ArrayDeque<HttpObject> backlog = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
-  private Exchange current;
+  private ClientResponse current;
+  // The request being read has more body to come (its LastHttpContent has not arrived yet), and
+  // whether that body goes to the exchange (a body-less request's end marker does not).
+  private boolean requestOpen;
+  private boolean forwardBody;
+  private boolean processing;
+  private boolean closing;
   private boolean closeAfterResponse;
   private boolean http10;
+  // The request being read was answered without an exchange (no route).
+  private boolean answered;
 
   public DownstreamHandler(HttpContext context, boolean http2) {
     this.context = context;
     this.http2 = http2;
-  }
-
-  HttpContext context() {
-    return context;
   }
 
   boolean http2() {
@@ -78,31 +84,95 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof HttpObject object)) {
+    if (!(msg instanceof HttpObject object) || closing) {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (current != null && !current.requestComplete() && backlog.isEmpty()) {
-      if (msg instanceof HttpContent content) {
-        current.onRequestContent(content);
-        return;
+    if (requestOpen && backlog.isEmpty() && msg instanceof HttpContent content) {
+      body(content);
+      if (current == null) {
+        process();
       }
-    }
-    if (current != null || !backlog.isEmpty()) {
-      backlog.add(object);
       return;
     }
-    dispatch(object);
+    backlog.add(object);
+    process();
   }
 
-  private void dispatch(HttpObject msg) {
-    if (msg instanceof HttpRequest request) {
-      startExchange(request);
-    } else if (msg instanceof HttpContent content) {
-      // The body of a request answered without a backend (404, 400): drop it.
-      content.release();
-      ctx.read();
+  /**
+   * Hands queued messages on: body chunks to the request they belong to, and the next request once
+   * the current exchange is done; then reads on if nothing is being served.
+   */
+  private void process() {
+    if (processing) {
+      return; // re-entered from an exchange that ended at once; the outer loop goes on
     }
+    processing = true;
+    try {
+      HttpObject msg;
+      while (!closing && (msg = backlog.peek()) != null) {
+        if (requestOpen && msg instanceof HttpContent content) {
+          backlog.poll();
+          body(content);
+        } else if (current != null) {
+          return;
+        } else {
+          backlog.poll();
+          if (msg instanceof HttpRequest request) {
+            startExchange(request);
+          } else {
+            ReferenceCountUtil.release(msg); // a chunk of no request: nothing to do with it
+          }
+        }
+      }
+    } finally {
+      processing = false;
+    }
+    if (!closing && current == null) {
+      ctx.read(); // the next request, or the rest of a body no exchange wants
+    }
+  }
+
+  private void body(HttpContent content) {
+    requestOpen = !(content instanceof LastHttpContent);
+    DecoderResult result = content.decoderResult();
+    if (result.isFailure()) {
+      content.release();
+      requestBroken(result.cause());
+    } else if (current != null && forwardBody) {
+      current.requestContent(content);
+    } else {
+      // A body-less request's end marker, or the body of a request already answered (404, an
+      // error, a response that did not wait for it).
+      content.release();
+    }
+  }
+
+  /**
+   * The request broke off or was refused half-way (an invalid chunk, a body that stalled): the
+   * backend must not see a complete request, so the exchange is cancelled, which aborts its
+   * upstream request. The client gets the refusal's status (400, 408) if it has heard nothing of
+   * this request yet, or a cut-off response, and the connection closes.
+   */
+  private void requestBroken(Throwable cause) {
+    requestOpen = false;
+    String message =
+        cause instanceof EdgeException
+            ? cause.getMessage()
+            : "malformed request body: " + cause.getMessage();
+    ClientResponse broken = current;
+    current = null;
+    if (broken != null) {
+      broken.cancel(new CancelledByClient(message));
+      if (broken.started()) {
+        abort(broken);
+        return;
+      }
+    } else if (answered) {
+      abort(null); // a response to this request went out already: only the close tells
+      return;
+    }
+    reject(statusFor(cause), message);
   }
 
   private void startExchange(HttpRequest request) {
@@ -118,6 +188,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     http10 = request.protocolVersion() == HttpVersion.HTTP_1_0;
+    answered = false;
     HttpRequest head = request;
     LastHttpContent body = null;
     if (request instanceof FullHttpRequest full) {
@@ -125,36 +196,43 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
           new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
       body = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
     }
+    boolean hasBody =
+        body != null
+            ? body.content().isReadable() || !body.trailingHeaders().isEmpty()
+            : Exchange.declaresBody(head);
+    requestOpen = body == null;
+    forwardBody = hasBody;
     Route route = context.router().route(head, ctx.channel());
     if (route == null) {
-      if (body != null) {
-        body.release();
-      }
+      ReferenceCountUtil.release(body);
       respondLocally(ProxyError.noRoute(head.method() + " " + head.uri()), head);
       return;
     }
-    current = new Exchange(this, ctx, head, route);
+    Exchange exchange =
+        new Exchange(context, head, route, ctx.channel().eventLoop(), http2, hasBody);
+    current = new ClientResponse(this, ctx, exchange);
     current.start();
     if (body != null) {
-      current.onRequestContent(body);
+      if (hasBody && current != null) {
+        current.requestContent(body);
+      } else {
+        body.release();
+      }
     }
   }
 
   private void respondLocally(ProxyError error, HttpRequest head) {
-    String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
-    boolean grpc = contentType != null && contentType.startsWith("application/grpc");
-    ctx.writeAndFlush(error.toResponse(grpc, ctx.alloc()));
-    ctx.read();
+    answered = true;
+    ctx.writeAndFlush(error.toResponse(Grpc.isGrpc(head.headers()), ctx.alloc()));
   }
 
   private void reject(HttpResponseStatus status, String message) {
+    closing = true;
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             status,
-            ctx.alloc()
-                .buffer()
-                .writeBytes((message + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            ctx.alloc().buffer().writeBytes((message + "\n").getBytes(StandardCharsets.UTF_8)));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -179,67 +257,64 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     return HttpResponseStatus.BAD_REQUEST;
   }
 
-  /** The exchange is over; {@code reusable} says whether the connection can carry another. */
-  void exchangeDone(Exchange done, boolean reusable) {
-    if (done != current) {
-      return;
-    }
-    current = null;
-    if (http2) {
-      return;
-    }
-    if (!reusable || closeAfterResponse) {
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-          .addListener(ChannelFutureListener.CLOSE);
-      return;
-    }
-    drainBacklog();
-    if (current == null) {
+  /** The exchange can take more request body. */
+  void readRequest() {
+    if (requestOpen && !closing) {
       ctx.read();
     }
   }
 
-  /** Feeds pipelined messages to the next exchange, stopping at the request after it. */
-  private void drainBacklog() {
-    while (!backlog.isEmpty()) {
-      HttpObject next = backlog.peek();
-      if (current == null) {
-        dispatch(backlog.poll());
-      } else if (next instanceof HttpContent content && !current.requestComplete()) {
-        backlog.poll();
-        current.onRequestContent(content);
-      } else {
-        return;
-      }
+  /** The exchange is over; {@code reusable} says whether the connection can carry another. */
+  void exchangeDone(ClientResponse done, boolean reusable) {
+    if (done != current) {
+      return;
     }
+    current = null;
+    // A body still coming would have to be read to its end first; the connection closes instead.
+    // The end marker of a body-less request is the exception: it is already decoded.
+    boolean bodyPending = requestOpen && forwardBody;
+    if (!http2 && (!reusable || closeAfterResponse || bodyPending)) {
+      closing = true;
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    process();
   }
 
   /** The response broke off midway: the client must see the failure, so the connection ends. */
-  void abort() {
-    current = null;
+  void abort(ClientResponse aborted) {
+    if (aborted == current) {
+      current = null;
+    }
+    closing = true;
     ConnectionMetricsHandler.markFailed(ctx.channel());
     ctx.close();
   }
 
   /** The connection became a tunnel; this handler is gone. */
-  void tunnelled() {
-    current = null;
+  void tunnelled(ClientResponse tunnelled) {
+    if (tunnelled == current) {
+      current = null;
+    }
+    closing = true;
     releaseBacklog();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (current != null && ctx.channel().isWritable()) {
-      current.downstreamWritable();
+      current.clientWritable();
     }
     ctx.fireChannelWritabilityChanged();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
     if (current != null) {
-      current.cancelByClient();
+      ClientResponse gone = current;
       current = null;
+      gone.cancel(new CancelledByClient("the client closed the connection"));
     }
     releaseBacklog();
     ctx.fireChannelInactive();
@@ -247,6 +322,11 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof EdgeException && !http2 && !closing) {
+      // An edge layer refused the rest of a request (RequestGuard, BodyStallTimeout).
+      requestBroken(cause);
+      return;
+    }
     ConnectionMetricsHandler.markFailed(ctx.channel());
     ctx.close();
   }

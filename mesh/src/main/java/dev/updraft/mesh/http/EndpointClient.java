@@ -2,6 +2,7 @@ package dev.updraft.mesh.http;
 
 import dev.updraft.mesh.edge.Http1Codecs;
 import dev.updraft.mesh.edge.ResponseGuard;
+import dev.updraft.mesh.transport.ClientSettings;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -30,14 +31,7 @@ import java.util.concurrent.TimeUnit;
  * only by the loop that owns it, so there is no locking and no thread hop), and one HTTP/2
  * connection shared by every loop, whose streams carry requests from any of them.
  */
-public final class EndpointClient {
-  /** Receives the outcome of {@link #acquire}; called on the requesting loop for HTTP/1.1. */
-  public interface Callback {
-    void acquired(Upstream upstream);
-
-    void failed(UpstreamException cause);
-  }
-
+public final class EndpointClient implements UpstreamClient {
   private final InetSocketAddress address;
   private final ClientSettings settings;
   private final FastThreadLocal<ArrayDeque<H1Upstream>> idle =
@@ -153,6 +147,7 @@ public final class EndpointClient {
                   protected void initChannel(Http2StreamChannel ch) {
                     ch.pipeline()
                         .addLast(new Http2StreamFrameToHttpObjectCodec(false))
+                        .addLast(new ResponseGuard())
                         .addLast(handler);
                   }
                 })

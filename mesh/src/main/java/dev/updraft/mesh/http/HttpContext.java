@@ -11,10 +11,12 @@ import java.util.random.RandomGenerator;
  * @param random for P2C and weighted splits
  * @param direction the {@code direction} metric label
  * @param accessLog writes one line per finished request, or null
+ * @param stack the layers each request goes through, from the route's metrics down to the upstream
  */
 public record HttpContext(
     Router router,
     LongSupplier clock,
     RandomGenerator random,
     String direction,
-    AccessLog accessLog) {}
+    AccessLog accessLog,
+    NewCall stack) {}

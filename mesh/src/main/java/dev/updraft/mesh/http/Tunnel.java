@@ -1,11 +1,11 @@
 package dev.updraft.mesh.http;
 
+import dev.updraft.mesh.edge.Http1ClientCodec;
 import dev.updraft.mesh.tcp.Relay;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
@@ -34,7 +34,7 @@ final class Tunnel {
     // Removing a codec hands any bytes it had buffered to the next handler: add relays first.
     Relay.join(client, upstream);
     remove(down, HttpServerCodec.class);
-    remove(up, HttpClientCodec.class);
+    remove(up, Http1ClientCodec.class);
   }
 
   private static void remove(ChannelPipeline pipeline, Class<? extends ChannelHandler> type) {

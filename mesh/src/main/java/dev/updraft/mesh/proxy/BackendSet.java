@@ -4,8 +4,9 @@ import dev.updraft.mesh.balance.Balancer;
 import dev.updraft.mesh.config.BackendConfig;
 import dev.updraft.mesh.config.HostPort;
 import dev.updraft.mesh.http.Backend;
-import dev.updraft.mesh.http.ClientSettings;
 import dev.updraft.mesh.http.EndpointClient;
+import dev.updraft.mesh.http.UpstreamClient;
+import dev.updraft.mesh.transport.ClientSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -43,12 +44,12 @@ final class BackendSet implements AutoCloseable {
             clientSettings.maxIdlePerLoop(),
             clientSettings.stats(),
             clientSettings.mark());
-    Balancer<EndpointClient> balancer =
+    Balancer<UpstreamClient> balancer =
         new Balancer<>(
             config.name(),
             config,
             address -> new EndpointClient(address, settings),
-            EndpointClient::close,
+            UpstreamClient::close,
             timer,
             clock,
             random);

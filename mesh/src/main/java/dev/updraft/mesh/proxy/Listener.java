@@ -10,6 +10,7 @@ import dev.updraft.mesh.http.HttpContext;
 import dev.updraft.mesh.http.Router;
 import dev.updraft.mesh.metrics.ConnectionStats;
 import dev.updraft.mesh.metrics.ProxyMetrics;
+import dev.updraft.mesh.stack.HttpStack;
 import dev.updraft.mesh.tcp.TcpForwarder;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
 import dev.updraft.mesh.transport.Transport;
@@ -77,7 +78,7 @@ final class Listener extends ChannelInitializer<Channel> {
         transparent != null
             ? transparent
             : (request, channel) -> router.get().route(request, channel);
-    this.http = new HttpContext(dynamic, clock, random, direction, accessLog);
+    this.http = new HttpContext(dynamic, clock, random, direction, accessLog, HttpStack.build());
   }
 
   ListenerConfig config() {

@@ -2,10 +2,10 @@ package dev.updraft.mesh.proxy;
 
 import dev.updraft.mesh.config.BackendConfig;
 import dev.updraft.mesh.config.HostPort;
-import dev.updraft.mesh.http.ClientSettings;
 import dev.updraft.mesh.http.Route;
 import dev.updraft.mesh.http.Router;
 import dev.updraft.mesh.metrics.ProxyMetrics;
+import dev.updraft.mesh.transport.ClientSettings;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2StreamChannel;

@@ -2,7 +2,7 @@ package dev.updraft.mesh.tcp;
 
 import dev.updraft.mesh.balance.Balancer;
 import dev.updraft.mesh.balance.Endpoint;
-import dev.updraft.mesh.http.ClientSettings;
+import dev.updraft.mesh.transport.ClientSettings;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

@@ -1,23 +1,19 @@
 package dev.updraft.mesh.conformance;
 
 import dev.updraft.mesh.conformance.StrictRequests.Request;
-import java.io.ByteArrayOutputStream;
+import dev.updraft.mesh.testing.RecordingBackend.Answerer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A backend that logs every byte it receives per connection and answers each request its strict
- * reader parses with a fixed, valid response. For response cases it answers {@code /scripted} with
- * the case's raw bytes instead. On bytes it cannot read it answers 400 and closes, as a strict
- * server would.
+ * The suite's backend: the tests' recording backend (every byte per connection, who closed it)
+ * answering like a strict server. Each request its strict reader parses gets a fixed, valid
+ * response; for response cases the first {@code /scripted} request gets the case's raw bytes
+ * instead. On bytes it cannot read it answers 400 and closes.
  */
 final class RecordingBackend implements AutoCloseable {
   /** A connection as the backend saw it once the case was over. */
@@ -28,113 +24,58 @@ final class RecordingBackend implements AutoCloseable {
     }
   }
 
-  private final ServerSocket server;
+  private final dev.updraft.mesh.testing.RecordingBackend recorder;
   private final byte[] scripted;
   private final boolean closeAfterScript;
   private final AtomicBoolean scriptUsed = new AtomicBoolean();
-  private final List<Connection> connections = new CopyOnWriteArrayList<>();
 
   /** {@code scripted} answers the first {@code /scripted} request, or null for none. */
   RecordingBackend(byte[] scripted, boolean closeAfterScript) throws IOException {
-    this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
     this.scripted = scripted;
     this.closeAfterScript = closeAfterScript;
-    Thread.ofVirtual().name("backend-accept-" + port()).start(this::accept);
+    this.recorder = dev.updraft.mesh.testing.RecordingBackend.serving(Strict::new);
   }
 
   int port() {
-    return server.getLocalPort();
+    return recorder.port();
   }
 
   /** The connections so far, in the order the proxy opened them. */
   List<Recorded> recorded() {
-    return connections.stream()
+    return recorder.connections().stream()
         .map(
             c -> {
               byte[] bytes = c.bytes();
               return new Recorded(
-                  bytes, StrictRequests.read(bytes), c.closedByPeer, List.copyOf(c.completed));
+                  bytes,
+                  StrictRequests.read(bytes),
+                  c.closedByProxy(),
+                  ((Strict) c.answerer()).completed);
             })
         .toList();
   }
 
   /** Whether a connection still holds an unfinished request that the proxy has not aborted. */
   boolean holdsPartialRequest() {
-    return connections.stream()
-        .anyMatch(
-            c ->
-                !c.closedByPeer
-                    && !c.closedByUs
-                    && StrictRequests.read(c.bytes()).end() == Parsed.End.PARTIAL);
-  }
-
-  private void accept() {
-    while (!server.isClosed()) {
-      try {
-        Socket socket = server.accept();
-        Connection c = new Connection(socket);
-        connections.add(c);
-        Thread.ofVirtual().name("backend-conn-" + port()).start(c::serve);
-      } catch (IOException e) {
-        return;
-      }
-    }
+    return recorder.connections().stream()
+        .anyMatch(c -> !c.ended() && StrictRequests.read(c.bytes()).end() == Parsed.End.PARTIAL);
   }
 
   @Override
   public void close() throws IOException {
-    server.close();
-    for (Connection c : connections) {
-      c.socket.close();
-    }
+    recorder.close();
   }
 
-  private final class Connection {
-    final Socket socket;
-
+  /** One connection's strict server. */
+  private final class Strict implements Answerer {
     /** When each request was read complete, so requests on several connections can be ordered. */
     final List<Long> completed = new CopyOnWriteArrayList<>();
 
-    final ByteArrayOutputStream received = new ByteArrayOutputStream();
-    volatile boolean closedByPeer;
-    volatile boolean closedByUs;
-    int answered;
-    int continuedAt = -1;
+    private int answered;
+    private int continuedAt = -1;
 
-    Connection(Socket socket) {
-      this.socket = socket;
-    }
-
-    synchronized byte[] bytes() {
-      return received.toByteArray();
-    }
-
-    void serve() {
-      byte[] buf = new byte[65536];
-      try (socket) {
-        InputStream in = socket.getInputStream();
-        OutputStream out = socket.getOutputStream();
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          synchronized (this) {
-            received.write(buf, 0, n);
-          }
-          if (!answer(out)) {
-            closedByUs = true;
-            return;
-          }
-        }
-      } catch (IOException e) {
-        // A reset from the proxy: recorded below like a close.
-      }
-      if (!closedByUs) {
-        closedByPeer = true;
-      }
-    }
-
-    /** Answers newly complete requests; false when the connection is to be closed. */
-    private boolean answer(OutputStream out) throws IOException {
-      byte[] bytes = bytes();
+    @Override
+    public boolean answer(byte[] bytes, OutputStream out) throws IOException {
       Parsed<Request> parsed = StrictRequests.read(bytes);
       while (answered < parsed.messages().size()) {
         Request r = parsed.messages().get(answered++);

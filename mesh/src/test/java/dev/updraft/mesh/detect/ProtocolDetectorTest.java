@@ -41,6 +41,9 @@ class ProtocolDetectorTest {
     assertThat(detect("FOO ")).isEqualTo(Detection.NEED_MORE);
     assertThat(detect("FOO example.com:80 HTTP/1.")).isEqualTo(Detection.NEED_MORE);
     assertThat(detect("FOO example.com:80 HTTP/1.1\r")).isEqualTo(Detection.NEED_MORE);
+    assertThat(detect("POST ")).as("a target must follow").isEqualTo(Detection.NEED_MORE);
+    assertThat(detect("GET htt")).isEqualTo(Detection.NEED_MORE);
+    assertThat(detect("G(T / HTTP/1.1")).as("the line end decides").isEqualTo(Detection.NEED_MORE);
   }
 
   @Test
@@ -48,8 +51,15 @@ class ProtocolDetectorTest {
     // The HTTP codec refuses these with 400; as opaque TCP they would reach the backend unchecked.
     assertThat(detect("GET  / HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
     assertThat(detect("GET / SPDY/3\r\n")).isEqualTo(Detection.HTTP1);
-    assertThat(detect("POST ")).isEqualTo(Detection.HTTP1);
     assertThat(detect("DELETE \u0000")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("GET http://a.example/ HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("GET\t/ HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    // A line that ends like a request line is one, whatever its method looks like.
+    assertThat(detect("G(T / HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("G=\":<>(e),[T];?\" /get HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("GET key HTTP/1.1\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("GET HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
+    assertThat(detect("GET / http/1.1\r\n")).isEqualTo(Detection.HTTP1);
     assertThat(detect("PURGE /x\r\n")).isEqualTo(Detection.HTTP1);
     assertThat(detect("get /x\n")).isEqualTo(Detection.HTTP1);
     assertThat(detect("M-SEARCH * HTTP/1.1\r\n")).isEqualTo(Detection.HTTP1);
@@ -84,6 +94,10 @@ class ProtocolDetectorTest {
     assertThat(detect("*1\r\n$4\r\nPING\r\n")).isEqualTo(Detection.OPAQUE);
     assertThat(detect("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")).isEqualTo(Detection.OPAQUE);
     assertThat(detect("get key\r\n")).as("memcached").isEqualTo(Detection.OPAQUE);
+    assertThat(detect("GET key\r\n")).as("Redis inline command").isEqualTo(Detection.OPAQUE);
+    assertThat(detect("SET key value\r\n")).as("Redis inline command").isEqualTo(Detection.OPAQUE);
+    assertThat(detect("HTTP/1.1\r\n")).as("a version alone").isEqualTo(Detection.OPAQUE);
+    assertThat(detect("X\u0000 / HTTP/1.1\r\n")).as("binary at once").isEqualTo(Detection.OPAQUE);
     assertThat(detect("HELLO world\r\n")).isEqualTo(Detection.OPAQUE);
     assertThat(detect(new byte[] {0, 0, 0, 8, 4, (byte) 210, 22, 47})).isEqualTo(Detection.OPAQUE);
     assertThat(detect("X".repeat(ProtocolDetector.MAX_PEEK))).isEqualTo(Detection.OPAQUE);

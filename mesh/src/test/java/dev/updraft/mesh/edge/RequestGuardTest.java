@@ -83,6 +83,22 @@ class RequestGuardTest {
     assertThat(request.decoderResult().cause()).hasMessageContaining("host: missing");
   }
 
+  @Test
+  void hostLeavesATrailerSectionOtherFieldsStay() {
+    LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+    last.trailingHeaders().set("host", "other").set("x-checksum", "1");
+    ch.pipeline().fireChannelRead(post());
+    ch.pipeline().fireChannelRead(last);
+    ch.pipeline().fireChannelReadComplete();
+    assertThat(seen).hasSize(2);
+    assertThat(last.trailingHeaders().names()).containsExactly("x-checksum");
+    ch.pipeline().fireChannelRead(post());
+    ch.pipeline().fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+    ch.pipeline().fireChannelReadComplete();
+    assertThat(errors).as("an empty, immutable trailer section passes").isEmpty();
+    release();
+  }
+
   private void release() {
     recorder.release();
   }

@@ -2,35 +2,122 @@ package dev.updraft.mesh.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.mesh.balance.FailFastException;
+import dev.updraft.mesh.config.MatchConfig;
+import dev.updraft.mesh.config.RetryConfig;
+import dev.updraft.mesh.config.TimeoutConfig;
+import dev.updraft.mesh.edge.EdgeException;
+import dev.updraft.mesh.metrics.MetricsRegistry;
+import dev.updraft.mesh.metrics.ProxyMetrics;
+import dev.updraft.mesh.resilience.RetryPolicy;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
-/** The client-side handler on an EmbeddedChannel: answers it gives without any backend. */
+/**
+ * The client-side handler on an EmbeddedChannel, with a scripted stack: which requests start calls,
+ * what body reaches them, and what the client gets.
+ */
 class DownstreamHandlerTest {
-  private static EmbeddedChannel channel() {
+  /** A call the test answers; it records what the handler sent down. */
+  private final class Call implements HttpCall {
+    final Exchange exchange;
+    final Responder up;
+    final List<HttpContent> body = new ArrayList<>();
+    Throwable cancelled;
+
+    Call(Exchange exchange, Responder up) {
+      this.exchange = exchange;
+      this.up = up;
+    }
+
+    @Override
+    public void start() {
+      onStart.accept(this);
+    }
+
+    @Override
+    public void requestContent(HttpContent chunk) {
+      body.add(chunk);
+    }
+
+    @Override
+    public void readResponse() {}
+
+    @Override
+    public void cancel(Throwable cause) {
+      cancelled = cause;
+    }
+
+    void answer(int status) {
+      up.responseHead(
+          new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status)));
+      up.responseContent(new DefaultLastHttpContent(Unpooled.copiedBuffer("ok".getBytes())));
+    }
+  }
+
+  private final List<Call> calls = new ArrayList<>();
+  private Consumer<Call> onStart = call -> {};
+
+  private static Route route() {
+    return new Route(
+        "r",
+        new RouteMatcher(MatchConfig.ANY),
+        null, // the scripted stack never picks a backend
+        new RetryPolicy(RetryConfig.NONE, System::nanoTime),
+        TimeoutConfig.NONE,
+        new ProxyMetrics(new MetricsRegistry()).route("outbound", "b", "r"));
+  }
+
+  private EmbeddedChannel channel(boolean routed) {
+    Route route = routed ? route() : null;
     HttpContext context =
         new HttpContext(
-            (request, ch) -> null,
+            (request, ch) -> route,
             System::nanoTime,
             RandomGenerator.of("L64X128MixRandom"),
             "outbound",
-            null);
+            null,
+            (exchange, up) -> {
+              Call call = new Call(exchange, up);
+              calls.add(call);
+              return call;
+            });
     return new EmbeddedChannel(new DownstreamHandler(context, false));
+  }
+
+  private static HttpRequest get(String uri) {
+    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
+  }
+
+  private static HttpRequest chunkedPost() {
+    HttpRequest post = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
+    post.headers().set("transfer-encoding", "chunked");
+    return post;
   }
 
   @Test
   void aRequestNoRouteTakesGets404WithTheProxyError() {
-    EmbeddedChannel ch = channel();
+    EmbeddedChannel ch = channel(false);
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/nowhere"));
     FullHttpResponse response = ch.readOutbound();
     assertThat(response.status().code()).isEqualTo(404);
@@ -41,7 +128,7 @@ class DownstreamHandlerTest {
 
   @Test
   void grpcClientsGetATrailersOnlyAnswer() {
-    EmbeddedChannel ch = channel();
+    EmbeddedChannel ch = channel(false);
     DefaultFullHttpRequest request =
         new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/svc/M");
     request.headers().set("content-type", "application/grpc");
@@ -54,8 +141,8 @@ class DownstreamHandlerTest {
 
   @Test
   void malformedRequestsAreRejectedAndTheConnectionClosed() {
-    EmbeddedChannel ch = channel();
-    HttpRequest bad = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    EmbeddedChannel ch = channel(false);
+    HttpRequest bad = get("/");
     bad.setDecoderResult(DecoderResult.failure(new TooLongHttpHeaderException("too many headers")));
     ch.writeInbound(bad);
     ch.runPendingTasks();
@@ -68,15 +155,151 @@ class DownstreamHandlerTest {
 
   @Test
   void theBodyOfAnUnroutedRequestIsDropped() {
-    EmbeddedChannel ch = channel();
+    EmbeddedChannel ch = channel(false);
     ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload"));
-    LastHttpContent body =
-        new io.netty.handler.codec.http.DefaultLastHttpContent(
-            io.netty.buffer.Unpooled.copiedBuffer(new byte[] {1, 2, 3}));
+    LastHttpContent body = new DefaultLastHttpContent(Unpooled.copiedBuffer(new byte[] {1, 2, 3}));
     ch.writeInbound(body);
     assertThat(body.refCnt()).as("released").isZero();
     FullHttpResponse response = ch.readOutbound();
     assertThat(response.status().code()).isEqualTo(404);
     response.release();
+  }
+
+  @Test
+  void aBodylessRequestsEndMarkerStaysWithTheProxy() {
+    EmbeddedChannel ch = channel(true);
+    ch.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
+    assertThat(calls).hasSize(1);
+    assertThat(calls.getFirst().exchange.hasBody()).isFalse();
+    assertThat(calls.getFirst().body).as("a GET has no body to forward").isEmpty();
+    calls.getFirst().answer(200);
+    HttpResponse response = ch.readOutbound();
+    assertThat(response.status().code()).isEqualTo(200);
+    ch.releaseOutbound();
+    assertThat(ch.isOpen()).isTrue();
+  }
+
+  @Test
+  void aChunkedBodyThatBreaksOffCancelsTheCallAndGets400() {
+    EmbeddedChannel ch = channel(true);
+    ch.writeInbound(
+        chunkedPost(), new DefaultHttpContent(Unpooled.copiedBuffer("hello".getBytes())));
+    Call call = calls.getFirst();
+    assertThat(call.exchange.hasBody()).isTrue();
+    assertThat(call.body).hasSize(1);
+    LastHttpContent broken = new DefaultLastHttpContent();
+    broken.setDecoderResult(DecoderResult.failure(new NumberFormatException("chunk size: zz")));
+    ch.writeInbound(broken);
+    assertThat(call.cancelled).isInstanceOf(CancelledByClient.class);
+    assertThat(call.body).as("the broken end never reaches the backend").hasSize(1);
+    FullHttpResponse response = ch.readOutbound();
+    assertThat(response.status().code()).isEqualTo(400);
+    assertThat(ch.isOpen()).isFalse();
+    response.release();
+    call.body.forEach(HttpContent::release);
+  }
+
+  @Test
+  void anEdgeRefusalMidBodyCancelsTheCallAndAnswersItsStatus() {
+    EmbeddedChannel ch = channel(true);
+    ch.writeInbound(
+        chunkedPost(), new DefaultHttpContent(Unpooled.copiedBuffer("hello".getBytes())));
+    Call call = calls.getFirst();
+    // What RequestGuard sends when a later read breaks the body.
+    ch.pipeline().fireExceptionCaught(new EdgeException(400, "malformed request body: zz"));
+    assertThat(call.cancelled).isInstanceOf(CancelledByClient.class);
+    FullHttpResponse response = ch.readOutbound();
+    assertThat(response.status().code()).isEqualTo(400);
+    assertThat(response.headers().get(ProxyError.HEADER)).isEqualTo("malformed request body: zz");
+    assertThat(ch.isOpen()).isFalse();
+    response.release();
+    call.body.forEach(HttpContent::release);
+  }
+
+  @Test
+  void anEdgeRefusalAfterTheResponseBeganCutsTheConnectionWithoutASecondResponse() {
+    EmbeddedChannel ch = channel(true);
+    ch.writeInbound(chunkedPost());
+    Call call = calls.getFirst();
+    call.up.responseHead(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+    ch.flushOutbound();
+    HttpResponse head = ch.readOutbound();
+    assertThat(head.status().code()).isEqualTo(200);
+    ch.pipeline().fireExceptionCaught(new EdgeException(408, "request body stalled"));
+    assertThat(call.cancelled).isInstanceOf(CancelledByClient.class);
+    assertThat(ch.<Object>readOutbound()).isNull();
+    assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void anEdgeRefusalOfABodyAfterALocalAnswerOnlyCloses() {
+    EmbeddedChannel ch = channel(false);
+    ch.writeInbound(chunkedPost());
+    FullHttpResponse notFound = ch.readOutbound();
+    assertThat(notFound.status().code()).isEqualTo(404);
+    notFound.release();
+    ch.pipeline().fireExceptionCaught(new EdgeException(400, "malformed request body: zz"));
+    assertThat(ch.<Object>readOutbound()).as("one response per request").isNull();
+    assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void aClientThatClosesCancelsItsCall() {
+    EmbeddedChannel ch = channel(true);
+    ch.writeInbound(chunkedPost());
+    ch.close();
+    assertThat(calls.getFirst().cancelled).isInstanceOf(CancelledByClient.class);
+  }
+
+  @Test
+  void pipelinedRequestsWaitForTheResponseBeforeThem() {
+    EmbeddedChannel ch = channel(true);
+    ch.writeInbound(
+        get("/1"),
+        LastHttpContent.EMPTY_LAST_CONTENT,
+        get("/2"),
+        LastHttpContent.EMPTY_LAST_CONTENT);
+    assertThat(calls).hasSize(1);
+    calls.getFirst().answer(200);
+    assertThat(calls).hasSize(2);
+    assertThat(calls.get(1).exchange.request().uri()).isEqualTo("/2");
+    ch.releaseOutbound();
+  }
+
+  @Test
+  void aFailureBeforeAnyResponseKeepsABodylessRequestsConnection() {
+    onStart = call -> call.up.fail(new FailFastException("b", 300));
+    EmbeddedChannel ch = channel(true);
+    ch.writeInbound(get("/1"), LastHttpContent.EMPTY_LAST_CONTENT);
+    FullHttpResponse failFast = ch.readOutbound();
+    assertThat(failFast.status().code()).isEqualTo(504);
+    assertThat(failFast.headers().get(ProxyError.HEADER)).contains("fail-fast");
+    failFast.release();
+    assertThat(ch.isOpen()).isTrue();
+    ch.writeInbound(get("/2"), LastHttpContent.EMPTY_LAST_CONTENT);
+    assertThat(calls).hasSize(2);
+    ch.releaseOutbound();
+  }
+
+  @Test
+  void aResponseThatEndsWhileTheBodyIsComingClosesTheConnection() {
+    EmbeddedChannel ch = channel(true);
+    ch.writeInbound(chunkedPost(), new DefaultHttpContent(Unpooled.copiedBuffer("a".getBytes())));
+    calls.getFirst().answer(413);
+    ch.runPendingTasks();
+    assertThat(ch.isOpen()).isFalse();
+    ch.releaseOutbound();
+    calls.getFirst().body.forEach(HttpContent::release);
+  }
+
+  @Test
+  void aFailureAfterTheResponseBeganCutsTheConnection() {
+    EmbeddedChannel ch = channel(true);
+    ch.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
+    Call call = calls.getFirst();
+    call.up.responseHead(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+    call.up.fail(new UpstreamException("reset", false, null));
+    assertThat(ch.isOpen()).isFalse();
+    ch.releaseOutbound();
   }
 }

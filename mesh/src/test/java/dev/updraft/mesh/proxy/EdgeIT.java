@@ -109,7 +109,7 @@ class EdgeIT {
   @Test
   void aChunkTurningInvalidMidBodyAbortsTheUpstreamRequest() throws Exception {
     // A backend that waits for the whole body before it answers.
-    try (RecordingBackend backend = RecordingBackend.answering("");
+    try (RecordingBackend backend = RecordingBackend.silent();
         TestProxy proxy = proxy(backend, "")) {
       try (Socket client = new Socket("127.0.0.1", proxy.port())) {
         client.setSoTimeout(5000);
@@ -135,7 +135,7 @@ class EdgeIT {
   @Test
   void aSlowHeadGets408AndNeverReachesTheBackend() throws Exception {
     try (RecordingBackend backend = RecordingBackend.ok();
-        TestProxy proxy = proxy(backend, "connectionTimeouts: {requestHead: 300ms}")) {
+        TestProxy proxy = proxy(backend, "connectionTimeouts: {requestHead: 800ms}")) {
       try (Socket client = new Socket("127.0.0.1", proxy.port())) {
         client.setSoTimeout(5000);
         var out = client.getOutputStream();
@@ -185,13 +185,15 @@ class EdgeIT {
   }
 
   @Test
-  void aResponseBodyBrokenHalfWayCutsTheClientConnection() throws Exception {
+  void aResponseBodyBrokenInTheReadOfItsHeadIsA502NeverACompletedBody() throws Exception {
+    // The head waits for the end of its read, so the client has nothing yet and gets a 502 (a
+    // break in a later read cuts the connection instead: ResponseGuardTest).
     String response =
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\nzz\r\nxx\r\n0\r\n\r\n";
     try (RecordingBackend backend = RecordingBackend.answering(response);
         TestProxy proxy = proxy(backend, "")) {
       String answer = exchange(proxy.port(), "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 5000);
-      assertThat(answer).startsWith("HTTP/1.1 200 ").doesNotContain("0\r\n\r\n");
+      assertThat(answer).startsWith("HTTP/1.1 502 ").contains("chunk size");
     }
   }
 

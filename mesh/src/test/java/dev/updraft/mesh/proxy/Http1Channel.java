@@ -2,6 +2,7 @@ package dev.updraft.mesh.proxy;
 
 import dev.updraft.mesh.config.ConnectionTimeouts;
 import dev.updraft.mesh.http.HttpContext;
+import dev.updraft.mesh.stack.HttpStack;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -34,7 +35,8 @@ final class Http1Channel implements AutoCloseable {
             System::nanoTime,
             RandomGenerator.of("L64X128MixRandom"),
             "inbound",
-            null);
+            null,
+            HttpStack.build());
     ServerPipelines.http1(channel.pipeline(), context, timeouts);
   }
 

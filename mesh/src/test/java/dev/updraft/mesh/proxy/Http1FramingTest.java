@@ -85,6 +85,8 @@ class Http1FramingTest {
         Arguments.of("four words", 400, "GET / x HTTP/1.1\r\nHost: a\r\n\r\n"),
         Arguments.of("version trailing space", 400, "GET / HTTP/1.1 \r\nHost: a\r\n\r\n"),
         Arguments.of("HTTP/1.10", 400, "GET / HTTP/1.10\r\nHost: a\r\n\r\n"),
+        Arguments.of("version lowercase", 400, "GET / http/1.1\r\nHost: a\r\n\r\n"),
+        Arguments.of("version mixed case", 400, "GET / Http/1.0\r\nHost: a\r\n\r\n"),
         Arguments.of("HTTP/1.2", 505, "GET / HTTP/1.2\r\nHost: a\r\n\r\n"),
         Arguments.of("HTTP/2.0", 505, "GET / HTTP/2.0\r\nHost: a\r\n\r\n"),
         Arguments.of("relative target", 400, "GET foo HTTP/1.1\r\nHost: a\r\n\r\n"),
@@ -144,6 +146,8 @@ class Http1FramingTest {
         Arguments.of("CONNECT", "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n", "a:443"),
         Arguments.of("IPv6 Host", "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", "/"),
         Arguments.of("leading CRLF", "\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", "/"),
+        // Whitespace between the words is normalized, as RFC 9112 §3 allows and HAProxy does.
+        Arguments.of("tab between words", "GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n", "/"),
         Arguments.of("obs-text value", "GET / HTTP/1.1\r\nHost: a\r\nX: \u00e9\r\n\r\n", "/"),
         Arguments.of("chunked body", CHUNKED + "1;ext=1\r\nx\r\n0\r\nT: v\r\n\r\n", "/"),
         Arguments.of("TE Chunked", te("Chunked") + "0\r\n\r\n", "/"),

@@ -11,7 +11,9 @@ import io.netty.handler.codec.http2.Http2Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class Http2AndGrpcIT {
@@ -96,6 +98,49 @@ class Http2AndGrpcIT {
       assertThat(proxy.metrics())
           .contains(
               "outbound_http_route_retry_requests_total{direction=\"outbound\",route=\"rpc\"} 1");
+    }
+  }
+
+  @Test
+  void aSplitBetweenAnHttp1AndAnHttp2BackendSpeaksEachBackendsProtocol() throws Exception {
+    for (boolean http1First : new boolean[] {true, false}) {
+      Set<String> protocols = ConcurrentHashMap.newKeySet();
+      try (TestBackend h1 =
+              TestBackend.start(
+                  exchange -> {
+                    protocols.add(exchange.getProtocol());
+                    TestBackend.respond(exchange, 200, "h1");
+                  });
+          GrpcServer h2 = new GrpcServer()) {
+        String one = "{name: one, endpoints: [\"%s\"]}".formatted(h1.address());
+        String two =
+            "{name: two, endpoints: [\"127.0.0.1:%d\"], protocol: http2}".formatted(h2.port());
+        try (TestProxy proxy =
+            TestProxy.start(
+                """
+                admin: 127.0.0.1:0
+                eventLoops: 2
+                listeners:
+                  - name: proxy
+                    address: 127.0.0.1:0
+                    routes: [{name: split, backends: [{name: %s, weight: 50}, {name: %s, weight: 50}]}]
+                backends: [%s, %s]
+                """
+                    .formatted(
+                        http1First ? "one" : "two",
+                        http1First ? "two" : "one",
+                        http1First ? one : two,
+                        http1First ? two : one))) {
+          for (int i = 0; i < 60; i++) {
+            assertThat(proxy.get("/split/" + i).statusCode()).as("request %d", i).isEqualTo(200);
+          }
+        }
+        // The HTTP/2 server answers only HTTP/2 (prior knowledge) and the JDK server only HTTP/1.
+        assertThat(h1.requests()).isGreaterThan(5);
+        assertThat(protocols).containsExactly("HTTP/1.1");
+        assertThat(h2.requests()).isGreaterThan(5);
+        assertThat(h1.requests() + h2.requests()).isEqualTo(60);
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -20,9 +21,11 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +56,14 @@ public final class H2Client implements AutoCloseable {
   private final Channel parent;
 
   public H2Client(int port) throws InterruptedException {
+    this(port, true);
+  }
+
+  /**
+   * @param validateHeaders false to send what a test wrote (uppercase names, connection fields,
+   *     missing pseudo-headers) instead of refusing it on this side
+   */
+  public H2Client(int port, boolean validateHeaders) throws InterruptedException {
     parent =
         new Bootstrap()
             .group(group)
@@ -62,7 +73,10 @@ public final class H2Client implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
-                        .addLast(Http2FrameCodecBuilder.forClient().build())
+                        .addLast(
+                            Http2FrameCodecBuilder.forClient()
+                                .validateHeaders(validateHeaders)
+                                .build())
                         .addLast(
                             new Http2MultiplexHandler(
                                 new SimpleChannelInboundHandler<Object>() {
@@ -99,6 +113,54 @@ public final class H2Client implements AutoCloseable {
     }
     stream.flush();
     return result.get(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Sends {@code headers} as they are (and {@code body}, if not null) on a new stream and says how
+   * the stream ended: {@code status N}, {@code reset CODE} or {@code closed}.
+   */
+  public String outcome(Http2Headers headers, String body) throws Exception {
+    CompletableFuture<String> outcome = new CompletableFuture<>();
+    Http2StreamChannel stream =
+        new Http2StreamChannelBootstrap(parent)
+            .handler(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof Http2HeadersFrame h && h.headers().status() != null) {
+                      outcome.complete("status " + h.headers().status());
+                    }
+                    ReferenceCountUtil.release(msg);
+                  }
+
+                  @Override
+                  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                    if (evt instanceof Http2ResetFrame reset) {
+                      outcome.complete("reset " + reset.errorCode());
+                    }
+                  }
+
+                  @Override
+                  public void channelInactive(ChannelHandlerContext ctx) {
+                    outcome.complete("closed");
+                  }
+                })
+            .open()
+            .sync()
+            .getNow();
+    stream.write(new DefaultHttp2HeadersFrame(headers, body == null));
+    if (body != null) {
+      stream.write(
+          new DefaultHttp2DataFrame(
+              Unpooled.copiedBuffer(body, java.nio.charset.StandardCharsets.US_ASCII), true));
+    }
+    stream.flush();
+    return outcome.get(10, TimeUnit.SECONDS);
+  }
+
+  /** Whether the connection is still open. */
+  public boolean connected() {
+    return parent.isActive();
   }
 
   /** Opens a stream, sends a request without ending it, and returns the stream to reset. */

@@ -9,29 +9,76 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * A raw TCP backend that records every byte it receives and, whenever what a connection sent ends a
- * request head, answers it with a fixed response of its choosing (valid or not). It knows nothing
- * of request bodies: tests that send one look at the bytes.
+ * A raw TCP backend that records every byte each connection receives and how the connection ended
+ * (closed or reset by the proxy, or by the backend), so a test sees whether the proxy completed or
+ * aborted a request. What it answers is up to an {@link Answerer}: fixed raw bytes (valid or not)
+ * after each request head, nothing, or a strict reader's answers (the conformance suite's).
  */
 public final class RecordingBackend implements AutoCloseable {
-  private final ServerSocket server;
-  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-  private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-  private final CopyOnWriteArrayList<Socket> connections = new CopyOnWriteArrayList<>();
-  private final byte[] response;
-  private final AtomicInteger closedConnections = new AtomicInteger();
+  /** Answers one connection; it sees everything the connection received so far. */
+  @FunctionalInterface
+  public interface Answerer {
+    /**
+     * Writes what the backend says now that {@code received} arrived.
+     *
+     * @return false to close the connection
+     */
+    boolean answer(byte[] received, OutputStream out) throws IOException;
+  }
 
-  private RecordingBackend(byte[] response) throws IOException {
-    this.response = response;
-    server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
-    threads.execute(this::accept);
+  /** One accepted connection: what it received, whether it has ended and who ended it. */
+  public static final class Connection {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final Answerer answerer;
+    private volatile boolean ended;
+    private volatile boolean closedByBackend;
+
+    private Connection(Answerer answerer) {
+      this.answerer = answerer;
+    }
+
+    public synchronized byte[] bytes() {
+      return bytes.toByteArray();
+    }
+
+    public synchronized String received() {
+      return bytes.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    public boolean ended() {
+      return ended;
+    }
+
+    /** Whether the proxy closed or reset it (rather than the backend's answerer). */
+    public boolean closedByProxy() {
+      return ended && !closedByBackend;
+    }
+
+    public Answerer answerer() {
+      return answerer;
+    }
+
+    private synchronized void record(byte[] buffer, int n) {
+      bytes.write(buffer, 0, n);
+    }
+  }
+
+  private final ServerSocket server;
+  private final Supplier<Answerer> answerers;
+  private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+  private final List<Connection> connections = new CopyOnWriteArrayList<>();
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+  private RecordingBackend(Supplier<Answerer> answerers) throws IOException {
+    this.answerers = answerers;
+    server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().name("recording-backend-" + port()).start(this::accept);
   }
 
   /** Answers every request head with {@code 200 OK} and a two-byte body. */
@@ -39,13 +86,47 @@ public final class RecordingBackend implements AutoCloseable {
     return answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
   }
 
-  /** Answers every request head with these raw bytes. */
+  /** Answers every request head (what ends in an empty line) with these raw bytes. */
   public static RecordingBackend answering(String rawResponse) throws IOException {
-    return new RecordingBackend(rawResponse.getBytes(StandardCharsets.ISO_8859_1));
+    byte[] response = rawResponse.getBytes(StandardCharsets.ISO_8859_1);
+    return serving(
+        () ->
+            new Answerer() {
+              private int scanned;
+
+              @Override
+              public boolean answer(byte[] in, OutputStream out) throws IOException {
+                for (; scanned + 4 <= in.length; scanned++) {
+                  if (in[scanned] == '\r'
+                      && in[scanned + 1] == '\n'
+                      && in[scanned + 2] == '\r'
+                      && in[scanned + 3] == '\n') {
+                    out.write(response);
+                    out.flush();
+                    scanned += 3;
+                  }
+                }
+                return true;
+              }
+            });
+  }
+
+  /** Never answers, so every request stays in flight until the proxy gives it up. */
+  public static RecordingBackend silent() throws IOException {
+    return serving(() -> (in, out) -> true);
+  }
+
+  /** Answers each connection with its own answerer. */
+  public static RecordingBackend serving(Supplier<Answerer> perConnection) throws IOException {
+    return new RecordingBackend(perConnection);
+  }
+
+  public int port() {
+    return server.getLocalPort();
   }
 
   public String address() {
-    return "127.0.0.1:" + server.getLocalPort();
+    return "127.0.0.1:" + port();
   }
 
   /** Everything received so far, on all connections, in arrival order. */
@@ -55,9 +136,27 @@ public final class RecordingBackend implements AutoCloseable {
     }
   }
 
-  /** How many connections the proxy closed (or reset) so far. */
+  /** The connections so far, in the order the proxy opened them. */
+  public List<Connection> connections() {
+    return List.copyOf(connections);
+  }
+
+  /** How many connections ended so far. */
   public int closedConnections() {
-    return closedConnections.get();
+    return (int) connections.stream().filter(Connection::ended).count();
+  }
+
+  /** Waits until {@code count} connections were accepted and all of them ended. */
+  public List<Connection> awaitEnded(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<Connection> now = connections();
+      if (now.size() >= count && now.stream().allMatch(Connection::ended)) {
+        return now;
+      }
+      Thread.sleep(10);
+    }
+    return connections();
   }
 
   /** Waits up to 10 s for {@code condition}. */
@@ -76,17 +175,18 @@ public final class RecordingBackend implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket socket = server.accept();
-        connections.add(socket);
-        threads.execute(() -> serve(socket));
+        sockets.add(socket);
+        Connection connection = new Connection(answerers.get());
+        connections.add(connection);
+        Thread.ofVirtual().start(() -> serve(socket, connection));
       } catch (IOException e) {
-        return;
+        return; // closed
       }
     }
   }
 
-  private void serve(Socket socket) {
-    StringBuilder pending = new StringBuilder();
-    byte[] buffer = new byte[16 * 1024];
+  private void serve(Socket socket, Connection connection) {
+    byte[] buffer = new byte[64 * 1024];
     try (socket;
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream()) {
@@ -95,27 +195,24 @@ public final class RecordingBackend implements AutoCloseable {
         synchronized (received) {
           received.write(buffer, 0, n);
         }
-        pending.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-        int end;
-        while ((end = pending.indexOf("\r\n\r\n")) >= 0) {
-          pending.delete(0, end + 4);
-          out.write(response);
-          out.flush();
+        connection.record(buffer, n);
+        if (!connection.answerer.answer(connection.bytes(), out)) {
+          connection.closedByBackend = true;
+          return;
         }
       }
     } catch (IOException e) {
-      // A reset counts as a close.
+      // A reset ends the connection as well as a FIN does.
     } finally {
-      closedConnections.incrementAndGet();
+      connection.ended = true;
     }
   }
 
   @Override
   public void close() throws IOException {
     server.close();
-    for (Socket socket : connections) {
+    for (Socket socket : sockets) {
       socket.close();
     }
-    threads.shutdownNow();
   }
 }

@@ -1,4 +1,4 @@
-package dev.updraft.mesh.http;
+package dev.updraft.mesh.stack;
 
 import dev.updraft.mesh.metrics.RouteStats;
 import dev.updraft.mesh.resilience.RetryPolicy;

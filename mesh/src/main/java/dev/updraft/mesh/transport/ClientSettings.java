@@ -1,7 +1,6 @@
-package dev.updraft.mesh.http;
+package dev.updraft.mesh.transport;
 
 import dev.updraft.mesh.metrics.ConnectionStats;
-import dev.updraft.mesh.transport.Transport;
 import java.time.Duration;
 
 /**
