@@ -144,7 +144,7 @@ class ResilienceIT {
         """
         admin: 127.0.0.1:0
         listeners: [{name: proxy, address: "127.0.0.1:0", backend: dead}]
-        backends: [{name: dead, endpoints: ["127.0.0.1:%d"], failfastTimeout: 300ms, queueCapacity: %d}]
+        backends: [{name: dead, endpoints: ["127.0.0.1:%d"], failfastTimeout: 2s, queueCapacity: %d}]
         """;
     try (TestProxy proxy = TestProxy.start(yaml.formatted(closed, 100))) {
       HttpResponse<String> failFast = null;
@@ -161,9 +161,11 @@ class ResilienceIT {
       long start = System.nanoTime();
       HttpResponse<String> immediate = proxy.get("/");
       assertThat(immediate.statusCode()).isEqualTo(504);
+      // At once means without waiting out the 2 s fail-fast timeout again (with room for a loaded
+      // machine: a bound near the timeout itself would flake).
       assertThat((System.nanoTime() - start) / 1_000_000)
           .as("fail-fast answers at once")
-          .isLessThan(250);
+          .isLessThan(1_000);
       assertThat(proxy.metrics()).contains("error=\"FAIL_FAST\"");
     }
     try (TestProxy proxy = TestProxy.start(yaml.formatted(closed, 0))) {
