@@ -68,13 +68,26 @@ final class ApiDispatcher {
   private ApiReply execute(Route route, byte[] body) {
     JsonFields fields = body.length == 0 ? null : JsonFields.of(Json.parse(body), "");
     VmmAction action = route.parse(fields);
-    boolean deprecated =
-        route.resource() == Resource.MACHINE_CONFIG && fields != null && fields.has("cpu_template");
-    if (deprecated) {
+    String deprecation = deprecation(route, fields);
+    if (deprecation != null) {
       metrics.deprecatedApi().increment("deprecated_http_api_calls");
-      logger.warn(route.method() + " /machine-config: cpu_template field is deprecated.");
+      logger.warn(deprecation);
     }
-    return ApiReply.of(vmm.handle(action), deprecated);
+    return ApiReply.of(vmm.handle(action), deprecation != null);
+  }
+
+  /** Firecracker's warning for a request that uses a deprecated part of the API, or null. */
+  private static String deprecation(Route route, JsonFields fields) {
+    if (fields == null) {
+      return null;
+    }
+    if (route.resource() == Resource.MACHINE_CONFIG && fields.has("cpu_template")) {
+      return route.method() + " /machine-config: cpu_template field is deprecated.";
+    }
+    if (route.resource() == Resource.VSOCK && fields.has("vsock_id")) {
+      return "PUT /vsock: vsock_id field is deprecated.";
+    }
+    return null;
   }
 
   /** Bumps {@code <resource><suffix>} in the method's group, if Firecracker counts it. */

@@ -16,6 +16,7 @@ import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
 import dev.updraft.vmm.config.SerialConfig;
+import dev.updraft.vmm.config.VsockConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.virtio.block.CacheType;
@@ -168,6 +169,14 @@ final class ConfigJson {
     f.only("serial_out_path", "rate_limiter");
     return f.build(
         () -> new SerialConfig(f.path("serial_out_path"), tokenBucket(f.object("rate_limiter"))));
+  }
+
+  /** {@code Vsock}: {@code vsock_id} is deprecated and accepted (the dispatcher warns). */
+  static VsockConfig vsock(JsonFields f) {
+    f.only("vsock_id", "guest_cid", "uds_path");
+    String vsockId = f.string("vsock_id");
+    long guestCid = f.requiredInt64("guest_cid");
+    return f.build(() -> new VsockConfig(vsockId, guestCid, f.requiredPath("uds_path")));
   }
 
   static LoggerConfig logger(JsonFields f) {

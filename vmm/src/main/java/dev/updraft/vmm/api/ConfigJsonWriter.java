@@ -12,6 +12,7 @@ import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.SerialConfig;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.config.VsockConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ final class ConfigJsonWriter {
     json.putNull("mmds-config");
     ArrayNode nets = json.putArray("network-interfaces");
     resources.networkInterfaces().forEach(n -> nets.add(networkInterface(n)));
-    json.putNull("vsock");
+    json.set("vsock", resources.vsock() == null ? null : vsock(resources.vsock()));
     json.set("entropy", resources.entropy() == null ? null : entropy(resources.entropy()));
     json.putArray("pmem");
     json.putNull("memory-hotplug");
@@ -93,6 +94,14 @@ final class ConfigJsonWriter {
     }
     json.set("rx_rate_limiter", rateLimiter(iface.rxRateLimiter()));
     json.set("tx_rate_limiter", rateLimiter(iface.txRateLimiter()));
+    return json;
+  }
+
+  /** {@code Vsock} as Firecracker reports it: without the deprecated {@code vsock_id}. */
+  static ObjectNode vsock(VsockConfig vsock) {
+    ObjectNode json = Json.object();
+    json.put("guest_cid", vsock.guestCid());
+    json.put("uds_path", vsock.udsPath().toString());
     return json;
   }
 

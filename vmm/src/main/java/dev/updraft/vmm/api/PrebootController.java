@@ -11,6 +11,7 @@ import dev.updraft.vmm.api.VmmAction.Pause;
 import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
@@ -19,6 +20,7 @@ import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.config.VsockConfig;
 import dev.updraft.vmm.runtime.RunningVm;
 import dev.updraft.vmm.runtime.VmStartException;
 import java.nio.file.Files;
@@ -45,6 +47,7 @@ final class PrebootController {
       case ConfigureMetrics a -> vmm.metricsWriter().configure(a.config());
       case ConfigureSerial a -> vmm.resources(resources.withSerial(a.config()));
       case SetEntropyDevice a -> vmm.resources(resources.withEntropy(a.config()));
+      case SetVsockDevice a -> vmm.resources(resources.withVsock(checked(a.config())));
       case InsertBlockDevice a -> vmm.resources(resources.withDrive(checked(a.drive())));
       case InsertNetworkDevice a -> vmm.resources(resources.withNetworkInterface(a.iface()));
       case UpdateMachineConfiguration a ->
@@ -109,6 +112,24 @@ final class PrebootController {
               : "an existing file or block device the VMM can read and write");
     }
     return drive;
+  }
+
+  /**
+   * The listening socket is created when the VM is built; what would make that fail is refused
+   * here, as Firecracker refuses it when it binds: anything at the path, or no directory for it.
+   */
+  private static VsockConfig checked(VsockConfig vsock) {
+    Path path = vsock.udsPath();
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw ConfigException.of(
+          "uds_path", path, "a path where nothing exists yet (the VMM creates the socket there)");
+    }
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+      throw ConfigException.of(
+          "uds_path", path, "a path in an existing directory the VMM can write to");
+    }
+    return vsock;
   }
 
   private static void readableFile(String field, Path path) {

@@ -18,6 +18,7 @@ enum Resource {
   METRICS("Metrics error: ", "metrics"),
   ENTROPY("Entropy device error: ", null),
   SERIAL("Serial config error: ", "serial"),
+  VSOCK("Vsock config error: ", "vsock"),
   VM("Internal VMM error: ", null);
 
   private final String errorPrefix;

@@ -15,6 +15,7 @@ import dev.updraft.vmm.api.VmmAction.Pause;
 import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
@@ -39,7 +40,6 @@ final class Router {
   private static final Map<String, String> UNSUPPORTED =
       Map.of(
           "mmds", "the microVM metadata service (MMDS)",
-          "vsock", "vsock devices",
           "balloon", "the balloon device",
           "snapshot", "snapshots",
           "cpu-config", "custom CPU templates (cpu-config)",
@@ -113,6 +113,8 @@ final class Router {
           withId(tokens, id -> t.to(Resource.NETWORK, b -> patchNetwork(id, b)));
       case "PUT entropy" ->
           one ? t.to(Resource.ENTROPY, b -> new SetEntropyDevice(ConfigJson.entropy(b))) : null;
+      case "PUT vsock" ->
+          one ? t.to(Resource.VSOCK, b -> new SetVsockDevice(ConfigJson.vsock(b))) : null;
       case "PUT serial" ->
           one ? t.to(Resource.SERIAL, b -> new ConfigureSerial(ConfigJson.serial(b))) : null;
       case "PUT logger" ->

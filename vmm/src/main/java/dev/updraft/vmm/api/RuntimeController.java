@@ -11,6 +11,7 @@ import dev.updraft.vmm.api.VmmAction.Pause;
 import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
@@ -62,6 +63,7 @@ final class RuntimeController {
           ConfigureMetrics _,
           ConfigureSerial _,
           SetEntropyDevice _,
+          SetVsockDevice _,
           InsertBlockDevice _,
           InsertNetworkDevice _,
           UpdateMachineConfiguration _,

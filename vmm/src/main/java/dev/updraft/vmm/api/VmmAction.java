@@ -10,6 +10,7 @@ import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
 import dev.updraft.vmm.config.SerialConfig;
+import dev.updraft.vmm.config.VsockConfig;
 
 /**
  * What one API request asks of the VMM (Firecracker's {@code VmmAction}). {@link PrebootController}
@@ -26,6 +27,8 @@ sealed interface VmmAction {
   record ConfigureSerial(SerialConfig config) implements VmmAction {}
 
   record SetEntropyDevice(EntropyConfig config) implements VmmAction {}
+
+  record SetVsockDevice(VsockConfig config) implements VmmAction {}
 
   record InsertBlockDevice(Drive drive) implements VmmAction {}
 

@@ -20,6 +20,7 @@ import java.util.function.Function;
  * @param entropy the virtio-rng device, or null for none
  * @param serial where COM1 output goes, or null for the VMM's standard output
  * @param bootTimer whether the boot-timer device is attached ({@code --boot-timer})
+ * @param vsock the virtio-vsock device, or null for none
  */
 public record VmResources(
     MachineConfig machine,
@@ -28,7 +29,8 @@ public record VmResources(
     List<NetworkInterface> networkInterfaces,
     EntropyConfig entropy,
     SerialConfig serial,
-    boolean bootTimer) {
+    boolean bootTimer,
+    VsockConfig vsock) {
 
   public VmResources {
     Objects.requireNonNull(machine, "machine-config");
@@ -51,17 +53,18 @@ public record VmResources(
 
   /** No boot source, no devices, Firecracker's default machine. */
   public static VmResources defaults() {
-    return new VmResources(MachineConfig.DEFAULT, null, List.of(), List.of(), null, null, false);
+    return new VmResources(
+        MachineConfig.DEFAULT, null, List.of(), List.of(), null, null, false, null);
   }
 
   public VmResources withMachine(MachineConfig newMachine) {
     return new VmResources(
-        newMachine, bootSource, drives, networkInterfaces, entropy, serial, bootTimer);
+        newMachine, bootSource, drives, networkInterfaces, entropy, serial, bootTimer, vsock);
   }
 
   public VmResources withBootSource(BootSource newBootSource) {
     return new VmResources(
-        machine, newBootSource, drives, networkInterfaces, entropy, serial, bootTimer);
+        machine, newBootSource, drives, networkInterfaces, entropy, serial, bootTimer, vsock);
   }
 
   /**
@@ -87,7 +90,8 @@ public record VmResources(
         networkInterfaces,
         entropy,
         serial,
-        bootTimer);
+        bootTimer,
+        vsock);
   }
 
   /** Adds {@code iface}, or replaces the interface with its id (PUT semantics). */
@@ -99,22 +103,28 @@ public record VmResources(
         replaceOrAdd(networkInterfaces, iface, NetworkInterface::ifaceId),
         entropy,
         serial,
-        bootTimer);
+        bootTimer,
+        vsock);
   }
 
   public VmResources withEntropy(EntropyConfig newEntropy) {
     return new VmResources(
-        machine, bootSource, drives, networkInterfaces, newEntropy, serial, bootTimer);
+        machine, bootSource, drives, networkInterfaces, newEntropy, serial, bootTimer, vsock);
   }
 
   public VmResources withSerial(SerialConfig newSerial) {
     return new VmResources(
-        machine, bootSource, drives, networkInterfaces, entropy, newSerial, bootTimer);
+        machine, bootSource, drives, networkInterfaces, entropy, newSerial, bootTimer, vsock);
+  }
+
+  public VmResources withVsock(VsockConfig newVsock) {
+    return new VmResources(
+        machine, bootSource, drives, networkInterfaces, entropy, serial, bootTimer, newVsock);
   }
 
   public VmResources withBootTimer(boolean enabled) {
     return new VmResources(
-        machine, bootSource, drives, networkInterfaces, entropy, serial, enabled);
+        machine, bootSource, drives, networkInterfaces, entropy, serial, enabled, vsock);
   }
 
   /**

@@ -64,6 +64,9 @@ public final class KvmHypervisor implements Hypervisor {
       for (NetworkInterface nic : resources.networkInterfaces()) {
         builder.net(DeviceConfigs.net(nic), nic.hostDevName());
       }
+      if (resources.vsock() != null) {
+        builder.vsock(resources.vsock().guestCid(), resources.vsock().udsPath());
+      }
       if (resources.entropy() != null) {
         builder.entropy(DeviceConfigs.limiter(resources.entropy().rateLimiter()));
       }

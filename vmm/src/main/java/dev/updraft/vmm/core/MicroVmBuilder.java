@@ -31,6 +31,7 @@ import dev.updraft.vmm.virtio.net.NetConfig;
 import dev.updraft.vmm.virtio.net.VirtioNet;
 import dev.updraft.vmm.virtio.rng.EntropySource;
 import dev.updraft.vmm.virtio.rng.VirtioRng;
+import dev.updraft.vmm.virtio.vsock.VirtioVsock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -64,9 +65,13 @@ public final class MicroVmBuilder {
   private final List<BlockConfig> drives = new ArrayList<>();
   private final List<NetDevice> nets = new ArrayList<>();
   private RateLimiterConfig entropy;
+  private VsockDevice vsock;
 
   /** A network interface: the device's config and the host TAP it is backed by. */
   public record NetDevice(NetConfig config, String hostDevName) {}
+
+  /** The vsock device: the guest's context id and the host's Unix socket path. */
+  public record VsockDevice(long guestCid, Path udsPath) {}
 
   public MicroVmBuilder(int vcpus, long memoryBytes) {
     if (vcpus < 1 || vcpus > Layout.MAX_VCPUS) {
@@ -145,6 +150,12 @@ public final class MicroVmBuilder {
   /** Adds a virtio-net interface on TAP {@code hostDevName}. */
   public MicroVmBuilder net(NetConfig config, String hostDevName) {
     nets.add(new NetDevice(Objects.requireNonNull(config, "net"), hostDevName));
+    return this;
+  }
+
+  /** Adds the virtio-vsock device, listening at {@code udsPath} once built. */
+  public MicroVmBuilder vsock(long guestCid, Path udsPath) {
+    this.vsock = new VsockDevice(guestCid, Objects.requireNonNull(udsPath, "udsPath"));
     return this;
   }
 
@@ -235,6 +246,18 @@ public final class MicroVmBuilder {
         virtioSlots.add(slot);
         line = line.withVirtioMmio(slot);
       }
+      VirtioVsock vsockDevice = null;
+      if (vsock != null) {
+        UnixVsockHost host = UnixVsockHost.bind(vsock.udsPath(), loop);
+        resources.add(host);
+        Counters counters = new Counters("vsock");
+        vsockDevice = new VirtioVsock(vsock.guestCid(), host, counters);
+        DeviceSlot slot = slots.allocate();
+        VirtioWiring.attach(machine, loop, slot, vsockDevice, "virtio-vsock");
+        metrics.add(counters);
+        virtioSlots.add(slot);
+        line = line.withVirtioMmio(slot);
+      }
       if (entropy != null) {
         Counters counters = new Counters("entropy");
         VirtioRng rng = new VirtioRng(EntropySource.system(), entropy, loop, counters);
@@ -254,7 +277,8 @@ public final class MicroVmBuilder {
         BootRegisters.apply(vcpu, entry);
       }
       loopThread = Thread.ofPlatform().name("fc_vmm").daemon().start(loop::run);
-      return new MicroVm(machine, loop, loopThread, i8042, blocks, netDevices, metrics, resources);
+      return new MicroVm(
+          machine, loop, loopThread, i8042, blocks, netDevices, vsockDevice, metrics, resources);
     } catch (RuntimeException e) {
       loop.stop();
       loop.close();

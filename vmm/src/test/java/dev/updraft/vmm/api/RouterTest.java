@@ -95,7 +95,6 @@ class RouterTest {
         new String[] {
           "/mmds",
           "/mmds/config",
-          "/vsock",
           "/balloon",
           "/balloon/statistics",
           "/snapshot/create",
