@@ -22,9 +22,10 @@ final class ConfigFile {
           "metrics",
           "entropy",
           "serial",
-          "vsock");
+          "vsock",
+          "mmds-config");
   private static final List<String> UNSUPPORTED =
-      List.of("balloon", "mmds-config", "cpu-config", "memory-hotplug", "pmem");
+      List.of("balloon", "cpu-config", "memory-hotplug", "pmem");
 
   /** One action and where in the file it came from, e.g. {@code drives[1]}. */
   record Step(String section, VmmAction action) {}
@@ -87,6 +88,11 @@ final class ConfigFile {
     }
     section(steps, root, "entropy", f -> new VmmAction.SetEntropyDevice(ConfigJson.entropy(f)));
     section(steps, root, "vsock", f -> new VmmAction.SetVsockDevice(ConfigJson.vsock(f)));
+    section(
+        steps,
+        root,
+        "mmds-config",
+        f -> new VmmAction.SetMmdsConfiguration(ConfigJson.mmdsConfig(f)));
     section(steps, root, "serial", f -> new VmmAction.ConfigureSerial(ConfigJson.serial(f)));
     return steps;
   }

@@ -19,6 +19,8 @@ enum Resource {
   ENTROPY("Entropy device error: ", null),
   SERIAL("Serial config error: ", "serial"),
   VSOCK("Vsock config error: ", "vsock"),
+  MMDS("MMDS error: ", "mmds"),
+  MMDS_CONFIG("MMDS config error: ", "mmds"),
   VM("Internal VMM error: ", null);
 
   private final String errorPrefix;

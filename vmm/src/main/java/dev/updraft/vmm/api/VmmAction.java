@@ -1,5 +1,6 @@
 package dev.updraft.vmm.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.DriveUpdate;
@@ -7,6 +8,7 @@ import dev.updraft.vmm.config.EntropyConfig;
 import dev.updraft.vmm.config.LoggerConfig;
 import dev.updraft.vmm.config.MachineConfigUpdate;
 import dev.updraft.vmm.config.MetricsConfig;
+import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
 import dev.updraft.vmm.config.SerialConfig;
@@ -29,6 +31,17 @@ sealed interface VmmAction {
   record SetEntropyDevice(EntropyConfig config) implements VmmAction {}
 
   record SetVsockDevice(VsockConfig config) implements VmmAction {}
+
+  record SetMmdsConfiguration(MmdsConfig config) implements VmmAction {}
+
+  /** {@code PUT /mmds}: any JSON value replaces the metadata. */
+  record PutMmds(JsonNode document) implements VmmAction {}
+
+  /** {@code PATCH /mmds}: a JSON Merge Patch of the metadata. */
+  record PatchMmds(JsonNode patch) implements VmmAction {}
+
+  /** {@code GET /mmds}: before boot it creates the store if needed; after, there must be one. */
+  record GetMmds() implements VmmAction {}
 
   record InsertBlockDevice(Drive drive) implements VmmAction {}
 

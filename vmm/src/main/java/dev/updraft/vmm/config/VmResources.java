@@ -1,5 +1,6 @@
 package dev.updraft.vmm.config;
 
+import dev.updraft.vmm.mmds.Mmds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,9 @@ import java.util.function.Function;
  * @param serial where COM1 output goes, or null for the VMM's standard output
  * @param bootTimer whether the boot-timer device is attached ({@code --boot-timer})
  * @param vsock the virtio-vsock device, or null for none
+ * @param mmdsConfig how the guest reaches the metadata service, or null if it does not
+ * @param mmds the metadata store, or null until something (an API request, {@code --metadata})
+ *     creates it; shared with the running VM, which reads it for the guest
  */
 public record VmResources(
     MachineConfig machine,
@@ -30,7 +34,9 @@ public record VmResources(
     EntropyConfig entropy,
     SerialConfig serial,
     boolean bootTimer,
-    VsockConfig vsock) {
+    VsockConfig vsock,
+    MmdsConfig mmdsConfig,
+    Mmds mmds) {
 
   public VmResources {
     Objects.requireNonNull(machine, "machine-config");
@@ -54,17 +60,35 @@ public record VmResources(
   /** No boot source, no devices, Firecracker's default machine. */
   public static VmResources defaults() {
     return new VmResources(
-        MachineConfig.DEFAULT, null, List.of(), List.of(), null, null, false, null);
+        MachineConfig.DEFAULT, null, List.of(), List.of(), null, null, false, null, null, null);
   }
 
   public VmResources withMachine(MachineConfig newMachine) {
     return new VmResources(
-        newMachine, bootSource, drives, networkInterfaces, entropy, serial, bootTimer, vsock);
+        newMachine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   public VmResources withBootSource(BootSource newBootSource) {
     return new VmResources(
-        machine, newBootSource, drives, networkInterfaces, entropy, serial, bootTimer, vsock);
+        machine,
+        newBootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   /**
@@ -91,7 +115,9 @@ public record VmResources(
         entropy,
         serial,
         bootTimer,
-        vsock);
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   /** Adds {@code iface}, or replaces the interface with its id (PUT semantics). */
@@ -104,27 +130,93 @@ public record VmResources(
         entropy,
         serial,
         bootTimer,
-        vsock);
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   public VmResources withEntropy(EntropyConfig newEntropy) {
     return new VmResources(
-        machine, bootSource, drives, networkInterfaces, newEntropy, serial, bootTimer, vsock);
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        newEntropy,
+        serial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   public VmResources withSerial(SerialConfig newSerial) {
     return new VmResources(
-        machine, bootSource, drives, networkInterfaces, entropy, newSerial, bootTimer, vsock);
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        newSerial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   public VmResources withVsock(VsockConfig newVsock) {
     return new VmResources(
-        machine, bootSource, drives, networkInterfaces, entropy, serial, bootTimer, newVsock);
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        newVsock,
+        mmdsConfig,
+        mmds);
+  }
+
+  public VmResources withMmdsConfig(MmdsConfig newMmdsConfig) {
+    return new VmResources(
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        vsock,
+        newMmdsConfig,
+        mmds);
+  }
+
+  public VmResources withMmds(Mmds newMmds) {
+    return new VmResources(
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        newMmds);
   }
 
   public VmResources withBootTimer(boolean enabled) {
     return new VmResources(
-        machine, bootSource, drives, networkInterfaces, entropy, serial, enabled, vsock);
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        enabled,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   /**

@@ -21,6 +21,8 @@ import dev.updraft.vmm.devices.I8042;
 import dev.updraft.vmm.devices.Serial;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.mmds.Mmds;
+import dev.updraft.vmm.mmds.MmdsNetworkStack;
 import dev.updraft.vmm.ratelimit.RateLimiter;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
@@ -37,11 +39,14 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -66,9 +71,18 @@ public final class MicroVmBuilder {
   private final List<NetDevice> nets = new ArrayList<>();
   private RateLimiterConfig entropy;
   private VsockDevice vsock;
+  private MmdsService mmds;
 
   /** A network interface: the device's config and the host TAP it is backed by. */
   public record NetDevice(NetConfig config, String hostDevName) {}
+
+  /** The metadata service: its store, its address, and the interfaces that reach it. */
+  public record MmdsService(Mmds store, int address, Set<String> interfaces) {
+    public MmdsService {
+      Objects.requireNonNull(store, "store");
+      interfaces = Set.copyOf(interfaces);
+    }
+  }
 
   /** The vsock device: the guest's context id and the host's Unix socket path. */
   public record VsockDevice(long guestCid, Path udsPath) {}
@@ -153,6 +167,12 @@ public final class MicroVmBuilder {
     return this;
   }
 
+  /** Serves the metadata in {@code store} at {@code address} on the interfaces named. */
+  public MicroVmBuilder mmds(Mmds store, int address, Set<String> interfaces) {
+    this.mmds = new MmdsService(store, address, interfaces);
+    return this;
+  }
+
   /** Adds the virtio-vsock device, listening at {@code udsPath} once built. */
   public MicroVmBuilder vsock(long guestCid, Path udsPath) {
     this.vsock = new VsockDevice(guestCid, Objects.requireNonNull(udsPath, "udsPath"));
@@ -231,11 +251,22 @@ public final class MicroVmBuilder {
         virtioSlots.add(slot);
         line = line.withVirtioMmio(slot);
       }
+      Counters mmdsCounters = new Counters("mmds");
+      if (mmds != null) {
+        metrics.add(mmdsCounters);
+      }
+      // Initial sequence numbers a guest cannot predict from one connection to the next.
+      SplittableRandom isn = new SplittableRandom(new SecureRandom().nextLong());
       for (NetDevice net : nets) {
         TapBackend tap = openTap(net);
         resources.add(tap);
         Counters counters = new Counters("net_" + net.config().ifaceId());
-        VirtioNet device = new VirtioNet(net.config(), tap, loop, counters);
+        MmdsNetworkStack stack =
+            mmds == null || !mmds.interfaces().contains(net.config().ifaceId())
+                ? null
+                : new MmdsNetworkStack(
+                    mmds.address(), mmds.store(), mmdsCounters, System::nanoTime, isn::nextInt);
+        VirtioNet device = new VirtioNet(net.config(), tap, stack, loop, counters);
         DeviceSlot slot = slots.allocate();
         VirtioWiring.attach(machine, loop, slot, device, "virtio-net " + net.config().ifaceId());
         // Edge-triggered: the device reads until EAGAIN or until it must stop (no guest buffers,

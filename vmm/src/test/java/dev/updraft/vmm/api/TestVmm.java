@@ -53,7 +53,8 @@ final class TestVmm implements AutoCloseable {
             metrics,
             metricsWriter,
             executor,
-            metricsPeriod);
+            metricsPeriod,
+            VmmOptions.DEFAULT_MAX_PAYLOAD);
     dispatcher = new ApiDispatcher(vmm);
     try {
       kernel = Files.writeString(dir.resolve("vmlinux"), "kernel");

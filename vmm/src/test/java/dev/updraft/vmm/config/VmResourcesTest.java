@@ -44,6 +44,8 @@ class VmResourcesTest {
                     null,
                     null,
                     false,
+                    null,
+                    null,
                     null))
         .hasMessageContaining("at most one root device");
   }
