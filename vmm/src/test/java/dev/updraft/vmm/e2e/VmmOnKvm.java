@@ -28,16 +28,25 @@ final class VmmOnKvm implements AutoCloseable {
 
   /** Starts the VMM and waits for its API socket. */
   static VmmOnKvm start(Path socket, Path console, String... flags) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                VmmMain.class.getName(),
-                "--api-sock",
-                socket.toString()));
+    return start(List.of(), socket, console, flags);
+  }
+
+  /**
+   * The same, the java command behind {@code prefix} (e.g. {@code ip netns exec NS}, so that the
+   * VMM opens its TAP devices inside a namespace).
+   */
+  static VmmOnKvm start(List<String> prefix, Path socket, Path console, String... flags)
+      throws Exception {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            VmmMain.class.getName(),
+            "--api-sock",
+            socket.toString()));
     command.addAll(List.of(flags));
     Process process =
         new ProcessBuilder(command)

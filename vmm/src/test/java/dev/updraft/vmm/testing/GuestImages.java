@@ -40,7 +40,8 @@ public final class GuestImages {
           "mmio",
           "blkbench",
           "irq",
-          "vsock");
+          "vsock",
+          "mmds");
 
   /** No libc, no PIC, no red zone (interrupts land on the guest's stack), no SSE state. */
   static final List<String> COMPILE_FLAGS =
