@@ -54,6 +54,9 @@ public final class MmdsNetworkStack implements FrameInterceptor {
   private final Counters counters;
   private final LongSupplier clock;
   private final TcpHandler tcp;
+  private static final System.Logger LOG = System.getLogger(MmdsNetworkStack.class.getName());
+
+  private long internalErrors;
   private long remoteMac;
   private boolean arpDue;
   private long arpRequesterMac;
@@ -82,6 +85,11 @@ public final class MmdsNetworkStack implements FrameInterceptor {
 
   public int address() {
     return address;
+  }
+
+  /** Failures inside the stack itself (a bug, never the guest's doing), counted and logged. */
+  public long internalErrors() {
+    return internalErrors;
   }
 
   /** Live TCP connections, for tests. */
@@ -119,6 +127,7 @@ public final class MmdsNetworkStack implements FrameInterceptor {
       }
     } catch (RuntimeException e) {
       counters.increment("rx_accepted_err");
+      internalError(e);
     }
   }
 
@@ -162,6 +171,7 @@ public final class MmdsNetworkStack implements FrameInterceptor {
       return length;
     } catch (RuntimeException e) {
       counters.increment("tx_errors");
+      internalError(e);
       return 0;
     }
   }
@@ -181,6 +191,12 @@ public final class MmdsNetworkStack implements FrameInterceptor {
     }
     Ethernet.writeHeader(dst, remoteMac, MAC, Ethernet.TYPE_IPV4);
     return Ethernet.HEADER + length;
+  }
+
+  private void internalError(RuntimeException e) {
+    if (internalErrors++ == 0) {
+      LOG.log(System.Logger.Level.WARNING, "mmds: a frame failed inside the network stack", e);
+    }
   }
 
   @Override

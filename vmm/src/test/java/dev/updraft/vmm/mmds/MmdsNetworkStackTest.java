@@ -144,5 +144,6 @@ class MmdsNetworkStackTest {
       }
     }
     assertThat(stack.connectionCount()).isLessThanOrEqualTo(30);
+    assertThat(stack.internalErrors()).isZero();
   }
 }
