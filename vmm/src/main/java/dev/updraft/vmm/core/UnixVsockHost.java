@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 
 /**
@@ -28,6 +30,8 @@ final class UnixVsockHost implements VsockHost, AutoCloseable {
   private final Path udsPath;
   private final EventLoop loop;
   private final Fd listener;
+  // Every connection still open, so that the VM's end closes them all (the loop has stopped).
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private boolean listenerWatched;
   private Runnable onConnection;
 
@@ -118,9 +122,13 @@ final class UnixVsockHost implements VsockHost, AutoCloseable {
     return System.nanoTime();
   }
 
-  /** Closes the listener and removes its socket file (the VM ended). */
+  /** Closes the listener and every connection and removes the socket file (the VM ended). */
   @Override
   public void close() {
+    for (Socket socket : sockets) {
+      socket.fd.close();
+    }
+    sockets.clear();
     listener.close();
     try {
       Files.deleteIfExists(udsPath);
@@ -145,6 +153,7 @@ final class UnixVsockHost implements VsockHost, AutoCloseable {
 
     Socket(Fd fd) {
       this.fd = fd;
+      sockets.add(this);
     }
 
     void watch(int newInterest, IntConsumer callback) {
@@ -207,6 +216,7 @@ final class UnixVsockHost implements VsockHost, AutoCloseable {
             }
             interest = 0;
             fd.close();
+            sockets.remove(this);
           });
     }
   }

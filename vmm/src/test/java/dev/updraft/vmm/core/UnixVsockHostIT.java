@@ -161,9 +161,16 @@ class UnixVsockHostIT {
   }
 
   @Test
-  void theSocketFileLivesAsLongAsTheDevice() throws Exception {
+  void theSocketFileAndTheConnectionsLiveAsLongAsTheDevice() throws Exception {
     assertThat(uds).exists();
-    host.close();
+    try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(uds))) {
+      client.write(ByteBuffer.wrap("CONNECT 52\n".getBytes(StandardCharsets.US_ASCII)));
+      assertThat(next().header().op()).isEqualTo(VsockOp.REQUEST.code());
+      loop.stop();
+      loopThread.join(5_000);
+      host.close();
+      assertThat(client.read(ByteBuffer.allocate(1))).as("end of stream").isEqualTo(-1);
+    }
     assertThat(uds).doesNotExist();
   }
 }
