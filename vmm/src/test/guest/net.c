@@ -6,6 +6,7 @@
  * reports its payload as "info recv=...", and echoes it back to its sender once. Other frames
  * (IPv6 neighbour discovery and such) are counted and skipped.
  */
+#include "inet.h"
 #include "virtio.h"
 
 #define VIRTIO_NET_F_MAC (1UL << 5)
@@ -29,65 +30,7 @@ struct endpoint {
   u16 port;
 };
 
-static u16 be16(const u8 *p) { return (u16)(p[0] << 8 | p[1]); }
-static u32 be32(const u8 *p) { return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3]; }
-static void put16(u8 *p, u16 v) { p[0] = (u8)(v >> 8); p[1] = (u8)v; }
-static void put32(u8 *p, u32 v) { put16(p, (u16)(v >> 16)); put16(p + 2, (u16)v); }
-
-static bool parse_ip(const char *s, u32 *ip) {
-  u32 v = 0;
-  for (int part = 0; part < 4; part++) {
-    const char *end = s;
-    while (*end >= '0' && *end <= '9') end++;
-    u64 octet;
-    if (!parse_u64(s, (size_t)(end - s), &octet) || octet > 255) return false;
-    if (*end != (part < 3 ? '.' : '\0')) return false;
-    v = v << 8 | (u32)octet;
-    s = end + 1;
-  }
-  *ip = v;
-  return true;
-}
-
-static int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-static bool parse_mac(const char *s, u8 mac[6]) {
-  for (int i = 0; i < 6; i++) {
-    int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
-    if (lo < 0 || s[2] != (i < 5 ? ':' : '\0')) return false;
-    mac[i] = (u8)(hi << 4 | lo);
-    s += 3;
-  }
-  return true;
-}
-
-static u32 ip_param(const char *key, u32 fallback) {
-  char buf[32];
-  u32 ip = fallback;
-  if (cmdline_get(key, buf, sizeof buf) && !parse_ip(buf, &ip)) {
-    report_fail("net-args", "%s=%s (expected: a dotted IPv4 address)", key, buf);
-  }
-  return ip;
-}
-
-static void mac_param(const char *key, u8 mac[6]) {
-  char buf[32];
-  if (cmdline_get(key, buf, sizeof buf) && !parse_mac(buf, mac)) {
-    report_fail("net-args", "%s=%s (expected: aa:bb:cc:dd:ee:ff)", key, buf);
-  }
-}
-
-static u16 ip_checksum(const u8 *h) {
-  u32 sum = 0;
-  for (int i = 0; i < IP_HDR; i += 2) sum += be16(h + i);
-  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-  return (u16)~sum;
-}
+static u16 ip_checksum(const u8 *h) { return inet_finish(inet_sum(h, IP_HDR, 0)); }
 
 /* An Ethernet + IPv4 + UDP frame (UDP checksum 0: none, which IPv4 allows). */
 static bool send_udp(const struct endpoint *from, const struct endpoint *to, const u8 *payload,
@@ -155,10 +98,10 @@ void guest_main(void) {
   struct endpoint peer = {{0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}, 0x0A140001, 5000};
   char message[128] = "hello-from-guest";
   cmdline_get("send", message, sizeof message);
-  self.ip = ip_param("ip", self.ip);
-  peer.ip = ip_param("peer_ip", peer.ip);
+  self.ip = ip_param("net-args", "ip", self.ip);
+  peer.ip = ip_param("net-args", "peer_ip", peer.ip);
   self.port = peer.port = (u16)cmdline_u64("port", 5000);
-  mac_param("peer_mac", peer.mac);
+  mac_param("net-args", "peer_mac", peer.mac);
   u64 wait_us = cmdline_u64("wait_ms", 5000) * 1000;
 
   if (!report_check(virtio_find(VIRTIO_ID_NET, 0, &dev), "net-found", "no virtio-net device")) return;
@@ -167,7 +110,7 @@ void guest_main(void) {
   if (dev.accepted & VIRTIO_NET_F_MAC) {
     for (int i = 0; i < 6; i++) self.mac[i] = virtio_config8(&dev, (u32)i);
   } else {
-    mac_param("mac", self.mac);
+    mac_param("net-args", "mac", self.mac);
   }
   report_info("mac", "%02x:%02x:%02x:%02x:%02x:%02x", self.mac[0], self.mac[1], self.mac[2],
       self.mac[3], self.mac[4], self.mac[5]);

@@ -1,7 +1,9 @@
 package dev.updraft.vmm.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.mmds.MmdsException;
 import dev.updraft.vmm.telemetry.Logger;
 import dev.updraft.vmm.telemetry.VmmMetrics;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,14 @@ final class ApiDispatcher {
       reply = ApiReply.fault(DESERIALIZE_ERROR + e.getMessage() + ".");
     } catch (ConfigException e) {
       reply = ApiReply.fault(route.resource().errorPrefix() + e.getMessage());
+    } catch (MmdsException e) {
+      reply =
+          switch (e.kind()) {
+            case LIMIT_EXCEEDED ->
+                ApiReply.fault(
+                    ApiReply.PAYLOAD_TOO_LARGE, "MMDS limit exceeded error: " + e.getMessage());
+            case NOT_INITIALIZED -> ApiReply.fault("MMDS error: " + e.getMessage());
+          };
     } catch (RuntimeException e) {
       logger.error("Unexpected failure handling " + method + " " + path + ": " + e);
       reply = ApiReply.fault("Internal VMM error: " + describe(e));
@@ -66,15 +76,33 @@ final class ApiDispatcher {
   }
 
   private ApiReply execute(Route route, byte[] body) {
-    JsonFields fields = body.length == 0 ? null : JsonFields.of(Json.parse(body), "");
-    VmmAction action = route.parse(fields);
-    boolean deprecated =
-        route.resource() == Resource.MACHINE_CONFIG && fields != null && fields.has("cpu_template");
-    if (deprecated) {
+    JsonNode document = body.length == 0 ? null : Json.parse(body);
+    VmmAction action = route.parse(document);
+    String deprecation = deprecation(route, document);
+    if (deprecation != null) {
       metrics.deprecatedApi().increment("deprecated_http_api_calls");
-      logger.warn(route.method() + " /machine-config: cpu_template field is deprecated.");
+      logger.warn(deprecation);
     }
-    return ApiReply.of(vmm.handle(action), deprecated);
+    return ApiReply.of(vmm.handle(action), deprecation != null);
+  }
+
+  /** Firecracker's warning for a request that uses a deprecated part of the API, or null. */
+  private static String deprecation(Route route, JsonNode document) {
+    if (document == null || !document.isObject()) {
+      return null;
+    }
+    JsonFields fields = JsonFields.of(document, "");
+    if (route.resource() == Resource.MACHINE_CONFIG && fields.has("cpu_template")) {
+      return route.method() + " /machine-config: cpu_template field is deprecated.";
+    }
+    if (route.resource() == Resource.VSOCK && fields.has("vsock_id")) {
+      return "PUT /vsock: vsock_id field is deprecated.";
+    }
+    if (route.resource() == Resource.MMDS_CONFIG
+        && !"V2".equals(document.path("version").asText("V1"))) {
+      return "PUT /mmds/config: V1 is deprecated. Use V2 instead.";
+    }
+    return null;
   }
 
   /** Bumps {@code <resource><suffix>} in the method's group, if Firecracker counts it. */
@@ -95,12 +123,15 @@ final class ApiDispatcher {
     }
   }
 
-  /** Firecracker's request description: {@code Put request on "/actions" with body "..."}. */
+  /**
+   * Firecracker's request description: {@code Put request on "/actions" with body "..."}. The
+   * metadata's body is never logged: it may hold the guest's secrets.
+   */
   private static String describe(String method, String path, byte[] body) {
     String verb =
         method.isEmpty() ? method : method.charAt(0) + method.substring(1).toLowerCase(Locale.ROOT);
     String text = verb + " request on " + Json.quote(path);
-    if (body.length == 0) {
+    if (body.length == 0 || path.equals("/mmds")) {
       return text;
     }
     return text + " with body " + Json.quote(new String(body, StandardCharsets.UTF_8));

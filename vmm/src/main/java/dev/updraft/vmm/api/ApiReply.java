@@ -12,6 +12,7 @@ record ApiReply(int status, String body, boolean deprecated, String faultMessage
   static final int NO_CONTENT = 204;
   static final int OK = 200;
   static final int BAD_REQUEST = 400;
+  static final int PAYLOAD_TOO_LARGE = 413;
 
   static ApiReply of(VmmData data, boolean deprecated) {
     JsonNode json =
@@ -28,6 +29,8 @@ record ApiReply(int status, String body, boolean deprecated, String faultMessage
           }
           case VmmData.VmmVersion v -> Json.object().put("firecracker_version", v.version());
           case VmmData.FullVmConfig full -> ConfigJsonWriter.fullConfig(full);
+          // Firecracker answers {} for a store nobody has written yet.
+          case VmmData.MmdsValue mmds -> mmds.document().isNull() ? Json.object() : mmds.document();
         };
     return json == null
         ? new ApiReply(NO_CONTENT, null, deprecated, null)
@@ -36,8 +39,13 @@ record ApiReply(int status, String body, boolean deprecated, String faultMessage
 
   /** 400 with {@code {"fault_message": message}}. */
   static ApiReply fault(String message) {
+    return fault(BAD_REQUEST, message);
+  }
+
+  /** {@code status} with {@code {"fault_message": message}}. */
+  static ApiReply fault(int status, String message) {
     String body = Json.write(Json.object().put("fault_message", message));
-    return new ApiReply(BAD_REQUEST, body, false, message);
+    return new ApiReply(status, body, false, message);
   }
 
   boolean failed() {
@@ -50,6 +58,7 @@ record ApiReply(int status, String body, boolean deprecated, String faultMessage
       case NO_CONTENT -> "204 No Content";
       case OK -> "200 OK";
       case BAD_REQUEST -> "400 Bad Request";
+      case PAYLOAD_TOO_LARGE -> "413 Payload Too Large";
       default -> Integer.toString(status);
     };
   }

@@ -21,9 +21,11 @@ final class ConfigFile {
           "logger",
           "metrics",
           "entropy",
-          "serial");
+          "serial",
+          "vsock",
+          "mmds-config");
   private static final List<String> UNSUPPORTED =
-      List.of("balloon", "vsock", "mmds-config", "cpu-config", "memory-hotplug", "pmem");
+      List.of("balloon", "cpu-config", "memory-hotplug", "pmem");
 
   /** One action and where in the file it came from, e.g. {@code drives[1]}. */
   record Step(String section, VmmAction action) {}
@@ -85,6 +87,12 @@ final class ConfigFile {
               iface.path(), new VmmAction.InsertNetworkDevice(ConfigJson.networkInterface(iface))));
     }
     section(steps, root, "entropy", f -> new VmmAction.SetEntropyDevice(ConfigJson.entropy(f)));
+    section(steps, root, "vsock", f -> new VmmAction.SetVsockDevice(ConfigJson.vsock(f)));
+    section(
+        steps,
+        root,
+        "mmds-config",
+        f -> new VmmAction.SetMmdsConfiguration(ConfigJson.mmdsConfig(f)));
     section(steps, root, "serial", f -> new VmmAction.ConfigureSerial(ConfigJson.serial(f)));
     return steps;
   }

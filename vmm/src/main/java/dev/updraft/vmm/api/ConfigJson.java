@@ -13,9 +13,13 @@ import dev.updraft.vmm.config.LoggerConfig;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MachineConfigUpdate;
 import dev.updraft.vmm.config.MetricsConfig;
+import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
 import dev.updraft.vmm.config.SerialConfig;
+import dev.updraft.vmm.config.VsockConfig;
+import dev.updraft.vmm.dumbo.Ipv4Address;
+import dev.updraft.vmm.mmds.MmdsVersion;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.virtio.block.CacheType;
@@ -168,6 +172,35 @@ final class ConfigJson {
     f.only("serial_out_path", "rate_limiter");
     return f.build(
         () -> new SerialConfig(f.path("serial_out_path"), tokenBucket(f.object("rate_limiter"))));
+  }
+
+  /** {@code Vsock}: {@code vsock_id} is deprecated and accepted (the dispatcher warns). */
+  static VsockConfig vsock(JsonFields f) {
+    f.only("vsock_id", "guest_cid", "uds_path");
+    String vsockId = f.string("vsock_id");
+    long guestCid = f.requiredInt64("guest_cid");
+    return f.build(() -> new VsockConfig(vsockId, guestCid, f.requiredPath("uds_path")));
+  }
+
+  /**
+   * {@code MmdsConfig}: version V1 (the default) or V2, the address defaulting as Firecracker's.
+   */
+  static MmdsConfig mmdsConfig(JsonFields f) {
+    f.only("version", "network_interfaces", "ipv4_address", "imds_compat");
+    MmdsVersion version =
+        orDefault(f.wireEnum("version", MmdsVersion.class, MmdsVersion::wireName), MmdsVersion.V1);
+    java.util.List<String> interfaces = f.requiredStrings("network_interfaces");
+    String address = f.string("ipv4_address");
+    boolean imdsCompat = f.bool("imds_compat", false);
+    return f.build(
+        () ->
+            new MmdsConfig(
+                version,
+                interfaces,
+                address == null
+                    ? MmdsConfig.DEFAULT_ADDRESS
+                    : ConfigException.checking(() -> Ipv4Address.parse("ipv4_address", address)),
+                imdsCompat));
   }
 
   static LoggerConfig logger(JsonFields f) {

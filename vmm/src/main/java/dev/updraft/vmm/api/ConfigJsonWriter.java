@@ -9,9 +9,11 @@ import dev.updraft.vmm.config.EntropyConfig;
 import dev.updraft.vmm.config.LoggerConfig;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MetricsConfig;
+import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.SerialConfig;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.config.VsockConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import java.nio.file.Path;
@@ -35,10 +37,11 @@ final class ConfigJsonWriter {
     json.set("logger", config.logger() == null ? null : logger(config.logger()));
     json.set("machine-config", machineConfig(resources.machine()));
     json.set("metrics", config.metrics() == null ? null : metrics(config.metrics()));
-    json.putNull("mmds-config");
+    json.set(
+        "mmds-config", resources.mmdsConfig() == null ? null : mmdsConfig(resources.mmdsConfig()));
     ArrayNode nets = json.putArray("network-interfaces");
     resources.networkInterfaces().forEach(n -> nets.add(networkInterface(n)));
-    json.putNull("vsock");
+    json.set("vsock", resources.vsock() == null ? null : vsock(resources.vsock()));
     json.set("entropy", resources.entropy() == null ? null : entropy(resources.entropy()));
     json.putArray("pmem");
     json.putNull("memory-hotplug");
@@ -93,6 +96,24 @@ final class ConfigJsonWriter {
     }
     json.set("rx_rate_limiter", rateLimiter(iface.rxRateLimiter()));
     json.set("tx_rate_limiter", rateLimiter(iface.txRateLimiter()));
+    return json;
+  }
+
+  /** {@code Vsock} as Firecracker reports it: without the deprecated {@code vsock_id}. */
+  static ObjectNode vsock(VsockConfig vsock) {
+    ObjectNode json = Json.object();
+    json.put("guest_cid", vsock.guestCid());
+    json.put("uds_path", vsock.udsPath().toString());
+    return json;
+  }
+
+  static ObjectNode mmdsConfig(MmdsConfig mmds) {
+    ObjectNode json = Json.object();
+    json.put("version", mmds.version().wireName());
+    ArrayNode interfaces = json.putArray("network_interfaces");
+    mmds.networkInterfaces().forEach(interfaces::add);
+    json.put("ipv4_address", mmds.ipv4Address().toString());
+    json.put("imds_compat", mmds.imdsCompat());
     return json;
   }
 

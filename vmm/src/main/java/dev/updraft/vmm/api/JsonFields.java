@@ -163,6 +163,31 @@ final class JsonFields {
     return items;
   }
 
+  /** An array of strings; null if absent. */
+  List<String> strings(String name) {
+    JsonNode value = value(name);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isArray()) {
+      throw wrong(name, value, "an array of strings");
+    }
+    List<String> items = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode item = value.get(i);
+      if (!item.isTextual()) {
+        throw new JsonFieldException(
+            at(name) + "[" + i + "]: " + shown(item) + " (expected: a string)");
+      }
+      items.add(item.textValue());
+    }
+    return items;
+  }
+
+  List<String> requiredStrings(String name) {
+    return required(name, strings(name), "an array of strings");
+  }
+
   /** An object whose values are all strings; empty if absent. */
   Map<String, String> stringMap(String name) {
     JsonFields map = object(name);

@@ -5,12 +5,17 @@ import dev.updraft.vmm.api.VmmAction.ConfigureLogger;
 import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
 import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
+import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.PatchMmds;
 import dev.updraft.vmm.api.VmmAction.Pause;
+import dev.updraft.vmm.api.VmmAction.PutMmds;
 import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
+import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
@@ -18,7 +23,10 @@ import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
 import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.Drive;
+import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.config.VsockConfig;
+import dev.updraft.vmm.mmds.Mmds;
 import dev.updraft.vmm.runtime.RunningVm;
 import dev.updraft.vmm.runtime.VmStartException;
 import java.nio.file.Files;
@@ -45,6 +53,13 @@ final class PrebootController {
       case ConfigureMetrics a -> vmm.metricsWriter().configure(a.config());
       case ConfigureSerial a -> vmm.resources(resources.withSerial(a.config()));
       case SetEntropyDevice a -> vmm.resources(resources.withEntropy(a.config()));
+      case SetVsockDevice a -> vmm.resources(resources.withVsock(checked(a.config())));
+      case SetMmdsConfiguration a -> configureMmds(resources, a.config());
+      case PutMmds a -> vmm.mmdsOrDefault().put(a.document());
+      case PatchMmds a -> vmm.mmdsOrDefault().patch(a.patch());
+      case GetMmds a -> {
+        return new VmmData.MmdsValue(vmm.mmdsOrDefault().data());
+      }
       case InsertBlockDevice a -> vmm.resources(resources.withDrive(checked(a.drive())));
       case InsertNetworkDevice a -> vmm.resources(resources.withNetworkInterface(a.iface()));
       case UpdateMachineConfiguration a ->
@@ -62,6 +77,19 @@ final class PrebootController {
           throw ApiException.notSupportedPreBoot();
     }
     return VmmData.EMPTY;
+  }
+
+  /** Every interface named must be configured; the store takes the version and IMDS mode. */
+  private void configureMmds(VmResources resources, MmdsConfig config) {
+    for (String id : config.networkInterfaces()) {
+      if (resources.networkInterface(id).isEmpty()) {
+        throw ConfigException.of(
+            "network_interfaces", '"' + id + '"', "the id of a configured network interface");
+      }
+    }
+    Mmds mmds = vmm.mmdsOrDefault();
+    mmds.configure(config.version(), config.imdsCompat(), vmm.instanceId());
+    vmm.resources(vmm.resources().withMmdsConfig(config));
   }
 
   private void start(VmResources resources) {
@@ -109,6 +137,24 @@ final class PrebootController {
               : "an existing file or block device the VMM can read and write");
     }
     return drive;
+  }
+
+  /**
+   * The listening socket is created when the VM is built; what would make that fail is refused
+   * here, as Firecracker refuses it when it binds: anything at the path, or no directory for it.
+   */
+  private static VsockConfig checked(VsockConfig vsock) {
+    Path path = vsock.udsPath();
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw ConfigException.of(
+          "uds_path", path, "a path where nothing exists yet (the VMM creates the socket there)");
+    }
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+      throw ConfigException.of(
+          "uds_path", path, "a path in an existing directory the VMM can write to");
+    }
+    return vsock;
   }
 
   private static void readableFile(String field, Path path) {

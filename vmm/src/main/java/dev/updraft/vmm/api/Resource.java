@@ -18,6 +18,9 @@ enum Resource {
   METRICS("Metrics error: ", "metrics"),
   ENTROPY("Entropy device error: ", null),
   SERIAL("Serial config error: ", "serial"),
+  VSOCK("Vsock config error: ", "vsock"),
+  MMDS("MMDS error: ", "mmds"),
+  MMDS_CONFIG("MMDS config error: ", "mmds"),
   VM("Internal VMM error: ", null);
 
   private final String errorPrefix;

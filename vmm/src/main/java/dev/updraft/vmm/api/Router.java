@@ -6,15 +6,20 @@ import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
 import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
 import dev.updraft.vmm.api.VmmAction.GetFullVmConfig;
+import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.GetVmInstanceInfo;
 import dev.updraft.vmm.api.VmmAction.GetVmMachineConfig;
 import dev.updraft.vmm.api.VmmAction.GetVmmVersion;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.PatchMmds;
 import dev.updraft.vmm.api.VmmAction.Pause;
+import dev.updraft.vmm.api.VmmAction.PutMmds;
 import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
+import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
@@ -38,8 +43,6 @@ final class Router {
   // Endpoints of Firecracker's API that updraft does not implement, by first path segment.
   private static final Map<String, String> UNSUPPORTED =
       Map.of(
-          "mmds", "the microVM metadata service (MMDS)",
-          "vsock", "vsock devices",
           "balloon", "the balloon device",
           "snapshot", "snapshots",
           "cpu-config", "custom CPU templates (cpu-config)",
@@ -113,6 +116,8 @@ final class Router {
           withId(tokens, id -> t.to(Resource.NETWORK, b -> patchNetwork(id, b)));
       case "PUT entropy" ->
           one ? t.to(Resource.ENTROPY, b -> new SetEntropyDevice(ConfigJson.entropy(b))) : null;
+      case "PUT vsock" ->
+          one ? t.to(Resource.VSOCK, b -> new SetVsockDevice(ConfigJson.vsock(b))) : null;
       case "PUT serial" ->
           one ? t.to(Resource.SERIAL, b -> new ConfigureSerial(ConfigJson.serial(b))) : null;
       case "PUT logger" ->
@@ -120,13 +125,33 @@ final class Router {
       case "PUT metrics" ->
           one ? t.to(Resource.METRICS, b -> new ConfigureMetrics(ConfigJson.metrics(b))) : null;
       case "PATCH vm" -> one ? t.to(Resource.VM, Router::vmState) : null;
+      // Firecracker looks at the first segment only for GET and PATCH /mmds.
+      case "GET mmds" -> t.any(Resource.MMDS, b -> new GetMmds());
+      case "PATCH mmds" -> t.any(Resource.MMDS, b -> new PatchMmds(b));
+      case "PUT mmds" -> putMmds(t, tokens);
       default -> null;
     };
   }
 
+  /** {@code PUT /mmds} (the document) or {@code PUT /mmds/config}. */
+  private static Route putMmds(Target t, List<String> tokens) {
+    if (tokens.size() == 1) {
+      return t.any(Resource.MMDS, b -> new PutMmds(b));
+    }
+    if (tokens.get(1).equals("config")) {
+      return t.to(Resource.MMDS_CONFIG, b -> new SetMmdsConfiguration(ConfigJson.mmdsConfig(b)));
+    }
+    throw new ApiException("Unrecognized PUT request path `" + tokens.get(1) + "`.");
+  }
+
   private record Target(String method, String path) {
     Route to(Resource resource, Route.Parser parser) {
-      return new Route(method, path, resource, parser);
+      return Route.ofObject(method, path, resource, parser);
+    }
+
+    /** A route whose body may be any JSON value (the MMDS document). */
+    Route any(Resource resource, Route.Body body) {
+      return new Route(method, path, resource, body);
     }
   }
 

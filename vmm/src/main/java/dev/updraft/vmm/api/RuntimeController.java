@@ -5,12 +5,17 @@ import dev.updraft.vmm.api.VmmAction.ConfigureLogger;
 import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
 import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
+import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.PatchMmds;
 import dev.updraft.vmm.api.VmmAction.Pause;
+import dev.updraft.vmm.api.VmmAction.PutMmds;
 import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
+import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
@@ -19,6 +24,8 @@ import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.DriveUpdate;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.mmds.Mmds;
+import dev.updraft.vmm.mmds.MmdsException;
 import dev.updraft.vmm.runtime.RunningVm;
 import java.nio.file.Files;
 
@@ -54,6 +61,11 @@ final class RuntimeController {
       case FlushMetrics a -> vmm.flushMetrics();
       case UpdateBlockDevice a -> updateDrive(vm, a.update());
       case UpdateNetworkInterface a -> updateNetwork(vm, a.update());
+      case PutMmds a -> mmds().put(a.document());
+      case PatchMmds a -> mmds().patch(a.patch());
+      case GetMmds a -> {
+        return new VmmData.MmdsValue(mmds().data());
+      }
       case VmmAction.Query query -> {
         return vmm.query(query);
       }
@@ -62,6 +74,8 @@ final class RuntimeController {
           ConfigureMetrics _,
           ConfigureSerial _,
           SetEntropyDevice _,
+          SetVsockDevice _,
+          SetMmdsConfiguration _,
           InsertBlockDevice _,
           InsertNetworkDevice _,
           UpdateMachineConfiguration _,
@@ -69,6 +83,16 @@ final class RuntimeController {
           throw ApiException.notSupportedPostBoot();
     }
     return VmmData.EMPTY;
+  }
+
+  /** After boot there is a store only if something made one before boot, as in Firecracker. */
+  private Mmds mmds() {
+    Mmds mmds = vmm.resources().mmds();
+    if (mmds == null) {
+      throw new MmdsException(
+          MmdsException.Kind.NOT_INITIALIZED, "The MMDS data store is not initialized.");
+    }
+    return mmds;
   }
 
   private void updateDrive(RunningVm vm, DriveUpdate update) {

@@ -1,6 +1,7 @@
 package dev.updraft.vmm.api;
 
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.mmds.Mmds;
 import dev.updraft.vmm.runtime.Hypervisor;
 import dev.updraft.vmm.runtime.RunningVm;
 import dev.updraft.vmm.runtime.VmExit;
@@ -31,6 +32,7 @@ final class Vmm {
   static final String APP_NAME = "Firecracker";
 
   private final String instanceId;
+  private final long mmdsSizeLimit;
   private final Hypervisor hypervisor;
   private final Logger logger;
   private final VmmMetrics metrics;
@@ -53,8 +55,10 @@ final class Vmm {
       VmmMetrics metrics,
       MetricsWriter metricsWriter,
       ScheduledExecutorService executor,
-      Duration metricsPeriod) {
+      Duration metricsPeriod,
+      long mmdsSizeLimit) {
     this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+    this.mmdsSizeLimit = mmdsSizeLimit;
     this.resources = Objects.requireNonNull(resources, "resources");
     this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
     this.logger = Objects.requireNonNull(logger, "logger");
@@ -149,6 +153,21 @@ final class Vmm {
   }
 
   // Accessors for the controllers.
+
+  String instanceId() {
+    return instanceId;
+  }
+
+  /**
+   * The metadata store, created (with {@code --mmds-size-limit}) on first use before boot, as
+   * Firecracker creates it for any MMDS request or {@code --metadata}.
+   */
+  Mmds mmdsOrDefault() {
+    if (resources.mmds() == null) {
+      resources = resources.withMmds(new Mmds(mmdsSizeLimit));
+    }
+    return resources.mmds();
+  }
 
   VmResources resources() {
     return resources;

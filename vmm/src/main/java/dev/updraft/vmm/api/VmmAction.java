@@ -1,5 +1,6 @@
 package dev.updraft.vmm.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.DriveUpdate;
@@ -7,9 +8,11 @@ import dev.updraft.vmm.config.EntropyConfig;
 import dev.updraft.vmm.config.LoggerConfig;
 import dev.updraft.vmm.config.MachineConfigUpdate;
 import dev.updraft.vmm.config.MetricsConfig;
+import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
 import dev.updraft.vmm.config.SerialConfig;
+import dev.updraft.vmm.config.VsockConfig;
 
 /**
  * What one API request asks of the VMM (Firecracker's {@code VmmAction}). {@link PrebootController}
@@ -26,6 +29,19 @@ sealed interface VmmAction {
   record ConfigureSerial(SerialConfig config) implements VmmAction {}
 
   record SetEntropyDevice(EntropyConfig config) implements VmmAction {}
+
+  record SetVsockDevice(VsockConfig config) implements VmmAction {}
+
+  record SetMmdsConfiguration(MmdsConfig config) implements VmmAction {}
+
+  /** {@code PUT /mmds}: any JSON value replaces the metadata. */
+  record PutMmds(JsonNode document) implements VmmAction {}
+
+  /** {@code PATCH /mmds}: a JSON Merge Patch of the metadata. */
+  record PatchMmds(JsonNode patch) implements VmmAction {}
+
+  /** {@code GET /mmds}: before boot it creates the store if needed; after, there must be one. */
+  record GetMmds() implements VmmAction {}
 
   record InsertBlockDevice(Drive drive) implements VmmAction {}
 

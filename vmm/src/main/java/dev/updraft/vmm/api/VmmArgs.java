@@ -48,14 +48,15 @@ public final class VmmArgs {
           new Flag("start-time-cpu-us", "US", "Process CPU time at start (from the jailer)"),
           new Flag("parent-cpu-time-us", "US", "CPU time of the parent before exec (jailer)"),
           new Flag("no-seccomp", null, "Accepted for compatibility; updraft installs no filters"),
+          new Flag("metadata", "PATH", "A JSON file with the MMDS's first contents"),
+          new Flag(
+              "mmds-size-limit", "BYTES", "Largest MMDS document [default: the API payload limit]"),
           new Flag("version", null, "Print the version"),
           new Flag("help", null, "Print this help"));
 
   private static final Map<String, String> UNSUPPORTED =
       Map.of(
           "seccomp-filter", "custom seccomp filters",
-          "metadata", "the microVM metadata service (MMDS)",
-          "mmds-size-limit", "the microVM metadata service (MMDS)",
           "enable-pci", "PCI devices",
           "snapshot-version", "snapshots",
           "describe-snapshot", "snapshots");
@@ -137,6 +138,11 @@ public final class VmmArgs {
             values.containsKey("show-log-origin") ? Boolean.TRUE : null,
             values.get("module"));
     Long maxPayload = number(values, "http-api-max-payload-size");
+    int payloadLimit =
+        maxPayload == null
+            ? VmmOptions.DEFAULT_MAX_PAYLOAD
+            : (int) Math.min(maxPayload, Integer.MAX_VALUE);
+    Long mmdsLimit = number(values, "mmds-size-limit");
     try {
       return new VmmOptions(
           values.containsKey("api-sock")
@@ -148,12 +154,12 @@ public final class VmmArgs {
           logger,
           path(values, "metrics-path"),
           values.containsKey("boot-timer"),
-          maxPayload == null
-              ? VmmOptions.DEFAULT_MAX_PAYLOAD
-              : (int) Math.min(maxPayload, Integer.MAX_VALUE),
+          payloadLimit,
           number(values, "start-time-us"),
           number(values, "start-time-cpu-us"),
-          number(values, "parent-cpu-time-us"));
+          number(values, "parent-cpu-time-us"),
+          path(values, "metadata"),
+          mmdsLimit == null ? payloadLimit : mmdsLimit);
     } catch (ConfigException e) {
       throw usage(e.getMessage());
     }

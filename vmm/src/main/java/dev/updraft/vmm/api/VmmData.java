@@ -1,5 +1,6 @@
 package dev.updraft.vmm.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.updraft.vmm.config.LoggerConfig;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MetricsConfig;
@@ -20,6 +21,9 @@ sealed interface VmmData {
   /** {@code GET /vm/config}: the resources plus the logger and metrics settings (or null). */
   record FullVmConfig(VmResources resources, LoggerConfig logger, MetricsConfig metrics)
       implements VmmData {}
+
+  /** {@code GET /mmds}: the metadata document. */
+  record MmdsValue(JsonNode document) implements VmmData {}
 
   VmmData EMPTY = new Empty();
 }

@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param startTimeUs {@code --start-time-us}: process start on CLOCK_MONOTONIC (from the jailer)
  * @param startTimeCpuUs {@code --start-time-cpu-us}: process CPU time at start (from the jailer)
  * @param parentCpuTimeUs {@code --parent-cpu-time-us}: CPU time the jailer spent before exec
+ * @param metadata {@code --metadata}: a JSON file with the MMDS's first contents, or null
+ * @param mmdsSizeLimit {@code --mmds-size-limit}: the largest MMDS document, bytes (by default the
+ *     API's payload limit)
  */
 public record VmmOptions(
     Path apiSock,
@@ -32,7 +35,9 @@ public record VmmOptions(
     int httpApiMaxPayloadSize,
     Long startTimeUs,
     Long startTimeCpuUs,
-    Long parentCpuTimeUs) {
+    Long parentCpuTimeUs,
+    Path metadata,
+    long mmdsSizeLimit) {
   public static final Path DEFAULT_API_SOCK = Path.of("/run/firecracker.socket");
   public static final String DEFAULT_ID = "anonymous-instance";
   public static final int DEFAULT_MAX_PAYLOAD = 51_200;
@@ -54,6 +59,9 @@ public record VmmOptions(
     if (httpApiMaxPayloadSize < 1) {
       throw ConfigException.of("--http-api-max-payload-size", httpApiMaxPayloadSize, "at least 1");
     }
+    if (mmdsSizeLimit < 0) {
+      throw ConfigException.of("--mmds-size-limit", mmdsSizeLimit, "at least 0");
+    }
   }
 
   /** Firecracker's defaults: API on {@code /run/firecracker.socket}, nothing else configured. */
@@ -69,6 +77,8 @@ public record VmmOptions(
         DEFAULT_MAX_PAYLOAD,
         null,
         null,
-        null);
+        null,
+        null,
+        DEFAULT_MAX_PAYLOAD);
   }
 }

@@ -4,6 +4,7 @@ import dev.updraft.sys.NativeCalls;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.mmds.MmdsException;
 import dev.updraft.vmm.runtime.Hypervisor;
 import dev.updraft.vmm.telemetry.Logger;
 import dev.updraft.vmm.telemetry.MetricsWriter;
@@ -15,6 +16,7 @@ import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -118,7 +120,8 @@ public final class VmmRunner {
             metrics,
             metricsWriter,
             executor,
-            Vmm.METRICS_PERIOD);
+            Vmm.METRICS_PERIOD,
+            options.mmdsSizeLimit());
     AtomicReference<ApiServer> server = new AtomicReference<>();
     Thread hook = new Thread(() -> shutdown(vmm, server.get()), "fc_shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -136,6 +139,12 @@ public final class VmmRunner {
       if (group != null) {
         logger.info("API server started.");
         Thread.ofPlatform().name("fc_prelink").daemon().start(NativeCalls::linkAll);
+      }
+      if (options.metadata() != null) {
+        int code = onVmmThread(executor, () -> loadMetadata(vmm));
+        if (code != ExitCode.OK) {
+          return code;
+        }
       }
       if (options.configFile() != null) {
         int code = onVmmThread(executor, () -> boot(vmm, steps));
@@ -175,6 +184,20 @@ public final class VmmRunner {
             "fc_warmup");
     warmUp.setDaemon(true);
     warmUp.start();
+  }
+
+  /** {@code --metadata}: the file's JSON becomes the MMDS's contents, as a PUT /mmds would. */
+  private int loadMetadata(Vmm vmm) {
+    Path file = options.metadata();
+    try {
+      vmm.handle(new VmmAction.PutMmds(Json.parse(Files.readAllBytes(file))));
+    } catch (IOException e) {
+      return fail(ExitCode.BAD_CONFIGURATION, "--metadata " + file + ": unreadable: " + e);
+    } catch (JsonFieldException | MmdsException e) {
+      return fail(ExitCode.BAD_CONFIGURATION, "--metadata " + file + ": " + e.getMessage());
+    }
+    logger.info("Successfully added metadata to mmds from file");
+    return ExitCode.OK;
   }
 
   /** Applies the configuration file and boots; returns an exit code, 0 when the VM runs. */

@@ -1,5 +1,6 @@
 package dev.updraft.vmm.config;
 
+import dev.updraft.vmm.mmds.Mmds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,10 @@ import java.util.function.Function;
  * @param entropy the virtio-rng device, or null for none
  * @param serial where COM1 output goes, or null for the VMM's standard output
  * @param bootTimer whether the boot-timer device is attached ({@code --boot-timer})
+ * @param vsock the virtio-vsock device, or null for none
+ * @param mmdsConfig how the guest reaches the metadata service, or null if it does not
+ * @param mmds the metadata store, or null until something (an API request, {@code --metadata})
+ *     creates it; shared with the running VM, which reads it for the guest
  */
 public record VmResources(
     MachineConfig machine,
@@ -28,7 +33,10 @@ public record VmResources(
     List<NetworkInterface> networkInterfaces,
     EntropyConfig entropy,
     SerialConfig serial,
-    boolean bootTimer) {
+    boolean bootTimer,
+    VsockConfig vsock,
+    MmdsConfig mmdsConfig,
+    Mmds mmds) {
 
   public VmResources {
     Objects.requireNonNull(machine, "machine-config");
@@ -51,17 +59,36 @@ public record VmResources(
 
   /** No boot source, no devices, Firecracker's default machine. */
   public static VmResources defaults() {
-    return new VmResources(MachineConfig.DEFAULT, null, List.of(), List.of(), null, null, false);
+    return new VmResources(
+        MachineConfig.DEFAULT, null, List.of(), List.of(), null, null, false, null, null, null);
   }
 
   public VmResources withMachine(MachineConfig newMachine) {
     return new VmResources(
-        newMachine, bootSource, drives, networkInterfaces, entropy, serial, bootTimer);
+        newMachine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   public VmResources withBootSource(BootSource newBootSource) {
     return new VmResources(
-        machine, newBootSource, drives, networkInterfaces, entropy, serial, bootTimer);
+        machine,
+        newBootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   /**
@@ -87,7 +114,10 @@ public record VmResources(
         networkInterfaces,
         entropy,
         serial,
-        bootTimer);
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   /** Adds {@code iface}, or replaces the interface with its id (PUT semantics). */
@@ -99,22 +129,94 @@ public record VmResources(
         replaceOrAdd(networkInterfaces, iface, NetworkInterface::ifaceId),
         entropy,
         serial,
-        bootTimer);
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   public VmResources withEntropy(EntropyConfig newEntropy) {
     return new VmResources(
-        machine, bootSource, drives, networkInterfaces, newEntropy, serial, bootTimer);
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        newEntropy,
+        serial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   public VmResources withSerial(SerialConfig newSerial) {
     return new VmResources(
-        machine, bootSource, drives, networkInterfaces, entropy, newSerial, bootTimer);
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        newSerial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds);
+  }
+
+  public VmResources withVsock(VsockConfig newVsock) {
+    return new VmResources(
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        newVsock,
+        mmdsConfig,
+        mmds);
+  }
+
+  public VmResources withMmdsConfig(MmdsConfig newMmdsConfig) {
+    return new VmResources(
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        vsock,
+        newMmdsConfig,
+        mmds);
+  }
+
+  public VmResources withMmds(Mmds newMmds) {
+    return new VmResources(
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        newMmds);
   }
 
   public VmResources withBootTimer(boolean enabled) {
     return new VmResources(
-        machine, bootSource, drives, networkInterfaces, entropy, serial, enabled);
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        enabled,
+        vsock,
+        mmdsConfig,
+        mmds);
   }
 
   /**

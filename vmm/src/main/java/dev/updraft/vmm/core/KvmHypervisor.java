@@ -64,6 +64,15 @@ public final class KvmHypervisor implements Hypervisor {
       for (NetworkInterface nic : resources.networkInterfaces()) {
         builder.net(DeviceConfigs.net(nic), nic.hostDevName());
       }
+      if (resources.mmdsConfig() != null && resources.mmds() != null) {
+        builder.mmds(
+            resources.mmds(),
+            resources.mmdsConfig().ipv4Address().value(),
+            java.util.Set.copyOf(resources.mmdsConfig().networkInterfaces()));
+      }
+      if (resources.vsock() != null) {
+        builder.vsock(resources.vsock().guestCid(), resources.vsock().udsPath());
+      }
       if (resources.entropy() != null) {
         builder.entropy(DeviceConfigs.limiter(resources.entropy().rateLimiter()));
       }

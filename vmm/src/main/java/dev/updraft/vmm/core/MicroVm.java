@@ -6,6 +6,7 @@ import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.VirtioNet;
+import dev.updraft.vmm.virtio.vsock.VirtioVsock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ public final class MicroVm implements AutoCloseable {
   private final I8042 i8042;
   private final Map<String, VirtioBlock> blocks;
   private final Map<String, VirtioNet> nets;
+  private final VirtioVsock vsock;
   private final List<Counters> metrics;
   private final List<AutoCloseable> resources;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
@@ -37,6 +39,7 @@ public final class MicroVm implements AutoCloseable {
       I8042 i8042,
       Map<String, VirtioBlock> blocks,
       Map<String, VirtioNet> nets,
+      VirtioVsock vsock,
       List<Counters> metrics,
       List<AutoCloseable> resources) {
     this.machine = machine;
@@ -45,6 +48,7 @@ public final class MicroVm implements AutoCloseable {
     this.i8042 = i8042;
     this.blocks = Map.copyOf(blocks);
     this.nets = Map.copyOf(nets);
+    this.vsock = vsock;
     this.metrics = List.copyOf(metrics);
     this.resources = new ArrayList<>(resources);
   }
@@ -75,6 +79,11 @@ public final class MicroVm implements AutoCloseable {
   /** The virtio-net device of interface {@code ifaceId} (PATCH /network-interfaces). */
   public Optional<VirtioNet> network(String ifaceId) {
     return Optional.ofNullable(nets.get(ifaceId));
+  }
+
+  /** The virtio-vsock device, if the VM has one. */
+  public Optional<VirtioVsock> vsock() {
+    return Optional.ofNullable(vsock);
   }
 
   /** Runs {@code task} on the device thread and waits for it, so updates see devices at rest. */

@@ -21,6 +21,8 @@ import dev.updraft.vmm.devices.I8042;
 import dev.updraft.vmm.devices.Serial;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.mmds.Mmds;
+import dev.updraft.vmm.mmds.MmdsNetworkStack;
 import dev.updraft.vmm.ratelimit.RateLimiter;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
@@ -31,16 +33,20 @@ import dev.updraft.vmm.virtio.net.NetConfig;
 import dev.updraft.vmm.virtio.net.VirtioNet;
 import dev.updraft.vmm.virtio.rng.EntropySource;
 import dev.updraft.vmm.virtio.rng.VirtioRng;
+import dev.updraft.vmm.virtio.vsock.VirtioVsock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -64,9 +70,22 @@ public final class MicroVmBuilder {
   private final List<BlockConfig> drives = new ArrayList<>();
   private final List<NetDevice> nets = new ArrayList<>();
   private RateLimiterConfig entropy;
+  private VsockDevice vsock;
+  private MmdsService mmds;
 
   /** A network interface: the device's config and the host TAP it is backed by. */
   public record NetDevice(NetConfig config, String hostDevName) {}
+
+  /** The metadata service: its store, its address, and the interfaces that reach it. */
+  public record MmdsService(Mmds store, int address, Set<String> interfaces) {
+    public MmdsService {
+      Objects.requireNonNull(store, "store");
+      interfaces = Set.copyOf(interfaces);
+    }
+  }
+
+  /** The vsock device: the guest's context id and the host's Unix socket path. */
+  public record VsockDevice(long guestCid, Path udsPath) {}
 
   public MicroVmBuilder(int vcpus, long memoryBytes) {
     if (vcpus < 1 || vcpus > Layout.MAX_VCPUS) {
@@ -148,6 +167,18 @@ public final class MicroVmBuilder {
     return this;
   }
 
+  /** Serves the metadata in {@code store} at {@code address} on the interfaces named. */
+  public MicroVmBuilder mmds(Mmds store, int address, Set<String> interfaces) {
+    this.mmds = new MmdsService(store, address, interfaces);
+    return this;
+  }
+
+  /** Adds the virtio-vsock device, listening at {@code udsPath} once built. */
+  public MicroVmBuilder vsock(long guestCid, Path udsPath) {
+    this.vsock = new VsockDevice(guestCid, Objects.requireNonNull(udsPath, "udsPath"));
+    return this;
+  }
+
   /** Adds the virtio-rng device with an optional byte rate limit. */
   public MicroVmBuilder entropy(RateLimiterConfig limiter) {
     this.entropy = limiter == null ? RateLimiterConfig.UNLIMITED : limiter;
@@ -220,17 +251,40 @@ public final class MicroVmBuilder {
         virtioSlots.add(slot);
         line = line.withVirtioMmio(slot);
       }
+      Counters mmdsCounters = new Counters("mmds");
+      if (mmds != null) {
+        metrics.add(mmdsCounters);
+      }
+      // Initial sequence numbers a guest cannot predict from one connection to the next.
+      SplittableRandom isn = new SplittableRandom(new SecureRandom().nextLong());
       for (NetDevice net : nets) {
         TapBackend tap = openTap(net);
         resources.add(tap);
         Counters counters = new Counters("net_" + net.config().ifaceId());
-        VirtioNet device = new VirtioNet(net.config(), tap, loop, counters);
+        MmdsNetworkStack stack =
+            mmds == null || !mmds.interfaces().contains(net.config().ifaceId())
+                ? null
+                : new MmdsNetworkStack(
+                    mmds.address(), mmds.store(), mmdsCounters, System::nanoTime, isn::nextInt);
+        VirtioNet device = new VirtioNet(net.config(), tap, stack, loop, counters);
         DeviceSlot slot = slots.allocate();
         VirtioWiring.attach(machine, loop, slot, device, "virtio-net " + net.config().ifaceId());
         // Edge-triggered: the device reads until EAGAIN or until it must stop (no guest buffers,
         // rate limit) and resumes on the guest's notify or its timer, not on a spinning level.
         loop.register(tap.fd(), Epoll.EPOLLIN | Epoll.EPOLLET, ready -> device.onBackendReadable());
         netDevices.put(net.config().ifaceId(), device);
+        metrics.add(counters);
+        virtioSlots.add(slot);
+        line = line.withVirtioMmio(slot);
+      }
+      VirtioVsock vsockDevice = null;
+      if (vsock != null) {
+        UnixVsockHost host = UnixVsockHost.bind(vsock.udsPath(), loop);
+        resources.add(host);
+        Counters counters = new Counters("vsock");
+        vsockDevice = new VirtioVsock(vsock.guestCid(), host, counters);
+        DeviceSlot slot = slots.allocate();
+        VirtioWiring.attach(machine, loop, slot, vsockDevice, "virtio-vsock");
         metrics.add(counters);
         virtioSlots.add(slot);
         line = line.withVirtioMmio(slot);
@@ -254,7 +308,8 @@ public final class MicroVmBuilder {
         BootRegisters.apply(vcpu, entry);
       }
       loopThread = Thread.ofPlatform().name("fc_vmm").daemon().start(loop::run);
-      return new MicroVm(machine, loop, loopThread, i8042, blocks, netDevices, metrics, resources);
+      return new MicroVm(
+          machine, loop, loopThread, i8042, blocks, netDevices, vsockDevice, metrics, resources);
     } catch (RuntimeException e) {
       loop.stop();
       loop.close();

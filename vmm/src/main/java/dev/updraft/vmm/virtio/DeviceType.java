@@ -4,7 +4,8 @@ package dev.updraft.vmm.virtio;
 public enum DeviceType {
   NET(1),
   BLOCK(2),
-  RNG(4);
+  RNG(4),
+  VSOCK(19);
 
   private final int id;
 

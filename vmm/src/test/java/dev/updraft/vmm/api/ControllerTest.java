@@ -30,30 +30,21 @@ class ControllerTest {
     vm.close();
   }
 
-  private static JsonNode json(ApiReply reply) {
-    return Json.parse(reply.body().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String fault(ApiReply reply) {
-    assertThat(reply.status()).isEqualTo(400);
-    return json(reply).get("fault_message").asText();
-  }
-
   @Test
   void instanceInfoFollowsTheState() throws Exception {
-    JsonNode info = json(vm.get("/"));
+    JsonNode info = TestVmm.json(vm.get("/"));
     assertThat(info.get("id").asText()).isEqualTo("test-vm");
     assertThat(info.get("state").asText()).isEqualTo("Not started");
     assertThat(info.get("vmm_version").asText()).isEqualTo(Versions.FIRECRACKER);
     assertThat(info.get("app_name").asText()).isEqualTo("Firecracker");
     vm.boot();
-    assertThat(json(vm.get("/")).get("state").asText()).isEqualTo("Running");
+    assertThat(TestVmm.json(vm.get("/")).get("state").asText()).isEqualTo("Running");
     assertThat(vm.patch("/vm", "{\"state\": \"Paused\"}").status()).isEqualTo(204);
-    assertThat(json(vm.get("/")).get("state").asText()).isEqualTo("Paused");
+    assertThat(TestVmm.json(vm.get("/")).get("state").asText()).isEqualTo("Paused");
     assertThat(vm.patch("/vm", "{\"state\": \"Resumed\"}").status()).isEqualTo(204);
-    assertThat(json(vm.get("/")).get("state").asText()).isEqualTo("Running");
+    assertThat(TestVmm.json(vm.get("/")).get("state").asText()).isEqualTo("Running");
     assertThat(vm.hypervisor.vm().calls()).containsExactly("pause", "resume");
-    assertThat(json(vm.get("/version")).get("firecracker_version").asText())
+    assertThat(TestVmm.json(vm.get("/version")).get("firecracker_version").asText())
         .isEqualTo("1.17.0-dev");
   }
 
@@ -67,7 +58,7 @@ class ControllerTest {
           {"PATCH", "/drives/rootfs", "{\"drive_id\": \"rootfs\"}"},
           {"PATCH", "/network-interfaces/net1", "{\"iface_id\": \"net1\"}"}
         }) {
-      assertThat(fault(vm.call(request[0], request[1], request[2])))
+      assertThat(TestVmm.fault(vm.call(request[0], request[1], request[2])))
           .as(request[0] + " " + request[1])
           .isEqualTo("The requested operation is not supported before starting the microVM.");
     }
@@ -95,7 +86,7 @@ class ControllerTest {
           {"PUT", "/metrics", "{\"metrics_path\": \"" + dir.resolve("m") + "\"}"},
           {"PUT", "/actions", "{\"action_type\": \"InstanceStart\"}"}
         }) {
-      assertThat(fault(vm.call(request[0], request[1], request[2])))
+      assertThat(TestVmm.fault(vm.call(request[0], request[1], request[2])))
           .as(request[0] + " " + request[1])
           .isEqualTo("The requested operation is not supported after starting the microVM.");
     }
@@ -104,27 +95,27 @@ class ControllerTest {
 
   @Test
   void instanceStartNeedsABootSourceAndReportsHypervisorFailures() {
-    assertThat(fault(vm.put("/actions", "{\"action_type\": \"InstanceStart\"}")))
+    assertThat(TestVmm.fault(vm.put("/actions", "{\"action_type\": \"InstanceStart\"}")))
         .isEqualTo("Start microvm error: Cannot start microvm without kernel configuration.");
     vm.put("/boot-source", "{\"kernel_image_path\": \"" + vm.kernel + "\"}");
     vm.hypervisor.failNextStart("KVM hypervisor not available in this build");
-    assertThat(fault(vm.put("/actions", "{\"action_type\": \"InstanceStart\"}")))
+    assertThat(TestVmm.fault(vm.put("/actions", "{\"action_type\": \"InstanceStart\"}")))
         .isEqualTo("Start microvm error: KVM hypervisor not available in this build");
-    assertThat(json(vm.get("/")).get("state").asText()).isEqualTo("Not started");
+    assertThat(TestVmm.json(vm.get("/")).get("state").asText()).isEqualTo("Not started");
     assertThat(vm.put("/actions", "{\"action_type\": \"InstanceStart\"}").status()).isEqualTo(204);
   }
 
   @Test
   void filesAreCheckedWhenConfigured() {
     assertThat(
-            fault(
+            TestVmm.fault(
                 vm.put("/boot-source", "{\"kernel_image_path\": \"" + dir.resolve("none") + "\"}")))
         .isEqualTo(
             "Boot source error: kernel_image_path: "
                 + dir.resolve("none")
                 + " (expected: an existing file the VMM can read)");
     assertThat(
-            fault(
+            TestVmm.fault(
                 vm.put(
                     "/boot-source",
                     "{\"kernel_image_path\": \""
@@ -134,7 +125,7 @@ class ControllerTest {
                         + "\"}")))
         .startsWith("Boot source error: initrd_path: ");
     assertThat(
-            fault(
+            TestVmm.fault(
                 vm.put(
                     "/drives/rootfs",
                     "{\"drive_id\": \"rootfs\", \"path_on_host\": \"/nonexistent.img\", \"is_root_device\": true}")))
@@ -149,13 +140,13 @@ class ControllerTest {
         "/machine-config",
         "{\"vcpu_count\": 2, \"mem_size_mib\": 256, \"smt\": true, \"track_dirty_pages\": true}");
     vm.patch("/machine-config", "{\"mem_size_mib\": 512}");
-    JsonNode patched = json(vm.get("/machine-config"));
+    JsonNode patched = TestVmm.json(vm.get("/machine-config"));
     assertThat(patched.get("vcpu_count").asInt()).isEqualTo(2);
     assertThat(patched.get("mem_size_mib").asInt()).isEqualTo(512);
     assertThat(patched.get("smt").asBoolean()).isTrue();
     assertThat(patched.get("track_dirty_pages").asBoolean()).isTrue();
     vm.put("/machine-config", "{\"vcpu_count\": 1, \"mem_size_mib\": 128}");
-    JsonNode reset = json(vm.get("/machine-config"));
+    JsonNode reset = TestVmm.json(vm.get("/machine-config"));
     assertThat(reset.get("smt").asBoolean()).isFalse();
     assertThat(reset.get("track_dirty_pages").asBoolean()).isFalse();
     assertThat(reset.get("huge_pages").asText()).isEqualTo("None");
@@ -165,10 +156,10 @@ class ControllerTest {
   @Test
   void aFailedUpdateChangesNothing() {
     vm.put("/machine-config", "{\"vcpu_count\": 4, \"mem_size_mib\": 256, \"smt\": true}");
-    assertThat(fault(vm.patch("/machine-config", "{\"vcpu_count\": 3}")))
+    assertThat(TestVmm.fault(vm.patch("/machine-config", "{\"vcpu_count\": 3}")))
         .isEqualTo(
             "Machine config error: vcpu_count: 3 (expected: 1 or an even number when smt is true)");
-    assertThat(json(vm.get("/machine-config")).get("vcpu_count").asInt()).isEqualTo(4);
+    assertThat(TestVmm.json(vm.get("/machine-config")).get("vcpu_count").asInt()).isEqualTo(4);
   }
 
   @Test
@@ -179,10 +170,11 @@ class ControllerTest {
             "{\"vcpu_count\": 1, \"mem_size_mib\": 128, \"cpu_template\": \"T2\"}");
     assertThat(reply.status()).isEqualTo(204);
     assertThat(reply.deprecated()).isTrue();
-    assertThat(json(vm.get("/machine-config")).get("cpu_template").asText()).isEqualTo("T2");
+    assertThat(TestVmm.json(vm.get("/machine-config")).get("cpu_template").asText())
+        .isEqualTo("T2");
     assertThat(vm.put("/machine-config", "{\"vcpu_count\": 1, \"mem_size_mib\": 128}").deprecated())
         .isFalse();
-    assertThat(json(vm.get("/machine-config")).has("cpu_template")).isFalse();
+    assertThat(TestVmm.json(vm.get("/machine-config")).has("cpu_template")).isFalse();
     assertThat(vm.metrics.deprecatedApi().snapshot())
         .containsEntry("deprecated_http_api_calls", 1L);
     assertThat(vm.logText()).contains("PUT /machine-config: cpu_template field is deprecated.");
@@ -206,17 +198,18 @@ class ControllerTest {
                     "{\"iface_id\": \"net1\", \"rx_rate_limiter\": {\"ops\": {\"size\": 100, \"refill_time\": 1000}}}")
                 .status())
         .isEqualTo(204);
-    assertThat(fault(vm.patch("/drives/data", "{\"drive_id\": \"data\"}")))
+    assertThat(TestVmm.fault(vm.patch("/drives/data", "{\"drive_id\": \"data\"}")))
         .isEqualTo(
             "Drive config error: drive_id: \"data\" (expected: the id of a configured drive)");
     assertThat(
-            fault(
+            TestVmm.fault(
                 vm.patch(
                     "/drives/rootfs", "{\"drive_id\": \"rootfs\", \"path_on_host\": \"/gone\"}")))
         .isEqualTo(
             "Drive config error: path_on_host: /gone (expected: an existing file or block device)");
     assertThat(
-            fault(vm.patch("/drives/rootfs", "{\"drive_id\": \"rootfs\", \"is_read_only\": true}")))
+            TestVmm.fault(
+                vm.patch("/drives/rootfs", "{\"drive_id\": \"rootfs\", \"is_read_only\": true}")))
         .contains(
             "is_read_only: unknown field (expected one of: drive_id, path_on_host, rate_limiter)");
     assertThat(fake.calls())
@@ -224,7 +217,7 @@ class ControllerTest {
             "updateDrive rootfs " + swapped + " null",
             "updateNetworkRateLimiters net1 RateLimiterConfig[bandwidth=null,"
                 + " ops=TokenBucketConfig[size=100, oneTimeBurst=0, refillTimeMs=1000]] null");
-    JsonNode config = json(vm.get("/vm/config"));
+    JsonNode config = TestVmm.json(vm.get("/vm/config"));
     assertThat(config.at("/drives/0/path_on_host").asText()).isEqualTo(swapped.toString());
     assertThat(config.at("/network-interfaces/0/rx_rate_limiter/ops/size").asLong()).isEqualTo(100);
   }
@@ -242,14 +235,14 @@ class ControllerTest {
         "/network-interfaces/net1",
         "{\"iface_id\": \"net1\", \"tx_rate_limiter\": {\"bandwidth\": {\"size\": 2000,"
             + " \"refill_time\": 20}}}");
-    JsonNode tx = json(vm.get("/vm/config")).at("/network-interfaces/0/tx_rate_limiter");
+    JsonNode tx = TestVmm.json(vm.get("/vm/config")).at("/network-interfaces/0/tx_rate_limiter");
     assertThat(tx.at("/bandwidth/size").asLong()).isEqualTo(2000);
     assertThat(tx.at("/ops/size").asLong()).as("kept").isEqualTo(5);
     vm.patch(
         "/network-interfaces/net1",
         "{\"iface_id\": \"net1\", \"tx_rate_limiter\": {\"ops\": {\"size\": 0,"
             + " \"refill_time\": 0}}}");
-    tx = json(vm.get("/vm/config")).at("/network-interfaces/0/tx_rate_limiter");
+    tx = TestVmm.json(vm.get("/vm/config")).at("/network-interfaces/0/tx_rate_limiter");
     assertThat(tx.at("/bandwidth/size").asLong()).isEqualTo(2000);
     assertThat(tx.get("ops").isNull()).as("a disabled bucket is removed").isTrue();
   }
@@ -258,9 +251,9 @@ class ControllerTest {
   void aFailingVmOperationIsA400AndTheVmmCarriesOn() {
     vm.boot();
     vm.hypervisor.vm().failNext(new IllegalStateException("vCPU 0 did not stop"));
-    assertThat(fault(vm.patch("/vm", "{\"state\": \"Paused\"}")))
+    assertThat(TestVmm.fault(vm.patch("/vm", "{\"state\": \"Paused\"}")))
         .isEqualTo("Internal VMM error: vCPU 0 did not stop");
-    assertThat(json(vm.get("/")).get("state").asText()).isEqualTo("Running");
+    assertThat(TestVmm.json(vm.get("/")).get("state").asText()).isEqualTo("Running");
     assertThat(vm.patch("/vm", "{\"state\": \"Paused\"}").status()).isEqualTo(204);
   }
 

@@ -75,9 +75,9 @@ class NoApiIT {
             socket,
             "--no-api",
             "--config-file",
-            config(", \"vsock\": {\"guest_cid\": 3}").toString());
+            config(", \"balloon\": {\"amount_mib\": 1}").toString());
     assertThat(unknown.awaitExit()).isEqualTo(ExitCode.BAD_CONFIGURATION);
-    assertThat(unknown.err()).contains("vm_config.json: vsock: not supported by updraft yet");
+    assertThat(unknown.err()).contains("vm_config.json: balloon: not supported by updraft yet");
 
     Files.writeString(
         dir.resolve("bad.json"), "{\"boot-source\": {\"kernel_image_path\": \"/nonexistent\"}}");

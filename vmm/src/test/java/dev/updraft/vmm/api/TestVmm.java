@@ -1,5 +1,8 @@
 package dev.updraft.vmm.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.runtime.FakeHypervisor;
 import dev.updraft.vmm.telemetry.Logger;
@@ -50,7 +53,8 @@ final class TestVmm implements AutoCloseable {
             metrics,
             metricsWriter,
             executor,
-            metricsPeriod);
+            metricsPeriod,
+            VmmOptions.DEFAULT_MAX_PAYLOAD);
     dispatcher = new ApiDispatcher(vmm);
     try {
       kernel = Files.writeString(dir.resolve("vmlinux"), "kernel");
@@ -97,6 +101,17 @@ final class TestVmm implements AutoCloseable {
     if (reply.failed()) {
       throw new AssertionError("request failed: " + reply.body());
     }
+  }
+
+  /** A reply's JSON body. */
+  static JsonNode json(ApiReply reply) {
+    return Json.parse(reply.body().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A 400's fault message. */
+  static String fault(ApiReply reply) {
+    assertThat(reply.status()).isEqualTo(400);
+    return json(reply).get("fault_message").asText();
   }
 
   String logText() {

@@ -24,6 +24,21 @@ class VmmArgsTest {
     assertThat(options.apiSock()).isEqualTo(Path.of("/run/firecracker.socket"));
     assertThat(options.id()).isEqualTo("anonymous-instance");
     assertThat(options.httpApiMaxPayloadSize()).isEqualTo(51_200);
+    assertThat(options.mmdsSizeLimit()).as("the payload limit").isEqualTo(51_200);
+  }
+
+  @Test
+  void theMmdsFlagsTakeAFileAndALimit() {
+    VmmOptions options =
+        options(
+            "--metadata", "/m.json", "--mmds-size-limit=1000000", "--http-api-max-payload-size=7");
+    assertThat(options.metadata()).isEqualTo(Path.of("/m.json"));
+    assertThat(options.mmdsSizeLimit()).isEqualTo(1_000_000);
+    assertThat(options("--http-api-max-payload-size", "9").mmdsSizeLimit())
+        .as("follows the payload limit")
+        .isEqualTo(9);
+    assertThatThrownBy(() -> VmmArgs.parse("--mmds-size-limit", "-1"))
+        .hasMessage("--mmds-size-limit: \"-1\" (expected: a non-negative integer)");
   }
 
   @Test
@@ -66,7 +81,9 @@ class VmmArgsTest {
                 1000,
                 5L,
                 6L,
-                7L));
+                7L,
+                null,
+                1000));
   }
 
   @Test

@@ -43,7 +43,10 @@ class VmResourcesTest {
                     List.of(),
                     null,
                     null,
-                    false))
+                    false,
+                    null,
+                    null,
+                    null))
         .hasMessageContaining("at most one root device");
   }
 
@@ -111,6 +114,7 @@ class VmResourcesTest {
             .withDrive(drive("rootfs", true))
             .withEntropy(new EntropyConfig(null))
             .withSerial(new SerialConfig(Path.of("/serial.out"), null))
+            .withVsock(new VsockConfig(null, 3, Path.of("/tmp/v.sock")))
             .withBootTimer(true);
     VmResources changed =
         full.withMachine(
@@ -121,5 +125,6 @@ class VmResourcesTest {
     assertThat(changed.entropy()).isEqualTo(full.entropy());
     assertThat(changed.serial()).isEqualTo(full.serial());
     assertThat(changed.bootTimer()).isTrue();
+    assertThat(changed.vsock()).isEqualTo(full.vsock());
   }
 }

@@ -50,6 +50,25 @@ public final class TapNamespace implements AutoCloseable {
     return name;
   }
 
+  /** Routes {@code destination} (an address or a prefix) through the TAP. */
+  public void route(String destination) throws Exception {
+    exec("ip", "-n", name, "route", "add", destination, "dev", TAP);
+  }
+
+  /**
+   * Runs {@code command} inside the namespace ({@code ip netns exec}) and returns its output; fails
+   * on a non-zero exit.
+   */
+  public String run(String... command) throws Exception {
+    String[] full = new String[command.length + 4];
+    full[0] = "ip";
+    full[1] = "netns";
+    full[2] = "exec";
+    full[3] = name;
+    System.arraycopy(command, 0, full, 4, command.length);
+    return new String(exec(full), StandardCharsets.UTF_8);
+  }
+
   /** The TAP's own MAC, which the guest sends to. */
   public String tapMac() throws Exception {
     return new String(

@@ -29,6 +29,7 @@ final class Receiver {
   private static final int DROP = -1;
 
   private final NetBackend backend;
+  private final FrameInterceptor interceptor;
   private final RateLimiter limiter;
   private final Counters counters;
   private final ByteBuffer frame =
@@ -36,8 +37,10 @@ final class Receiver {
   private final ArrayDeque<DescriptorChain> held = new ArrayDeque<>();
   private boolean pending;
 
-  Receiver(NetBackend backend, RateLimiter limiter, Counters counters) {
+  Receiver(
+      NetBackend backend, FrameInterceptor interceptor, RateLimiter limiter, Counters counters) {
     this.backend = backend;
+    this.interceptor = interceptor;
     this.limiter = limiter;
     this.counters = counters;
   }
@@ -75,6 +78,9 @@ final class Receiver {
   }
 
   private boolean readFrame() {
+    if (interceptor != null && readInterceptorFrame()) {
+      return true;
+    }
     while (true) {
       frame.clear();
       int length;
@@ -95,6 +101,24 @@ final class Receiver {
       }
       counters.increment("rx_fails");
     }
+  }
+
+  /** The interceptor's frames go first, behind a zeroed virtio-net header. */
+  private boolean readInterceptorFrame() {
+    frame.clear();
+    int length =
+        interceptor.nextFrame(
+            frame.slice(VirtioNet.VNET_HDR_LEN, frame.capacity() - VirtioNet.VNET_HDR_LEN));
+    if (length <= 0) {
+      return false;
+    }
+    for (int i = 0; i < VirtioNet.VNET_HDR_LEN; i++) {
+      frame.put(i, (byte) 0);
+    }
+    frame.position(0).limit(VirtioNet.VNET_HDR_LEN + length);
+    counters.increment("rx_count");
+    pending = true;
+    return true;
   }
 
   /** How many held chains the pending frame fills, popping more as needed; or WAIT or DROP. */

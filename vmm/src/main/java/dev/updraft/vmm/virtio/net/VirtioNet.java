@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -25,6 +26,10 @@ import java.util.Objects;
  * limiter per direction (one op and the frame's bytes per frame). A tx chain that is not a frame
  * (writable buffers, shorter than the header, longer than {@value #MAX_FRAME} bytes) is dropped and
  * counted as tx_malformed_frames.
+ *
+ * <p>A {@link FrameInterceptor} (the metadata service) may claim transmitted frames before the
+ * backend sees them, outside the tx limiter as in Firecracker, and its frames reach the guest
+ * before the backend's; a timer wakes the receive path for its retransmissions.
  *
  * <p>The event loop calls {@link #onBackendReadable()} when the backend has frames. The device
  * reads until the backend would block, or until the guest has no room or the rx limiter says no (it
@@ -81,16 +86,39 @@ public final class VirtioNet extends VirtioDevice {
 
   private final NetConfig config;
   private final NetBackend backend;
+  private final FrameInterceptor interceptor;
+  private final Timers timers;
   private final RateLimiter rxLimiter;
   private final RateLimiter txLimiter;
   private final Receiver receiver;
   private final ByteBuffer txFrame = ByteBuffer.allocateDirect(MAX_FRAME);
+  private final ByteBuffer txHeaders = ByteBuffer.allocate(INTERCEPT_PEEK);
   private final byte[] mac;
+  private long interceptorWakeup = Long.MAX_VALUE;
+  private boolean intercepted;
+
+  /** Enough of a frame to tell an ARP or IPv4 destination: vnet, Ethernet and ARP headers. */
+  private static final int INTERCEPT_PEEK = VNET_HDR_LEN + 14 + 28;
+
+  /** VIRTIO_NET_HDR_F_NEEDS_CSUM: the guest left the transport checksum to the device. */
+  private static final int NEEDS_CSUM = 1;
 
   public VirtioNet(NetConfig config, NetBackend backend, Timers timers, Counters counters) {
+    this(config, backend, null, timers, counters);
+  }
+
+  /** A device whose frames {@code interceptor} (or null for none) may claim and answer. */
+  public VirtioNet(
+      NetConfig config,
+      NetBackend backend,
+      FrameInterceptor interceptor,
+      Timers timers,
+      Counters counters) {
     super(DeviceType.NET, 2, features(config), counters, "event_fails", COUNTERS);
     this.config = config;
     this.backend = Objects.requireNonNull(backend, "backend");
+    this.interceptor = interceptor;
+    this.timers = timers;
     this.rxLimiter =
         new RateLimiter(
             config.rxRateLimiter(),
@@ -101,7 +129,7 @@ public final class VirtioNet extends VirtioDevice {
             config.txRateLimiter(),
             timers,
             resumeAfterThrottle("tx_rate_limiter_event_count", this::processTx));
-    this.receiver = new Receiver(backend, rxLimiter, counters);
+    this.receiver = new Receiver(backend, interceptor, rxLimiter, counters);
     this.mac = config.guestMac() == null ? new byte[6] : config.guestMac().octets();
   }
 
@@ -224,12 +252,62 @@ public final class VirtioNet extends VirtioDevice {
     VirtQueue queue = queue(RX_QUEUE);
     receiver.run(memory(), queue, acked(F_MRG_RXBUF));
     signalUsed(queue);
+    wakeForInterceptor();
   }
 
   private void processTx() {
+    intercepted = false;
     if (!drain(queue(TX_QUEUE), this::transmit)) {
       counters().increment("no_tx_avail_buffer");
     }
+    if (intercepted) {
+      processRx(); // the interceptor may have answered
+    }
+  }
+
+  /**
+   * Arms a timer for the interceptor's next deadline, if it lies ahead: one due now is either
+   * delivered already or waits for guest buffers, whose notification resumes the receive path.
+   */
+  private void wakeForInterceptor() {
+    if (interceptor == null) {
+      return;
+    }
+    long deadline = interceptor.nextDeadline();
+    long now = System.nanoTime();
+    if (deadline == Long.MAX_VALUE || deadline <= now || deadline >= interceptorWakeup) {
+      return;
+    }
+    interceptorWakeup = deadline;
+    timers.schedule(
+        Duration.ofNanos(deadline - now),
+        () ->
+            runGuarded(
+                () -> {
+                  interceptorWakeup = Long.MAX_VALUE;
+                  processRx();
+                }));
+  }
+
+  /** Hands the chain to the interceptor if its frame is one it claims; true if it took it. */
+  private boolean intercept(DescriptorChain chain) {
+    if (interceptor == null) {
+      return false;
+    }
+    txHeaders.clear();
+    GuestBuffers.gather(memory(), chain.descriptors(), txHeaders);
+    txHeaders.flip();
+    if (txHeaders.limit() < VNET_HDR_LEN
+        || !interceptor.claims(txHeaders.slice(VNET_HDR_LEN, txHeaders.limit() - VNET_HDR_LEN))) {
+      return false;
+    }
+    txFrame.clear();
+    GuestBuffers.gather(memory(), chain.descriptors(), txFrame);
+    txFrame.flip();
+    boolean partial = (txFrame.get(0) & NEEDS_CSUM) != 0;
+    interceptor.accept(txFrame.slice(VNET_HDR_LEN, txFrame.limit() - VNET_HDR_LEN), partial);
+    intercepted = true;
+    return true;
   }
 
   /** Sends (or drops) the next tx chain; false if the limiter refused it and it must wait. */
@@ -238,6 +316,10 @@ public final class VirtioNet extends VirtioDevice {
     if (!(entry instanceof DescriptorChain frame) || !isFrame(frame)) {
       counters().increment("tx_malformed_frames");
       queue.addUsed(entry.head(), 0);
+      return true;
+    }
+    if (intercept(frame)) {
+      queue.addUsed(frame.head(), 0);
       return true;
     }
     long length = frame.totalLength();
