@@ -7,17 +7,10 @@ import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.local.Protocol;
 import dev.updraft.deploy.local.SupervisorClient;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,27 +83,7 @@ class LocalDeployIT {
   void aRollingUpdateUnderLoadFailsNoRequest() throws Exception {
     Engine engine = Shops.engine(spec, events);
     engine.apply();
-    AtomicBoolean running = new AtomicBoolean(true);
-    ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
-    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    ExecutorService clients = Executors.newFixedThreadPool(4);
-    List<Future<?>> load = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      load.add(
-          clients.submit(
-              () -> {
-                while (running.get()) {
-                  try {
-                    HttpResponse<String> r = Shops.get(port, "/");
-                    (r.statusCode() == 200 ? answers : failures)
-                        .add(r.statusCode() + " " + r.body());
-                  } catch (Exception e) {
-                    failures.add(e.toString());
-                  }
-                }
-                return null;
-              }));
-    }
+    Load load = Load.start(port, 4);
     Thread.sleep(500);
     Shops.replace(dir.resolve("app/Hello.java"), "VERSION = \"1\"", "VERSION = \"2\"");
     Plan plan = engine.plan();
@@ -122,13 +95,9 @@ class LocalDeployIT {
                     && c.reason().equals("source files changed"));
     engine.apply();
     Thread.sleep(500);
-    running.set(false);
-    for (Future<?> f : load) {
-      f.get();
-    }
-    clients.shutdown();
-    assertThat(failures).as("failed requests during the update").isEmpty();
-    assertThat(answers).contains("200 hello 1\n").contains("200 hello 2\n");
+    load.stop();
+    assertThat(load.failures()).as("failed requests during the update").isEmpty();
+    assertThat(load.answers()).contains("200 hello 1\n").contains("200 hello 2\n");
     assertThat(Shops.get(port, "/").body()).isEqualTo("hello 2\n");
   }
 

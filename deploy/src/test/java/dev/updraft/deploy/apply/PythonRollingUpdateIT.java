@@ -8,17 +8,10 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,51 +94,19 @@ class PythonRollingUpdateIT {
     engine.apply();
     assertThat(Shops.get(port, "/").body()).isEqualTo("version 1\n");
 
-    AtomicBoolean running = new AtomicBoolean(true);
-    ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
-    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    ExecutorService clients = Executors.newFixedThreadPool(5);
-    List<Future<?>> load = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      load.add(
-          clients.submit(
-              () -> {
-                while (running.get()) {
-                  try {
-                    HttpResponse<String> r = Shops.get(port, "/");
-                    (r.statusCode() == 200 ? answers : failures)
-                        .add(r.statusCode() + " " + r.body());
-                  } catch (Exception e) {
-                    failures.add(e.toString());
-                  }
-                }
-                return null;
-              }));
-    }
-    // One client as curl or a load balancer's probe would be: raw bytes, a new connection each.
-    load.add(
-        clients.submit(
-            () -> {
-              while (running.get()) {
-                String status = rawGet(port);
-                (status.startsWith("HTTP/1.1 200") ? answers : failures).add(status);
-              }
-              return null;
-            }));
+    Load load = Load.start(port, 4);
+    // One client as a load balancer's probe would be: raw bytes, a new connection each.
+    load.add(() -> rawGet(port));
     Thread.sleep(500);
     Files.writeString(spec, Files.readString(spec).replace("VERSION: \"1\"", "VERSION: \"2\""));
     assertThat(engine.plan().changes())
         .anyMatch(c -> c.service().equals("web") && c.action() == Plan.Action.REPLACE);
     engine.apply();
     Thread.sleep(500);
-    running.set(false);
-    for (Future<?> f : load) {
-      f.get();
-    }
-    clients.shutdown();
+    load.stop();
 
-    assertThat(failures).as("failed requests during the update").isEmpty();
-    assertThat(answers).contains("200 version 1\n", "200 version 2\n");
+    assertThat(load.failures()).as("failed requests during the update").isEmpty();
+    assertThat(load.answers()).contains("200 version 1\n", "200 version 2\n");
     assertThat(Shops.get(port, "/").body()).isEqualTo("version 2\n");
   }
 
@@ -162,7 +123,10 @@ class PythonRollingUpdateIT {
           new BufferedReader(
               new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       String status = in.readLine();
-      return status == null ? "connection closed without an answer" : status;
+      if (status == null) {
+        return "connection closed without an answer";
+      }
+      return status.startsWith("HTTP/1.1 200 ") ? "200 " + status : status;
     } catch (Exception e) {
       return e.toString();
     }
