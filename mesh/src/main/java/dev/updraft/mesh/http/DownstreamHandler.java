@@ -92,6 +92,8 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       body(content);
       if (current == null) {
         process();
+      } else {
+        readAhead();
       }
       return;
     }
@@ -130,6 +132,28 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
     if (!closing && current == null) {
       ctx.read(); // the next request, or the rest of a body no exchange wants
+    } else {
+      readAhead();
+    }
+  }
+
+  /**
+   * Asks for the next request's bytes while this one is still being answered, once its head and
+   * body have been read. Without a read pending when a read completes, the epoll transport takes
+   * the socket out of its interest set and puts it back when the next read is asked for: two {@code
+   * epoll_ctl} calls per request, a third of the proxy's system calls on a keep-alive connection.
+   * What arrives early waits in the backlog, and no further read is asked for until it is served,
+   * so a pipelining client gains one read, never more. A request that may become a tunnel (CONNECT,
+   * Upgrade) reads nothing more: the bytes after it belong to the tunnel, not to the HTTP codec.
+   */
+  private void readAhead() {
+    if (!http2
+        && !closing
+        && !requestOpen
+        && backlog.isEmpty()
+        && current != null
+        && !current.mayTunnel()) {
+      ctx.read();
     }
   }
 
