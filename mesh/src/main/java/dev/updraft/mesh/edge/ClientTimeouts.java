@@ -1,6 +1,7 @@
 package dev.updraft.mesh.edge;
 
 import dev.updraft.mesh.config.Durations;
+import dev.updraft.mesh.transport.TimeoutClock;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -13,8 +14,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The two clocks of an HTTP/1 client connection between its requests, as HAProxy keeps them: the
@@ -30,8 +29,8 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
   private final Duration requestHead;
   private final Duration keepAlive;
   private final ArrayDeque<HttpMethod> owed = new ArrayDeque<>();
-  private final Clock head = new Clock(this::headTimedOut);
-  private final Clock idle = new Clock(this::idleTimedOut);
+  private TimeoutClock head;
+  private TimeoutClock idle;
   private ChannelHandlerContext ctx;
   private boolean requestOpen;
   private boolean headStarted;
@@ -45,6 +44,8 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    head = new TimeoutClock(ctx.executor(), this::headTimedOut);
+    idle = new TimeoutClock(ctx.executor(), this::idleTimedOut);
     // Added once detection saw the start of a request: its head is under way.
     headStarted = true;
     update();
@@ -149,67 +150,5 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     stop();
-  }
-
-  /**
-   * One clock: it runs from when its condition began to hold until it stops holding. Its timer is
-   * armed once and never cancelled on the way: when it fires it acts if the clock has run its whole
-   * length, and otherwise re-arms itself for the clock's new end, or lapses if the clock stopped. A
-   * keep-alive connection then costs no timer work per request, where arming and cancelling two
-   * timers per request (each a task in the event loop's priority queue) did.
-   */
-  private final class Clock implements Runnable {
-    private final Runnable expired;
-    private ScheduledFuture<?> timer;
-    private Duration length;
-    private long since = -1; // when the clock started, or -1 while it is stopped
-
-    Clock(Runnable expired) {
-      this.expired = expired;
-    }
-
-    /** Starts the clock if {@code running} and it is stopped; stops it if not. */
-    void run(boolean running, Duration length) {
-      if (!running) {
-        since = -1;
-      } else if (since < 0) {
-        this.length = length;
-        since = now();
-        if (timer == null) {
-          arm(length.toNanos());
-        }
-      }
-    }
-
-    @Override
-    public void run() {
-      timer = null;
-      if (since < 0 || done) {
-        return;
-      }
-      long left = since + length.toNanos() - now();
-      if (left > 0) {
-        arm(left);
-      } else {
-        since = -1;
-        expired.run();
-      }
-    }
-
-    private void arm(long nanos) {
-      timer = ctx.executor().schedule(this, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    void cancel() {
-      since = -1;
-      if (timer != null) {
-        timer.cancel(false);
-        timer = null;
-      }
-    }
-
-    private long now() {
-      return ctx.executor().ticker().nanoTime();
-    }
   }
 }

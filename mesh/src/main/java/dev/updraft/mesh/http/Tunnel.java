@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * Turns an HTTP/1.1 exchange into a byte tunnel once the backend agreed to switch protocols (101
@@ -29,7 +28,6 @@ final class Tunnel {
     remove(down, HttpServerExpectContinueHandler.class);
     remove(down, DownstreamHandler.class);
     ChannelPipeline up = upstream.pipeline();
-    remove(up, IdleStateHandler.class);
     remove(up, UpstreamHandler.class);
     // Removing a codec hands any bytes it had buffered to the next handler: add relays first.
     Relay.join(client, upstream);
