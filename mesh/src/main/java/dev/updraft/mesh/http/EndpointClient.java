@@ -30,6 +30,10 @@ import java.util.ArrayDeque;
  * connection shared by every loop, whose streams carry requests from any of them.
  */
 public final class EndpointClient implements UpstreamClient {
+  // Stateless (@Sharable): one for every stream, not one allocated and set up per request.
+  private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
+      new Http2StreamFrameToHttpObjectCodec(false);
+
   private final InetSocketAddress address;
   private final ClientSettings settings;
   private final FastThreadLocal<ArrayDeque<H1Upstream>> idle =
@@ -141,7 +145,7 @@ public final class EndpointClient implements UpstreamClient {
                   @Override
                   protected void initChannel(Http2StreamChannel ch) {
                     ch.pipeline()
-                        .addLast(new Http2StreamFrameToHttpObjectCodec(false))
+                        .addLast(STREAM_CODEC)
                         .addLast(new ResponseGuard())
                         .addLast(handler);
                   }

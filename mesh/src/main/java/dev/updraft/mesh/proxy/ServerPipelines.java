@@ -28,6 +28,9 @@ import java.time.Duration;
 public final class ServerPipelines {
   // Netty's default: a flush goes out at least every 256 flushes even while reads go on.
   private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
+  // Stateless (@Sharable): one for every stream, not one allocated and set up per request.
+  private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
+      new Http2StreamFrameToHttpObjectCodec(true);
 
   private ServerPipelines() {}
 
@@ -82,7 +85,7 @@ public final class ServerPipelines {
   static void http2Stream(ChannelPipeline pipeline, HttpContext http, ConnectionTimeouts timeouts) {
     pipeline
         .addLast(new H2RequestGuard())
-        .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+        .addLast(STREAM_CODEC)
         .addLast(new BodyStallTimeout(timeouts.requestBody()))
         .addLast(new DownstreamHandler(http, true));
   }
