@@ -1,6 +1,7 @@
 package dev.updraft.mesh.http;
 
 import dev.updraft.mesh.edge.EdgeException;
+import dev.updraft.mesh.edge.Http1ServerCodec;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -49,6 +50,8 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   private boolean http10;
   // The request being read was answered without an exchange (no route).
   private boolean answered;
+  // The codec holds the bytes after the current request until it knows whether it opens a tunnel.
+  private boolean decodingHeld;
 
   public DownstreamHandler(HttpContext context, boolean http2) {
     this.context = context;
@@ -131,6 +134,13 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       processing = false;
     }
     if (!closing && current == null) {
+      if (decodingHeld) {
+        decodingHeld = false; // no tunnel came of it: what the client sent next is HTTP
+        Http1ServerCodec codec = ctx.pipeline().get(Http1ServerCodec.class);
+        if (codec != null) {
+          codec.resume();
+        }
+      }
       ctx.read(); // the next request, or the rest of a body no exchange wants
     } else {
       readAhead();
@@ -213,6 +223,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
     http10 = request.protocolVersion() == HttpVersion.HTTP_1_0;
     answered = false;
+    decodingHeld = !http2 && Http1ServerCodec.mayTunnel(request);
     HttpRequest head = request;
     LastHttpContent body = null;
     if (request instanceof FullHttpRequest full) {
