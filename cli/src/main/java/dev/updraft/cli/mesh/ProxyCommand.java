@@ -65,7 +65,7 @@ public final class ProxyCommand implements Callable<Integer> {
   @Option(
       names = "--event-loops",
       paramLabel = "N",
-      description = "Event loops (default: one per core).")
+      description = "Event loops (default: half the cores, at least one).")
   Integer eventLoops;
 
   @Option(

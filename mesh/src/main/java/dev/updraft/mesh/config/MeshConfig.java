@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * unique, and defaults follow Linkerd's.
  *
  * @param admin the admin listener (127.0.0.1:4191)
- * @param eventLoops Netty event loops (one per core)
+ * @param eventLoops Netty event loops (half the cores, at least one: see {@link
+ *     #defaultEventLoops()})
  * @param opaquePorts destination ports that skip protocol detection (Linkerd's Helm defaults)
  * @param detectTimeout how long to wait for the first bytes before treating a connection as opaque
  *     TCP (10 s)
@@ -43,7 +44,7 @@ public record MeshConfig(
 
   public MeshConfig {
     admin = admin == null ? new HostPort("127.0.0.1", 4191) : admin;
-    eventLoops = eventLoops == null ? Runtime.getRuntime().availableProcessors() : eventLoops;
+    eventLoops = eventLoops == null ? defaultEventLoops() : eventLoops;
     if (eventLoops < 1 || eventLoops > 256) {
       throw new MeshConfigException("eventLoops: " + eventLoops + " (expected: 1..256)");
     }
@@ -74,6 +75,17 @@ public record MeshConfig(
     // listeners are added later by reload, as the deploy engine's router does).
     listeners = listeners == null ? defaultListeners() : List.copyOf(listeners);
     validateReferences(listeners, backends);
+  }
+
+  /**
+   * Half the cores, at least one. A proxy shares its cores with the application beside it, its
+   * clients and the kernel, which does half of the proxy's work (TCP on loopback); with a loop per
+   * core the loops preempt each other and everything else. On two shared cores one loop served more
+   * requests per CPU second than two (docs/mesh/performance.md); Linkerd's proxy runs one thread
+   * unless told otherwise.
+   */
+  public static int defaultEventLoops() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   /** A configuration with the default connection timeouts. */

@@ -1,6 +1,7 @@
 package dev.updraft.mesh.edge;
 
 import dev.updraft.mesh.config.Durations;
+import dev.updraft.mesh.transport.TimeoutClock;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -13,8 +14,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The two clocks of an HTTP/1 client connection between its requests, as HAProxy keeps them: the
@@ -30,11 +29,11 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
   private final Duration requestHead;
   private final Duration keepAlive;
   private final ArrayDeque<HttpMethod> owed = new ArrayDeque<>();
+  private TimeoutClock head;
+  private TimeoutClock idle;
   private ChannelHandlerContext ctx;
   private boolean requestOpen;
   private boolean headStarted;
-  private ScheduledFuture<?> headTimer;
-  private ScheduledFuture<?> idleTimer;
   private boolean done;
 
   public ClientTimeouts(Duration requestHead, Duration keepAlive) {
@@ -45,6 +44,8 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    head = new TimeoutClock(ctx.executor(), this::headTimedOut);
+    idle = new TimeoutClock(ctx.executor(), this::idleTimedOut);
     // Added once detection saw the start of a request: its head is under way.
     headStarted = true;
     update();
@@ -108,24 +109,11 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
       return;
     }
     boolean owes = !owed.isEmpty();
-    if (headStarted && !requestOpen && !owes) {
-      if (headTimer == null) {
-        headTimer = schedule(this::headTimedOut, requestHead);
-      }
-    } else {
-      headTimer = cancel(headTimer);
-    }
-    if (!headStarted && !requestOpen && !owes) {
-      if (idleTimer == null) {
-        idleTimer = schedule(this::idleTimedOut, keepAlive);
-      }
-    } else {
-      idleTimer = cancel(idleTimer);
-    }
+    head.run(headStarted && !requestOpen && !owes, requestHead);
+    idle.run(!headStarted && !requestOpen && !owes, keepAlive);
   }
 
   private void headTimedOut() {
-    headTimer = null;
     if (done || !ctx.channel().isActive()) {
       return;
     }
@@ -141,7 +129,6 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
   }
 
   private void idleTimedOut() {
-    idleTimer = null;
     if (!done) {
       stop();
       ctx.close();
@@ -150,8 +137,8 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
 
   private void stop() {
     done = true;
-    headTimer = cancel(headTimer);
-    idleTimer = cancel(idleTimer);
+    head.cancel();
+    idle.cancel();
   }
 
   @Override
@@ -163,16 +150,5 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     stop();
-  }
-
-  private ScheduledFuture<?> schedule(Runnable task, Duration after) {
-    return ctx.executor().schedule(task, after.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  private static ScheduledFuture<?> cancel(ScheduledFuture<?> timer) {
-    if (timer != null) {
-      timer.cancel(false);
-    }
-    return null;
   }
 }

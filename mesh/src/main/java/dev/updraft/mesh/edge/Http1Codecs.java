@@ -1,7 +1,6 @@
 package dev.updraft.mesh.edge;
 
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * Netty's HTTP/1 codecs with every check it offers turned on, whatever the JVM's system properties
@@ -21,9 +20,9 @@ public final class Http1Codecs {
 
   private Http1Codecs() {}
 
-  /** The codec for a client connection. */
-  public static HttpServerCodec server() {
-    return new HttpServerCodec(config());
+  /** The codec for a client connection (see {@link Http1ServerCodec}). */
+  public static Http1ServerCodec server() {
+    return new Http1ServerCodec(config());
   }
 
   /** The codec for a connection to a backend (see {@link Http1ClientCodec}). */

@@ -36,6 +36,11 @@ final class ClientResponse implements Responder {
     call.start();
   }
 
+  /** Whether the connection may become a tunnel (CONNECT, Upgrade) if the backend agrees. */
+  boolean mayTunnel() {
+    return exchange.tunnel();
+  }
+
   /** Whether the response has begun (a failure can then only cut it off). */
   boolean started() {
     return started;

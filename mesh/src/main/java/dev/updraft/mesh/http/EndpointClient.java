@@ -18,13 +18,11 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The connections to one endpoint: HTTP/1.1 connections pooled per event loop (a connection is used
@@ -32,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  * connection shared by every loop, whose streams carry requests from any of them.
  */
 public final class EndpointClient implements UpstreamClient {
+  // Stateless (@Sharable): one for every stream, not one allocated and set up per request.
+  private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
+      new Http2StreamFrameToHttpObjectCodec(false);
+
   private final InetSocketAddress address;
   private final ClientSettings settings;
   private final FastThreadLocal<ArrayDeque<H1Upstream>> idle =
@@ -72,7 +74,7 @@ public final class EndpointClient implements UpstreamClient {
         return;
       }
     }
-    UpstreamHandler handler = new UpstreamHandler();
+    UpstreamHandler handler = new UpstreamHandler(settings.poolIdle());
     ChannelFuture connect =
         bootstrap(loop)
             .handler(
@@ -83,9 +85,6 @@ public final class EndpointClient implements UpstreamClient {
                         .addLast(new ConnectionMetricsHandler(settings.stats()))
                         .addLast(Http1Codecs.client())
                         .addLast(new ResponseGuard())
-                        .addLast(
-                            new IdleStateHandler(
-                                0, 0, settings.poolIdle().toMillis(), TimeUnit.MILLISECONDS))
                         .addLast(handler);
                   }
                 })
@@ -137,7 +136,7 @@ public final class EndpointClient implements UpstreamClient {
   }
 
   private void openStream(Channel parent, Callback callback) {
-    UpstreamHandler handler = new UpstreamHandler();
+    UpstreamHandler handler = new UpstreamHandler(null);
     Future<Http2StreamChannel> open =
         new Http2StreamChannelBootstrap(parent)
             .option(ChannelOption.AUTO_READ, false)
@@ -146,7 +145,7 @@ public final class EndpointClient implements UpstreamClient {
                   @Override
                   protected void initChannel(Http2StreamChannel ch) {
                     ch.pipeline()
-                        .addLast(new Http2StreamFrameToHttpObjectCodec(false))
+                        .addLast(STREAM_CODEC)
                         .addLast(new ResponseGuard())
                         .addLast(handler);
                   }

@@ -1,10 +1,10 @@
 package dev.updraft.mesh.http;
 
 import dev.updraft.mesh.balance.Endpoint;
+import dev.updraft.mesh.edge.Http1ServerCodec;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -57,10 +57,7 @@ public final class Exchange {
     this.fromHttp2 = fromHttp2;
     this.hasBody = hasBody;
     this.grpc = Grpc.isGrpc(request.headers());
-    this.tunnel =
-        !fromHttp2
-            && (request.method() == HttpMethod.CONNECT
-                || request.headers().contains(HttpHeaderNames.UPGRADE));
+    this.tunnel = !fromHttp2 && Http1ServerCodec.mayTunnel(request);
     this.start = context.clock().getAsLong();
   }
 

@@ -1,16 +1,17 @@
 package dev.updraft.mesh.http;
 
 import dev.updraft.mesh.edge.Http1ClientCodec;
+import dev.updraft.mesh.edge.Http1ServerCodec;
 import dev.updraft.mesh.tcp.Relay;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * Turns an HTTP/1.1 exchange into a byte tunnel once the backend agreed to switch protocols (101
@@ -29,12 +30,20 @@ final class Tunnel {
     remove(down, HttpServerExpectContinueHandler.class);
     remove(down, DownstreamHandler.class);
     ChannelPipeline up = upstream.pipeline();
-    remove(up, IdleStateHandler.class);
     remove(up, UpstreamHandler.class);
+    // The client's first tunnel bytes, held behind its request; taken out of the codec, since
+    // relayed at its removal they would meet the backend's codec, which knows no raw bytes.
+    Http1ServerCodec codec = down.get(Http1ServerCodec.class);
+    ByteBuf early = codec == null ? Unpooled.EMPTY_BUFFER : codec.takeHeld();
     // Removing a codec hands any bytes it had buffered to the next handler: add relays first.
     Relay.join(client, upstream);
-    remove(down, HttpServerCodec.class);
+    remove(down, Http1ServerCodec.class);
     remove(up, Http1ClientCodec.class);
+    if (early.isReadable() && upstream.isActive()) {
+      upstream.writeAndFlush(early, upstream.voidPromise());
+    } else {
+      early.release();
+    }
   }
 
   private static void remove(ChannelPipeline pipeline, Class<? extends ChannelHandler> type) {

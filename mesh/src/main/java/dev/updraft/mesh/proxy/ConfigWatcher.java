@@ -14,10 +14,21 @@ import java.util.function.UnaryOperator;
 /**
  * Reloads the proxy when its configuration file changes. A new version that does not parse or
  * validate is reported and the running configuration stays, so a typo never takes traffic down.
+ *
+ * <p>A change is read once the file's modification time has held still for one poll, and applied
+ * only if the text differs from the version last read: a file written and then touched (or saved
+ * twice by an editor) is one reload, not two, and a write in progress is not read half-way unless
+ * its writer stalls for a whole interval (then the next change puts it right).
  */
 public final class ConfigWatcher implements AutoCloseable {
+  private final Path file;
+  private final MeshProxy proxy;
+  private final UnaryOperator<MeshConfig> adjust;
+  private final Consumer<String> report;
   private final Thread thread;
   private volatile boolean closed;
+  private FileTime seen;
+  private String text;
 
   /**
    * Polls {@code file} every {@code interval}; {@code adjust} applies command-line overrides to
@@ -29,37 +40,72 @@ public final class ConfigWatcher implements AutoCloseable {
       Duration interval,
       UnaryOperator<MeshConfig> adjust,
       Consumer<String> report) {
-    this.thread =
-        Thread.ofVirtual()
-            .name("mesh-config-watch")
-            .start(
-                () -> {
-                  FileTime last = mtime(file);
-                  while (!closed && !proxy.terminated().isDone()) {
-                    try {
-                      Thread.sleep(interval);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                    FileTime now = mtime(file);
-                    if (now == null || now.equals(last)) {
-                      continue;
-                    }
-                    last = now;
-                    try {
-                      proxy.reload(adjust.apply(ConfigFile.load(file)));
-                      report.accept("updraft mesh: reloaded " + file);
-                    } catch (MeshConfigException e) {
-                      report.accept(
-                          "updraft mesh: kept the previous configuration: " + e.getMessage());
-                    }
-                  }
-                });
+    this.file = file;
+    this.proxy = proxy;
+    this.adjust = adjust;
+    this.report = report;
+    // The version the proxy runs, taken now: a change made before the thread first runs counts.
+    this.seen = mtime();
+    this.text = read();
+    this.thread = Thread.ofVirtual().name("mesh-config-watch").start(() -> watch(interval));
   }
 
-  private static FileTime mtime(Path file) {
+  private void watch(Duration interval) {
+    FileTime pending = null;
+    while (!closed && !proxy.terminated().isDone()) {
+      try {
+        Thread.sleep(interval);
+      } catch (InterruptedException e) {
+        return;
+      }
+      FileTime now = mtime();
+      if (now == null || now.equals(seen)) {
+        pending = null;
+      } else if (!now.equals(pending)) {
+        pending = now; // changed since the last poll: perhaps still being written
+      } else {
+        seen = now;
+        pending = null;
+        changed();
+      }
+    }
+  }
+
+  private void changed() {
+    String current;
+    try {
+      current = Files.readString(file);
+    } catch (IOException e) {
+      report.accept(
+          "updraft mesh: kept the previous configuration: config: cannot read "
+              + file
+              + ": "
+              + e.getMessage());
+      return;
+    }
+    if (current.equals(text)) {
+      return;
+    }
+    text = current;
+    try {
+      proxy.reload(adjust.apply(ConfigFile.parse(file.toString(), current)));
+      report.accept("updraft mesh: reloaded " + file);
+    } catch (MeshConfigException e) {
+      report.accept("updraft mesh: kept the previous configuration: " + e.getMessage());
+    }
+  }
+
+  private FileTime mtime() {
     try {
       return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private String read() {
+    try { // the version running at start; unreadable, any later text differs from it
+      return Files.readString(file);
     } catch (IOException e) {
       return null;
     }

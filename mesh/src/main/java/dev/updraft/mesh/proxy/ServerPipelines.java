@@ -18,6 +18,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
 
 /**
@@ -25,6 +26,12 @@ import java.time.Duration;
  * them, so tests and fuzz targets exercise exactly what a listener runs.
  */
 public final class ServerPipelines {
+  // Netty's default: a flush goes out at least every 256 flushes even while reads go on.
+  private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
+  // Stateless (@Sharable): one for every stream, not one allocated and set up per request.
+  private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
+      new Http2StreamFrameToHttpObjectCodec(true);
+
   private ServerPipelines() {}
 
   /** An HTTP/1.x connection: strict decoding, request rules, client timeouts, then the proxy. */
@@ -50,6 +57,9 @@ public final class ServerPipelines {
   public static void http2(
       ChannelPipeline pipeline, HttpContext http, ConnectionTimeouts timeouts, Duration grace) {
     pipeline
+        // Responses of many streams come back from their upstreams within one turn of the event
+        // loop; one flush at the end of it sends them in one write, not one write each.
+        .addLast(new FlushConsolidationHandler(EXPLICIT_FLUSH_AFTER_FLUSHES, true))
         .addLast(
             Http2FrameCodecBuilder.forServer()
                 .initialSettings(
@@ -75,7 +85,7 @@ public final class ServerPipelines {
   static void http2Stream(ChannelPipeline pipeline, HttpContext http, ConnectionTimeouts timeouts) {
     pipeline
         .addLast(new H2RequestGuard())
-        .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+        .addLast(STREAM_CODEC)
         .addLast(new BodyStallTimeout(timeouts.requestBody()))
         .addLast(new DownstreamHandler(http, true));
   }

@@ -65,7 +65,8 @@ final class Attempts {
     return attempts == 1 && idempotent(method) && body.complete() && body.replayable();
   }
 
-  private static boolean idempotent(HttpMethod m) {
+  /** RFC 9110 section 9.2.2: applying the request twice has the effect of applying it once. */
+  static boolean idempotent(HttpMethod m) {
     return m == HttpMethod.GET
         || m == HttpMethod.HEAD
         || m == HttpMethod.OPTIONS

@@ -22,12 +22,19 @@ import io.netty.handler.codec.http.LastHttpContent;
  * the attempt's backend, and tells the endpoint what the attempt showed, which is what the balancer
  * and the breaker decide by: requests in flight, connects that failed (backoff), the time to the
  * response head (PeakEWMA) and whether the response succeeded.
+ *
+ * <p>An attempt that ends without a response head (it failed, timed out, or was given up) is a
+ * PeakEWMA sample too, of the time it took, as tower's PeakEWMA records a request when it ends
+ * whatever its outcome: otherwise an endpoint that hangs keeps its fast estimate and keeps drawing
+ * traffic until its breaker opens.
  */
 final class Connect extends ForwardingCall implements UpstreamClient.Callback {
   private Backend backend;
   private Endpoint<UpstreamClient> endpoint;
   private boolean inFlight;
   private boolean done;
+  private boolean answered;
+  private long startedAt;
   private long sentAt;
   private int status;
 
@@ -44,7 +51,9 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
   public void start() {
     backend = exchange.backend();
     endpoint = exchange.endpoint();
-    endpoint.start(exchange.now());
+    startedAt = exchange.now();
+    sentAt = startedAt;
+    endpoint.start(startedAt);
     inFlight = true;
     endpoint.client().acquire(exchange.loop(), http2(), this);
   }
@@ -85,13 +94,16 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
     }
     done = true;
     inFlight = false;
-    backend.balancer().drainAt(endpoint.onConnectFailure(exchange.now()));
+    long now = exchange.now();
+    endpoint.observeRtt(now - startedAt, now);
+    backend.balancer().drainAt(endpoint.onConnectFailure(now));
     up.fail(cause);
   }
 
   @Override
   public void responseHead(HttpResponse head) {
     long now = exchange.now();
+    answered = true;
     endpoint.observeRtt(now - sentAt, now);
     status = head.status().code();
     if (head instanceof LastHttpContent last) {
@@ -133,7 +145,11 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
       return;
     }
     inFlight = false;
-    long until = endpoint.complete(success, exchange.now());
+    long now = exchange.now();
+    if (!answered) {
+      endpoint.observeRtt(now - sentAt, now); // from the send, or from the start while connecting
+    }
+    long until = endpoint.complete(success, now);
     if (until > 0) {
       backend.balancer().drainAt(until);
     }

@@ -18,10 +18,10 @@ import java.io.Serial;
 /**
  * Retries, as the route allows (Linkerd's retry layer with its replay body): the stack below runs
  * once per attempt, and this layer keeps the request body for replay, decides whether a status, a
- * gRPC status in trailers, a reset or a response-headers timeout is retried, and sends the request
- * again. Two retries need no policy: another endpoint after a failed connect (nothing was sent),
- * and one resend of an idempotent request whose reused keep-alive connection the server was
- * closing.
+ * gRPC status in trailers, a reset or a response-headers timeout is retried (a timeout only for an
+ * idempotent method), and sends the request again. Two retries need no policy: another endpoint
+ * after a failed connect (nothing was sent), and one resend of an idempotent request whose reused
+ * keep-alive connection the server was closing.
  */
 final class Retry implements HttpCall, Responder {
   /** Why an attempt was given up for a retry: the endpoint answered with a failure. */
@@ -223,8 +223,12 @@ final class Retry implements HttpCall, Responder {
       case UpstreamException e ->
           e.isStaleConnection() && count.staleConnectionRetry(exchange.request().method(), body)
               || policy.retriesConnectFailures() && count.retry(body);
+      // The request went out and may be in the works: only a method that is safe to apply twice
+      // is sent again (RFC 9110 section 9.2.2).
       case RouteTimeoutException e ->
-          e.kind() == RouteTimeoutException.Kind.RESPONSE_HEADERS_TIMEOUT && count.retry(body);
+          e.kind() == RouteTimeoutException.Kind.RESPONSE_HEADERS_TIMEOUT
+              && Attempts.idempotent(exchange.request().method())
+              && count.retry(body);
       default -> false;
     };
   }

@@ -92,6 +92,8 @@ class ConfigFileTest {
         .extracting(ListenerConfig::address)
         .containsExactly(new HostPort("127.0.0.1", 4140), new HostPort("0.0.0.0", 4143));
     assertThat(config.admin()).isEqualTo(new HostPort("127.0.0.1", 4191));
+    assertThat(config.eventLoops())
+        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
   }
 
   @Test

@@ -11,6 +11,9 @@ import dev.updraft.mesh.metrics.MetricsRegistry;
 import dev.updraft.mesh.metrics.ProxyMetrics;
 import dev.updraft.mesh.resilience.RetryPolicy;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -102,8 +105,24 @@ class DownstreamHandlerTest {
               calls.add(call);
               return call;
             });
-    return new EmbeddedChannel(new DownstreamHandler(context, false));
+    EmbeddedChannel ch = new EmbeddedChannel(reads, new DownstreamHandler(context, false));
+    ch.config().setAutoRead(false); // as a listener's connections: reads are the handler's
+    return ch;
   }
+
+  /** Counts the reads the handler asks for, on every channel of a test. */
+  @ChannelHandler.Sharable
+  private static final class ReadCounter extends ChannelOutboundHandlerAdapter {
+    int count;
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+      count++;
+      ctx.read();
+    }
+  }
+
+  private final ReadCounter reads = new ReadCounter();
 
   private static HttpRequest get(String uri) {
     return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
@@ -177,6 +196,43 @@ class DownstreamHandlerTest {
     assertThat(response.status().code()).isEqualTo(200);
     ch.releaseOutbound();
     assertThat(ch.isOpen()).isTrue();
+  }
+
+  @Test
+  void theNextRequestIsReadWhileAReadRequestIsAnswered() {
+    EmbeddedChannel ch = channel(true);
+    int before = reads.count;
+    ch.writeInbound(get("/"), LastHttpContent.EMPTY_LAST_CONTENT);
+    assertThat(calls).hasSize(1);
+    assertThat(reads.count)
+        .as("a read stays pending, so epoll keeps the socket in its interest set")
+        .isEqualTo(before + 1);
+    ch.writeInbound(get("/second"), LastHttpContent.EMPTY_LAST_CONTENT);
+    assertThat(calls).as("the second waits for the first").hasSize(1);
+    assertThat(reads.count).as("a pipelining client gains one read, no more").isEqualTo(before + 1);
+    calls.getFirst().answer(200);
+    assertThat(calls).hasSize(2);
+    ch.releaseOutbound();
+  }
+
+  @Test
+  void nothingIsReadAheadOfABodyOrATunnel() {
+    EmbeddedChannel ch = channel(true);
+    int before = reads.count;
+    ch.writeInbound(chunkedPost());
+    assertThat(reads.count).as("the body is read when the call asks for it").isEqualTo(before);
+    calls.getFirst().up.readRequest();
+    assertThat(reads.count).isEqualTo(before + 1);
+    ch.writeInbound(new DefaultLastHttpContent(Unpooled.copiedBuffer("x".getBytes())));
+    assertThat(reads.count).as("the body ended: the next request").isEqualTo(before + 2);
+    calls.getFirst().body.forEach(HttpContent::release);
+
+    EmbeddedChannel upgrade = channel(true);
+    before = reads.count;
+    HttpRequest websocket = get("/ws");
+    websocket.headers().set("connection", "upgrade").set("upgrade", "websocket");
+    upgrade.writeInbound(websocket, LastHttpContent.EMPTY_LAST_CONTENT);
+    assertThat(reads.count).as("the bytes after an upgrade belong to the tunnel").isEqualTo(before);
   }
 
   @Test

@@ -67,6 +67,7 @@ class AdminAndReloadIT {
             new ConfigWatcher(
                 file, proxy.proxy(), Duration.ofMillis(50), loaded -> loaded, reports::add)) {
           assertThat(proxy.get("/").body()).isEqualTo("one");
+          // Written, then touched: two modification times, one new version, one reload.
           Files.writeString(file, template.formatted(two.address()));
           Files.setLastModifiedTime(
               file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
@@ -78,6 +79,7 @@ class AdminAndReloadIT {
           Files.setLastModifiedTime(
               file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 4000));
           await(() -> reports.size() > 1);
+          assertThat(reports).hasSize(2);
           assertThat(reports.get(1)).contains("kept the previous configuration");
           assertThat(proxy.get("/").body()).isEqualTo("two");
         }

@@ -51,6 +51,21 @@ class ClientTimeoutsTest {
   }
 
   @Test
+  void theKeepAliveClockStartsAgainAfterEveryResponse() {
+    try (Http1Channel ch = channel()) {
+      ch.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      ch.output();
+      advance(ch, 25);
+      ch.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(Http1Channel.status(ch.output())).isEqualTo(404);
+      advance(ch, 29);
+      assertThat(ch.channel.isOpen()).as("30 s after the last response, not the first").isTrue();
+      advance(ch, 2);
+      assertThat(ch.channel.isOpen()).isFalse();
+    }
+  }
+
+  @Test
   void theHeadClockStartsWithTheNextRequestsFirstByte() {
     try (Http1Channel ch = channel()) {
       ch.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");

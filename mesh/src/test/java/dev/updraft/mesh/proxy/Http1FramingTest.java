@@ -2,7 +2,9 @@ package dev.updraft.mesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -163,6 +165,20 @@ class Http1FramingTest {
       assertThat(Http1Channel.status(out)).as(out).isEqualTo(404);
       assertThat(ch.routed).hasSize(1);
       assertThat(ch.routed.getFirst().uri()).isEqualTo(target);
+      assertThat(ch.channel.isOpen()).isTrue();
+    }
+  }
+
+  @Test
+  void aRequestPipelinedBehindARefusedConnectIsServedAfterIt() {
+    try (Http1Channel ch = new Http1Channel()) {
+      String out =
+          ch.send(
+                  "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n"
+                      + "GET /next HTTP/1.1\r\nHost: a\r\n\r\n")
+              .output();
+      assertThat(ch.routed).extracting(HttpRequest::uri).containsExactly("a:443", "/next");
+      assertThat(out.split("HTTP/1.1 404", -1)).as(out).hasSize(3);
       assertThat(ch.channel.isOpen()).isTrue();
     }
   }

@@ -64,18 +64,19 @@ class LifecycleIT {
   }
 
   @Test
-  void connectBecomesAByteTunnel() throws Exception {
+  void connectBecomesAByteTunnelThatCarriesTheBytesSentWithIt() throws Exception {
     try (RawServers target = RawServers.connectTarget();
         TestProxy proxy = TestProxy.explicit("127.0.0.1:" + target.port());
         Socket client = new Socket("127.0.0.1", proxy.port())) {
       client.setSoTimeout(5000);
+      // One write: the first tunnel bytes (a TLS ClientHello, say) follow the request at once.
       client
           .getOutputStream()
           .write(
-              "CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n"
+              "CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\nearly bytes"
                   .getBytes(StandardCharsets.US_ASCII));
-      String head = Http1ProxyIT.readUntil(client.getInputStream(), "\r\n\r\n", 1);
-      assertThat(head).startsWith("HTTP/1.1 200");
+      String received = Http1ProxyIT.readUntil(client.getInputStream(), "EARLY BYTES", 1);
+      assertThat(received).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nEARLY BYTES");
       client.getOutputStream().write("tunnelled bytes".getBytes(StandardCharsets.US_ASCII));
       assertThat(new String(client.getInputStream().readNBytes(15), StandardCharsets.US_ASCII))
           .isEqualTo("TUNNELLED BYTES");

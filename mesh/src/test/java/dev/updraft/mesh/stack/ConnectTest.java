@@ -11,6 +11,7 @@ import dev.updraft.mesh.http.Backend;
 import dev.updraft.mesh.http.CancelledByClient;
 import dev.updraft.mesh.http.Exchange;
 import dev.updraft.mesh.http.HttpCall;
+import dev.updraft.mesh.http.RouteTimeoutException;
 import dev.updraft.mesh.http.UpstreamClient;
 import dev.updraft.mesh.http.UpstreamException;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +109,43 @@ class ConnectTest {
     assertThat(endpoint.pending()).isZero();
     assertThat(endpoint.breaker().consecutiveFailures()).isZero();
     assertThat(endpoint.breaker().state()).isEqualTo(Breaker.State.CLOSED);
+  }
+
+  @Test
+  void anAttemptThatEndsUnansweredIsASampleOfItsDuration() {
+    Exchange timedOut = exchange(Protocol.HTTP1, Fixture.get("/"), false);
+    HttpCall call = call(timedOut);
+    client().last().callback().acquired(new FakeUpstream(false, false));
+    fixture.advance(5_000);
+    call.cancel(
+        new RouteTimeoutException(
+            RouteTimeoutException.Kind.RESPONSE_HEADERS_TIMEOUT, Duration.ofSeconds(5)));
+    assertThat(timedOut.endpoint().rttEstimateMillis())
+        .as("a hung endpoint no longer looks fast")
+        .isEqualTo(5_000.0);
+
+    Exchange reset = exchange(Protocol.HTTP1, Fixture.get("/"), false);
+    call(reset);
+    client().last().callback().acquired(new FakeUpstream(false, false));
+    fixture.advance(2_000);
+    below.last().up.fail(new UpstreamException("reset", false, null));
+    assertThat(reset.endpoint().rttEstimateMillis()).isEqualTo(2_000.0);
+
+    Exchange hung = exchange(Protocol.HTTP1, Fixture.get("/"), false);
+    call(hung);
+    fixture.advance(1_000);
+    client().last().callback().failed(new UpstreamException("connect timed out", true, null));
+    assertThat(hung.endpoint().rttEstimateMillis()).as("a connect that hangs").isEqualTo(1_000.0);
+  }
+
+  @Test
+  void aClientThatWentAwayIsNoSample() {
+    Exchange exchange = exchange(Protocol.HTTP1, Fixture.get("/"), false);
+    HttpCall call = call(exchange);
+    client().last().callback().acquired(new FakeUpstream(false, false));
+    fixture.advance(5_000);
+    call.cancel(new CancelledByClient("gone"));
+    assertThat(exchange.endpoint().rttEstimateMillis()).as("the default RTT").isEqualTo(30.0);
   }
 
   @Test

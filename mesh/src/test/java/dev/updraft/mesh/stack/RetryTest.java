@@ -11,9 +11,11 @@ import dev.updraft.mesh.http.RouteTimeoutException;
 import dev.updraft.mesh.http.UpstreamException;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -153,6 +155,27 @@ class RetryTest {
                 RouteTimeoutException.Kind.RESPONSE_HEADERS_TIMEOUT, Duration.ofMillis(10)));
     assertThat(attempts.calls).hasSize(2);
     assertThat(above.failure).isNull();
+  }
+
+  @Test
+  void aResponseHeadersTimeoutRetriesOnlyARequestThatIsSafeToSendTwice() {
+    RouteTimeoutException timeout =
+        new RouteTimeoutException(
+            RouteTimeoutException.Kind.RESPONSE_HEADERS_TIMEOUT, Duration.ofMillis(10));
+    HttpCall post = retry(on(), Fixture.post("/orders"), true);
+    attempts.last().up.readRequest();
+    post.requestContent(new DefaultLastHttpContent(Unpooled.copiedBuffer("order".getBytes())));
+    attempts.last().up.fail(timeout);
+    assertThat(attempts.calls).as("a POST may be in the works: it is not sent again").hasSize(1);
+    assertThat(above.failure).isSameAs(timeout);
+
+    HttpRequest put = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/orders/1");
+    put.headers().set("content-length", "5");
+    HttpCall call = retry(on(), put, true);
+    attempts.last().up.readRequest();
+    call.requestContent(new DefaultLastHttpContent(Unpooled.copiedBuffer("order".getBytes())));
+    attempts.last().up.fail(timeout);
+    assertThat(attempts.calls).as("a PUT is idempotent: it is").hasSize(3);
   }
 
   @Test
