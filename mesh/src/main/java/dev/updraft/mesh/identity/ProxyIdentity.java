@@ -24,6 +24,8 @@ public final class ProxyIdentity implements AutoCloseable {
     Credentials certify(KeyPair keys, WorkloadName name, String token);
   }
 
+  private static final int FIRST_ATTEMPTS = 4;
+
   private record ClientKey(String server, String alpn, Credentials creds) {}
 
   private final WorkloadName name;
@@ -72,7 +74,7 @@ public final class ProxyIdentity implements AutoCloseable {
                     name.trustDomain())
                 .dnsName();
     IdentityClient client =
-        new IdentityClient(config.url(), bundle, service, Duration.ofSeconds(5));
+        new IdentityClient(config.url(), bundle, service, Duration.ofSeconds(10));
     return new ProxyIdentity(
         name,
         bundle,
@@ -84,8 +86,27 @@ public final class ProxyIdentity implements AutoCloseable {
 
   /** Gets the first certificate (a proxy is not ready before it has one). */
   public ProxyIdentity certify() {
-    publish(certifier.certify(keys, name, token.get()).checked(bundle, name));
-    return this;
+    // A proxy often starts together with the identity service, or on a busy host: a few tries
+    // with a growing pause before the start fails.
+    IdentityException last = null;
+    for (int attempt = 0; attempt < FIRST_ATTEMPTS; attempt++) {
+      try {
+        publish(certifier.certify(keys, name, token.get()).checked(bundle, name));
+        return this;
+      } catch (IdentityException e) {
+        last = e;
+        if (!(e.getCause() instanceof java.io.IOException)) {
+          break; // refused, not unreachable: trying again changes nothing
+        }
+        try {
+          Thread.sleep(500L << attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw last;
   }
 
   /** Renews on {@code timer} from now on, at the {@link Renewal} schedule. */
