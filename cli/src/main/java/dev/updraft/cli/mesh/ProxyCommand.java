@@ -153,7 +153,7 @@ public final class ProxyCommand implements Callable<Integer> {
     return 0;
   }
 
-  private MeshConfig config(EnvConfig env) {
+  MeshConfig config(EnvConfig env) {
     String configPath =
         configFile != null ? configFile.toString() : env.get(EnvConfig.CONFIG, null);
     String listenAddr = listen != null ? listen : env.get(EnvConfig.LISTEN, null);
@@ -212,7 +212,9 @@ public final class ProxyCommand implements Callable<Integer> {
               head != null ? head : file.connectionTimeouts().requestHead(),
               keepAlive != null ? keepAlive : file.connectionTimeouts().keepAlive(),
               body != null ? body : file.connectionTimeouts().requestBody(),
-              upstreamIdle != null ? upstreamIdle : file.connectionTimeouts().upstreamIdle()));
+              upstreamIdle != null ? upstreamIdle : file.connectionTimeouts().upstreamIdle()),
+          file.identity(),
+          file.policy());
     }
     ConnectionTimeouts timeouts = new ConnectionTimeouts(head, keepAlive, body, upstreamIdle);
     if (listenAddr != null) {
@@ -236,7 +238,7 @@ public final class ProxyCommand implements Callable<Integer> {
   }
 
   /** A reloaded file keeps the settings the command line fixed at start. */
-  private static MeshConfig withOverrides(MeshConfig loaded, MeshConfig running) {
+  static MeshConfig withOverrides(MeshConfig loaded, MeshConfig running) {
     return new MeshConfig(
         running.admin(),
         running.eventLoops(),
@@ -247,7 +249,10 @@ public final class ProxyCommand implements Callable<Integer> {
         loaded.listeners(),
         loaded.backends(),
         running.upstreamMark(),
-        loaded.connectionTimeouts());
+        loaded.connectionTimeouts(),
+        // The identity is fixed at start (its key and certificate live as long as the process).
+        running.identity(),
+        loaded.policy());
   }
 
   private static String describe(MeshProxy proxy, MeshConfig config) {

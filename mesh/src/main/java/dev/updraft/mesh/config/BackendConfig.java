@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param dnsRefresh how often names are resolved again (5 s)
  * @param breaker per-endpoint circuit breaker
  * @param balancer PeakEWMA settings
+ * @param identity the mesh identity the endpoints present: connections to them use mutual TLS and
+ *     are refused if the peer is anyone else; plaintext when absent (endpoints outside the mesh)
  */
 public record BackendConfig(
     String name,
@@ -26,7 +28,8 @@ public record BackendConfig(
     Integer queueCapacity,
     Duration dnsRefresh,
     BreakerConfig breaker,
-    BalancerConfig balancer) {
+    BalancerConfig balancer,
+    String identity) {
   public BackendConfig {
     Objects.requireNonNull(name, "name");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
@@ -55,11 +58,39 @@ public record BackendConfig(
     }
     breaker = breaker == null ? BreakerConfig.DEFAULT : breaker;
     balancer = balancer == null ? BalancerConfig.DEFAULT : balancer;
+    if (identity != null && (identity.isBlank() || !identity.matches("[a-z0-9.-]+"))) {
+      throw new MeshConfigException(
+          "backends[" + name + "].identity: \"" + identity + "\" (expected: a mesh identity)");
+    }
+  }
+
+  /** A plaintext backend (outside the mesh). */
+  public BackendConfig(
+      String name,
+      List<HostPort> endpoints,
+      Protocol protocol,
+      Duration connectTimeout,
+      Duration failfastTimeout,
+      Integer queueCapacity,
+      Duration dnsRefresh,
+      BreakerConfig breaker,
+      BalancerConfig balancer) {
+    this(
+        name,
+        endpoints,
+        protocol,
+        connectTimeout,
+        failfastTimeout,
+        queueCapacity,
+        dnsRefresh,
+        breaker,
+        balancer,
+        null);
   }
 
   /** A backend with defaults for everything but its name and endpoints. */
   public static BackendConfig of(String name, List<HostPort> endpoints) {
-    return new BackendConfig(name, endpoints, null, null, null, null, null, null, null);
+    return new BackendConfig(name, endpoints, null, null, null, null, null, null, null, null);
   }
 
   private static Duration positive(String backend, String field, Duration value, Duration def) {

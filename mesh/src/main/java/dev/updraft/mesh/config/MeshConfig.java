@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  *     exempt the proxy's own traffic from redirection, as Linkerd's proxy UID and Istio's 1337 mark
  *     do; none when absent
  * @param connectionTimeouts request head, keep-alive, request body and pooled-connection timeouts
+ * @param identity where the proxy gets its mesh identity; none means no mesh TLS
+ * @param policy inbound authorization and rate limits (all-unauthenticated when absent)
  */
 public record MeshConfig(
     HostPort admin,
@@ -38,7 +40,9 @@ public record MeshConfig(
     List<ListenerConfig> listeners,
     List<BackendConfig> backends,
     Integer upstreamMark,
-    ConnectionTimeouts connectionTimeouts) {
+    ConnectionTimeouts connectionTimeouts,
+    IdentityConfig identity,
+    PolicyConfig policy) {
   public static final List<Integer> DEFAULT_OPAQUE_PORTS =
       List.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
 
@@ -70,6 +74,7 @@ public record MeshConfig(
     }
     connectionTimeouts =
         connectionTimeouts == null ? ConnectionTimeouts.DEFAULT : connectionTimeouts;
+    policy = policy == null ? PolicyConfig.DEFAULT : policy;
     backends = backends == null ? List.of() : List.copyOf(backends);
     // No listeners given means Linkerd's transparent pair; an empty list means none (a proxy whose
     // listeners are added later by reload, as the deploy engine's router does).
@@ -86,6 +91,33 @@ public record MeshConfig(
    */
   public static int defaultEventLoops() {
     return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+  }
+
+  /** A configuration without identity and with the default policy. */
+  public MeshConfig(
+      HostPort admin,
+      Integer eventLoops,
+      List<Integer> opaquePorts,
+      Duration detectTimeout,
+      Duration shutdownGrace,
+      Boolean accessLog,
+      List<ListenerConfig> listeners,
+      List<BackendConfig> backends,
+      Integer upstreamMark,
+      ConnectionTimeouts connectionTimeouts) {
+    this(
+        admin,
+        eventLoops,
+        opaquePorts,
+        detectTimeout,
+        shutdownGrace,
+        accessLog,
+        listeners,
+        backends,
+        upstreamMark,
+        connectionTimeouts,
+        null,
+        null);
   }
 
   /** A configuration with the default connection timeouts. */

@@ -245,6 +245,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
     Exchange exchange =
         new Exchange(context, head, route, ctx.channel().eventLoop(), http2, hasBody);
+    exchange.client(ctx.channel());
     current = new ClientResponse(this, ctx, exchange);
     current.start();
     if (body != null) {

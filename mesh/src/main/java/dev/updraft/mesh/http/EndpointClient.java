@@ -81,8 +81,9 @@ public final class EndpointClient implements UpstreamClient {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new ConnectionMetricsHandler(settings.stats()));
+                    secure(ch, "http/1.1");
                     ch.pipeline()
-                        .addLast(new ConnectionMetricsHandler(settings.stats()))
                         .addLast(Http1Codecs.client())
                         .addLast(new ResponseGuard())
                         .addLast(handler);
@@ -173,8 +174,9 @@ public final class EndpointClient implements UpstreamClient {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new ConnectionMetricsHandler(settings.stats()));
+                    secure(ch, "h2");
                     ch.pipeline()
-                        .addLast(new ConnectionMetricsHandler(settings.stats()))
                         .addLast(
                             Http2FrameCodecBuilder.forClient()
                                 .initialSettings(
@@ -196,6 +198,14 @@ public final class EndpointClient implements UpstreamClient {
           }
         });
     return ready;
+  }
+
+  // Mesh TLS to a meshed endpoint: requests written before the handshake wait in the TLS handler,
+  // and the handshake fails (and the request with it) if the endpoint is not who it should be.
+  private void secure(Channel ch, String alpn) {
+    if (settings.tls() != null) {
+      ch.pipeline().addLast("tls", settings.tls().handler(ch.alloc(), address, alpn));
+    }
   }
 
   private Bootstrap bootstrap(EventLoop loop) {

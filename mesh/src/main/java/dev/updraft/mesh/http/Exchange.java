@@ -35,6 +35,7 @@ public final class Exchange {
   private Endpoint<UpstreamClient> endpoint;
   private Upstream upstream;
   private Upgrade upgrade;
+  private Channel client;
 
   /**
    * @param fromHttp2 whether the client speaks HTTP/2 (a stream of an HTTP/2 connection)
@@ -118,6 +119,16 @@ public final class Exchange {
   /** The context's clock now. */
   public long now() {
     return context.clock().getAsLong();
+  }
+
+  /** The client's channel (an HTTP/2 stream's child channel), or null where there is none. */
+  public Channel client() {
+    return client;
+  }
+
+  /** Records the client's channel: its connection carries the peer identity and port policy. */
+  public void client(Channel channel) {
+    client = channel;
   }
 
   /** The backend of the current attempt. */

@@ -3,6 +3,7 @@ package dev.updraft.mesh.http;
 import dev.updraft.mesh.balance.FailFastException;
 import dev.updraft.mesh.balance.LoadShedException;
 import dev.updraft.mesh.edge.EdgeException;
+import dev.updraft.mesh.policy.PolicyException;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -14,8 +15,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A response the proxy makes up when it cannot get one from a backend, with Linkerd's status codes
- * (504 fail-fast and timeouts, 503 load shed, 502 upstream failures), the {@code l5d-proxy-error}
- * header, and for gRPC clients a trailers-only response with the matching grpc-status.
+ * (504 fail-fast and timeouts, 503 load shed, 502 upstream failures, 403 unauthorized, 429 rate
+ * limited), the {@code l5d-proxy-error} header, and for gRPC clients a trailers-only response with
+ * the matching grpc-status.
  *
  * @param status HTTP status for HTTP clients
  * @param grpcStatus gRPC status code for gRPC clients
@@ -29,10 +31,16 @@ public record ProxyError(
   private static final int GRPC_DEADLINE_EXCEEDED = 4;
   private static final int GRPC_UNAVAILABLE = 14;
   private static final int GRPC_INTERNAL = 13;
+  private static final int GRPC_PERMISSION_DENIED = 7;
+  private static final int GRPC_RESOURCE_EXHAUSTED = 8;
 
   /** Maps a failure to the response Linkerd would synthesize. */
   public static ProxyError of(Throwable cause) {
     return switch (cause) {
+      case PolicyException e when e.rateLimited() ->
+          new ProxyError(429, GRPC_RESOURCE_EXHAUSTED, "RATE_LIMITED", e.getMessage(), false);
+      case PolicyException e ->
+          new ProxyError(403, GRPC_PERMISSION_DENIED, "UNAUTHORIZED", e.getMessage(), false);
       case FailFastException e ->
           new ProxyError(504, GRPC_DEADLINE_EXCEEDED, "FAIL_FAST", e.getMessage(), false);
       case LoadShedException e ->

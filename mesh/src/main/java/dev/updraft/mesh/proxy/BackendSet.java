@@ -3,10 +3,13 @@ package dev.updraft.mesh.proxy;
 import dev.updraft.mesh.balance.Balancer;
 import dev.updraft.mesh.config.BackendConfig;
 import dev.updraft.mesh.config.HostPort;
+import dev.updraft.mesh.config.MeshConfigException;
 import dev.updraft.mesh.http.Backend;
 import dev.updraft.mesh.http.EndpointClient;
 import dev.updraft.mesh.http.UpstreamClient;
+import dev.updraft.mesh.identity.ProxyIdentity;
 import dev.updraft.mesh.transport.ClientSettings;
+import dev.updraft.mesh.transport.TlsOrigination;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -28,14 +31,17 @@ final class BackendSet implements AutoCloseable {
   private final BackendConfig config;
   private final Backend backend;
   private final ScheduledFuture<?> refresh;
+  private final TlsOrigination tls;
 
   BackendSet(
       BackendConfig config,
       ClientSettings clientSettings,
       ScheduledExecutorService timer,
       LongSupplier clock,
-      RandomGenerator random) {
+      RandomGenerator random,
+      ProxyIdentity identity) {
     this.config = config;
+    this.tls = origination(config, identity);
     ClientSettings settings =
         new ClientSettings(
             clientSettings.transport(),
@@ -43,7 +49,8 @@ final class BackendSet implements AutoCloseable {
             clientSettings.poolIdle(),
             clientSettings.maxIdlePerLoop(),
             clientSettings.stats(),
-            clientSettings.mark());
+            clientSettings.mark(),
+            tls);
     Balancer<UpstreamClient> balancer =
         new Balancer<>(
             config.name(),
@@ -108,5 +115,31 @@ final class BackendSet implements AutoCloseable {
       refresh.cancel(false);
     }
     backend.balancer().update(List.of());
+  }
+
+  /** Mesh TLS towards this backend's endpoints, or null for plaintext. */
+  TlsOrigination tls() {
+    return tls;
+  }
+
+  private static TlsOrigination origination(BackendConfig config, ProxyIdentity identity) {
+    if (config.identity() == null) {
+      return null;
+    }
+    if (identity == null) {
+      throw new MeshConfigException(
+          "backends["
+              + config.name()
+              + "].identity: \""
+              + config.identity()
+              + "\" (expected: an identity section, so the proxy has a certificate of its own)");
+    }
+    String server = config.identity();
+    // SNI carries the identity the endpoint must have (the inbound side terminates only what is
+    // addressed to it). The context is looked up per connection, so connections made after a
+    // renewal present the
+    // new certificate while open ones keep theirs.
+    return (alloc, peer, alpn) ->
+        identity.clientContext(server, alpn).newHandler(alloc, server, peer.getPort());
   }
 }

@@ -1,6 +1,5 @@
 package dev.updraft.mesh.proxy;
 
-import dev.updraft.mesh.balance.Balancer;
 import dev.updraft.mesh.config.ConnectionTimeouts;
 import dev.updraft.mesh.config.ListenerConfig;
 import dev.updraft.mesh.detect.DetectHandler;
@@ -8,22 +7,30 @@ import dev.updraft.mesh.detect.Detection;
 import dev.updraft.mesh.http.AccessLog;
 import dev.updraft.mesh.http.HttpContext;
 import dev.updraft.mesh.http.Router;
+import dev.updraft.mesh.identity.MeshTrustManager;
+import dev.updraft.mesh.identity.ProxyIdentity;
 import dev.updraft.mesh.metrics.ConnectionStats;
 import dev.updraft.mesh.metrics.ProxyMetrics;
+import dev.updraft.mesh.policy.InboundPolicy;
+import dev.updraft.mesh.policy.PortPolicy;
 import dev.updraft.mesh.stack.HttpStack;
 import dev.updraft.mesh.tcp.TcpForwarder;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
+import dev.updraft.mesh.transport.PeerIdentity;
 import dev.updraft.mesh.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One listener's connection handling: where a connection goes (explicit backend or original
@@ -40,7 +47,9 @@ final class Listener extends ChannelInitializer<Channel> {
   private final TcpForwarder tcp;
   private final ChannelGroup connections;
   private final Supplier<Router> router;
-  private final Supplier<Balancer<?>> defaultBackend;
+  private final Supplier<BackendSet> defaultBackend;
+  private final ProxyIdentity identity;
+  private final Supplier<InboundPolicy> policies;
   private final TransparentRouter transparent;
   private final HttpContext http;
   private final Duration shutdownGrace;
@@ -56,11 +65,15 @@ final class Listener extends ChannelInitializer<Channel> {
       TcpForwarder tcp,
       ChannelGroup connections,
       Supplier<Router> router,
-      Supplier<Balancer<?>> defaultBackend,
+      Supplier<BackendSet> defaultBackend,
       TransparentRouter transparent,
       LongSupplier clock,
       RandomGenerator random,
-      AccessLog accessLog) {
+      AccessLog accessLog,
+      ProxyIdentity identity,
+      Supplier<InboundPolicy> policies) {
+    this.identity = identity;
+    this.policies = policies;
     this.config = config;
     this.opaquePorts = opaquePorts;
     this.detectTimeout = detectTimeout;
@@ -116,12 +129,48 @@ final class Listener extends ChannelInitializer<Channel> {
     } else {
       port = ((InetSocketAddress) ch.localAddress()).getPort();
     }
+    if (config.direction() == ListenerConfig.Direction.INBOUND) {
+      policies.get().forPort(port).attach(ch);
+    }
     if (opaquePorts.contains(port)) {
       metrics.detected(direction(), "opaque");
       forwardTcp(ch);
       return;
     }
-    ch.pipeline().addLast("detect", new DetectHandler(detectTimeout, this::detected));
+    ch.pipeline()
+        .addLast("detect", new DetectHandler(detectTimeout, (ctx, d) -> detected(ctx, d, false)));
+  }
+
+  /**
+   * Terminates mesh TLS (a ClientHello addressed to this proxy's identity): the client's identity,
+   * if it presented a certificate, is recorded on the connection for policy and metrics, and what
+   * the TLS carries is detected again. The inner detector sits behind the TLS handler from the
+   * start, so application data that arrives with the client's Finished is never lost.
+   */
+  private void terminateTls(Channel ch) {
+    SslHandler tls = identity.serverContext().newHandler(ch.alloc());
+    tls.handshakeFuture()
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                ConnectionMetricsHandler.markFailed(ch);
+                ch.close();
+                return;
+              }
+              String client;
+              try {
+                client =
+                    MeshTrustManager.identity(
+                        (X509Certificate) tls.engine().getSession().getPeerCertificates()[0]);
+              } catch (SSLPeerUnverifiedException e) {
+                client = null; // no client certificate: TLS, but unauthenticated
+              }
+              ch.attr(PeerIdentity.KEY).set(new PeerIdentity(true, client));
+            });
+    ch.pipeline()
+        .addLast("mesh-tls", tls)
+        .addLast(
+            "detect-tls", new DetectHandler(detectTimeout, (ctx, d) -> detected(ctx, d, true)));
   }
 
   private boolean isSelf(InetSocketAddress target) {
@@ -133,7 +182,7 @@ final class Listener extends ChannelInitializer<Channel> {
             || target.getAddress().equals(self.getAddress()));
   }
 
-  private void detected(ChannelHandlerContext ctx, Detection detection) {
+  private void detected(ChannelHandlerContext ctx, Detection detection, boolean insideMeshTls) {
     Channel ch = ctx.channel();
     switch (detection) {
       case Detection.Http1 h1 -> {
@@ -144,6 +193,13 @@ final class Listener extends ChannelInitializer<Channel> {
         metrics.detected(direction(), "h2");
         ch.config().setAutoRead(true);
         ServerPipelines.http2(ch.pipeline(), http, timeouts, shutdownGrace);
+      }
+      case Detection.Tls tls
+          when !insideMeshTls
+              && identity != null
+              && identity.name().dnsName().equals(tls.sni()) -> {
+        metrics.detected(direction(), "mesh-tls");
+        terminateTls(ch);
       }
       case Detection.Tls tls -> {
         metrics.detected(direction(), "tls");
@@ -158,16 +214,23 @@ final class Listener extends ChannelInitializer<Channel> {
   }
 
   private void forwardTcp(Channel ch) {
-    Balancer<?> balancer =
+    PortPolicy policy = PortPolicy.of(ch);
+    if (policy != null && !policy.admitTcp(ch)) {
+      // Linkerd closes a TCP connection its port's policy does not admit.
+      ConnectionMetricsHandler.markFailed(ch);
+      ch.close();
+      return;
+    }
+    BackendSet backend =
         transparent != null
-            ? transparent.backendFor(ch.attr(TransparentRouter.TARGET).get()).backend().balancer()
+            ? transparent.backendFor(ch.attr(TransparentRouter.TARGET).get())
             : defaultBackend.get();
-    if (balancer == null) {
+    if (backend == null) {
       // An HTTP-only listener (routes, no default backend) has nowhere to send other protocols.
       ConnectionMetricsHandler.markFailed(ch);
       ch.close();
       return;
     }
-    tcp.forward(ch, balancer);
+    tcp.forward(ch, backend.backend().balancer(), backend.tls());
   }
 }

@@ -10,8 +10,12 @@ import dev.updraft.mesh.http.AccessLog;
 import dev.updraft.mesh.http.Backend;
 import dev.updraft.mesh.http.Route;
 import dev.updraft.mesh.http.Router;
+import dev.updraft.mesh.identity.IdentityException;
+import dev.updraft.mesh.identity.ProxyIdentity;
 import dev.updraft.mesh.metrics.MetricsRegistry;
 import dev.updraft.mesh.metrics.ProxyMetrics;
+import dev.updraft.mesh.policy.InboundPolicy;
+import dev.updraft.mesh.policy.PolicyMetrics;
 import dev.updraft.mesh.tcp.TcpForwarder;
 import dev.updraft.mesh.transport.ClientSettings;
 import dev.updraft.mesh.transport.Transport;
@@ -27,6 +31,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,12 +79,17 @@ public final class MeshProxy implements AutoCloseable {
   private volatile MeshConfig config;
   private volatile Map<String, BackendSet> backends = Map.of();
   private volatile Map<String, Router> routers = Map.of();
+  private final PolicyMetrics policyMetrics = new PolicyMetrics(registry);
+  private volatile InboundPolicy policies;
   private volatile boolean ready;
   private volatile boolean stopping;
   private Channel admin;
+  private final ProxyIdentity identity;
 
-  private MeshProxy(MeshConfig config, Transport transport, PrintStream accessLogOut) {
+  private MeshProxy(
+      MeshConfig config, Transport transport, PrintStream accessLogOut, ProxyIdentity identity) {
     this.config = config;
+    this.identity = identity;
     this.transport = transport;
     this.loops = transport.newGroup(config.eventLoops(), "mesh-io");
     this.timer =
@@ -98,8 +108,32 @@ public final class MeshProxy implements AutoCloseable {
 
   /** Starts the proxy: binds every listener and the admin server, or fails and cleans up. */
   public static MeshProxy start(MeshConfig config, Transport transport, PrintStream accessLog) {
-    MeshProxy proxy = new MeshProxy(config, transport, config.accessLog() ? accessLog : null);
+    ProxyIdentity identity =
+        config.identity() == null
+            ? null
+            : ProxyIdentity.fromConfig(config.identity(), Clock.systemUTC());
+    return start(config, transport, accessLog, identity);
+  }
+
+  /**
+   * Starts the proxy with {@code identity} (or none): its first certificate is fetched before any
+   * listener binds, as Linkerd's proxy is not ready before it has one, and renewed from then on.
+   */
+  public static MeshProxy start(
+      MeshConfig config, Transport transport, PrintStream accessLog, ProxyIdentity identity) {
+    MeshProxy proxy =
+        new MeshProxy(config, transport, config.accessLog() ? accessLog : null, identity);
     try {
+      if (identity != null) {
+        try {
+          identity.certify();
+        } catch (IdentityException e) {
+          throw new MeshConfigException("identity: " + e.getMessage(), e);
+        }
+        identity.renewOn(
+            proxy.timer,
+            e -> System.err.println("updraft mesh: certificate renewal failed: " + e.getMessage()));
+      }
       proxy.configure(config);
       for (ListenerConfig listener : config.listeners()) {
         proxy.bind(listener);
@@ -116,6 +150,11 @@ public final class MeshProxy implements AutoCloseable {
 
   public MetricsRegistry metrics() {
     return registry;
+  }
+
+  /** The proxy's mesh identity, or null without one. */
+  public ProxyIdentity identity() {
+    return identity;
   }
 
   public Transport transport() {
@@ -215,7 +254,7 @@ public final class MeshProxy implements AutoCloseable {
           backend.name(),
           old != null && old.config().equals(backend)
               ? old
-              : new BackendSet(backend, clientSettings, timer, clock, random));
+              : new BackendSet(backend, clientSettings, timer, clock, random, identity));
     }
     Map<String, Backend> byName = new HashMap<>();
     built.forEach((name, set) -> byName.put(name, set.backend()));
@@ -237,6 +276,8 @@ public final class MeshProxy implements AutoCloseable {
     }
     backends = Map.copyOf(built);
     routers = Map.copyOf(nextRouters);
+    // New connections take the new policy; open ones keep the policy they were accepted under.
+    policies = new InboundPolicy(next.policy(), policyMetrics, clock);
     Set<BackendSet> kept = new HashSet<>(built.values());
     previous.values().stream().filter(b -> !kept.contains(b)).forEach(BackendSet::close);
   }
@@ -278,13 +319,14 @@ public final class MeshProxy implements AutoCloseable {
                       .findFirst()
                       .map(ListenerConfig::backend)
                       .orElse(null);
-              BackendSet set = backend == null ? null : backends.get(backend);
-              return set == null ? null : (Balancer<?>) set.backend().balancer();
+              return backend == null ? null : backends.get(backend);
             },
             transparent,
             clock,
             random,
-            accessLog);
+            accessLog,
+            identity,
+            () -> policies);
     Channel server = serve(listenerConfig.address().resolve(), listener, false, "listener " + name);
     listener.bound((InetSocketAddress) server.localAddress());
     listeners.put(name, listener);

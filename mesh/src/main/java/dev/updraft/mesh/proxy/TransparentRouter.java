@@ -80,7 +80,7 @@ final class TransparentRouter implements Router, AutoCloseable {
     String ip = address.getAddress().getHostAddress();
     String name = ("dst-" + ip + "-" + address.getPort()).replace(':', '.');
     BackendConfig config = BackendConfig.of(name, List.of(new HostPort(ip, address.getPort())));
-    BackendSet backend = new BackendSet(config, settings, timer, clock, random);
+    BackendSet backend = new BackendSet(config, settings, timer, clock, random, null);
     String label = (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.getPort();
     Route route = Routes.fallback(backend.backend(), metrics, direction, clock);
     return new Target(

@@ -22,6 +22,8 @@ public final class HttpStack {
         // one request
         .push(Retry.layer())
         .push(RequestTimeouts.layer())
-        .push(RouteMetrics.layer());
+        .push(RouteMetrics.layer())
+        // inbound policy: refused requests stop here
+        .push(Authorize.layer());
   }
 }

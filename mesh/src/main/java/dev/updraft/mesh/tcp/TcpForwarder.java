@@ -4,6 +4,7 @@ import dev.updraft.mesh.balance.Balancer;
 import dev.updraft.mesh.balance.Endpoint;
 import dev.updraft.mesh.transport.ClientSettings;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
+import dev.updraft.mesh.transport.TlsOrigination;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -32,18 +33,24 @@ public final class TcpForwarder {
    * Connects {@code client} to an endpoint of {@code balancer}; closes it if none can be reached.
    */
   public <C> void forward(Channel client, Balancer<C> balancer) {
-    client.config().setAutoRead(false);
-    client.pipeline().addLast(PENDING, new PendingBytes());
-    attempt(client, balancer, null, 1);
+    forward(client, balancer, null);
   }
 
-  private <C> void attempt(Channel client, Balancer<C> balancer, Endpoint<C> avoid, int attempt) {
+  /** As {@link #forward(Channel, Balancer)}, over mesh TLS when {@code tls} is not null. */
+  public <C> void forward(Channel client, Balancer<C> balancer, TlsOrigination tls) {
+    client.config().setAutoRead(false);
+    client.pipeline().addLast(PENDING, new PendingBytes());
+    attempt(client, balancer, null, 1, tls);
+  }
+
+  private <C> void attempt(
+      Channel client, Balancer<C> balancer, Endpoint<C> avoid, int attempt, TlsOrigination tls) {
     balancer.acquire(
         avoid,
         new Balancer.Callback<>() {
           @Override
           public void ready(Endpoint<C> endpoint) {
-            client.eventLoop().execute(() -> connect(client, balancer, endpoint, attempt));
+            client.eventLoop().execute(() -> connect(client, balancer, endpoint, attempt, tls));
           }
 
           @Override
@@ -55,7 +62,7 @@ public final class TcpForwarder {
   }
 
   private <C> void connect(
-      Channel client, Balancer<C> balancer, Endpoint<C> endpoint, int attempt) {
+      Channel client, Balancer<C> balancer, Endpoint<C> endpoint, int attempt, TlsOrigination tls) {
     if (!client.isActive()) {
       return;
     }
@@ -74,6 +81,10 @@ public final class TcpForwarder {
                   @Override
                   protected void initChannel(Channel ch) {
                     ch.pipeline().addLast(new ConnectionMetricsHandler(settings.stats()));
+                    if (tls != null) {
+                      ch.pipeline()
+                          .addLast("tls", tls.handler(ch.alloc(), endpoint.address(), null));
+                    }
                   }
                 });
     settings.transport().mark(bootstrap, settings.mark());
@@ -84,7 +95,7 @@ public final class TcpForwarder {
             long until = endpoint.onConnectFailure(clock.getAsLong());
             balancer.drainAt(until);
             if (attempt < MAX_CONNECT_ATTEMPTS && client.isActive()) {
-              attempt(client, balancer, endpoint, attempt + 1);
+              attempt(client, balancer, endpoint, attempt + 1, tls);
             } else {
               ConnectionMetricsHandler.markFailed(client);
               client.close();

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param maxIdlePerLoop idle HTTP/1.1 connections kept per endpoint and event loop
  * @param stats transport metrics for connections to endpoints ({@code peer="dst"})
  * @param mark SO_MARK for connections to endpoints, or null
+ * @param tls mesh TLS towards the endpoints, or null for plaintext
  */
 public record ClientSettings(
     Transport transport,
@@ -20,4 +21,16 @@ public record ClientSettings(
     Duration poolIdle,
     int maxIdlePerLoop,
     ConnectionStats stats,
-    Integer mark) {}
+    Integer mark,
+    TlsOrigination tls) {
+  /** Plaintext settings. */
+  public ClientSettings(
+      Transport transport,
+      Duration connectTimeout,
+      Duration poolIdle,
+      int maxIdlePerLoop,
+      ConnectionStats stats,
+      Integer mark) {
+    this(transport, connectTimeout, poolIdle, maxIdlePerLoop, stats, mark, null);
+  }
+}

@@ -86,6 +86,43 @@ class ConfigFileTest {
   }
 
   @Test
+  void identityAndPolicySectionsParseAndBadValuesNameTheirField() throws Exception {
+    String text =
+        new String(
+            getClass()
+                .getResourceAsStream("ConfigFileFuzzTestInputs/parse/mesh.yaml")
+                .readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+    MeshConfig config = ConfigFile.parse("mesh.yaml", text);
+    assertThat(config.identity().minRefresh()).hasSeconds(10);
+    assertThat(config.backend("app").identity())
+        .isEqualTo("db.shop.serviceaccount.identity.updraft.cluster.local");
+    assertThat(config.policy().defaultPolicy())
+        .isEqualTo(PolicyConfig.DefaultPolicy.CLUSTER_AUTHENTICATED);
+    assertThat(config.policy().servers().getFirst().rateLimit().identity()).isEqualTo(10);
+    assertThat(ConfigFile.parse("m.yaml", "admin: 127.0.0.1:1\n").policy().defaultPolicy())
+        .isEqualTo(PolicyConfig.DefaultPolicy.ALL_UNAUTHENTICATED);
+
+    assertThatThrownBy(() -> ConfigFile.parse("m.yaml", "policy: {defaultPolicy: open}\n"))
+        .hasMessageStartingWith("m.yaml:1:")
+        .hasMessageContaining("defaultPolicy: \"open\" (expected: all-unauthenticated");
+    assertThatThrownBy(
+            () ->
+                ConfigFile.parse(
+                    "m.yaml", "policy:\n  servers: [{name: s, port: 1, rateLimit: {total: 0}}]\n"))
+        .hasMessageContaining("rateLimit.total: 0 (expected: requests per second >= 1)");
+    assertThatThrownBy(
+            () ->
+                ConfigFile.parse(
+                    "m.yaml",
+                    "policy:\n  servers: [{name: s, port: 1, authorizations: [{name: a,"
+                        + " networks: [nowhere]}]}]\n"))
+        .hasMessageContaining("authorizations[a].networks: \"nowhere\" (expected: an IP network");
+    assertThatThrownBy(() -> ConfigFile.parse("m.yaml", "identity: {name: web, url: http://x:1}\n"))
+        .hasMessageContaining("identity.url: http://x:1 (expected: https://host:port)");
+  }
+
+  @Test
   void noListenersMeansLinkerdsTransparentDefaults() {
     MeshConfig config = new MeshConfig(null, null, null, null, null, null, null, null, null);
     assertThat(config.listeners())

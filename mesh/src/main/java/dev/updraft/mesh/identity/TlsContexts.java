@@ -1,0 +1,71 @@
+package dev.updraft.mesh.identity;
+
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLException;
+
+/**
+ * Netty TLS contexts for mesh connections: TLS 1.3 only, ECDSA P-256 leaves, peers checked by
+ * {@link MeshTrustManager}. A server asks for a client certificate but does not require one
+ * (Linkerd's {@code allow_unauthenticated}), so policy decides what an unauthenticated client may
+ * do. ALPN offers h2 and http/1.1.
+ */
+public final class TlsContexts {
+  private static final String TLS13 = "TLSv1.3";
+
+  private TlsContexts() {}
+
+  /** Terminating mesh TLS with {@code credentials}. */
+  public static SslContext server(Credentials credentials, TrustBundle bundle) {
+    try {
+      return SslContextBuilder.forServer(
+              credentials.key(), credentials.chain().toArray(X509Certificate[]::new))
+          .sslProvider(SslProvider.JDK)
+          .protocols(TLS13)
+          .trustManager(new MeshTrustManager(bundle, null))
+          .clientAuth(ClientAuth.OPTIONAL)
+          .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2, "http/1.1"))
+          .build();
+    } catch (SSLException e) {
+      throw new IdentityException("tls: cannot build a server context: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Originating mesh TLS to a server that must present {@code expectedServer}; {@code protocols} is
+   * the ALPN offer, none when empty.
+   */
+  public static SslContext client(
+      Credentials credentials, TrustBundle bundle, String expectedServer, String... protocols) {
+    try {
+      SslContextBuilder builder =
+          SslContextBuilder.forClient()
+              .sslProvider(SslProvider.JDK)
+              .protocols(TLS13)
+              .trustManager(new MeshTrustManager(bundle, expectedServer))
+              .endpointIdentificationAlgorithm(null);
+      if (credentials != null) {
+        builder.keyManager(credentials.key(), credentials.chain().toArray(X509Certificate[]::new));
+      }
+      if (protocols.length > 0) {
+        builder.applicationProtocolConfig(alpn(protocols));
+      }
+      return builder.build();
+    } catch (SSLException e) {
+      throw new IdentityException("tls: cannot build a client context: " + e.getMessage(), e);
+    }
+  }
+
+  private static ApplicationProtocolConfig alpn(String... protocols) {
+    return new ApplicationProtocolConfig(
+        ApplicationProtocolConfig.Protocol.ALPN,
+        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+        protocols);
+  }
+}

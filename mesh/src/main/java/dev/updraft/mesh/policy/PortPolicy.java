@@ -1,0 +1,105 @@
+package dev.updraft.mesh.policy;
+
+import dev.updraft.mesh.transport.PeerIdentity;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.AttributeKey;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The policy of one inbound port (Linkerd's {@code ServerPolicy}): its authorizations and rate
+ * limit, with the metrics its decisions move. A connection carries its port's policy from accept
+ * on, so a request is judged by the policy its connection was accepted under.
+ */
+public final class PortPolicy {
+  static final AttributeKey<PortPolicy> KEY = AttributeKey.valueOf("updraft.port-policy");
+
+  private final String serverKind;
+  private final String serverName;
+  private final List<Authorization> authorizations;
+  private final RateLimiter rateLimiter;
+  private final PolicyMetrics metrics;
+
+  PortPolicy(
+      String serverKind,
+      String serverName,
+      List<Authorization> authorizations,
+      RateLimiter rateLimiter,
+      PolicyMetrics metrics) {
+    this.serverKind = serverKind;
+    this.serverName = serverName;
+    this.authorizations = List.copyOf(authorizations);
+    this.rateLimiter = rateLimiter;
+    this.metrics = metrics;
+  }
+
+  /** The policy {@code channel}'s connection was accepted under, or null (outbound traffic). */
+  public static PortPolicy of(Channel channel) {
+    Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
+    return connection.attr(KEY).get();
+  }
+
+  /** Binds this policy to an accepted connection. */
+  public void attach(Channel connection) {
+    connection.attr(KEY).set(this);
+  }
+
+  /**
+   * Whether an opaque TCP connection may proceed: an authorization without routes must admit it.
+   * Counts {@code inbound_tcp_authz_allow_total} or {@code _deny_total}.
+   */
+  public boolean admitTcp(Channel connection) {
+    PeerIdentity peer = PeerIdentity.of(connection);
+    InetAddress client = address(connection);
+    for (Authorization a : authorizations) {
+      if (a.routes() == null && a.admits(client, peer)) {
+        metrics.tcpAllow(this, a, peer);
+        return true;
+      }
+    }
+    metrics.tcpDeny(this, peer);
+    return false;
+  }
+
+  /**
+   * The verdict on one HTTP request: an authorization that covers the request and admits the
+   * client, then the rate limit. Counts the authz and rate-limit metrics.
+   */
+  public Verdict admitHttp(Channel connection, String method, String path) {
+    PeerIdentity peer = PeerIdentity.of(connection);
+    InetAddress client = address(connection);
+    for (Authorization a : authorizations) {
+      if (a.covers(method, path) && a.admits(client, peer)) {
+        metrics.httpAllow(this, a, peer);
+        if (rateLimiter != null) {
+          RateLimiter.Limit exceeded = rateLimiter.check(peer.clientId());
+          if (exceeded != null) {
+            metrics.rateLimited(this, exceeded, peer);
+            return new Verdict.RateLimited(exceeded.name().toLowerCase());
+          }
+        }
+        return new Verdict.Allow(a.kind(), a.name());
+      }
+    }
+    metrics.httpDeny(this, peer);
+    return new Verdict.Deny(
+        "unauthorized request on server "
+            + serverName
+            + (peer.clientId() == null ? "" : " from " + peer.clientId()));
+  }
+
+  String serverKind() {
+    return serverKind;
+  }
+
+  String serverName() {
+    return serverName;
+  }
+
+  private static InetAddress address(Channel connection) {
+    Channel c = connection instanceof Http2StreamChannel ? connection.parent() : connection;
+    return c.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.updraft.mesh.stack;
+
+import dev.updraft.mesh.http.Exchange;
+import dev.updraft.mesh.http.HttpCall;
+import dev.updraft.mesh.http.Layer;
+import dev.updraft.mesh.http.Responder;
+import dev.updraft.mesh.policy.PolicyException;
+import dev.updraft.mesh.policy.PortPolicy;
+import dev.updraft.mesh.policy.Verdict;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+/**
+ * Judges each inbound request by its connection's port policy (Linkerd's {@code policy/http.rs}):
+ * an authorization must admit the client for this route, and the local rate limit must allow it. A
+ * refused request never reaches the layers below: it gets 403 or 429 with {@code l5d-proxy-error},
+ * and the connection stays open. Outbound requests carry no port policy and pass.
+ */
+final class Authorize implements HttpCall {
+  private final Responder up;
+  private final PolicyException refusal;
+
+  private Authorize(Responder up, PolicyException refusal) {
+    this.up = up;
+    this.refusal = refusal;
+  }
+
+  static Layer layer() {
+    return next ->
+        (exchange, up) -> {
+          PortPolicy policy = exchange.client() == null ? null : PortPolicy.of(exchange.client());
+          if (policy == null) {
+            return next.newCall(exchange, up);
+          }
+          Verdict verdict =
+              policy.admitHttp(
+                  exchange.client(), exchange.request().method().name(), path(exchange));
+          return switch (verdict) {
+            case Verdict.Allow allow -> next.newCall(exchange, up);
+            case Verdict.Deny deny -> new Authorize(up, PolicyException.of(deny));
+            case Verdict.RateLimited limited -> new Authorize(up, PolicyException.of(limited));
+          };
+        };
+  }
+
+  private static String path(Exchange exchange) {
+    return new QueryStringDecoder(exchange.request().uri()).rawPath();
+  }
+
+  @Override
+  public void start() {
+    up.fail(refusal);
+  }
+
+  @Override
+  public void requestContent(HttpContent chunk) {
+    chunk.release();
+  }
+
+  @Override
+  public void readResponse() {}
+
+  @Override
+  public void cancel(Throwable cause) {}
+}
