@@ -47,13 +47,16 @@ public final class VmmArgs {
           new Flag("start-time-us", "US", "Process start time, CLOCK_MONOTONIC (from the jailer)"),
           new Flag("start-time-cpu-us", "US", "Process CPU time at start (from the jailer)"),
           new Flag("parent-cpu-time-us", "US", "CPU time of the parent before exec (jailer)"),
-          new Flag("no-seccomp", null, "Accepted for compatibility; updraft installs no filters"),
+          new Flag(
+              "seccomp-filter",
+              "FILE",
+              "Seccomp filters in Firecracker's JSON format (api, vmm, vcpu)"),
+          new Flag("no-seccomp", null, "Install no seccomp filters (not recommended)"),
           new Flag("version", null, "Print the version"),
           new Flag("help", null, "Print this help"));
 
   private static final Map<String, String> UNSUPPORTED =
       Map.of(
-          "seccomp-filter", "custom seccomp filters",
           "metadata", "the microVM metadata service (MMDS)",
           "mmds-size-limit", "the microVM metadata service (MMDS)",
           "enable-pci", "PCI devices",
@@ -153,7 +156,9 @@ public final class VmmArgs {
               : (int) Math.min(maxPayload, Integer.MAX_VALUE),
           number(values, "start-time-us"),
           number(values, "start-time-cpu-us"),
-          number(values, "parent-cpu-time-us"));
+          number(values, "parent-cpu-time-us"),
+          path(values, "seccomp-filter"),
+          values.containsKey("no-seccomp"));
     } catch (ConfigException e) {
       throw usage(e.getMessage());
     }

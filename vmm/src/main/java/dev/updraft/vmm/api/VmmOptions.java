@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param startTimeUs {@code --start-time-us}: process start on CLOCK_MONOTONIC (from the jailer)
  * @param startTimeCpuUs {@code --start-time-cpu-us}: process CPU time at start (from the jailer)
  * @param parentCpuTimeUs {@code --parent-cpu-time-us}: CPU time the jailer spent before exec
+ * @param seccompFilter {@code --seccomp-filter}: a Firecracker filter document, or null for the
+ *     defaults
+ * @param noSeccomp {@code --no-seccomp}
  */
 public record VmmOptions(
     Path apiSock,
@@ -32,7 +35,9 @@ public record VmmOptions(
     int httpApiMaxPayloadSize,
     Long startTimeUs,
     Long startTimeCpuUs,
-    Long parentCpuTimeUs) {
+    Long parentCpuTimeUs,
+    Path seccompFilter,
+    boolean noSeccomp) {
   public static final Path DEFAULT_API_SOCK = Path.of("/run/firecracker.socket");
   public static final String DEFAULT_ID = "anonymous-instance";
   public static final int DEFAULT_MAX_PAYLOAD = 51_200;
@@ -50,6 +55,9 @@ public record VmmOptions(
     }
     if (noApi && configFile == null) {
       throw new ConfigException("--no-api requires --config-file");
+    }
+    if (noSeccomp && seccompFilter != null) {
+      throw new ConfigException("--no-seccomp and --seccomp-filter exclude each other");
     }
     if (httpApiMaxPayloadSize < 1) {
       throw ConfigException.of("--http-api-max-payload-size", httpApiMaxPayloadSize, "at least 1");
@@ -69,6 +77,8 @@ public record VmmOptions(
         DEFAULT_MAX_PAYLOAD,
         null,
         null,
-        null);
+        null,
+        null,
+        false);
   }
 }

@@ -66,7 +66,9 @@ class VmmArgsTest {
                 1000,
                 5L,
                 6L,
-                7L));
+                7L,
+                null,
+                true));
   }
 
   @Test
@@ -82,7 +84,7 @@ class VmmArgsTest {
           {"--id", "x".repeat(65)},
           {"--http-api-max-payload-size", "lots"},
           {"--boot-timer=yes"},
-          {"--seccomp-filter", "f.bpf"},
+          {"--seccomp-filter", "f.json", "--no-seccomp"},
           {"--enable-pci"}
         }) {
       assertThatThrownBy(() -> VmmArgs.parse(args))
@@ -96,8 +98,8 @@ class VmmArgsTest {
             "Found argument '--nope' which wasn't expected, or isn't valid in this context.");
     assertThatThrownBy(() -> VmmArgs.parse("--no-api"))
         .hasMessage("--no-api requires --config-file");
-    assertThatThrownBy(() -> VmmArgs.parse("--seccomp-filter", "f"))
-        .hasMessage("--seccomp-filter: updraft does not support custom seccomp filters yet");
+    assertThatThrownBy(() -> VmmArgs.parse("--seccomp-filter", "f", "--no-seccomp"))
+        .hasMessage("--no-seccomp and --seccomp-filter exclude each other");
   }
 
   @Test
