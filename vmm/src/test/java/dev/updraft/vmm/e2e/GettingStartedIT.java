@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.api.VmmMain;
+import dev.updraft.vmm.testing.Curl;
 import dev.updraft.vmm.testing.GuestImages;
 import dev.updraft.vmm.testing.GuestReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -207,18 +206,6 @@ class GettingStartedIT {
   /** curl exactly as the guide: -X, --unix-socket, --data, no headers; returns "code[ body]". */
   private static String curl(Path socket, String method, String path, String body)
       throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(List.of("curl", "-s", "-X", method, "--unix-socket", socket.toString()));
-    if (body != null) {
-      command.addAll(List.of("--data", body));
-    }
-    command.addAll(List.of("-w", "\n%{http_code}", "http://localhost" + path));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(20, TimeUnit.SECONDS);
-    int nl = out.lastIndexOf('\n');
-    String code = out.substring(nl + 1).trim();
-    String text = out.substring(0, nl).trim();
-    return text.isEmpty() ? code : code + " " + text;
+    return Curl.request(socket, method, path, body);
   }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.updraft.sys.testing.NeedsProgram;
+import dev.updraft.vmm.testing.Curl;
 import dev.updraft.vmm.testing.GuestImages;
 import dev.updraft.vmm.testing.GuestReport;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -289,33 +289,8 @@ class JailerIT {
     }
   }
 
-  /** curl as Firecracker's getting-started guide calls it; returns the status and any body. */
   private static String curl(Path socket, String method, String path, String body)
       throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "curl",
-                "-s",
-                "-w",
-                "%{http_code}",
-                "-o",
-                "-",
-                "-X",
-                method,
-                "--unix-socket",
-                socket.toString()));
-    if (body != null) {
-      command.add("--data");
-      command.add(body);
-    }
-    command.add("http://localhost" + path);
-    Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    curl.waitFor();
-    // The body comes first, then the status code curl appends.
-    String status = out.substring(Math.max(0, out.length() - 3));
-    String text = out.substring(0, Math.max(0, out.length() - 3));
-    return text.isEmpty() ? status : status + " " + text;
+    return Curl.request(socket, method, path, body);
   }
 }
