@@ -29,12 +29,22 @@ final class Jail {
   private final ExecTarget target;
   private final long startTimeUs;
   private final Path procMounts;
+  private final boolean writePidFile;
 
-  Jail(JailerOptions options, ExecTarget target, long startTimeUs, Path procMounts) {
+  /**
+   * @param writePidFile false in a new PID namespace, where the jailer outside wrote the host pid
+   */
+  Jail(
+      JailerOptions options,
+      ExecTarget target,
+      long startTimeUs,
+      Path procMounts,
+      boolean writePidFile) {
     this.options = options;
     this.target = target;
     this.startTimeUs = startTimeUs;
     this.procMounts = procMounts;
+    this.writePidFile = writePidFile;
   }
 
   /** Sets up the jail and execs; returns only by throwing. */
@@ -77,8 +87,11 @@ final class Jail {
     Confinement.pivotRoot(root, OLD_ROOT);
     try {
       Files.delete(Path.of("/", OLD_ROOT));
-      Files.writeString(
-          Path.of("/", options.execName() + ".pid"), Long.toString(ProcessHandle.current().pid()));
+      if (writePidFile) {
+        Files.writeString(
+            Path.of("/", options.execName() + ".pid"),
+            Long.toString(ProcessHandle.current().pid()));
+      }
     } catch (IOException e) {
       throw new JailerException("Failed to finish the jail root: " + e.getMessage());
     }

@@ -57,11 +57,20 @@ public final class JailerMain {
           }
           if (options.newPidNs() && !stage.contains("pidns")) {
             Files.createDirectories(options.chrootDir());
+            warmUpProcessReaper();
             Confinement.unshare(Confinement.CLONE_NEWPID);
-            return relaunch(
+            relaunch(
                 stage + ",pidns", false, options.chrootDir().resolve(options.execName() + ".pid"));
+            // This thread may start no more threads (its children's PID namespace is not its
+            // own), and an orderly exit would: Firecracker's parent also just exits here.
+            Runtime.getRuntime().halt(0);
           }
-          new Jail(options, ExecTarget.of(options.execFile()), startTimeUs, Path.of("/proc/mounts"))
+          new Jail(
+                  options,
+                  ExecTarget.of(options.execFile()),
+                  startTimeUs,
+                  Path.of("/proc/mounts"),
+                  !stage.contains("pidns"))
               .enter();
           return 1;
         }
@@ -91,6 +100,25 @@ public final class JailerMain {
       for (int target = 0; target <= 2; target++) {
         Confinement.duplicate(devNull.value(), target);
       }
+    }
+  }
+
+  /**
+   * Leaves an idle "process reaper" thread behind: after {@code unshare(CLONE_NEWPID)} the calling
+   * thread cannot create threads (the kernel refuses CLONE_THREAD across PID namespaces), and
+   * starting a process hands its wait to that pool, which then reuses the idle thread.
+   */
+  private static void warmUpProcessReaper() throws IOException {
+    Process process =
+        new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-version")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      process.waitFor();
+      Thread.sleep(50); // the reaper thread goes back to waiting for work
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

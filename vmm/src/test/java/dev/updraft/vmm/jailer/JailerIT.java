@@ -228,12 +228,98 @@ class JailerIT {
     jailer.destroyForcibly().waitFor();
   }
 
+  @Test
+  @NeedsProgram(value = "ip", debian = "iproute2")
+  void newPidNamespaceAndNetworkNamespace() throws Exception {
+    prepare();
+    String netns = "updraft-" + id;
+    run("ip", "netns", "add", netns);
+    try {
+      Path console = base.resolve("console.txt");
+      Process jailer = jailer(console, "--new-pid-ns", "--netns", "/var/run/netns/" + netns);
+      assertThat(jailer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(jailer.exitValue()).as("the jailer outside the namespace exits").isZero();
+      Path socket = root.resolve(SOCKET);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.exists(socket)) {
+        assertThat(System.nanoTime()).as(Files.readString(console)).isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      long pid = Long.parseLong(Files.readString(root.resolve("updraft.jar.pid")).strip());
+      String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
+      assertThat(status)
+          .as("PID 1 of its own namespace")
+          .containsPattern("NSpid:\\s+" + pid + "\\s+1\\n");
+      assertThat(Files.getAttribute(Path.of("/proc", Long.toString(pid), "ns", "net"), "unix:ino"))
+          .isEqualTo(Files.getAttribute(Path.of("/var/run/netns", netns), "unix:ino"));
+      assertThat(curl(socket, "GET", "/", null)).startsWith("200 ");
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    } finally {
+      run("ip", "netns", "del", netns);
+    }
+  }
+
+  @Test
+  @NeedsProgram(value = "setsid", debian = "util-linux")
+  void daemonizeDetachesTheVmm() throws Exception {
+    prepare();
+    // setsid makes the jailer a session leader, where setsid(2) fails: it starts a detached copy.
+    Path console = base.resolve("console.txt");
+    List<String> command = new ArrayList<>(List.of("setsid"));
+    command.addAll(jailerCommand("--daemonize"));
+    Process jailer =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(console.toFile())
+            .start();
+    processes.add(jailer);
+    assertThat(jailer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(jailer.exitValue()).as(Files.readString(console)).isZero();
+    Path socket = root.resolve(SOCKET);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(socket)) {
+      assertThat(System.nanoTime()).as("API socket within 60 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    long pid = Long.parseLong(Files.readString(root.resolve("updraft.jar.pid")).strip());
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      assertThat(fields[3]).as("session id").isEqualTo(Long.toString(pid));
+      for (int fd = 0; fd <= 2; fd++) {
+        assertThat(readLink(Path.of("/proc", Long.toString(pid), "fd", Integer.toString(fd))))
+            .isEqualTo("/dev/null");
+      }
+      assertThat(curl(socket, "GET", "/", null)).startsWith("200 ");
+    } finally {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+  }
+
   private void prepare() throws IOException {
     id = "it-" + UUID.randomUUID().toString().substring(0, 8);
     root = Files.createDirectories(base.resolve("updraft.jar").resolve(id).resolve("root"));
   }
 
   private Process jailer(Path console, String... flags) throws IOException {
+    Process process =
+        new ProcessBuilder(jailerCommand(flags))
+            .redirectErrorStream(true)
+            .redirectOutput(console.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .start();
+    processes.add(process);
+    return process;
+  }
+
+  private List<String> jailerCommand(String... flags) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
@@ -253,14 +339,7 @@ class JailerIT {
             "--chroot-base-dir",
             base.toString()));
     command.addAll(List.of(flags));
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(console.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .start();
-    processes.add(process);
-    return process;
+    return command;
   }
 
   private Path awaitSocket(Process jailer, Path console) throws Exception {
