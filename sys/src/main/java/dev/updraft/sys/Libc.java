@@ -156,5 +156,52 @@ final class Libc {
     private Process() {}
   }
 
+  /** Mount namespaces, roots, devices, credentials and exec: what a jailer does before exec. */
+  static final class Confine {
+    static final MethodHandle UNSHARE =
+        Native.errnoCall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle MOUNT =
+        Native.errnoCall(
+            "mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    static final MethodHandle UMOUNT2 =
+        Native.errnoCall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle CHDIR =
+        Native.errnoCall("chdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final MethodHandle MKNOD =
+        Native.errnoCall("mknod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    static final MethodHandle SETGROUPS =
+        Native.errnoCall("setgroups", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+    static final MethodHandle SETRESGID =
+        Native.errnoCall(
+            "setresgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle SETRESUID =
+        Native.errnoCall(
+            "setresuid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle SETSID = Native.errnoCall("setsid", FunctionDescriptor.of(JAVA_INT));
+    static final MethodHandle DUP2 =
+        Native.errnoCall("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle SETRLIMIT =
+        Native.errnoCall("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle EXECVE =
+        Native.errnoCall("execve", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    static final MethodHandle PRCTL =
+        Native.errnoCallVariadic(
+            "prctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            1);
+    // long syscall(long number, ...): for calls glibc does not wrap (pivot_root, seccomp,
+    // close_range on older glibc).
+    static final MethodHandle SYSCALL3 =
+        Native.errnoCallVariadic(
+            "syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            1);
+
+    static final MethodHandle EXIT = Native.plainCall("_exit", FunctionDescriptor.ofVoid(JAVA_INT));
+
+    private Confine() {}
+  }
+
   private Libc() {}
 }

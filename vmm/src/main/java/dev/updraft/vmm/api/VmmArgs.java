@@ -47,16 +47,19 @@ public final class VmmArgs {
           new Flag("start-time-us", "US", "Process start time, CLOCK_MONOTONIC (from the jailer)"),
           new Flag("start-time-cpu-us", "US", "Process CPU time at start (from the jailer)"),
           new Flag("parent-cpu-time-us", "US", "CPU time of the parent before exec (jailer)"),
-          new Flag("no-seccomp", null, "Accepted for compatibility; updraft installs no filters"),
           new Flag("metadata", "PATH", "A JSON file with the MMDS's first contents"),
           new Flag(
               "mmds-size-limit", "BYTES", "Largest MMDS document [default: the API payload limit]"),
+          new Flag(
+              "seccomp-filter",
+              "FILE",
+              "Seccomp filters in Firecracker's JSON format (api, vmm, vcpu)"),
+          new Flag("no-seccomp", null, "Install no seccomp filters (not recommended)"),
           new Flag("version", null, "Print the version"),
           new Flag("help", null, "Print this help"));
 
   private static final Map<String, String> UNSUPPORTED =
       Map.of(
-          "seccomp-filter", "custom seccomp filters",
           "enable-pci", "PCI devices",
           "snapshot-version", "snapshots",
           "describe-snapshot", "snapshots");
@@ -159,7 +162,9 @@ public final class VmmArgs {
           number(values, "start-time-cpu-us"),
           number(values, "parent-cpu-time-us"),
           path(values, "metadata"),
-          mmdsLimit == null ? payloadLimit : mmdsLimit);
+          mmdsLimit == null ? payloadLimit : mmdsLimit,
+          path(values, "seccomp-filter"),
+          values.containsKey("no-seccomp"));
     } catch (ConfigException e) {
       throw usage(e.getMessage());
     }

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param metadata {@code --metadata}: a JSON file with the MMDS's first contents, or null
  * @param mmdsSizeLimit {@code --mmds-size-limit}: the largest MMDS document, bytes (by default the
  *     API's payload limit)
+ * @param seccompFilter {@code --seccomp-filter}: a Firecracker filter document, or null for the
+ *     defaults
+ * @param noSeccomp {@code --no-seccomp}
  */
 public record VmmOptions(
     Path apiSock,
@@ -37,7 +40,9 @@ public record VmmOptions(
     Long startTimeCpuUs,
     Long parentCpuTimeUs,
     Path metadata,
-    long mmdsSizeLimit) {
+    long mmdsSizeLimit,
+    Path seccompFilter,
+    boolean noSeccomp) {
   public static final Path DEFAULT_API_SOCK = Path.of("/run/firecracker.socket");
   public static final String DEFAULT_ID = "anonymous-instance";
   public static final int DEFAULT_MAX_PAYLOAD = 51_200;
@@ -55,6 +60,9 @@ public record VmmOptions(
     }
     if (noApi && configFile == null) {
       throw new ConfigException("--no-api requires --config-file");
+    }
+    if (noSeccomp && seccompFilter != null) {
+      throw new ConfigException("--no-seccomp and --seccomp-filter exclude each other");
     }
     if (httpApiMaxPayloadSize < 1) {
       throw ConfigException.of("--http-api-max-payload-size", httpApiMaxPayloadSize, "at least 1");
@@ -79,6 +87,8 @@ public record VmmOptions(
         null,
         null,
         null,
-        DEFAULT_MAX_PAYLOAD);
+        DEFAULT_MAX_PAYLOAD,
+        null,
+        false);
   }
 }

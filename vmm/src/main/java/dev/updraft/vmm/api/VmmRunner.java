@@ -6,6 +6,9 @@ import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.mmds.MmdsException;
 import dev.updraft.vmm.runtime.Hypervisor;
+import dev.updraft.vmm.seccomp.SeccompException;
+import dev.updraft.vmm.seccomp.SeccompFilters;
+import dev.updraft.vmm.seccomp.ThreadKind;
 import dev.updraft.vmm.telemetry.Logger;
 import dev.updraft.vmm.telemetry.MetricsWriter;
 import dev.updraft.vmm.telemetry.StreamSink;
@@ -93,15 +96,28 @@ public final class VmmRunner {
           ExitCode.BAD_CONFIGURATION,
           "Configuration file " + options.configFile() + ": " + e.getMessage());
     }
+    SeccompFilters filters;
     try {
-      return serve(steps);
+      filters =
+          options.noSeccomp()
+              ? SeccompFilters.none()
+              : options.seccompFilter() == null
+                  ? SeccompFilters.defaults()
+                  : SeccompFilters.fromFile(options.seccompFilter());
+    } catch (SeccompException e) {
+      return fail(ExitCode.BAD_CONFIGURATION, e.getMessage());
+    }
+    // The thread that starts the VM is the API's, unless there is no API.
+    hypervisor.confine(filters, options.noApi() ? ThreadKind.VMM : ThreadKind.API);
+    try {
+      return serve(steps, filters);
     } finally {
       metricsWriter.close();
       logger.close();
     }
   }
 
-  private int serve(List<ConfigFile.Step> steps) {
+  private int serve(List<ConfigFile.Step> steps, SeccompFilters filters) {
     EventLoopGroup group = null;
     ScheduledExecutorService executor;
     if (options.noApi()) {
@@ -138,7 +154,14 @@ public final class VmmRunner {
           "Running Firecracker v" + Versions.FIRECRACKER + " (updraft " + Versions.updraft() + ")");
       if (group != null) {
         logger.info("API server started.");
-        Thread.ofPlatform().name("fc_prelink").daemon().start(NativeCalls::linkAll);
+        Thread.ofPlatform()
+            .name("fc_prelink")
+            .daemon()
+            .start(
+                () -> {
+                  NativeCalls.linkAll();
+                  filters.prepare();
+                });
       }
       if (options.metadata() != null) {
         int code = onVmmThread(executor, () -> loadMetadata(vmm));

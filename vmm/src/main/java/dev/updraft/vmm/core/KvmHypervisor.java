@@ -17,12 +17,15 @@ import dev.updraft.vmm.runtime.Hypervisor;
 import dev.updraft.vmm.runtime.RunningVm;
 import dev.updraft.vmm.runtime.VmLogger;
 import dev.updraft.vmm.runtime.VmStartException;
+import dev.updraft.vmm.seccomp.SeccompFilters;
+import dev.updraft.vmm.seccomp.ThreadKind;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
  * The hypervisor behind {@code updraft vm} and {@code firecracker}: turns the API's validated
@@ -31,6 +34,14 @@ import java.nio.file.StandardOpenOption;
 public final class KvmHypervisor implements Hypervisor {
   // Read once: the guest's console input is this process's stdin, as in Firecracker.
   private static final Fd STDIN = Fd.adopt(0, "stdin");
+  private SeccompFilters filters = SeccompFilters.none();
+  private ThreadKind callerKind = ThreadKind.VMM;
+
+  @Override
+  public void confine(SeccompFilters filters, ThreadKind callerKind) {
+    this.filters = Objects.requireNonNull(filters, "filters");
+    this.callerKind = Objects.requireNonNull(callerKind, "callerKind");
+  }
 
   @Override
   public RunningVm start(VmResources resources, VmLogger log) {
@@ -77,7 +88,8 @@ public final class KvmHypervisor implements Hypervisor {
         builder.entropy(DeviceConfigs.limiter(resources.entropy().rateLimiter()));
       }
       MicroVm vm = builder.build();
-      vm.start();
+      vm.start(filters);
+      filters.installOnCurrentThread(callerKind);
       return new RunningMicroVm(vm, log);
     } catch (BootException | MachineException | IllegalArgumentException e) {
       throw new VmStartException(e.getMessage());

@@ -167,8 +167,13 @@ public final class KvmMachine implements AutoCloseable {
 
   /** Starts one thread per vCPU; {@link #stopped()} tells when and why the machine ended. */
   public void start() {
+    start(() -> {});
+  }
+
+  /** The same, running {@code onVcpuThread} first on each vCPU thread. */
+  public void start(Runnable onVcpuThread) {
     for (VcpuFd fd : vcpuFds) {
-      Vcpu vcpu = new Vcpu(fd, pio, mmio, vcpuCounters, (v, why) -> vcpuStopped(why));
+      Vcpu vcpu = new Vcpu(fd, pio, mmio, vcpuCounters, (v, why) -> vcpuStopped(why), onVcpuThread);
       vcpus.add(vcpu);
     }
     for (Vcpu vcpu : vcpus) {

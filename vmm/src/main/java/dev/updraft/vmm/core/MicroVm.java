@@ -3,6 +3,8 @@ package dev.updraft.vmm.core;
 import dev.updraft.vmm.devices.I8042;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.seccomp.SeccompFilters;
+import dev.updraft.vmm.seccomp.ThreadKind;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.VirtioNet;
@@ -56,6 +58,15 @@ public final class MicroVm implements AutoCloseable {
   /** Starts the vCPUs; only the boot CPU runs from the entry point, the others wait for SIPI. */
   public void start() {
     machine.start();
+  }
+
+  /**
+   * Starts the vCPUs under seccomp: the process-wide {@code vmm} filter first, then the {@code
+   * vcpu} filter on each vCPU thread before it enters the guest.
+   */
+  public void start(SeccompFilters filters) {
+    filters.installProcessWide();
+    machine.start(() -> filters.installOnCurrentThread(ThreadKind.VCPU));
   }
 
   public void pause() throws InterruptedException {

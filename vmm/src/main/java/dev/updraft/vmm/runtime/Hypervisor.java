@@ -1,6 +1,8 @@
 package dev.updraft.vmm.runtime;
 
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.seccomp.SeccompFilters;
+import dev.updraft.vmm.seccomp.ThreadKind;
 
 /**
  * Builds and boots a microVM. The API layer calls {@link #start} exactly once per process, on
@@ -23,4 +25,11 @@ public interface Hypervisor {
    * @throws VmStartException if the VM cannot be built or started; nothing is left running
    */
   RunningVm start(VmResources resources, VmLogger log) throws VmStartException;
+
+  /**
+   * Sets the seccomp filters {@link #start} installs: the process-wide one and the vCPU threads'
+   * before the guest runs, then {@code callerKind}'s on the calling thread once the VM runs. A
+   * hypervisor that runs no guest code (a test double) ignores them.
+   */
+  default void confine(SeccompFilters filters, ThreadKind callerKind) {}
 }

@@ -47,6 +47,7 @@ public final class Vcpu {
   private final Bus mmio;
   private final Counters counters;
   private final BiConsumer<Vcpu, VcpuStop> onStop;
+  private final Runnable onThreadStart;
   private final Object lock = new Object();
   private Request request = Request.RUN;
   private State state = State.CREATED;
@@ -57,6 +58,20 @@ public final class Vcpu {
    * @param onStop called once on the vCPU thread when it ends, with the reason
    */
   public Vcpu(VcpuFd fd, Bus pio, Bus mmio, Counters counters, BiConsumer<Vcpu, VcpuStop> onStop) {
+    this(fd, pio, mmio, counters, onStop, () -> {});
+  }
+
+  /**
+   * @param onThreadStart runs first on the vCPU thread, before the guest (the vcpu seccomp filter)
+   */
+  public Vcpu(
+      VcpuFd fd,
+      Bus pio,
+      Bus mmio,
+      Counters counters,
+      BiConsumer<Vcpu, VcpuStop> onStop,
+      Runnable onThreadStart) {
+    this.onThreadStart = Objects.requireNonNull(onThreadStart, "onThreadStart");
     this.fd = Objects.requireNonNull(fd, "fd");
     this.pio = pio;
     this.mmio = mmio;
@@ -140,6 +155,7 @@ public final class Vcpu {
     tid = Signals.currentThreadId();
     VcpuStop stop;
     try {
+      onThreadStart.run();
       stop = runUntilStopped();
     } catch (RuntimeException e) { // a KVM call failed (SysException) or a device threw
       counters.increment("failures");

@@ -83,7 +83,10 @@ class VmmArgsTest {
                 6L,
                 7L,
                 null,
-                1000));
+                1000,
+                null,
+
+                true));
   }
 
   @Test
@@ -99,7 +102,7 @@ class VmmArgsTest {
           {"--id", "x".repeat(65)},
           {"--http-api-max-payload-size", "lots"},
           {"--boot-timer=yes"},
-          {"--seccomp-filter", "f.bpf"},
+          {"--seccomp-filter", "f.json", "--no-seccomp"},
           {"--enable-pci"}
         }) {
       assertThatThrownBy(() -> VmmArgs.parse(args))
@@ -113,8 +116,8 @@ class VmmArgsTest {
             "Found argument '--nope' which wasn't expected, or isn't valid in this context.");
     assertThatThrownBy(() -> VmmArgs.parse("--no-api"))
         .hasMessage("--no-api requires --config-file");
-    assertThatThrownBy(() -> VmmArgs.parse("--seccomp-filter", "f"))
-        .hasMessage("--seccomp-filter: updraft does not support custom seccomp filters yet");
+    assertThatThrownBy(() -> VmmArgs.parse("--seccomp-filter", "f", "--no-seccomp"))
+        .hasMessage("--no-seccomp and --seccomp-filter exclude each other");
   }
 
   @Test
