@@ -34,6 +34,10 @@ public final class Seccomp {
   private static final long SA_FLAGS_OFFSET = 136;
   // siginfo_t for SIGSYS on x86-64: si_call_addr at 16, si_syscall at 24.
   private static final long SI_SYSCALL_OFFSET = 24;
+  // ucontext_t on x86-64: uc_mcontext.gregs at 40; REG_RDI is 8 and REG_RSI 9, the first two
+  // arguments, which tell which ioctl or which socket call a filter refused.
+  private static final long UC_RDI_OFFSET = 40 + 8 * 8;
+  private static final long UC_RSI_OFFSET = 40 + 9 * 8;
   private static final int INSTRUCTION_SIZE = 8;
 
   private static final int LINE_MAX = 512;
@@ -141,7 +145,18 @@ public final class Seccomp {
     try {
       // SAFETY: the kernel passes a siginfo_t (128 bytes) to an SA_SIGINFO handler.
       syscall = info.reinterpret(128).get(ValueLayout.JAVA_INT, SI_SYSCALL_OFFSET);
-      byte[] line = (reporter.apply(syscall) + "\n").getBytes(StandardCharsets.UTF_8);
+      String arguments = "";
+      if (!context.equals(MemorySegment.NULL)) {
+        // SAFETY: the third argument of an SA_SIGINFO handler is the interrupted ucontext_t.
+        MemorySegment uc = context.reinterpret(UC_RSI_OFFSET + 8);
+        arguments =
+            " [arguments 0x"
+                + Long.toHexString(uc.get(ValueLayout.JAVA_LONG, UC_RDI_OFFSET))
+                + ", 0x"
+                + Long.toHexString(uc.get(ValueLayout.JAVA_LONG, UC_RSI_OFFSET))
+                + "]";
+      }
+      byte[] line = (reporter.apply(syscall) + arguments + "\n").getBytes(StandardCharsets.UTF_8);
       int length = Math.min(line.length, LINE_MAX);
       MemorySegment buffer = lineBuffer;
       MemorySegment.copy(line, 0, buffer, ValueLayout.JAVA_BYTE, 0, length);

@@ -85,7 +85,6 @@ class VmmArgsTest {
                 null,
                 1000,
                 null,
-
                 true));
   }
 
