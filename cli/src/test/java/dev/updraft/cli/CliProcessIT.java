@@ -2,6 +2,8 @@ package dev.updraft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +88,13 @@ class CliProcessIT {
       assertThat(updraft("deploy", "apply", "-f", file).exit()).isZero();
       Result status = updraft("deploy", "status", "-f", file);
       assertThat(status.out()).contains("'@daily' UTC, next ").contains("T00:00Z, 0 run(s)");
+      Result json = updraft("deploy", "status", "-f", file, "--json");
+      assertThat(json.exit()).isZero();
+      JsonNode report = new ObjectMapper().readTree(json.out());
+      assertThat(report.at("/release").asInt()).isEqualTo(1);
+      assertThat(report.at("/supervisor/state").asText()).isEqualTo("running");
+      assertThat(report.at("/supervisor/watchdog").asBoolean()).isTrue();
+      assertThat(report.at("/services/0/instances/0/schedule").asText()).contains("'@daily' UTC");
       Result run = updraft("deploy", "run", "report", "-f", file);
       assertThat(run.exit()).isZero();
       assertThat(run.out()).startsWith("report: succeeded").contains("  | report for ops");

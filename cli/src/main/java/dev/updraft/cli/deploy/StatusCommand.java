@@ -1,13 +1,13 @@
 package dev.updraft.cli.deploy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.ServiceState;
-import dev.updraft.deploy.local.Protocol;
-import dev.updraft.deploy.local.SupervisorClient;
-import java.util.HashMap;
+import dev.updraft.deploy.local.StatusReport;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +24,7 @@ public final class StatusCommand implements Callable<Integer> {
   @Mixin DeployOptions options;
 
   @Override
-  public Integer call() {
+  public Integer call() throws JsonProcessingException {
     try {
       Engine engine = options.engine(spec);
       var env = engine.spec();
@@ -32,76 +32,21 @@ public final class StatusCommand implements Callable<Integer> {
       if (!env.target().equals("local")) {
         return cluster(engine, env.environment(), history);
       }
-      Map<String, Protocol.ProcessStatus> processes = new HashMap<>();
-      Map<String, Protocol.ScheduleStatus> schedules = new HashMap<>();
-      SupervisorClient client = SupervisorClient.connect(Engine.dataDir(env));
-      if (client != null) {
-        try (client) {
-          Protocol.Response status = client.call(Protocol.Request.of("status"));
-          status.processes().forEach(p -> processes.put(p.id(), p));
-          status.schedules().forEach(j -> schedules.put(j.id(), j));
-        }
-      }
+      StatusReport report = StatusReport.of(env, history, Engine.dataDir(env));
       var out = spec.commandLine().getOut();
-      History.Release last = history.releases().isEmpty() ? null : history.releases().getLast();
-      out.println(
-          "environment "
-              + env.environment()
-              + (last == null
-                  ? ": never deployed"
-                  : ": release " + last.number() + " " + last.status())
-              + (client == null ? " (supervisor not running)" : ""));
-      for (ServiceState s : history.services().values()) {
-        String where =
-            s.servicePort() == null
-                ? ""
-                : ("router".equals(s.kind()) || "application".equals(s.kind())
-                    ? "http://127.0.0.1:" + s.servicePort() + "/"
-                    : "127.0.0.1:" + s.servicePort());
-        out.printf(
-            Locale.ROOT, "  %-14s %-12s %-14s %s%n", s.service(), s.kind(), s.version(), where);
-        for (ServiceState.Instance i : s.instances()) {
-          if (s.attributes().containsKey("schedule")) {
-            out.printf(Locale.ROOT, "      %-34s %s%n", i.id(), cron(s, schedules.get(i.id())));
-            continue;
-          }
-          Protocol.ProcessStatus p = processes.get(i.id());
-          out.printf(
-              Locale.ROOT,
-              "      %-34s port %-6d %s%n",
-              i.id(),
-              i.port(),
-              p == null
-                  ? "not running"
-                  : p.state()
-                      + (p.restarts() > 0 ? ", " + p.restarts() + " restarts" : "")
-                      + (p.restarts() > 0 && p.ended() != null ? " (last: " + p.ended() + ")" : "")
-                      + ", pid "
-                      + p.pid());
-        }
+      if (options.json) {
+        out.println(
+            new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(report));
+      } else {
+        report.lines().forEach(out::println);
       }
       out.flush();
       return 0;
     } catch (RuntimeException e) {
       return options.report(spec, e);
     }
-  }
-
-  private static String cron(ServiceState s, Protocol.ScheduleStatus j) {
-    String schedule = "'" + s.attributes().get("schedule") + "'";
-    if (j == null) {
-      return schedule + ", not scheduled (apply repairs it)";
-    }
-    return schedule
-        + " "
-        + j.zone()
-        + ", next "
-        + j.next()
-        + ", "
-        + j.runs()
-        + " run(s)"
-        + (j.runningPid() != 0 ? ", running (pid " + j.runningPid() + ")" : "")
-        + (j.lastOutcome() == null ? "" : ", last: " + j.lastOutcome());
   }
 
   /** A cluster target: each service's workload, and whether the cluster has it. */

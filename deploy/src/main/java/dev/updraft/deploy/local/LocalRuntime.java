@@ -8,9 +8,7 @@ import dev.updraft.deploy.spec.Service;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,10 +120,9 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public boolean running(String instanceId) {
-    Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
-    return status.processes().stream()
-            .anyMatch(p -> p.id().equals(instanceId) && p.state().equals("running"))
-        || status.schedules().stream().anyMatch(j -> j.id().equals(instanceId));
+    return Observation.of(supervisor.call(Protocol.Request.of("status")))
+        .live()
+        .contains(instanceId);
   }
 
   @Override
@@ -144,11 +141,7 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public Set<String> instances() {
-    Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
-    Set<String> ids = new HashSet<>();
-    status.processes().forEach(p -> ids.add(p.id()));
-    status.schedules().forEach(j -> ids.add(j.id()));
-    return ids;
+    return Observation.of(supervisor.call(Protocol.Request.of("status"))).live();
   }
 
   @Override
@@ -221,24 +214,7 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public boolean healthy(int port, Service.Health health) {
-    int timeout = (int) health.timeout().toMillis();
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), timeout);
-      if (!health.http()) {
-        return true;
-      }
-      socket.setSoTimeout(timeout);
-      socket
-          .getOutputStream()
-          .write(
-              ("GET " + health.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      byte[] head = socket.getInputStream().readNBytes(12);
-      String status = new String(head, StandardCharsets.US_ASCII);
-      return status.startsWith("HTTP/1.") && (status.charAt(9) == '2' || status.charAt(9) == '3');
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+    return HealthCheck.check(port, health).healthy();
   }
 
   @Override

@@ -14,8 +14,11 @@ import java.util.List;
  * a crash never tears it.
  */
 final class ProcessTable {
-  /** One managed process: what to run, and the process running it now (pid 0: none). */
-  record Row(Protocol.ProcessSpec spec, long pid, long startedMillis) {}
+  /**
+   * One managed process: what to run, the process running it now (pid 0: none), and how often it
+   * was restarted (0 in a table written before the count was kept).
+   */
+  record Row(Protocol.ProcessSpec spec, long pid, long startedMillis, int restarts) {}
 
   /** What the file holds. */
   record Contents(List<Row> processes, List<ScheduledJob.Row> schedules, Routing routing) {

@@ -140,9 +140,19 @@ class ProtocolJsonTest {
     List<Protocol.ProcessStatus> processes =
         List.of(
             new Protocol.ProcessStatus(
-                "app-1a2b-1", "app", 4242, "running", 0, null, "/srv/logs/a.log", 4001, null),
+                "app-1a2b-1",
+                "app",
+                4242,
+                "running",
+                0,
+                null,
+                "/srv/logs/a.log",
+                4001,
+                null,
+                0,
+                null),
             new Protocol.ProcessStatus(
-                "db-1", "db", 0, "failed: exit 3", 5, 3, "/srv/logs/db.log", 0, null));
+                "db-1", "db", 0, "failed: exit 3", 5, 3, "/srv/logs/db.log", 0, null, 0, null));
     // As read from an earlier build: no schedules, no word on resources, no build id.
     return List.of(
         new Protocol.Response(true, null, null, null, null, null, null, null),
