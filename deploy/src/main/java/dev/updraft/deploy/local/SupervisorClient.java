@@ -113,6 +113,9 @@ public final class SupervisorClient implements AutoCloseable {
   private static void startWatchdog(Path dir) {
     try {
       Files.createDirectories(dir);
+      if (SystemdUnit.startInstalled(dir)) {
+        return;
+      }
       new ProcessBuilder(Watchdog.command(dir))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("supervisor.log").toFile()))
