@@ -260,7 +260,13 @@ public final class RuntimeTarget implements Target {
           if (states.containsKey(name)) {
             Map<String, String> routes = new LinkedHashMap<>();
             router.routes().forEach(r -> routes.put(r.path(), r.service()));
-            entries.put(name, new Routing.RouterEntry(router.port(), router.hosts(), routes));
+            entries.put(
+                name,
+                new Routing.RouterEntry(
+                    router.port(),
+                    router.hosts(),
+                    routes,
+                    router.timeout() == null ? null : router.timeout().toMillis()));
           }
         });
     return new Routing(services, entries);

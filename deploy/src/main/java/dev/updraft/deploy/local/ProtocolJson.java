@@ -245,7 +245,16 @@ final class ProtocolJson {
             "routers",
             Json.map(
                 r.routers(),
-                t -> Json.object("port", t.port(), "hosts", t.hosts(), "routes", t.routes())));
+                t ->
+                    Json.object(
+                        "port",
+                        t.port(),
+                        "hosts",
+                        t.hosts(),
+                        "routes",
+                        t.routes(),
+                        "timeoutMillis",
+                        t.timeoutMillis())));
   }
 
   private static Routing routing(JsonObject o) throws IOException {
@@ -259,6 +268,9 @@ final class ProtocolJson {
             "routers",
             t ->
                 new Routing.RouterEntry(
-                    t.only(ROUTER).intValue("port"), t.strings("hosts"), t.stringMap("routes"))));
+                    t.only(ROUTER).intValue("port"),
+                    t.strings("hosts"),
+                    t.stringMap("routes"),
+                    t.longObject("timeoutMillis"))));
   }
 }

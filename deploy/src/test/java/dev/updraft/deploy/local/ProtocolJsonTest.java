@@ -72,6 +72,36 @@ class ProtocolJsonTest {
             "resources are not enforced on this machine: no cgroups",
             "0123456789abcdef");
     assertThat(ProtocolJson.readResponse(ProtocolJson.write(status))).isEqualTo(status);
+    Protocol.Response health =
+        new Protocol.Response(
+            true,
+            null,
+            List.of(
+                new Protocol.ProcessStatus(
+                    "app-1a2b-1",
+                    "app",
+                    4242,
+                    "running",
+                    1,
+                    137,
+                    "/srv/logs/a.log",
+                    4001,
+                    "exit 137",
+                    1_764_000_000_000L,
+                    "ejected by the router")),
+            List.of(),
+            Map.of(),
+            40123,
+            null,
+            "0123456789abcdef");
+    assertThat(ProtocolJson.readResponse(ProtocolJson.write(health))).isEqualTo(health);
+    Protocol.Request timed =
+        Protocol.Request.route(
+            new Routing(
+                Map.of(),
+                Map.of(
+                    "web", new Routing.RouterEntry(8090, List.of(), Map.of("/", "app"), 1500L))));
+    assertThat(ProtocolJson.readRequest(ProtocolJson.write(timed))).isEqualTo(timed);
   }
 
   @Test
