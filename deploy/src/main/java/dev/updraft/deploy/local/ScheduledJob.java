@@ -41,6 +41,8 @@ final class ScheduledJob {
   private volatile long lastFireMillis;
   private volatile int runs;
   private volatile ProcessHandle current;
+  // The run its deadline is killing, so that its exit is recorded as the timeout it is.
+  private volatile ProcessHandle timedOut;
   private volatile long startedMillis;
   private volatile String lastOutcome;
   private volatile Integer lastExit;
@@ -78,8 +80,7 @@ final class ScheduledJob {
       current = run.get();
       startedMillis = row.startedMillis();
       oomKills = cgroup.oomKills();
-      ManagedProcess.gone(run.get(), row.startedMillis())
-          .thenRun(() -> finished(run.get(), null, null));
+      ManagedProcess.gone(run.get(), row.startedMillis()).thenRun(() -> finished(run.get(), null));
     }
     missed(Instant.ofEpochMilli(clock.millis()))
         .ifPresent(
@@ -160,9 +161,11 @@ final class ScheduledJob {
                       return;
                     }
                     if (handle.isAlive()) {
-                      finished(
-                          handle, null, "timed out after " + spec.timeoutMillis() / 1000 + "s");
+                      // Recorded once the run is gone, by whichever of its exit and this comes
+                      // first: a status without a pid means that nothing of the run is left.
+                      timedOut = handle;
                       ManagedProcess.stopTree(handle, Duration.ofSeconds(5));
+                      finished(handle, null);
                     }
                   });
       process
@@ -170,7 +173,7 @@ final class ScheduledJob {
           .thenRun(
               () -> {
                 deadline.interrupt();
-                finished(handle, process.exitValue(), null);
+                finished(handle, process.exitValue());
               });
     } catch (IOException e) {
       lastOutcome = "failed to start: " + e.getMessage();
@@ -180,14 +183,15 @@ final class ScheduledJob {
     return run;
   }
 
-  private synchronized void finished(ProcessHandle handle, Integer exit, String timedOut) {
+  private synchronized void finished(ProcessHandle handle, Integer exit) {
     if (current != handle) {
-      return; // already recorded (a timeout, then the exit it caused)
+      return; // already recorded (the exit a timeout caused, then the timeout)
     }
-    lastExit = exit;
+    boolean late = handle == timedOut;
+    lastExit = late ? null : exit;
     lastOutcome =
-        timedOut != null
-            ? timedOut
+        late
+            ? "timed out after " + spec.timeoutMillis() / 1000 + "s"
             : exit == null
                 ? "ended (exit code unknown: run adopted"
                     + cgroup.killedForMemory(null, oomKills).map(why -> "; " + why).orElse("")
