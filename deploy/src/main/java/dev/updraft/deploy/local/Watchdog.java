@@ -34,7 +34,8 @@ public final class Watchdog {
 
   private static final long MIN_BACKOFF_MS = 200;
   private static final long MAX_BACKOFF_MS = 30_000;
-  private static final long STABLE_MS = 60_000;
+  // A supervisor that served this long had started well: its death is not a crash loop.
+  private static final long STABLE_MS = 10_000;
 
   private final Path dir;
   private final Liveness liveness;
@@ -77,7 +78,7 @@ public final class Watchdog {
 
   /** Keeps a supervisor running; returns when it stopped on purpose or the environment is gone. */
   int run() throws InterruptedException {
-    long backoff = 0;
+    int quickDeaths = 0;
     while (!halting) {
       if (!Files.isDirectory(dir)) {
         log("the data directory is gone; nothing left to watch");
@@ -92,12 +93,8 @@ public final class Watchdog {
         log("the supervisor stopped on purpose; the watchdog stops too");
         return STOPPED;
       }
-      backoff =
-          System.currentTimeMillis() - started > STABLE_MS
-              ? 0
-              : backoff == 0 ? MIN_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, backoff * 2);
-      // The first restart is at once: routes are down until the successor serves them.
-      long delay = backoff == MIN_BACKOFF_MS ? 0 : backoff;
+      quickDeaths = System.currentTimeMillis() - started > STABLE_MS ? 0 : quickDeaths + 1;
+      long delay = delay(quickDeaths);
       log(
           "the supervisor "
               + how
@@ -106,6 +103,19 @@ public final class Watchdog {
       Thread.sleep(delay);
     }
     return 0;
+  }
+
+  /**
+   * How long to wait before the next start, after {@code quickDeaths} supervisors in a row that
+   * died within {@link #STABLE_MS} of starting (the last one included; 0 after a stable run). The
+   * first restart is at once: routes are down until the successor serves them. Then 200 ms doubling
+   * to 30 s, so a supervisor that cannot start does not take a core.
+   */
+  static long delay(int quickDeaths) {
+    if (quickDeaths <= 1) {
+      return 0;
+    }
+    return Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(quickDeaths - 2, 20));
   }
 
   /** Runs (or watches) one supervisor until it is gone; says how it went. */
