@@ -83,7 +83,8 @@ class DeployJsonIT {
       assertThat(same.document().get("change_count").asInt()).isZero();
 
       JsonNode status = updraft("deploy", "status", "-f", file, "--json").document();
-      assertThat(status.get("supervisor").asText()).isEqualTo("running");
+      assertThat(status.at("/supervisor/state").asText()).isEqualTo("running");
+      assertThat(status.at("/supervisor/watchdog").asBoolean()).isTrue();
       assertThat(status.get("release").get("status").asText()).isEqualTo("succeeded");
       JsonNode report = null;
       for (JsonNode service : status.get("services")) {

@@ -283,8 +283,10 @@ public final class Engine {
               "recover",
               "release " + interrupted.number() + " was interrupted; converging to the spec"));
     }
-    t.prepare();
+    // What runs is seen before the target is readied: starting a supervisor restarts instances
+    // that died, and the plan must be the one `plan` shows for the same state.
     Set<String> live = t.live();
+    t.prepare();
     EnvironmentSpec previous = previousSpec(history, spec, specText);
     Plan plan = Planner.plan(spec, versions, history.services(), before(history, previous), live);
     int release = history.nextRelease();

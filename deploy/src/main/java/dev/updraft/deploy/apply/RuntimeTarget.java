@@ -3,14 +3,12 @@ package dev.updraft.deploy.apply;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.local.LocalRuntime;
-import dev.updraft.deploy.local.Protocol;
+import dev.updraft.deploy.local.Observation;
 import dev.updraft.deploy.local.Routing;
-import dev.updraft.deploy.local.SupervisorClient;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,22 +73,9 @@ public final class RuntimeTarget implements Target {
         return runtime.instances();
       }
     }
-    // Only look: plan must not start a supervisor.
-    SupervisorClient client = SupervisorClient.connect(dir);
-    if (client == null) {
-      return Set.of();
-    }
-    try (client) {
-      Set<String> ids = new HashSet<>();
-      Protocol.Response status = client.call(Protocol.Request.of("status"));
-      for (Protocol.ProcessStatus p : status.processes()) {
-        if (p.state().equals("running")) {
-          ids.add(p.id());
-        }
-      }
-      status.schedules().forEach(j -> ids.add(j.id()));
-      return ids;
-    }
+    // Only look, the same way the runtime does: plan must not start a supervisor, and must see
+    // what runs whether or not one answers.
+    return Observation.of(dir).live();
   }
 
   @Override
@@ -278,7 +263,13 @@ public final class RuntimeTarget implements Target {
           if (states.containsKey(name)) {
             Map<String, String> routes = new LinkedHashMap<>();
             router.routes().forEach(r -> routes.put(r.path(), r.service()));
-            entries.put(name, new Routing.RouterEntry(router.port(), router.hosts(), routes));
+            entries.put(
+                name,
+                new Routing.RouterEntry(
+                    router.port(),
+                    router.hosts(),
+                    routes,
+                    router.timeout() == null ? null : router.timeout().toMillis()));
           }
         });
     return new Routing(services, entries);

@@ -124,10 +124,9 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public boolean running(String instanceId) {
-    Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
-    return status.processes().stream()
-            .anyMatch(p -> p.id().equals(instanceId) && p.state().equals("running"))
-        || status.schedules().stream().anyMatch(j -> j.id().equals(instanceId));
+    return Observation.of(supervisor.call(Protocol.Request.of("status")))
+        .live()
+        .contains(instanceId);
   }
 
   @Override
@@ -146,11 +145,7 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public Set<String> instances() {
-    Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
-    Set<String> ids = new HashSet<>();
-    status.processes().forEach(p -> ids.add(p.id()));
-    status.schedules().forEach(j -> ids.add(j.id()));
-    return ids;
+    return Observation.of(supervisor.call(Protocol.Request.of("status"))).live();
   }
 
   @Override

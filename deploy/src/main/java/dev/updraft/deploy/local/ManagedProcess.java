@@ -3,12 +3,14 @@ package dev.updraft.deploy.local;
 import dev.updraft.deploy.state.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,15 +63,19 @@ final class ManagedProcess {
     }
   }
 
-  /** Takes over a process a previous supervisor started, if it still runs; else starts anew. */
-  void adoptOrLaunch(long pid, long started) {
+  /**
+   * Takes over a process a previous supervisor started, if it still runs; else starts anew. {@code
+   * restarts} carries the count over, as the table kept it.
+   */
+  void adoptOrLaunch(long pid, long started, int restarts) {
+    this.restarts = restarts;
     Optional<ProcessHandle> found = same(pid, started);
     if (found.isPresent()) {
       handle = found.get();
       startedMillis = started;
       oomKills = cgroup.oomKills();
       state = "running";
-      handle.onExit().thenRun(() -> exited(null));
+      gone(handle, started).thenRun(() -> exited(null));
     } else {
       launch();
     }
@@ -172,16 +178,55 @@ final class ManagedProcess {
     }
   }
 
-  /** Whether {@code pid} is still the process started at {@code startedMillis} (pids recycle). */
+  /**
+   * Whether {@code pid} is still the process started at {@code startedMillis} (pids recycle), and
+   * alive: a zombie is not (an orphan's parent is init, and not every init reaps).
+   */
   static Optional<ProcessHandle> same(long pid, long startedMillis) {
     Optional<ProcessHandle> found = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
     return found.filter(
         h ->
             h.isAlive()
+                && !zombie(pid)
                 && h.info()
                     .startInstant()
                     .map(i -> Math.abs(i.toEpochMilli() - startedMillis) < 2000)
                     .orElse(false));
+  }
+
+  /**
+   * Completes when a process this JVM did not start is gone. {@link ProcessHandle#onExit} polls
+   * such a process every few seconds and takes a zombie for alive; this looks four times a second.
+   */
+  static CompletableFuture<Void> gone(ProcessHandle h, long startedMillis) {
+    CompletableFuture<Void> gone = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("adopted-" + h.pid())
+        .start(
+            () -> {
+              while (same(h.pid(), startedMillis).isPresent()) {
+                try {
+                  Thread.sleep(250);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              gone.complete(null);
+            });
+    return gone;
+  }
+
+  /** Whether {@code /proc} shows {@code pid} as a zombie (exited, not yet reaped). */
+  static boolean zombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // The command name, in parentheses, may hold anything; the state follows its last ')'.
+      int end = stat.lastIndexOf(')');
+      char state = end > 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+      return state == 'Z' || state == 'X';
+    } catch (IOException | RuntimeException e) {
+      return false; // no /proc entry: isAlive said the rest
+    }
   }
 
   boolean alive() {
@@ -201,11 +246,13 @@ final class ManagedProcess {
         lastExit,
         spec.log(),
         port == null ? 0 : Integer.parseInt(port),
-        ended);
+        ended,
+        alive() ? startedMillis : 0,
+        null);
   }
 
   ProcessTable.Row row() {
     ProcessHandle h = handle;
-    return new ProcessTable.Row(spec, h == null ? 0 : h.pid(), startedMillis);
+    return new ProcessTable.Row(spec, h == null ? 0 : h.pid(), startedMillis, restarts);
   }
 }

@@ -122,7 +122,19 @@ public sealed interface Service {
 
   record Route(String path, String service) {}
 
-  record Router(String name, int port, List<String> hosts, List<Route> routes) implements Service {
+  /**
+   * A router.
+   *
+   * @param timeout how long it waits on an instance that sends nothing (before its response and
+   *     between its bytes); null when the spec sets none, so that routers deployed before the field
+   *     existed keep their version; the target's default then holds
+   */
+  record Router(String name, int port, List<String> hosts, List<Route> routes, Duration timeout)
+      implements Service {
+    public Router(String name, int port, List<String> hosts, List<Route> routes) {
+      this(name, port, hosts, routes, null);
+    }
+
     @Override
     public List<String> dependsOn() {
       return routes.stream().map(Route::service).distinct().toList();

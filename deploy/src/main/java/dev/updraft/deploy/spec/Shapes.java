@@ -193,7 +193,14 @@ public final class Shapes {
                   HOST, "a host name such as shop.example.com or *.example.com, not an IP address"),
               null,
               "host names it answers for (all when absent)")
-          .required("routes", new FieldType.ListOf(ROUTE), "routes, longest prefix first");
+          .required("routes", new FieldType.ListOf(ROUTE), "routes, longest prefix first")
+          .optional(
+              "timeout",
+              FieldType.DURATION,
+              null,
+              "how long it waits on an instance that sends nothing, before its response and"
+                  + " between its bytes; then 504, and the failure counts towards ejecting it"
+                  + " (30s when absent)");
 
   static final Shape KUBERNETES =
       Shape.of("kubernetes", "settings for the kubernetes target")

@@ -189,6 +189,9 @@ final class SpecChecks {
         problem(at, "routes[" + i + "].path", route.path(), "each path prefix once");
       }
     }
+    if (router.timeout() != null && router.timeout().isZero()) {
+      problem(at, "timeout", "0s", "a duration above 0 such as 30s");
+    }
   }
 
   private void findCycle(Map<String, Set<String>> edges) {

@@ -158,7 +158,8 @@ public final class SpecParser {
               v.strings("hosts"),
               v.list("routes").stream()
                   .map(r -> new Service.Route(r.string("path"), r.string("service")))
-                  .toList());
+                  .toList(),
+              v.has("timeout") ? v.duration("timeout") : null);
     };
   }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.local.Observation;
 import dev.updraft.deploy.local.Protocol;
+import dev.updraft.deploy.local.StatusReport;
 import dev.updraft.deploy.local.SupervisorClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -61,10 +63,48 @@ class LocalDeployIT {
     Engine engine = Shops.engine(spec, events);
     engine.apply();
     Path data = engine.dataDir();
-    killSupervisor(data);
+    Shops.killSupervision(data);
     // Any command that needs the supervisor starts one; before an apply publishes anything, the
     // successor adopts the instances and serves the router from the table.
     SupervisorClient.ensure(data).close();
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
+  }
+
+  @Test
+  void planApplyAndStatusAgreeOnWhatRunsWhenNoSupervisorDoes() throws Exception {
+    Engine engine = Shops.engine(spec, events);
+    engine.apply();
+    Path data = engine.dataDir();
+    Shops.killSupervision(data);
+    // The instances run on their own: nothing to repair, whether a supervisor answers or not.
+    StatusReport status = StatusReport.of(engine.spec(), engine.history(), data);
+    assertThat(status.supervisor().state()).isEqualTo("down");
+    assertThat(status.services().getFirst().instances())
+        .allSatisfy(
+            i -> {
+              assertThat(i.running()).isTrue();
+              assertThat(i.state()).isEqualTo(Observation.RUNNING_UNSUPERVISED);
+              assertThat(i.health()).startsWith("healthy");
+            });
+    assertThat(engine.plan().render()).startsWith("No changes");
+    assertThat(engine.apply().plan().isEmpty()).isTrue();
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
+
+    // An instance dies too while nothing watches: plan says so, and apply does what plan said.
+    Shops.killSupervision(data);
+    Protocol.ProcessStatus victim = Observation.of(data).processes().getFirst();
+    Shops.kill9(victim.pid());
+    assertThat(StatusReport.of(engine.spec(), engine.history(), data).services().getFirst())
+        .satisfies(
+            s ->
+                assertThat(s.instances())
+                    .filteredOn(i -> i.id().equals(victim.id()))
+                    .singleElement()
+                    .satisfies(i -> assertThat(i.state()).isEqualTo("not running")));
+    Plan planned = engine.plan();
+    assertThat(planned.render()).contains("repair").contains("1 of 2 instances not running");
+    assertThat(engine.apply().plan()).isEqualTo(planned);
+    assertThat(engine.plan().isEmpty()).isTrue();
     assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
   }
 
@@ -74,7 +114,7 @@ class LocalDeployIT {
     Engine engine = Shops.engine(spec, events);
     engine.apply();
     Path data = engine.dataDir();
-    killSupervisor(data);
+    Shops.killSupervision(data);
     try (java.net.ServerSocket squatter = new java.net.ServerSocket(port)) {
       // Starting it would fail if restoring the routes could; destroy must still work.
       SupervisorClient.ensure(data).close();
@@ -223,13 +263,5 @@ class LocalDeployIT {
     assertThat(again.plan().isEmpty()).isTrue();
     assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
     assertThat(history.services().get("app").instances()).hasSize(2);
-  }
-
-  private static void killSupervisor(Path data) throws Exception {
-    ProcessHandle supervisor =
-        ProcessHandle.of(Long.parseLong(Files.readString(data.resolve("supervisor.pid")).trim()))
-            .orElseThrow();
-    supervisor.destroyForcibly();
-    supervisor.onExit().get(10, TimeUnit.SECONDS);
   }
 }

@@ -153,6 +153,24 @@ class SpecParserTest {
   }
 
   @Test
+  void aRouterTimeoutIsReadAndMustBeAboveZero() {
+    EnvironmentSpec spec = SpecParser.parse("updraft.yaml", GOOD, BASE);
+    assertThat(((Service.Router) spec.service("web")).timeout())
+        .as("absent: the target's default holds, and the router's version is unchanged")
+        .isNull();
+    String timed = GOOD.replace("    port: 8100\n", "    port: 8100\n    timeout: 1500ms\n");
+    assertThat(
+            ((Service.Router) SpecParser.parse("updraft.yaml", timed, BASE).service("web"))
+                .timeout())
+        .isEqualTo(Duration.ofMillis(1500));
+    String zero = GOOD.replace("    port: 8100\n", "    port: 8100\n    timeout: 0s\n");
+    assertThat(problems(zero))
+        .singleElement()
+        .asString()
+        .contains("routers.web.timeout: \"0s\" (expected: a duration above 0 such as 30s)");
+  }
+
+  @Test
   void findsDependencyCyclesAndBadReferences() {
     String cyclic =
         """
