@@ -161,21 +161,39 @@ final class ManagedProcess {
     rest.addAll(h.descendants().toList());
     rest.remove(h);
     rest.forEach(ProcessHandle::destroy);
-    try {
-      h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (Exception e) {
+    if (!ended(h, deadline)) {
       h.destroyForcibly();
     }
     if (group) {
       rest.addAll(ProcessGroups.members(h.pid())); // started while the leader went
     }
     for (ProcessHandle p : rest) {
-      try {
-        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (Exception e) {
+      if (!ended(p, deadline)) {
         p.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Waits until {@code h} has ended, at most until {@code deadline} ({@link System#nanoTime}).
+   * Ended includes a zombie: an adopted instance, or what its shell forked, is no child of this
+   * JVM, whose {@link ProcessHandle#onExit} would poll it every few seconds and take a zombie for
+   * alive. A child of this JVM is reaped by the JDK and so ends the same way.
+   */
+  static boolean ended(ProcessHandle h, long deadline) {
+    while (h.isAlive() && !zombie(h.pid())) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 20));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -231,7 +249,7 @@ final class ManagedProcess {
 
   boolean alive() {
     ProcessHandle h = handle;
-    return wanted && h != null && h.isAlive();
+    return wanted && h != null && h.isAlive() && !zombie(h.pid());
   }
 
   Protocol.ProcessStatus status() {

@@ -72,6 +72,9 @@ class ObservationIT {
       assertThat(child.isAlive()).as("the JDK takes a zombie for alive").isTrue();
       assertThat(ManagedProcess.same(child.pid(), started)).isEmpty();
       assertThat(ManagedProcess.gone(child, started).get(5, TimeUnit.SECONDS)).isNull();
+      // A stop waits for a zombie no longer than for a process that is gone.
+      assertThat(ManagedProcess.ended(child, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)))
+          .isTrue();
     } finally {
       parent.destroyForcibly();
     }
