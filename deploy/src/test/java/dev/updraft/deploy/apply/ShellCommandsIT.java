@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.local.Observation;
+import dev.updraft.deploy.local.StatusReport;
 import dev.updraft.sys.testing.NeedsProgram;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +129,28 @@ class ShellCommandsIT {
     assertThat(leftBehind("adopted", adopt))
         .as("what the adopted instance left in the background")
         .isEmpty();
+  }
+
+  @Test
+  void statusSaysWhatAFailingHealthCheckGotInTheRolloutsWords() throws Exception {
+    // Deployed with a TCP check, which passes; the spec then checks /health, which answers 500.
+    Path spec = spec("sick", "cd site && exec python3 server.py", "{tcp: true}", "HEALTH: \"500\"");
+    List<Event> events = Shops.events();
+    Engine engine = Shops.engine(spec, events);
+    try {
+      engine.apply();
+      Shops.replace(spec, "health: {tcp: true}", "health: {path: /health}");
+      StatusReport report = StatusReport.of(engine.spec(), engine.history(), engine.dataDir());
+      StatusReport.InstanceReport instance = report.services().getFirst().instances().getFirst();
+      assertThat(instance.running()).isTrue();
+      assertThat(instance.health())
+          .isEqualTo(
+              "unhealthy: GET http://127.0.0.1:"
+                  + instance.port()
+                  + "/health answered 500 (body: \"db down\")");
+    } finally {
+      Shops.destroy(spec, events);
+    }
   }
 
   @Test
