@@ -97,6 +97,10 @@ class DeployJsonIT {
       assertThat(updraft("status", "-f", file, "--json").document().get("environment").asText())
           .isEqualTo("cli-json");
 
+      JsonNode uninstall = updraft("deploy", "uninstall", "-f", file, "--json").document();
+      assertThat(uninstall.get("removed").asBoolean()).as("nothing was installed").isFalse();
+      assertThat(uninstall.get("unit").asText()).startsWith("updraft-cli-json-");
+
       JsonNode history = updraft("deploy", "history", "-f", file, "--json").document();
       assertThat(history.get("releases")).hasSize(1);
       assertThat(history.get("releases").get(0).get("kind").asText()).isEqualTo("apply");

@@ -2,6 +2,7 @@ package dev.updraft.cli.deploy;
 
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Engine;
+import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.local.SystemdUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,13 +41,20 @@ public final class InstallCommand implements Callable<Integer> {
           SystemdUnit.of(engine.dataDir()).install(engine.dataDir(), env.baseDir());
       var out = spec.commandLine().getOut();
       out.println(
-          (installed.enabled() ? "Installed and enabled " : "Wrote ")
-              + installed.unit().name()
-              + " ("
-              + installed.unit().file()
-              + "): "
-              + installed.hint()
-              + ".");
+          options.json
+              ? Json.write(
+                  Json.object(
+                      "unit", installed.unit().name(),
+                      "file", installed.unit().file().toString(),
+                      "enabled", installed.enabled(),
+                      "hint", installed.hint()))
+              : (installed.enabled() ? "Installed and enabled " : "Wrote ")
+                  + installed.unit().name()
+                  + " ("
+                  + installed.unit().file()
+                  + "): "
+                  + installed.hint()
+                  + ".");
       out.flush();
       return 0;
     } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.updraft.cli.deploy;
 
 import dev.updraft.deploy.apply.Engine;
+import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.local.SystemdUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,11 +24,23 @@ public final class UninstallCommand implements Callable<Integer> {
     try {
       Engine engine = options.engine(spec);
       SystemdUnit unit = SystemdUnit.of(engine.dataDir());
+      boolean removed = unit.uninstall();
       var out = spec.commandLine().getOut();
-      out.println(
-          unit.uninstall()
-              ? "Removed " + unit.file() + "; the environment keeps running (down stops it)."
-              : "No unit installed for " + engine.spec().environment() + " (" + unit.file() + ").");
+      if (options.json) {
+        out.println(
+            Json.write(
+                Json.object(
+                    "unit", unit.name(), "file", unit.file().toString(), "removed", removed)));
+      } else {
+        out.println(
+            removed
+                ? "Removed " + unit.file() + "; the environment keeps running (down stops it)."
+                : "No unit installed for "
+                    + engine.spec().environment()
+                    + " ("
+                    + unit.file()
+                    + ").");
+      }
       out.flush();
       return 0;
     } catch (RuntimeException e) {
