@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class ManagedProcess {
   private static final long MIN_BACKOFF_MS = 500;
   private static final long MAX_BACKOFF_MS = 30_000;
+  private static final Duration LEFT_BEHIND_GRACE = Duration.ofSeconds(5);
 
   private final Protocol.ProcessSpec spec;
   private final Cgroups cgroups;
@@ -77,6 +78,7 @@ final class ManagedProcess {
       state = "running";
       gone(handle, started).thenRun(() -> exited(null));
     } else {
+      endLeftBehind(pid);
       launch();
     }
   }
@@ -88,6 +90,10 @@ final class ManagedProcess {
       state = "stopped";
       onChange.run();
       return;
+    }
+    ProcessHandle h = handle;
+    if (h != null) {
+      endLeftBehind(h.pid());
     }
     restarts++;
     state = "crashed (" + ended + "), restarting";
@@ -121,9 +127,28 @@ final class ManagedProcess {
     ProcessHandle h = handle;
     if (h != null && h.isAlive()) {
       stopTree(h, grace);
+    } else if (h != null) {
+      endLeftBehind(h.pid());
     }
     cgroup.remove();
     state = "stopped";
+  }
+
+  /**
+   * Ends what an instance's process left running in its group when it died, as a container's
+   * processes end with it: a shell's command outliving the shell would keep the port, and every
+   * start after it would fail to listen.
+   */
+  private static void endLeftBehind(long pid) {
+    List<ProcessHandle> left = ProcessGroups.leftBehind(pid);
+    left.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + LEFT_BEHIND_GRACE.toNanos();
+    for (ProcessHandle p : left) {
+      if (!ended(p, deadline)) {
+        p.destroyForcibly();
+        ended(p, System.nanoTime() + LEFT_BEHIND_GRACE.toNanos());
+      }
+    }
   }
 
   /**

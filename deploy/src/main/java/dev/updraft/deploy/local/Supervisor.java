@@ -219,6 +219,11 @@ public final class Supervisor implements AutoCloseable {
     if (existing != null && existing.alive()) {
       return; // starting is idempotent: a re-run after a crash finds the instance already there
     }
+    if (existing != null) {
+      // Between a crash and its restart: replaced, and its own restart called off, else it would
+      // start a second process of the same id that no table holds.
+      existing.stop(Duration.ofSeconds(10));
+    }
     ManagedProcess process = new ManagedProcess(spec, cgroups, this::save);
     processes.put(spec.id(), process);
     process.launch();
