@@ -1,8 +1,8 @@
 package dev.updraft.deploy;
 
-import dev.updraft.deploy.apply.RuntimeTarget;
 import dev.updraft.deploy.apply.Target;
 import dev.updraft.deploy.kubernetes.KubernetesTargets;
+import dev.updraft.deploy.local.RuntimeTarget;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import java.nio.file.Path;
 

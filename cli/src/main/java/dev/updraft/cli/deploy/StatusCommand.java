@@ -4,6 +4,7 @@ import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.local.StatusReport;
+import dev.updraft.deploy.state.StateDirectory;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -40,7 +41,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         return cluster(env.environment(), history, live);
       }
-      StatusReport report = StatusReport.of(env, history, Engine.dataDir(env));
+      StatusReport report = StatusReport.of(env, history, StateDirectory.of(env));
       if (options.json) {
         out.println(StatusJson.local(report));
       } else {

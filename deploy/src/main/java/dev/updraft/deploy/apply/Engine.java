@@ -16,6 +16,7 @@ import dev.updraft.deploy.spec.SpecWarnings;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.PrivateFiles;
 import dev.updraft.deploy.state.Sealer;
+import dev.updraft.deploy.state.StateDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * The deployment engine for one environment: plan, apply with automatic rollback, rollback to a
@@ -44,17 +44,6 @@ public final class Engine {
   private final int parallelism;
   private final String target;
   private final Target.Factory targets;
-
-  /** An engine for the local target only, on {@code runtimes}. */
-  public Engine(
-      Path specFile,
-      EventSink sink,
-      Redactor redactor,
-      Map<String, String> hostEnv,
-      int parallelism,
-      Function<Path, ServiceRuntime> runtimes) {
-    this(specFile, sink, redactor, hostEnv, parallelism, null, RuntimeTarget.factory(runtimes));
-  }
 
   /**
    * @param target the target to use instead of the spec's ({@code local}, {@code kubernetes}), or
@@ -76,11 +65,6 @@ public final class Engine {
     this.parallelism = parallelism;
     this.target = target;
     this.targets = targets;
-  }
-
-  /** The local target's data directory of an environment. */
-  public static Path dataDir(EnvironmentSpec spec) {
-    return spec.baseDir().resolve(".updraft").resolve(spec.environment());
   }
 
   public EnvironmentSpec spec() {
@@ -422,7 +406,7 @@ public final class Engine {
     try {
       // The whole state directory, the target's and the environment's, is its owner's only: an
       // older updraft made it open to all, and it is tightened once.
-      Path state = dataDir(spec);
+      Path state = StateDirectory.of(spec);
       PrivateFiles.privateRoot(state.getParent()); // others must not even list environments
       PrivateFiles.privateRoot(state);
       PrivateFiles.directories(dir);

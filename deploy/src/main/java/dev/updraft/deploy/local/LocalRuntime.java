@@ -3,7 +3,6 @@ package dev.updraft.deploy.local;
 import dev.updraft.deploy.apply.Artifacts;
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.ExitHints;
-import dev.updraft.deploy.apply.ServiceRuntime;
 import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.state.PrivateFiles;

@@ -1,6 +1,5 @@
 package dev.updraft.deploy.local;
 
-import dev.updraft.deploy.apply.ServiceRuntime;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;

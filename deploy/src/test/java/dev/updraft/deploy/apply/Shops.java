@@ -6,6 +6,7 @@ import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.local.LocalRuntime;
 import dev.updraft.deploy.local.Observation;
 import dev.updraft.deploy.local.Protocol;
+import dev.updraft.deploy.local.RuntimeTarget;
 import dev.updraft.deploy.local.ServerBinaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -125,7 +126,8 @@ final class Shops {
   static Engine engine(Path spec, List<Event> events) {
     Redactor redactor = new Redactor();
     EventSink sink = events::add;
-    return new Engine(spec, sink, redactor, System.getenv(), 4, LocalRuntime::new);
+    return new Engine(
+        spec, sink, redactor, System.getenv(), 4, null, RuntimeTarget.factory(LocalRuntime::new));
   }
 
   /** An engine whose databases run only the pinned servers: the host's are hidden from it. */
@@ -137,7 +139,13 @@ final class Shops {
   static Engine pinnedEngine(Path spec, List<Event> events, Map<String, String> env) {
     ServerBinaries pinned = pinnedServers();
     return new Engine(
-        spec, events::add, new Redactor(), env, 4, dir -> new LocalRuntime(dir, pinned));
+        spec,
+        events::add,
+        new Redactor(),
+        env,
+        4,
+        null,
+        RuntimeTarget.factory(dir -> new LocalRuntime(dir, pinned)));
   }
 
   /** The pinned servers alone, as on a machine with only a JDK: the host's are hidden. */

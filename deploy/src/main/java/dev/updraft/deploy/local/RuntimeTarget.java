@@ -1,12 +1,14 @@
-package dev.updraft.deploy.apply;
+package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.apply.Deployment;
+import dev.updraft.deploy.apply.Secrets;
+import dev.updraft.deploy.apply.Target;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
-import dev.updraft.deploy.local.LocalRuntime;
-import dev.updraft.deploy.local.Observation;
-import dev.updraft.deploy.local.Routing;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.state.StateDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +44,7 @@ public final class RuntimeTarget implements Target {
     return new Target.Factory() {
       @Override
       public Path dataDir(EnvironmentSpec spec) {
-        return Engine.dataDir(spec);
+        return StateDirectory.of(spec);
       }
 
       @Override

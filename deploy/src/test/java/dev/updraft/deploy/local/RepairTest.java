@@ -1,9 +1,9 @@
-package dev.updraft.deploy.apply;
+package dev.updraft.deploy.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.events.Redactor;
-import dev.updraft.deploy.local.Routing;
 import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.Service;
 import java.net.ServerSocket;
@@ -154,7 +154,9 @@ class RepairTest {
         applications:
           app: {path: ., command: "serve", instances: 2, health: {path: /health}}
         """);
-    Engine engine = new Engine(spec, e -> {}, new Redactor(), Map.of(), 1, d -> runtime);
+    Engine engine =
+        new Engine(
+            spec, e -> {}, new Redactor(), Map.of(), 1, null, RuntimeTarget.factory(d -> runtime));
     engine.apply();
     List<String> ids = List.copyOf(runtime.instances.keySet());
     assertThat(ids).hasSize(2);

@@ -1,5 +1,10 @@
-package dev.updraft.deploy.apply;
+package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.apply.Deployment;
+import dev.updraft.deploy.apply.ExitHints;
+import dev.updraft.deploy.apply.JobOutputs;
+import dev.updraft.deploy.apply.Secrets;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.Cron;
