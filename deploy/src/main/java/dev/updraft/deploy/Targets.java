@@ -32,8 +32,8 @@ public final class Targets {
 
   private static Target.Factory of(EnvironmentSpec spec) {
     return switch (spec.target()) {
-      case "kubernetes" -> KUBERNETES;
-      default -> LOCAL;
+      case KUBERNETES -> KUBERNETES;
+      case LOCAL -> LOCAL;
     };
   }
 }

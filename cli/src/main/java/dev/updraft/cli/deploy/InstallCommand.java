@@ -4,6 +4,7 @@ import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.local.SystemdUnit;
+import dev.updraft.deploy.spec.TargetName;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +27,7 @@ public final class InstallCommand implements Callable<Integer> {
     try {
       Engine engine = options.engine(spec);
       var env = engine.spec();
-      if (!env.target().equals("local")) {
+      if (env.target() != TargetName.LOCAL) {
         throw new DeployException(
             "UNSUPPORTED",
             "install is for the local target ("

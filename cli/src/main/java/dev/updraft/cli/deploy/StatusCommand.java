@@ -4,6 +4,7 @@ import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.local.StatusReport;
+import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.StateDirectory;
 import java.util.Locale;
 import java.util.Set;
@@ -32,10 +33,10 @@ public final class StatusCommand implements Callable<Integer> {
       var env = engine.spec();
       History history = engine.history();
       var out = spec.commandLine().getOut();
-      if (!env.target().equals("local")) {
+      if (env.target() != TargetName.LOCAL) {
         Set<String> live = history.services().isEmpty() ? Set.of() : engine.live();
         if (options.json) {
-          out.println(StatusJson.cluster(env.environment(), env.target(), history, live));
+          out.println(StatusJson.cluster(env.environment(), env.target().word(), history, live));
           out.flush();
           return 0;
         }

@@ -13,6 +13,7 @@ import dev.updraft.deploy.spec.SpecException;
 import dev.updraft.deploy.spec.SpecParser;
 import dev.updraft.deploy.spec.SpecWarning;
 import dev.updraft.deploy.spec.SpecWarnings;
+import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.PrivateFiles;
 import dev.updraft.deploy.state.Sealer;
@@ -42,7 +43,7 @@ public final class Engine {
   private final Redactor redactor;
   private final Map<String, String> hostEnv;
   private final int parallelism;
-  private final String target;
+  private final TargetName target;
   private final Target.Factory targets;
 
   /**
@@ -56,7 +57,7 @@ public final class Engine {
       Redactor redactor,
       Map<String, String> hostEnv,
       int parallelism,
-      String target,
+      TargetName target,
       Target.Factory targets) {
     this.specFile = specFile.toAbsolutePath();
     this.sink = sink;
@@ -162,7 +163,7 @@ public final class Engine {
           Deployment d =
               new Deployment(spec, journal, release, sink, redactor, secrets, history.services());
           for (Service.Job job : spec.all(Service.Job.class)) {
-            if (job.when().equals("delete")) {
+            if (job.runs(Service.When.DELETE)) {
               d.step(job.name(), "run", Event.Outcome.STARTED, "on delete");
               t.runOnDelete(d, job, Versions.of(spec, job, secrets));
               d.step(job.name(), "run", Event.Outcome.DONE, "on delete");
@@ -186,10 +187,10 @@ public final class Engine {
     EnvironmentSpec spec = spec();
     Map<String, ServiceState> deployed = history(spec).services();
     ServiceState state = deployed.get(name);
-    if (!(spec.service(name) instanceof Service.Job job) || !job.when().equals("cron")) {
+    if (!(spec.service(name) instanceof Service.Job job) || !job.runs(Service.When.CRON)) {
       List<String> crons =
           spec.all(Service.Job.class).stream()
-              .filter(j -> j.when().equals("cron"))
+              .filter(j -> j.runs(Service.When.CRON))
               .map(Service::name)
               .toList();
       throw new DeployException(

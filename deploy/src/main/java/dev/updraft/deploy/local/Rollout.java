@@ -71,7 +71,7 @@ final class Rollout {
 
   private ServiceState job(Service.Job job, String version) {
     Map<String, String> attributes = new LinkedHashMap<>();
-    if (job.when().equals("start")) {
+    if (job.runs(Service.When.START)) {
       deployment.step(job.name(), "build", Event.Outcome.STARTED, null);
       Path artifact = stage(job.name(), version, job.process());
       deployment.step(job.name(), "run", Event.Outcome.STARTED, job.process().command());
@@ -90,7 +90,7 @@ final class Rollout {
               : runtime.logTail(job.name() + "-" + version, 20);
       attributes.putAll(
           JobOutputs.attributes(job, outputs, "the file named by $UPDRAFT_OUTPUT", tail));
-    } else if (job.when().equals("cron")) {
+    } else if (job.runs(Service.When.CRON)) {
       return cron(job, version);
     } else {
       deployment.step(

@@ -8,6 +8,7 @@ import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.StateDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ public final class RuntimeTarget implements Target {
 
       @Override
       public Target open(EnvironmentSpec spec) {
-        if (!spec.target().equals("local")) {
+        if (spec.target() != TargetName.LOCAL) {
           throw new DeployException(
               "TARGET",
               "target " + spec.target() + " is not one this engine was given",

@@ -124,7 +124,8 @@ public final class Shapes {
           .optional("baseImage", IMAGE, null, BASE_IMAGE_DOC)
           .optional(
               "when",
-              new FieldType.Choice(List.of("start", "delete", "cron")),
+              new FieldType.Choice(
+                  java.util.Arrays.stream(Service.When.values()).map(Service.When::word).toList()),
               "start",
               "on start (before dependants), on delete, or on a cron schedule")
           .optional(
@@ -258,7 +259,8 @@ public final class Shapes {
           .required("environment", new FieldType.Str(NAME, NAME_EXPECTED), "the environment's name")
           .optional(
               "target",
-              new FieldType.Choice(List.of("local", "kubernetes")),
+              new FieldType.Choice(
+                  java.util.Arrays.stream(TargetName.values()).map(TargetName::word).toList()),
               "local",
               "where it runs")
           .optional("applications", services(APPLICATION), null, "applications by name")

@@ -46,7 +46,7 @@ class SpecParserTest {
   void readsAValidSpecWithDefaults() {
     EnvironmentSpec spec = SpecParser.parse("updraft.yaml", GOOD, BASE);
     assertThat(spec.environment()).isEqualTo("shop");
-    assertThat(spec.target()).isEqualTo("local");
+    assertThat(spec.target()).isEqualTo(TargetName.LOCAL);
     assertThat(spec.services().keySet())
         .containsExactly("catalog", "migrate", "db", "cache", "web");
     Service.Application catalog = (Service.Application) spec.service("catalog");
@@ -55,7 +55,7 @@ class SpecParserTest {
     assertThat(catalog.health().startTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(catalog.health().interval()).isEqualTo(Duration.ofMillis(250));
     assertThat(catalog.process().secrets().get("API_TOKEN").value()).isEqualTo("s3cret");
-    assertThat(((Service.Job) spec.service("migrate")).when()).isEqualTo("start");
+    assertThat(((Service.Job) spec.service("migrate")).when()).isEqualTo(Service.When.START);
     assertThat(spec.service("web").dependsOn()).containsExactly("catalog");
   }
 
@@ -209,7 +209,7 @@ class SpecParserTest {
             autoscale: {max: 6}
         """;
     EnvironmentSpec spec = SpecParser.parse("updraft.yaml", yaml, BASE);
-    assertThat(spec.target()).isEqualTo("kubernetes");
+    assertThat(spec.target()).isEqualTo(TargetName.KUBERNETES);
     assertThat(spec.namespace()).as("the environment's name by default").isEqualTo("shop");
     assertThat(spec.kubernetes())
         .isEqualTo(
@@ -224,9 +224,9 @@ class SpecParserTest {
                 false));
     assertThat(((Service.Container) spec.service("api")).autoscale())
         .isEqualTo(new Service.Autoscale(6, 80));
-    assertThat(SpecParser.parse("updraft.yaml", GOOD, BASE, "kubernetes").target())
+    assertThat(SpecParser.parse("updraft.yaml", GOOD, BASE, TargetName.KUBERNETES).target())
         .as("--target replaces the spec's")
-        .isEqualTo("kubernetes");
+        .isEqualTo(TargetName.KUBERNETES);
   }
 
   @Test
