@@ -176,7 +176,7 @@ public final class Engine {
             d.removed(name);
             d.step(name, "delete", Event.Outcome.DONE, null);
           }
-          t.destroyed();
+          t.destroyed(d);
           journal.append(new Entry.ReleaseFinished(release, "succeeded", "destroyed"));
           return null;
         });

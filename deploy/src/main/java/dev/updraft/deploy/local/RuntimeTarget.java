@@ -179,9 +179,18 @@ public final class RuntimeTarget implements Target {
   }
 
   @Override
-  public void destroyed() {
+  public void destroyed(Deployment release) {
     if (runtime() instanceof LocalRuntime local) {
       local.shutdownAll();
+    }
+    // At the next boot it would start an empty supervisor: nothing is left for it to bring back.
+    SystemdUnit unit = SystemdUnit.of(dir);
+    if (unit.uninstall()) {
+      release.emit(
+          new Event.Stage(
+              release.elapsedMillis(),
+              "destroy",
+              "removed the systemd unit " + unit.file() + " (install it again after the next up)"));
     }
   }
 

@@ -9,6 +9,7 @@ import dev.updraft.deploy.local.Observation;
 import dev.updraft.deploy.local.Protocol;
 import dev.updraft.deploy.local.StatusReport;
 import dev.updraft.deploy.local.SupervisorClient;
+import dev.updraft.deploy.local.SystemdUnit;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -263,5 +264,26 @@ class LocalDeployIT {
     assertThat(again.plan().isEmpty()).isTrue();
     assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
     assertThat(history.services().get("app").instances()).hasSize(2);
+  }
+
+  @Test
+  void destroyRemovesTheSystemdUnitInstallWrote() {
+    Engine engine = Shops.engine(spec, events);
+    Path data = engine.dataDir();
+    // Where systemd does not run (here), install writes the file and enables nothing.
+    SystemdUnit unit = SystemdUnit.of(data);
+    try {
+      unit.install(data, dir);
+      assertThat(unit.installed()).isPresent();
+      engine.destroy();
+      assertThat(unit.installed()).isEmpty();
+      assertThat(events)
+          .anyMatch(
+              e ->
+                  e instanceof Event.Stage s
+                      && s.message().startsWith("removed the systemd unit " + unit.file()));
+    } finally {
+      unit.uninstall();
+    }
   }
 }
