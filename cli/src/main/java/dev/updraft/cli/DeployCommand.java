@@ -3,11 +3,13 @@ package dev.updraft.cli;
 import dev.updraft.cli.deploy.ApplyCommand;
 import dev.updraft.cli.deploy.DestroyCommand;
 import dev.updraft.cli.deploy.HistoryCommand;
+import dev.updraft.cli.deploy.InstallCommand;
 import dev.updraft.cli.deploy.PlanCommand;
 import dev.updraft.cli.deploy.RollbackCommand;
 import dev.updraft.cli.deploy.RunCommand;
 import dev.updraft.cli.deploy.SchemaCommand;
 import dev.updraft.cli.deploy.StatusCommand;
+import dev.updraft.cli.deploy.UninstallCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       RunCommand.class,
       DestroyCommand.class,
+      InstallCommand.class,
+      UninstallCommand.class,
       SchemaCommand.class
     })
 final class DeployCommand implements Runnable {

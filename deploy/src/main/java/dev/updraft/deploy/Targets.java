@@ -1,8 +1,8 @@
 package dev.updraft.deploy;
 
-import dev.updraft.deploy.apply.RuntimeTarget;
 import dev.updraft.deploy.apply.Target;
 import dev.updraft.deploy.kubernetes.KubernetesTargets;
+import dev.updraft.deploy.local.RuntimeTarget;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import java.nio.file.Path;
 
@@ -32,8 +32,8 @@ public final class Targets {
 
   private static Target.Factory of(EnvironmentSpec spec) {
     return switch (spec.target()) {
-      case "kubernetes" -> KUBERNETES;
-      default -> LOCAL;
+      case KUBERNETES -> KUBERNETES;
+      case LOCAL -> LOCAL;
     };
   }
 }

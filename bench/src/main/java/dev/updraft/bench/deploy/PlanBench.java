@@ -5,6 +5,7 @@ import dev.updraft.deploy.apply.Plan;
 import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.local.LocalRuntime;
+import dev.updraft.deploy.local.RuntimeTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,7 +49,14 @@ public final class PlanBench {
     Files.writeString(spec, yaml);
     Redactor redactor = new Redactor();
     Engine engine =
-        new Engine(spec, EventSink.NONE, redactor, System.getenv(), 4, LocalRuntime::new);
+        new Engine(
+            spec,
+            EventSink.NONE,
+            redactor,
+            System.getenv(),
+            4,
+            null,
+            RuntimeTarget.factory(LocalRuntime::new));
     long[] nanos = new long[runs];
     int changes = 0;
     for (int r = 0; r < runs; r++) {

@@ -7,6 +7,7 @@ import dev.updraft.deploy.kubernetes.Manifests;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.SpecWarning;
 import dev.updraft.deploy.spec.SpecWarnings;
+import dev.updraft.deploy.spec.TargetName;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class ApplyCommand implements Callable<Integer> {
 
   private void dryRun(Engine engine) {
     EnvironmentSpec env = engine.spec();
-    if (!env.target().equals("kubernetes")) {
+    if (env.target() != TargetName.KUBERNETES) {
       throw new DeployException(
           "DRY_RUN",
           "--dry-run writes Kubernetes manifests; "

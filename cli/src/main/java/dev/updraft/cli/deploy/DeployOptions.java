@@ -8,6 +8,7 @@ import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.JsonSink;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.spec.SpecException;
+import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.SealedValueException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -72,12 +73,17 @@ public final class DeployOptions {
   }
 
   Engine engine(CommandSpec spec) {
-    if (target != null && !target.equals("local") && !target.equals("kubernetes")) {
-      throw new ParameterException(
-          spec.commandLine(), "--target: " + target + " (expected: local or kubernetes)");
-    }
+    TargetName chosen =
+        target == null
+            ? null
+            : TargetName.of(target)
+                .orElseThrow(
+                    () ->
+                        new ParameterException(
+                            spec.commandLine(),
+                            "--target: " + target + " (expected: " + TargetName.words() + ")"));
     return new Engine(
-        specFile(), sink(spec), redactor, System.getenv(), parallelism, target, Targets.all());
+        specFile(), sink(spec), redactor, System.getenv(), parallelism, chosen, Targets.all());
   }
 
   /** What to do when a sealed value does not open. */

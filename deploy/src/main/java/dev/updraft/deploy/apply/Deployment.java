@@ -103,7 +103,7 @@ public final class Deployment {
   }
 
   /** Updates what runs for a service in memory only, while its step is not done. */
-  void track(ServiceState state) {
+  public void track(ServiceState state) {
     states.put(state.service(), state);
   }
 

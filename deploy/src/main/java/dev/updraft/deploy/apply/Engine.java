@@ -13,9 +13,11 @@ import dev.updraft.deploy.spec.SpecException;
 import dev.updraft.deploy.spec.SpecParser;
 import dev.updraft.deploy.spec.SpecWarning;
 import dev.updraft.deploy.spec.SpecWarnings;
+import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.PrivateFiles;
 import dev.updraft.deploy.state.Sealer;
+import dev.updraft.deploy.state.StateDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -29,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * The deployment engine for one environment: plan, apply with automatic rollback, rollback to a
@@ -42,19 +43,8 @@ public final class Engine {
   private final Redactor redactor;
   private final Map<String, String> hostEnv;
   private final int parallelism;
-  private final String target;
+  private final TargetName target;
   private final Target.Factory targets;
-
-  /** An engine for the local target only, on {@code runtimes}. */
-  public Engine(
-      Path specFile,
-      EventSink sink,
-      Redactor redactor,
-      Map<String, String> hostEnv,
-      int parallelism,
-      Function<Path, ServiceRuntime> runtimes) {
-    this(specFile, sink, redactor, hostEnv, parallelism, null, RuntimeTarget.factory(runtimes));
-  }
 
   /**
    * @param target the target to use instead of the spec's ({@code local}, {@code kubernetes}), or
@@ -67,7 +57,7 @@ public final class Engine {
       Redactor redactor,
       Map<String, String> hostEnv,
       int parallelism,
-      String target,
+      TargetName target,
       Target.Factory targets) {
     this.specFile = specFile.toAbsolutePath();
     this.sink = sink;
@@ -76,11 +66,6 @@ public final class Engine {
     this.parallelism = parallelism;
     this.target = target;
     this.targets = targets;
-  }
-
-  /** The local target's data directory of an environment. */
-  public static Path dataDir(EnvironmentSpec spec) {
-    return spec.baseDir().resolve(".updraft").resolve(spec.environment());
   }
 
   public EnvironmentSpec spec() {
@@ -178,7 +163,7 @@ public final class Engine {
           Deployment d =
               new Deployment(spec, journal, release, sink, redactor, secrets, history.services());
           for (Service.Job job : spec.all(Service.Job.class)) {
-            if (job.when().equals("delete")) {
+            if (job.runs(Service.When.DELETE)) {
               d.step(job.name(), "run", Event.Outcome.STARTED, "on delete");
               t.runOnDelete(d, job, Versions.of(spec, job, secrets));
               d.step(job.name(), "run", Event.Outcome.DONE, "on delete");
@@ -191,7 +176,7 @@ public final class Engine {
             d.removed(name);
             d.step(name, "delete", Event.Outcome.DONE, null);
           }
-          t.destroyed();
+          t.destroyed(d);
           journal.append(new Entry.ReleaseFinished(release, "succeeded", "destroyed"));
           return null;
         });
@@ -202,10 +187,10 @@ public final class Engine {
     EnvironmentSpec spec = spec();
     Map<String, ServiceState> deployed = history(spec).services();
     ServiceState state = deployed.get(name);
-    if (!(spec.service(name) instanceof Service.Job job) || !job.when().equals("cron")) {
+    if (!(spec.service(name) instanceof Service.Job job) || !job.runs(Service.When.CRON)) {
       List<String> crons =
           spec.all(Service.Job.class).stream()
-              .filter(j -> j.when().equals("cron"))
+              .filter(j -> j.runs(Service.When.CRON))
               .map(Service::name)
               .toList();
       throw new DeployException(
@@ -283,8 +268,10 @@ public final class Engine {
               "recover",
               "release " + interrupted.number() + " was interrupted; converging to the spec"));
     }
-    t.prepare();
+    // What runs is seen before the target is readied: starting a supervisor restarts instances
+    // that died, and the plan must be the one `plan` shows for the same state.
     Set<String> live = t.live();
+    t.prepare();
     EnvironmentSpec previous = previousSpec(history, spec, specText);
     Plan plan = Planner.plan(spec, versions, history.services(), before(history, previous), live);
     int release = history.nextRelease();
@@ -420,7 +407,7 @@ public final class Engine {
     try {
       // The whole state directory, the target's and the environment's, is its owner's only: an
       // older updraft made it open to all, and it is tightened once.
-      Path state = dataDir(spec);
+      Path state = StateDirectory.of(spec);
       PrivateFiles.privateRoot(state.getParent()); // others must not even list environments
       PrivateFiles.privateRoot(state);
       PrivateFiles.directories(dir);

@@ -70,8 +70,11 @@ public interface Target extends AutoCloseable {
   /** Makes what runs reachable (routes); at the end of a release, and when nothing changed. */
   default void publish(Deployment release) {}
 
-  /** The environment was destroyed: stop whatever keeps it running. */
-  default void destroyed() {}
+  /**
+   * The environment was destroyed: stop whatever keeps it running or would start it again, and say
+   * so through {@code release}.
+   */
+  default void destroyed(Deployment release) {}
 
   /** A line about a deployed service for the step's "done" event. */
   String describe(ServiceState state);

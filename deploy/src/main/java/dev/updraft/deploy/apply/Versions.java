@@ -138,6 +138,8 @@ public final class Versions {
         yield sorted.toString();
       }
       case Collection<?> list -> list.stream().map(Versions::canonical).toList().toString();
+      // As the spec spells it: versions written while it was a string stay the same.
+      case Service.When when -> when.word();
       default -> String.valueOf(value);
     };
   }

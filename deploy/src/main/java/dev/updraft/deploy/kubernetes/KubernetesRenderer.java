@@ -90,7 +90,7 @@ final class KubernetesRenderer {
     List<HasMetadata> out = new ArrayList<>();
     switch (service) {
       case Service.Database d -> out.addAll(new DatabaseObjects(this).render(d, version, password));
-      case Service.Job j when j.when().equals("start") -> {
+      case Service.Job j when j.runs(Service.When.START) -> {
         environment(j.name(), "job", env, out);
         out.add(
             new JobBuilder()
@@ -101,7 +101,7 @@ final class KubernetesRenderer {
                 .withSpec(job(j, version, built, env))
                 .build());
       }
-      case Service.Job j when j.when().equals("cron") -> {
+      case Service.Job j when j.runs(Service.When.CRON) -> {
         environment(j.name(), "job", env, out);
         out.add(
             new CronJobBuilder()

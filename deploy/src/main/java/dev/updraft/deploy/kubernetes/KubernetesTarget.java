@@ -106,7 +106,7 @@ public final class KubernetesTarget implements Target {
       return state(service, version, image, password, outputs);
     } catch (RuntimeException e) {
       // A job's failed run changed nothing that runs; anything else now runs a broken version.
-      if (!(service instanceof Service.Job job && job.when().equals("start"))) {
+      if (!(service instanceof Service.Job job && job.runs(Service.When.START))) {
         ServiceState failed =
             state(service, ServiceState.failedVersion(version), image, password, Map.of());
         ServiceState before = release.state(service.name());
@@ -132,14 +132,14 @@ public final class KubernetesTarget implements Target {
           follower.follow(Readiness.Kind.DEPLOYMENT, name, name, version, since).summary();
       case Service.Database d ->
           follower.follow(Readiness.Kind.STATEFUL_SET, name, name, version, since).summary();
-      case Service.Job j when j.when().equals("start") -> {
+      case Service.Job j when j.runs(Service.When.START) -> {
         String run = Labels.jobRun(name, version);
         RolloutFollower.Result result =
             follower.follow(Readiness.Kind.JOB, name, run, version, since);
         outputs.putAll(outputs(j, version, result.outputs()));
         yield "job " + run + " " + result.summary();
       }
-      case Service.Job j when j.when().equals("cron") -> "scheduled: " + j.schedule();
+      case Service.Job j when j.runs(Service.When.CRON) -> "scheduled: " + j.schedule();
       case Service.Job j -> "runs when the environment is destroyed";
       case Service.Router r -> Routes.summary(spec, r);
     };
@@ -152,7 +152,7 @@ public final class KubernetesTarget implements Target {
           case Service.Application a -> Readiness.Kind.DEPLOYMENT;
           case Service.Container c -> Readiness.Kind.DEPLOYMENT;
           case Service.Database d -> Readiness.Kind.STATEFUL_SET;
-          case Service.Job j when j.when().equals("start") -> Readiness.Kind.JOB;
+          case Service.Job j when j.runs(Service.When.START) -> Readiness.Kind.JOB;
           case Service.Job j -> null;
           case Service.Router r -> null;
         });
@@ -363,7 +363,7 @@ public final class KubernetesTarget implements Target {
           case Service.Database d -> instance("StatefulSet", d);
           case Service.Router r ->
               instance(spec.kubernetes().gateway() == null ? "Ingress" : "HTTPRoute", r);
-          case Service.Job j when j.when().equals("cron") ->
+          case Service.Job j when j.runs(Service.When.CRON) ->
               List.of(new ServiceState.Instance("CronJob/" + name, 0));
           case Service.Job j -> List.of();
         };

@@ -1,9 +1,9 @@
 package dev.updraft.deploy.kubernetes;
 
 import dev.updraft.deploy.apply.DeployException;
-import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.apply.Target;
 import dev.updraft.deploy.spec.EnvironmentSpec;
+import dev.updraft.deploy.state.StateDirectory;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -65,7 +65,7 @@ public final class KubernetesTargets {
   }
 
   static Path dataDir(EnvironmentSpec spec, String context) {
-    return Engine.dataDir(spec)
+    return StateDirectory.of(spec)
         .resolve("kubernetes")
         .resolve(context.replaceAll("[^A-Za-z0-9._-]", "_"))
         .resolve(spec.namespace());

@@ -1,7 +1,6 @@
 package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.apply.DeployException;
-import dev.updraft.deploy.apply.ServiceRuntime;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.PrivateFiles;

@@ -1,6 +1,6 @@
 package dev.updraft.deploy.local;
 
-import dev.updraft.deploy.apply.ServiceRuntime.HealthCheck;
+import dev.updraft.deploy.local.ServiceRuntime.HealthCheck;
 import dev.updraft.deploy.spec.Service;
 import java.io.IOException;
 import java.io.InputStream;

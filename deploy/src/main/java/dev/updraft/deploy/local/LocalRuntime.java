@@ -3,7 +3,6 @@ package dev.updraft.deploy.local;
 import dev.updraft.deploy.apply.Artifacts;
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.ExitHints;
-import dev.updraft.deploy.apply.ServiceRuntime;
 import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.state.PrivateFiles;
@@ -124,10 +123,9 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public boolean running(String instanceId) {
-    Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
-    return status.processes().stream()
-            .anyMatch(p -> p.id().equals(instanceId) && p.state().equals("running"))
-        || status.schedules().stream().anyMatch(j -> j.id().equals(instanceId));
+    return Observation.of(supervisor.call(Protocol.Request.of("status")))
+        .live()
+        .contains(instanceId);
   }
 
   @Override
@@ -146,11 +144,7 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public Set<String> instances() {
-    Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
-    Set<String> ids = new HashSet<>();
-    status.processes().forEach(p -> ids.add(p.id()));
-    status.schedules().forEach(j -> ids.add(j.id()));
-    return ids;
+    return Observation.of(supervisor.call(Protocol.Request.of("status"))).live();
   }
 
   @Override

@@ -3,12 +3,14 @@ package dev.updraft.deploy.local;
 import dev.updraft.deploy.state.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class ManagedProcess {
   private static final long MIN_BACKOFF_MS = 500;
   private static final long MAX_BACKOFF_MS = 30_000;
+  private static final Duration LEFT_BEHIND_GRACE = Duration.ofSeconds(5);
 
   private final Protocol.ProcessSpec spec;
   private final Cgroups cgroups;
@@ -61,16 +64,21 @@ final class ManagedProcess {
     }
   }
 
-  /** Takes over a process a previous supervisor started, if it still runs; else starts anew. */
-  void adoptOrLaunch(long pid, long started) {
+  /**
+   * Takes over a process a previous supervisor started, if it still runs; else starts anew. {@code
+   * restarts} carries the count over, as the table kept it.
+   */
+  void adoptOrLaunch(long pid, long started, int restarts) {
+    this.restarts = restarts;
     Optional<ProcessHandle> found = same(pid, started);
     if (found.isPresent()) {
       handle = found.get();
       startedMillis = started;
       oomKills = cgroup.oomKills();
       state = "running";
-      handle.onExit().thenRun(() -> exited(null));
+      gone(handle, started).thenRun(() -> exited(null));
     } else {
+      endLeftBehind(pid);
       launch();
     }
   }
@@ -82,6 +90,10 @@ final class ManagedProcess {
       state = "stopped";
       onChange.run();
       return;
+    }
+    ProcessHandle h = handle;
+    if (h != null) {
+      endLeftBehind(h.pid());
     }
     restarts++;
     state = "crashed (" + ended + "), restarting";
@@ -115,9 +127,28 @@ final class ManagedProcess {
     ProcessHandle h = handle;
     if (h != null && h.isAlive()) {
       stopTree(h, grace);
+    } else if (h != null) {
+      endLeftBehind(h.pid());
     }
     cgroup.remove();
     state = "stopped";
+  }
+
+  /**
+   * Ends what an instance's process left running in its group when it died, as a container's
+   * processes end with it: a shell's command outliving the shell would keep the port, and every
+   * start after it would fail to listen.
+   */
+  private static void endLeftBehind(long pid) {
+    List<ProcessHandle> left = ProcessGroups.leftBehind(pid);
+    left.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + LEFT_BEHIND_GRACE.toNanos();
+    for (ProcessHandle p : left) {
+      if (!ended(p, deadline)) {
+        p.destroyForcibly();
+        ended(p, System.nanoTime() + LEFT_BEHIND_GRACE.toNanos());
+      }
+    }
   }
 
   /**
@@ -155,38 +186,95 @@ final class ManagedProcess {
     rest.addAll(h.descendants().toList());
     rest.remove(h);
     rest.forEach(ProcessHandle::destroy);
-    try {
-      h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (Exception e) {
+    if (!ended(h, deadline)) {
       h.destroyForcibly();
     }
     if (group) {
       rest.addAll(ProcessGroups.members(h.pid())); // started while the leader went
     }
     for (ProcessHandle p : rest) {
-      try {
-        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (Exception e) {
+      if (!ended(p, deadline)) {
         p.destroyForcibly();
       }
     }
   }
 
-  /** Whether {@code pid} is still the process started at {@code startedMillis} (pids recycle). */
+  /**
+   * Waits until {@code h} has ended, at most until {@code deadline} ({@link System#nanoTime}).
+   * Ended includes a zombie: an adopted instance, or what its shell forked, is no child of this
+   * JVM, whose {@link ProcessHandle#onExit} would poll it every few seconds and take a zombie for
+   * alive. A child of this JVM is reaped by the JDK and so ends the same way.
+   */
+  static boolean ended(ProcessHandle h, long deadline) {
+    while (h.isAlive() && !zombie(h.pid())) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 20));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code pid} is still the process started at {@code startedMillis} (pids recycle), and
+   * alive: a zombie is not (an orphan's parent is init, and not every init reaps).
+   */
   static Optional<ProcessHandle> same(long pid, long startedMillis) {
     Optional<ProcessHandle> found = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
     return found.filter(
         h ->
             h.isAlive()
+                && !zombie(pid)
                 && h.info()
                     .startInstant()
                     .map(i -> Math.abs(i.toEpochMilli() - startedMillis) < 2000)
                     .orElse(false));
   }
 
+  /**
+   * Completes when a process this JVM did not start is gone. {@link ProcessHandle#onExit} polls
+   * such a process every few seconds and takes a zombie for alive; this looks four times a second.
+   */
+  static CompletableFuture<Void> gone(ProcessHandle h, long startedMillis) {
+    CompletableFuture<Void> gone = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("adopted-" + h.pid())
+        .start(
+            () -> {
+              while (same(h.pid(), startedMillis).isPresent()) {
+                try {
+                  Thread.sleep(250);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              gone.complete(null);
+            });
+    return gone;
+  }
+
+  /** Whether {@code /proc} shows {@code pid} as a zombie (exited, not yet reaped). */
+  static boolean zombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // The command name, in parentheses, may hold anything; the state follows its last ')'.
+      int end = stat.lastIndexOf(')');
+      char state = end > 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+      return state == 'Z' || state == 'X';
+    } catch (IOException | RuntimeException e) {
+      return false; // no /proc entry: isAlive said the rest
+    }
+  }
+
   boolean alive() {
     ProcessHandle h = handle;
-    return wanted && h != null && h.isAlive();
+    return wanted && h != null && h.isAlive() && !zombie(h.pid());
   }
 
   Protocol.ProcessStatus status() {
@@ -201,11 +289,13 @@ final class ManagedProcess {
         lastExit,
         spec.log(),
         port == null ? 0 : Integer.parseInt(port),
-        ended);
+        ended,
+        alive() ? startedMillis : 0,
+        null);
   }
 
   ProcessTable.Row row() {
     ProcessHandle h = handle;
-    return new ProcessTable.Row(spec, h == null ? 0 : h.pid(), startedMillis);
+    return new ProcessTable.Row(spec, h == null ? 0 : h.pid(), startedMillis, restarts);
   }
 }

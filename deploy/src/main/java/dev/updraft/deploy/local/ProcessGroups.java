@@ -54,6 +54,20 @@ final class ProcessGroups {
     return members;
   }
 
+  /**
+   * What the process {@code pgid} left of its group once it has ended: what its shell forked, now
+   * reparented, e.g. the server still holding the instance's port. Empty while a live process has
+   * that pid: the kernel gives no new process a pid that is still some group's id, so once the
+   * leader is gone, the members of its group are its own.
+   */
+  static List<ProcessHandle> leftBehind(long pgid) {
+    Optional<ProcessHandle> leader = ProcessHandle.of(pgid);
+    if (pgid <= 0 || leader.isPresent() && leader.get().isAlive() && !ManagedProcess.zombie(pgid)) {
+      return List.of();
+    }
+    return members(pgid).stream().filter(h -> h.pid() != pgid).toList();
+  }
+
   private record Stat(long pid, long group) {}
 
   /** Fields 1 and 5 of {@code /proc/PID/stat}; the command name in field 2 may hold anything. */

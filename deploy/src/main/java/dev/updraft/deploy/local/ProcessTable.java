@@ -23,8 +23,11 @@ import java.util.function.BiFunction;
  * environment's key, each as its process and name.
  */
 final class ProcessTable {
-  /** One managed process: what to run, and the process running it now (pid 0: none). */
-  record Row(Protocol.ProcessSpec spec, long pid, long startedMillis) {}
+  /**
+   * One managed process: what to run, the process running it now (pid 0: none), and how often it
+   * was restarted (0 in a table written before the count was kept).
+   */
+  record Row(Protocol.ProcessSpec spec, long pid, long startedMillis, int restarts) {}
 
   /** What the file holds. */
   record Contents(List<Row> processes, List<ScheduledJob.Row> schedules, Routing routing) {
@@ -48,17 +51,25 @@ final class ProcessTable {
     this.key = key;
   }
 
+  /** The table with its environment values opened, for a supervisor that restarts processes. */
   Contents load() {
+    return map(peek(file), this::open);
+  }
+
+  /**
+   * The table in {@code file} as it is on disk, its environment values left sealed: for a reader
+   * that needs only ids, pids and ports ({@link Observation}), and so no key.
+   */
+  static Contents peek(Path file) {
     if (!Files.exists(file)) {
       return new Contents(null, null, null);
     }
     try {
       JsonNode root = JSON.readTree(file.toFile());
       if (root.isArray()) { // a table written before cron jobs: processes only
-        Row[] rows = JSON.treeToValue(root, Row[].class);
-        return map(new Contents(List.of(rows), null, null), this::open);
+        return new Contents(List.of(JSON.treeToValue(root, Row[].class)), null, null);
       }
-      return map(JSON.treeToValue(root, Contents.class), this::open);
+      return JSON.treeToValue(root, Contents.class);
     } catch (IOException e) {
       // An unreadable table cannot be trusted; the engine reconciles from its journal instead.
       return new Contents(null, null, null);
@@ -91,7 +102,7 @@ final class ProcessTable {
   private static Contents map(Contents contents, BiFunction<String, String, String> how) {
     return new Contents(
         contents.processes().stream()
-            .map(r -> new Row(map(r.spec(), how), r.pid(), r.startedMillis()))
+            .map(r -> new Row(map(r.spec(), how), r.pid(), r.startedMillis(), r.restarts()))
             .toList(),
         contents.schedules().stream()
             .map(

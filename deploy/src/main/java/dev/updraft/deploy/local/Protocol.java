@@ -36,6 +36,9 @@ public final class Protocol {
    * @param port the PORT it was started with (0: none), which stays its port across restarts
    * @param ended how its last run ended, e.g. {@code exit 3} or {@code exit 137, killed: out of
    *     memory (limit 64Mi)}; null while it never ended
+   * @param startedMillis when its process started (epoch millis), 0 when none runs
+   * @param ejected why the router sends it no requests now (it failed or timed out too often in a
+   *     row and its probes have not succeeded yet); null when it does
    */
   public record ProcessStatus(
       String id,
@@ -46,7 +49,19 @@ public final class Protocol {
       Integer lastExit,
       String log,
       int port,
-      String ended) {}
+      String ended,
+      long startedMillis,
+      String ejected) {
+    public ProcessStatus withState(String next) {
+      return new ProcessStatus(
+          id, service, pid, next, restarts, lastExit, log, port, ended, startedMillis, ejected);
+    }
+
+    ProcessStatus withEjected(String why) {
+      return new ProcessStatus(
+          id, service, pid, state, restarts, lastExit, log, port, ended, startedMillis, why);
+    }
+  }
 
   /**
    * A job the supervisor runs on a cron schedule, one run at a time (a run still going when the

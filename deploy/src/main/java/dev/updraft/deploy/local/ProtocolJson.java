@@ -36,12 +36,23 @@ final class ProtocolJson {
           "log");
   private static final Set<String> ROUTING = Set.of("services", "routers");
   private static final Set<String> SERVICE = Set.of("port", "endpoints");
-  private static final Set<String> ROUTER = Set.of("port", "hosts", "routes");
+  private static final Set<String> ROUTER = Set.of("port", "hosts", "routes", "timeoutMillis");
   private static final Set<String> RESPONSE =
       Set.of(
           "ok", "error", "processes", "schedules", "listeners", "adminPort", "unenforced", "build");
   private static final Set<String> STATUS =
-      Set.of("id", "service", "pid", "state", "restarts", "lastExit", "log", "port", "ended");
+      Set.of(
+          "id",
+          "service",
+          "pid",
+          "state",
+          "restarts",
+          "lastExit",
+          "log",
+          "port",
+          "ended",
+          "startedMillis",
+          "ejected");
 
   private ProtocolJson() {}
 
@@ -110,7 +121,9 @@ final class ProtocolJson {
         "lastExit", p.lastExit(),
         "log", p.log(),
         "port", p.port(),
-        "ended", p.ended());
+        "ended", p.ended(),
+        "startedMillis", p.startedMillis(),
+        "ejected", p.ejected());
   }
 
   private static Protocol.ProcessStatus status(JsonObject o) throws IOException {
@@ -124,7 +137,9 @@ final class ProtocolJson {
         o.integer("lastExit"),
         o.string("log"),
         o.intValue("port"),
-        o.string("ended"));
+        o.string("ended"),
+        Objects.requireNonNullElse(o.longObject("startedMillis"), 0L),
+        o.string("ejected"));
   }
 
   private static Map<String, Object> process(Protocol.ProcessSpec p) {
@@ -230,7 +245,16 @@ final class ProtocolJson {
             "routers",
             Json.map(
                 r.routers(),
-                t -> Json.object("port", t.port(), "hosts", t.hosts(), "routes", t.routes())));
+                t ->
+                    Json.object(
+                        "port",
+                        t.port(),
+                        "hosts",
+                        t.hosts(),
+                        "routes",
+                        t.routes(),
+                        "timeoutMillis",
+                        t.timeoutMillis())));
   }
 
   private static Routing routing(JsonObject o) throws IOException {
@@ -244,6 +268,9 @@ final class ProtocolJson {
             "routers",
             t ->
                 new Routing.RouterEntry(
-                    t.only(ROUTER).intValue("port"), t.strings("hosts"), t.stringMap("routes"))));
+                    t.only(ROUTER).intValue("port"),
+                    t.strings("hosts"),
+                    t.stringMap("routes"),
+                    t.longObject("timeoutMillis"))));
   }
 }

@@ -1,6 +1,7 @@
 package dev.updraft.deploy.local;
 
 import dev.updraft.mesh.config.BackendConfig;
+import dev.updraft.mesh.config.BreakerConfig;
 import dev.updraft.mesh.config.HostPort;
 import dev.updraft.mesh.config.ListenerConfig;
 import dev.updraft.mesh.config.MatchConfig;
@@ -26,8 +27,35 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
   /** An application's stable port and its instances' {@code host:port}s. */
   public record ServiceEntry(int port, List<String> endpoints) {}
 
-  /** A router's port, host names, and path prefixes to applications (longest first). */
-  public record RouterEntry(int port, List<String> hosts, Map<String, String> routes) {}
+  /**
+   * A router's port, host names, path prefixes to applications (longest first), and how long it
+   * waits on an instance that sends nothing (null: {@link #DEFAULT_TIMEOUT}).
+   */
+  public record RouterEntry(
+      int port, List<String> hosts, Map<String, String> routes, Long timeoutMillis) {
+    public RouterEntry(int port, List<String> hosts, Map<String, String> routes) {
+      this(port, hosts, routes, null);
+    }
+
+    Duration timeout() {
+      return timeoutMillis == null ? DEFAULT_TIMEOUT : Duration.ofMillis(timeoutMillis);
+    }
+  }
+
+  /**
+   * How long a route waits while an instance sends nothing, before the response and between its
+   * bytes: Heroku's router's 30 s to the first byte, measured as nginx's {@code proxy_read_timeout}
+   * and HAProxy's {@code timeout server} are (inactivity, so a long download or stream that keeps
+   * sending is not cut). The service addresses use it too.
+   */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Consecutive failures (5xx, resets, timeouts) that eject an instance: Envoy's outlier detection
+   * default, below the mesh's 7 because a timed-out request is not retried and each one is a
+   * client's error. It returns after a probe succeeds (backoff 1 s doubling to 60 s).
+   */
+  static final BreakerConfig EJECTION = new BreakerConfig(5, null, null, null);
 
   public static final Routing EMPTY = new Routing(Map.of(), Map.of());
 
@@ -36,7 +64,10 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
     return "router-" + name;
   }
 
-  /** The mesh configuration: routes retry connection failures and gateway errors. */
+  /**
+   * The mesh configuration: routes retry connection failures and gateway errors, and time out an
+   * instance that sends nothing; instances that fail in a row are ejected (passive health).
+   */
   MeshConfig toMesh(HostPort admin) {
     List<ListenerConfig> listeners = new ArrayList<>();
     List<BackendConfig> backends = new ArrayList<>();
@@ -55,7 +86,7 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
                   Duration.ofSeconds(10),
                   null,
                   null,
-                  null,
+                  EJECTION,
                   null));
           listeners.add(
               new ListenerConfig(
@@ -64,7 +95,7 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
                   ListenerConfig.Mode.EXPLICIT,
                   ListenerConfig.Direction.INBOUND,
                   null,
-                  List.of(route(name, "/", name, List.of(), retry))));
+                  List.of(route(name, "/", name, List.of(), retry, DEFAULT_TIMEOUT))));
         });
     routers.forEach(
         (name, router) -> {
@@ -79,7 +110,12 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
                   r ->
                       routes.add(
                           route(
-                              name + r.getKey(), r.getKey(), r.getValue(), router.hosts(), retry)));
+                              name + r.getKey(),
+                              r.getKey(),
+                              r.getValue(),
+                              router.hosts(),
+                              retry,
+                              router.timeout())));
           // A router none of whose services has an instance (while they are being removed, say)
           // is not served: a listener needs a route.
           if (!routes.isEmpty()) {
@@ -106,12 +142,19 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
   }
 
   private static RouteConfig route(
-      String name, String prefix, String backend, List<String> hosts, RetryConfig retry) {
+      String name,
+      String prefix,
+      String backend,
+      List<String> hosts,
+      RetryConfig retry,
+      Duration timeout) {
+    // Idle, not request: a timed-out exchange is not retried (it may have had effects), and a
+    // response that keeps sending is never cut.
     return new RouteConfig(
         name.replaceAll("[^A-Za-z0-9._-]", "-"),
         new MatchConfig(hosts.isEmpty() ? null : hosts, null, prefix, null, null, null),
         List.of(new WeightedBackend(backend, 1)),
-        TimeoutConfig.NONE,
+        new TimeoutConfig(null, null, timeout),
         retry);
   }
 }

@@ -80,7 +80,8 @@ final class ScheduledJob {
       current = run.get();
       startedMillis = row.startedMillis();
       oomKills = cgroup.oomKills();
-      run.get().onExit().thenRun(() -> finished(run.get(), null, null));
+      ManagedProcess.gone(run.get(), row.startedMillis())
+          .thenRun(() -> finished(run.get(), null, null));
     }
     missed(Instant.ofEpochMilli(clock.millis()))
         .ifPresent(

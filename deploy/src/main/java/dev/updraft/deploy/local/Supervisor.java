@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * of one that died.
  */
 public final class Supervisor implements AutoCloseable {
+  /** Held by the running supervisor: the kernel lets go of it when the process ends. */
+  static final String LOCK = "supervisor.lock";
+
+  /** Written when the supervisor stops on purpose, so that its watchdog does not restart it. */
+  static final String STOPPED_MARKER = "supervisor.stopped";
+
+  // How long a halted process has between SIGTERM and SIGKILL (systemd allows a unit 90 s).
+  private static final Duration HALT = Duration.ofSeconds(10);
+
   // The embedded mesh's admin listener: any free loopback port, the same on every reload.
   private static final HostPort ADMIN = new HostPort("127.0.0.1", 0);
 
@@ -48,13 +58,15 @@ public final class Supervisor implements AutoCloseable {
   private final Cgroups cgroups;
   private final MeshProxy mesh;
   private final ServerSocketChannel server;
+  private final FileChannel lock;
   private volatile boolean stopping;
   private final Object saving = new Object();
 
-  private Supervisor(Path dir, ServerSocketChannel server, MeshProxy mesh) {
+  private Supervisor(Path dir, ServerSocketChannel server, MeshProxy mesh, FileChannel lock) {
     this.dir = dir;
     this.server = server;
     this.mesh = mesh;
+    this.lock = lock;
     this.table = new ProcessTable(dir.resolve("supervisor.json"), EnvironmentKey.of(dir));
     this.cgroups = Cgroups.detect(dir);
   }
@@ -62,6 +74,13 @@ public final class Supervisor implements AutoCloseable {
   /** Starts a supervisor for the environment whose data directory is {@code dir}. */
   public static Supervisor start(Path dir) throws IOException {
     PrivateFiles.directories(dir);
+    FileChannel lock = Watchdog.lockFile(dir.resolve(LOCK));
+    if (lock.tryLock() == null) {
+      lock.close();
+      throw new IllegalStateException(
+          "another supervisor runs for " + dir + " (it holds " + dir.resolve(LOCK) + ")");
+    }
+    Files.deleteIfExists(dir.resolve(STOPPED_MARKER));
     Path socket = dir.resolve("supervisor.sock");
     Files.deleteIfExists(socket);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -70,7 +89,7 @@ public final class Supervisor implements AutoCloseable {
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
     MeshProxy mesh =
         MeshProxy.start(Routing.EMPTY.toMesh(ADMIN), Transport.select(false), System.out);
-    Supervisor supervisor = new Supervisor(dir, server, mesh);
+    Supervisor supervisor = new Supervisor(dir, server, mesh, lock);
     supervisor.adopt();
     PrivateFiles.write(dir.resolve("supervisor.pid"), Long.toString(ProcessHandle.current().pid()));
     return supervisor;
@@ -112,7 +131,12 @@ public final class Supervisor implements AutoCloseable {
         out.flush();
         // Only once the engine has its answer: closing ends serve(), and with it this JVM.
         if (request != null && "shutdown".equals(request.op())) {
-          close();
+          stopOnPurpose();
+          return;
+        }
+        if (request != null && "halt".equals(request.op())) {
+          halt();
+          stopOnPurpose();
           return;
         }
       }
@@ -158,18 +182,23 @@ public final class Supervisor implements AutoCloseable {
         job.trigger();
         yield status();
       }
-      case "shutdown" -> Protocol.Response.success(); // handle() closes after answering
+      // handle() stops after answering
+      case "shutdown", "halt" -> Protocol.Response.success();
       default ->
           Protocol.Response.error(
               "op: "
                   + request.op()
-                  + " (expected: ping, start, stop, status, route, schedule, trigger, shutdown)");
+                  + " (expected: ping, start, stop, status, route, schedule, trigger, shutdown,"
+                  + " halt)");
     };
   }
 
   private Protocol.Response status() {
     List<Protocol.ProcessStatus> list = new ArrayList<>();
-    processes.values().forEach(p -> list.add(p.status()));
+    for (ManagedProcess p : processes.values()) {
+      Protocol.ProcessStatus status = p.status();
+      list.add(status.withEjected(Ejections.of(mesh, status)));
+    }
     Map<String, Integer> listeners = new java.util.TreeMap<>();
     mesh.listenerAddresses().forEach((name, address) -> listeners.put(name, address.getPort()));
     List<Protocol.ScheduleStatus> jobs = new ArrayList<>();
@@ -189,6 +218,11 @@ public final class Supervisor implements AutoCloseable {
     ManagedProcess existing = processes.get(spec.id());
     if (existing != null && existing.alive()) {
       return; // starting is idempotent: a re-run after a crash finds the instance already there
+    }
+    if (existing != null) {
+      // Between a crash and its restart: replaced, and its own restart called off, else it would
+      // start a second process of the same id that no table holds.
+      existing.stop(Duration.ofSeconds(10));
     }
     ManagedProcess process = new ManagedProcess(spec, cgroups, this::save);
     processes.put(spec.id(), process);
@@ -233,7 +267,7 @@ public final class Supervisor implements AutoCloseable {
     for (ProcessTable.Row row : saved.processes()) {
       ManagedProcess process = new ManagedProcess(row.spec(), cgroups, this::save);
       processes.put(row.spec().id(), process);
-      process.adoptOrLaunch(row.pid(), row.startedMillis());
+      process.adoptOrLaunch(row.pid(), row.startedMillis(), row.restarts());
     }
     for (ScheduledJob.Row row : saved.schedules()) {
       try {
@@ -266,6 +300,35 @@ public final class Supervisor implements AutoCloseable {
     }
   }
 
+  /** Marks the stop as wanted (the watchdog then stops too), and closes. */
+  private void stopOnPurpose() {
+    try {
+      PrivateFiles.write(dir.resolve(STOPPED_MARKER), Long.toString(ProcessHandle.current().pid()));
+    } catch (UncheckedIOException e) {
+      System.out.println("cannot write " + STOPPED_MARKER + ": " + e.getMessage());
+    }
+    close();
+  }
+
+  /**
+   * Stops every process and cron run at once, as a machine's shutdown wants, and keeps them in the
+   * table: the next supervisor starts them again.
+   */
+  private void halt() {
+    List<Thread> stops = new ArrayList<>();
+    processes.values().forEach(p -> stops.add(Thread.ofVirtual().start(() -> p.stop(HALT))));
+    schedules.values().forEach(j -> stops.add(Thread.ofVirtual().start(() -> j.stop(HALT))));
+    for (Thread t : stops) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    save();
+  }
+
   @Override
   public void close() {
     if (stopping) {
@@ -278,6 +341,11 @@ public final class Supervisor implements AutoCloseable {
       // closing anyway
     }
     mesh.close();
+    try {
+      lock.close(); // releases the lock: the watchdog sees this supervisor gone
+    } catch (IOException e) {
+      // released at exit anyway
+    }
   }
 
   /** Stops every process too: used by {@code destroy}. */

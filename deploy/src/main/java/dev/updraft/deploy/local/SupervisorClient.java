@@ -9,18 +9,19 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engine's connection to the supervisor. {@link #ensure} starts a supervisor when none answers:
- * a detached JVM ({@code setsid}) on the same class path, so it survives the CLI and a Ctrl-C in
- * its terminal.
+ * The engine's connection to the supervisor. {@link #ensure} starts one when none answers, under a
+ * {@link Watchdog}: detached JVMs ({@code setsid}) on the same class path, so they survive the CLI
+ * and a Ctrl-C in its terminal.
  */
 public final class SupervisorClient implements AutoCloseable {
   private final SocketChannel channel;
@@ -55,48 +56,23 @@ public final class SupervisorClient implements AutoCloseable {
   }
 
   /**
-   * Connects, starting a supervisor first if needed. A supervisor of another build (its messages
-   * differ) is told to shut down first; its processes keep running and the new one adopts them.
+   * Connects, starting a supervisor first if needed: through its watchdog, which starts it again
+   * whenever it dies. A supervisor of another build (its messages differ) is told to shut down
+   * first; its processes keep running and the new one adopts them. A supervisor that lost its
+   * watchdog gets a new one, which watches it.
    */
   public static SupervisorClient ensure(Path dir) {
     SupervisorClient client = connect(dir);
     if (client != null && BuildId.current().equals(client.build)) {
+      if (!watched(dir)) {
+        startWatchdog(dir);
+      }
       return client;
     }
     if (client != null) {
       client.shutdown(dir);
     }
-    try {
-      PrivateFiles.directories(dir);
-      List<String> command = new ArrayList<>();
-      if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-        command.add("/usr/bin/setsid");
-      }
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(
-          List.of(
-              "--enable-native-access=ALL-UNNAMED",
-              "-XX:+UseSerialGC",
-              "-Xmx64m",
-              "-XX:TieredStopAtLevel=1",
-              "-cp",
-              System.getProperty("java.class.path"),
-              SupervisorMain.class.getName(),
-              dir.toAbsolutePath().toString()));
-      new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(
-              ProcessBuilder.Redirect.appendTo(
-                  PrivateFiles.touch(dir.resolve("supervisor.log")).toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
-    } catch (IOException e) {
-      throw new DeployException(
-          "SUPERVISOR_START",
-          "could not start the local supervisor: " + e.getMessage(),
-          "check that " + dir + " is writable",
-          null);
-    }
+    startWatchdog(dir);
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (System.nanoTime() < deadline) {
       client = connect(dir);
@@ -117,11 +93,53 @@ public final class SupervisorClient implements AutoCloseable {
         null);
   }
 
+  /** Whether a watchdog holds the environment's watchdog lock. */
+  public static boolean watched(Path dir) {
+    Path file = dir.resolve("watchdog.lock");
+    if (!Files.exists(file)) {
+      return false;
+    }
+    try (FileChannel channel = Watchdog.lockFile(file);
+        FileLock lock = channel.tryLock()) {
+      return lock == null;
+    } catch (IOException | OverlappingFileLockException e) {
+      return false;
+    }
+  }
+
   /**
-   * Tells the supervisor to shut down and waits (up to 10 s) until its process has gone, so that
-   * the next command starts a new one instead of reaching this one as it goes; closes this client.
+   * Starts a watchdog (which starts the supervisor); one that finds another holding the lock leaves
+   * at once. Installed as a systemd unit, the environment is started through systemd.
+   */
+  private static void startWatchdog(Path dir) {
+    try {
+      PrivateFiles.directories(dir);
+      if (SystemdUnit.startInstalled(dir)) {
+        return;
+      }
+      new ProcessBuilder(Watchdog.command(dir))
+          .redirectErrorStream(true)
+          .redirectOutput(
+              ProcessBuilder.Redirect.appendTo(
+                  PrivateFiles.touch(dir.resolve("supervisor.log")).toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      throw new DeployException(
+          "SUPERVISOR_START",
+          "could not start the local supervisor: " + e.getMessage(),
+          "check that " + dir + " is writable",
+          null);
+    }
+  }
+
+  /**
+   * Tells the supervisor to shut down on purpose and waits (up to 10 s each) until its process and
+   * its watchdog have gone, so that the next command starts new ones instead of reaching these as
+   * they go; closes this client.
    */
   public void shutdown(Path dir) {
+    Long pid = pid(dir.resolve("supervisor.pid"));
     try {
       call(Protocol.Request.of("shutdown"));
     } catch (DeployException e) {
@@ -130,10 +148,28 @@ public final class SupervisorClient implements AutoCloseable {
       close();
     }
     try {
-      long pid = Long.parseLong(Files.readString(dir.resolve("supervisor.pid")).trim());
-      ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
-    } catch (IOException | NumberFormatException | java.util.concurrent.CompletionException e) {
-      // No pid to wait for, or it lingers: the new supervisor takes the socket over all the same.
+      if (pid != null) {
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+      }
+    } catch (java.util.concurrent.CompletionException e) {
+      // It lingers: the new supervisor takes the socket over all the same.
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (watched(dir) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static Long pid(Path file) {
+    try {
+      return Long.parseLong(Files.readString(file).trim());
+    } catch (IOException | NumberFormatException e) {
+      return null;
     }
   }
 

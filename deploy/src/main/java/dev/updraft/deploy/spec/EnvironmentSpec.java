@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record EnvironmentSpec(
     String environment,
-    String target,
+    TargetName target,
     Path baseDir,
     Map<String, Service> services,
     Kubernetes kubernetes) {

@@ -89,6 +89,33 @@ public sealed interface Service {
       List<String> dependsOn)
       implements Service {}
 
+  /** When a job runs; the spec, the journal and the JSON Schema spell it as {@link #word()}. */
+  enum When {
+    /** On every apply that changes its version, before the services that depend on it. */
+    START,
+    /** When the environment is destroyed. */
+    DELETE,
+    /** On a cron schedule. */
+    CRON;
+
+    /** The word in the spec. */
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The kind {@code word} names; the spec's shape admits only these words, so another is a bug.
+     */
+    public static When of(String word) {
+      for (When w : values()) {
+        if (w.word().equals(word)) {
+          return w;
+        }
+      }
+      throw new IllegalArgumentException("when: " + word + " (expected start, delete or cron)");
+    }
+  }
+
   /**
    * A job.
    *
@@ -99,7 +126,7 @@ public sealed interface Service {
   record Job(
       String name,
       Process process,
-      String when,
+      When when,
       String schedule,
       String timezone,
       Duration timeout,
@@ -107,6 +134,11 @@ public sealed interface Service {
       Resources resources,
       List<String> dependsOn)
       implements Service {
+    /** Whether it is {@code when} {@code kind}. */
+    public boolean runs(When kind) {
+      return when == kind;
+    }
+
     /** The limits of each run, {@link Resources#NONE} when the spec sets none. */
     public Resources limits() {
       return resources == null ? Resources.NONE : resources;
@@ -122,7 +154,19 @@ public sealed interface Service {
 
   record Route(String path, String service) {}
 
-  record Router(String name, int port, List<String> hosts, List<Route> routes) implements Service {
+  /**
+   * A router.
+   *
+   * @param timeout how long it waits on an instance that sends nothing (before its response and
+   *     between its bytes); null when the spec sets none, so that routers deployed before the field
+   *     existed keep their version; the target's default then holds
+   */
+  record Router(String name, int port, List<String> hosts, List<Route> routes, Duration timeout)
+      implements Service {
+    public Router(String name, int port, List<String> hosts, List<Route> routes) {
+      this(name, port, hosts, routes, null);
+    }
+
     @Override
     public List<String> dependsOn() {
       return routes.stream().map(Route::service).distinct().toList();

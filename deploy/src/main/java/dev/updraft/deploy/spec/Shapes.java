@@ -124,7 +124,8 @@ public final class Shapes {
           .optional("baseImage", IMAGE, null, BASE_IMAGE_DOC)
           .optional(
               "when",
-              new FieldType.Choice(List.of("start", "delete", "cron")),
+              new FieldType.Choice(
+                  java.util.Arrays.stream(Service.When.values()).map(Service.When::word).toList()),
               "start",
               "on start (before dependants), on delete, or on a cron schedule")
           .optional(
@@ -193,7 +194,14 @@ public final class Shapes {
                   HOST, "a host name such as shop.example.com or *.example.com, not an IP address"),
               null,
               "host names it answers for (all when absent)")
-          .required("routes", new FieldType.ListOf(ROUTE), "routes, longest prefix first");
+          .required("routes", new FieldType.ListOf(ROUTE), "routes, longest prefix first")
+          .optional(
+              "timeout",
+              FieldType.DURATION,
+              null,
+              "how long it waits on an instance that sends nothing, before its response and"
+                  + " between its bytes; then 504, and the failure counts towards ejecting it"
+                  + " (30s when absent)");
 
   static final Shape KUBERNETES =
       Shape.of("kubernetes", "settings for the kubernetes target")
@@ -251,7 +259,8 @@ public final class Shapes {
           .required("environment", new FieldType.Str(NAME, NAME_EXPECTED), "the environment's name")
           .optional(
               "target",
-              new FieldType.Choice(List.of("local", "kubernetes")),
+              new FieldType.Choice(
+                  java.util.Arrays.stream(TargetName.values()).map(TargetName::word).toList()),
               "local",
               "where it runs")
           .optional("applications", services(APPLICATION), null, "applications by name")

@@ -63,7 +63,7 @@ final class SpecChecks {
         case Service.Router router -> checkRouter(router, at);
         case Service.Container container -> {
           checkAutoscale(container.autoscale(), container.instances(), container.resources(), at);
-          if (spec.target().equals("local")) {
+          if (spec.target() == TargetName.LOCAL) {
             problem(
                 at,
                 "image",
@@ -118,13 +118,13 @@ final class SpecChecks {
   }
 
   private void checkJob(Service.Job job, Values at) {
-    if (job.when().equals("cron") && job.schedule() == null) {
+    if (job.runs(Service.When.CRON) && job.schedule() == null) {
       problem(at, "schedule", null, "a cron schedule, since when is cron");
     }
-    if (!job.when().equals("cron") && job.schedule() != null) {
+    if (!job.runs(Service.When.CRON) && job.schedule() != null) {
       problem(at, "schedule", job.schedule(), "no schedule unless when is cron");
     }
-    if (!job.when().equals("cron") && job.timezone() != null) {
+    if (!job.runs(Service.When.CRON) && job.timezone() != null) {
       problem(at, "timezone", job.timezone(), "no time zone unless when is cron");
     }
     ZoneId zone = null;
@@ -188,6 +188,9 @@ final class SpecChecks {
       if (route.path() != null && !paths.add(route.path())) {
         problem(at, "routes[" + i + "].path", route.path(), "each path prefix once");
       }
+    }
+    if (router.timeout() != null && router.timeout().isZero()) {
+      problem(at, "timeout", "0s", "a duration above 0 such as 30s");
     }
   }
 

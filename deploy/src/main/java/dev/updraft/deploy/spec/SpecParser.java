@@ -28,7 +28,7 @@ public final class SpecParser {
   }
 
   /** Reads a spec; {@code target}, when not null, replaces the spec's own target. */
-  public static EnvironmentSpec load(Path file, String target) {
+  public static EnvironmentSpec load(Path file, TargetName target) {
     String text;
     try {
       text = Files.readString(file);
@@ -49,7 +49,7 @@ public final class SpecParser {
   }
 
   /** Parses a spec; {@code target}, when not null, replaces the spec's own target. */
-  public static EnvironmentSpec parse(String source, String text, Path baseDir, String target) {
+  public static EnvironmentSpec parse(String source, String text, Path baseDir, TargetName target) {
     Node root;
     try {
       LoaderOptions options = new LoaderOptions();
@@ -71,7 +71,10 @@ public final class SpecParser {
     EnvironmentSpec spec =
         new EnvironmentSpec(
             values.has("environment") ? values.string("environment") : "invalid",
-            target != null ? target : values.string("target"),
+            // A word that names no target is a problem the reader reported; the spec is not used.
+            target != null
+                ? target
+                : TargetName.of(values.string("target")).orElse(TargetName.LOCAL),
             baseDir,
             services,
             kubernetes);
@@ -142,7 +145,7 @@ public final class SpecParser {
           new Service.Job(
               name,
               process(v, baseImage),
-              v.string("when"),
+              Service.When.of(v.string("when")),
               v.string("schedule"),
               v.string("timezone"),
               v.duration("timeout"),
@@ -158,7 +161,8 @@ public final class SpecParser {
               v.strings("hosts"),
               v.list("routes").stream()
                   .map(r -> new Service.Route(r.string("path"), r.string("service")))
-                  .toList());
+                  .toList(),
+              v.has("timeout") ? v.duration("timeout") : null);
     };
   }
 

@@ -15,7 +15,7 @@ public final class SpecWarnings {
   /** The warnings of {@code spec} on its target; none on the local target. */
   public static List<SpecWarning> of(EnvironmentSpec spec) {
     List<SpecWarning> warnings = new ArrayList<>();
-    if (!spec.target().equals("kubernetes")) {
+    if (spec.target() != TargetName.KUBERNETES) {
       return warnings;
     }
     registry(spec, warnings);

@@ -130,10 +130,7 @@ class CronJobIT {
     String id = engine.apply().services().get("tick").instances().getFirst().id();
     assertThat(engine.runJob("tick").succeeded()).isTrue();
     Path dataDir = engine.dataDir();
-    long pid = Long.parseLong(Files.readString(dataDir.resolve("supervisor.pid")).trim());
-    ProcessHandle supervisor = ProcessHandle.of(pid).orElseThrow();
-    supervisor.destroyForcibly();
-    supervisor.onExit().get();
+    Shops.killSupervision(dataDir);
     assertThat(schedule(id)).isEmpty();
     // A new supervisor takes the schedule over from the table the dead one left, runs counted.
     SupervisorClient.ensure(dataDir).close();

@@ -9,6 +9,7 @@ import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.local.LocalRuntime;
 import dev.updraft.deploy.local.Protocol;
+import dev.updraft.deploy.local.RuntimeTarget;
 import dev.updraft.deploy.local.ServerBinaries;
 import dev.updraft.deploy.local.SupervisorClient;
 import dev.updraft.sys.Host;
@@ -246,7 +247,13 @@ class DatabaseServersIT {
 
   private Engine engine(ServerBinaries binaries) {
     return new Engine(
-        spec, events::add, new Redactor(), System.getenv(), 4, d -> new LocalRuntime(d, binaries));
+        spec,
+        events::add,
+        new Redactor(),
+        System.getenv(),
+        4,
+        null,
+        RuntimeTarget.factory(d -> new LocalRuntime(d, binaries)));
   }
 
   private static void roundTrip(Map<String, ServiceState> services) throws Exception {

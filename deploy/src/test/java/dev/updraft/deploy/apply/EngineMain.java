@@ -3,6 +3,7 @@ package dev.updraft.deploy.apply;
 import dev.updraft.deploy.events.ConsoleSink;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.local.LocalRuntime;
+import dev.updraft.deploy.local.RuntimeTarget;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -18,7 +19,8 @@ public final class EngineMain {
             redactor,
             System.getenv(),
             4,
-            LocalRuntime::new)
+            null,
+            RuntimeTarget.factory(LocalRuntime::new))
         .apply();
   }
 }

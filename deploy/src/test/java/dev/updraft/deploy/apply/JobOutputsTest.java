@@ -15,7 +15,7 @@ class JobOutputsTest {
           "migrate",
           new Service.Process(
               ".", null, "sh migrate.sh", Map.of(), Map.of(), "debian:bookworm-slim"),
-          "start",
+          Service.When.START,
           null,
           null,
           Duration.ofMinutes(1),

@@ -1,70 +1,55 @@
 package dev.updraft.deploy.apply;
 
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/**
- * Clients that keep sending {@code GET /} to a port until stopped, as users do during a release:
- * each answer is recorded as "status body", and anything but a 200 (or an exception) as a failure.
- */
-final class Load {
+/** Clients that send a request again and again, each on its own thread, until closed. */
+final class Load implements AutoCloseable {
+  /** One request and what the test records of it. */
+  interface Request {
+    void send() throws Exception;
+  }
+
   private final AtomicBoolean running = new AtomicBoolean(true);
-  private final ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-  private final ExecutorService clients = Executors.newCachedThreadPool();
-  private final List<Future<?>> loops = new ArrayList<>();
+  private final ExecutorService threads;
+  private final List<Future<?>> clients = new ArrayList<>();
 
-  /** {@code clients} HTTP clients (keep-alive) sending {@code GET /} to {@code port}. */
-  static Load start(int port, int clients) {
-    Load load = new Load();
+  private Load(int clients, Request request) {
+    this.threads = Executors.newFixedThreadPool(clients);
     for (int i = 0; i < clients; i++) {
-      load.add(
-          () -> {
-            HttpResponse<String> r = Shops.get(port, "/");
-            return r.statusCode() + " " + r.body();
-          });
-    }
-    return load;
-  }
-
-  /** One more client; {@code request} returns "status ..." and a 200 is an answer. */
-  void add(Callable<String> request) {
-    loops.add(
-        clients.submit(
-            () -> {
-              while (running.get()) {
-                try {
-                  String answer = request.call();
-                  (answer.startsWith("200 ") ? answers : failures).add(answer);
-                } catch (Exception e) {
-                  failures.add(e.toString());
+      this.clients.add(
+          threads.submit(
+              () -> {
+                while (running.get()) {
+                  request.send();
                 }
-              }
-              return null;
-            }));
-  }
-
-  /** Stops the clients after their current request. */
-  void stop() throws Exception {
-    running.set(false);
-    for (Future<?> f : loops) {
-      f.get();
+                return null;
+              }));
     }
-    clients.shutdown();
   }
 
-  List<String> answers() {
-    return List.copyOf(answers);
+  static Load start(int clients, Request request) {
+    return new Load(clients, request);
   }
 
-  List<String> failures() {
-    return List.copyOf(failures);
+  /** Stops the clients after their request in flight; a failure of one is thrown here. */
+  @Override
+  public void close() throws ExecutionException {
+    running.set(false);
+    try {
+      for (Future<?> client : clients) {
+        client.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the clients stopped", e);
+    } finally {
+      threads.shutdown();
+    }
   }
 }

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.local.Observation;
 import dev.updraft.deploy.local.Protocol;
+import dev.updraft.deploy.local.StatusReport;
 import dev.updraft.deploy.local.SupervisorClient;
+import dev.updraft.deploy.local.SystemdUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,10 +57,48 @@ class LocalDeployIT {
     Engine engine = Shops.engine(spec, events);
     engine.apply();
     Path data = engine.dataDir();
-    killSupervisor(data);
+    Shops.killSupervision(data);
     // Any command that needs the supervisor starts one; before an apply publishes anything, the
     // successor adopts the instances and serves the router from the table.
     SupervisorClient.ensure(data).close();
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
+  }
+
+  @Test
+  void planApplyAndStatusAgreeOnWhatRunsWhenNoSupervisorDoes() throws Exception {
+    Engine engine = Shops.engine(spec, events);
+    engine.apply();
+    Path data = engine.dataDir();
+    Shops.killSupervision(data);
+    // The instances run on their own: nothing to repair, whether a supervisor answers or not.
+    StatusReport status = StatusReport.of(engine.spec(), engine.history(), data);
+    assertThat(status.supervisor().state()).isEqualTo("down");
+    assertThat(status.services().getFirst().instances())
+        .allSatisfy(
+            i -> {
+              assertThat(i.running()).isTrue();
+              assertThat(i.state()).isEqualTo(Observation.RUNNING_UNSUPERVISED);
+              assertThat(i.health()).startsWith("healthy");
+            });
+    assertThat(engine.plan().render()).startsWith("No changes");
+    assertThat(engine.apply().plan().isEmpty()).isTrue();
+    assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
+
+    // An instance dies too while nothing watches: plan says so, and apply does what plan said.
+    Shops.killSupervision(data);
+    Protocol.ProcessStatus victim = Observation.of(data).processes().getFirst();
+    Shops.kill9(victim.pid()); // its shell: the command it forked lives on, holding the port
+    assertThat(StatusReport.of(engine.spec(), engine.history(), data).services().getFirst())
+        .satisfies(
+            s ->
+                assertThat(s.instances())
+                    .filteredOn(i -> i.id().equals(victim.id()))
+                    .singleElement()
+                    .satisfies(i -> assertThat(i.state()).isEqualTo("not running")));
+    Plan planned = engine.plan();
+    assertThat(planned.render()).contains("repair").contains("1 of 2 instances not running");
+    assertThat(engine.apply().plan()).isEqualTo(planned);
+    assertThat(engine.plan().render()).startsWith("No changes");
     assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
   }
 
@@ -67,7 +108,7 @@ class LocalDeployIT {
     Engine engine = Shops.engine(spec, events);
     engine.apply();
     Path data = engine.dataDir();
-    killSupervisor(data);
+    Shops.killSupervision(data);
     try (java.net.ServerSocket squatter = new java.net.ServerSocket(port)) {
       // Starting it would fail if restoring the routes could; destroy must still work.
       SupervisorClient.ensure(data).close();
@@ -83,21 +124,22 @@ class LocalDeployIT {
   void aRollingUpdateUnderLoadFailsNoRequest() throws Exception {
     Engine engine = Shops.engine(spec, events);
     engine.apply();
-    Load load = Load.start(port, 4);
-    Thread.sleep(500);
-    Shops.replace(dir.resolve("app/Hello.java"), "VERSION = \"1\"", "VERSION = \"2\"");
-    Plan plan = engine.plan();
-    assertThat(plan.changes())
-        .anyMatch(
-            c ->
-                c.service().equals("app")
-                    && c.action() == Plan.Action.REPLACE
-                    && c.reason().equals("source files changed"));
-    engine.apply();
-    Thread.sleep(500);
-    load.stop();
-    assertThat(load.failures()).as("failed requests during the update").isEmpty();
-    assertThat(load.answers()).contains("200 hello 1\n").contains("200 hello 2\n");
+    Tally tally = new Tally();
+    try (Load _ = Load.start(4, tally.get(port))) {
+      Thread.sleep(500);
+      Shops.replace(dir.resolve("app/Hello.java"), "VERSION = \"1\"", "VERSION = \"2\"");
+      Plan plan = engine.plan();
+      assertThat(plan.changes())
+          .anyMatch(
+              c ->
+                  c.service().equals("app")
+                      && c.action() == Plan.Action.REPLACE
+                      && c.reason().equals("source files changed"));
+      engine.apply();
+      Thread.sleep(500);
+    }
+    assertThat(tally.failures()).as("failed requests during the update").isEmpty();
+    assertThat(tally.answers()).contains("200 hello 1\n").contains("200 hello 2\n");
     assertThat(Shops.get(port, "/").body()).isEqualTo("hello 2\n");
   }
 
@@ -194,11 +236,24 @@ class LocalDeployIT {
     assertThat(history.services().get("app").instances()).hasSize(2);
   }
 
-  private static void killSupervisor(Path data) throws Exception {
-    ProcessHandle supervisor =
-        ProcessHandle.of(Long.parseLong(Files.readString(data.resolve("supervisor.pid")).trim()))
-            .orElseThrow();
-    supervisor.destroyForcibly();
-    supervisor.onExit().get(10, TimeUnit.SECONDS);
+  @Test
+  void destroyRemovesTheSystemdUnitInstallWrote() {
+    Engine engine = Shops.engine(spec, events);
+    Path data = engine.dataDir();
+    // Where systemd does not run (here), install writes the file and enables nothing.
+    SystemdUnit unit = SystemdUnit.of(data);
+    try {
+      unit.install(data, dir);
+      assertThat(unit.installed()).isPresent();
+      engine.destroy();
+      assertThat(unit.installed()).isEmpty();
+      assertThat(events)
+          .anyMatch(
+              e ->
+                  e instanceof Event.Stage s
+                      && s.message().startsWith("removed the systemd unit " + unit.file()));
+    } finally {
+      unit.uninstall();
+    }
   }
 }

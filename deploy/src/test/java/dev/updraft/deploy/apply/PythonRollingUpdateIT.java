@@ -94,19 +94,20 @@ class PythonRollingUpdateIT {
     engine.apply();
     assertThat(Shops.get(port, "/").body()).isEqualTo("version 1\n");
 
-    Load load = Load.start(port, 4);
-    // One client as a load balancer's probe would be: raw bytes, a new connection each.
-    load.add(() -> rawGet(port));
-    Thread.sleep(500);
-    Files.writeString(spec, Files.readString(spec).replace("VERSION: \"1\"", "VERSION: \"2\""));
-    assertThat(engine.plan().changes())
-        .anyMatch(c -> c.service().equals("web") && c.action() == Plan.Action.REPLACE);
-    engine.apply();
-    Thread.sleep(500);
-    load.stop();
+    Tally tally = new Tally();
+    // One more client as a load balancer's probe would be: raw bytes, a new connection each.
+    try (Load _ = Load.start(4, tally.get(port));
+        Load _ = Load.start(1, tally.of(() -> rawGet(port)))) {
+      Thread.sleep(500);
+      Files.writeString(spec, Files.readString(spec).replace("VERSION: \"1\"", "VERSION: \"2\""));
+      assertThat(engine.plan().changes())
+          .anyMatch(c -> c.service().equals("web") && c.action() == Plan.Action.REPLACE);
+      engine.apply();
+      Thread.sleep(500);
+    }
 
-    assertThat(load.failures()).as("failed requests during the update").isEmpty();
-    assertThat(load.answers()).contains("200 version 1\n", "200 version 2\n");
+    assertThat(tally.failures()).as("failed requests during the update").isEmpty();
+    assertThat(tally.answers()).contains("200 version 1\n", "200 version 2\n");
     assertThat(Shops.get(port, "/").body()).isEqualTo("version 2\n");
   }
 

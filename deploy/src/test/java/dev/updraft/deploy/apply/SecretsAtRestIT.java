@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Secrets at rest, end to end: an environment with secrets from the host's environment, a file and
- * the spec, and a PostgreSQL password, is deployed, its secret rotated, its supervisor and instance
- * killed and brought back; the instances get every value all along, and no file the engine, the
+ * the spec, and a PostgreSQL password, is deployed, its secret rotated, its supervisor killed (its
+ * watchdog starts another) and then its instance (that supervisor restarts it from its sealed
+ * table); the instances get every value all along, and no file the engine, the watchdog, the
  * supervisor or the database server wrote holds one, in plain text, base64 or hex, nor lets another
  * user in.
  */
@@ -48,6 +49,57 @@ class SecretsAtRestIT {
   /** An engine whose databases are the pinned servers, those a machine with only a JDK runs. */
   private Engine engine(Path spec, String token, List<Event> events) {
     return Shops.pinnedEngine(spec, events, Map.of("VAULT_TOKEN", token));
+  }
+
+  private static void noLeaks(List<Path> roots, Map<String, String> secrets) {
+    for (Path root : roots) {
+      assertThat(Files.isDirectory(root)).as(root.toString()).isTrue();
+      assertThat(Leaks.find(root, secrets)).as("secrets in " + root).isEmpty();
+      assertThat(Leaks.open(root)).as("open to others in " + root).isEmpty();
+    }
+  }
+
+  /** The pid of the app's instance as the supervisor reports it running; 0 while none does. */
+  private static long appPid(Path data) {
+    try (SupervisorClient client = SupervisorClient.connect(data)) {
+      if (client == null) {
+        return 0;
+      }
+      return client.call(Protocol.Request.of("status")).processes().stream()
+          .filter(p -> p.service().equals("app") && p.state().equals("running"))
+          .mapToLong(Protocol.ProcessStatus::pid)
+          .findFirst()
+          .orElse(0);
+    } catch (RuntimeException e) {
+      return 0; // the supervisor went meanwhile
+    }
+  }
+
+  /** The pid of a supervisor that answers and is not {@code old}; 0 until there is one. */
+  private static long answeringSupervisor(Path data, long old) {
+    try (SupervisorClient client = SupervisorClient.connect(data)) {
+      if (client == null) {
+        return 0;
+      }
+      long pid = Shops.pid(data, "supervisor.pid");
+      return pid == old ? 0 : pid;
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** Waits up to 60 s for {@code value} to give a pid other than 0, and returns it. */
+  private static long await(java.util.function.LongSupplier value, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      long pid = value.getAsLong();
+      if (pid != 0) {
+        return pid;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no " + what + " within 60s");
   }
 
   @Test
@@ -115,23 +167,22 @@ class SecretsAtRestIT {
               .formatted(sha16(token2), sha16(key), sha16(pin), sha16(password));
       assertThat(Shops.get(port, "/").body()).isEqualTo(expected);
 
-      // The supervisor and the instance die; the next supervisor restarts the instance from its
-      // table alone, with the values it keeps sealed there.
-      long supervisor = Long.parseLong(Files.readString(data.resolve("supervisor.pid")).trim());
-      long instance;
-      try (SupervisorClient client = SupervisorClient.connect(data)) {
-        instance =
-            client.call(Protocol.Request.of("status")).processes().stream()
-                .filter(p -> p.service().equals("app"))
-                .findFirst()
-                .orElseThrow()
-                .pid();
-      }
-      for (long pid : new long[] {supervisor, instance}) {
-        ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
-        h.destroyForcibly();
-        h.onExit().get(10, TimeUnit.SECONDS);
-      }
+      // kill -9 of the supervisor: its watchdog starts another, with no updraft command, which
+      // adopts the instance. Then the instance dies: that supervisor restarts it from its table
+      // alone, with the values it keeps sealed there and opens in its memory only.
+      long watchdog = Shops.pid(data, "watchdog.pid");
+      long supervisor = Shops.pid(data, "supervisor.pid");
+      long instance = appPid(data);
+      Shops.kill9(supervisor);
+      long restarted = await(() -> answeringSupervisor(data, supervisor), "a new supervisor");
+      assertThat(Shops.pid(data, "watchdog.pid")).as("the same watchdog").isEqualTo(watchdog);
+      assertThat(appPid(data)).as("the instance, adopted").isEqualTo(instance);
+      // Not this JVM's child: its end is seen by the supervisor, not waited for here.
+      ProcessHandle.of(instance).ifPresent(ProcessHandle::destroyForcibly);
+      long again = await(() -> appPid(data) == instance ? 0 : appPid(data), "a new instance");
+      assertThat(Shops.pid(data, "supervisor.pid")).isEqualTo(restarted);
+      assertThat(again).isNotEqualTo(instance);
+      assertThat(Shops.get(port, "/").body()).isEqualTo(expected);
       rotated.apply();
       assertThat(Shops.get(port, "/").body()).isEqualTo(expected);
       assertThat(rotated.runJob("report").logTail()).contains(sha16(token2));
@@ -155,13 +206,17 @@ class SecretsAtRestIT {
             .isEqualTo(Files.getOwner(clusters.resolve("db")).getName())
             .isNotEqualTo("root");
       }
-      for (Path root : List.of(dir.resolve(".updraft"), clusters)) {
-        assertThat(Files.isDirectory(root)).as(root.toString()).isTrue();
-        assertThat(Leaks.find(root, secrets)).as("secrets in " + root).isEmpty();
-        assertThat(Leaks.open(root)).as("open to others in " + root).isEmpty();
+      // The watchdog's and the supervisor's own files are there, private like the rest.
+      for (String file : List.of("watchdog.pid", "watchdog.lock", "supervisor.lock")) {
+        assertThat(data.resolve(file)).exists();
       }
+      noLeaks(List.of(dir.resolve(".updraft"), clusters), secrets);
       assertThat(events)
           .noneMatch(e -> e.toString().contains(token2) || e.toString().contains(key));
+      // Stopped on purpose: the marker that keeps the watchdog from restarting it is private too.
+      Shops.destroyWithData(rotated);
+      assertThat(data.resolve("supervisor.stopped")).exists();
+      noLeaks(List.of(dir.resolve(".updraft")), secrets);
     } finally {
       Shops.destroy(spec, events);
     }

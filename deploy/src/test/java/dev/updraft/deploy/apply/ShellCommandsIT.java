@@ -3,6 +3,8 @@ package dev.updraft.deploy.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.deploy.events.Event;
+import dev.updraft.deploy.local.Observation;
+import dev.updraft.deploy.local.StatusReport;
 import dev.updraft.sys.testing.NeedsProgram;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,39 +54,108 @@ class ShellCommandsIT {
         .toList();
   }
 
-  @Test
-  void commandsRunAsShellCommandsAndStoppingLeavesNothingBehind() throws Exception {
-    // A process a subshell leaves in the background is reparented: only its process group
-    // still ties it to the instance.
-    String marker =
-        String.format(Locale.ROOT, "3617.%06d", ThreadLocalRandom.current().nextInt(1_000_000));
-    Path spec =
-        spec(
-            "shell",
-            "(sleep " + marker + " &); cd site && PYTHONUNBUFFERED=1 python3 server.py",
-            "{path: /health}",
-            "GREETING: hi");
-    List<Event> events = Shops.events();
-    Engine engine = Shops.engine(spec, events);
-    try {
-      Engine.Outcome outcome = engine.apply();
-      int port = outcome.services().get("web").servicePort();
-      assertThat(Shops.get(port, "/").body()).isEqualTo("cwd=site unbuffered=1");
-      assertThat(sleeping(marker)).hasSize(1);
-    } finally {
-      engine.destroy();
-    }
+  /** A {@code sleep} argument no other process has: {@code PREFIX.NNNNNN} seconds. */
+  private static String marker(String prefix) {
+    return String.format(
+        Locale.ROOT, "%s.%06d", prefix, ThreadLocalRandom.current().nextInt(1_000_000));
+  }
+
+  /** The sleeps of {@code marker} still there 10 s after a stop (a SIGKILL takes a moment). */
+  private static List<ProcessHandle> leftAfterStop(String marker) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (!sleeping(marker).isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    assertThat(sleeping(marker)).as("what the instance left in the background").isEmpty();
+    return sleeping(marker);
+  }
+
+  @FunctionalInterface
+  private interface WhileUp {
+    void run(Engine engine, String marker) throws Exception;
+  }
+
+  /**
+   * Deploys a service whose command leaves a process in the background through a subshell (it is
+   * reparented: only its process group still ties it to the instance), runs {@code whileUp},
+   * destroys the environment; returns what is left of that process.
+   */
+  private List<ProcessHandle> leftBehind(String environment, WhileUp whileUp) throws Exception {
+    String marker = marker("3617");
+    Path spec =
+        spec(
+            environment,
+            "(sleep " + marker + " &); cd site && PYTHONUNBUFFERED=1 python3 server.py",
+            "{path: /health}",
+            "GREETING: hi");
+    Engine engine = Shops.engine(spec, Shops.events());
+    try {
+      int port = engine.apply().services().get("web").servicePort();
+      assertThat(Shops.get(port, "/").body()).isEqualTo("cwd=site unbuffered=1");
+      assertThat(sleeping(marker)).hasSize(1);
+      whileUp.run(engine, marker);
+    } finally {
+      engine.destroy();
+    }
+    return leftAfterStop(marker);
+  }
+
+  @Test
+  void commandsRunAsShellCommandsAndStoppingLeavesNothingBehind() throws Exception {
+    assertThat(leftBehind("shell", (engine, marker) -> {}))
+        .as("what the instance left in the background")
+        .isEmpty();
+  }
+
+  @Test
+  void anAdoptedInstanceIsStoppedWithWhatItLeftInTheBackground() throws Exception {
+    WhileUp adopt =
+        (engine, marker) -> {
+          Path data = engine.dataDir();
+          long instance = Shops.pids(Observation.of(data)).values().iterator().next();
+          // kill -9 of the supervisor: the one its watchdog starts adopts the instance by pid
+          // and start time; it did not start it, yet stops it with its process group.
+          long supervisor = Shops.pid(data, "supervisor.pid");
+          Shops.kill9(supervisor);
+          long deadline = System.nanoTime() + 60_000_000_000L;
+          while (System.nanoTime() < deadline
+              && (Observation.of(data).supervisor() != Observation.Supervision.RUNNING
+                  || Shops.pid(data, "supervisor.pid") == supervisor)) {
+            Thread.sleep(50);
+          }
+          assertThat(Shops.pid(data, "supervisor.pid")).isNotEqualTo(supervisor);
+          assertThat(Shops.pids(Observation.of(data))).containsValue(instance);
+          assertThat(sleeping(marker)).hasSize(1);
+        };
+    assertThat(leftBehind("adopted", adopt))
+        .as("what the adopted instance left in the background")
+        .isEmpty();
+  }
+
+  @Test
+  void statusSaysWhatAFailingHealthCheckGotInTheRolloutsWords() throws Exception {
+    // Deployed with a TCP check, which passes; the spec then checks /health, which answers 500.
+    Path spec = spec("sick", "cd site && exec python3 server.py", "{tcp: true}", "HEALTH: \"500\"");
+    List<Event> events = Shops.events();
+    Engine engine = Shops.engine(spec, events);
+    try {
+      engine.apply();
+      Shops.replace(spec, "health: {tcp: true}", "health: {path: /health}");
+      StatusReport report = StatusReport.of(engine.spec(), engine.history(), engine.dataDir());
+      StatusReport.InstanceReport instance = report.services().getFirst().instances().getFirst();
+      assertThat(instance.running()).isTrue();
+      assertThat(instance.health())
+          .isEqualTo(
+              "unhealthy: GET http://127.0.0.1:"
+                  + instance.port()
+                  + "/health answered 500 (body: \"db down\")");
+    } finally {
+      Shops.destroy(spec, events);
+    }
   }
 
   @Test
   void aJobPastItsTimeoutIsStoppedWithWhatItLeftInTheBackground() throws Exception {
-    String marker =
-        String.format(Locale.ROOT, "3618.%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+    String marker = marker("3618");
     Path root = Files.createDirectories(dir.resolve("late"));
     Path spec = root.resolve("updraft.yaml");
     Files.writeString(
@@ -104,7 +175,7 @@ class ShellCommandsIT {
     } finally {
       Shops.destroy(spec, events);
     }
-    assertThat(sleeping(marker)).as("what the job left in the background").isEmpty();
+    assertThat(leftAfterStop(marker)).as("what the job left in the background").isEmpty();
   }
 
   @Test

@@ -4,6 +4,9 @@ import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.local.LocalRuntime;
+import dev.updraft.deploy.local.Observation;
+import dev.updraft.deploy.local.Protocol;
+import dev.updraft.deploy.local.RuntimeTarget;
 import dev.updraft.deploy.local.ServerBinaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -122,7 +126,8 @@ final class Shops {
   static Engine engine(Path spec, List<Event> events) {
     Redactor redactor = new Redactor();
     EventSink sink = events::add;
-    return new Engine(spec, sink, redactor, System.getenv(), 4, LocalRuntime::new);
+    return new Engine(
+        spec, sink, redactor, System.getenv(), 4, null, RuntimeTarget.factory(LocalRuntime::new));
   }
 
   /** An engine whose databases run only the pinned servers: the host's are hidden from it. */
@@ -134,7 +139,13 @@ final class Shops {
   static Engine pinnedEngine(Path spec, List<Event> events, Map<String, String> env) {
     ServerBinaries pinned = pinnedServers();
     return new Engine(
-        spec, events::add, new Redactor(), env, 4, dir -> new LocalRuntime(dir, pinned));
+        spec,
+        events::add,
+        new Redactor(),
+        env,
+        4,
+        null,
+        RuntimeTarget.factory(dir -> new LocalRuntime(dir, pinned)));
   }
 
   /** The pinned servers alone, as on a machine with only a JDK: the host's are hidden. */
@@ -165,6 +176,45 @@ final class Shops {
 
   static List<Event> events() {
     return new CopyOnWriteArrayList<>();
+  }
+
+  /** The pid a file of the data directory holds ({@code supervisor.pid}, {@code watchdog.pid}). */
+  static long pid(Path data, String file) {
+    try {
+      return Long.parseLong(Files.readString(data.resolve(file)).trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** kill -9 of a process, waiting until it is gone. */
+  static void kill9(long pid) {
+    ProcessHandle.of(pid)
+        .ifPresent(
+            p -> {
+              p.destroyForcibly();
+              p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+            });
+  }
+
+  /**
+   * kill -9 of the watchdog, then of the supervisor: nothing restarts it, as after a crash of a
+   * build without a watchdog, or a watchdog killed first.
+   */
+  static void killSupervision(Path data) {
+    kill9(pid(data, "watchdog.pid"));
+    kill9(pid(data, "supervisor.pid"));
+  }
+
+  /** The pid of each instance whose process runs, by instance id. */
+  static Map<String, Long> pids(Observation seen) {
+    Map<String, Long> pids = new TreeMap<>();
+    for (Protocol.ProcessStatus p : seen.processes()) {
+      if (Observation.running(p)) {
+        pids.put(p.id(), p.pid());
+      }
+    }
+    return pids;
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {

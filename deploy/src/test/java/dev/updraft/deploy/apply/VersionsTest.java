@@ -35,5 +35,7 @@ class VersionsTest {
         .isNotEqualTo(Versions.canonical(new Old("x", null, Map.of("A", "2"))))
         .isNotEqualTo(Versions.canonical(new Old("y", null, Map.of("A", "1"))));
     assertThat(Versions.canonical(Duration.ofMinutes(10))).isEqualTo("PT10M");
+    // A job's `when` is hashed as the spec spells it, as when it was a string.
+    assertThat(Versions.canonical(dev.updraft.deploy.spec.Service.When.CRON)).isEqualTo("cron");
   }
 }

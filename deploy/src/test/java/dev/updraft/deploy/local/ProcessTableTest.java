@@ -52,7 +52,7 @@ class ProcessTableTest {
     ProcessTable table = new ProcessTable(file, EnvironmentKey.of(dir));
     ProcessTable.Contents contents =
         new ProcessTable.Contents(
-            List.of(new ProcessTable.Row(spec, 42, 1000)),
+            List.of(new ProcessTable.Row(spec, 42, 1000, 3)),
             List.of(new ScheduledJob.Row(cron, 1, 2, 0, 0, null, null)),
             null);
     table.save(contents);
@@ -68,6 +68,11 @@ class ProcessTableTest {
 
     ProcessTable.Contents read = new ProcessTable(file, EnvironmentKey.of(dir)).load();
     assertThat(read.processes()).containsExactly(contents.processes().getFirst());
+    assertThat(read.processes().getFirst().restarts()).isEqualTo(3);
+    assertThat(ProcessTable.peek(file).processes().getFirst().spec().env())
+        .as("read without the key, as Observation reads it")
+        .containsEntry("PORT", "4001")
+        .doesNotContainValue("s3cr3t-pg-password");
     assertThat(read.schedules().getFirst().spec()).isEqualTo(cron);
   }
 }

@@ -72,6 +72,36 @@ class ProtocolJsonTest {
             "resources are not enforced on this machine: no cgroups",
             "0123456789abcdef");
     assertThat(ProtocolJson.readResponse(ProtocolJson.write(status))).isEqualTo(status);
+    Protocol.Response health =
+        new Protocol.Response(
+            true,
+            null,
+            List.of(
+                new Protocol.ProcessStatus(
+                    "app-1a2b-1",
+                    "app",
+                    4242,
+                    "running",
+                    1,
+                    137,
+                    "/srv/logs/a.log",
+                    4001,
+                    "exit 137",
+                    1_764_000_000_000L,
+                    "ejected by the router")),
+            List.of(),
+            Map.of(),
+            40123,
+            null,
+            "0123456789abcdef");
+    assertThat(ProtocolJson.readResponse(ProtocolJson.write(health))).isEqualTo(health);
+    Protocol.Request timed =
+        Protocol.Request.route(
+            new Routing(
+                Map.of(),
+                Map.of(
+                    "web", new Routing.RouterEntry(8090, List.of(), Map.of("/", "app"), 1500L))));
+    assertThat(ProtocolJson.readRequest(ProtocolJson.write(timed))).isEqualTo(timed);
   }
 
   @Test
@@ -140,9 +170,19 @@ class ProtocolJsonTest {
     List<Protocol.ProcessStatus> processes =
         List.of(
             new Protocol.ProcessStatus(
-                "app-1a2b-1", "app", 4242, "running", 0, null, "/srv/logs/a.log", 4001, null),
+                "app-1a2b-1",
+                "app",
+                4242,
+                "running",
+                0,
+                null,
+                "/srv/logs/a.log",
+                4001,
+                null,
+                0,
+                null),
             new Protocol.ProcessStatus(
-                "db-1", "db", 0, "failed: exit 3", 5, 3, "/srv/logs/db.log", 0, null));
+                "db-1", "db", 0, "failed: exit 3", 5, 3, "/srv/logs/db.log", 0, null, 0, null));
     // As read from an earlier build: no schedules, no word on resources, no build id.
     return List.of(
         new Protocol.Response(true, null, null, null, null, null, null, null),

@@ -71,7 +71,14 @@ class ResourceLimitsIT {
   }
 
   private Engine engine() {
-    return new Engine(spec, events::add, new Redactor(), System.getenv(), 4, LocalRuntime::new);
+    return new Engine(
+        spec,
+        events::add,
+        new Redactor(),
+        System.getenv(),
+        4,
+        null,
+        RuntimeTarget.factory(LocalRuntime::new));
   }
 
   private void write(String services) throws IOException {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.updraft.mesh.config.HostPort;
 import dev.updraft.mesh.config.ListenerConfig;
 import dev.updraft.mesh.config.MeshConfig;
+import dev.updraft.mesh.config.TimeoutConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,5 +46,29 @@ class RoutingTest {
     assertThat(routing.toMesh(ADMIN).listeners())
         .extracting(ListenerConfig::name)
         .containsExactly("service-cart");
+  }
+
+  @Test
+  void routesTimeOutSilentInstancesAndInstancesThatFailInARowAreEjected() {
+    Routing routing =
+        new Routing(
+            Map.of("app", new Routing.ServiceEntry(8101, List.of("127.0.0.1:40001"))),
+            Map.of(
+                "web",
+                new Routing.RouterEntry(8080, List.of(), Map.of("/", "app"), 1500L),
+                "api",
+                new Routing.RouterEntry(8081, List.of(), Map.of("/", "app"))));
+    MeshConfig mesh = routing.toMesh(ADMIN);
+    Map<String, TimeoutConfig> timeouts = new java.util.TreeMap<>();
+    mesh.listeners().forEach(l -> l.routes().forEach(r -> timeouts.put(l.name(), r.timeouts())));
+    // Idle: an instance that sends nothing; never the whole exchange, which may stream.
+    assertThat(timeouts)
+        .containsEntry("router-web", new TimeoutConfig(null, null, Duration.ofMillis(1500)))
+        .containsEntry("router-api", new TimeoutConfig(null, null, Routing.DEFAULT_TIMEOUT))
+        .containsEntry("service-app", new TimeoutConfig(null, null, Routing.DEFAULT_TIMEOUT));
+    assertThat(Routing.DEFAULT_TIMEOUT).isEqualTo(Duration.ofSeconds(30));
+    assertThat(mesh.backends())
+        .singleElement()
+        .satisfies(b -> assertThat(b.breaker().maxFailures()).isEqualTo(5));
   }
 }

@@ -53,7 +53,8 @@ class SupervisorUpgradeIT {
               });
       client.call(Protocol.Request.stop("app-v1-1", 2_000));
       assertThat(sleeper.isAlive()).isFalse();
-      client.call(Protocol.Request.of("shutdown"));
+      // Waits for the supervisor and its watchdog to go: nothing writes in the directory after.
+      client.shutdown(dir);
     } finally {
       sleeper.destroyForcibly();
     }

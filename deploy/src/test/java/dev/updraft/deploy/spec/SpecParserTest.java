@@ -46,7 +46,7 @@ class SpecParserTest {
   void readsAValidSpecWithDefaults() {
     EnvironmentSpec spec = SpecParser.parse("updraft.yaml", GOOD, BASE);
     assertThat(spec.environment()).isEqualTo("shop");
-    assertThat(spec.target()).isEqualTo("local");
+    assertThat(spec.target()).isEqualTo(TargetName.LOCAL);
     assertThat(spec.services().keySet())
         .containsExactly("catalog", "migrate", "db", "cache", "web");
     Service.Application catalog = (Service.Application) spec.service("catalog");
@@ -55,7 +55,7 @@ class SpecParserTest {
     assertThat(catalog.health().startTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(catalog.health().interval()).isEqualTo(Duration.ofMillis(250));
     assertThat(catalog.process().secrets().get("API_TOKEN").value()).isEqualTo("s3cret");
-    assertThat(((Service.Job) spec.service("migrate")).when()).isEqualTo("start");
+    assertThat(((Service.Job) spec.service("migrate")).when()).isEqualTo(Service.When.START);
     assertThat(spec.service("web").dependsOn()).containsExactly("catalog");
   }
 
@@ -153,6 +153,24 @@ class SpecParserTest {
   }
 
   @Test
+  void aRouterTimeoutIsReadAndMustBeAboveZero() {
+    EnvironmentSpec spec = SpecParser.parse("updraft.yaml", GOOD, BASE);
+    assertThat(((Service.Router) spec.service("web")).timeout())
+        .as("absent: the target's default holds, and the router's version is unchanged")
+        .isNull();
+    String timed = GOOD.replace("    port: 8100\n", "    port: 8100\n    timeout: 1500ms\n");
+    assertThat(
+            ((Service.Router) SpecParser.parse("updraft.yaml", timed, BASE).service("web"))
+                .timeout())
+        .isEqualTo(Duration.ofMillis(1500));
+    String zero = GOOD.replace("    port: 8100\n", "    port: 8100\n    timeout: 0s\n");
+    assertThat(problems(zero))
+        .singleElement()
+        .asString()
+        .contains("routers.web.timeout: \"0s\" (expected: a duration above 0 such as 30s)");
+  }
+
+  @Test
   void findsDependencyCyclesAndBadReferences() {
     String cyclic =
         """
@@ -191,7 +209,7 @@ class SpecParserTest {
             autoscale: {max: 6}
         """;
     EnvironmentSpec spec = SpecParser.parse("updraft.yaml", yaml, BASE);
-    assertThat(spec.target()).isEqualTo("kubernetes");
+    assertThat(spec.target()).isEqualTo(TargetName.KUBERNETES);
     assertThat(spec.namespace()).as("the environment's name by default").isEqualTo("shop");
     assertThat(spec.kubernetes())
         .isEqualTo(
@@ -206,9 +224,9 @@ class SpecParserTest {
                 false));
     assertThat(((Service.Container) spec.service("api")).autoscale())
         .isEqualTo(new Service.Autoscale(6, 80));
-    assertThat(SpecParser.parse("updraft.yaml", GOOD, BASE, "kubernetes").target())
+    assertThat(SpecParser.parse("updraft.yaml", GOOD, BASE, TargetName.KUBERNETES).target())
         .as("--target replaces the spec's")
-        .isEqualTo("kubernetes");
+        .isEqualTo(TargetName.KUBERNETES);
   }
 
   @Test

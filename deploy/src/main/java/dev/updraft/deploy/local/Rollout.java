@@ -1,5 +1,10 @@
-package dev.updraft.deploy.apply;
+package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.apply.Deployment;
+import dev.updraft.deploy.apply.ExitHints;
+import dev.updraft.deploy.apply.JobOutputs;
+import dev.updraft.deploy.apply.Secrets;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.Cron;
@@ -66,7 +71,7 @@ final class Rollout {
 
   private ServiceState job(Service.Job job, String version) {
     Map<String, String> attributes = new LinkedHashMap<>();
-    if (job.when().equals("start")) {
+    if (job.runs(Service.When.START)) {
       deployment.step(job.name(), "build", Event.Outcome.STARTED, null);
       Path artifact = stage(job.name(), version, job.process());
       deployment.step(job.name(), "run", Event.Outcome.STARTED, job.process().command());
@@ -85,7 +90,7 @@ final class Rollout {
               : runtime.logTail(job.name() + "-" + version, 20);
       attributes.putAll(
           JobOutputs.attributes(job, outputs, "the file named by $UPDRAFT_OUTPUT", tail));
-    } else if (job.when().equals("cron")) {
+    } else if (job.runs(Service.When.CRON)) {
       return cron(job, version);
     } else {
       deployment.step(
@@ -165,19 +170,23 @@ final class Rollout {
     attributes.put("host", "127.0.0.1");
     attributes.put("port", Integer.toString(servicePort));
     attributes.put("url", "http://127.0.0.1:" + servicePort);
+    // A replacement retires every old instance once a new one is healthy. A repair keeps the
+    // instances that still run and starts the dead ones again under their own ids; those are
+    // never retired, since retiring one would stop the instance that took its id.
+    boolean repair = current != null && current.version().equals(version);
     List<ServiceState.Instance> old = new ArrayList<>();
+    List<ServiceState.Instance> fresh = new ArrayList<>();
+    List<ServiceState.Instance> dead = new ArrayList<>();
     if (current != null) {
       for (ServiceState.Instance i : current.instances()) {
-        boolean sameVersion = current.version().equals(version);
-        // A repair keeps the instances that still run; a replacement retires all old ones.
-        if (!sameVersion || !runtime.running(i.id())) {
+        if (!repair) {
           old.add(i);
+        } else if (runtime.running(i.id())) {
+          fresh.add(i);
+        } else {
+          dead.add(i);
         }
       }
-    }
-    List<ServiceState.Instance> fresh = new ArrayList<>();
-    if (current != null && current.version().equals(version)) {
-      current.instances().stream().filter(i -> !old.contains(i)).forEach(fresh::add);
     }
     int n = 1;
     while (fresh.size() < app.instances()) {
@@ -215,6 +224,11 @@ final class Rollout {
     }
     for (ServiceState.Instance extra : old) {
       retire(app.name(), extra);
+    }
+    for (ServiceState.Instance gone : dead) {
+      if (fresh.stream().noneMatch(i -> i.id().equals(gone.id()))) {
+        runtime.stop(gone.id()); // its id was not needed again: off the supervisor's table
+      }
     }
     ServiceState state =
         new ServiceState(

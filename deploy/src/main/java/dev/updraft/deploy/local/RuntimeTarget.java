@@ -1,16 +1,17 @@
-package dev.updraft.deploy.apply;
+package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.apply.Deployment;
+import dev.updraft.deploy.apply.Secrets;
+import dev.updraft.deploy.apply.Target;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
-import dev.updraft.deploy.local.LocalRuntime;
-import dev.updraft.deploy.local.Protocol;
-import dev.updraft.deploy.local.Routing;
-import dev.updraft.deploy.local.SupervisorClient;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.spec.TargetName;
+import dev.updraft.deploy.state.StateDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +45,12 @@ public final class RuntimeTarget implements Target {
     return new Target.Factory() {
       @Override
       public Path dataDir(EnvironmentSpec spec) {
-        return Engine.dataDir(spec);
+        return StateDirectory.of(spec);
       }
 
       @Override
       public Target open(EnvironmentSpec spec) {
-        if (!spec.target().equals("local")) {
+        if (spec.target() != TargetName.LOCAL) {
           throw new DeployException(
               "TARGET",
               "target " + spec.target() + " is not one this engine was given",
@@ -75,22 +76,9 @@ public final class RuntimeTarget implements Target {
         return runtime.instances();
       }
     }
-    // Only look: plan must not start a supervisor.
-    SupervisorClient client = SupervisorClient.connect(dir);
-    if (client == null) {
-      return Set.of();
-    }
-    try (client) {
-      Set<String> ids = new HashSet<>();
-      Protocol.Response status = client.call(Protocol.Request.of("status"));
-      for (Protocol.ProcessStatus p : status.processes()) {
-        if (p.state().equals("running")) {
-          ids.add(p.id());
-        }
-      }
-      status.schedules().forEach(j -> ids.add(j.id()));
-      return ids;
-    }
+    // Only look, the same way the runtime does: plan must not start a supervisor, and must see
+    // what runs whether or not one answers.
+    return Observation.of(dir).live();
   }
 
   @Override
@@ -191,9 +179,18 @@ public final class RuntimeTarget implements Target {
   }
 
   @Override
-  public void destroyed() {
+  public void destroyed(Deployment release) {
     if (runtime() instanceof LocalRuntime local) {
       local.shutdownAll();
+    }
+    // At the next boot it would start an empty supervisor: nothing is left for it to bring back.
+    SystemdUnit unit = SystemdUnit.of(dir);
+    if (unit.uninstall()) {
+      release.emit(
+          new Event.Stage(
+              release.elapsedMillis(),
+              "destroy",
+              "removed the systemd unit " + unit.file() + " (install it again after the next up)"));
     }
   }
 
@@ -278,7 +275,13 @@ public final class RuntimeTarget implements Target {
           if (states.containsKey(name)) {
             Map<String, String> routes = new LinkedHashMap<>();
             router.routes().forEach(r -> routes.put(r.path(), r.service()));
-            entries.put(name, new Routing.RouterEntry(router.port(), router.hosts(), routes));
+            entries.put(
+                name,
+                new Routing.RouterEntry(
+                    router.port(),
+                    router.hosts(),
+                    routes,
+                    router.timeout() == null ? null : router.timeout().toMillis()));
           }
         });
     return new Routing(services, entries);

@@ -1,6 +1,5 @@
-package dev.updraft.deploy.apply;
+package dev.updraft.deploy.local;
 
-import dev.updraft.deploy.local.Routing;
 import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.Service;
 import java.nio.file.Path;

@@ -1,7 +1,8 @@
-package dev.updraft.deploy.apply;
+package dev.updraft.deploy.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.Redactor;
 import java.lang.reflect.Proxy;
@@ -49,7 +50,15 @@ class UnenforcedResourcesTest {
         """
             .formatted(resources));
     events.clear();
-    new Engine(spec, events::add, new Redactor(), Map.of(), 1, d -> noCgroups(why)).apply();
+    new Engine(
+            spec,
+            events::add,
+            new Redactor(),
+            Map.of(),
+            1,
+            null,
+            RuntimeTarget.factory(d -> noCgroups(why)))
+        .apply();
     return events.stream()
         .filter(Event.Warning.class::isInstance)
         .map(Event.Warning.class::cast)
