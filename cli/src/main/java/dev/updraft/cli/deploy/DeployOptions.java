@@ -72,12 +72,17 @@ public final class DeployOptions {
   }
 
   Engine engine(CommandSpec spec) {
+    return engine(spec, specFile());
+  }
+
+  /** An engine on the spec {@code file} rather than the one this command names. */
+  Engine engine(CommandSpec spec, Path file) {
     if (target != null && !target.equals("local") && !target.equals("kubernetes")) {
       throw new ParameterException(
           spec.commandLine(), "--target: " + target + " (expected: local or kubernetes)");
     }
     return new Engine(
-        specFile(), sink(spec), redactor, System.getenv(), parallelism, target, Targets.all());
+        file, sink(spec), redactor, System.getenv(), parallelism, target, Targets.all());
   }
 
   /** What to do when a sealed value does not open. */

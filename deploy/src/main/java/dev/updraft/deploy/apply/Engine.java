@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The deployment engine for one environment: plan, apply with automatic rollback, rollback to a
@@ -44,6 +45,7 @@ public final class Engine {
   private final int parallelism;
   private final String target;
   private final Target.Factory targets;
+  private UnaryOperator<EnvironmentSpec> derive = UnaryOperator.identity();
 
   /** An engine for the local target only, on {@code runtimes}. */
   public Engine(
@@ -83,8 +85,17 @@ public final class Engine {
     return spec.baseDir().resolve(".updraft").resolve(spec.environment());
   }
 
+  /**
+   * This engine on the spec {@code derive} makes of the file's, as a preview is its source's spec
+   * under another name, ports and namespace; releases read back from the journal are derived too.
+   */
+  public Engine deriving(UnaryOperator<EnvironmentSpec> derive) {
+    this.derive = derive;
+    return this;
+  }
+
   public EnvironmentSpec spec() {
-    return SpecParser.load(specFile, target);
+    return derive.apply(SpecParser.load(specFile, target));
   }
 
   /**
@@ -463,8 +474,9 @@ public final class Engine {
 
   /** The spec a release applied, on the target this engine works on. */
   private EnvironmentSpec parse(History.Release release, EnvironmentSpec current) {
-    return SpecParser.parse(
-        release.specPath(), release.specText(), current.baseDir(), current.target());
+    return derive.apply(
+        SpecParser.parse(
+            release.specPath(), release.specText(), current.baseDir(), current.target()));
   }
 
   /** The last good release, to explain the plan's changes. */
