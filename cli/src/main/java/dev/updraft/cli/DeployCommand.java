@@ -5,6 +5,7 @@ import dev.updraft.cli.deploy.DestroyCommand;
 import dev.updraft.cli.deploy.HistoryCommand;
 import dev.updraft.cli.deploy.InstallCommand;
 import dev.updraft.cli.deploy.PlanCommand;
+import dev.updraft.cli.deploy.PreviewCommand;
 import dev.updraft.cli.deploy.RollbackCommand;
 import dev.updraft.cli.deploy.RunCommand;
 import dev.updraft.cli.deploy.SchemaCommand;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
       DestroyCommand.class,
       InstallCommand.class,
       UninstallCommand.class,
-      SchemaCommand.class
+      SchemaCommand.class,
+      PreviewCommand.class
     })
 final class DeployCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -73,6 +73,11 @@ public final class DeployOptions {
   }
 
   Engine engine(CommandSpec spec) {
+    return engine(spec, specFile());
+  }
+
+  /** An engine on the spec {@code file} rather than the one this command names. */
+  Engine engine(CommandSpec spec, Path file) {
     TargetName chosen =
         target == null
             ? null
@@ -83,7 +88,7 @@ public final class DeployOptions {
                             spec.commandLine(),
                             "--target: " + target + " (expected: " + TargetName.words() + ")"));
     return new Engine(
-        specFile(), sink(spec), redactor, System.getenv(), parallelism, chosen, Targets.all());
+        file, sink(spec), redactor, System.getenv(), parallelism, chosen, Targets.all());
   }
 
   /** What to do when a sealed value does not open. */

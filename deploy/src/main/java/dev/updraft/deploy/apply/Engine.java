@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The deployment engine for one environment: plan, apply with automatic rollback, rollback to a
@@ -45,6 +46,7 @@ public final class Engine {
   private final int parallelism;
   private final TargetName target;
   private final Target.Factory targets;
+  private UnaryOperator<EnvironmentSpec> derive = UnaryOperator.identity();
 
   /**
    * @param target the target to use instead of the spec's ({@code local}, {@code kubernetes}), or
@@ -68,8 +70,17 @@ public final class Engine {
     this.targets = targets;
   }
 
+  /**
+   * This engine on the spec {@code derive} makes of the file's, as a preview is its source's spec
+   * under another name, ports and namespace; releases read back from the journal are derived too.
+   */
+  public Engine deriving(UnaryOperator<EnvironmentSpec> derive) {
+    this.derive = derive;
+    return this;
+  }
+
   public EnvironmentSpec spec() {
-    return SpecParser.load(specFile, target);
+    return derive.apply(SpecParser.load(specFile, target));
   }
 
   /**
@@ -448,8 +459,9 @@ public final class Engine {
 
   /** The spec a release applied, on the target this engine works on. */
   private EnvironmentSpec parse(History.Release release, EnvironmentSpec current) {
-    return SpecParser.parse(
-        release.specPath(), release.specText(), current.baseDir(), current.target());
+    return derive.apply(
+        SpecParser.parse(
+            release.specPath(), release.specText(), current.baseDir(), current.target()));
   }
 
   /** The last good release, to explain the plan's changes. */

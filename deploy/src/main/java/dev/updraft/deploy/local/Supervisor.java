@@ -92,6 +92,7 @@ public final class Supervisor implements AutoCloseable {
     Supervisor supervisor = new Supervisor(dir, server, mesh, lock);
     supervisor.adopt();
     PrivateFiles.write(dir.resolve("supervisor.pid"), Long.toString(ProcessHandle.current().pid()));
+    Expiry.watch(dir);
     return supervisor;
   }
 

@@ -78,8 +78,7 @@ final class Wire {
     }
   }
 
-  private static Connection postgres(int port, String password, String database)
-      throws SQLException {
+  static Connection postgres(int port, String password, String database) throws SQLException {
     PGSimpleDataSource source = new PGSimpleDataSource();
     source.setServerNames(new String[] {"127.0.0.1"});
     source.setPortNumbers(new int[] {port});
@@ -106,7 +105,7 @@ final class Wire {
     }
   }
 
-  private static String line(InputStream in) throws IOException {
+  static String line(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
     for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
       if (b != '\r') {
