@@ -138,7 +138,8 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     h.set(HttpHeaderNames.CONTENT_SECURITY_POLICY, SECURITY_POLICY);
     h.set("X-Content-Type-Options", "nosniff");
-    h.set("Referrer-Policy", "no-referrer");
+    // Not no-referrer: under it a browser sends "Origin: null" with the console's own forms.
+    h.set("Referrer-Policy", "same-origin");
     if (!type.startsWith("text/css") && !type.startsWith("text/javascript")) {
       h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     }

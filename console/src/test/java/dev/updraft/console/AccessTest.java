@@ -57,6 +57,8 @@ class AccessTest {
     assertThat(access.csrfValid(access.csrf(), post)).isTrue();
     post.headers().set(HttpHeaderNames.ORIGIN, "https://evil.example");
     assertThat(access.csrfValid(access.csrf(), post)).isFalse();
+    post.headers().set(HttpHeaderNames.ORIGIN, "null"); // an opaque origin: a sandboxed frame
+    assertThat(access.csrfValid(access.csrf(), post)).isFalse();
     assertThat(new Access(new InetSocketAddress("127.0.0.1", 9980), null).csrf())
         .isNotEqualTo(access.csrf());
   }

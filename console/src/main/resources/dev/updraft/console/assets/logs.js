@@ -6,6 +6,9 @@
     return;
   }
   var source = new EventSource(log.getAttribute("data-stream"));
+  source.onopen = function () {
+    log.setAttribute("data-live", "on");
+  };
   source.onmessage = function (event) {
     var atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
     log.appendChild(document.createTextNode(event.data + "\n"));
