@@ -1,5 +1,6 @@
 package dev.updraft.cli;
 
+import dev.updraft.cli.console.ConsoleCommand;
 import dev.updraft.cli.deploy.DownCommand;
 import dev.updraft.cli.deploy.StatusCommand;
 import dev.updraft.cli.deploy.UpCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
       VmCommand.class,
       MeshCommand.class,
       DeployCommand.class,
+      ConsoleCommand.class,
       DoctorCommand.class,
       CompletionCommand.class
     },

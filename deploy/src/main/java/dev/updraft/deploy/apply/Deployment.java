@@ -72,14 +72,15 @@ public final class Deployment {
     return Map.copyOf(states);
   }
 
-  /** Reports a step's state; everything but progress is journaled too. */
+  /**
+   * Reports a step's state and journals it; progress too (an instance started, became healthy, was
+   * retired: a few lines per instance), so a release's timeline shows what it waited for.
+   */
   public void step(String service, String step, Event.Outcome outcome, String message) {
     sink.emit(new Event.StepEvent(elapsedMillis(), service, step, outcome, message));
-    if (outcome != Event.Outcome.PROGRESS) {
-      journal.append(
-          new Entry.Step(
-              release, service, step, outcome.name().toLowerCase(), redactor.redact(message)));
-    }
+    journal.append(
+        new Entry.Step(
+            release, service, step, outcome.name().toLowerCase(), redactor.redact(message)));
   }
 
   /** Reports what a target observed (pods, restarts, warnings). */

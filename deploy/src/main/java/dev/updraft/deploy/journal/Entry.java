@@ -1,5 +1,6 @@
 package dev.updraft.deploy.journal;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +20,8 @@ public sealed interface Entry {
       String specPath,
       String specText,
       Map<String, String> versions,
-      Map<String, Fingerprint> fingerprints)
+      Map<String, Fingerprint> fingerprints,
+      String startedBy)
       implements Entry {
     public ReleaseStarted {
       fingerprints =
@@ -27,11 +29,32 @@ public sealed interface Entry {
               ? Map.of()
               : Collections.unmodifiableMap(new LinkedHashMap<>(fingerprints));
     }
+
+    /** A release started now by {@link Actor#current()}. */
+    public ReleaseStarted(
+        int release,
+        String time,
+        String kind,
+        String specPath,
+        String specText,
+        Map<String, String> versions,
+        Map<String, Fingerprint> fingerprints) {
+      this(release, time, kind, specPath, specText, versions, fingerprints, Actor.current());
+    }
   }
 
-  /** A step's progress: started, done or failed, with a message. */
-  record Step(int release, String service, String action, String outcome, String detail)
-      implements Entry {}
+  /**
+   * A step's progress: started, done or failed, with a message; {@code time} is when (ISO-8601),
+   * null in journals written before steps had one.
+   */
+  record Step(
+      int release, String service, String action, String outcome, String detail, String time)
+      implements Entry {
+    /** A step reported now. */
+    public Step(int release, String service, String action, String outcome, String detail) {
+      this(release, service, action, outcome, detail, Instant.now().toString());
+    }
+  }
 
   /** A service now runs in this state (its secret attributes sealed on disk). */
   record Deployed(int release, ServiceState state) implements Entry {}

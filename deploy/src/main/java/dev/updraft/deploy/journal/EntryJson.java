@@ -35,6 +35,9 @@ final class EntryJson {
                     "specPath", s.specPath(),
                     "specText", sealer.seal(specField(s.release()), s.specText()),
                     "versions", s.versions());
+            if (s.startedBy() != null) {
+              started.put("startedBy", s.startedBy());
+            }
             if (!s.fingerprints().isEmpty()) { // lines of releases without them read as before
               started.put(
                   "fingerprints",
@@ -44,14 +47,20 @@ final class EntryJson {
             }
             yield started;
           }
-          case Entry.Step s ->
-              Json.object(
-                  "type", "step",
-                  "release", s.release(),
-                  "service", s.service(),
-                  "action", s.action(),
-                  "outcome", s.outcome(),
-                  "detail", s.detail());
+          case Entry.Step s -> {
+            Map<String, Object> step =
+                Json.object(
+                    "type", "step",
+                    "release", s.release(),
+                    "service", s.service(),
+                    "action", s.action(),
+                    "outcome", s.outcome(),
+                    "detail", s.detail());
+            if (s.time() != null) { // lines of steps without one read as before
+              step.put("time", s.time());
+            }
+            yield step;
+          }
           case Entry.Deployed d ->
               Json.object(
                   "type",
@@ -117,7 +126,8 @@ final class EntryJson {
             sealer.open(specField(release), text),
             o.stringMap("versions"),
             o.objectMap(
-                "fingerprints", f -> new Fingerprint(f.string("secrets"), f.string("source"))));
+                "fingerprints", f -> new Fingerprint(f.string("secrets"), f.string("source"))),
+            o.string("startedBy"));
       }
       case "step" ->
           new Entry.Step(
@@ -125,7 +135,8 @@ final class EntryJson {
               o.string("service"),
               o.string("action"),
               o.string("outcome"),
-              o.string("detail"));
+              o.string("detail"),
+              o.string("time"));
       case "deployed" -> {
         int release = o.intValue("release");
         yield new Entry.Deployed(release, state(o.object("state"), release, sealer, plain));

@@ -70,6 +70,29 @@ public final class Journal implements AutoCloseable {
     }
   }
 
+  /**
+   * The entries of a journal another process may be appending to, read without opening it for
+   * writing: a line still being written ends the read instead of being cut off. Empty when there is
+   * no journal.
+   */
+  public static List<Entry> read(Path file, Sealer sealer) {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    List<Entry> read = new ArrayList<>();
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      int start = 0;
+      for (int end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        read.add(EntryJson.read(text.substring(start, end), sealer, (f, v) -> {}));
+        start = end + 1;
+      }
+    } catch (IOException e) {
+      // a torn or unreadable line: what came before it is the journal so far
+    }
+    return read;
+  }
+
   private void load() throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     int lineStart = 0;

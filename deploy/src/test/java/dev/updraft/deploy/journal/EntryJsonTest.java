@@ -30,7 +30,28 @@ class EntryJsonTest {
   void ignoresUnknownFieldsAndReadsAbsentOnesAsNull() throws IOException {
     assertThat(
             EntryJson.read("{\"release\":2,\"extra\":[1,{}],\"type\":\"step\",\"service\":\"a\"}"))
-        .isEqualTo(new Entry.Step(2, "a", null, null, null));
+        .isEqualTo(new Entry.Step(2, "a", null, null, null, null));
+  }
+
+  @Test
+  void keepsWhenAStepHappenedAndWhoStartedTheRelease() throws IOException {
+    Entry step = new Entry.Step(4, "web", "create", "done", "ok", "2026-12-07T05:00:01.5Z");
+    assertThat(EntryJson.write(step)).contains("\"time\":\"2026-12-07T05:00:01.5Z\"");
+    assertThat(EntryJson.read(EntryJson.write(step))).isEqualTo(step);
+    Entry started =
+        new Entry.ReleaseStarted(4, "t", "rollback", "/s", "", Map.of(), Map.of(), "console (ana)");
+    assertThat(EntryJson.read(EntryJson.write(started))).isEqualTo(started);
+  }
+
+  @Test
+  void stampsStepsNowAndReleasesWithTheBoundActor() {
+    assertThat(new Entry.Step(1, "a", "create", "started", null).time()).isNotNull();
+    Entry.ReleaseStarted byConsole =
+        ScopedValue.where(Actor.BY, "console")
+            .call(() -> new Entry.ReleaseStarted(1, "t", "apply", "/s", "", Map.of(), Map.of()));
+    assertThat(byConsole.startedBy()).isEqualTo("console");
+    assertThat(new Entry.ReleaseStarted(1, "t", "apply", "/s", "", Map.of(), Map.of()).startedBy())
+        .endsWith("(cli)");
   }
 
   @Test
@@ -65,10 +86,17 @@ class EntryJsonTest {
             new ServiceState.Instance("web-0a1b2c3d4e5f-2", 4002));
     return List.of(
         new Entry.ReleaseStarted(
-            3, "2026-12-01T10:00:00Z", "apply", "/srv/updraft.yaml", spec, versions, Map.of()),
-        new Entry.Step(3, "web", "create", "started", null),
+            3,
+            "2026-12-01T10:00:00Z",
+            "apply",
+            "/srv/updraft.yaml",
+            spec,
+            versions,
+            Map.of(),
+            null),
+        new Entry.Step(3, "web", "create", "started", null, null),
         new Entry.Step(
-            3, "web", "create", "done", "2 healthy instance(s) behind port 8080 — ok\ttab"),
+            3, "web", "create", "done", "2 healthy instance(s) behind port 8080 — ok\ttab", null),
         new Entry.Deployed(
             3,
             new ServiceState(

@@ -50,6 +50,19 @@ class JournalTest {
   }
 
   @Test
+  void aReaderLeavesALineStillBeingWrittenAlone() throws Exception {
+    Path file = dir.resolve("journal.jsonl");
+    assertThat(Journal.read(file, dev.updraft.deploy.state.Sealer.PLAIN)).isEmpty();
+    try (Journal journal = Journal.open(file)) {
+      journal.append(new Entry.ReleaseStarted(1, "t", "apply", "u", "x", Map.of(), Map.of()));
+    }
+    String partial = "{\"type\":\"step\",\"rele";
+    Files.writeString(file, partial, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    assertThat(Journal.read(file, dev.updraft.deploy.state.Sealer.PLAIN)).hasSize(1);
+    assertThat(Files.readString(file)).endsWith(partial);
+  }
+
+  @Test
   void aReleaseWithoutAnEndIsInterrupted() {
     History history =
         History.of(

@@ -1,0 +1,61 @@
+package dev.updraft.console.html;
+
+import static dev.updraft.console.html.Html.badge;
+import static dev.updraft.console.html.Html.e;
+
+import dev.updraft.console.vm.VmView;
+import java.util.List;
+
+/** The microVMs: each API socket's VM with its state and its pause, resume and snapshot buttons. */
+public final class VmPage {
+  private VmPage() {}
+
+  public static String render(List<VmView> vms, String message, String csrf) {
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < vms.size(); i++) {
+      VmView vm = vms.get(i);
+      String actions = "";
+      if (vm.error() == null) {
+        String base = "/vms/" + i;
+        actions =
+            (vm.running() ? Html.button(base + "/pause", "Pause", csrf) : "")
+                + (vm.paused() ? Html.button(base + "/resume", "Resume", csrf) : "")
+                + (vm.paused() ? Html.button(base + "/snapshot", "Snapshot", csrf) : "");
+      }
+      rows.append(
+          "<tr id=\"vm-%d\"><th scope=\"row\"><code>%s</code></th><td>%s</td><td class=\"state\">%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td></tr>\n"
+              .formatted(
+                  i,
+                  e(vm.socket()),
+                  e(vm.id()),
+                  badge(vm.state()),
+                  vm.vcpus(),
+                  vm.memoryMib() == 0 ? "—" : vm.memoryMib() + " MiB",
+                  e(vm.error() == null ? vm.vmm() : vm.error()),
+                  actions));
+    }
+    String body =
+        """
+        <h1>MicroVMs</h1>
+        %s
+        <table><caption>MicroVMs by their Firecracker API socket</caption>
+        <thead><tr><th scope="col">API socket</th><th scope="col">Id</th><th scope="col">State</th>\
+        <th scope="col">vCPUs</th><th scope="col">Memory</th><th scope="col">VMM</th>\
+        <th scope="col">Actions</th></tr></thead>
+        <tbody>
+        %s</tbody></table>
+        <h2>Add a microVM</h2>
+        <form method="post" action="/vms/add">
+        <input type="hidden" name="csrf" value="%s">
+        <label for="socket">API socket path</label>
+        <input id="socket" name="socket" type="text" required placeholder="/run/firecracker.socket">
+        <button type="submit">Add</button>
+        </form>
+        """
+            .formatted(
+                message == null ? "" : "<p role=\"status\">" + e(message) + "</p>",
+                rows.isEmpty() ? "<tr><td colspan=\"7\">No microVMs added yet.</td></tr>\n" : rows,
+                e(csrf));
+    return Html.page("MicroVMs", "vms", body, 0);
+  }
+}

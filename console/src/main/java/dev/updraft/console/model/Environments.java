@@ -1,0 +1,146 @@
+package dev.updraft.console.model;
+
+import dev.updraft.deploy.Targets;
+import dev.updraft.deploy.apply.Secrets;
+import dev.updraft.deploy.events.Redactor;
+import dev.updraft.deploy.journal.Entry;
+import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.journal.Journal;
+import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.local.Protocol;
+import dev.updraft.deploy.local.SupervisorClient;
+import dev.updraft.deploy.spec.EnvironmentSpec;
+import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.spec.SpecException;
+import dev.updraft.deploy.spec.SpecParser;
+import dev.updraft.deploy.state.EnvironmentKey;
+import dev.updraft.deploy.state.Sealer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The environments the console was given (one spec file each), read afresh on every call: the
+ * journal without taking the engine's lock or writing to it, and the supervisor's status.
+ */
+public final class Environments {
+  private final List<Path> specs;
+
+  public Environments(List<Path> specs) {
+    this.specs = List.copyOf(specs);
+  }
+
+  public List<Path> specs() {
+    return specs;
+  }
+
+  /** Every environment; a spec that no longer parses is reported as its error. */
+  public List<Environment> all() {
+    List<Environment> all = new ArrayList<>();
+    for (Path spec : specs) {
+      try {
+        all.add(read(spec));
+      } catch (SpecException e) {
+        all.add(
+            new Environment(
+                spec.getFileName().toString(),
+                "?",
+                spec,
+                "spec error: " + e.getMessage(),
+                0,
+                List.of(),
+                List.of()));
+      }
+    }
+    return all;
+  }
+
+  public Optional<Environment> named(String name) {
+    return all().stream().filter(e -> e.name().equals(name)).findFirst();
+  }
+
+  public Optional<Path> specOf(String name) {
+    return named(name).map(Environment::specFile);
+  }
+
+  private static Environment read(Path specFile) {
+    EnvironmentSpec spec = SpecParser.load(specFile, null);
+    Path dir = Targets.all().dataDir(spec);
+    List<Entry> entries = Journal.read(dir.resolve("journal.jsonl"), sealer(dir));
+    History history = History.of(entries);
+    Map<String, Protocol.ProcessStatus> processes = new HashMap<>();
+    String supervisor = "n/a";
+    int admin = 0;
+    if (spec.target().equals("local")) {
+      SupervisorClient client = SupervisorClient.connect(dir);
+      supervisor = client == null ? "not running" : "running";
+      if (client != null) {
+        try (client) {
+          Protocol.Response status = client.call(Protocol.Request.of("status"));
+          status.processes().forEach(p -> processes.put(p.id(), p));
+          admin = status.adminPort() == null ? 0 : status.adminPort();
+        }
+      }
+    }
+    List<ServiceView> services = new ArrayList<>();
+    for (ServiceState s : history.services().values()) {
+      List<Instance> instances = new ArrayList<>();
+      for (ServiceState.Instance i : s.instances()) {
+        Protocol.ProcessStatus p = processes.get(i.id());
+        instances.add(
+            p == null
+                ? new Instance(i.id(), "not running", 0, i.port(), 0, -1, null, null)
+                : new Instance(
+                    i.id(), p.state(), p.pid(), i.port(), p.restarts(), -1, p.ended(), p.log()));
+      }
+      services.add(new ServiceView(s.service(), s.kind(), s.version(), s.servicePort(), instances));
+    }
+    return new Environment(
+        spec.environment(),
+        spec.target(),
+        specFile,
+        supervisor,
+        admin,
+        Releases.of(entries),
+        services);
+  }
+
+  /**
+   * A redactor that knows the environment's secret values: those its spec references and the
+   * deployed databases' passwords, so a log line that prints one shows {@code ******}.
+   */
+  public Redactor redactor(String name) {
+    Redactor redactor = new Redactor();
+    Path specFile = specOf(name).orElseThrow();
+    EnvironmentSpec spec = SpecParser.load(specFile, null);
+    Path dir = Targets.all().dataDir(spec);
+    Optional<EnvironmentKey> key = EnvironmentKey.existing(dir);
+    if (key.isPresent()) {
+      Secrets secrets = new Secrets(spec, redactor, System.getenv(), key.get());
+      for (Service service : spec.services().values()) {
+        try {
+          secrets.valuesOf(service);
+        } catch (RuntimeException e) {
+          // a secret that does not resolve here was never handed to a process either
+        }
+      }
+    }
+    History.of(Journal.read(dir.resolve("journal.jsonl"), sealer(dir)))
+        .services()
+        .values()
+        .forEach(
+            s -> {
+              redactor.add(s.attributes().get("password"));
+              redactor.add(s.attributes().get("url"));
+            });
+    return redactor;
+  }
+
+  /** Opens what is sealed (with the key, when there is one) and seals nothing. */
+  private static Sealer sealer(Path dir) {
+    return new Sealer(EnvironmentKey.existing(dir).orElse(null), (field, value) -> false);
+  }
+}

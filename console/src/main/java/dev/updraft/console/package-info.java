@@ -1,0 +1,2 @@
+/** The web console: an HTTP server on Netty that renders environments, services and microVMs. */
+package dev.updraft.console;

@@ -1,0 +1,113 @@
+package dev.updraft.console.vm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.HttpMethod;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The microVM API sockets the console watches (given on its command line or added on the page),
+ * what each reports, and the pause, resume and snapshot calls made on them.
+ */
+public final class Vms {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final List<Path> sockets = new CopyOnWriteArrayList<>();
+  private final FirecrackerClient client;
+
+  public Vms(FirecrackerClient client, List<Path> sockets) {
+    this.client = client;
+    sockets.forEach(this::add);
+  }
+
+  /**
+   * Adds a socket to watch.
+   *
+   * @throws VmException when {@code socket} is no Unix socket
+   */
+  public void add(Path socket) {
+    Path path = socket.toAbsolutePath().normalize();
+    if (!Files.exists(path) || Files.isDirectory(path) || Files.isRegularFile(path)) {
+      throw new VmException("socket: " + socket + " (expected: a microVM's API socket)");
+    }
+    if (!sockets.contains(path)) {
+      sockets.add(path);
+    }
+  }
+
+  public List<Path> sockets() {
+    return List.copyOf(sockets);
+  }
+
+  /** The socket numbered {@code index} on the page, or null. */
+  public Path socket(int index) {
+    return index >= 0 && index < sockets.size() ? sockets.get(index) : null;
+  }
+
+  public List<VmView> all() {
+    List<VmView> views = new ArrayList<>();
+    for (Path socket : sockets) {
+      views.add(view(socket));
+    }
+    return views;
+  }
+
+  VmView view(Path socket) {
+    try {
+      FirecrackerClient.Reply info = client.call(socket, HttpMethod.GET, "/", null);
+      FirecrackerClient.Reply machine =
+          client.call(socket, HttpMethod.GET, "/machine-config", null);
+      if (!info.ok()) {
+        return VmView.unreachable(socket, "GET / answered " + info.status());
+      }
+      JsonNode i = JSON.readTree(info.body());
+      JsonNode m = machine.ok() ? JSON.readTree(machine.body()) : JSON.createObjectNode();
+      return new VmView(
+          socket,
+          i.path("id").asText(""),
+          i.path("state").asText("unknown"),
+          m.path("vcpu_count").asInt(0),
+          m.path("mem_size_mib").asInt(0),
+          i.path("vmm_version").asText(""),
+          null);
+    } catch (VmException e) {
+      return VmView.unreachable(socket, e.getMessage());
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      return VmView.unreachable(socket, "not the Firecracker API: " + e.getOriginalMessage());
+    }
+  }
+
+  /** Pauses or resumes; returns the API's fault message, or null when it did. */
+  public String setState(Path socket, boolean pause) {
+    String body = "{\"state\": \"" + (pause ? "Paused" : "Resumed") + "\"}";
+    return fault(client.call(socket, HttpMethod.PATCH, "/vm", body));
+  }
+
+  /**
+   * Takes a full snapshot beside the socket ({@code <socket>.snapshot} and {@code <socket>.mem});
+   * Firecracker requires the VM paused first. Returns the API's fault message, or null.
+   */
+  public String snapshot(Path socket) {
+    String body =
+        JSON.createObjectNode()
+            .put("snapshot_type", "Full")
+            .put("snapshot_path", socket + ".snapshot")
+            .put("mem_file_path", socket + ".mem")
+            .toString();
+    return fault(client.call(socket, HttpMethod.PUT, "/snapshot/create", body));
+  }
+
+  private static String fault(FirecrackerClient.Reply reply) {
+    if (reply.ok()) {
+      return null;
+    }
+    try {
+      return JSON.readTree(reply.body()).path("fault_message").asText(reply.body());
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      return "status " + reply.status();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Browser tests of the console: Selenium driving headless chromium. */
+package dev.updraft.console.browser;

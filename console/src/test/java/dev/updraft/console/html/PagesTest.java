@@ -1,0 +1,106 @@
+package dev.updraft.console.html;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.updraft.console.model.Change;
+import dev.updraft.console.model.Environment;
+import dev.updraft.console.model.Instance;
+import dev.updraft.console.model.Release;
+import dev.updraft.console.model.ServiceView;
+import dev.updraft.console.model.Step;
+import dev.updraft.console.signals.Point;
+import dev.updraft.console.signals.Snapshot;
+import dev.updraft.console.vm.VmView;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PagesTest {
+  private static final String XSS = "<script>alert(1)</script>";
+
+  @Test
+  void everyValueIsEscapedAndActionsCarryTheCsrfToken() {
+    Release newest =
+        new Release(
+            2,
+            "apply",
+            "failed",
+            "web: " + XSS,
+            "t",
+            "console (\"x\")",
+            List.of(new Change("web", Change.Kind.CHANGED, "a1", "a2")),
+            List.of(new Step("web", "create", "failed", XSS, "t", 1500)));
+    Release good = new Release(1, "apply", "succeeded", "", "t", "ana (cli)", List.of(), List.of());
+    Environment env =
+        new Environment(
+            "shop",
+            "local",
+            Path.of("/s/updraft.yaml"),
+            "running",
+            0,
+            List.of(newest, good),
+            List.of());
+
+    String html = EnvironmentPages.environment(env, null, "csrf-123");
+
+    assertThat(html).doesNotContain(XSS).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    assertThat(html).contains("console (&quot;x&quot;)");
+    assertThat(html)
+        .contains("action=\"/env/shop/rollback\"")
+        .contains("name=\"csrf\" value=\"csrf-123\"")
+        .contains("Roll back to release 1")
+        .contains("<code>a1</code> → <code>a2</code>")
+        .contains("1.5 s");
+  }
+
+  @Test
+  void theServicePageChartsEachRouteAndLinksTheLiveTail() {
+    ServiceView web =
+        new ServiceView(
+            "web",
+            "application",
+            "v1",
+            8080,
+            List.of(new Instance("web-1", "running", 42, 4000, 1, 65_000, null, "/l/web-1.log")));
+    long now = 1_000_000;
+    List<Point> points =
+        List.of(new Point(now - 10_000, 5, 1.0, 2, 4, 8), new Point(now, 5, 0.25, 2, 4, 8));
+    String html =
+        ServicePage.render(
+            "shop",
+            web,
+            Map.of(new Snapshot.Route("front-", "web"), points),
+            now,
+            900_000,
+            web.instances().getFirst(),
+            "a&b",
+            List.of("line <1>"),
+            123);
+    assertThat(html)
+        .contains("data-latest=\"25.0%\"")
+        .contains("aria-label=\"Success rate, last 15 minutes; latest: 25.0%\"")
+        .contains("1 min 5 s")
+        .contains("line &lt;1&gt;")
+        .contains(
+            "data-stream=\"/env/shop/service/web/logs?instance=web-1&amp;q=a%26b&amp;from=123\"")
+        .contains("<label for=\"q\">Search</label>");
+  }
+
+  @Test
+  void aRunningVmCanBePausedAndAPausedOneResumedOrSnapshotted() {
+    List<VmView> vms =
+        List.of(
+            new VmView(Path.of("/run/a.sock"), "a", "Running", 2, 256, "1.10", null),
+            new VmView(Path.of("/run/b.sock"), "b", "Paused", 1, 128, "1.10", null),
+            new VmView(Path.of("/run/c.sock"), "", "unreachable", 0, 0, "", "refused"));
+    String html = VmPage.render(vms, null, "t");
+    assertThat(html)
+        .contains("action=\"/vms/0/pause\"")
+        .contains("action=\"/vms/1/resume\"")
+        .contains("action=\"/vms/1/snapshot\"")
+        .doesNotContain("/vms/0/resume")
+        .doesNotContain("/vms/2/")
+        .contains("refused");
+  }
+}
