@@ -100,7 +100,7 @@ public final class Environments {
     }
     return new Environment(
         spec.environment(),
-        spec.target(),
+        spec.target().word(),
         specFile,
         supervisor,
         admin,
