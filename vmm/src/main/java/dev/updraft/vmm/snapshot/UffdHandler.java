@@ -1,6 +1,7 @@
 package dev.updraft.vmm.snapshot;
 
 import dev.updraft.sys.Epoll;
+import dev.updraft.sys.ErrnoException;
 import dev.updraft.sys.Fd;
 import dev.updraft.sys.MappedMemory;
 import dev.updraft.sys.OpenFlags;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
@@ -20,7 +22,13 @@ import java.util.List;
  * on_demand_handler}: it listens on a Unix socket, takes the VMM's message (the regions as JSON,
  * the userfaultfd attached), maps the memory file, and serves each fault by copying that one page
  * from the file ({@code UFFDIO_COPY}); a page the VMM discarded (a remove event, from a balloon) is
- * served as zeros. It serves one VMM and ends when that VMM's connection closes.
+ * served as zeros. It serves one VMM and ends when that VMM's connection closes. A copy the kernel
+ * asks to retry (EAGAIN: guest memory is changing under a remove event) is retried once the events
+ * queued before it are read, as Firecracker's handler does.
+ *
+ * <p>It must run in another process than the VMM: a JVM cannot serve the faults of its own Java
+ * threads, since a thread waiting in a fault cannot reach a safepoint, and one the JVM starts
+ * meanwhile stops the handler too.
  *
  * <p>{@code updraft vm uffd-handler SOCKET MEMORY_FILE}
  */
@@ -86,33 +94,49 @@ public final class UffdHandler implements AutoCloseable {
 
   private void loop(Userfaultfd uffd, Fd peer, List<UffdRegion> regions) {
     BitSet removed = new BitSet(); // pages (file offset / PAGE) to serve as zeros
+    List<Long> deferred = new ArrayList<>(); // faults whose copy the kernel asked to retry
     try (Epoll epoll = Epoll.create();
         Epoll.Events ready = new Epoll.Events(4)) {
       epoll.add(uffd.fd(), Epoll.EPOLLIN, UFFD_KEY);
       epoll.add(peer, Epoll.EPOLLIN | Epoll.EPOLLRDHUP, PEER_KEY);
       while (true) {
-        int count = epoll.await(ready, -1);
+        int count;
+        try {
+          count = epoll.await(ready, deferred.isEmpty() ? -1 : 1);
+        } catch (ErrnoException e) {
+          if (e.interrupted()) {
+            continue;
+          }
+          throw e;
+        }
         for (int i = 0; i < count; i++) {
           if (ready.data(i) == PEER_KEY) {
             return; // the VMM closed its end (or sent something it should not): its VM is gone
           }
         }
-        drain(uffd, regions, removed);
+        drain(uffd, regions, removed, deferred);
       }
     }
   }
 
-  private void drain(Userfaultfd uffd, List<UffdRegion> regions, BitSet removed) {
+  private void drain(
+      Userfaultfd uffd, List<UffdRegion> regions, BitSet removed, List<Long> deferred) {
     for (var event = uffd.readEvent(); event.isPresent(); event = uffd.readEvent()) {
       switch (event.get()) {
-        case UffdEvent.PageFault fault -> serveFault(uffd, regions, removed, fault.address());
+        case UffdEvent.PageFault fault -> {
+          if (!serveFault(uffd, regions, removed, fault.address())) {
+            deferred.add(fault.address());
+          }
+        }
         case UffdEvent.Remove remove -> markRemoved(regions, removed, remove);
         case UffdEvent.Other other -> {}
       }
     }
+    deferred.removeIf(address -> serveFault(uffd, regions, removed, address));
   }
 
-  private void serveFault(
+  /** Fills the page of {@code address}; false if the kernel asked to retry later (EAGAIN). */
+  private boolean serveFault(
       Userfaultfd uffd, List<UffdRegion> regions, BitSet removed, long address) {
     long page = address & -PAGE;
     UffdRegion region =
@@ -125,7 +149,6 @@ public final class UffdHandler implements AutoCloseable {
                         "fault at 0x" + Long.toHexString(address) + " outside guest memory"));
     long offset = region.offset() + (page - region.baseHostVirtAddr());
     boolean zero = removed.get((int) (offset / PAGE));
-    // EAGAIN: a remove event is queued behind this fault; it is read next and the fault repeats.
     boolean done = zero ? uffd.zeroPage(page, PAGE) : uffd.copy(page, file, offset, PAGE);
     if (done) {
       faults++;
@@ -133,6 +156,7 @@ public final class UffdHandler implements AutoCloseable {
         zeroFaults++;
       }
     }
+    return done;
   }
 
   private static void markRemoved(
