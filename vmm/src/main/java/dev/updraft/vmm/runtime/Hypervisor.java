@@ -1,5 +1,6 @@
 package dev.updraft.vmm.runtime;
 
+import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.config.VmResources;
 
 /**
@@ -23,4 +24,17 @@ public interface Hypervisor {
    * @throws VmStartException if the VM cannot be built or started; nothing is left running
    */
   RunningVm start(VmResources resources, VmLogger log) throws VmStartException;
+
+  /**
+   * {@code PUT /snapshot/load}: builds the microVM a snapshot describes, on its memory, paused, and
+   * resumes it if the request says so. Called at most once per process, before any configuration
+   * but the logger, metrics and serial output, from the API's thread.
+   *
+   * @param request the load request, validated
+   * @param current the resources configured so far (serial output, boot timer flag)
+   * @param log where the hypervisor and its devices log
+   * @throws VmSnapshotException if the snapshot cannot be loaded; nothing is left running
+   */
+  RestoredVm restore(SnapshotLoad request, VmResources current, VmLogger log)
+      throws VmSnapshotException;
 }

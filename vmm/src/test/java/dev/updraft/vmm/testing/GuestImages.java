@@ -39,7 +39,8 @@ public final class GuestImages {
           "boottimer",
           "mmio",
           "blkbench",
-          "irq");
+          "irq",
+          "snap");
 
   /** No libc, no PIC, no red zone (interrupts land on the guest's stack), no SSE state. */
   static final List<String> COMPILE_FLAGS =
