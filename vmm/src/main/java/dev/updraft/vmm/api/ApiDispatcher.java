@@ -68,13 +68,31 @@ final class ApiDispatcher {
   private ApiReply execute(Route route, byte[] body) {
     JsonFields fields = body.length == 0 ? null : JsonFields.of(Json.parse(body), "");
     VmmAction action = route.parse(fields);
-    boolean deprecated =
-        route.resource() == Resource.MACHINE_CONFIG && fields != null && fields.has("cpu_template");
+    String deprecation = deprecation(route, fields);
+    boolean deprecated = deprecation != null;
     if (deprecated) {
       metrics.deprecatedApi().increment("deprecated_http_api_calls");
-      logger.warn(route.method() + " /machine-config: cpu_template field is deprecated.");
+      logger.warn(deprecation);
     }
     return ApiReply.of(vmm.handle(action), deprecated);
+  }
+
+  /** Firecracker's warning for a deprecated field the request uses, or null. */
+  private static String deprecation(Route route, JsonFields fields) {
+    if (fields == null) {
+      return null;
+    }
+    return switch (route.resource()) {
+      case MACHINE_CONFIG ->
+          fields.has("cpu_template")
+              ? route.method() + " /machine-config: cpu_template field is deprecated."
+              : null;
+      case SNAPSHOT_LOAD ->
+          fields.has("mem_file_path") || fields.has("enable_diff_snapshots")
+              ? "PUT /snapshot/load: mem_file_path and enable_diff_snapshots fields are deprecated."
+              : null;
+      default -> null;
+    };
   }
 
   /** Bumps {@code <resource><suffix>} in the method's group, if Firecracker counts it. */

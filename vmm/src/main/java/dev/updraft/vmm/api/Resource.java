@@ -18,6 +18,8 @@ enum Resource {
   METRICS("Metrics error: ", "metrics"),
   ENTROPY("Entropy device error: ", null),
   SERIAL("Serial config error: ", "serial"),
+  SNAPSHOT_CREATE("Create snapshot error: ", null),
+  SNAPSHOT_LOAD("Load snapshot error: ", null),
   VM("Internal VMM error: ", null);
 
   private final String errorPrefix;

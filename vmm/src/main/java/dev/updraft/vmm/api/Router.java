@@ -4,6 +4,7 @@ import dev.updraft.vmm.api.VmmAction.ConfigureBootSource;
 import dev.updraft.vmm.api.VmmAction.ConfigureLogger;
 import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
 import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
+import dev.updraft.vmm.api.VmmAction.CreateSnapshot;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
 import dev.updraft.vmm.api.VmmAction.GetFullVmConfig;
 import dev.updraft.vmm.api.VmmAction.GetVmInstanceInfo;
@@ -11,6 +12,7 @@ import dev.updraft.vmm.api.VmmAction.GetVmMachineConfig;
 import dev.updraft.vmm.api.VmmAction.GetVmmVersion;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.LoadSnapshot;
 import dev.updraft.vmm.api.VmmAction.Pause;
 import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
@@ -41,7 +43,6 @@ final class Router {
           "mmds", "the microVM metadata service (MMDS)",
           "vsock", "vsock devices",
           "balloon", "the balloon device",
-          "snapshot", "snapshots",
           "cpu-config", "custom CPU templates (cpu-config)",
           "pmem", "virtio-pmem devices",
           "hotplug", "memory hot-plug");
@@ -120,7 +121,25 @@ final class Router {
       case "PUT metrics" ->
           one ? t.to(Resource.METRICS, b -> new ConfigureMetrics(ConfigJson.metrics(b))) : null;
       case "PATCH vm" -> one ? t.to(Resource.VM, Router::vmState) : null;
+      case "PUT snapshot" -> snapshot(t, path, tokens);
       default -> null;
+    };
+  }
+
+  /** {@code /snapshot/create} or {@code /snapshot/load}, as Firecracker's parse_put_snapshot. */
+  private static Route snapshot(Target t, String path, List<String> tokens) {
+    if (tokens.size() == 1) {
+      throw new ApiException("Missing snapshot operation type.");
+    }
+    if (tokens.size() > 2) {
+      return null;
+    }
+    return switch (tokens.get(1)) {
+      case "create" ->
+          t.to(Resource.SNAPSHOT_CREATE, b -> new CreateSnapshot(SnapshotJson.snapshotCreate(b)));
+      case "load" ->
+          t.to(Resource.SNAPSHOT_LOAD, b -> new LoadSnapshot(SnapshotJson.snapshotLoad(b)));
+      default -> throw ApiException.invalidPathMethod("PUT", path);
     };
   }
 

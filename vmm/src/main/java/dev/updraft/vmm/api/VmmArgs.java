@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public final class VmmArgs {
   /** What the command line asks for. */
-  public sealed interface Invocation permits Run, Help, Version {}
+  public sealed interface Invocation
+      permits Run, Help, Version, SnapshotVersion, DescribeSnapshot {}
 
   /** Run the VMM. */
   public record Run(VmmOptions options) implements Invocation {}
@@ -26,6 +27,12 @@ public final class VmmArgs {
 
   /** {@code --version}. */
   public record Version() implements Invocation {}
+
+  /** {@code --snapshot-version}: the snapshot format version this binary writes. */
+  public record SnapshotVersion() implements Invocation {}
+
+  /** {@code --describe-snapshot FILE}: the format version a state file was written with. */
+  public record DescribeSnapshot(Path stateFile) implements Invocation {}
 
   private record Flag(String name, String value, String help) {}
 
@@ -49,6 +56,9 @@ public final class VmmArgs {
           new Flag("parent-cpu-time-us", "US", "CPU time of the parent before exec (jailer)"),
           new Flag("no-seccomp", null, "Accepted for compatibility; updraft installs no filters"),
           new Flag("version", null, "Print the version"),
+          new Flag("snapshot-version", null, "Print the snapshot format version this VMM writes"),
+          new Flag(
+              "describe-snapshot", "FILE", "Print the format version of a snapshot state file"),
           new Flag("help", null, "Print this help"));
 
   private static final Map<String, String> UNSUPPORTED =
@@ -56,9 +66,7 @@ public final class VmmArgs {
           "seccomp-filter", "custom seccomp filters",
           "metadata", "the microVM metadata service (MMDS)",
           "mmds-size-limit", "the microVM metadata service (MMDS)",
-          "enable-pci", "PCI devices",
-          "snapshot-version", "snapshots",
-          "describe-snapshot", "snapshots");
+          "enable-pci", "PCI devices");
 
   private VmmArgs() {}
 
@@ -115,6 +123,12 @@ public final class VmmArgs {
     }
     if (values.containsKey("version")) {
       return new Version();
+    }
+    if (values.containsKey("snapshot-version")) {
+      return new SnapshotVersion();
+    }
+    if (values.containsKey("describe-snapshot")) {
+      return new DescribeSnapshot(path(values, "describe-snapshot"));
     }
     return new Run(options(values));
   }

@@ -98,7 +98,6 @@ class RouterTest {
           "/vsock",
           "/balloon",
           "/balloon/statistics",
-          "/snapshot/create",
           "/cpu-config",
           "/pmem/p0",
           "/hotplug/memory"

@@ -13,8 +13,7 @@ class SnapshotConfigTest {
 
   @Test
   void aSnapshotNeedsTwoFiles() {
-    assertThatThrownBy(
-            () -> new SnapshotCreate(SnapshotType.FULL, Path.of("vm"), Path.of("vm")))
+    assertThatThrownBy(() -> new SnapshotCreate(SnapshotType.FULL, Path.of("vm"), Path.of("vm")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("mem_file_path: vm (expected: a file other than snapshot_path's)");
   }
