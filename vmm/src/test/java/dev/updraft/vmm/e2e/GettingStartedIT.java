@@ -3,15 +3,10 @@ package dev.updraft.vmm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.sys.testing.NeedsProgram;
-import dev.updraft.vmm.api.VmmMain;
 import dev.updraft.vmm.testing.GuestImages;
 import dev.updraft.vmm.testing.GuestReport;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -34,12 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 class GettingStartedIT {
   private static final int SECTOR = 512;
   @TempDir Path dir;
-  private Process vmm;
+  private UpdraftVm vmm;
 
   @AfterEach
   void kill() {
     if (vmm != null) {
-      vmm.destroyForcibly();
+      vmm.close();
     }
   }
 
@@ -55,11 +50,10 @@ class GettingStartedIT {
     System.arraycopy(sector0, 0, image, 0, SECTOR);
     Files.write(rootfs, image);
 
-    startVmm(socket, console);
+    vmm = UpdraftVm.start(socket, console);
 
     assertThat(
-            curl(
-                socket,
+            vmm.curl(
                 "PUT",
                 "/logger",
                 "{\"log_path\": \""
@@ -67,8 +61,7 @@ class GettingStartedIT {
                     + "\", \"level\": \"Debug\", \"show_level\": true, \"show_log_origin\": true}"))
         .isEqualTo("204");
     assertThat(
-            curl(
-                socket,
+            vmm.curl(
                 "PUT",
                 "/boot-source",
                 "{\"kernel_image_path\": \""
@@ -76,25 +69,25 @@ class GettingStartedIT {
                     + "\", \"boot_args\": \"console=ttyS0 reboot=k panic=1 expect_sectors=2048\"}"))
         .isEqualTo("204");
     assertThat(
-            curl(
-                socket,
+            vmm.curl(
                 "PUT",
                 "/drives/rootfs",
                 "{\"drive_id\": \"rootfs\", \"path_on_host\": \""
                     + rootfs
                     + "\", \"is_root_device\": true, \"is_read_only\": false}"))
         .isEqualTo("204");
-    assertThat(curl(socket, "PUT", "/machine-config", "{\"vcpu_count\": 2, \"mem_size_mib\": 256}"))
+    assertThat(vmm.curl("PUT", "/machine-config", "{\"vcpu_count\": 2, \"mem_size_mib\": 256}"))
         .isEqualTo("204");
-    assertThat(
-            curl(socket, "PUT", "/machine-config", "{\"vcpu_count\": 64, \"mem_size_mib\": 256}"))
+    assertThat(vmm.curl("PUT", "/machine-config", "{\"vcpu_count\": 64, \"mem_size_mib\": 256}"))
         .startsWith("400 {\"fault_message\":")
         .contains("vcpu_count");
-    assertThat(curl(socket, "PUT", "/actions", "{\"action_type\": \"InstanceStart\"}"))
+    assertThat(vmm.curl("PUT", "/actions", "{\"action_type\": \"InstanceStart\"}"))
         .isEqualTo("204");
 
-    assertThat(vmm.waitFor(60, TimeUnit.SECONDS)).as("the VMM ends with its guest").isTrue();
-    assertThat(vmm.exitValue()).isZero();
+    assertThat(vmm.process.waitFor(60, TimeUnit.SECONDS))
+        .as("the VMM ends with its guest")
+        .isTrue();
+    assertThat(vmm.process.exitValue()).isZero();
     GuestReport report = GuestReport.parse(Files.readString(console));
     report.requirePassed("blk-found", "blk-read", "blk-write", "blk-readback", "blk-compare");
     assertThat(report.require("flush"))
@@ -112,113 +105,27 @@ class GettingStartedIT {
   void aRunningGuestPausesResumesAndAnswersItsState() throws Exception {
     Path socket = dir.resolve("fc.sock");
     Path console = dir.resolve("console.txt");
-    startVmm(socket, console);
-    curl(
-        socket,
+    vmm = UpdraftVm.start(socket, console);
+    vmm.curl(
         "PUT",
         "/boot-source",
         "{\"kernel_image_path\": \""
             + GuestImages.pvh("ctrlaltdel")
             + "\", \"boot_args\": \"wait_ms=30000\"}");
-    assertThat(curl(socket, "PUT", "/actions", "{\"action_type\": \"InstanceStart\"}"))
+    assertThat(vmm.curl("PUT", "/actions", "{\"action_type\": \"InstanceStart\"}"))
         .isEqualTo("204");
-    assertThat(curl(socket, "PUT", "/boot-source", "{\"kernel_image_path\": \"/x\"}"))
+    assertThat(vmm.curl("PUT", "/boot-source", "{\"kernel_image_path\": \"/x\"}"))
         .as("boot-source after boot")
         .startsWith("400 ");
-    awaitConsole(console, "ready");
-    assertThat(curl(socket, "PATCH", "/vm", "{\"state\": \"Paused\"}")).isEqualTo("204");
-    assertThat(curl(socket, "GET", "/", null)).contains("\"state\":\"Paused\"");
-    assertThat(curl(socket, "PATCH", "/vm", "{\"state\": \"Resumed\"}")).isEqualTo("204");
-    assertThat(curl(socket, "GET", "/", null)).contains("\"state\":\"Running\"");
-    assertThat(curl(socket, "PUT", "/actions", "{\"action_type\": \"SendCtrlAltDel\"}"))
+    vmm.await(console, "ready");
+    assertThat(vmm.curl("PATCH", "/vm", "{\"state\": \"Paused\"}")).isEqualTo("204");
+    assertThat(vmm.curl("GET", "/", null)).contains("\"state\":\"Paused\"");
+    assertThat(vmm.curl("PATCH", "/vm", "{\"state\": \"Resumed\"}")).isEqualTo("204");
+    assertThat(vmm.curl("GET", "/", null)).contains("\"state\":\"Running\"");
+    assertThat(vmm.curl("PUT", "/actions", "{\"action_type\": \"SendCtrlAltDel\"}"))
         .isEqualTo("204");
-    assertThat(vmm.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(vmm.exitValue()).isZero();
+    assertThat(vmm.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(vmm.process.exitValue()).isZero();
     GuestReport.parse(Files.readString(console)).requirePassed("ctrl-alt-del");
-  }
-
-  /** {@code updraft vm --api-sock SOCKET} as a process of its own; its stdout is the console. */
-  private void startVmm(Path socket, Path console) throws Exception {
-    vmm =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                VmmMain.class.getName(),
-                "--api-sock",
-                socket.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(console.toFile())
-            .start();
-    awaitSocket(socket);
-  }
-
-  private void awaitSocket(Path socket) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(socket)) {
-      assertThat(vmm.isAlive()).as("the VMM is running").isTrue();
-      assertThat(System.nanoTime()).as("API socket within 30 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-  }
-
-  /**
-   * Waits for {@code text} on the console; fails at once if the VMM ends first, and on a timeout
-   * says what the console holds and where the VMM's threads are, so a failure in CI explains
-   * itself.
-   */
-  private void awaitConsole(Path console, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.readString(console).contains(text)) {
-      if (!vmm.isAlive()) {
-        throw new AssertionError(
-            "the VMM ended (exit "
-                + vmm.exitValue()
-                + ") before \""
-                + text
-                + "\" on the console:\n"
-                + Files.readString(console));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "no \""
-                + text
-                + "\" on the console within 60 s; console:\n"
-                + Files.readString(console)
-                + "\nthe VMM's threads:\n"
-                + threadDump(vmm.pid()));
-      }
-      Thread.sleep(10);
-    }
-  }
-
-  private static String threadDump(long pid) throws IOException, InterruptedException {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p =
-        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(20, TimeUnit.SECONDS);
-    return out;
-  }
-
-  /** curl exactly as the guide: -X, --unix-socket, --data, no headers; returns "code[ body]". */
-  private static String curl(Path socket, String method, String path, String body)
-      throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(List.of("curl", "-s", "-X", method, "--unix-socket", socket.toString()));
-    if (body != null) {
-      command.addAll(List.of("--data", body));
-    }
-    command.addAll(List.of("-w", "\n%{http_code}", "http://localhost" + path));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(20, TimeUnit.SECONDS);
-    int nl = out.lastIndexOf('\n');
-    String code = out.substring(nl + 1).trim();
-    String text = out.substring(0, nl).trim();
-    return text.isEmpty() ? code : code + " " + text;
   }
 }
