@@ -3,6 +3,7 @@ package dev.updraft.vmm.snapshot;
 import dev.updraft.sys.Fd;
 import dev.updraft.sys.OpenFlags;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,9 @@ import java.nio.file.StandardOpenOption;
  * snapshot's memory file over a base memory file. The diff is sparse, holding only the pages the
  * guest and the VMM wrote since the base, so its data ranges ({@code SEEK_DATA}/{@code SEEK_HOLE})
  * are exactly what to copy; the base then is the memory at the diff's moment.
+ *
+ * <p>{@code updraft vm rebase-snap --base-file BASE --diff-file DIFF}, the flags of Firecracker's
+ * tool.
  */
 public final class RebaseSnap {
   private RebaseSnap() {}
@@ -58,5 +62,40 @@ public final class RebaseSnap {
     } catch (IOException e) {
       throw new SnapshotException("rebase: " + e, e);
     }
+  }
+
+  /** {@code rebase-snap --base-file BASE --diff-file DIFF}; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Path base = null;
+    Path diff = null;
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (i + 1 >= args.length || !(flag.equals("--base-file") || flag.equals("--diff-file"))) {
+        err.println("usage: rebase-snap --base-file BASE --diff-file DIFF");
+        return 2;
+      }
+      Path value = Path.of(args[++i]);
+      if (flag.equals("--base-file")) {
+        base = value;
+      } else {
+        diff = value;
+      }
+    }
+    if (base == null || diff == null) {
+      err.println("usage: rebase-snap --base-file BASE --diff-file DIFF");
+      return 2;
+    }
+    try {
+      long copied = merge(base, diff);
+      out.println("rebase-snap: copied " + copied + " bytes of " + diff + " over " + base);
+      return 0;
+    } catch (SnapshotException e) {
+      err.println("rebase-snap: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
   }
 }
