@@ -227,6 +227,68 @@ class SnapshotIT {
     assertContinuous(UpdraftVm.read(console("a")) + UpdraftVm.read(console("b")));
   }
 
+  @Test
+  @Tag("root")
+  @EnabledIf(
+      value = "dev.updraft.sys.Host#tapAvailable",
+      disabledReason = "needs root and /dev/net/tun")
+  @NeedsProgram(value = "ip", debian = "iproute2")
+  void networkOverridesPutTheRestoredInterfaceOnAnotherTap() throws Exception {
+    String prefix = "usnap" + ProcessHandle.current().pid() % 100_000;
+    String before = prefix + "a";
+    String after = prefix + "b";
+    try {
+      for (String tap : List.of(before, after)) {
+        ip("tuntap", "add", "dev", tap, "mode", "tap");
+        ip("link", "set", tap, "up");
+      }
+      UpdraftVm a = boot("a", disk(), false, before);
+      a.await(console("a"), "tick 5 ");
+      assertThat(ip("link", "show", before)).doesNotContain("NO-CARRIER");
+      a.expect204("PATCH", "/vm", "{\"state\": \"Paused\"}");
+      a.expect204("PUT", "/snapshot/create", create("Full", "vm.state", "vm.mem"));
+      a.close();
+      assertThat(a.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(ip("link", "show", after)).as("no VMM on it yet").contains("NO-CARRIER");
+
+      UpdraftVm b = start("b");
+      b.expect204("PUT", "/serial", "{\"serial_out_path\": \"" + console("b") + "\"}");
+      b.expect204(
+          "PUT",
+          "/snapshot/load",
+          load(
+              dir.resolve("vm.state"),
+              "vm.mem",
+              ", \"network_overrides\": [{\"iface_id\": \"eth0\", \"host_dev_name\": \""
+                  + after
+                  + "\"}]"));
+      assertThat(b.curl("GET", "/vm/config", null)).contains("\"host_dev_name\":\"" + after + "\"");
+      assertThat(ip("link", "show", after))
+          .as("the restored VMM holds it")
+          .doesNotContain("NO-CARRIER");
+      assertThat(ip("link", "show", before)).contains("NO-CARRIER");
+      b.expect204("PATCH", "/vm", "{\"state\": \"Resumed\"}");
+      assertThat(b.awaitExit()).isZero();
+      GuestReport.parse(UpdraftVm.read(console("b")))
+          .requirePassed("snap-memory", "snap-count", "snap-drive");
+      assertContinuous(UpdraftVm.read(console("a")) + UpdraftVm.read(console("b")));
+    } finally {
+      for (String tap : List.of(before, after)) {
+        new ProcessBuilder("ip", "link", "del", tap).start().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static String ip(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("ip"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("%s: %s", command, out).isZero();
+    return out;
+  }
+
   /** {@code rebase-snap} in a process of its own; returns how many bytes it copied. */
   private static long rebase(Path base, Path diff) throws Exception {
     Process rebase =
@@ -244,7 +306,19 @@ class SnapshotIT {
 
   /** A VMM that boots the snap guest with a drive, its console in a file. */
   private UpdraftVm boot(String name, Path disk, boolean trackDirtyPages) throws Exception {
+    return boot(name, disk, trackDirtyPages, null);
+  }
+
+  /** The same with a network interface eth0 on {@code tap} (the guest leaves it alone). */
+  private UpdraftVm boot(String name, Path disk, boolean trackDirtyPages, String tap)
+      throws Exception {
     UpdraftVm vm = start(name);
+    if (tap != null) {
+      vm.expect204(
+          "PUT",
+          "/network-interfaces/eth0",
+          "{\"iface_id\": \"eth0\", \"host_dev_name\": \"" + tap + "\"}");
+    }
     vm.expect204("PUT", "/serial", "{\"serial_out_path\": \"" + console(name) + "\"}");
     vm.expect204(
         "PUT",
