@@ -22,24 +22,33 @@ public final class MemoryFile {
   // Writes go straight from guest memory in pieces a ByteBuffer can address.
   private static final int CHUNK = 1 << 30;
   private static final int PAGE = MappedMemory.PAGE_SIZE;
+  // Only compared against, never written: a buffer's mismatch reads it without moving it.
+  private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(PAGE);
 
   private MemoryFile() {}
 
-  /** Writes every region of {@code memory} to {@code path}, then syncs it. */
+  /**
+   * Writes every region of {@code memory} to {@code path}, then syncs it. Into a new file (or one
+   * of another size) pages of zeros are not written but left as holes, as QEMU's migration skips
+   * them: most of a young guest's memory was never touched, and reading a hole gives the same
+   * zeros. An existing file of the memory's size gets every page, since it may be the very file
+   * this VM's memory is mapped from.
+   */
   public static void writeFull(Path path, MappedGuestMemory memory) {
-    try (FileChannel file = open(path, totalBytes(memory))) {
-      long fileOffset = 0;
-      for (MemoryRegion region : memory.regions()) {
-        for (long done = 0; done < region.size(); done += CHUNK) {
-          int length = (int) Math.min(CHUNK, region.size() - done);
-          write(file, memory.readOnly(region.start() + done, length), fileOffset + done);
-        }
-        fileOffset += region.size();
-      }
-      file.force(false);
+    long total = totalBytes(memory);
+    boolean fresh;
+    try {
+      fresh = !Files.isRegularFile(path) || Files.size(path) != total;
     } catch (IOException e) {
       throw new SnapshotException("mem_file_path: " + path + ": cannot write: " + e, e);
     }
+    List<MemoryRegion> regions = memory.regions();
+    writePages(
+        path,
+        memory,
+        fresh
+            ? (r, page) -> !zero(memory, regions.get(r).start() + page * PAGE)
+            : (r, page) -> true);
   }
 
   /**
@@ -47,6 +56,16 @@ public final class MemoryFile {
    * {@code path}, then syncs it. Returns how many pages it wrote.
    */
   public static long writeDiff(Path path, MappedGuestMemory memory, List<long[]> dirty) {
+    return writePages(path, memory, (r, page) -> isSet(dirty.get(r), page));
+  }
+
+  /** Which pages to write: page {@code page} of region {@code region}. */
+  private interface PageFilter {
+    boolean write(int region, long page);
+  }
+
+  /** Writes the pages {@code filter} takes, in runs, each at its offset; syncs; returns pages. */
+  private static long writePages(Path path, MappedGuestMemory memory, PageFilter filter) {
     long written = 0;
     try (FileChannel file = open(path, totalBytes(memory))) {
       long fileOffset = 0;
@@ -54,15 +73,14 @@ public final class MemoryFile {
       for (int r = 0; r < regions.size(); r++) {
         MemoryRegion region = regions.get(r);
         long pages = region.size() / PAGE;
-        long[] bits = dirty.get(r);
         long page = 0;
         while (page < pages) {
-          if (!isSet(bits, page)) {
+          if (!filter.write(r, page)) {
             page++;
             continue;
           }
-          long run = page;
-          while (run < pages && isSet(bits, run) && (run - page + 1) * PAGE <= CHUNK) {
+          long run = page + 1;
+          while (run < pages && (run - page) * PAGE < CHUNK && filter.write(r, run)) {
             run++;
           }
           int length = (int) ((run - page) * PAGE);
@@ -80,6 +98,10 @@ public final class MemoryFile {
       throw new SnapshotException("mem_file_path: " + path + ": cannot write: " + e, e);
     }
     return written;
+  }
+
+  private static boolean zero(MappedGuestMemory memory, long address) {
+    return memory.readOnly(address, PAGE).mismatch(ZERO_PAGE) < 0;
   }
 
   /**

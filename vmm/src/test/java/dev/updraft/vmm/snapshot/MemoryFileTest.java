@@ -45,6 +45,28 @@ class MemoryFileTest {
   }
 
   @Test
+  void aFullIntoANewFileLeavesZeroPagesAsHolesButOverAnOldOneWritesThem() throws Exception {
+    try (MappedGuestMemory memory = MappedGuestMemory.anonymous(REGIONS)) {
+      memory.writeLong(5 * PAGE, 0x1111);
+      memory.writeLong(6 * PAGE + 8, 0x3333);
+      memory.writeLong((1L << 32) + 3 * PAGE, 0x2222);
+      Path file = dir.resolve("mem");
+      MemoryFile.writeFull(file, memory);
+      Path zeros = Files.write(dir.resolve("zeros"), new byte[96 * PAGE]);
+      assertThat(RebaseSnap.merge(zeros, file))
+          .as("only the three pages that are not zero are data")
+          .isEqualTo(3 * PAGE);
+      assertThat(Files.readAllBytes(zeros)).isEqualTo(Files.readAllBytes(file));
+
+      memory.zero(5 * PAGE, PAGE);
+      MemoryFile.writeFull(file, memory);
+      byte[] bytes = Files.readAllBytes(file);
+      assertThat(longAt(bytes, 5 * PAGE)).as("a page that became zero").isZero();
+      assertThat(longAt(bytes, 6 * PAGE + 8)).isEqualTo(0x3333);
+    }
+  }
+
+  @Test
   void aDiffLaidOverTheFullGivesTheMemoryAtTheDiffsMoment() throws Exception {
     try (MappedGuestMemory memory = MappedGuestMemory.anonymous(REGIONS)) {
       memory.trackWrites();
