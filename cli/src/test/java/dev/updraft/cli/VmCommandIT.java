@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.sys.testing.NeedsProgram;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -112,5 +114,31 @@ class VmCommandIT {
     assertThat(vmm.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(vmm.exitValue()).isEqualTo(152);
     assertThat(err()).contains("boot-source: kernel_image_path: /nonexistent/vmlinux");
+  }
+
+  @Test
+  void theSnapshotToolsRunUnderVm() throws Exception {
+    byte[] page = new byte[4096];
+    Arrays.fill(page, (byte) 7);
+    Path base = Files.write(dir.resolve("base.mem"), new byte[3 * 4096]);
+    Path diff = dir.resolve("diff.mem");
+    try (RandomAccessFile sparse = new RandomAccessFile(diff.toFile(), "rw")) {
+      sparse.setLength(3 * 4096);
+      sparse.seek(4096);
+      sparse.write(page);
+    }
+    Process rebase =
+        start("rebase-snap", "--base-file", base.toString(), "--diff-file", diff.toString());
+    assertThat(rebase.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(rebase.exitValue()).as(err()).isZero();
+    assertThat(out()).contains("rebase-snap: copied 4096 bytes");
+    byte[] merged = Files.readAllBytes(base);
+    assertThat(merged[4096]).isEqualTo((byte) 7);
+    assertThat(merged[0]).isZero();
+
+    Process handler = start("uffd-handler", "only-one-argument");
+    assertThat(handler.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(handler.exitValue()).isEqualTo(2);
+    assertThat(err()).contains("usage: uffd-handler SOCKET MEMORY_FILE");
   }
 }

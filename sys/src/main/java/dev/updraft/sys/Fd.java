@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * native copy.
  */
 public final class Fd implements AutoCloseable {
+  private static final int SEEK_DATA = 3;
+  private static final int SEEK_HOLE = 4;
   private final String what;
   // -1 once closed, so that a second close() cannot close a number the process has reused.
   private final AtomicInteger fd;
@@ -147,6 +149,34 @@ public final class Fd implements AutoCloseable {
       Native.check("ftruncate(" + what + ")", result);
     } catch (Throwable t) {
       throw Native.linkFailure("ftruncate", t);
+    }
+  }
+
+  /**
+   * {@code lseek(SEEK_DATA)}: the first offset at or after {@code from} that holds data, or -1 if
+   * only a hole (or the end of the file) follows. Sparse files (a diff snapshot's memory file) keep
+   * their unwritten ranges as holes.
+   */
+  public long seekData(long from) {
+    return seek(from, SEEK_DATA, "SEEK_DATA");
+  }
+
+  /** {@code lseek(SEEK_HOLE)}: the first hole at or after {@code from}; the end counts as one. */
+  public long seekHole(long from) {
+    return seek(from, SEEK_HOLE, "SEEK_HOLE");
+  }
+
+  private long seek(long from, int whence, String name) {
+    requireOffset(from);
+    try {
+      long result =
+          (long) Libc.Positional.LSEEK.invokeExact(Native.errnoState(), fd.get(), from, whence);
+      if (result == -1 && Native.lastErrno() == Errno.ENXIO) {
+        return -1; // no data (or no hole) before the end of the file
+      }
+      return Native.check("lseek(" + what + ", " + name + ")", result);
+    } catch (Throwable t) {
+      throw Native.linkFailure("lseek", t);
     }
   }
 

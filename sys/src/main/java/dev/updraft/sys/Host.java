@@ -50,6 +50,21 @@ public final class Host {
     return isRoot() && Files.isReadable(tun) && Files.isWritable(tun);
   }
 
+  /**
+   * Whether this process may create a userfaultfd that also sees faults taken in the kernel (KVM's
+   * accesses to guest memory): as root, or where {@code vm.unprivileged_userfaultfd} is 1.
+   */
+  public static boolean userfaultfdAvailable() {
+    if (isRoot()) {
+      return true;
+    }
+    try {
+      return Files.readString(Path.of("/proc/sys/vm/unprivileged_userfaultfd")).trim().equals("1");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   /** Whether a command is on the PATH, e.g. {@code nft} or {@code ip}. */
   public static boolean hasCommand(String name) {
     return which(name).isPresent();

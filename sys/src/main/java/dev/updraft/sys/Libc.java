@@ -45,6 +45,8 @@ final class Libc {
         Native.errnoCall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     static final MethodHandle FDATASYNC =
         Native.errnoCall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle LSEEK =
+        Native.errnoCall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
 
     private Positional() {}
   }
@@ -76,6 +78,12 @@ final class Libc {
         Native.errnoCall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     static final MethodHandle MEMFD_CREATE =
         Native.errnoCall("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle MINCORE =
+        Native.errnoCall("mincore", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+    // long syscall(long number, ...): glibc has no userfaultfd() wrapper.
+    static final MethodHandle SYSCALL_INT =
+        Native.errnoCallVariadic(
+            "syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT), 1);
 
     private Memory() {}
   }
@@ -126,6 +134,10 @@ final class Libc {
             "send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     static final MethodHandle SHUTDOWN =
         Native.errnoCall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle SENDMSG =
+        Native.errnoCall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle RECVMSG =
+        Native.errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
 
     private Net() {}
   }

@@ -28,6 +28,9 @@ public final class MappedMemory implements AutoCloseable {
   public static final int MADV_MERGEABLE = 12;
   public static final int MADV_HUGEPAGE = 14;
 
+  /** The host page size the kernel's page-granular calls count in (x86-64). */
+  public static final int PAGE_SIZE = 4096;
+
   private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
   private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -200,6 +203,34 @@ public final class MappedMemory implements AutoCloseable {
       Native.check("madvise(" + what + ", " + advice + ")", result);
     } catch (Throwable t) {
       throw Native.linkFailure("madvise", t);
+    }
+  }
+
+  /**
+   * {@code mincore(2)} over {@code [offset, offset+length)} (offset page aligned): one flag per 4
+   * KiB page, true where the page is resident, i.e. was touched since the mapping was made (for
+   * anonymous memory) or is in the page cache (for a file).
+   */
+  public boolean[] resident(long offset, long length) {
+    Objects.checkFromIndexSize(offset, length, size());
+    if ((offset & (PAGE_SIZE - 1)) != 0) {
+      throw new IllegalArgumentException("offset: " + offset + " (expected: page aligned)");
+    }
+    long pages = (length + PAGE_SIZE - 1) / PAGE_SIZE;
+    try (Arena scratch = Arena.ofConfined()) {
+      MemorySegment vector = scratch.allocate(Math.max(1, pages));
+      int result =
+          (int)
+              Libc.Memory.MINCORE.invokeExact(
+                  Native.errnoState(), segment.asSlice(offset, length), length, vector);
+      Native.check("mincore(" + what + ")", result);
+      boolean[] resident = new boolean[(int) pages];
+      for (int i = 0; i < resident.length; i++) {
+        resident[i] = (vector.get(ValueLayout.JAVA_BYTE, i) & 1) != 0;
+      }
+      return resident;
+    } catch (Throwable t) {
+      throw Native.linkFailure("mincore", t);
     }
   }
 

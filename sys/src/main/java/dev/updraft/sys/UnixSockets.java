@@ -9,12 +9,19 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Non-blocking Unix stream sockets whose descriptors an epoll loop can watch: the JDK's channels
- * keep theirs to themselves. Reads and writes that would block return {@link #WOULD_BLOCK} instead
- * of throwing, because on a busy socket that is the normal way a drain ends; writes never raise
- * SIGPIPE (MSG_NOSIGNAL), a peer that went away is an EPIPE like any other error.
+ * Unix stream sockets as raw descriptors, which the JDK's channels keep to themselves: non-blocking
+ * ones an epoll loop can watch (vsock), blocking ones that pass a descriptor ({@link FdPassing}).
+ * Reads and writes that would block return {@link #WOULD_BLOCK} instead of throwing, because on a
+ * busy socket that is the normal way a drain ends; writes never raise SIGPIPE (MSG_NOSIGNAL), a
+ * peer that went away is an EPIPE like any other error.
  */
 public final class UnixSockets {
+  /** Whether calls on the socket wait (a one-shot hand-over) or not (an event loop). */
+  public enum Mode {
+    BLOCKING,
+    NON_BLOCKING
+  }
+
   /** What {@link #recv}, {@link #send} and {@link #accept} report when the call would block. */
   public static final int WOULD_BLOCK = -1;
 
@@ -33,11 +40,11 @@ public final class UnixSockets {
   private UnixSockets() {}
 
   /**
-   * A non-blocking socket bound to {@code path} and listening. Fails (EADDRINUSE) if anything
-   * exists at the path, as bind(2) does.
+   * A socket bound to {@code path} and listening. Fails (EADDRINUSE) if anything exists at the
+   * path, as bind(2) does.
    */
-  public static Fd listen(Path path, int backlog) {
-    Fd socket = socket(path);
+  public static Fd listen(Path path, int backlog, Mode mode) {
+    Fd socket = socket(path, mode);
     String call = "bind(" + path + ")";
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment address = address(arena, path);
@@ -57,7 +64,10 @@ public final class UnixSockets {
     }
   }
 
-  /** The next pending connection of a listening socket, non-blocking; null if there is none. */
+  /**
+   * The next pending connection of a non-blocking listening socket, itself non-blocking; null if
+   * there is none.
+   */
   public static Fd accept(Fd listener) {
     int result;
     try {
@@ -79,11 +89,11 @@ public final class UnixSockets {
   }
 
   /**
-   * A non-blocking socket connected to the listener at {@code path}. A Unix connect completes at
+   * A socket connected to the listener at {@code path}. A non-blocking Unix connect completes at
    * once or fails: ENOENT or ECONNREFUSED when nobody listens, EAGAIN when its backlog is full.
    */
-  public static Fd connect(Path path) {
-    Fd socket = socket(path);
+  public static Fd connect(Path path, Mode mode) {
+    Fd socket = socket(path, mode);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment address = address(arena, path);
       int result =
@@ -99,8 +109,8 @@ public final class UnixSockets {
   }
 
   /**
-   * {@code recv(2)} into the buffer's remaining space without blocking: the bytes read, 0 at end of
-   * stream, or {@link #WOULD_BLOCK}.
+   * {@code recv(2)} into the buffer's remaining space without blocking, whatever the socket's mode:
+   * the bytes read, 0 at end of stream, or {@link #WOULD_BLOCK}.
    */
   public static int recv(Fd socket, ByteBuffer dst) {
     if (dst.isReadOnly()) {
@@ -177,13 +187,15 @@ public final class UnixSockets {
     return errno == Errno.EAGAIN;
   }
 
-  private static Fd socket(Path path) {
+  private static Fd socket(Path path, Mode mode) {
     Objects.requireNonNull(path, "path");
+    int type =
+        switch (Objects.requireNonNull(mode, "mode")) {
+          case BLOCKING -> SOCK_STREAM | SOCK_CLOEXEC;
+          case NON_BLOCKING -> SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+        };
     try {
-      int result =
-          (int)
-              Libc.Net.SOCKET.invokeExact(
-                  Native.errnoState(), AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      int result = (int) Libc.Net.SOCKET.invokeExact(Native.errnoState(), AF_UNIX, type, 0);
       return Fd.adopt(Native.check("socket(AF_UNIX)", result), path.toString());
     } catch (Throwable t) {
       throw Native.linkFailure("socket", t);

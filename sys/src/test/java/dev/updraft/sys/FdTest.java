@@ -106,4 +106,25 @@ class FdTest {
     }
     assertThatThrownBy(() -> Fd.adopt(-3, "x")).hasMessage("fd: -3 (expected: >= 0)");
   }
+
+  @Test
+  void seeksFindTheDataAndHolesOfASparseFile() throws Exception {
+    Path sparse = dir.resolve("sparse");
+    long page = 4096;
+    try (Fd fd = Fd.open(sparse, OpenFlags.O_RDWR | OpenFlags.O_CREAT, 0600)) {
+      fd.truncate(64 * page);
+      fd.pwrite(ByteBuffer.wrap(new byte[(int) page]), 8 * page); // zeros, yet data
+      fd.pwrite(ByteBuffer.wrap(new byte[] {1}), 40 * page);
+      long data = fd.seekData(0);
+      if (data == 0) {
+        return; // a file system without holes (SEEK_DATA says: all data): nothing to check
+      }
+      assertThat(data).isEqualTo(8 * page);
+      assertThat(fd.seekHole(data)).isEqualTo(9 * page);
+      assertThat(fd.seekData(9 * page)).isEqualTo(40 * page);
+      assertThat(fd.seekHole(40 * page)).isEqualTo(41 * page);
+      assertThat(fd.seekData(41 * page)).isEqualTo(-1);
+      assertThat(fd.seekHole(41 * page)).as("already in a hole").isEqualTo(41 * page);
+    }
+  }
 }

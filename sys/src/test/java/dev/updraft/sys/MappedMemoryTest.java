@@ -113,4 +113,19 @@ class MappedMemoryTest {
           .hasMessage("offset: 100 (expected: >= 0, page aligned)");
     }
   }
+
+  @Test
+  void residentPagesAreTheOnesTouched() {
+    try (MappedMemory memory = MappedMemory.anonymous(16 * MappedMemory.PAGE_SIZE)) {
+      memory.putByte(3L * MappedMemory.PAGE_SIZE + 7, (byte) 1);
+      memory.putByte(9L * MappedMemory.PAGE_SIZE, (byte) 1);
+      boolean[] resident = memory.resident(0, memory.size());
+      assertThat(resident).hasSize(16);
+      assertThat(resident[3]).isTrue();
+      assertThat(resident[9]).isTrue();
+      assertThat(resident[0]).isFalse();
+      assertThat(resident[15]).isFalse();
+      assertThatThrownBy(() -> memory.resident(1, 10)).hasMessageContaining("page aligned");
+    }
+  }
 }

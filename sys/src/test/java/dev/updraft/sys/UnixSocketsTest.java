@@ -19,7 +19,7 @@ class UnixSocketsTest {
   @Test
   void listensAndAcceptsWithoutBlocking() throws Exception {
     Path path = dir.resolve("v.sock");
-    try (Fd listener = UnixSockets.listen(path, 4)) {
+    try (Fd listener = UnixSockets.listen(path, 4, UnixSockets.Mode.NON_BLOCKING)) {
       assertThat(UnixSockets.accept(listener)).as("nobody connected yet").isNull();
       SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path));
       try (Fd accepted = UnixSockets.accept(listener)) {
@@ -42,7 +42,7 @@ class UnixSocketsTest {
     Path path = dir.resolve("v.sock_52");
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(path));
-      try (Fd client = UnixSockets.connect(path);
+      try (Fd client = UnixSockets.connect(path, UnixSockets.Mode.NON_BLOCKING);
           SocketChannel accepted = server.accept()) {
         UnixSockets.send(client, ByteBuffer.wrap(new byte[] {1, 2, 3}));
         UnixSockets.shutdownOutput(client);
@@ -60,7 +60,7 @@ class UnixSocketsTest {
     Path path = dir.resolve("gone.sock");
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(path));
-      try (Fd client = UnixSockets.connect(path)) {
+      try (Fd client = UnixSockets.connect(path, UnixSockets.Mode.BLOCKING)) {
         server.accept().close();
         assertThatThrownBy(
                 () -> {
@@ -76,15 +76,22 @@ class UnixSocketsTest {
   @Test
   void refusesPathsThatExistOrNobodyListensOn() throws Exception {
     Path path = dir.resolve("taken.sock");
-    try (Fd first = UnixSockets.listen(path, 1)) {
+    try (Fd first = UnixSockets.listen(path, 1, UnixSockets.Mode.NON_BLOCKING)) {
       assertThat(first.isOpen()).isTrue();
-      assertThatThrownBy(() -> UnixSockets.listen(path, 1))
+      assertThatThrownBy(() -> UnixSockets.listen(path, 1, UnixSockets.Mode.NON_BLOCKING))
           .isInstanceOfSatisfying(
               ErrnoException.class, e -> assertThat(e.errnoName()).isEqualTo("EADDRINUSE"));
     }
-    assertThatThrownBy(() -> UnixSockets.connect(dir.resolve("nobody.sock")))
+    assertThatThrownBy(
+            () -> UnixSockets.connect(dir.resolve("nobody.sock"), UnixSockets.Mode.NON_BLOCKING))
         .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(2));
-    assertThatThrownBy(() -> UnixSockets.listen(dir.resolve("x".repeat(200)), 1))
+    assertThatThrownBy(
+            () ->
+                UnixSockets.listen(dir.resolve("x".repeat(200)), 1, UnixSockets.Mode.NON_BLOCKING))
+        .hasMessageContaining("expected: 1 to 107");
+    assertThatThrownBy(
+            () -> UnixSockets.connect(dir.resolve("x".repeat(120)), UnixSockets.Mode.BLOCKING))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected: 1 to 107");
   }
 }

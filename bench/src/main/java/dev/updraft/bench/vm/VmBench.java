@@ -6,21 +6,68 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * updraft vm against QEMU's microvm machine (KVM) on the same freestanding test guests, in one run,
  * each figure the median of {@code runs}: process start to API socket ready, start command to first
  * guest output, process start to guest done, VMM memory outside guest RAM, MMIO and port exit round
- * trips, virtio-blk throughput.
+ * trips, virtio-blk throughput, and snapshots against QEMU's migration to and from a file ({@link
+ * SnapshotBench}). PART is {@code all} or {@code snapshots} (only the last).
  *
- * <pre>java ... VmBench GUESTS_DIR RUNS VMM_COMMAND...</pre>
+ * <pre>java ... VmBench GUESTS_DIR RUNS PART VMM_COMMAND...</pre>
  */
 public final class VmBench {
-  private static final long MEM_MIB = 128;
+  static final long MEM_MIB = 128;
+
+  /** Where the guests are, how to start updraft's VMM and QEMU, and the scratch directory. */
+  record Setup(Path guests, List<String> vmm, Path work) {
+    /** updraft's VMM with {@code args}. */
+    List<String> updraft(String... args) {
+      return concat(vmm, args);
+    }
+
+    /** QEMU's microvm machine with KVM on {@code guest}, console on stdout, 128 MiB. */
+    List<String> qemu(String guest, String args, String... extra) {
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  "qemu-system-x86_64",
+                  "-M",
+                  "microvm,x-option-roms=off,isa-serial=on,rtc=off,acpi=off",
+                  "-enable-kvm",
+                  "-cpu",
+                  "host,-arch-capabilities",
+                  "-global",
+                  "virtio-mmio.force-legacy=false",
+                  "-m",
+                  Long.toString(MEM_MIB),
+                  "-nodefaults",
+                  "-no-reboot",
+                  "-display",
+                  "none",
+                  "-serial",
+                  "stdio",
+                  "-device",
+                  "isa-debug-exit,iobase=0xf4",
+                  "-kernel",
+                  guest(guest),
+                  "-append",
+                  args));
+      command.addAll(List.of(extra));
+      return command;
+    }
+
+    String guest(String name) {
+      return guests.resolve(name + ".elf").toString();
+    }
+  }
+
   private static final Pattern CYCLES = Pattern.compile("(\\d+) cycles (\\d+) ns");
 
   private final Path guests;
@@ -37,17 +84,29 @@ public final class VmBench {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 3) {
-      System.err.println("usage: VmBench GUESTS_DIR RUNS VMM_COMMAND...");
+    if (args.length < 4 || !List.of("all", "snapshots").contains(args[2])) {
+      System.err.println("usage: VmBench GUESTS_DIR RUNS all|snapshots VMM_COMMAND...");
       System.exit(2);
     }
     Path work = Files.createTempDirectory("updraft-bench-vm");
     VmBench bench =
-        new VmBench(Path.of(args[0]), List.of(Arrays.copyOfRange(args, 2, args.length)), work);
-    bench.run(Integer.parseInt(args[1]));
+        new VmBench(Path.of(args[0]), List.of(Arrays.copyOfRange(args, 3, args.length)), work);
+    int runs = Integer.parseInt(args[1]);
+    try {
+      if (args[2].equals("all")) {
+        bench.all(runs);
+      }
+      bench.snapshots(runs);
+      bench.print();
+    } finally {
+      // Each snapshot run leaves a 128 MiB memory file and QEMU's stream of the same size.
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
   }
 
-  private void run(int runs) throws Exception {
+  private void all(int runs) throws Exception {
     compare(
         "API socket ready after process start",
         "ms",
@@ -108,7 +167,54 @@ public final class VmBench {
         false,
         r -> blkUpdraft(),
         r -> blkQemu());
-    print();
+  }
+
+  private void snapshots(int runs) throws Exception {
+    SnapshotBench snap = new SnapshotBench(new Setup(guests, vmm, work));
+    compare(
+        "snapshot create, Full (QEMU: migrate to a file), paused guest",
+        "ms",
+        runs,
+        true,
+        snap::createUpdraft,
+        snap::createQemu);
+    compare(
+        "restore: load request to the guest's first output (QEMU: migrate-incoming)",
+        "ms",
+        runs,
+        true,
+        snap::loadToOutputUpdraft,
+        snap::loadToOutputQemu);
+    if (!snap.firstKvmRun().isEmpty()) {
+      double median =
+          median(snap.firstKvmRun().stream().mapToDouble(Double::doubleValue).toArray());
+      rows.add(
+          new String[] {
+            "restore: load request to the restored vCPU's first KVM_RUN (VMM log)",
+            fmt(median) + " ms",
+            "-",
+            "-",
+            "lower is better"
+          });
+    }
+    compare(
+        "restore: process start to the guest's first output (QEMU: -incoming)",
+        "ms",
+        runs,
+        true,
+        snap::startToOutputUpdraft,
+        snap::startToOutputQemu);
+    rows.add(
+        new String[] {
+          "snapshot files of the 128 MiB guest (state + memory; QEMU: its migration stream)",
+          fmt(snap.stateBytes() / 1024.0)
+              + " KiB + "
+              + fmt(snap.memoryBytes() / 1048576.0)
+              + " MiB",
+          fmt(snap.migrationBytes() / 1048576.0) + " MiB",
+          "-",
+          "-"
+        });
   }
 
   // --- API readiness -------------------------------------------------------------------------
@@ -308,33 +414,7 @@ public final class VmBench {
   }
 
   private List<String> qemu(String guest, String args, String... extra) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "qemu-system-x86_64",
-                "-M",
-                "microvm,x-option-roms=off,isa-serial=on,rtc=off,acpi=off",
-                "-enable-kvm",
-                "-cpu",
-                "host,-arch-capabilities",
-                "-global",
-                "virtio-mmio.force-legacy=false",
-                "-m",
-                Long.toString(MEM_MIB),
-                "-nodefaults",
-                "-no-reboot",
-                "-display",
-                "none",
-                "-serial",
-                "stdio",
-                "-device",
-                "isa-debug-exit,iobase=0xf4",
-                "-kernel",
-                guest(guest),
-                "-append",
-                args));
-    command.addAll(List.of(extra));
-    return command;
+    return new Setup(guests, vmm, work).qemu(guest, args, extra);
   }
 
   private String guest(String name) {
@@ -355,7 +435,7 @@ public final class VmBench {
     return disk;
   }
 
-  private static UnixHttp awaitSocket(Path socket, Console c) throws InterruptedException {
+  static UnixHttp awaitSocket(Path socket, Console c) throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
       if (Files.exists(socket)) {
@@ -373,7 +453,7 @@ public final class VmBench {
     throw new IllegalStateException("no socket at " + socket + " within 30 s");
   }
 
-  private static void check(int status) {
+  static void check(int status) {
     if (status / 100 != 2) {
       throw new IllegalStateException("API answered " + status);
     }
@@ -385,7 +465,7 @@ public final class VmBench {
     return all;
   }
 
-  private static double millis(long nanos) {
+  static double millis(long nanos) {
     return nanos / 1e6;
   }
 

@@ -24,10 +24,13 @@ public enum Capability {
   DEBUGREGS(50),
   XSAVE(55),
   XCRS(56),
+  TSC_CONTROL(60),
+  GET_TSC_KHZ(61),
   MAX_VCPUS(66),
   TSC_DEADLINE_TIMER(72),
   KVMCLOCK_CTRL(76),
-  IMMEDIATE_EXIT(136);
+  IMMEDIATE_EXIT(136),
+  XSAVE2(208);
 
   private final int number;
 

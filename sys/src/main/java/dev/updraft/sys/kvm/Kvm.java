@@ -87,12 +87,7 @@ public final class Kvm implements AutoCloseable {
       MemorySegment buffer = arena.allocate(8 + MAX_CPUID_ENTRIES * Structs.CPUID_ENTRY_SIZE, 8);
       buffer.set(JAVA_INT, 0, MAX_CPUID_ENTRIES);
       fd.ioctl(KvmIoctls.GET_SUPPORTED_CPUID, buffer);
-      int count = buffer.get(JAVA_INT, 0);
-      List<CpuidEntry> entries = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        entries.add(Structs.readCpuidEntry(buffer, 8 + i * Structs.CPUID_ENTRY_SIZE));
-      }
-      return entries;
+      return Structs.readCpuid(buffer);
     }
   }
 

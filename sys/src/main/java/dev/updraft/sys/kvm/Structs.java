@@ -5,7 +5,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.updraft.sys.Fd;
+import dev.updraft.sys.Ioctl;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Offsets and sizes of the KVM structs (x86-64, from {@code linux/kvm.h}; KvmIoctlsTest compares
@@ -24,6 +29,17 @@ final class Structs {
   static final long IRQFD_SIZE = 32;
   static final long IOEVENTFD_SIZE = 64;
   static final long PIT_CONFIG_SIZE = 64;
+  static final long DIRTY_LOG_SIZE = 16;
+  static final long IRQCHIP_SIZE = 520;
+  static final long PIT_STATE2_SIZE = 112;
+  static final long CLOCK_DATA_SIZE = 48;
+  static final long VCPU_EVENTS_SIZE = 64;
+  static final long DEBUGREGS_SIZE = 128;
+  static final long XSAVE_SIZE = 4096;
+  static final long XCRS_SIZE = 392;
+  static final long CLOCK_FLAGS = 8;
+  static final long CLOCK_REALTIME = 16;
+  static final long CLOCK_HOST_TSC = 24;
 
   static final long SREGS_GDT = 192;
   static final long SREGS_IDT = 208;
@@ -163,6 +179,48 @@ final class Structs {
         m.get(JAVA_INT, at + 16),
         m.get(JAVA_INT, at + 20),
         m.get(JAVA_INT, at + 24));
+  }
+
+  /** An ioctl that fills a struct of {@code size} bytes, returned whole. */
+  static byte[] get(Fd fd, Ioctl request, long size) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment m = arena.allocate(size, 8);
+      fd.ioctl(request, m);
+      return m.toArray(JAVA_BYTE);
+    }
+  }
+
+  /** An ioctl that reads a struct of {@code size} bytes, given whole as {@code state}. */
+  static void set(Fd fd, Ioctl request, byte[] state, long size, String struct) {
+    requireSize(struct, state, size);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment m = arena.allocate(size, 8);
+      MemorySegment.copy(state, 0, m, JAVA_BYTE, 0, state.length);
+      fd.ioctl(request, m);
+    }
+  }
+
+  /** The entries of a {@code struct kvm_cpuid2} the kernel filled (count first, entries at 8). */
+  static List<CpuidEntry> readCpuid(MemorySegment m) {
+    int count = m.get(JAVA_INT, 0);
+    List<CpuidEntry> entries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      entries.add(readCpuidEntry(m, 8 + i * CPUID_ENTRY_SIZE));
+    }
+    return entries;
+  }
+
+  /** Refuses a saved struct of the wrong size before the kernel reads past it. */
+  static void requireSize(String struct, byte[] state, long size) {
+    if (state == null || state.length != size) {
+      throw new IllegalArgumentException(
+          struct
+              + ": "
+              + (state == null ? "null" : state.length + " bytes")
+              + " (expected: "
+              + size
+              + " bytes)");
+    }
   }
 
   private static byte flag(boolean b) {

@@ -36,16 +36,21 @@ public final class VcpuFd implements AutoCloseable {
   private static final int EXIT_SYSTEM_EVENT = 24;
   private static final int IO_IN = 0;
 
+  private static final int MAX_CPUID_ENTRIES = 256;
+
   private final Fd fd;
   private final int id;
   private final MappedMemory run;
+  // KVM_CAP_XSAVE2's answer: 0 means the 4 KiB KVM_GET_XSAVE, more means KVM_GET_XSAVE2 of that.
+  private final int xsave2Size;
   // Which read the last exit asked for, so completeRead knows where the answer goes.
   private long pendingReadOffset = -1;
   private int pendingReadLength;
 
-  VcpuFd(Fd fd, int id, int mmapSize) {
+  VcpuFd(Fd fd, int id, int mmapSize, int xsave2Size) {
     this.fd = fd;
     this.id = id;
+    this.xsave2Size = xsave2Size;
     this.run =
         MappedMemory.map(
             fd,
@@ -271,6 +276,87 @@ public final class VcpuFd implements AutoCloseable {
       fd.ioctl(KvmIoctls.GET_MP_STATE, m);
       return m.get(JAVA_INT, 0);
     }
+  }
+
+  public void setMpState(int state) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment m = arena.allocate(4, 4);
+      m.set(JAVA_INT, 0, state);
+      fd.ioctl(KvmIoctls.SET_MP_STATE, m);
+    }
+  }
+
+  /** {@code KVM_GET_CPUID2}: what KVM_SET_CPUID2 gave this vCPU. */
+  public List<CpuidEntry> cpuid() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment m = arena.allocate(8 + MAX_CPUID_ENTRIES * Structs.CPUID_ENTRY_SIZE, 8);
+      m.set(JAVA_INT, 0, MAX_CPUID_ENTRIES);
+      fd.ioctl(KvmIoctls.GET_CPUID2, m);
+      return Structs.readCpuid(m);
+    }
+  }
+
+  /** {@code struct kvm_fpu}, whole (x87, SSE registers, MXCSR). */
+  public byte[] fpu() {
+    return Structs.get(fd, KvmIoctls.GET_FPU, Structs.FPU_SIZE);
+  }
+
+  public void setFpu(byte[] state) {
+    Structs.set(fd, KvmIoctls.SET_FPU, state, Structs.FPU_SIZE, "kvm_fpu");
+  }
+
+  /** The XSAVE area (KVM_GET_XSAVE2 where the host has it): {@link #xsaveSize()} bytes. */
+  public byte[] xsave() {
+    return xsave2Size > 0
+        ? Structs.get(fd, KvmIoctls.GET_XSAVE2, xsave2Size)
+        : Structs.get(fd, KvmIoctls.GET_XSAVE, Structs.XSAVE_SIZE);
+  }
+
+  /** The size of {@link #xsave()}'s area on this host; a saved area must have it to be set. */
+  public int xsaveSize() {
+    return xsave2Size > 0 ? xsave2Size : (int) Structs.XSAVE_SIZE;
+  }
+
+  // KVM_SET_XSAVE reads as many bytes as KVM_GET_XSAVE2 wrote, so the sizes must agree.
+  public void setXsave(byte[] state) {
+    Structs.set(fd, KvmIoctls.SET_XSAVE, state, xsaveSize(), "kvm_xsave");
+  }
+
+  /** {@code struct kvm_xcrs}: XCR0 and friends. */
+  public byte[] xcrs() {
+    return Structs.get(fd, KvmIoctls.GET_XCRS, Structs.XCRS_SIZE);
+  }
+
+  public void setXcrs(byte[] state) {
+    Structs.set(fd, KvmIoctls.SET_XCRS, state, Structs.XCRS_SIZE, "kvm_xcrs");
+  }
+
+  /** {@code struct kvm_debugregs}: DR0-3, DR6, DR7. */
+  public byte[] debugRegs() {
+    return Structs.get(fd, KvmIoctls.GET_DEBUGREGS, Structs.DEBUGREGS_SIZE);
+  }
+
+  public void setDebugRegs(byte[] state) {
+    Structs.set(fd, KvmIoctls.SET_DEBUGREGS, state, Structs.DEBUGREGS_SIZE, "kvm_debugregs");
+  }
+
+  /** {@code struct kvm_vcpu_events}: pending exceptions, interrupts, NMIs, SIPI, shadow, SMM. */
+  public byte[] vcpuEvents() {
+    return Structs.get(fd, KvmIoctls.GET_VCPU_EVENTS, Structs.VCPU_EVENTS_SIZE);
+  }
+
+  public void setVcpuEvents(byte[] state) {
+    Structs.set(fd, KvmIoctls.SET_VCPU_EVENTS, state, Structs.VCPU_EVENTS_SIZE, "kvm_vcpu_events");
+  }
+
+  /** {@code KVM_GET_TSC_KHZ}: the guest TSC's frequency. */
+  public int tscKhz() {
+    return fd.ioctl(KvmIoctls.GET_TSC_KHZ, 0);
+  }
+
+  /** {@code KVM_SET_TSC_KHZ}: scales the guest TSC (needs KVM_CAP_TSC_CONTROL). */
+  public void setTscKhz(int khz) {
+    fd.ioctl(KvmIoctls.SET_TSC_KHZ, khz);
   }
 
   /** Tells the guest's kvmclock that the VM was paused, so it does not report soft lockups. */

@@ -7,11 +7,15 @@ import dev.updraft.sys.EventFd;
 import dev.updraft.sys.Fd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /** A KVM virtual machine: memory slots, the in-kernel interrupt controllers, eventfd wiring. */
 public final class VmFd implements AutoCloseable {
   public static final int MEM_LOG_DIRTY_PAGES = 1;
   public static final int MEM_READONLY = 2;
+  public static final int IRQCHIP_PIC_MASTER = 0;
+  public static final int IRQCHIP_PIC_SLAVE = 1;
+  public static final int IRQCHIP_IOAPIC = 2;
   private static final int PIT_SPEAKER_DUMMY = 1;
   private static final int IOEVENTFD_DATAMATCH = 1;
   private static final int IOEVENTFD_PIO = 1 << 1;
@@ -20,6 +24,7 @@ public final class VmFd implements AutoCloseable {
 
   private final Fd fd;
   private final int vcpuMmapSize;
+  private int xsave2Size = -1;
 
   VmFd(Fd fd, int vcpuMmapSize) {
     this.fd = fd;
@@ -64,8 +69,12 @@ public final class VmFd implements AutoCloseable {
 
   /** Creates vCPU {@code id} (its initial APIC id) and maps its {@code kvm_run} area. */
   public VcpuFd createVcpu(int id) {
+    if (xsave2Size < 0) {
+      // 0 without KVM_CAP_XSAVE2 (KVM_GET_XSAVE's 4 KiB then); more with dynamic features (AMX).
+      xsave2Size = check(Capability.XSAVE2);
+    }
     int vcpu = fd.ioctl(KvmIoctls.CREATE_VCPU, id);
-    return new VcpuFd(Fd.adopt(vcpu, "kvm-vcpu" + id), id, vcpuMmapSize);
+    return new VcpuFd(Fd.adopt(vcpu, "kvm-vcpu" + id), id, vcpuMmapSize, xsave2Size);
   }
 
   /** Every write to {@code event} raises GSI {@code gsi} (an edge on the IOAPIC pin). */
@@ -123,6 +132,77 @@ public final class VmFd implements AutoCloseable {
       level.set(JAVA_INT, 0, gsi);
       level.set(JAVA_INT, 4, high ? 1 : 0);
       fd.ioctl(KvmIoctls.IRQ_LINE, level);
+    }
+  }
+
+  /** {@code KVM_CHECK_EXTENSION} on this VM (some answers, e.g. XSAVE2's size, are per VM). */
+  public int check(Capability capability) {
+    return fd.ioctl(KvmIoctls.CHECK_EXTENSION, capability.number());
+  }
+
+  /**
+   * {@code KVM_GET_DIRTY_LOG}: one bit per page of memory slot {@code slot} ({@code pages} long)
+   * that the guest wrote since the last call, which clears them. The slot must have been made with
+   * {@link #MEM_LOG_DIRTY_PAGES}.
+   */
+  public long[] dirtyLog(int slot, long pages) {
+    int words = (int) ((pages + 63) / 64);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment bitmap = arena.allocate(Math.max(8, words * 8L), 8);
+      MemorySegment log = arena.allocate(Structs.DIRTY_LOG_SIZE, 8);
+      log.set(JAVA_INT, 0, slot);
+      log.set(ValueLayout.ADDRESS, 8, bitmap);
+      fd.ioctl(KvmIoctls.GET_DIRTY_LOG, log);
+      return bitmap.asSlice(0, words * 8L).toArray(JAVA_LONG);
+    }
+  }
+
+  /** {@code KVM_GET_IRQCHIP}: the whole {@code struct kvm_irqchip} of {@code chip} (520 bytes). */
+  public byte[] irqchip(int chip) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment m = arena.allocate(Structs.IRQCHIP_SIZE, 8);
+      m.set(JAVA_INT, 0, chip);
+      fd.ioctl(KvmIoctls.GET_IRQCHIP, m);
+      return m.toArray(ValueLayout.JAVA_BYTE);
+    }
+  }
+
+  /** {@code KVM_SET_IRQCHIP} with a struct {@link #irqchip} returned (its chip id inside). */
+  public void setIrqchip(byte[] state) {
+    Structs.set(fd, KvmIoctls.SET_IRQCHIP, state, Structs.IRQCHIP_SIZE, "kvm_irqchip");
+  }
+
+  /** {@code KVM_GET_PIT2}: the in-kernel PIT's channels and flags. */
+  public byte[] pit2() {
+    return Structs.get(fd, KvmIoctls.GET_PIT2, Structs.PIT_STATE2_SIZE);
+  }
+
+  public void setPit2(byte[] state) {
+    Structs.set(fd, KvmIoctls.SET_PIT2, state, Structs.PIT_STATE2_SIZE, "kvm_pit_state2");
+  }
+
+  /** {@code KVM_GET_CLOCK}. */
+  public ClockData clock() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment m = arena.allocate(Structs.CLOCK_DATA_SIZE, 8);
+      fd.ioctl(KvmIoctls.GET_CLOCK, m);
+      return new ClockData(
+          m.get(JAVA_LONG, 0),
+          m.get(JAVA_INT, Structs.CLOCK_FLAGS),
+          m.get(JAVA_LONG, Structs.CLOCK_REALTIME),
+          m.get(JAVA_LONG, Structs.CLOCK_HOST_TSC));
+    }
+  }
+
+  /** {@code KVM_SET_CLOCK}; with {@link ClockData#REALTIME} KVM adds the wall time since. */
+  public void setClock(ClockData clock) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment m = arena.allocate(Structs.CLOCK_DATA_SIZE, 8);
+      m.set(JAVA_LONG, 0, clock.clock());
+      m.set(JAVA_INT, Structs.CLOCK_FLAGS, clock.flags());
+      m.set(JAVA_LONG, Structs.CLOCK_REALTIME, clock.realtime());
+      m.set(JAVA_LONG, Structs.CLOCK_HOST_TSC, clock.hostTsc());
+      fd.ioctl(KvmIoctls.SET_CLOCK, m);
     }
   }
 

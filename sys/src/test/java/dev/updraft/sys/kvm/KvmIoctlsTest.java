@@ -3,14 +3,12 @@ package dev.updraft.sys.kvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.sys.Ioctl;
+import dev.updraft.sys.testing.CProbe;
 import dev.updraft.sys.testing.NeedsProgram;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -40,7 +38,17 @@ class KvmIoctlsTest {
         N(KVM_IRQFD) N(KVM_CREATE_PIT2) N(KVM_IOEVENTFD) N(KVM_RUN) N(KVM_GET_REGS) N(KVM_SET_REGS)
         N(KVM_GET_SREGS) N(KVM_SET_SREGS) N(KVM_GET_MSRS) N(KVM_SET_MSRS) N(KVM_GET_FPU)
         N(KVM_SET_FPU) N(KVM_GET_LAPIC) N(KVM_SET_LAPIC) N(KVM_SET_CPUID2) N(KVM_GET_MP_STATE)
-        N(KVM_SET_MP_STATE) N(KVM_KVMCLOCK_CTRL)
+        N(KVM_SET_MP_STATE) N(KVM_KVMCLOCK_CTRL) N(KVM_GET_DIRTY_LOG) N(KVM_GET_IRQCHIP)
+        N(KVM_SET_IRQCHIP) N(KVM_GET_CLOCK) N(KVM_SET_CLOCK) N(KVM_GET_PIT2) N(KVM_SET_PIT2)
+        N(KVM_GET_CPUID2) N(KVM_GET_VCPU_EVENTS) N(KVM_SET_VCPU_EVENTS) N(KVM_GET_DEBUGREGS)
+        N(KVM_SET_DEBUGREGS) N(KVM_GET_TSC_KHZ) N(KVM_SET_TSC_KHZ) N(KVM_GET_XSAVE)
+        N(KVM_SET_XSAVE) N(KVM_GET_XSAVE2) N(KVM_GET_XCRS) N(KVM_SET_XCRS)
+        S(kvm_dirty_log) S(kvm_irqchip) S(kvm_pit_state2) S(kvm_clock_data) S(kvm_vcpu_events)
+        S(kvm_debugregs) S(kvm_xsave) S(kvm_xcrs)
+        O(kvm_clock_data, flags) O(kvm_clock_data, realtime) O(kvm_clock_data, host_tsc)
+        O(kvm_dirty_log, dirty_bitmap) N(KVM_CLOCK_REALTIME) N(KVM_CLOCK_TSC_STABLE)
+        N(KVM_CLOCK_HOST_TSC) N(KVM_IRQCHIP_PIC_MASTER) N(KVM_IRQCHIP_PIC_SLAVE)
+        N(KVM_IRQCHIP_IOAPIC) N(KVM_MEM_LOG_DIRTY_PAGES)
         S(kvm_regs) S(kvm_sregs) S(kvm_segment) S(kvm_fpu) S(kvm_lapic_state) S(kvm_cpuid_entry2)
         S(kvm_msr_entry) S(kvm_userspace_memory_region) S(kvm_irqfd) S(kvm_ioeventfd)
         S(kvm_pit_config)
@@ -52,6 +60,7 @@ class KvmIoctlsTest {
         N(KVM_CAP_IRQCHIP) N(KVM_CAP_IOEVENTFD) N(KVM_CAP_IRQFD) N(KVM_CAP_IMMEDIATE_EXIT)
         N(KVM_CAP_PIT_STATE2) N(KVM_CAP_ADJUST_CLOCK) N(KVM_CAP_VCPU_EVENTS) N(KVM_CAP_MAX_VCPUS)
         N(KVM_CAP_KVMCLOCK_CTRL) N(KVM_CAP_XCRS) N(KVM_CAP_XSAVE) N(KVM_CAP_EXT_CPUID)
+        N(KVM_CAP_XSAVE2) N(KVM_CAP_TSC_CONTROL) N(KVM_CAP_GET_TSC_KHZ)
         return 0;
       }
       """;
@@ -63,16 +72,8 @@ class KvmIoctlsTest {
   }
 
   @BeforeAll
-  static void compileProbe(@TempDir Path dir) throws IOException, InterruptedException {
-    Path source = dir.resolve("probe.c");
-    Files.writeString(source, PROBE);
-    Path binary = dir.resolve("probe");
-    run(new ProcessBuilder("gcc", "-o", binary.toString(), source.toString()));
-    kernel = new LinkedHashMap<>();
-    for (String line : run(new ProcessBuilder(binary.toString())).split("\n")) {
-      String[] parts = line.split(" ");
-      kernel.put(parts[0], Long.parseLong(parts[1]));
-    }
+  static void compileProbe(@TempDir Path dir) throws IOException {
+    kernel = CProbe.run(dir, PROBE);
   }
 
   @Test
@@ -106,7 +107,26 @@ class KvmIoctlsTest {
       KvmIoctls.SET_CPUID2,
       KvmIoctls.GET_MP_STATE,
       KvmIoctls.SET_MP_STATE,
-      KvmIoctls.KVMCLOCK_CTRL
+      KvmIoctls.KVMCLOCK_CTRL,
+      KvmIoctls.GET_DIRTY_LOG,
+      KvmIoctls.GET_IRQCHIP,
+      KvmIoctls.SET_IRQCHIP,
+      KvmIoctls.GET_CLOCK,
+      KvmIoctls.SET_CLOCK,
+      KvmIoctls.GET_PIT2,
+      KvmIoctls.SET_PIT2,
+      KvmIoctls.GET_CPUID2,
+      KvmIoctls.GET_VCPU_EVENTS,
+      KvmIoctls.SET_VCPU_EVENTS,
+      KvmIoctls.GET_DEBUGREGS,
+      KvmIoctls.SET_DEBUGREGS,
+      KvmIoctls.GET_TSC_KHZ,
+      KvmIoctls.SET_TSC_KHZ,
+      KvmIoctls.GET_XSAVE,
+      KvmIoctls.SET_XSAVE,
+      KvmIoctls.GET_XSAVE2,
+      KvmIoctls.GET_XCRS,
+      KvmIoctls.SET_XCRS
     };
     for (Ioctl ioctl : ours) {
       assertThat(ioctl.number()).as(ioctl.name()).isEqualTo(kernel.get(ioctl.name()));
@@ -143,25 +163,36 @@ class KvmIoctlsTest {
         .containsEntry("kvm_run.io.data_offset", 40L)
         .containsEntry("kvm_ioeventfd.fd", 20L)
         .containsEntry("kvm_ioeventfd.flags", 24L)
-        .containsEntry("kvm_segment.unusable", 22L);
+        .containsEntry("kvm_segment.unusable", 22L)
+        .containsEntry("sizeof.kvm_dirty_log", Structs.DIRTY_LOG_SIZE)
+        .containsEntry("sizeof.kvm_irqchip", Structs.IRQCHIP_SIZE)
+        .containsEntry("sizeof.kvm_pit_state2", Structs.PIT_STATE2_SIZE)
+        .containsEntry("sizeof.kvm_clock_data", Structs.CLOCK_DATA_SIZE)
+        .containsEntry("sizeof.kvm_vcpu_events", Structs.VCPU_EVENTS_SIZE)
+        .containsEntry("sizeof.kvm_debugregs", Structs.DEBUGREGS_SIZE)
+        .containsEntry("sizeof.kvm_xsave", Structs.XSAVE_SIZE)
+        .containsEntry("sizeof.kvm_xcrs", Structs.XCRS_SIZE)
+        .containsEntry("kvm_clock_data.flags", Structs.CLOCK_FLAGS)
+        .containsEntry("kvm_clock_data.realtime", Structs.CLOCK_REALTIME)
+        .containsEntry("kvm_clock_data.host_tsc", Structs.CLOCK_HOST_TSC)
+        .containsEntry("kvm_dirty_log.dirty_bitmap", 8L)
+        .containsEntry("KVM_CLOCK_REALTIME", (long) ClockData.REALTIME)
+        .containsEntry("KVM_CLOCK_TSC_STABLE", (long) ClockData.TSC_STABLE)
+        .containsEntry("KVM_CLOCK_HOST_TSC", (long) ClockData.HOST_TSC)
+        .containsEntry("KVM_IRQCHIP_PIC_MASTER", (long) VmFd.IRQCHIP_PIC_MASTER)
+        .containsEntry("KVM_IRQCHIP_PIC_SLAVE", (long) VmFd.IRQCHIP_PIC_SLAVE)
+        .containsEntry("KVM_IRQCHIP_IOAPIC", (long) VmFd.IRQCHIP_IOAPIC)
+        .containsEntry("KVM_MEM_LOG_DIRTY_PAGES", (long) VmFd.MEM_LOG_DIRTY_PAGES);
   }
 
   @Test
   void capabilityNumbersMatchTheHeaders() {
-    for (Capability c : Capability.required()) {
+    for (Capability c : Capability.values()) {
       Long number = kernel.get("KVM_CAP_" + c.name());
       if (number != null) {
         assertThat((long) c.number()).as(c.name()).isEqualTo(number);
       }
     }
     assertThat(kernel).containsEntry("KVM_CAP_MAX_VCPUS", (long) Capability.MAX_VCPUS.number());
-  }
-
-  private static String run(ProcessBuilder builder) throws IOException, InterruptedException {
-    Process p = builder.redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
   }
 }

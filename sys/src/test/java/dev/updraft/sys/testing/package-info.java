@@ -1,2 +1,2 @@
-/** JUnit conditions every module's tests share: what a test needs from the machine it runs on. */
+/** JUnit conditions and probes every module's tests share: what a test needs from the machine. */
 package dev.updraft.sys.testing;

@@ -12,7 +12,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The training run for the launcher's AOT cache (JDK 25, JEP 514): starts the VMM on a temporary
@@ -33,30 +35,7 @@ public final class AotTraining {
             ? Files.write(dir.resolve("vmlinux"), spinningKernel())
             : Files.writeString(dir.resolve("vmlinux"), "not a kernel");
     Path rootfs = Files.writeString(dir.resolve("rootfs.ext4"), "not a file system");
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    Thread vmm =
-        new Thread(
-            () ->
-                VmmMain.run(
-                    new String[] {
-                      "--api-sock",
-                      socket.toString(),
-                      "--id",
-                      "aot-training",
-                      "--metrics-path",
-                      dir.resolve("metrics").toString(),
-                      "--level",
-                      "Debug"
-                    },
-                    Hypervisors.kvm(),
-                    quiet,
-                    quiet),
-            "aot-training");
-    vmm.setDaemon(true);
-    vmm.start();
-    for (int i = 0; i < 2_000 && !Files.exists(socket); i++) {
-      Thread.sleep(5);
-    }
+    start(socket, dir, "aot-training");
     List<String> requests =
         List.of(
             get("/"),
@@ -74,7 +53,8 @@ public final class AotTraining {
                     + rootfs
                     + "\", \"is_root_device\": true, \"is_read_only\": false,"
                     + " \"rate_limiter\": {\"bandwidth\": {\"size\": 1000, \"refill_time\": 100}}}"),
-            put("/machine-config", "{\"vcpu_count\": 2, \"mem_size_mib\": 256}"),
+            // Small, so the snapshot below writes little.
+            put("/machine-config", "{\"vcpu_count\": 2, \"mem_size_mib\": 16}"),
             patch("/machine-config", "{\"track_dirty_pages\": false}"),
             put("/entropy", "{}"),
             put("/serial", "{\"serial_out_path\": \"" + dir.resolve("serial") + "\"}"),
@@ -87,16 +67,83 @@ public final class AotTraining {
             put("/actions", "{\"action_type\": \"InstanceStart\"}"),
             get("/"),
             patch("/vm", "{\"state\": \"Paused\"}"),
+            put(
+                "/snapshot/create",
+                "{\"snapshot_path\": \""
+                    + dir.resolve("vm.state")
+                    + "\", \"mem_file_path\": \""
+                    + dir.resolve("vm.mem")
+                    + "\"}"),
             patch("/vm", "{\"state\": \"Resumed\"}"),
             put("/actions", "{\"action_type\": \"FlushMetrics\"}"),
             put("/actions", "{\"action_type\": \"SendCtrlAltDel\"}"));
+    send(socket, requests);
+    if (Host.kvmAvailable()) {
+      // A restore in a fresh VMM, the path whose latency matters most (load to first KVM_RUN).
+      Path restored = dir.resolve("restored.sock");
+      start(restored, dir, "aot-training-restore");
+      send(
+          restored,
+          List.of(
+              put(
+                  "/snapshot/load",
+                  "{\"snapshot_path\": \""
+                      + dir.resolve("vm.state")
+                      + "\", \"mem_backend\": {\"backend_type\": \"File\", \"backend_path\": \""
+                      + dir.resolve("vm.mem")
+                      + "\"}, \"resume_vm\": true}"),
+              get("/"),
+              patch("/vm", "{\"state\": \"Paused\"}"),
+              put(
+                  "/snapshot/create",
+                  "{\"snapshot_type\": \"Diff\", \"snapshot_path\": \""
+                      + dir.resolve("diff.state")
+                      + "\", \"mem_file_path\": \""
+                      + dir.resolve("diff.mem")
+                      + "\"}")));
+    }
+    // The memory files are the size of guest memory; the VMMs' mappings outlive their names.
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    // The AOT cache is written as the JVM exits; the VMM's shutdown hook removes the socket.
+    System.exit(0);
+  }
+
+  /** A VMM on {@code socket} in a thread of this JVM; returns once its socket is there. */
+  private static void start(Path socket, Path dir, String id) throws InterruptedException {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Thread vmm =
+        new Thread(
+            () ->
+                VmmMain.run(
+                    new String[] {
+                      "--api-sock",
+                      socket.toString(),
+                      "--id",
+                      id,
+                      "--metrics-path",
+                      dir.resolve(id + ".metrics").toString(),
+                      "--level",
+                      "Debug"
+                    },
+                    Hypervisors.kvm(),
+                    quiet,
+                    quiet),
+            id);
+    vmm.setDaemon(true);
+    vmm.start();
+    for (int i = 0; i < 2_000 && !Files.exists(socket); i++) {
+      Thread.sleep(5);
+    }
+  }
+
+  private static void send(Path socket, List<String> requests) throws IOException {
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
       for (String request : requests) {
         exchange(channel, request);
       }
     }
-    // The AOT cache is written as the JVM exits; the VMM's shutdown hook removes the socket.
-    System.exit(0);
   }
 
   /**

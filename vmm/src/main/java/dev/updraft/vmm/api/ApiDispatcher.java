@@ -92,17 +92,22 @@ final class ApiDispatcher {
       return null;
     }
     JsonFields fields = JsonFields.of(document, "");
-    if (route.resource() == Resource.MACHINE_CONFIG && fields.has("cpu_template")) {
-      return route.method() + " /machine-config: cpu_template field is deprecated.";
-    }
-    if (route.resource() == Resource.VSOCK && fields.has("vsock_id")) {
-      return "PUT /vsock: vsock_id field is deprecated.";
-    }
-    if (route.resource() == Resource.MMDS_CONFIG
-        && !"V2".equals(document.path("version").asText("V1"))) {
-      return "PUT /mmds/config: V1 is deprecated. Use V2 instead.";
-    }
-    return null;
+    return switch (route.resource()) {
+      case MACHINE_CONFIG ->
+          fields.has("cpu_template")
+              ? route.method() + " /machine-config: cpu_template field is deprecated."
+              : null;
+      case VSOCK -> fields.has("vsock_id") ? "PUT /vsock: vsock_id field is deprecated." : null;
+      case MMDS_CONFIG ->
+          "V2".equals(document.path("version").asText("V1"))
+              ? null
+              : "PUT /mmds/config: V1 is deprecated. Use V2 instead.";
+      case SNAPSHOT_LOAD ->
+          fields.has("mem_file_path") || fields.has("enable_diff_snapshots")
+              ? "PUT /snapshot/load: mem_file_path and enable_diff_snapshots fields are deprecated."
+              : null;
+      default -> null;
+    };
   }
 
   /** Bumps {@code <resource><suffix>} in the method's group, if Firecracker counts it. */

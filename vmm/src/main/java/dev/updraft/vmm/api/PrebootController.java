@@ -4,10 +4,12 @@ import dev.updraft.vmm.api.VmmAction.ConfigureBootSource;
 import dev.updraft.vmm.api.VmmAction.ConfigureLogger;
 import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
 import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
+import dev.updraft.vmm.api.VmmAction.CreateSnapshot;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.LoadSnapshot;
 import dev.updraft.vmm.api.VmmAction.PatchMmds;
 import dev.updraft.vmm.api.VmmAction.Pause;
 import dev.updraft.vmm.api.VmmAction.PutMmds;
@@ -24,10 +26,13 @@ import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.MmdsConfig;
+import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.config.VsockConfig;
 import dev.updraft.vmm.mmds.Mmds;
+import dev.updraft.vmm.runtime.RestoredVm;
 import dev.updraft.vmm.runtime.RunningVm;
+import dev.updraft.vmm.runtime.VmSnapshotException;
 import dev.updraft.vmm.runtime.VmStartException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +44,9 @@ import java.nio.file.Path;
  */
 final class PrebootController {
   private final Vmm vmm;
+  // Firecracker's boot_path: set by boot-specific configuration, after which a snapshot load is
+  // refused (the logger, metrics and serial output may come first).
+  private boolean bootPath;
 
   PrebootController(Vmm vmm) {
     this.vmm = vmm;
@@ -46,6 +54,16 @@ final class PrebootController {
 
   VmmData handle(VmmAction action) {
     VmResources resources = vmm.resources();
+    bootPath |=
+        switch (action) {
+          case ConfigureBootSource _,
+              InsertBlockDevice _,
+              InsertNetworkDevice _,
+              SetEntropyDevice _,
+              UpdateMachineConfiguration _ ->
+              true;
+          default -> false;
+        };
     switch (action) {
       case ConfigureBootSource a ->
           vmm.resources(resources.withBootSource(checked(a.bootSource())));
@@ -68,7 +86,9 @@ final class PrebootController {
         return vmm.query(query);
       }
       case StartMicroVm a -> start(resources);
-      case UpdateBlockDevice _,
+      case LoadSnapshot a -> load(a.request(), resources);
+      case CreateSnapshot _,
+          UpdateBlockDevice _,
           UpdateNetworkInterface _,
           SendCtrlAltDel _,
           FlushMetrics _,
@@ -111,6 +131,31 @@ final class PrebootController {
     }
     vmm.logger().info("Successfully started microvm");
     vmm.started(running);
+  }
+
+  private void load(SnapshotLoad request, VmResources resources) {
+    if (bootPath) {
+      throw new ApiException(
+          "Load snapshot error: Loading a microVM snapshot not allowed after configuring"
+              + " boot-specific resources.");
+    }
+    long started = System.nanoTime();
+    RestoredVm restored;
+    try {
+      restored = vmm.hypervisor().restore(request, resources, vmm.logger());
+    } catch (VmSnapshotException e) {
+      throw new ApiException(
+          "Load snapshot error: Failed to restore from snapshot: " + e.getMessage());
+    } catch (RuntimeException e) {
+      vmm.logger().error("The hypervisor failed unexpectedly: " + e);
+      throw new ApiException(
+          "Load snapshot error: Failed to restore from snapshot: unexpected failure: " + e);
+    }
+    long micros = (System.nanoTime() - started) / 1_000;
+    vmm.metrics().recordLatency("load_snapshot", micros);
+    vmm.logger().debug("'load snapshot' VMM action took " + micros + " us.");
+    vmm.resources(restored.resources());
+    vmm.started(restored.vm(), request.resumeVm() ? VmState.RUNNING : VmState.PAUSED);
   }
 
   private static BootSource checked(BootSource source) {

@@ -21,6 +21,8 @@ enum Resource {
   VSOCK("Vsock config error: ", "vsock"),
   MMDS("MMDS error: ", "mmds"),
   MMDS_CONFIG("MMDS config error: ", "mmds"),
+  SNAPSHOT_CREATE("Create snapshot error: ", null),
+  SNAPSHOT_LOAD("Load snapshot error: ", null),
   VM("Internal VMM error: ", null);
 
   private final String errorPrefix;

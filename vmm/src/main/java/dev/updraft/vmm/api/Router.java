@@ -4,6 +4,7 @@ import dev.updraft.vmm.api.VmmAction.ConfigureBootSource;
 import dev.updraft.vmm.api.VmmAction.ConfigureLogger;
 import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
 import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
+import dev.updraft.vmm.api.VmmAction.CreateSnapshot;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
 import dev.updraft.vmm.api.VmmAction.GetFullVmConfig;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
@@ -12,6 +13,7 @@ import dev.updraft.vmm.api.VmmAction.GetVmMachineConfig;
 import dev.updraft.vmm.api.VmmAction.GetVmmVersion;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.LoadSnapshot;
 import dev.updraft.vmm.api.VmmAction.PatchMmds;
 import dev.updraft.vmm.api.VmmAction.Pause;
 import dev.updraft.vmm.api.VmmAction.PutMmds;
@@ -44,7 +46,6 @@ final class Router {
   private static final Map<String, String> UNSUPPORTED =
       Map.of(
           "balloon", "the balloon device",
-          "snapshot", "snapshots",
           "cpu-config", "custom CPU templates (cpu-config)",
           "pmem", "virtio-pmem devices",
           "hotplug", "memory hot-plug");
@@ -129,6 +130,7 @@ final class Router {
       case "GET mmds" -> t.any(Resource.MMDS, b -> new GetMmds());
       case "PATCH mmds" -> t.any(Resource.MMDS, b -> new PatchMmds(b));
       case "PUT mmds" -> putMmds(t, tokens);
+      case "PUT snapshot" -> snapshot(t, path, tokens);
       default -> null;
     };
   }
@@ -142,6 +144,23 @@ final class Router {
       return t.to(Resource.MMDS_CONFIG, b -> new SetMmdsConfiguration(ConfigJson.mmdsConfig(b)));
     }
     throw new ApiException("Unrecognized PUT request path `" + tokens.get(1) + "`.");
+  }
+
+  /** {@code /snapshot/create} or {@code /snapshot/load}, as Firecracker's parse_put_snapshot. */
+  private static Route snapshot(Target t, String path, List<String> tokens) {
+    if (tokens.size() == 1) {
+      throw new ApiException("Missing snapshot operation type.");
+    }
+    if (tokens.size() > 2) {
+      return null;
+    }
+    return switch (tokens.get(1)) {
+      case "create" ->
+          t.to(Resource.SNAPSHOT_CREATE, b -> new CreateSnapshot(SnapshotJson.snapshotCreate(b)));
+      case "load" ->
+          t.to(Resource.SNAPSHOT_LOAD, b -> new LoadSnapshot(SnapshotJson.snapshotLoad(b)));
+      default -> throw ApiException.invalidPathMethod("PUT", path);
+    };
   }
 
   private record Target(String method, String path) {

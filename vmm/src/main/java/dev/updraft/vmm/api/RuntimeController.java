@@ -4,10 +4,12 @@ import dev.updraft.vmm.api.VmmAction.ConfigureBootSource;
 import dev.updraft.vmm.api.VmmAction.ConfigureLogger;
 import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
 import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
+import dev.updraft.vmm.api.VmmAction.CreateSnapshot;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.LoadSnapshot;
 import dev.updraft.vmm.api.VmmAction.PatchMmds;
 import dev.updraft.vmm.api.VmmAction.Pause;
 import dev.updraft.vmm.api.VmmAction.PutMmds;
@@ -23,10 +25,13 @@ import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.DriveUpdate;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
+import dev.updraft.vmm.config.SnapshotCreate;
+import dev.updraft.vmm.config.SnapshotType;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.mmds.Mmds;
 import dev.updraft.vmm.mmds.MmdsException;
 import dev.updraft.vmm.runtime.RunningVm;
+import dev.updraft.vmm.runtime.VmSnapshotException;
 import java.nio.file.Files;
 
 /**
@@ -57,6 +62,7 @@ final class RuntimeController {
         vmm.state(VmState.RUNNING);
         vmm.metrics().recordLatency("resume_vm", micros(started));
       }
+      case CreateSnapshot a -> createSnapshot(vm, a.request());
       case SendCtrlAltDel a -> vm.sendCtrlAltDel();
       case FlushMetrics a -> vmm.flushMetrics();
       case UpdateBlockDevice a -> updateDrive(vm, a.update());
@@ -79,6 +85,7 @@ final class RuntimeController {
           InsertBlockDevice _,
           InsertNetworkDevice _,
           UpdateMachineConfiguration _,
+          LoadSnapshot _,
           StartMicroVm _ ->
           throw ApiException.notSupportedPostBoot();
     }
@@ -93,6 +100,25 @@ final class RuntimeController {
           MmdsException.Kind.NOT_INITIALIZED, "The MMDS data store is not initialized.");
     }
     return mmds;
+  }
+
+  private void createSnapshot(RunningVm vm, SnapshotCreate request) {
+    long started = System.nanoTime();
+    try {
+      vm.createSnapshot(request, vmm.resources());
+    } catch (VmSnapshotException e) {
+      throw new ApiException("Create snapshot error: " + e.getMessage());
+    }
+    long micros = micros(started);
+    boolean full = request.type() == SnapshotType.FULL;
+    vmm.metrics().recordLatency(full ? "full_create_snapshot" : "diff_create_snapshot", micros);
+    vmm.logger()
+        .info(
+            "'create "
+                + (full ? "full" : "diff")
+                + " snapshot' VMM action took "
+                + micros
+                + " us.");
   }
 
   private void updateDrive(RunningVm vm, DriveUpdate update) {

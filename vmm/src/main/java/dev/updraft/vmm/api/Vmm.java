@@ -100,8 +100,13 @@ final class Vmm {
 
   /** Called by the pre-boot controller once the hypervisor runs the VM. */
   void started(RunningVm running) {
+    started(running, VmState.RUNNING);
+  }
+
+  /** The same for a VM that may start paused (a snapshot loaded without resume_vm). */
+  void started(RunningVm running, VmState initial) {
     vm = running;
-    state = VmState.RUNNING;
+    state = initial;
     flushMetrics();
     long period = metricsPeriod.toMillis();
     periodicMetrics =

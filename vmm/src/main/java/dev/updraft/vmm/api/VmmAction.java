@@ -12,6 +12,8 @@ import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
 import dev.updraft.vmm.config.SerialConfig;
+import dev.updraft.vmm.config.SnapshotCreate;
+import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.config.VsockConfig;
 
 /**
@@ -71,6 +73,12 @@ sealed interface VmmAction {
   record FlushMetrics() implements VmmAction {}
 
   record Pause() implements VmmAction {}
+
+  /** {@code PUT /snapshot/create}: after boot, on a paused VM. */
+  record CreateSnapshot(SnapshotCreate request) implements VmmAction {}
+
+  /** {@code PUT /snapshot/load}: before boot, before any boot-specific configuration. */
+  record LoadSnapshot(SnapshotLoad request) implements VmmAction {}
 
   record Resume() implements VmmAction {}
 }

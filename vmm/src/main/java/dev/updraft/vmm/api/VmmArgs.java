@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public final class VmmArgs {
   /** What the command line asks for. */
-  public sealed interface Invocation permits Run, Help, Version {}
+  public sealed interface Invocation
+      permits Run, Help, Version, SnapshotVersion, DescribeSnapshot {}
 
   /** Run the VMM. */
   public record Run(VmmOptions options) implements Invocation {}
@@ -26,6 +27,12 @@ public final class VmmArgs {
 
   /** {@code --version}. */
   public record Version() implements Invocation {}
+
+  /** {@code --snapshot-version}: the snapshot format version this binary writes. */
+  public record SnapshotVersion() implements Invocation {}
+
+  /** {@code --describe-snapshot FILE}: the format version a state file was written with. */
+  public record DescribeSnapshot(Path stateFile) implements Invocation {}
 
   private record Flag(String name, String value, String help) {}
 
@@ -56,13 +63,12 @@ public final class VmmArgs {
               "Seccomp filters in Firecracker's JSON format (api, vmm, vcpu)"),
           new Flag("no-seccomp", null, "Install no seccomp filters (not recommended)"),
           new Flag("version", null, "Print the version"),
+          new Flag("snapshot-version", null, "Print the snapshot format version this VMM writes"),
+          new Flag(
+              "describe-snapshot", "FILE", "Print the format version of a snapshot state file"),
           new Flag("help", null, "Print this help"));
 
-  private static final Map<String, String> UNSUPPORTED =
-      Map.of(
-          "enable-pci", "PCI devices",
-          "snapshot-version", "snapshots",
-          "describe-snapshot", "snapshots");
+  private static final Map<String, String> UNSUPPORTED = Map.of("enable-pci", "PCI devices");
 
   private VmmArgs() {}
 
@@ -119,6 +125,12 @@ public final class VmmArgs {
     }
     if (values.containsKey("version")) {
       return new Version();
+    }
+    if (values.containsKey("snapshot-version")) {
+      return new SnapshotVersion();
+    }
+    if (values.containsKey("describe-snapshot")) {
+      return new DescribeSnapshot(path(values, "describe-snapshot"));
     }
     return new Run(options(values));
   }

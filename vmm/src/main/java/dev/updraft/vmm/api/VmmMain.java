@@ -2,6 +2,8 @@ package dev.updraft.vmm.api;
 
 import dev.updraft.vmm.core.Hypervisors;
 import dev.updraft.vmm.runtime.Hypervisor;
+import dev.updraft.vmm.snapshot.SnapshotException;
+import dev.updraft.vmm.snapshot.SnapshotFile;
 import java.io.PrintStream;
 
 /**
@@ -14,6 +16,19 @@ public final class VmmMain {
 
   public static void main(String[] args) {
     System.exit(run(args, Hypervisors.kvm(), System.out, System.err));
+  }
+
+  private static int describe(VmmArgs.DescribeSnapshot d, PrintStream out, PrintStream err) {
+    try {
+      out.println(SnapshotFile.describe(d.stateFile()));
+      out.flush();
+      return ExitCode.OK;
+    } catch (SnapshotException e) {
+      // Firecracker's MainError::PrintSnapshotDataFormat, exit code 1 (GenericError).
+      err.println("Error: When printing Snapshot Data format: " + e.getMessage());
+      err.flush();
+      return ExitCode.GENERIC_ERROR;
+    }
   }
 
   /** Runs the VMM with {@code args} and returns the process exit code. */
@@ -48,6 +63,13 @@ public final class VmmMain {
         out.flush();
         yield ExitCode.OK;
       }
+      case VmmArgs.SnapshotVersion v -> {
+        // Firecracker prints the format version with a leading v: "v11.0.0".
+        out.println(dev.updraft.vmm.snapshot.SnapshotVersion.CURRENT);
+        out.flush();
+        yield ExitCode.OK;
+      }
+      case VmmArgs.DescribeSnapshot d -> describe(d, out, err);
       case VmmArgs.Run r -> VmmRunner.run(r.options(), hypervisor, out, err);
     };
   }

@@ -28,6 +28,18 @@ public record NetworkInterface(
 
   public NetworkInterface {
     ResourceId.check("iface_id", ifaceId);
+    checkHostDevName(hostDevName);
+    if (mtu != null && (mtu < MIN_MTU || mtu > MAX_MTU)) {
+      throw ConfigException.of("mtu", mtu, MIN_MTU + " to " + MAX_MTU);
+    }
+  }
+
+  /**
+   * Returns {@code hostDevName} if it can name a Linux interface.
+   *
+   * @throws ConfigException otherwise
+   */
+  public static String checkHostDevName(String hostDevName) {
     Objects.requireNonNull(hostDevName, "host_dev_name");
     int length = hostDevName.getBytes(StandardCharsets.UTF_8).length;
     if (length == 0
@@ -40,9 +52,7 @@ public record NetworkInterface(
           '"' + hostDevName + '"',
           "a Linux interface name of 1 to " + MAX_HOST_DEV_NAME_BYTES + " bytes");
     }
-    if (mtu != null && (mtu < MIN_MTU || mtu > MAX_MTU)) {
-      throw ConfigException.of("mtu", mtu, MIN_MTU + " to " + MAX_MTU);
-    }
+    return hostDevName;
   }
 
   /** This interface with the limiters {@code update} sets replaced (PATCH semantics). */

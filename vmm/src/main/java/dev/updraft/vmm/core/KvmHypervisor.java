@@ -11,14 +11,20 @@ import dev.updraft.vmm.config.HugePages;
 import dev.updraft.vmm.config.IoEngine;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.runtime.Hypervisor;
+import dev.updraft.vmm.runtime.RestoredVm;
 import dev.updraft.vmm.runtime.RunningVm;
 import dev.updraft.vmm.runtime.VmLogger;
+import dev.updraft.vmm.runtime.VmSnapshotException;
 import dev.updraft.vmm.runtime.VmStartException;
 import dev.updraft.vmm.seccomp.SeccompFilters;
 import dev.updraft.vmm.seccomp.ThreadKind;
+import dev.updraft.vmm.snapshot.MicrovmState;
+import dev.updraft.vmm.snapshot.SnapshotFile;
+import dev.updraft.vmm.snapshot.VmConfig;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -60,6 +66,7 @@ public final class KvmHypervisor implements Hypervisor {
             .serialOutput(serialOutput(resources))
             .serialInput(STDIN)
             .transparentHugePages(machine.hugePages() == HugePages.TRANSPARENT)
+            .trackDirtyPages(machine.trackDirtyPages())
             .log(log::info);
     if (resources.bootTimer()) {
       builder.bootTimer(started);
@@ -95,6 +102,59 @@ public final class KvmHypervisor implements Hypervisor {
       throw new VmStartException(e.getMessage());
     } catch (RuntimeException e) {
       throw new VmStartException("Cannot start microvm: " + e);
+    }
+  }
+
+  @Override
+  public RestoredVm restore(SnapshotLoad request, VmResources current, VmLogger log) {
+    BootTimer.Start started = BootTimer.Start.now();
+    if (Host.onKvmPvm()) {
+      log.warn("KVM backend kvm_pvm: guest code at CPL 0 is emulated by KVM (about 1000x slower)");
+    }
+    try {
+      MicrovmState state = SnapshotFile.read(request.snapshotPath());
+      VmConfig config = state.config().withOverrides(request);
+      MicroVmRestorer restorer =
+          new MicroVmRestorer()
+              .serialOutput(serialOutput(current))
+              .serialInput(STDIN)
+              .loadStarted(started)
+              .log(log::info);
+      if (current.serial() != null && current.serial().rateLimiter() != null) {
+        restorer.serialRateLimit(DeviceConfigs.bucket(current.serial().rateLimiter()));
+      }
+      MicroVm vm = restorer.restore(state.withConfig(config), request);
+      vm.startPaused(filters);
+      filters.installOnCurrentThread(callerKind);
+      vm.machine()
+          .firstEntry()
+          .thenAccept(
+              nanos ->
+                  log.info(
+                      "Guest running from the snapshot: first KVM_RUN "
+                          + (nanos - started.wallNanos()) / 1_000
+                          + " us after the load request"));
+      if (request.resumeVm()) {
+        vm.resume();
+      }
+      VmResources resources =
+          config
+              .toResources(current)
+              .withMachine(
+                  new dev.updraft.vmm.config.MachineConfig(
+                      config.machine().vcpuCount(),
+                      config.machine().memSizeMib(),
+                      config.machine().smt(),
+                      request.trackDirtyPages(),
+                      request.hugePages().resolve(config.machine().hugePages()),
+                      config.machine().cpuTemplate()));
+      return new RestoredVm(new RunningMicroVm(vm, log), resources);
+    } catch (VmStartException e) {
+      throw new VmSnapshotException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // SnapshotException, MachineException, a KVM refusal (SysException), a device's refusal
+      // (IllegalArgumentException) or configuration (ConfigException): all name what is wrong.
+      throw new VmSnapshotException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
     }
   }
 

@@ -2,6 +2,8 @@ package dev.updraft.vmm.core;
 
 import dev.updraft.sys.EventFd;
 import dev.updraft.sys.Host;
+import dev.updraft.sys.KvmException;
+import dev.updraft.sys.MappedMemory;
 import dev.updraft.sys.kvm.Capability;
 import dev.updraft.sys.kvm.CpuidEntry;
 import dev.updraft.sys.kvm.Kvm;
@@ -15,6 +17,8 @@ import dev.updraft.vmm.devices.InterruptTrigger;
 import dev.updraft.vmm.memory.MappedGuestMemory;
 import dev.updraft.vmm.memory.MemoryRegion;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.snapshot.KvmVmState;
+import dev.updraft.vmm.snapshot.VcpuState;
 import dev.updraft.vmm.vcpu.Vcpu;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import java.time.Duration;
@@ -23,6 +27,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A KVM virtual machine with its memory, in-kernel interrupt controllers, vCPUs and buses, built in
@@ -46,13 +52,18 @@ public final class KvmMachine implements AutoCloseable {
   private final Bus mmio = new Bus("mmio");
   private final Counters vcpuCounters = new Counters("vcpu");
   private final CompletableFuture<VcpuStop> stopped = new CompletableFuture<>();
+  private final CompletableFuture<Long> firstEntry = new CompletableFuture<>();
   private final List<CpuidEntry> supportedCpuid;
+  private final boolean trackDirtyPages;
+  private List<Integer> saveableMsrs;
 
-  private KvmMachine(Kvm kvm, VmFd vm, MappedGuestMemory memory, List<CpuidEntry> cpuid) {
+  private KvmMachine(
+      Kvm kvm, VmFd vm, MappedGuestMemory memory, List<CpuidEntry> cpuid, boolean trackDirtyPages) {
     this.kvm = kvm;
     this.vm = vm;
     this.memory = memory;
     this.supportedCpuid = cpuid;
+    this.trackDirtyPages = trackDirtyPages;
   }
 
   /**
@@ -60,6 +71,16 @@ public final class KvmMachine implements AutoCloseable {
    * VM with its interrupt controllers and {@code vcpuCount} vCPUs.
    */
   public static KvmMachine create(List<MemoryRegion> ram, int vcpuCount) {
+    return create(() -> MappedGuestMemory.anonymous(ram), vcpuCount, false);
+  }
+
+  /**
+   * The same on memory {@code memory} makes (anonymous, or a snapshot's file); with {@code
+   * trackDirtyPages} KVM logs the pages the guest writes and the memory the pages the VMM writes,
+   * for diff snapshots.
+   */
+  public static KvmMachine create(
+      Supplier<MappedGuestMemory> ram, int vcpuCount, boolean trackDirtyPages) {
     if (!Host.kvmAvailable()) {
       throw new MachineException(
           "/dev/kvm: not available (expected: the kvm module loaded and /dev/kvm read-write for"
@@ -76,12 +97,12 @@ public final class KvmMachine implements AutoCloseable {
       VmFd vm = kvm.createVm();
       MappedGuestMemory memory;
       try {
-        memory = MappedGuestMemory.anonymous(ram);
+        memory = ram.get();
       } catch (RuntimeException e) {
         vm.close();
         throw e;
       }
-      machine = new KvmMachine(kvm, vm, memory, cpuid);
+      machine = new KvmMachine(kvm, vm, memory, cpuid, trackDirtyPages);
       machine.build(vcpuCount);
       return machine;
     } catch (RuntimeException e) {
@@ -102,10 +123,91 @@ public final class KvmMachine implements AutoCloseable {
       vcpuFds.add(vm.createVcpu(i));
     }
     List<MemoryRegion> regions = memory.regions();
+    int flags = trackDirtyPages ? VmFd.MEM_LOG_DIRTY_PAGES : 0;
     for (int slot = 0; slot < regions.size(); slot++) {
       MemoryRegion r = regions.get(slot);
-      vm.setUserMemoryRegion(slot, r.start(), r.size(), memory.hostAddress(slot), 0);
+      vm.setUserMemoryRegion(slot, r.start(), r.size(), memory.hostAddress(slot), flags);
     }
+    if (trackDirtyPages) {
+      memory.trackWrites();
+    }
+  }
+
+  public boolean tracksDirtyPages() {
+    return trackDirtyPages;
+  }
+
+  /**
+   * The pages of memory region {@code slot} written since the last call (a bitmap of 64-bit words):
+   * by the guest, from KVM's dirty log, and by the VMM; or, without dirty tracking, the pages
+   * present in memory (mincore), a superset. Clears what it reports.
+   */
+  public long[] dirtyPages(int slot) {
+    long pages = memory.regions().get(slot).size() / MappedMemory.PAGE_SIZE;
+    if (!trackDirtyPages) {
+      boolean[] resident = memory.resident(slot);
+      long[] words = new long[(int) ((pages + 63) / 64)];
+      for (int page = 0; page < resident.length; page++) {
+        if (resident[page]) {
+          words[page >>> 6] |= 1L << (page & 63);
+        }
+      }
+      return words;
+    }
+    long[] guest = vm.dirtyLog(slot, pages);
+    long[] vmm = memory.takeWritten(slot);
+    for (int i = 0; i < guest.length; i++) {
+      guest[i] |= vmm[i];
+    }
+    return guest;
+  }
+
+  /** Forgets the dirty pages logged so far (after a full snapshot). */
+  public void clearDirtyPages() {
+    if (trackDirtyPages) {
+      for (int slot = 0; slot < memory.regions().size(); slot++) {
+        dirtyPages(slot);
+      }
+    }
+  }
+
+  /** Every vCPU's state; the vCPUs must be paused. */
+  public List<VcpuState> saveVcpus() {
+    if (saveableMsrs == null) {
+      saveableMsrs = KvmStates.saveableMsrs(kvm, vcpuFds.get(0));
+    }
+    return vcpuFds.stream().map(fd -> KvmStates.save(fd, saveableMsrs)).toList();
+  }
+
+  /** The PIT, kvmclock and interrupt controllers; the vCPUs must be paused. */
+  public KvmVmState saveVm() {
+    return KvmStates.save(vm);
+  }
+
+  /** Puts the vCPUs, before they first run, into saved states (one per vCPU, in order). */
+  public void restoreVcpus(List<VcpuState> states, Consumer<String> log) {
+    for (int i = 0; i < vcpuFds.size(); i++) {
+      try {
+        KvmStates.restore(vm, vcpuFds.get(i), states.get(i), log);
+      } catch (KvmException e) {
+        throw KvmStates.refused(i, e);
+      }
+    }
+  }
+
+  /** Restores the VM-wide state; after the vCPUs', as in Firecracker. */
+  public void restoreVm(KvmVmState state, boolean clockRealtime) {
+    KvmStates.restore(vm, state, clockRealtime);
+  }
+
+  /** Whether every vCPU is out of KVM_RUN and parked (PATCH /vm Paused took effect). */
+  public boolean isPaused() {
+    return !vcpus.isEmpty() && vcpus.stream().allMatch(Vcpu::isPaused);
+  }
+
+  /** Completes with System.nanoTime() when vCPU 0 next enters the guest after {@link #start}. */
+  public CompletionStage<Long> firstEntry() {
+    return firstEntry;
   }
 
   public MappedGuestMemory memory() {
@@ -167,13 +269,22 @@ public final class KvmMachine implements AutoCloseable {
 
   /** Starts one thread per vCPU; {@link #stopped()} tells when and why the machine ended. */
   public void start() {
-    start(() -> {});
+    start(false, () -> {});
   }
 
-  /** The same, running {@code onVcpuThread} first on each vCPU thread. */
-  public void start(Runnable onVcpuThread) {
+  /**
+   * Starts the vCPU threads, each running {@code onVcpuThread} first (its seccomp filter), and
+   * paused if {@code paused} (a restored VM waits for PATCH /vm Resumed, or the load's resume_vm).
+   */
+  public void start(boolean paused, Runnable onVcpuThread) {
     for (VcpuFd fd : vcpuFds) {
       Vcpu vcpu = new Vcpu(fd, pio, mmio, vcpuCounters, (v, why) -> vcpuStopped(why), onVcpuThread);
+      if (paused) {
+        vcpu.startPaused();
+      }
+      if (fd.id() == 0) {
+        vcpu.onEnter(firstEntry::complete);
+      }
       vcpus.add(vcpu);
     }
     for (Vcpu vcpu : vcpus) {

@@ -1,17 +1,16 @@
 package dev.updraft.vmm.core;
 
-import dev.updraft.vmm.devices.I8042;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.seccomp.SeccompFilters;
 import dev.updraft.vmm.seccomp.ThreadKind;
+import dev.updraft.vmm.snapshot.DevicesState;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.VirtioNet;
 import dev.updraft.vmm.virtio.vsock.VirtioVsock;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,37 +21,29 @@ import java.util.concurrent.CompletionStage;
  * fails, or on {@link #close()}.
  */
 public final class MicroVm implements AutoCloseable {
+  /** How long the device thread may take for anything but a snapshot (which may be gigabytes). */
+  private static final Duration DEVICE_TASK_TIMEOUT = Duration.ofSeconds(5);
+
   private final KvmMachine machine;
   private final EventLoop loop;
   private final Thread loopThread;
-  private final I8042 i8042;
-  private final Map<String, VirtioBlock> blocks;
-  private final Map<String, VirtioNet> nets;
-  private final VirtioVsock vsock;
+  private final DeviceSet devices;
   private final List<Counters> metrics;
-  private final List<AutoCloseable> resources;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
-  MicroVm(
-      KvmMachine machine,
-      EventLoop loop,
-      Thread loopThread,
-      I8042 i8042,
-      Map<String, VirtioBlock> blocks,
-      Map<String, VirtioNet> nets,
-      VirtioVsock vsock,
-      List<Counters> metrics,
-      List<AutoCloseable> resources) {
+  private MicroVm(KvmMachine machine, EventLoop loop, Thread loopThread, DeviceSet devices) {
     this.machine = machine;
     this.loop = loop;
     this.loopThread = loopThread;
-    this.i8042 = i8042;
-    this.blocks = Map.copyOf(blocks);
-    this.nets = Map.copyOf(nets);
-    this.vsock = vsock;
-    this.metrics = List.copyOf(metrics);
-    this.resources = new ArrayList<>(resources);
+    this.devices = devices;
+    this.metrics = List.copyOf(devices.metrics);
+  }
+
+  /** A VM whose machine and devices are built: starts its device thread; the vCPUs wait. */
+  static MicroVm running(KvmMachine machine, EventLoop loop, DeviceSet devices) {
+    Thread loopThread = Thread.ofPlatform().name("fc_vmm").daemon().start(loop::run);
+    return new MicroVm(machine, loop, loopThread, devices);
   }
 
   /** Starts the vCPUs; only the boot CPU runs from the entry point, the others wait for SIPI. */
@@ -66,7 +57,13 @@ public final class MicroVm implements AutoCloseable {
    */
   public void start(SeccompFilters filters) {
     filters.installProcessWide();
-    machine.start(() -> filters.installOnCurrentThread(ThreadKind.VCPU));
+    machine.start(false, () -> filters.installOnCurrentThread(ThreadKind.VCPU));
+  }
+
+  /** The same with the vCPU threads parked: a restored VM runs on {@link #resume()}. */
+  public void startPaused(SeccompFilters filters) {
+    filters.installProcessWide();
+    machine.start(true, () -> filters.installOnCurrentThread(ThreadKind.VCPU));
   }
 
   public void pause() throws InterruptedException {
@@ -79,26 +76,31 @@ public final class MicroVm implements AutoCloseable {
 
   /** Queues Ctrl-Alt-Del on the i8042; false if its buffer is full. */
   public boolean sendCtrlAltDel() {
-    return i8042.sendCtrlAltDel();
+    return devices.i8042.sendCtrlAltDel();
   }
 
   /** The virtio-blk device of drive {@code driveId}, for runtime updates (PATCH /drives). */
   public Optional<VirtioBlock> drive(String driveId) {
-    return Optional.ofNullable(blocks.get(driveId));
+    return Optional.ofNullable(devices.blocks.get(driveId));
   }
 
   /** The virtio-net device of interface {@code ifaceId} (PATCH /network-interfaces). */
   public Optional<VirtioNet> network(String ifaceId) {
-    return Optional.ofNullable(nets.get(ifaceId));
+    return Optional.ofNullable(devices.nets.get(ifaceId));
   }
 
   /** The virtio-vsock device, if the VM has one. */
   public Optional<VirtioVsock> vsock() {
-    return Optional.ofNullable(vsock);
+    return Optional.ofNullable(devices.vsock);
   }
 
   /** Runs {@code task} on the device thread and waits for it, so updates see devices at rest. */
   public <T> T onDeviceThread(java.util.function.Supplier<T> task) {
+    return onDeviceThread(task, DEVICE_TASK_TIMEOUT);
+  }
+
+  /** The same with a time limit of its own (a snapshot writes the whole memory). */
+  public <T> T onDeviceThread(java.util.function.Supplier<T> task, Duration timeout) {
     CompletableFuture<T> result = new CompletableFuture<>();
     loop.execute(
         () -> {
@@ -109,14 +111,15 @@ public final class MicroVm implements AutoCloseable {
           }
         });
     try {
-      return result.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      return result.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : new MachineException("update", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MachineException("interrupted while updating a device", e);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new MachineException("the device thread did not answer within 5 s", e);
+      throw new MachineException(
+          "the device thread did not answer within " + timeout.toMillis() + " ms", e);
     }
   }
 
@@ -132,6 +135,24 @@ public final class MicroVm implements AutoCloseable {
 
   public KvmMachine machine() {
     return machine;
+  }
+
+  /** Every device's state; on the device thread, with the vCPUs paused. */
+  DevicesState saveDevices() {
+    return devices.save();
+  }
+
+  /**
+   * After a restore, lets every virtio device look at its queues once (on the device thread), so
+   * nothing the snapshot caught in flight waits for a notification that already came.
+   */
+  void resumeDevicesAfterRestore() {
+    loop.execute(() -> devices.virtio.forEach(v -> v.device().resumeAfterRestore()));
+  }
+
+  /** Closes {@code resource} with the VM (a restore's userfaultfd hand-over). */
+  void closeWith(AutoCloseable resource) {
+    devices.resources.add(resource);
   }
 
   /** Closes device resources newest first; a failure to close one does not keep the rest open. */
@@ -162,7 +183,7 @@ public final class MicroVm implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     loop.close();
-    closeAll(resources);
+    closeAll(devices.resources);
     machine.close();
   }
 }

@@ -1,6 +1,5 @@
 package dev.updraft.vmm.core;
 
-import dev.updraft.sys.Epoll;
 import dev.updraft.sys.Fd;
 import dev.updraft.sys.MappedMemory;
 import dev.updraft.vmm.arch.DeviceSlot;
@@ -17,23 +16,15 @@ import dev.updraft.vmm.boot.KernelCmdline;
 import dev.updraft.vmm.boot.KernelLoader;
 import dev.updraft.vmm.boot.LoadedKernel;
 import dev.updraft.vmm.devices.BootTimer;
-import dev.updraft.vmm.devices.I8042;
-import dev.updraft.vmm.devices.Serial;
 import dev.updraft.vmm.eventloop.EventLoop;
+import dev.updraft.vmm.memory.MappedGuestMemory;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.mmds.Mmds;
 import dev.updraft.vmm.mmds.MmdsNetworkStack;
-import dev.updraft.vmm.ratelimit.RateLimiter;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
-import dev.updraft.vmm.ratelimit.TokenType;
 import dev.updraft.vmm.virtio.block.BlockConfig;
-import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.NetConfig;
-import dev.updraft.vmm.virtio.net.VirtioNet;
-import dev.updraft.vmm.virtio.rng.EntropySource;
-import dev.updraft.vmm.virtio.rng.VirtioRng;
-import dev.updraft.vmm.virtio.vsock.VirtioVsock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -41,9 +32,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -66,6 +55,7 @@ public final class MicroVmBuilder {
   private BootTimer.Start bootTimerStart;
   private Consumer<String> log = message -> {};
   private boolean transparentHugePages;
+  private boolean trackDirtyPages;
   private TokenBucketConfig serialLimit = TokenBucketConfig.DISABLED;
   private final List<BlockConfig> drives = new ArrayList<>();
   private final List<NetDevice> nets = new ArrayList<>();
@@ -149,6 +139,15 @@ public final class MicroVmBuilder {
     return this;
   }
 
+  /**
+   * Has KVM log the pages the guest writes, and the memory the pages the VMM writes, so that a diff
+   * snapshot can save only those (machine-config's track_dirty_pages).
+   */
+  public MicroVmBuilder trackDirtyPages(boolean on) {
+    this.trackDirtyPages = on;
+    return this;
+  }
+
   /** Where VMM messages go (boot time, device errors); Firecracker's logger. */
   public MicroVmBuilder log(Consumer<String> sink) {
     this.log = Objects.requireNonNull(sink, "log");
@@ -189,113 +188,60 @@ public final class MicroVmBuilder {
     if (kernel == null) {
       throw new IllegalStateException("kernel_image_path: missing (expected: a kernel to boot)");
     }
-    List<AutoCloseable> resources = new ArrayList<>();
-    KvmMachine machine = KvmMachine.create(Layout.ramRegions(memoryBytes), vcpus);
+    DeviceSet devices = new DeviceSet();
+    KvmMachine machine =
+        KvmMachine.create(
+            () -> MappedGuestMemory.anonymous(Layout.ramRegions(memoryBytes)),
+            vcpus,
+            trackDirtyPages);
     EventLoop loop = new EventLoop(e -> log.accept("device error: " + e.getMessage()));
-    Thread loopThread = null;
     try {
       if (transparentHugePages) {
         for (int i = 0; i < machine.memory().regions().size(); i++) {
           machine.memory().advise(i, MappedMemory.MADV_HUGEPAGE);
         }
       }
-      List<Counters> metrics = new ArrayList<>();
-      metrics.add(machine.vcpuCounters());
-      Counters uart = new Counters("uart");
-      Counters keyboard = new Counters("i8042");
-      metrics.add(uart);
-      metrics.add(keyboard);
-      ConsoleInput input = serialInput == null ? null : new ConsoleInput(loop, serialInput);
-      Serial serial =
-          new Serial(
-              machine.interrupt(Layout.GSI_COM1),
-              serialOutput,
-              uart,
-              outputLimiter(loop),
-              input == null ? () -> {} : input::resume);
-      machine.pio().insert(serial, Layout.COM1_PORT, Layout.COM1_PORT_SIZE, "com1");
-      I8042 i8042 =
-          new I8042(
-              machine.interrupt(Layout.GSI_I8042),
-              () -> machine.guestEnded("reset (i8042)"),
-              keyboard);
-      machine.pio().insert(i8042, Layout.I8042_PORT, Layout.I8042_PORT_SIZE, "i8042");
-      if (input != null) {
-        input.feed(serial);
-      }
+      devices.metrics.add(machine.vcpuCounters());
+      DeviceWiring wiring = new DeviceWiring(machine, loop, devices, log);
+      wiring.serial(serialOutput, serialLimit, serialInput);
+      wiring.i8042();
 
       LoadedKernel loaded = loadKernel(machine);
       Initrd ramdisk = initrd == null ? null : loadInitrd(machine, loaded);
       if (bootTimerStart != null) {
-        machine
-            .mmio()
-            .insert(
-                new BootTimer(bootTimerStart, log),
-                Layout.BOOT_TIMER_START,
-                Layout.MMIO_SLOT_SIZE,
-                "boot-timer");
+        wiring.bootTimer(bootTimerStart);
       }
       MmioAllocator slots = new MmioAllocator(new GsiAllocator());
       List<DeviceSlot> virtioSlots = new ArrayList<>();
-      Map<String, VirtioBlock> blocks = new LinkedHashMap<>();
-      Map<String, VirtioNet> netDevices = new LinkedHashMap<>();
-      KernelCmdline line = cmdline;
       for (BlockConfig drive : drives) {
-        Counters counters = new Counters("block_" + drive.driveId());
-        VirtioBlock block = new VirtioBlock(drive, loop, counters);
-        resources.add(block::close);
-        DeviceSlot slot = slots.allocate();
-        VirtioWiring.attach(machine, loop, slot, block, "virtio-blk " + drive.driveId());
-        blocks.put(drive.driveId(), block);
-        metrics.add(counters);
-        virtioSlots.add(slot);
-        line = line.withVirtioMmio(slot);
+        virtioSlots.add(slots.allocate());
+        wiring.block(drive, virtioSlots.getLast());
       }
       Counters mmdsCounters = new Counters("mmds");
       if (mmds != null) {
-        metrics.add(mmdsCounters);
+        devices.metrics.add(mmdsCounters);
       }
       // Initial sequence numbers a guest cannot predict from one connection to the next.
       SplittableRandom isn = new SplittableRandom(new SecureRandom().nextLong());
       for (NetDevice net : nets) {
-        TapBackend tap = openTap(net);
-        resources.add(tap);
-        Counters counters = new Counters("net_" + net.config().ifaceId());
+        virtioSlots.add(slots.allocate());
         MmdsNetworkStack stack =
             mmds == null || !mmds.interfaces().contains(net.config().ifaceId())
                 ? null
                 : new MmdsNetworkStack(
                     mmds.address(), mmds.store(), mmdsCounters, System::nanoTime, isn::nextInt);
-        VirtioNet device = new VirtioNet(net.config(), tap, stack, loop, counters);
-        DeviceSlot slot = slots.allocate();
-        VirtioWiring.attach(machine, loop, slot, device, "virtio-net " + net.config().ifaceId());
-        // Edge-triggered: the device reads until EAGAIN or until it must stop (no guest buffers,
-        // rate limit) and resumes on the guest's notify or its timer, not on a spinning level.
-        loop.register(tap.fd(), Epoll.EPOLLIN | Epoll.EPOLLET, ready -> device.onBackendReadable());
-        netDevices.put(net.config().ifaceId(), device);
-        metrics.add(counters);
-        virtioSlots.add(slot);
-        line = line.withVirtioMmio(slot);
+        wiring.net(net.config(), net.hostDevName(), virtioSlots.getLast(), stack);
       }
-      VirtioVsock vsockDevice = null;
       if (vsock != null) {
-        UnixVsockHost host = UnixVsockHost.bind(vsock.udsPath(), loop);
-        resources.add(host);
-        Counters counters = new Counters("vsock");
-        vsockDevice = new VirtioVsock(vsock.guestCid(), host, counters);
-        DeviceSlot slot = slots.allocate();
-        VirtioWiring.attach(machine, loop, slot, vsockDevice, "virtio-vsock");
-        metrics.add(counters);
-        virtioSlots.add(slot);
-        line = line.withVirtioMmio(slot);
+        virtioSlots.add(slots.allocate());
+        wiring.vsock(vsock.guestCid(), vsock.udsPath(), virtioSlots.getLast());
       }
       if (entropy != null) {
-        Counters counters = new Counters("entropy");
-        VirtioRng rng = new VirtioRng(EntropySource.system(), entropy, loop, counters);
-        DeviceSlot slot = slots.allocate();
-        VirtioWiring.attach(machine, loop, slot, rng, "virtio-rng");
-        metrics.add(counters);
-        virtioSlots.add(slot);
+        virtioSlots.add(slots.allocate());
+        wiring.rng(entropy, virtioSlots.getLast());
+      }
+      KernelCmdline line = cmdline;
+      for (DeviceSlot slot : virtioSlots) {
         line = line.withVirtioMmio(slot);
       }
       BootPlan plan = BootPlan.of(loaded, line, vcpus, virtioSlots);
@@ -307,45 +253,14 @@ public final class MicroVmBuilder {
       for (var vcpu : machine.vcpuFds()) {
         BootRegisters.apply(vcpu, entry);
       }
-      loopThread = Thread.ofPlatform().name("fc_vmm").daemon().start(loop::run);
-      return new MicroVm(
-          machine, loop, loopThread, i8042, blocks, netDevices, vsockDevice, metrics, resources);
+      return MicroVm.running(machine, loop, devices);
     } catch (RuntimeException e) {
       loop.stop();
       loop.close();
-      MicroVm.closeAll(resources); // the build already failed; its error is the one to report
+      MicroVm.closeAll(
+          devices.resources); // the build already failed; its error is the one to report
       machine.close();
       throw e;
-    }
-  }
-
-  private Serial.OutputLimiter outputLimiter(EventLoop loop) {
-    if (!serialLimit.enabled()) {
-      return Serial.OutputLimiter.unlimited();
-    }
-    // Dropped bytes need no retry, so the limiter's "unblocked" callback has nothing to do.
-    RateLimiter limiter =
-        new RateLimiter(
-            new RateLimiterConfig(serialLimit, TokenBucketConfig.DISABLED), loop, () -> {});
-    return bytes -> limiter.consume(bytes, TokenType.BYTES);
-  }
-
-  private static TapBackend openTap(NetDevice net) {
-    try {
-      return TapBackend.open(net.hostDevName());
-    } catch (RuntimeException e) {
-      throw new MachineException(
-          "host_dev_name: \""
-              + net.hostDevName()
-              + "\" of "
-              + net.config().ifaceId()
-              + ": "
-              + e.getMessage()
-              + " (expected: a TAP device this process may open, e.g. made with `ip tuntap add"
-              + " dev "
-              + net.hostDevName()
-              + " mode tap`)",
-          e);
     }
   }
 

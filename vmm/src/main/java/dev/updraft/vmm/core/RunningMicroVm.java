@@ -1,11 +1,16 @@
 package dev.updraft.vmm.core;
 
+import dev.updraft.vmm.config.SnapshotCreate;
+import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
 import dev.updraft.vmm.runtime.RunningVm;
 import dev.updraft.vmm.runtime.VmExit;
 import dev.updraft.vmm.runtime.VmLogger;
+import dev.updraft.vmm.runtime.VmSnapshotException;
+import dev.updraft.vmm.snapshot.SnapshotException;
+import dev.updraft.vmm.snapshot.VmConfig;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +50,24 @@ final class RunningMicroVm implements RunningVm {
   @Override
   public void resume() {
     vm.resume();
+  }
+
+  @Override
+  public void createSnapshot(SnapshotCreate request, VmResources resources) {
+    if (!vm.machine().isPaused()) {
+      // Firecracker's vCPUs answer SaveState with this when they run.
+      throw new VmSnapshotException(
+          "Cannot save the microVM state: Operation not allowed: save/restore unavailable while"
+              + " running");
+    }
+    try {
+      SnapshotWriter.write(vm, request, VmConfig.of(resources));
+    } catch (SnapshotException e) {
+      throw new VmSnapshotException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // A KVM call that refused (SysException) or the device thread's time limit.
+      throw new VmSnapshotException("Cannot save the microVM state: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -44,7 +44,8 @@ final class UnixVsockHost implements VsockHost, AutoCloseable {
   /** Creates the listening socket at {@code udsPath}. */
   static UnixVsockHost bind(Path udsPath, EventLoop loop) {
     try {
-      return new UnixVsockHost(udsPath, loop, UnixSockets.listen(udsPath, BACKLOG));
+      return new UnixVsockHost(
+          udsPath, loop, UnixSockets.listen(udsPath, BACKLOG, UnixSockets.Mode.NON_BLOCKING));
     } catch (ErrnoException | IllegalArgumentException e) {
       throw new MachineException(
           "uds_path: "
@@ -100,7 +101,8 @@ final class UnixVsockHost implements VsockHost, AutoCloseable {
   @Override
   public HostStream connect(long port) throws IOException {
     try {
-      return new Socket(UnixSockets.connect(Path.of(udsPath + "_" + port)));
+      return new Socket(
+          UnixSockets.connect(Path.of(udsPath + "_" + port), UnixSockets.Mode.NON_BLOCKING));
     } catch (ErrnoException | IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
     }

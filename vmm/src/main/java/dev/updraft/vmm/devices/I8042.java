@@ -1,6 +1,8 @@
 package dev.updraft.vmm.devices;
 
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.state.Blob;
+import dev.updraft.vmm.state.Persistent;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +17,7 @@ import java.util.Objects;
  *
  * <p>vCPU threads and the event loop use it at once, hence the lock around every access.
  */
-public final class I8042 implements BusDevice {
+public final class I8042 implements BusDevice, Persistent<I8042State> {
   private static final int DATA = 0;
   private static final int STATUS = 4;
 
@@ -92,6 +94,27 @@ public final class I8042 implements BusDevice {
       raiseKeyboardInterrupt();
     }
     return true;
+  }
+
+  @Override
+  public synchronized I8042State save() {
+    byte[] pending = new byte[length];
+    for (int i = 0; i < length; i++) {
+      pending[i] = buffer[(head + i) % BUFFER_SIZE];
+    }
+    return new I8042State(status, control, outputPort, command, new Blob(pending));
+  }
+
+  @Override
+  public synchronized void restore(I8042State state) {
+    status = state.status();
+    control = state.control();
+    outputPort = state.outputPort();
+    command = state.command();
+    byte[] pending = state.buffer().bytes();
+    head = 0;
+    length = pending.length;
+    System.arraycopy(pending, 0, buffer, 0, pending.length);
   }
 
   @Override

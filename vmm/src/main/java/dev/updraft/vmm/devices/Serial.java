@@ -1,6 +1,8 @@
 package dev.updraft.vmm.devices;
 
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.state.Blob;
+import dev.updraft.vmm.state.Persistent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -22,7 +24,7 @@ import java.util.function.IntSupplier;
  * device's lock. Guests may access any offset with any width: what is not a byte access to one of
  * the eight registers reads as zero, is ignored and is counted as a missed read or write.
  */
-public final class Serial implements BusDevice {
+public final class Serial implements BusDevice, Persistent<SerialState> {
   /** Bytes the receive FIFO holds. */
   public static final int FIFO_SIZE = 64;
 
@@ -200,6 +202,45 @@ public final class Serial implements BusDevice {
   /** Free bytes in the receive FIFO. */
   public synchronized int fifoCapacity() {
     return FIFO_SIZE - fifoLength;
+  }
+
+  @Override
+  public synchronized SerialState save() {
+    byte[] pending = new byte[fifoLength];
+    for (int i = 0; i < fifoLength; i++) {
+      pending[i] = fifo[(fifoHead + i) % FIFO_SIZE];
+    }
+    return new SerialState(
+        divisorLow,
+        divisorHigh,
+        ier,
+        lcr,
+        mcr,
+        scratch,
+        fifoEnabled,
+        overrun,
+        thrEmptyPending,
+        line,
+        new Blob(pending));
+  }
+
+  @Override
+  public synchronized void restore(SerialState state) {
+    divisorLow = state.divisorLow();
+    divisorHigh = state.divisorHigh();
+    ier = state.ier() & IER_VALID;
+    lcr = state.lcr();
+    mcr = state.mcr() & MCR_VALID;
+    scratch = state.scratch();
+    fifoEnabled = state.fifoEnabled();
+    overrun = state.overrun();
+    thrEmptyPending = state.thrEmptyPending();
+    // The interrupt controller's state comes from the same snapshot, so the line is as it was.
+    line = state.line();
+    byte[] pending = state.fifo().bytes();
+    fifoHead = 0;
+    fifoLength = pending.length;
+    System.arraycopy(pending, 0, fifo, 0, pending.length);
   }
 
   private int readRegister(int offset) {

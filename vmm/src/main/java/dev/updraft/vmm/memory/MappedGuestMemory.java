@@ -1,7 +1,10 @@
 package dev.updraft.vmm.memory;
 
+import dev.updraft.sys.Fd;
 import dev.updraft.sys.MappedMemory;
+import dev.updraft.sys.OpenFlags;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -12,6 +15,8 @@ import java.util.List;
 public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
   private final List<MemoryRegion> regions;
   private final MappedMemory[] mappings;
+  // Null unless a diff snapshot may follow (track_dirty_pages): then every write marks its page.
+  private volatile WrittenPages[] written;
 
   private MappedGuestMemory(List<MemoryRegion> regions, MappedMemory[] mappings) {
     this.regions = regions;
@@ -40,6 +45,82 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
   @Override
   public List<MemoryRegion> regions() {
     return regions;
+  }
+
+  /**
+   * The regions mapped copy-on-write from {@code file}, one after the other from offset 0 (a
+   * snapshot's memory file): pages are read from the file when first touched, and writes stay in
+   * this process, so restoring costs no read of the whole file.
+   */
+  public static MappedGuestMemory privateFile(List<MemoryRegion> regions, Path file) {
+    List<MemoryRegion> sorted = MemoryRegion.sortedDisjoint(regions);
+    MappedMemory[] mappings = new MappedMemory[sorted.size()];
+    try (Fd fd = Fd.open(file, OpenFlags.O_RDONLY)) {
+      long offset = 0;
+      for (int i = 0; i < mappings.length; i++) {
+        long size = sorted.get(i).size();
+        mappings[i] =
+            MappedMemory.map(
+                fd,
+                offset,
+                size,
+                MappedMemory.PROT_READ | MappedMemory.PROT_WRITE,
+                MappedMemory.MAP_PRIVATE | MappedMemory.MAP_NORESERVE);
+        offset += size;
+      }
+    } catch (RuntimeException e) {
+      for (MappedMemory m : mappings) {
+        if (m != null) {
+          m.close();
+        }
+      }
+      throw e;
+    }
+    return new MappedGuestMemory(sorted, mappings);
+  }
+
+  /** From now on, remembers the pages this process writes (for {@link #takeWritten}). */
+  public void trackWrites() {
+    WrittenPages[] pages = new WrittenPages[regions.size()];
+    for (int i = 0; i < pages.length; i++) {
+      pages[i] = new WrittenPages(regions.get(i).size());
+    }
+    written = pages;
+  }
+
+  public boolean tracksWrites() {
+    return written != null;
+  }
+
+  /**
+   * The pages of region {@code i} this process wrote since the last call, as a bitmap of 64-bit
+   * words (KVM_GET_DIRTY_LOG's layout); all zero unless {@link #trackWrites} was called.
+   */
+  public long[] takeWritten(int i) {
+    WrittenPages[] pages = written;
+    if (pages == null) {
+      return new long[(int) ((regions.get(i).size() / MappedMemory.PAGE_SIZE + 63) / 64)];
+    }
+    return pages[i].take();
+  }
+
+  /** Marks the pages set in {@code bits} written again (a diff snapshot that failed to write). */
+  public void rememberWritten(int i, long[] bits) {
+    WrittenPages[] pages = written;
+    if (pages == null) {
+      return;
+    }
+    for (int word = 0; word < bits.length; word++) {
+      for (long rest = bits[word]; rest != 0; rest &= rest - 1) {
+        long page = word * 64L + Long.numberOfTrailingZeros(rest);
+        pages[i].mark(page * MappedMemory.PAGE_SIZE, 1);
+      }
+    }
+  }
+
+  /** mincore over region {@code i}: the pages present in memory (touched, or cached). */
+  public boolean[] resident(int i) {
+    return mappings[i].resident(0, mappings[i].size());
   }
 
   /** The host virtual address of region {@code i}, for KVM_SET_USER_MEMORY_REGION. */
@@ -79,24 +160,28 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
   @Override
   public void writeByte(long address, byte value) {
     int r = region(address, 1);
+    written(r, address, 1);
     mappings[r].putByte(address - regions.get(r).start(), value);
   }
 
   @Override
   public void writeShort(long address, short value) {
     int r = region(address, 2);
+    written(r, address, 2);
     mappings[r].putShort(address - regions.get(r).start(), value);
   }
 
   @Override
   public void writeInt(long address, int value) {
     int r = region(address, 4);
+    written(r, address, 4);
     mappings[r].putInt(address - regions.get(r).start(), value);
   }
 
   @Override
   public void writeLong(long address, long value) {
     int r = region(address, 8);
+    written(r, address, 8);
     mappings[r].putLong(address - regions.get(r).start(), value);
   }
 
@@ -111,6 +196,7 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
   public void writeShortRelease(long address, short value) {
     requireAligned(address, 2);
     int r = region(address, 2);
+    written(r, address, 2);
     mappings[r].putShortRelease(address - regions.get(r).start(), value);
   }
 
@@ -123,25 +209,44 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
   @Override
   public void write(long address, byte[] src, int offset, int length) {
     int r = region(address, length);
+    written(r, address, length);
     mappings[r].write(address - regions.get(r).start(), src, offset, length);
   }
 
   @Override
   public void zero(long address, long length) {
     int r = region(address, length);
+    written(r, address, length);
     mappings[r].fill(address - regions.get(r).start(), length, (byte) 0);
   }
 
   @Override
   public ByteBuffer slice(long address, int length) {
     int r = region(address, length);
+    written(r, address, length); // a slice may be written through (a block read, a frame)
     return mappings[r].slice(address - regions.get(r).start(), length);
+  }
+
+  /**
+   * A read-only view of guest memory that, unlike {@link #slice}, does not count as a write: what a
+   * memory file is written from.
+   */
+  public ByteBuffer readOnly(long address, int length) {
+    int r = region(address, length);
+    return mappings[r].slice(address - regions.get(r).start(), length).asReadOnlyBuffer();
   }
 
   @Override
   public void close() {
     for (MappedMemory m : mappings) {
       m.close();
+    }
+  }
+
+  private void written(int r, long address, long length) {
+    WrittenPages[] pages = written;
+    if (pages != null) {
+      pages[r].mark(address - regions.get(r).start(), length);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.updraft.vmm.ratelimit;
 
 import dev.updraft.vmm.devices.Timers;
+import dev.updraft.vmm.state.Persistent;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -15,7 +16,7 @@ import java.util.Objects;
  * <p>Not thread-safe: the owning device's lock guards it, and {@code onUnblocked} must take that
  * lock itself.
  */
-public final class RateLimiter {
+public final class RateLimiter implements Persistent<RateLimiterState> {
   /** How long a refused request blocks the limiter (Firecracker's REFILL_TIMER_INTERVAL_MS). */
   public static final Duration REFILL_TIMER = Duration.ofMillis(100);
 
@@ -108,6 +109,22 @@ public final class RateLimiter {
   /** The buckets now in force, as configuration: {@link TokenBucketConfig#DISABLED} for none. */
   public RateLimiterConfig config() {
     return new RateLimiterConfig(configOf(bandwidth), configOf(ops));
+  }
+
+  @Override
+  public RateLimiterState save() {
+    long now = timers.nanoTime();
+    return new RateLimiterState(
+        bandwidth == null ? null : bandwidth.save(now), ops == null ? null : ops.save(now));
+  }
+
+  /** Takes the saved buckets, configuration included: the snapshot's word is the last. */
+  @Override
+  public void restore(RateLimiterState state) {
+    long now = timers.nanoTime();
+    bandwidth = state.bandwidth() == null ? null : TokenBucket.restored(state.bandwidth(), now);
+    ops = state.ops() == null ? null : TokenBucket.restored(state.ops(), now);
+    blocked = false;
   }
 
   // Package-private views for tests of the bucket maths.

@@ -44,6 +44,20 @@ final class TokenBucket {
     this.lastUpdate = nowNanos;
   }
 
+  /** A bucket as {@code state} saved it, {@code state.elapsedNanos()} after its last refill. */
+  static TokenBucket restored(TokenBucketState state, long nowNanos) {
+    TokenBucket bucket = new TokenBucket(state.config(), nowNanos);
+    bucket.budget = state.budget();
+    bucket.oneTimeBurst = state.oneTimeBurst();
+    bucket.lastUpdate = nowNanos - state.elapsedNanos();
+    return bucket;
+  }
+
+  /** This bucket as a snapshot keeps it. */
+  TokenBucketState save(long nowNanos) {
+    return new TokenBucketState(config(), budget, oneTimeBurst, Math.max(0, nowNanos - lastUpdate));
+  }
+
   /** Takes {@code tokens}, spending the one-time burst first. */
   BucketReduction reduce(long tokens, long nowNanos) {
     if (tokens < 0) {

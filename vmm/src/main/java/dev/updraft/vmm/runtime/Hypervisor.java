@@ -1,5 +1,6 @@
 package dev.updraft.vmm.runtime;
 
+import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.seccomp.SeccompFilters;
 import dev.updraft.vmm.seccomp.ThreadKind;
@@ -32,4 +33,17 @@ public interface Hypervisor {
    * hypervisor that runs no guest code (a test double) ignores them.
    */
   default void confine(SeccompFilters filters, ThreadKind callerKind) {}
+
+  /**
+   * {@code PUT /snapshot/load}: builds the microVM a snapshot describes, on its memory, paused, and
+   * resumes it if the request says so. Called at most once per process, before any configuration
+   * but the logger, metrics and serial output, from the API's thread.
+   *
+   * @param request the load request, validated
+   * @param current the resources configured so far (serial output, boot timer flag)
+   * @param log where the hypervisor and its devices log
+   * @throws VmSnapshotException if the snapshot cannot be loaded; nothing is left running
+   */
+  RestoredVm restore(SnapshotLoad request, VmResources current, VmLogger log)
+      throws VmSnapshotException;
 }

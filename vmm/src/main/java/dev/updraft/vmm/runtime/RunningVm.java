@@ -1,5 +1,7 @@
 package dev.updraft.vmm.runtime;
 
+import dev.updraft.vmm.config.SnapshotCreate;
+import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import java.nio.file.Path;
@@ -19,6 +21,16 @@ public interface RunningVm {
 
   /** {@code PATCH /vm Resumed}: lets the vCPUs run again; a no-op when already running. */
   void resume();
+
+  /**
+   * {@code PUT /snapshot/create}: writes the state file and the memory file (all of it, or the
+   * pages written since the last snapshot). The VM must be paused and stays so.
+   *
+   * @param request the paths and the type
+   * @param resources the configuration the API holds now, which the state file keeps
+   * @throws VmSnapshotException if the VM runs or a file cannot be written
+   */
+  void createSnapshot(SnapshotCreate request, VmResources resources);
 
   /** {@code SendCtrlAltDel}: injects the key sequence through the i8042 controller. */
   void sendCtrlAltDel();

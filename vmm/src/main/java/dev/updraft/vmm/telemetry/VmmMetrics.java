@@ -12,7 +12,17 @@ import java.util.List;
 public final class VmmMetrics {
   private final Counters apiServer =
       group("api_server", "process_startup_time_us", "process_startup_time_cpu_us");
-  private final Counters latencies = group("latencies_us", "pause_vm", "resume_vm");
+  private final Counters latencies =
+      group(
+          "latencies_us",
+          "full_create_snapshot",
+          "diff_create_snapshot",
+          "load_snapshot",
+          "pause_vm",
+          "resume_vm",
+          "vmm_full_create_snapshot",
+          "vmm_diff_create_snapshot",
+          "vmm_load_snapshot");
   private final Counters vmm = group("vmm", "panic_count");
   private final Counters deprecatedApi = group("deprecated_api", "deprecated_http_api_calls");
   private final Counters getRequests =
@@ -77,9 +87,16 @@ public final class VmmMetrics {
     store(apiServer, "process_startup_time_cpu_us", cpuMicros);
   }
 
-  /** Stores how long a pause ({@code pause_vm}) or resume ({@code resume_vm}) took. */
+  /**
+   * Stores how long a pause ({@code pause_vm}), resume ({@code resume_vm}), snapshot ({@code
+   * full_create_snapshot}, {@code diff_create_snapshot}) or load ({@code load_snapshot}) took; a
+   * snapshot's figure is stored under the {@code vmm_} name too, as Firecracker measures both.
+   */
   public void recordLatency(String name, long micros) {
     store(latencies, name, micros);
+    if (name.endsWith("_snapshot")) {
+      store(latencies, "vmm_" + name, micros);
+    }
   }
 
   /** Records that an unexpected exception reached the top of a VMM thread. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * One vCPU on its own platform thread (a blocking KVM_RUN would pin a virtual thread's carrier).
@@ -53,6 +54,9 @@ public final class Vcpu {
   private State state = State.CREATED;
   private volatile int tid;
   private Thread thread;
+  private LongConsumer onEnter = nanos -> {};
+  // Set by awaitRunnable on the vCPU thread when it leaves CREATED or PAUSED; read there too.
+  private boolean entering;
 
   /**
    * @param onStop called once on the vCPU thread when it ends, with the reason
@@ -81,6 +85,21 @@ public final class Vcpu {
 
   public int id() {
     return fd.id();
+  }
+
+  /** Makes {@link #start} park the thread until {@link #resume} (a restored VM starts paused). */
+  public void startPaused() {
+    synchronized (lock) {
+      request = Request.PAUSE;
+    }
+  }
+
+  /**
+   * Runs {@code listener} on the vCPU thread with {@link System#nanoTime()} just before each
+   * KVM_RUN that follows a start or a resume: when the guest's next instruction is about to run.
+   */
+  public void onEnter(LongConsumer listener) {
+    this.onEnter = Objects.requireNonNull(listener, "listener");
   }
 
   /** Starts the thread, which enters the guest at once. */
@@ -169,19 +188,33 @@ public final class Vcpu {
   }
 
   private VcpuStop runUntilStopped() {
+    boolean settled = true; // no exit's I/O waits for KVM to finish it
     while (true) {
-      if (!awaitRunnable()) {
+      if (!awaitRunnable(settled)) {
         return new VcpuStop.Requested();
       }
-      VcpuStop stop = handle(fd.run());
+      if (entering) {
+        entering = false;
+        onEnter.accept(System.nanoTime());
+      }
+      VcpuExit exit = fd.run();
+      settled = exit instanceof VcpuExit.Interrupted;
+      VcpuStop stop = handle(exit);
       if (stop != null) {
         return stop;
       }
     }
   }
 
-  private boolean awaitRunnable() {
+  private boolean awaitRunnable(boolean settled) {
     synchronized (lock) {
+      if (request == Request.PAUSE && !settled) {
+        // KVM completes an exit (an IN's value into RAX, the instruction's end) only inside the
+        // next KVM_RUN. Enter once more with immediate_exit set, which completes it and returns
+        // at once, so that a paused vCPU's registers are whole for a snapshot.
+        fd.setImmediateExit(true);
+        return true;
+      }
       while (request == Request.PAUSE) {
         if (state != State.PAUSED) {
           state = State.PAUSED;
@@ -198,11 +231,13 @@ public final class Vcpu {
         return false;
       }
       boolean resumed = state == State.PAUSED;
+      boolean entering = state != State.RUNNING;
       state = State.RUNNING;
       fd.setImmediateExit(false);
       if (resumed) {
         kvmclockCtrl();
       }
+      this.entering = entering;
       return true;
     }
   }

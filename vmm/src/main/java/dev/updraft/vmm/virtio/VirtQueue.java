@@ -65,6 +65,39 @@ public final class VirtQueue {
     return pending > 0;
   }
 
+  /** The next available-ring entry the device will pop (free-running, 16 bits). */
+  public int nextAvail() {
+    return nextAvail;
+  }
+
+  /** The next used-ring entry the device will fill (free-running, 16 bits). */
+  public int nextUsed() {
+    return nextUsed;
+  }
+
+  /** Used entries added since {@link #needsNotification()} last looked. */
+  public int unsignalled() {
+    return addedSinceSignal;
+  }
+
+  /** Puts a new queue where a saved one was in its rings (snapshot restore). */
+  public void restorePosition(int savedNextAvail, int savedNextUsed, int savedUnsignalled) {
+    nextAvail = savedNextAvail & 0xFFFF;
+    nextUsed = savedNextUsed & 0xFFFF;
+    addedSinceSignal = Math.max(0, savedUnsignalled);
+  }
+
+  /**
+   * Reads chain {@code head} again, as {@link #pop()} would: for a device that held popped chains
+   * when it was saved and takes them back on restore.
+   */
+  public QueueEntry chainAt(int head) {
+    if (head < 0 || head >= size) {
+      throw new IllegalArgumentException("head: " + head + " (expected: 0.." + (size - 1) + ")");
+    }
+    return readChain(head);
+  }
+
   /** Takes the next available chain; only after {@link #hasAvailable()} returned true. */
   public QueueEntry pop() {
     if (!hasAvailable()) {

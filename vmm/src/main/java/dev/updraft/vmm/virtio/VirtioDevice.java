@@ -107,24 +107,75 @@ public abstract class VirtioDevice {
   /** DRIVER_OK: validates the queues and starts the device; false (counted) if it cannot. */
   final boolean activate(GuestMemory guestMemory, List<QueueRegisters> registers, long acked) {
     try {
-      boolean eventIdx = (acked & VirtioFeatures.RING_EVENT_IDX) != 0;
-      List<VirtQueue> built = new ArrayList<>();
-      for (int i = 0; i < registers.size(); i++) {
-        built.add(
-            new VirtQueue(guestMemory, registers.get(i).toLayout(i, MAX_QUEUE_SIZE), eventIdx));
-      }
-      memory = guestMemory;
-      queues = List.copyOf(built);
-      ackedFeatures = acked;
-      onActivate();
-      active = true;
-      broken = false;
+      start(guestMemory, registers, acked);
       return true;
     } catch (RuntimeException e) {
       counters.increment("activate_fails");
       LOG.log(System.Logger.Level.WARNING, "virtio-" + name() + ": activation failed: " + e);
       clear();
       return false;
+    }
+  }
+
+  private void start(GuestMemory guestMemory, List<QueueRegisters> registers, long acked) {
+    boolean eventIdx = (acked & VirtioFeatures.RING_EVENT_IDX) != 0;
+    List<VirtQueue> built = new ArrayList<>();
+    for (int i = 0; i < registers.size(); i++) {
+      built.add(new VirtQueue(guestMemory, registers.get(i).toLayout(i, MAX_QUEUE_SIZE), eventIdx));
+    }
+    memory = guestMemory;
+    queues = List.copyOf(built);
+    ackedFeatures = acked;
+    onActivate();
+    active = true;
+    broken = false;
+  }
+
+  /**
+   * Activates the device as it was when saved: its queues where they were in their rings, stopped
+   * if it had stopped. Unlike the driver's activation a failure throws: the snapshot does not fit.
+   */
+  final void restoreActivation(
+      GuestMemory guestMemory,
+      List<QueueRegisters> registers,
+      long acked,
+      List<QueueState> positions,
+      boolean wasBroken) {
+    try {
+      start(guestMemory, registers, acked);
+    } catch (RuntimeException e) {
+      clear();
+      throw new IllegalArgumentException("activating the device again: " + e.getMessage(), e);
+    }
+    for (int i = 0; i < queues.size(); i++) {
+      QueueState q = positions.get(i);
+      queues.get(i).restorePosition(q.nextAvail(), q.nextUsed(), q.unsignalled());
+    }
+    broken = wasBroken;
+  }
+
+  /** The queue's place in its rings, or null before activation (for the transport's save). */
+  final VirtQueue activeQueue(int index) {
+    return active ? queues.get(index) : null;
+  }
+
+  final boolean activeFlag() {
+    return active;
+  }
+
+  final boolean brokenFlag() {
+    return broken;
+  }
+
+  /**
+   * After a restore, looks at every queue once as if the driver had notified it: a notification the
+   * snapshot caught between the guest's write and the device thread is not lost, nor work a rate
+   * limiter was holding back. Run on the device thread.
+   */
+  public final void resumeAfterRestore() {
+    for (int i = 0; i < queueCount; i++) {
+      int index = i;
+      runGuarded(() -> onQueueNotify(index));
     }
   }
 

@@ -3,6 +3,8 @@ package dev.updraft.vmm.virtio;
 import dev.updraft.vmm.devices.BusDevice;
 import dev.updraft.vmm.devices.InterruptTrigger;
 import dev.updraft.vmm.memory.GuestMemory;
+import dev.updraft.vmm.state.Persistent;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +23,7 @@ import java.util.function.Consumer;
  * <p>Threading: vCPU threads call {@link #read}/{@link #write}, the event loop {@link
  * #notifyQueue}; all of it runs under the device's lock.
  */
-public final class VirtioMmioTransport implements BusDevice {
+public final class VirtioMmioTransport implements BusDevice, Persistent<TransportState> {
   /** Size of the MMIO window each transport occupies. */
   public static final long MMIO_SIZE = 0x1000;
 
@@ -135,6 +137,90 @@ public final class VirtioMmioTransport implements BusDevice {
     device.lock().lock();
     try {
       resetState();
+    } finally {
+      device.lock().unlock();
+    }
+  }
+
+  @Override
+  public TransportState save() {
+    device.lock().lock();
+    try {
+      List<QueueState> saved = new ArrayList<>(queues.length);
+      for (int i = 0; i < queues.length; i++) {
+        QueueRegisters q = queues[i];
+        VirtQueue running = device.activeQueue(i);
+        saved.add(
+            new QueueState(
+                q.size & 0xFFFF,
+                q.ready,
+                q.descTable,
+                q.availRing,
+                q.usedRing,
+                running == null ? 0 : running.nextAvail(),
+                running == null ? 0 : running.nextUsed(),
+                running == null ? 0 : running.unsignalled()));
+      }
+      return new TransportState(
+          device.type().id(),
+          status,
+          deviceFeaturesSel,
+          driverFeaturesSel,
+          driverFeatures,
+          driverFeaturesUnknown,
+          queueSel,
+          interruptStatus,
+          configGeneration,
+          saved,
+          device.activeFlag(),
+          device.brokenFlag());
+    } finally {
+      device.lock().unlock();
+    }
+  }
+
+  /**
+   * Puts a transport and device made from the same configuration where the saved ones were; an
+   * active device is activated again on the saved queues (its hooks run, e.g. virtio-net sets the
+   * new TAP's offloads).
+   *
+   * @throws IllegalArgumentException if the state is of another device type or queue count, or its
+   *     queues no longer fit guest memory
+   */
+  @Override
+  public void restore(TransportState state) {
+    device.lock().lock();
+    try {
+      if (state.deviceType() != device.type().id()) {
+        throw new IllegalArgumentException(
+            "device type: " + state.deviceType() + " (expected: " + device.type().id() + ")");
+      }
+      if (state.queues().size() != queues.length) {
+        throw new IllegalArgumentException(
+            "queues: " + state.queues().size() + " (expected: " + queues.length + ")");
+      }
+      status = state.status();
+      deviceFeaturesSel = state.deviceFeaturesSel();
+      driverFeaturesSel = state.driverFeaturesSel();
+      driverFeatures = state.driverFeatures();
+      driverFeaturesUnknown = state.driverFeaturesUnknown();
+      queueSel = state.queueSel();
+      interruptStatus = state.interruptStatus();
+      configGeneration = state.configGeneration();
+      for (int i = 0; i < queues.length; i++) {
+        QueueState saved = state.queues().get(i);
+        QueueRegisters q = new QueueRegisters();
+        q.size = saved.size();
+        q.ready = saved.ready();
+        q.descTable = saved.descTable();
+        q.availRing = saved.availRing();
+        q.usedRing = saved.usedRing();
+        queues[i] = q;
+      }
+      if (state.active()) {
+        device.restoreActivation(
+            memory, List.of(queues), driverFeatures, state.queues(), state.broken());
+      }
     } finally {
       device.lock().unlock();
     }

@@ -9,8 +9,10 @@ import dev.updraft.vmm.runtime.FakeHypervisor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VmmArgsTest {
   private static VmmOptions options(String... args) {
@@ -148,6 +150,39 @@ class VmmArgsTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .startsWith("Error: Found argument '--bogus'")
         .contains("For more information try --help.");
+    assertThat(hypervisor.started()).isEmpty();
+  }
+
+  @Test
+  void snapshotVersionsArePrintedAsFirecrackerPrintsThem(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+    FakeHypervisor hypervisor = new FakeHypervisor();
+    assertThat(VmmMain.run(new String[] {"--snapshot-version"}, hypervisor, stdout, stderr))
+        .isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("v1.0.0\n");
+
+    Path notState = Files.writeString(dir.resolve("vm.mem"), "x".repeat(100));
+    out.reset();
+    assertThat(
+            VmmMain.run(
+                new String[] {"--describe-snapshot", notState.toString()},
+                hypervisor,
+                stdout,
+                stderr))
+        .isEqualTo(ExitCode.GENERIC_ERROR);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "Error: When printing Snapshot Data format: "
+                + notState
+                + ": not an updraft snapshot state file (its first 8 bytes are not \"UDVMSNAP\")\n");
+    assertThat(VmmArgs.parse("--describe-snapshot", "vm.state"))
+        .isEqualTo(new VmmArgs.DescribeSnapshot(Path.of("vm.state")));
+    assertThatThrownBy(() -> VmmArgs.parse("--describe-snapshot"))
+        .hasMessage("The argument '--describe-snapshot' requires a value but none was supplied");
     assertThat(hypervisor.started()).isEmpty();
   }
 }

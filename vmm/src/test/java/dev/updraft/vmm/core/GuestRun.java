@@ -3,7 +3,11 @@ package dev.updraft.vmm.core;
 import dev.updraft.sys.OpenFlags;
 import dev.updraft.sys.Pipe;
 import dev.updraft.vmm.boot.KernelCmdline;
+import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.devices.BootTimer;
+import dev.updraft.vmm.seccomp.SeccompFilters;
+import dev.updraft.vmm.snapshot.MicrovmState;
+import dev.updraft.vmm.snapshot.SnapshotFile;
 import dev.updraft.vmm.testing.GuestReport;
 import dev.updraft.vmm.testing.SerialLog;
 import dev.updraft.vmm.vcpu.VcpuStop;
@@ -42,36 +46,67 @@ final class GuestRun implements AutoCloseable {
   /** Builds and starts {@code kernel} with {@code args} on the command line. */
   static GuestRun start(
       Path kernel, String args, int vcpus, long memMib, UnaryOperator<MicroVmBuilder> extra) {
-    PipedInputStream console = new PipedInputStream(1 << 16);
-    PipedOutputStream out;
-    try {
-      out = new PipedOutputStream(console);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Pipe input = Pipe.create(OpenFlags.O_NONBLOCK);
-    List<String> log = new CopyOnWriteArrayList<>();
+    Console console = new Console();
     MicroVmBuilder builder =
         new MicroVmBuilder(vcpus, memMib << 20)
             .kernel(kernel)
             .cmdline(KernelCmdline.of(args))
-            .serialOutput(flushing(out))
-            .serialInput(input.reader())
+            .serialOutput(flushing(console.out))
+            .serialInput(console.input.reader())
             .bootTimer(BootTimer.Start.now())
-            .log(log::add);
-    MicroVm vm = extra.apply(builder).build();
-    GuestRun run = new GuestRun(vm, SerialLog.follow(console, "serial-reader"), input, log);
-    vm.stopped()
-        .whenComplete(
-            (why, e) -> {
-              try {
-                out.close();
-              } catch (IOException ignored) {
-                // The reader sees the end either way.
-              }
-            });
-    vm.start();
+            .log(console.log::add);
+    GuestRun run = console.run(extra.apply(builder).build());
+    run.vm.start();
     return run;
+  }
+
+  /**
+   * Restores the snapshot {@code load} names in this JVM (as PUT /snapshot/load does, with its
+   * overrides) and resumes it.
+   */
+  static GuestRun restore(SnapshotLoad load) {
+    Console console = new Console();
+    MicrovmState state = SnapshotFile.read(load.snapshotPath());
+    MicroVm vm =
+        new MicroVmRestorer()
+            .serialOutput(flushing(console.out))
+            .serialInput(console.input.reader())
+            .log(console.log::add)
+            .restore(state.withConfig(state.config().withOverrides(load)), load);
+    GuestRun run = console.run(vm);
+    vm.startPaused(SeccompFilters.none());
+    vm.resume();
+    return run;
+  }
+
+  /** The console's pipes and the VMM log a run is made with. */
+  private static final class Console {
+    final PipedInputStream in = new PipedInputStream(1 << 16);
+    final PipedOutputStream out;
+    final Pipe input = Pipe.create(OpenFlags.O_NONBLOCK);
+    final List<String> log = new CopyOnWriteArrayList<>();
+
+    Console() {
+      try {
+        out = new PipedOutputStream(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    GuestRun run(MicroVm vm) {
+      GuestRun run = new GuestRun(vm, SerialLog.follow(in, "serial-reader"), input, log);
+      vm.stopped()
+          .whenComplete(
+              (why, e) -> {
+                try {
+                  out.close();
+                } catch (IOException ignored) {
+                  // The reader sees the end either way.
+                }
+              });
+      return run;
+    }
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.updraft.vmm.devices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.state.StateReader;
+import dev.updraft.vmm.state.StateWriter;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +113,32 @@ class I8042Test {
     broken.write(STATUS, new byte[] {(byte) 0xFE});
 
     assertThat(counters.snapshot()).containsEntry("error_count", 4L);
+  }
+
+  @Test
+  void pendingScancodesSurviveASaveAndRestore() {
+    write(STATUS, 0x60); // write the control byte next
+    write(DATA, 0x05); // keyboard interrupt on, POST ok
+    assertThat(i8042.sendCtrlAltDel()).isTrue();
+    assertThat(read(DATA)).isEqualTo(0x14); // Ctrl
+    I8042State saved = i8042.save();
+    StateWriter out = new StateWriter();
+    saved.write(out);
+    I8042State decoded = I8042State.read(new StateReader(out.toByteArray(), "i8042"));
+    assertThat(decoded).isEqualTo(saved);
+
+    I8042 restored = new I8042(() -> {}, () -> {}, new Counters("i8042"));
+    restored.restore(decoded);
+    assertThat(restored.save()).isEqualTo(saved);
+    byte[] data = new byte[1];
+    StringBuilder rest = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      restored.read(DATA, data);
+      rest.append(String.format("%02x", data[0]));
+    }
+    assertThat(rest).hasToString("11e071"); // Alt, then Del's two bytes
+    restored.read(STATUS, data);
+    assertThat(data[0] & 1).as("output buffer empty").isZero();
   }
 
   private int read(int offset) {

@@ -1,8 +1,12 @@
 package dev.updraft.vmm.devices;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.state.Blob;
+import dev.updraft.vmm.state.StateReader;
+import dev.updraft.vmm.state.StateWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -228,6 +232,56 @@ class SerialTest {
       thread.join();
     }
     assertThat(out.size()).isEqualTo(4000);
+  }
+
+  @Test
+  void itsStateMovesToAFreshUartThatThenBehavesTheSame() {
+    write(LCR, 0x80); // DLAB
+    write(THR, 0x01); // divisor 115200 baud
+    write(LCR, 0x03);
+    write(IIR, 0x01); // FIFO on
+    write(IER, 0x01); // RDA
+    write(SCR, 0x5A);
+    serial.enqueue("abc".getBytes());
+    assertThat(read(THR)).isEqualTo('a');
+    SerialState saved = serial.save();
+    assertThat(saved.fifo().bytes()).containsExactly('b', 'c');
+
+    StateWriter out = new StateWriter();
+    saved.write(out);
+    SerialState decoded = SerialState.read(new StateReader(out.toByteArray(), "serial"));
+    assertThat(decoded).isEqualTo(saved);
+
+    ByteArrayOutputStream otherOut = new ByteArrayOutputStream();
+    Serial restored = new Serial(() -> {}, otherOut, new Counters("uart"));
+    restored.restore(decoded);
+    assertThat(restored.save()).isEqualTo(saved);
+    assertThat(readFrom(restored, IIR)).isEqualTo(0xC4); // RDA, FIFO on: the guest reads on
+    assertThat(readFrom(restored, THR)).isEqualTo('b');
+    assertThat(readFrom(restored, THR)).isEqualTo('c');
+    assertThat(readFrom(restored, SCR)).isEqualTo(0x5A);
+    restored.write(LCR, new byte[] {(byte) 0x80});
+    assertThat(readFrom(restored, THR)).as("divisor latch").isEqualTo(0x01);
+  }
+
+  @Test
+  void aStateOutsideTheChipsRangesIsRefused() {
+    assertThatThrownBy(
+            () ->
+                new SerialState(
+                    0, 0, 0x100, 0, 0, 0, false, false, false, false, new Blob(new byte[0])))
+        .hasMessage("ier: 256 (expected: 0..255)");
+    assertThatThrownBy(
+            () ->
+                new SerialState(
+                    0, 0, 0, 0, 0, 0, false, false, false, false, new Blob(new byte[65])))
+        .hasMessage("fifo: 65 bytes (expected: at most 64)");
+  }
+
+  private static int readFrom(Serial uart, int offset) {
+    byte[] data = new byte[1];
+    uart.read(offset, data);
+    return Byte.toUnsignedInt(data[0]);
   }
 
   private int read(int offset) {

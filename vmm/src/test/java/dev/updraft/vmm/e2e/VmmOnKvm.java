@@ -38,15 +38,7 @@ final class VmmOnKvm implements AutoCloseable {
   static VmmOnKvm start(List<String> prefix, Path socket, Path console, String... flags)
       throws Exception {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            VmmMain.class.getName(),
-            "--api-sock",
-            socket.toString()));
+    command.addAll(java(VmmMain.class, "--api-sock", socket.toString()).command());
     command.addAll(List.of(flags));
     Process process =
         new ProcessBuilder(command)
@@ -63,33 +55,60 @@ final class VmmOnKvm implements AutoCloseable {
     return vmm;
   }
 
+  /** This JVM's java running {@code main} with this test's class path. */
+  static ProcessBuilder java(Class<?> main, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
+  }
+
   String consoleText() throws IOException {
-    return Files.readString(console);
+    return read(console);
+  }
+
+  static String read(Path file) throws IOException {
+    return Files.exists(file) ? Files.readString(file) : "";
+  }
+
+  /** Waits for {@code text} on the console (the VMM's stdout). */
+  void awaitConsole(String text) throws Exception {
+    await(console, text);
   }
 
   /**
-   * Waits for {@code text} on the console; fails at once if the VMM ends first, and on a timeout
-   * says what the console holds and where the VMM's threads are, so a failure in CI explains
-   * itself.
+   * Waits for {@code text} in {@code file}; fails at once if the VMM ends first, and on a timeout
+   * says what the file holds and where the VMM's threads are, so a failure in CI explains itself.
    */
-  void awaitConsole(String text) throws Exception {
+  void await(Path file, String text) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!consoleText().contains(text)) {
+    while (!read(file).contains(text)) {
       if (!process.isAlive()) {
         throw new AssertionError(
             "the VMM ended (exit "
                 + process.exitValue()
                 + ") before \""
                 + text
-                + "\" on the console:\n"
-                + consoleText());
+                + "\" in "
+                + file
+                + ":\n"
+                + read(file)
+                + (file.equals(console) ? "" : "\nits output:\n" + consoleText()));
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
             "no \""
                 + text
-                + "\" on the console within 60 s; console:\n"
-                + consoleText()
+                + "\" in "
+                + file
+                + " within 60 s:\n"
+                + read(file)
                 + "\nthe VMM's threads:\n"
                 + threadDump());
       }
@@ -137,11 +156,16 @@ final class VmmOnKvm implements AutoCloseable {
     command.addAll(List.of("-w", "\n%{http_code}", "http://localhost" + path));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(20, TimeUnit.SECONDS);
+    p.waitFor(60, TimeUnit.SECONDS);
     int nl = out.lastIndexOf('\n');
     String code = out.substring(nl + 1).trim();
     String text = out.substring(0, nl).trim();
     return text.isEmpty() ? code : code + " " + text;
+  }
+
+  /** A PUT or PATCH that must succeed (204). */
+  void expect204(String method, String path, String body) throws Exception {
+    assertThat(curl(method, path, body)).as(method + " " + path).isEqualTo("204");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.updraft.vmm.runtime;
 
+import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.config.VmResources;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeHypervisor implements Hypervisor {
   private final List<VmResources> started = new CopyOnWriteArrayList<>();
+  private final List<SnapshotLoad> loads = new CopyOnWriteArrayList<>();
   private volatile String failure;
   private volatile FakeVm vm;
 
@@ -25,6 +27,28 @@ public final class FakeHypervisor implements Hypervisor {
     FakeVm created = new FakeVm(resources);
     vm = created;
     return created;
+  }
+
+  /**
+   * Loads into a {@link FakeVm} with the current resources, or fails once with the message {@link
+   * #failNextStart} set (as a {@link VmSnapshotException}).
+   */
+  @Override
+  public RestoredVm restore(SnapshotLoad request, VmResources current, VmLogger log) {
+    String message = failure;
+    if (message != null) {
+      failure = null;
+      throw new VmSnapshotException(message);
+    }
+    loads.add(request);
+    FakeVm created = new FakeVm(current);
+    vm = created;
+    return new RestoredVm(created, current);
+  }
+
+  /** The requests of every successful load, in order. */
+  public List<SnapshotLoad> loads() {
+    return List.copyOf(loads);
   }
 
   /** Makes the next {@link #start} throw a {@link VmStartException} with {@code message}. */

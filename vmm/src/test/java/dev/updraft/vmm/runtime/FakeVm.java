@@ -1,5 +1,6 @@
 package dev.updraft.vmm.runtime;
 
+import dev.updraft.vmm.config.SnapshotCreate;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
@@ -67,6 +68,17 @@ public final class FakeVm implements RunningVm {
   @Override
   public void resume() {
     record("resume");
+  }
+
+  @Override
+  public void createSnapshot(SnapshotCreate request, VmResources current) {
+    record(
+        "createSnapshot "
+            + request.type().wireName()
+            + " "
+            + request.snapshotPath()
+            + " "
+            + request.memFilePath());
   }
 
   @Override

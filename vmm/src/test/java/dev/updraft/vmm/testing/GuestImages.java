@@ -41,7 +41,8 @@ public final class GuestImages {
           "blkbench",
           "irq",
           "vsock",
-          "mmds");
+          "mmds",
+          "snap");
 
   /** No libc, no PIC, no red zone (interrupts land on the guest's stack), no SSE state. */
   static final List<String> COMPILE_FLAGS =

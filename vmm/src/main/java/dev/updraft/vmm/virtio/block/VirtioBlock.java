@@ -6,6 +6,7 @@ import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.RateLimiter;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
+import dev.updraft.vmm.state.Persistent;
 import dev.updraft.vmm.virtio.BadChain;
 import dev.updraft.vmm.virtio.Descriptor;
 import dev.updraft.vmm.virtio.DescriptorChain;
@@ -32,7 +33,8 @@ import java.util.Optional;
  * and, for reads and writes, one byte token per data byte; when the limiter refuses, the queue
  * stops and resumes when the limiter unblocks.
  */
-public final class VirtioBlock extends VirtioDevice implements AutoCloseable {
+public final class VirtioBlock extends VirtioDevice
+    implements AutoCloseable, Persistent<BlockState> {
   public static final int SECTOR_SIZE = 512;
   static final long F_RO = VirtioFeatures.bit(5);
   static final long F_FLUSH = VirtioFeatures.bit(9);
@@ -130,6 +132,16 @@ public final class VirtioBlock extends VirtioDevice implements AutoCloseable {
   /** The limits now in force. */
   public RateLimiterConfig rateLimiter() {
     return withLock(limiter::config);
+  }
+
+  @Override
+  public BlockState save() {
+    return withLock(() -> new BlockState(limiter.save()));
+  }
+
+  @Override
+  public void restore(BlockState state) {
+    locked(() -> limiter.restore(state.rateLimiter()));
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * The receive path of virtio-net: frames from the backend into the guest's rx buffers. A frame read
@@ -68,6 +69,22 @@ final class Receiver {
       }
       deliver(memory, queue, chains);
       pending = false;
+    }
+  }
+
+  /** The heads of the chains held for frames to come, oldest first (a snapshot keeps them). */
+  List<Integer> heldHeads() {
+    return held.stream().map(DescriptorChain::head).toList();
+  }
+
+  /** Holds the chains a saved device held, read again from the restored queue. */
+  void hold(VirtQueue queue, List<Integer> heads) {
+    held.clear();
+    for (int head : heads) {
+      switch (queue.chainAt(head)) {
+        case DescriptorChain chain -> held.addLast(chain);
+        case BadChain bad -> refuse(queue, bad.head()); // rewritten since: hand it back
+      }
     }
   }
 

@@ -5,6 +5,8 @@ import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.RateLimiter;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
+import dev.updraft.vmm.state.Blob;
+import dev.updraft.vmm.state.Persistent;
 import dev.updraft.vmm.virtio.DescriptorChain;
 import dev.updraft.vmm.virtio.DeviceType;
 import dev.updraft.vmm.virtio.GuestBuffers;
@@ -36,7 +38,7 @@ import java.util.Objects;
  * then waits for the guest's next rx notification or the limiter), so register the backend
  * edge-triggered.
  */
-public final class VirtioNet extends VirtioDevice {
+public final class VirtioNet extends VirtioDevice implements Persistent<NetState> {
   public static final int RX_QUEUE = 0;
   public static final int TX_QUEUE = 1;
 
@@ -183,6 +185,27 @@ public final class VirtioNet extends VirtioDevice {
 
   public RateLimiterConfig txRateLimiter() {
     return withLock(txLimiter::config);
+  }
+
+  @Override
+  public NetState save() {
+    return withLock(
+        () ->
+            new NetState(new Blob(mac), rxLimiter.save(), txLimiter.save(), receiver.heldHeads()));
+  }
+
+  /** Restores the limiters and MAC; the transport's restore, which comes first, activated it. */
+  @Override
+  public void restore(NetState state) {
+    locked(
+        () -> {
+          System.arraycopy(state.mac().bytes(), 0, mac, 0, mac.length);
+          rxLimiter.restore(state.rxRateLimiter());
+          txLimiter.restore(state.txRateLimiter());
+          if (isActive()) {
+            receiver.hold(queue(RX_QUEUE), state.heldRxHeads());
+          }
+        });
   }
 
   @Override

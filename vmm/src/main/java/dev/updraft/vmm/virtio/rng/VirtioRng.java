@@ -4,6 +4,7 @@ import dev.updraft.vmm.devices.Timers;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.RateLimiter;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.state.Persistent;
 import dev.updraft.vmm.virtio.DescriptorChain;
 import dev.updraft.vmm.virtio.DeviceType;
 import dev.updraft.vmm.virtio.GuestBuffers;
@@ -21,7 +22,7 @@ import java.util.Objects;
  * request gets at most {@value #MAX_REQUEST_BYTES} bytes (the used length says how many, which
  * virtio allows): a guest asking for gigabytes would otherwise stall the event loop.
  */
-public final class VirtioRng extends VirtioDevice {
+public final class VirtioRng extends VirtioDevice implements Persistent<RngState> {
   static final int MAX_REQUEST_BYTES = 64 * 1024;
 
   private static final String[] COUNTERS = {
@@ -49,6 +50,16 @@ public final class VirtioRng extends VirtioDevice {
   /** The limits in force. */
   public RateLimiterConfig rateLimiter() {
     return withLock(limiter::config);
+  }
+
+  @Override
+  public RngState save() {
+    return withLock(() -> new RngState(limiter.save()));
+  }
+
+  @Override
+  public void restore(RngState state) {
+    locked(() -> limiter.restore(state.rateLimiter()));
   }
 
   @Override

@@ -11,6 +11,8 @@ import dev.updraft.vmm.ratelimit.RateLimiter;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
+import dev.updraft.vmm.state.StateReader;
+import dev.updraft.vmm.state.StateWriter;
 import dev.updraft.vmm.virtio.DeviceStatus;
 import dev.updraft.vmm.virtio.MmioDriver;
 import dev.updraft.vmm.virtio.MockVirtQueue;
@@ -344,5 +346,31 @@ class VirtioBlockTest {
     assertThatThrownBy(() -> new VirtioBlock(config, timers, counters))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("path_on_host: " + missing + " (expected: a readable and writable");
+  }
+
+  @Test
+  void theLimitersBucketsAreItsStateAndComeBackInAFreshDevice() throws IOException {
+    // One op per second: the first request passes, the second is throttled.
+    start(
+        false,
+        CacheType.UNSAFE,
+        new RateLimiterConfig(TokenBucketConfig.DISABLED, new TokenBucketConfig(1, 0, 1000)));
+    send(BlockRequest.T_FLUSH, 0);
+    BlockState saved = block.save();
+    assertThat(saved.rateLimiter().ops().budget()).isZero();
+    StateWriter out = new StateWriter();
+    saved.write(out);
+    BlockState decoded = BlockState.read(new StateReader(out.toByteArray(), "block"));
+    assertThat(decoded).isEqualTo(saved);
+
+    VirtioBlock restored =
+        new VirtioBlock(
+            new BlockConfig("rootfs", disk, false, CacheType.UNSAFE, RateLimiterConfig.UNLIMITED),
+            timers,
+            new Counters("block_rootfs"));
+    restored.restore(decoded);
+    assertThat(restored.rateLimiter()).isEqualTo(block.rateLimiter());
+    assertThat(restored.save()).isEqualTo(saved);
+    restored.close();
   }
 }

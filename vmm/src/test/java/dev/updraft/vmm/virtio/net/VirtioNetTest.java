@@ -8,12 +8,16 @@ import dev.updraft.vmm.ratelimit.BucketUpdate;
 import dev.updraft.vmm.ratelimit.FakeTimers;
 import dev.updraft.vmm.ratelimit.RateLimiter;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.ratelimit.RateLimiterState;
 import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
+import dev.updraft.vmm.state.StateReader;
+import dev.updraft.vmm.state.StateWriter;
 import dev.updraft.vmm.virtio.DeviceStatus;
 import dev.updraft.vmm.virtio.MmioDriver;
 import dev.updraft.vmm.virtio.MockVirtQueue;
 import dev.updraft.vmm.virtio.MockVirtQueue.Buffer;
+import dev.updraft.vmm.virtio.TransportState;
 import dev.updraft.vmm.virtio.VirtioFeatures;
 import dev.updraft.vmm.virtio.VirtioMmioTransport;
 import java.nio.ByteBuffer;
@@ -41,11 +45,13 @@ class VirtioNetTest {
   private final FakeNetBackend backend = new FakeNetBackend();
   private final AtomicInteger interrupts = new AtomicInteger();
   private VirtioNet net;
+  private VirtioMmioTransport transport;
   private MmioDriver driver;
 
   private void start(NetConfig config, long features) {
     net = new VirtioNet(config, backend, timers, counters);
-    driver = new MmioDriver(new VirtioMmioTransport(net, memory, interrupts::incrementAndGet));
+    transport = new VirtioMmioTransport(net, memory, interrupts::incrementAndGet);
+    driver = new MmioDriver(transport);
     driver.initialize(features, rx, tx);
   }
 
@@ -357,5 +363,46 @@ class VirtioNetTest {
     backend.toGuest.add(frame(60, 0));
     net.onBackendReadable();
     assertThat(backend.toGuest).hasSize(1);
+  }
+
+  @Test
+  void receiveChainsHeldAtTheSnapshotAreHeldAgainAfterTheRestore() {
+    start(BASE | VirtioNet.F_MRG_RXBUF);
+    driver.writeConfig(0, new byte[] {2, 0, 0, 0, 0, 9}); // the driver's own MAC
+    int first = rx.add(rx.writable(1024));
+    int second = rx.add(rx.writable(1024));
+    backend.toGuest.add(frame(3000, 1)); // too big for two: both held, waiting for a third
+    net.onBackendReadable();
+    assertThat(rx.usedIdx()).isZero();
+    NetState saved = net.save();
+    assertThat(saved.heldRxHeads()).containsExactly(first, second);
+    TransportState savedTransport = transport.save();
+    StateWriter out = new StateWriter();
+    saved.write(out);
+    NetState decoded = NetState.read(new StateReader(out.toByteArray(), "net"));
+    assertThat(decoded).isEqualTo(saved);
+
+    FakeNetBackend tap = new FakeNetBackend();
+    VirtioNet restored =
+        new VirtioNet(
+            config(RateLimiterConfig.UNLIMITED, RateLimiterConfig.UNLIMITED),
+            tap,
+            timers,
+            new Counters("net_eth0"));
+    VirtioMmioTransport restoredTransport = new VirtioMmioTransport(restored, memory, () -> {});
+    restoredTransport.restore(savedTransport);
+    restored.restore(decoded);
+    assertThat(tap.offloads).as("the new TAP got the offloads at activation").isNotNegative();
+    byte[] mac = new MmioDriver(restoredTransport).readConfig(0, 6);
+    assertThat(mac).containsExactly(2, 0, 0, 0, 0, 9);
+
+    int third = rx.add(rx.writable(1024));
+    tap.toGuest.add(frame(2500, 7)); // the frame read before the snapshot is lost, as on a NIC
+    restored.onBackendReadable();
+    assertThat(rx.usedIdx()).isEqualTo(3);
+    assertThat(rx.used(0).id()).isEqualTo(first);
+    assertThat(rx.used(1).id()).isEqualTo(second);
+    assertThat(rx.used(2).id()).isEqualTo(third);
+    assertThat(decoded.rxRateLimiter()).isEqualTo(RateLimiterState.UNLIMITED);
   }
 }

@@ -7,6 +7,8 @@ import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.FakeTimers;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
+import dev.updraft.vmm.state.StateReader;
+import dev.updraft.vmm.state.StateWriter;
 import dev.updraft.vmm.virtio.MmioDriver;
 import dev.updraft.vmm.virtio.MockVirtQueue;
 import dev.updraft.vmm.virtio.MockVirtQueue.Buffer;
@@ -137,5 +139,26 @@ class VirtioRngTest {
     system.fill(a);
     system.fill(b);
     assertThat(a).isNotEqualTo(b).isNotEqualTo(new byte[32]);
+  }
+
+  @Test
+  void theLimitersBucketsAreItsStateAndComeBackInAFreshDevice() {
+    RateLimiterConfig limit =
+        new RateLimiterConfig(new TokenBucketConfig(100, 0, 1000), TokenBucketConfig.DISABLED);
+    VirtioRng rng = new VirtioRng(counting, limit, timers, counters);
+    driver = new MmioDriver(new VirtioMmioTransport(rng, memory, interrupts::incrementAndGet));
+    driver.initialize(VirtioFeatures.VERSION_1, queue);
+    queue.add(queue.writable(60));
+    driver.notifyQueue(0);
+    RngState saved = rng.save();
+    assertThat(saved.rateLimiter().bandwidth().budget()).isEqualTo(40);
+    StateWriter out = new StateWriter();
+    saved.write(out);
+    assertThat(RngState.read(new StateReader(out.toByteArray(), "rng"))).isEqualTo(saved);
+    VirtioRng restored =
+        new VirtioRng(counting, RateLimiterConfig.UNLIMITED, timers, new Counters("entropy"));
+    restored.restore(saved);
+    assertThat(restored.rateLimiter()).isEqualTo(limit);
+    assertThat(restored.save()).isEqualTo(saved);
   }
 }

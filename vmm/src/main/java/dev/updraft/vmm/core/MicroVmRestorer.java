@@ -1,0 +1,176 @@
+package dev.updraft.vmm.core;
+
+import dev.updraft.sys.Fd;
+import dev.updraft.sys.MappedMemory;
+import dev.updraft.vmm.arch.Layout;
+import dev.updraft.vmm.config.Drive;
+import dev.updraft.vmm.config.HugePages;
+import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.SnapshotLoad;
+import dev.updraft.vmm.devices.BootTimer;
+import dev.updraft.vmm.eventloop.EventLoop;
+import dev.updraft.vmm.memory.MappedGuestMemory;
+import dev.updraft.vmm.memory.MemoryRegion;
+import dev.updraft.vmm.ratelimit.TokenBucketConfig;
+import dev.updraft.vmm.snapshot.MemoryFile;
+import dev.updraft.vmm.snapshot.MicrovmState;
+import dev.updraft.vmm.snapshot.SnapshotException;
+import dev.updraft.vmm.snapshot.UffdHandover;
+import dev.updraft.vmm.snapshot.VirtioDeviceState;
+import dev.updraft.vmm.snapshot.VmConfig;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Builds a microVM from a snapshot (Firecracker's build_microvm_from_snapshot): the machine on the
+ * snapshot's memory (the memory file mapped copy-on-write, or anonymous memory a page-fault handler
+ * fills), the same devices at the same slots made from the saved configuration through the same
+ * {@link DeviceWiring} as a boot and given their saved state, then the vCPUs' and the VM's KVM
+ * state. No kernel is loaded and no boot structure written: memory holds the guest as it was. The
+ * vCPUs are left to the caller to start, paused.
+ */
+final class MicroVmRestorer {
+  private OutputStream serialOutput = OutputStream.nullOutputStream();
+  private Fd serialInput;
+  private TokenBucketConfig serialLimit = TokenBucketConfig.DISABLED;
+  private BootTimer.Start loadStarted = BootTimer.Start.now();
+  private Consumer<String> log = message -> {};
+
+  MicroVmRestorer serialOutput(OutputStream out) {
+    this.serialOutput = Objects.requireNonNull(out, "serialOutput");
+    return this;
+  }
+
+  MicroVmRestorer serialInput(Fd in) {
+    this.serialInput = in;
+    return this;
+  }
+
+  MicroVmRestorer serialRateLimit(TokenBucketConfig bucket) {
+    this.serialLimit = Objects.requireNonNull(bucket, "serialRateLimit");
+    return this;
+  }
+
+  /** When the load request came: a restored boot timer counts from there. */
+  MicroVmRestorer loadStarted(BootTimer.Start start) {
+    this.loadStarted = Objects.requireNonNull(start, "loadStarted");
+    return this;
+  }
+
+  MicroVmRestorer log(Consumer<String> sink) {
+    this.log = Objects.requireNonNull(sink, "log");
+    return this;
+  }
+
+  /**
+   * The VM of {@code state} (its configuration already carries the load's overrides).
+   *
+   * @throws SnapshotException if the memory backend or a device cannot be had as the state says
+   */
+  MicroVm restore(MicrovmState state, SnapshotLoad load) {
+    VmConfig config = state.config();
+    long memoryBytes = (long) config.machine().memSizeMib() << 20;
+    if (!state.memory().equals(Layout.ramRegions(memoryBytes))) {
+      throw new SnapshotException(
+          "memory regions: "
+              + state.memory()
+              + " (expected: the layout of "
+              + config.machine().memSizeMib()
+              + " MiB, "
+              + Layout.ramRegions(memoryBytes)
+              + ")");
+    }
+    HugePages hugePages = load.hugePages().resolve(config.machine().hugePages());
+    if (hugePages == HugePages.HUGETLBFS_2M) {
+      throw new SnapshotException("huge_pages \"2M\" (hugetlbfs) is not supported by updraft yet");
+    }
+    Supplier<MappedGuestMemory> memory = memory(state.memory(), state.memoryBytes(), load);
+    KvmMachine machine =
+        KvmMachine.create(memory, config.machine().vcpuCount(), load.trackDirtyPages());
+    DeviceSet devices = new DeviceSet();
+    EventLoop loop = new EventLoop(e -> log.accept("device error: " + e.getMessage()));
+    try {
+      if (load.memBackend().type() == SnapshotLoad.BackendType.UFFD) {
+        devices.resources.add(UffdHandover.handOver(load.memBackend().path(), machine.memory()));
+      }
+      if (hugePages == HugePages.TRANSPARENT) {
+        for (int i = 0; i < machine.memory().regions().size(); i++) {
+          machine.memory().advise(i, MappedMemory.MADV_HUGEPAGE);
+        }
+      }
+      devices.metrics.add(machine.vcpuCounters());
+      DeviceWiring wiring = new DeviceWiring(machine, loop, devices, log);
+      wiring.serial(serialOutput, serialLimit, serialInput).restore(state.devices().serial());
+      wiring.i8042().restore(state.devices().i8042());
+      if (state.devices().bootTimer()) {
+        wiring.bootTimer(loadStarted);
+      }
+      for (VirtioDeviceState saved : state.devices().virtio()) {
+        restoreVirtio(wiring, config, saved);
+      }
+      machine.restoreVcpus(state.vcpus(), log);
+      machine.restoreVm(state.vm(), load.clockRealtime());
+      MicroVm vm = MicroVm.running(machine, loop, devices);
+      vm.resumeDevicesAfterRestore();
+      return vm;
+    } catch (RuntimeException e) {
+      loop.stop();
+      loop.close();
+      MicroVm.closeAll(devices.resources);
+      machine.close();
+      throw e;
+    }
+  }
+
+  private static Supplier<MappedGuestMemory> memory(
+      List<MemoryRegion> regions, long bytes, SnapshotLoad load) {
+    return switch (load.memBackend().type()) {
+      case FILE -> {
+        MemoryFile.requireSize(load.memBackend().path(), bytes, "mem_backend.backend_path");
+        yield () -> MappedGuestMemory.privateFile(regions, load.memBackend().path());
+      }
+      case UFFD -> () -> MappedGuestMemory.anonymous(regions);
+    };
+  }
+
+  private static void restoreVirtio(DeviceWiring wiring, VmConfig config, VirtioDeviceState saved) {
+    switch (saved) {
+      case VirtioDeviceState.Block b -> {
+        Drive drive =
+            config.drives().stream()
+                .filter(d -> d.driveId().equals(b.id()))
+                .findFirst()
+                .orElseThrow(() -> missing("drive", b.id()));
+        var block = wiring.block(DeviceConfigs.block(drive), b.slot());
+        block.transport().restore(b.transport());
+        block.device().restore(b.device());
+      }
+      case VirtioDeviceState.Net n -> {
+        NetworkInterface nic =
+            config.networkInterfaces().stream()
+                .filter(i -> i.ifaceId().equals(n.id()))
+                .findFirst()
+                .orElseThrow(() -> missing("network interface", n.id()));
+        var net = wiring.net(DeviceConfigs.net(nic), nic.hostDevName(), n.slot(), null);
+        net.transport().restore(n.transport());
+        net.device().restore(n.device());
+      }
+      case VirtioDeviceState.Rng r -> {
+        if (config.entropy() == null) {
+          throw missing("entropy device", r.id());
+        }
+        var rng = wiring.rng(DeviceConfigs.limiter(config.entropy().rateLimiter()), r.slot());
+        rng.transport().restore(r.transport());
+        rng.device().restore(r.device());
+      }
+    }
+  }
+
+  private static SnapshotException missing(String what, String id) {
+    return new SnapshotException(
+        "devices: " + what + " \"" + id + "\" has state but no configuration in the snapshot");
+  }
+}

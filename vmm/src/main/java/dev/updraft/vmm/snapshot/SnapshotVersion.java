@@ -1,0 +1,30 @@
+package dev.updraft.vmm.snapshot;
+
+/**
+ * The version of the state file's format, {@code MAJOR.MINOR.PATCH} as Firecracker numbers its own:
+ * a change to the layout of anything in the file bumps MAJOR; a reader takes the same MAJOR with a
+ * MINOR up to its own.
+ */
+public record SnapshotVersion(int major, int minor, int patch) {
+  /** The version this VMM writes. */
+  public static final SnapshotVersion CURRENT = new SnapshotVersion(1, 0, 0);
+
+  public SnapshotVersion {
+    for (int part : new int[] {major, minor, patch}) {
+      if (part < 0 || part > 0xFFFF) {
+        throw new IllegalArgumentException("version part: " + part + " (expected: 0..65535)");
+      }
+    }
+  }
+
+  /** Whether a VMM that writes this version can read a file of {@code other}. */
+  public boolean reads(SnapshotVersion other) {
+    return other.major == major && other.minor <= minor;
+  }
+
+  /** {@code v1.0.0}, as {@code --snapshot-version} prints it. */
+  @Override
+  public String toString() {
+    return "v" + major + "." + minor + "." + patch;
+  }
+}

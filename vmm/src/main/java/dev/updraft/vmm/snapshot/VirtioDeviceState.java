@@ -1,0 +1,87 @@
+package dev.updraft.vmm.snapshot;
+
+import dev.updraft.vmm.arch.DeviceSlot;
+import dev.updraft.vmm.state.StateReader;
+import dev.updraft.vmm.state.StateWriter;
+import dev.updraft.vmm.virtio.TransportState;
+import dev.updraft.vmm.virtio.block.BlockState;
+import dev.updraft.vmm.virtio.net.NetState;
+import dev.updraft.vmm.virtio.rng.RngState;
+import java.util.Objects;
+
+/**
+ * One virtio device in a snapshot: where it sits (MMIO window and GSI), its transport, and its own
+ * state. A new kind of device adds a record here with its kind's tag: the exhaustive switches (this
+ * file's codec, the core's restore) then say what else it needs.
+ */
+public sealed interface VirtioDeviceState {
+  /** The device's id in the configuration ({@code drive_id}, {@code iface_id}, ...). */
+  String id();
+
+  DeviceSlot slot();
+
+  TransportState transport();
+
+  record Block(String id, DeviceSlot slot, TransportState transport, BlockState device)
+      implements VirtioDeviceState {
+    public Block {
+      requireAll(id, slot, transport, device);
+    }
+  }
+
+  record Net(String id, DeviceSlot slot, TransportState transport, NetState device)
+      implements VirtioDeviceState {
+    public Net {
+      requireAll(id, slot, transport, device);
+    }
+  }
+
+  /** The entropy device; there is at most one, its id is {@code "entropy"}. */
+  record Rng(String id, DeviceSlot slot, TransportState transport, RngState device)
+      implements VirtioDeviceState {
+    public Rng {
+      requireAll(id, slot, transport, device);
+    }
+  }
+
+  private static void requireAll(Object... parts) {
+    for (Object part : parts) {
+      Objects.requireNonNull(part, "a part of a virtio device's state");
+    }
+  }
+
+  /** A tag naming the kind, then the id, slot, transport and device state. */
+  static void write(StateWriter out, VirtioDeviceState state) {
+    out.writeString(
+        switch (state) {
+          case Block b -> "block";
+          case Net n -> "net";
+          case Rng r -> "rng";
+        });
+    out.writeString(state.id())
+        .writeLong(state.slot().base())
+        .writeLong(state.slot().size())
+        .writeInt(state.slot().gsi());
+    out.write(state.transport());
+    switch (state) {
+      case Block b -> out.write(b.device());
+      case Net n -> out.write(n.device());
+      case Rng r -> out.write(r.device());
+    }
+  }
+
+  static VirtioDeviceState read(StateReader in) {
+    String kind = in.readString(32);
+    String id = in.readString(256);
+    DeviceSlot slot = new DeviceSlot(in.readLong(), in.readLong(), in.readInt());
+    String name = kind + " " + id;
+    TransportState transport = in.section(name + ": transport", TransportState::read);
+    return switch (kind) {
+      case "block" -> new Block(id, slot, transport, in.section(name, BlockState::read));
+      case "net" -> new Net(id, slot, transport, in.section(name, NetState::read));
+      case "rng" -> new Rng(id, slot, transport, in.section(name, RngState::read));
+      default ->
+          throw in.failure("device kind: \"" + kind + "\" (expected: one of block, net, rng)");
+    };
+  }
+}
