@@ -8,6 +8,7 @@ import dev.updraft.vmm.testing.GuestImages;
 import dev.updraft.vmm.testing.GuestReport;
 import dev.updraft.vmm.testing.TapNamespace;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -60,11 +61,16 @@ class MmdsGuideIT {
   @Test
   void theGuestReachesTheMetadataThroughVirtioNet() throws Exception {
     ns = TapNamespace.create("updraft-mmdsvm-" + ProcessHandle.current().pid());
+    // The VMM's log goes to a file of its own: written to stdout, a log line could split one of
+    // the guest's report lines on the console.
+    Path log = Files.createFile(dir.resolve("vmm.log"));
     vmm =
         VmmOnKvm.start(
             List.of("ip", "netns", "exec", ns.name()),
             dir.resolve("fc.sock"),
-            dir.resolve("console.txt"));
+            dir.resolve("console.txt"),
+            "--log-path",
+            log.toString());
     assertThat(
             vmm.curl(
                 "PUT",
