@@ -29,3 +29,32 @@ if [ -n "$skipped" ]; then
   echo "skipped:"
   echo "$skipped" | sed 's/^/  /'
 fi
+# The failed tests last, with their message and the tail of their output, because CI logs are
+# often read only from the end.
+command -v python3 >/dev/null || exit 0
+python3 - <<'PY'
+import glob, os, xml.etree.ElementTree as ET
+failed = []
+for path in sorted(glob.glob("*/target/*-reports/TEST-*.xml")):
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        continue
+    for case in root.iter("testcase"):
+        for kind in ("failure", "error"):
+            for bad in case.findall(kind):
+                failed.append((path, case.get("classname"), case.get("name"), bad.get("message") or "", bad.text or ""))
+if failed:
+    print("failed:")
+for path, cls, name, message, trace in failed[:10]:
+    print(f"  {cls}.{name}: {message[:400]}")
+    for line in trace.strip().splitlines()[:6]:
+        print(f"      {line}")
+    out = os.path.join(os.path.dirname(path), f"{cls}-output.txt")
+    if os.path.exists(out):
+        with open(out, errors="replace") as f:
+            tail = f.read().splitlines()[-15:]
+        print(f"    last lines of {out}:")
+        for line in tail:
+            print(f"      {line[:200]}")
+PY

@@ -13,6 +13,7 @@ import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.spec.SpecException;
 import dev.updraft.deploy.spec.SpecParser;
+import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.Sealer;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class Environments {
     Map<String, Protocol.ProcessStatus> processes = new HashMap<>();
     String supervisor = "n/a";
     int admin = 0;
-    if (spec.target().equals("local")) {
+    if (spec.target() == TargetName.LOCAL) {
       SupervisorClient client = SupervisorClient.connect(dir);
       supervisor = client == null ? "not running" : "running";
       if (client != null) {

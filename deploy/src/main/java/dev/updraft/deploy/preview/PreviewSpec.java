@@ -2,6 +2,7 @@ package dev.updraft.deploy.preview;
 
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.spec.TargetName;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class PreviewSpec {
               + preview.name()
               + ")");
     }
-    boolean kubernetes = source.target().equals("kubernetes");
+    boolean kubernetes = source.target() == TargetName.KUBERNETES;
     Map<String, Service> services = new LinkedHashMap<>();
     for (Service service : source.services().values()) {
       services.put(service.name(), kubernetes ? hosts(service, preview) : ports(service, preview));

@@ -11,6 +11,7 @@ import dev.updraft.deploy.local.PreviewData;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.spec.SpecException;
+import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.PrivateFiles;
 import dev.updraft.deploy.state.StateDirectory;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class Previews {
           "choose another name, or updraft deploy preview delete " + name,
           null);
     }
-    boolean local = !spec.target().equals("kubernetes");
+    boolean local = !(spec.target() == TargetName.KUBERNETES);
     Preview preview =
         new Preview(
             name, from, sourceSpec, Instant.now(), ttl, local ? routerPorts(spec) : Map.of());
