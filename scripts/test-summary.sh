@@ -7,9 +7,10 @@ cd "$root"
 printf '%-10s %-12s %7s %7s %7s %7s\n' module kind tests failed errors skipped
 for module in */; do
   module=${module%/}
-  for kind in surefire failsafe; do
-    dir="$module/target/$kind-reports"
-    ls "$dir"/TEST-*.xml >/dev/null 2>&1 || continue
+  for kind in surefire failsafe fuzz; do
+    files=("$module/target/$kind-reports"/TEST-*.xml)
+    [ "$kind" = fuzz ] && files=("$module/target/fuzz-reports"/*/TEST-*.xml)
+    [ -e "${files[0]}" ] || continue
     awk -v m="$module" -v k="$kind" '
       /<testsuite / {
         for (i = 1; i <= NF; i++) {
@@ -19,11 +20,11 @@ for module in */; do
           if ($i ~ /^skipped=/)  { gsub(/[^0-9]/, "", $i); s += $i }
         }
       }
-      END { printf "%-10s %-12s %7d %7d %7d %7d\n", m, (k == "surefire" ? "unit" : "integration"), t, f, e, s }
-    ' "$dir"/TEST-*.xml
+      END { printf "%-10s %-12s %7d %7d %7d %7d\n", m, (k == "surefire" ? "unit" : k == "failsafe" ? "integration" : "fuzz"), t, f, e, s }
+    ' "${files[@]}"
   done
 done
-skipped=$(grep -h -B1 '<skipped' */target/*-reports/TEST-*.xml 2>/dev/null \
+skipped=$(grep -h -B1 '<skipped' */target/*-reports/TEST-*.xml */target/fuzz-reports/*/TEST-*.xml 2>/dev/null \
   | grep -o 'classname="[^"]*"\|message="[^"]*"' | paste -d' ' - - | sort -u)
 if [ -n "$skipped" ]; then
   echo "skipped:"
@@ -35,7 +36,7 @@ command -v python3 >/dev/null || exit 0
 python3 - <<'PY'
 import glob, os, xml.etree.ElementTree as ET
 failed = []
-for path in sorted(glob.glob("*/target/*-reports/TEST-*.xml")):
+for path in sorted(glob.glob("*/target/*-reports/TEST-*.xml") + glob.glob("*/target/fuzz-reports/*/TEST-*.xml")):
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError:

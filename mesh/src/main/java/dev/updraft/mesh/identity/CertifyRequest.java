@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Base64;
 import java.util.Iterator;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The body of a Certify call, Linkerd's {@code CertifyRequest} as JSON: {@code {"identity": "<dns
@@ -21,7 +21,7 @@ public record CertifyRequest(WorkloadName identity, String token, byte[] csr) {
 
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-  private static final Set<String> FIELDS = Set.of("identity", "token", "csr");
+  private static final List<String> FIELDS = List.of("identity", "token", "csr");
 
   public CertifyRequest {
     if (identity == null) {

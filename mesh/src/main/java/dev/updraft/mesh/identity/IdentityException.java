@@ -6,15 +6,33 @@ import java.io.Serial;
  * An identity request that cannot be honoured (a bad CSR, a token that proves nothing, a chain that
  * does not lead to a trust anchor), with a message naming the field, the value and what was
  * expected.
+ *
+ * <p>Messages quote values a peer sent, and they end up in log lines and in response bodies, so
+ * control characters are escaped here, once for every message: a peer cannot forge a log line.
  */
 public final class IdentityException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
   public IdentityException(String message) {
-    super(message);
+    super(printable(message));
   }
 
   public IdentityException(String message, Throwable cause) {
-    super(message, cause);
+    super(printable(message), cause);
+  }
+
+  static String printable(String message) {
+    StringBuilder out = new StringBuilder(message.length());
+    message
+        .codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                out.append(String.format("\\u%04x", c));
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
+    return out.toString();
   }
 }
