@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ResilienceIT {
@@ -88,7 +89,9 @@ class ResilienceIT {
         f.get();
       }
       clients.shutdown();
-      assertThat(fast.requests()).isGreaterThan(3 * slow.requests());
+      // 60 ms against 1 ms would be 60:1 at best; on a loaded machine the fast backend's own
+      // latency grows to tens of ms, so only a clear preference is asserted.
+      assertThat(fast.requests()).isGreaterThan(2 * slow.requests());
     }
   }
 
@@ -109,15 +112,28 @@ class ResilienceIT {
                     flaky,
                     "",
                     ", breaker: {maxFailures: 3, minPenalty: 300ms, maxPenalty: 600ms, jitter: 0}"))) {
-      for (int i = 0; i < 60; i++) {
-        proxy.get("/");
-      }
-      assertThat(flaky.requests()).as("the breaker keeps most traffic away").isLessThan(12);
-      assertThat(proxy.metrics())
-          .containsPattern(
+      // The balancer learns that the flaky endpoint is slow to fail and may avoid it for a while,
+      // so traffic goes on until it has failed often enough to open its breaker.
+      Pattern open =
+          Pattern.compile(
               "breaker_state\\{backend=\"b\",endpoint=\"127.0.0.1:"
                   + flaky.port()
                   + "\",state=\"(open|probing)\"\\} 1");
+      long opening = System.currentTimeMillis() + 10_000;
+      while (!open.matcher(proxy.metrics()).find() && System.currentTimeMillis() < opening) {
+        proxy.get("/");
+        Thread.sleep(5);
+      }
+      assertThat(proxy.metrics()).containsPattern(open);
+      int whenOpened = flaky.requests();
+      long start = System.nanoTime();
+      for (int i = 0; i < 60; i++) {
+        proxy.get("/");
+      }
+      long probes = 1 + (System.nanoTime() - start) / 300_000_000L;
+      assertThat(flaky.requests() - whenOpened)
+          .as("an open breaker lets through one probe per penalty, at least 300 ms apart")
+          .isLessThanOrEqualTo((int) probes);
       healthy.set(true);
       int before = flaky.requests();
       long deadline = System.currentTimeMillis() + 10_000;
