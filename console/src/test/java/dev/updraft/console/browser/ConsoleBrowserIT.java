@@ -164,6 +164,15 @@ class ConsoleBrowserIT {
   @Order(2)
   void aLinePrintedByTheServiceShowsInTheLiveTailWithinASecond() throws Exception {
     browser.driver.get(url("/env/browsed/service/web"));
+    // The mesh's workings, from the router's admin /workings: the instance as an endpoint.
+    assertThat(browser.driver.findElement(By.id("endpoints")).getText())
+        .contains("127.0.0.1:")
+        .contains("ready")
+        .contains("closed")
+        .contains(" ms");
+    assertThat(browser.driver.findElement(By.id("retries")).getText()).contains("front-");
+    browser.scrollTo(By.id("endpoints"));
+    browser.screenshot("service-workings");
     WebElement log = browser.driver.findElement(By.id("log"));
     browser.await(Duration.ofSeconds(10), d -> "on".equals(log.getDomAttribute("data-live")));
     String marker = "/log-" + UUID.randomUUID();
