@@ -14,6 +14,7 @@ import dev.updraft.console.signals.Snapshot;
 import dev.updraft.console.signals.Workings;
 import dev.updraft.console.vm.VmView;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -124,9 +125,19 @@ class PagesTest {
   void aRunningVmCanBePausedAndAPausedOneResumedOrSnapshotted() {
     List<VmView> vms =
         List.of(
-            new VmView(Path.of("/run/a.sock"), "a", "Running", 2, 256, "1.10", null),
-            new VmView(Path.of("/run/b.sock"), "b", "Paused", 1, 128, "1.10", null),
-            new VmView(Path.of("/run/c.sock"), "", "unreachable", 0, 0, "", "refused"));
+            new VmView(
+                Path.of("/run/a.sock"),
+                "a",
+                "Running",
+                2,
+                256,
+                "1.10",
+                null,
+                Duration.ofMillis(1500),
+                Map.of("uart", Map.of("write_count", 6L), "block_rootfs", Map.of())),
+            new VmView(Path.of("/run/b.sock"), "b", "Paused", 1, 128, "1.10", null, null, Map.of()),
+            new VmView(
+                Path.of("/run/c.sock"), "", "unreachable", 0, 0, "", "refused", null, Map.of()));
     String html = VmPage.render(vms, null, "t");
     assertThat(html)
         .contains("action=\"/vms/0/pause\"")
@@ -134,6 +145,8 @@ class PagesTest {
         .contains("action=\"/vms/1/snapshot\"")
         .doesNotContain("/vms/0/resume")
         .doesNotContain("/vms/2/")
-        .contains("refused");
+        .contains("refused")
+        .contains("<td class=\"boot\">1.5 s</td>")
+        .contains("<td class=\"devices\"><code>uart</code> write_count=6</td>");
   }
 }
