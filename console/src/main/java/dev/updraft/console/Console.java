@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -30,6 +31,9 @@ import java.util.function.Function;
 public final class Console implements AutoCloseable {
   /** The window each chart point compares: long enough to smooth, short enough to show a drop. */
   static final Duration WINDOW = Duration.ofSeconds(5);
+
+  /** The console's documented port on 127.0.0.1. */
+  public static final int DEFAULT_PORT = 9980;
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -50,11 +54,20 @@ public final class Console implements AutoCloseable {
    * @throws IllegalArgumentException when it would listen off loopback without a token
    */
   public static Console start(ConsoleConfig config) throws InterruptedException {
+    Environments environments = new Environments(config.specs());
+    return start(config, environments, environments.all().stream().map(Environment::name).toList());
+  }
+
+  /**
+   * Starts a console on {@code environments}, sampling the routers of those {@code named} from now
+   * on (the others' from when their page is first opened).
+   */
+  static Console start(ConsoleConfig config, Environments environments, List<String> named)
+      throws InterruptedException {
     Access access = new Access(config.listen(), config.token());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     Map<String, Sampler> samplers = new ConcurrentHashMap<>();
     try {
-      Environments environments = new Environments(config.specs());
       Vms vms = new Vms(new FirecrackerClient(group, 5_000), config.vmSockets());
       Function<String, Sampler> sampler =
           name ->
@@ -66,7 +79,7 @@ public final class Console implements AutoCloseable {
                           config.sampleInterval(),
                           WINDOW));
       // Sampling starts now, so charts have history before anyone opens them.
-      environments.all().forEach(env -> sampler.apply(env.name()));
+      named.forEach(sampler::apply);
       Routes routes = new Routes(environments, new Actions(), vms, sampler, access.csrf());
       Channel channel =
           new ServerBootstrap()

@@ -40,9 +40,10 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    boolean head = request.method().equals(HttpMethod.HEAD);
     switch (access.check(request)) {
       case Access.Verdict.Deny deny -> {
-        write(ctx, new Reply.Text(deny.status(), deny.reason() + "\n"), keepAlive, null);
+        write(ctx, new Reply.Text(deny.status(), deny.reason() + "\n"), keepAlive, head, null);
         return;
       }
       case Access.Verdict.SetCookie set -> {
@@ -50,7 +51,7 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         cookie.setHttpOnly(true);
         cookie.setPath("/");
         cookie.setSameSite(io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite.Strict);
-        write(ctx, new Reply.Redirect(set.location()), keepAlive, cookie);
+        write(ctx, new Reply.Redirect(set.location()), keepAlive, head, cookie);
         return;
       }
       case Access.Verdict.Allow allow -> {}
@@ -62,9 +63,9 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         .start(
             () -> {
               try {
-                write(ctx, reply(held, actor), keepAlive, null);
+                write(ctx, reply(held, actor), keepAlive, head, null);
               } catch (RuntimeException e) {
-                write(ctx, new Reply.Text(500, oneLine(e) + "\n"), false, null);
+                write(ctx, new Reply.Text(500, oneLine(e) + "\n"), false, head, null);
               } finally {
                 held.release();
               }
@@ -98,10 +99,17 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     return "console (" + who + ", from " + from + ")";
   }
 
+  /** Writes {@code reply}; to a HEAD request, its headers only (Content-Length as for GET). */
   private static void write(
-      ChannelHandlerContext ctx, Reply reply, boolean keepAlive, DefaultCookie cookie) {
+      ChannelHandlerContext ctx,
+      Reply reply,
+      boolean keepAlive,
+      boolean head,
+      DefaultCookie cookie) {
     FullHttpResponse response;
     switch (reply) {
+      case Reply.Stream stream when head ->
+          response = response(200, "text/event-stream; charset=utf-8", new byte[0]);
       case Reply.Stream stream -> {
         LogStream.start(ctx.channel(), stream.tail(), stream.from());
         return;
@@ -118,6 +126,9 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         response = response(303, "text/plain; charset=utf-8", new byte[0]);
         response.headers().set(HttpHeaderNames.LOCATION, redirect.location());
       }
+    }
+    if (head) {
+      response = response.replace(Unpooled.EMPTY_BUFFER);
     }
     if (cookie != null) {
       response.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(cookie));

@@ -12,6 +12,7 @@ import dev.updraft.console.model.ServiceView;
 import dev.updraft.console.signals.Point;
 import dev.updraft.console.signals.Sampler;
 import dev.updraft.console.signals.Snapshot;
+import dev.updraft.console.signals.Workings;
 import dev.updraft.console.vm.VmException;
 import dev.updraft.console.vm.Vms;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -116,7 +117,8 @@ final class Routes {
               instance,
               search,
               page.lines(),
-              page.end()));
+              page.end(),
+              Workings.fetch(env.get().adminPort()).concerning(service.name())));
     }
     return notFound(query.path());
   }

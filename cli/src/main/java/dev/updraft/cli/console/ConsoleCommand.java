@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
     subcommands = {TokenCommand.class})
 public final class ConsoleCommand implements Callable<Integer> {
   /** The console's documented port; a free one is used when another program has it. */
-  public static final int DEFAULT_PORT = 9980;
+  public static final int DEFAULT_PORT = Console.DEFAULT_PORT;
 
   @Spec CommandSpec spec;
 

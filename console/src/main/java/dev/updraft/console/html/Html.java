@@ -91,9 +91,10 @@ public final class Html {
   public static String badge(String status) {
     String kind =
         switch (status) {
-          case "succeeded", "running", "done", "Running", "unchanged" -> "good";
-          case "failed", "not running", "unreachable", "interrupted" -> "bad";
-          case "in-progress", "restarting", "Paused", "rolled-back", "rolled_back" -> "warn";
+          case "succeeded", "running", "done", "Running", "unchanged", "closed" -> "good";
+          case "failed", "not running", "unreachable", "interrupted", "open" -> "bad";
+          case "in-progress", "restarting", "Paused", "rolled-back", "rolled_back", "probing" ->
+              "warn";
           default -> "neutral";
         };
     return "<span class=\"badge " + kind + "\">" + e(status) + "</span>";

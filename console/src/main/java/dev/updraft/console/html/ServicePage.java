@@ -8,13 +8,14 @@ import dev.updraft.console.model.Instance;
 import dev.updraft.console.model.ServiceView;
 import dev.updraft.console.signals.Point;
 import dev.updraft.console.signals.Snapshot;
+import dev.updraft.console.signals.Workings;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One service: its instances (health, restarts, uptime, version), its routes' golden signals as
- * charts, and a log tail with search. Without JavaScript the tail is the last lines when the page
- * was served; with it, new lines arrive over server-sent events.
+ * charts, the mesh's workings for it, and a log tail with search. Without JavaScript the tail is
+ * the last lines when the page was served; with it, new lines arrive over server-sent events.
  */
 public final class ServicePage {
   private ServicePage() {}
@@ -23,6 +24,7 @@ public final class ServicePage {
    * @param signals each route of the service with its points
    * @param instance the instance whose log is shown
    * @param lines that log's last lines matching {@code search}
+   * @param workings the mesh's endpoints and retry budgets for this service
    */
   public static String render(
       String environment,
@@ -33,7 +35,8 @@ public final class ServicePage {
       Instance instance,
       String search,
       List<String> lines,
-      long logOffset) {
+      long logOffset,
+      Workings workings) {
     StringBuilder body = new StringBuilder();
     body.append(
         "<p><a href=\"/env/%s\">← %s</a></p>\n<h1>Service %s</h1>\n<p>%s · version <code>%s</code>%s</p>\n"
@@ -108,6 +111,7 @@ public final class ServicePage {
                   spanMillis));
           body.append("</section>\n");
         });
+    body.append(WorkingsSection.render(workings));
     body.append(logs(environment, service, instance, search, lines, logOffset));
     return Html.page(service.name(), "environments", body.toString(), 0);
   }

@@ -5,8 +5,13 @@ import static dev.updraft.console.html.Html.e;
 
 import dev.updraft.console.vm.VmView;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** The microVMs: each API socket's VM with its state and its pause, resume and snapshot buttons. */
+/**
+ * The microVMs: each API socket's VM with its state, vCPUs, memory, boot time and device counters,
+ * and its pause, resume and snapshot buttons.
+ */
 public final class VmPage {
   private VmPage() {}
 
@@ -23,7 +28,7 @@ public final class VmPage {
                 + (vm.paused() ? Html.button(base + "/snapshot", "Snapshot", csrf) : "");
       }
       rows.append(
-          "<tr id=\"vm-%d\"><th scope=\"row\"><code>%s</code></th><td>%s</td><td class=\"state\">%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td></tr>\n"
+          "<tr id=\"vm-%d\"><th scope=\"row\"><code>%s</code></th><td>%s</td><td class=\"state\">%s</td><td>%d</td><td>%s</td><td class=\"boot\">%s</td><td class=\"devices\">%s</td><td>%s</td><td>%s</td></tr>\n"
               .formatted(
                   i,
                   e(vm.socket()),
@@ -31,6 +36,8 @@ public final class VmPage {
                   badge(vm.state()),
                   vm.vcpus(),
                   vm.memoryMib() == 0 ? "—" : vm.memoryMib() + " MiB",
+                  vm.bootTime() == null ? "—" : e(Html.duration(vm.bootTime().toMillis())),
+                  devices(vm.devices()),
                   e(vm.error() == null ? vm.vmm() : vm.error()),
                   actions));
     }
@@ -40,7 +47,8 @@ public final class VmPage {
         %s
         <table><caption>MicroVMs by their Firecracker API socket</caption>
         <thead><tr><th scope="col">API socket</th><th scope="col">Id</th><th scope="col">State</th>\
-        <th scope="col">vCPUs</th><th scope="col">Memory</th><th scope="col">VMM</th>\
+        <th scope="col">vCPUs</th><th scope="col">Memory</th><th scope="col">Boot time</th>\
+        <th scope="col">Devices (since the last metrics flush)</th><th scope="col">VMM</th>\
         <th scope="col">Actions</th></tr></thead>
         <tbody>
         %s</tbody></table>
@@ -54,8 +62,30 @@ public final class VmPage {
         """
             .formatted(
                 message == null ? "" : "<p role=\"status\">" + e(message) + "</p>",
-                rows.isEmpty() ? "<tr><td colspan=\"7\">No microVMs added yet.</td></tr>\n" : rows,
+                rows.isEmpty() ? "<tr><td colspan=\"9\">No microVMs added yet.</td></tr>\n" : rows,
                 e(csrf));
     return Html.page("MicroVMs", "vms", body, 0);
+  }
+
+  /** Each device's counters, one device a line; "—" without a metrics file or counts. */
+  private static String devices(Map<String, Map<String, Long>> devices) {
+    StringBuilder out = new StringBuilder();
+    new TreeMap<>(devices)
+        .forEach(
+            (device, counters) -> {
+              if (counters.isEmpty()) {
+                return;
+              }
+              StringBuilder line = new StringBuilder();
+              new TreeMap<>(counters)
+                  .forEach(
+                      (name, value) -> line.append(' ').append(name).append('=').append(value));
+              out.append(out.isEmpty() ? "" : "<br>")
+                  .append("<code>")
+                  .append(e(device))
+                  .append("</code>")
+                  .append(e(line.toString()));
+            });
+    return out.isEmpty() ? "—" : out.toString();
   }
 }

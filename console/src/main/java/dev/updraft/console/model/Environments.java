@@ -22,26 +22,51 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The environments the console was given (one spec file each), read afresh on every call: the
  * journal without taking the engine's lock or writing to it, and the supervisor's status.
  */
 public final class Environments {
-  private final List<Path> specs;
+  private final Supplier<List<Path>> specs;
 
   public Environments(List<Path> specs) {
-    this.specs = List.copyOf(specs);
+    List<Path> fixed = List.copyOf(specs);
+    this.specs = () -> fixed;
+  }
+
+  private Environments(Supplier<List<Path>> specs) {
+    this.specs = specs;
+  }
+
+  /**
+   * The one environment whose state directory is {@code dir}, as its supervisor's console sees it:
+   * its spec is the one its newest release was made from, so none until a first release starts.
+   */
+  public static Environments ofStateDir(Path dir) {
+    return new Environments(() -> newestSpec(dir).map(List::of).orElse(List.of()));
+  }
+
+  static Optional<Path> newestSpec(Path dir) {
+    for (Entry entry : Journal.read(dir.resolve("journal.jsonl"), sealer(dir)).reversed()) {
+      if (entry instanceof Entry.ReleaseStarted r && r.specPath() != null) {
+        if (!r.specPath().isBlank()) {
+          return Optional.of(Path.of(r.specPath()));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   public List<Path> specs() {
-    return specs;
+    return specs.get();
   }
 
   /** Every environment; a spec that no longer parses is reported as its error. */
   public List<Environment> all() {
     List<Environment> all = new ArrayList<>();
-    for (Path spec : specs) {
+    for (Path spec : specs.get()) {
       try {
         all.add(read(spec));
       } catch (SpecException e) {
@@ -95,7 +120,14 @@ public final class Environments {
             p == null
                 ? new Instance(i.id(), "not running", 0, i.port(), 0, -1, null, null)
                 : new Instance(
-                    i.id(), p.state(), p.pid(), i.port(), p.restarts(), -1, p.ended(), p.log()));
+                    i.id(),
+                    p.state(),
+                    p.pid(),
+                    i.port(),
+                    p.restarts(),
+                    uptime(p, System.currentTimeMillis()),
+                    p.ended(),
+                    p.log()));
       }
       services.add(new ServiceView(s.service(), s.kind(), s.version(), s.servicePort(), instances));
     }
@@ -107,6 +139,13 @@ public final class Environments {
         admin,
         Releases.of(entries),
         services);
+  }
+
+  /** How long the instance's current run has lasted; -1 when it is not running or not timed. */
+  static long uptime(Protocol.ProcessStatus p, long now) {
+    return "running".equals(p.state()) && p.startedMillis() > 0
+        ? Math.max(0, now - p.startedMillis())
+        : -1;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.updraft.console.model;
 
 import dev.updraft.deploy.events.Redactor;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -77,27 +78,34 @@ public final class LogTail {
   public void follow(long offset, long pollMillis, Consumer<String> line, BooleanSupplier stop)
       throws InterruptedException {
     long at = offset;
-    StringBuilder partial = new StringBuilder();
+    // Bytes, not characters: a read may end inside a multibyte character, so only whole lines
+    // (a newline byte never occurs inside a UTF-8 character) are decoded.
+    ByteArrayOutputStream partial = new ByteArrayOutputStream();
     ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     while (!stop.getAsBoolean()) {
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
         if (channel.size() < at) {
           at = 0;
-          partial.setLength(0);
+          partial.reset();
         }
         buffer.clear();
         int n = channel.read(buffer, at);
         if (n > 0) {
           at += n;
-          partial.append(new String(buffer.array(), 0, n, StandardCharsets.UTF_8));
-          int nl;
-          while ((nl = partial.indexOf("\n")) >= 0) {
-            String shown = show(partial.substring(0, nl));
-            partial.delete(0, nl + 1);
-            if (matches(shown)) {
-              line.accept(shown);
+          byte[] read = buffer.array();
+          int start = 0;
+          for (int i = 0; i < n; i++) {
+            if (read[i] == '\n') {
+              partial.write(read, start, i - start);
+              String shown = show(partial.toString(StandardCharsets.UTF_8));
+              partial.reset();
+              start = i + 1;
+              if (matches(shown)) {
+                line.accept(shown);
+              }
             }
           }
+          partial.write(read, start, n - start);
           continue; // more may be there already
         }
       } catch (IOException e) {

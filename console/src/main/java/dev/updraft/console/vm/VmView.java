@@ -1,21 +1,35 @@
 package dev.updraft.console.vm;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * A microVM as its API reports it: its id and state ({@code Not started}, {@code Running}, {@code
  * Paused}), vCPUs and memory; or, when the socket does not answer, why ({@code error}).
+ *
+ * @param bootTime what the boot-timer device logged, or null
+ * @param devices each device's counters that are not 0, as of the last metrics flush
  */
 public record VmView(
-    Path socket, String id, String state, int vcpus, int memoryMib, String vmm, String error) {
+    Path socket,
+    String id,
+    String state,
+    int vcpus,
+    int memoryMib,
+    String vmm,
+    String error,
+    Duration bootTime,
+    Map<String, Map<String, Long>> devices) {
   public VmView {
+    devices = devices == null ? Map.of() : Map.copyOf(devices);
     if (socket == null) {
       throw new IllegalArgumentException("socket: null (expected: a path)");
     }
   }
 
   static VmView unreachable(Path socket, String why) {
-    return new VmView(socket, "", "unreachable", 0, 0, "", why);
+    return new VmView(socket, "", "unreachable", 0, 0, "", why, null, Map.of());
   }
 
   public boolean running() {

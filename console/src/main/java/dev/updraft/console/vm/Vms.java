@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -65,6 +66,10 @@ public final class Vms {
       }
       JsonNode i = JSON.readTree(info.body());
       JsonNode m = machine.ok() ? JSON.readTree(machine.body()) : JSON.createObjectNode();
+      FirecrackerClient.Reply config = client.call(socket, HttpMethod.GET, "/vm/config", null);
+      JsonNode c = config.ok() ? JSON.readTree(config.body()) : JSON.createObjectNode();
+      Path log = path(c.path("logger").path("log_path"));
+      Path metrics = path(c.path("metrics").path("metrics_path"));
       return new VmView(
           socket,
           i.path("id").asText(""),
@@ -72,12 +77,18 @@ public final class Vms {
           m.path("vcpu_count").asInt(0),
           m.path("mem_size_mib").asInt(0),
           i.path("vmm_version").asText(""),
-          null);
+          null,
+          log == null ? null : VmTelemetry.bootTime(log),
+          metrics == null ? Map.of() : VmTelemetry.devices(metrics));
     } catch (VmException e) {
       return VmView.unreachable(socket, e.getMessage());
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       return VmView.unreachable(socket, "not the Firecracker API: " + e.getOriginalMessage());
     }
+  }
+
+  private static Path path(JsonNode value) {
+    return value.isTextual() && !value.asText().isBlank() ? Path.of(value.asText()) : null;
   }
 
   /** Pauses or resumes; returns the API's fault message, or null when it did. */

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -43,6 +45,12 @@ final class Browser implements AutoCloseable {
 
   <T> T await(Duration timeout, Function<WebDriver, T> condition) {
     return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition);
+  }
+
+  /** Scrolls the page so that the element {@code by} finds is at the top of the window. */
+  void scrollTo(By by) {
+    ((JavascriptExecutor) driver)
+        .executeScript("arguments[0].scrollIntoView()", driver.findElement(by));
   }
 
   void screenshot(String name) {

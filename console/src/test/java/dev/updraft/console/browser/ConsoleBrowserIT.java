@@ -2,14 +2,13 @@ package dev.updraft.console.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.updraft.console.Console;
-import dev.updraft.console.ConsoleConfig;
 import dev.updraft.deploy.Targets;
 import dev.updraft.deploy.apply.Engine;
-import dev.updraft.deploy.events.EventSink;
+import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.Redactor;
+import dev.updraft.deploy.local.RuntimeTarget;
+import dev.updraft.deploy.spec.SpecParser;
 import dev.updraft.sys.testing.NeedsProgram;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,9 +34,9 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The console in a real browser against a real environment on the local target: a Python service
- * behind a router, deployed by the engine while the page is open. The tests run in order on that
- * one environment, as a user would: watch the first release, read the live log, see the success
- * rate fall when the service fails, and roll back from the page.
+ * behind a router, deployed by the engine while the page is open, and the console its supervisor
+ * serves. The tests run in order on that one environment, as a user would: watch the first release,
+ * read the live log, see the success rate fall when the service fails, and roll back from the page.
  */
 @NeedsProgram(value = "python3", debian = "python3")
 @NeedsProgram(value = "chromium", debian = "chromium")
@@ -69,8 +69,10 @@ class ConsoleBrowserIT {
   private Path spec;
   private Path failFile;
   private int port;
+  private Path stateDir;
   private Engine engine;
-  private Console console;
+  private final List<Event> events = new CopyOnWriteArrayList<>();
+  private String console;
   private Browser browser;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -100,16 +102,8 @@ class ConsoleBrowserIT {
               - {path: /, service: web}
         """
             .formatted(port));
-    engine =
-        new Engine(spec, EventSink.NONE, new Redactor(), System.getenv(), 4, null, Targets.all());
-    console =
-        Console.start(
-            new ConsoleConfig(
-                new InetSocketAddress("127.0.0.1", 0),
-                List.of(spec),
-                List.of(),
-                null,
-                Duration.ofMillis(500)));
+    engine = new Engine(spec, events::add, new Redactor(), System.getenv(), 4, null, Targets.all());
+    stateDir = Targets.all().dataDir(SpecParser.load(spec, null));
     browser = new Browser();
   }
 
@@ -117,9 +111,6 @@ class ConsoleBrowserIT {
   void stop() {
     if (browser != null) {
       browser.close();
-    }
-    if (console != null) {
-      console.close();
     }
     try {
       engine.destroy();
@@ -132,6 +123,14 @@ class ConsoleBrowserIT {
   @Order(1)
   void theReleaseTimelineAppearsWhileUpRuns() throws Exception {
     Thread up = Thread.ofVirtual().start(engine::apply);
+    // The supervisor the release starts serves the console (on any free port: the build sets
+    // UPDRAFT_CONSOLE_PORT=0) and says where.
+    Path urlFile = stateDir.resolve(RuntimeTarget.CONSOLE_URL);
+    console =
+        browser.await(
+            Duration.ofSeconds(60),
+            d -> read(urlFile).strip().isEmpty() ? null : read(urlFile).strip());
+    assertThat(console).startsWith("http://127.0.0.1:").endsWith("/");
     browser.driver.get(url("/env/browsed"));
     // The page refreshes itself while a release is in progress; the instance has started and its
     // health check is still waiting.
@@ -144,6 +143,13 @@ class ConsoleBrowserIT {
         });
     browser.screenshot("release-in-progress");
     up.join();
+    // What updraft up prints last: the router's address and the console's.
+    assertThat(events)
+        .filteredOn(Event.Finished.class::isInstance)
+        .map(e -> ((Event.Finished) e).message())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("front at http://127.0.0.1:" + port + "/")
+        .endsWith("; console at " + console);
     browser.driver.get(url("/env/browsed"));
     WebElement release = browser.driver.findElement(By.id("release-1"));
     assertThat(release.getText())
@@ -158,6 +164,15 @@ class ConsoleBrowserIT {
   @Order(2)
   void aLinePrintedByTheServiceShowsInTheLiveTailWithinASecond() throws Exception {
     browser.driver.get(url("/env/browsed/service/web"));
+    // The mesh's workings, from the router's admin /workings: the instance as an endpoint.
+    assertThat(browser.driver.findElement(By.id("endpoints")).getText())
+        .contains("127.0.0.1:")
+        .contains("ready")
+        .contains("closed")
+        .contains(" ms");
+    assertThat(browser.driver.findElement(By.id("retries")).getText()).contains("front-");
+    browser.scrollTo(By.id("endpoints"));
+    browser.screenshot("service-workings");
     WebElement log = browser.driver.findElement(By.id("log"));
     browser.await(Duration.ofSeconds(10), d -> "on".equals(log.getDomAttribute("data-live")));
     String marker = "/log-" + UUID.randomUUID();
@@ -241,7 +256,15 @@ class ConsoleBrowserIT {
   }
 
   private String url(String path) {
-    return "http://127.0.0.1:" + console.address().getPort() + path;
+    return console + path.substring(1);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return ""; // not written yet
+    }
   }
 
   private HttpResponse<String> get(String path) throws Exception {

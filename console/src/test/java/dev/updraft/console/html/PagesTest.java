@@ -1,6 +1,7 @@
 package dev.updraft.console.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.updraft.console.model.Change;
 import dev.updraft.console.model.Environment;
@@ -10,8 +11,10 @@ import dev.updraft.console.model.ServiceView;
 import dev.updraft.console.model.Step;
 import dev.updraft.console.signals.Point;
 import dev.updraft.console.signals.Snapshot;
+import dev.updraft.console.signals.Workings;
 import dev.updraft.console.vm.VmView;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -76,7 +79,8 @@ class PagesTest {
             web.instances().getFirst(),
             "a&b",
             List.of("line <1>"),
-            123);
+            123,
+            Workings.parse(WORKINGS).concerning("web"));
     assertThat(html)
         .contains("data-latest=\"25.0%\"")
         .contains("aria-label=\"Success rate, last 15 minutes; latest: 25.0%\"")
@@ -85,15 +89,55 @@ class PagesTest {
         .contains(
             "data-stream=\"/env/shop/service/web/logs?instance=web-1&amp;q=a%26b&amp;from=123\"")
         .contains("<label for=\"q\">Search</label>");
+    assertThat(html)
+        .contains(
+            "<tr><th scope=\"row\"><code>127.0.0.1:4000</code></th><td>ready</td><td>2</td>"
+                + "<td><span class=\"badge good\">closed</span></td><td>1.50 ms</td></tr>")
+        .contains("<code>front-</code></th><td><code>router-front</code></td><td>up to 2</td>")
+        .contains("<td>7 retries left</td>")
+        .doesNotContain("other-");
+  }
+
+  // As the mesh admin's /workings reports it (see mesh's AdminAndReloadIT).
+  private static final String WORKINGS =
+      """
+      {"backends": [
+        {"name": "web", "queue": 0, "endpoints": [{"address": "127.0.0.1:4000", "ready": true,
+          "inFlight": 2, "breaker": "closed", "ewmaMillis": 1.5}]},
+        {"name": "other", "queue": 0, "endpoints": [{"address": "127.0.0.1:4009", "ready": true,
+          "inFlight": 0, "breaker": "open", "ewmaMillis": 3}]}],
+       "routes": [
+        {"listener": "router-front", "name": "front-", "backends": ["web"], "retryLimit": 2,
+         "retryBudget": 7},
+        {"listener": "router-front", "name": "other-", "backends": ["other"], "retryLimit": 0,
+         "retryBudget": 0}]}
+      """;
+
+  @Test
+  void workingsThatAreNotJsonAreNamed() {
+    assertThatThrownBy(() -> Workings.parse("not json"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("workings: ")
+        .hasMessageEndingWith("(expected: the mesh admin's /workings JSON)");
   }
 
   @Test
   void aRunningVmCanBePausedAndAPausedOneResumedOrSnapshotted() {
     List<VmView> vms =
         List.of(
-            new VmView(Path.of("/run/a.sock"), "a", "Running", 2, 256, "1.10", null),
-            new VmView(Path.of("/run/b.sock"), "b", "Paused", 1, 128, "1.10", null),
-            new VmView(Path.of("/run/c.sock"), "", "unreachable", 0, 0, "", "refused"));
+            new VmView(
+                Path.of("/run/a.sock"),
+                "a",
+                "Running",
+                2,
+                256,
+                "1.10",
+                null,
+                Duration.ofMillis(1500),
+                Map.of("uart", Map.of("write_count", 6L), "block_rootfs", Map.of())),
+            new VmView(Path.of("/run/b.sock"), "b", "Paused", 1, 128, "1.10", null, null, Map.of()),
+            new VmView(
+                Path.of("/run/c.sock"), "", "unreachable", 0, 0, "", "refused", null, Map.of()));
     String html = VmPage.render(vms, null, "t");
     assertThat(html)
         .contains("action=\"/vms/0/pause\"")
@@ -101,6 +145,8 @@ class PagesTest {
         .contains("action=\"/vms/1/snapshot\"")
         .doesNotContain("/vms/0/resume")
         .doesNotContain("/vms/2/")
-        .contains("refused");
+        .contains("refused")
+        .contains("<td class=\"boot\">1.5 s</td>")
+        .contains("<td class=\"devices\"><code>uart</code> write_count=6</td>");
   }
 }

@@ -3,9 +3,16 @@ package dev.updraft.console.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.deploy.events.Redactor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,5 +67,35 @@ class LogTailTest {
     stop.set(true);
     follower.join();
     assertThat(seen).containsExactly("new one", "new two");
+  }
+
+  @Test
+  void aCharacterSplitAcrossTwoReadsArrivesWhole() throws Exception {
+    Path log = dir.resolve("utf8.log");
+    Files.writeString(log, "");
+    byte[] line = "grüße\n".getBytes(StandardCharsets.UTF_8);
+    int cut = 3; // between the two bytes of ü
+    Deque<byte[]> chunks =
+        new ArrayDeque<>(
+            List.of(Arrays.copyOfRange(line, 0, cut), Arrays.copyOfRange(line, cut, line.length)));
+    List<String> seen = new ArrayList<>();
+    // The stop check runs before each read: appending one chunk there makes each read see one.
+    new LogTail(log, new Redactor(), "")
+        .follow(
+            0,
+            1,
+            seen::add,
+            () -> {
+              if (chunks.isEmpty()) {
+                return true;
+              }
+              try {
+                Files.write(log, chunks.poll(), StandardOpenOption.APPEND);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              return false;
+            });
+    assertThat(seen).containsExactly("grüße");
   }
 }

@@ -410,6 +410,7 @@ public final class Engine {
     for (Service.Router router : spec.all(Service.Router.class)) {
       out.append("; ").append(router.name()).append(" at ").append(t.url(router));
     }
+    t.consoleUrl().ifPresent(url -> out.append("; console at ").append(url));
     return out.toString();
   }
 

@@ -4,6 +4,7 @@ import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -81,6 +82,11 @@ public interface Target extends AutoCloseable {
 
   /** The address of a router for the release's last line. */
   String url(Service.Router router);
+
+  /** The address of the environment's web console, when the target serves one. */
+  default Optional<String> consoleUrl() {
+    return Optional.empty();
+  }
 
   @Override
   void close();

@@ -10,11 +10,14 @@ import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.StateDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -27,6 +30,10 @@ import java.util.function.Function;
 public final class RuntimeTarget implements Target {
   private final Function<Path, ServiceRuntime> runtimes;
   private final Path dir;
+
+  /** The file in the state directory where a supervisor's console writes its URL. */
+  public static final String CONSOLE_URL = "console.url";
+
   private final Map<String, Service.Router> routers = new ConcurrentHashMap<>();
   private ServiceRuntime runtime;
   private boolean warned;
@@ -222,6 +229,17 @@ public final class RuntimeTarget implements Target {
   @Override
   public String url(Service.Router router) {
     return "http://127.0.0.1:" + router.port() + "/";
+  }
+
+  /** Where the supervisor's console listens, as it wrote it in {@link #CONSOLE_URL}. */
+  @Override
+  public Optional<String> consoleUrl() {
+    try {
+      String url = Files.readString(dir.resolve(CONSOLE_URL)).strip();
+      return url.isEmpty() ? Optional.empty() : Optional.of(url);
+    } catch (IOException e) {
+      return Optional.empty(); // no console runs in this supervisor
+    }
   }
 
   /** Makes {@code state} visible through its service address and the routers. */

@@ -60,6 +60,8 @@ public final class Supervisor implements AutoCloseable {
   private final ServerSocketChannel server;
   private final FileChannel lock;
   private volatile boolean stopping;
+  // What runs beside it (the console), started once the processes are adopted.
+  private volatile Extensions extensions = Extensions.NONE;
   private final Object saving = new Object();
 
   private Supervisor(Path dir, ServerSocketChannel server, MeshProxy mesh, FileChannel lock) {
@@ -93,6 +95,7 @@ public final class Supervisor implements AutoCloseable {
     supervisor.adopt();
     PrivateFiles.write(dir.resolve("supervisor.pid"), Long.toString(ProcessHandle.current().pid()));
     Expiry.watch(dir);
+    supervisor.extensions = Extensions.start(dir);
     return supervisor;
   }
 
@@ -341,6 +344,7 @@ public final class Supervisor implements AutoCloseable {
     } catch (IOException e) {
       // closing anyway
     }
+    extensions.close();
     mesh.close();
     try {
       lock.close(); // releases the lock: the watchdog sees this supervisor gone

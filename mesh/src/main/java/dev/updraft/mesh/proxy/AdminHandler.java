@@ -19,15 +19,22 @@ import java.util.function.Supplier;
 
 /**
  * The admin server (Linkerd's): {@code /metrics} in Prometheus text format, {@code /ready}, {@code
- * /live}, and {@code POST /shutdown} from loopback clients only.
+ * /live}, {@code /workings} (endpoints, breakers and retry budgets as JSON, see {@link Workings}),
+ * and {@code POST /shutdown} from loopback clients only.
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Supplier<String> metrics;
+  private final Supplier<String> workings;
   private final BooleanSupplier ready;
   private final Runnable shutdown;
 
-  AdminHandler(Supplier<String> metrics, BooleanSupplier ready, Runnable shutdown) {
+  AdminHandler(
+      Supplier<String> metrics,
+      Supplier<String> workings,
+      BooleanSupplier ready,
+      Runnable shutdown) {
     this.metrics = metrics;
+    this.workings = workings;
     this.ready = ready;
     this.shutdown = shutdown;
   }
@@ -40,6 +47,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           case "/metrics" ->
               get(request)
                   ? text(HttpResponseStatus.OK, metrics.get(), "text/plain; version=0.0.4")
+                  : notAllowed();
+          case "/workings" ->
+              get(request)
+                  ? text(HttpResponseStatus.OK, workings.get(), "application/json")
                   : notAllowed();
           case "/ready" ->
               ready.getAsBoolean()

@@ -346,6 +346,7 @@ public final class MeshProxy implements AutoCloseable {
                     .addLast(
                         new AdminHandler(
                             registry::render,
+                            () -> Workings.json(backends.values(), routers, clock.getAsLong()),
                             () -> ready && !stopping,
                             () -> shutdown(config.shutdownGrace())));
               }

@@ -36,6 +36,15 @@ public final class RetryBudget {
 
   /** Takes one retry from the budget; false when the budget is spent. */
   public synchronized boolean withdraw() {
+    if (remaining() == 0) {
+      return false;
+    }
+    withdrawals[(int) (currentSlot % SLOTS)]++;
+    return true;
+  }
+
+  /** The retries the budget allows now: what {@link #withdraw()} would grant in a row. */
+  public synchronized long remaining() {
     advance();
     long deposited = 0;
     long withdrawn = 0;
@@ -43,11 +52,8 @@ public final class RetryBudget {
       deposited += deposits[i];
       withdrawn += withdrawals[i];
     }
-    if (withdrawn >= reserve + (long) (ratio * deposited)) {
-      return false;
-    }
-    withdrawals[(int) (currentSlot % SLOTS)]++;
-    return true;
+    long allowed = reserve + (long) (ratio * deposited) - withdrawn;
+    return Math.max(0, allowed);
   }
 
   private void advance() {

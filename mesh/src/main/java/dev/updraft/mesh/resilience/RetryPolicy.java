@@ -48,6 +48,11 @@ public final class RetryPolicy {
     }
   }
 
+  /** The retries its budget allows now (0 without retries). */
+  public long budgetRemaining() {
+    return limit > 0 ? budget.remaining() : 0;
+  }
+
   /** Whether the budget allows one more retry (and takes it). */
   public boolean takeRetry() {
     return budget.withdraw();

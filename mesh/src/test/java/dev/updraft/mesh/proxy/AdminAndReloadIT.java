@@ -3,6 +3,8 @@ package dev.updraft.mesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.updraft.mesh.config.ConfigFile;
 import dev.updraft.mesh.testing.TestBackend;
 import dev.updraft.mesh.testing.TestProxy;
@@ -45,6 +47,49 @@ class AdminAndReloadIT {
       assertThat(status(proxy, "GET", "/shutdown")).isEqualTo(405);
       assertThat(status(proxy, "POST", "/shutdown")).isEqualTo(200);
       proxy.proxy().terminated().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void workingsShowEndpointsBreakersLatencyAndRetryBudgetsAsJson() throws Exception {
+    try (TestBackend backend = TestBackend.fixed(200, "ok", 0);
+        TestProxy proxy =
+            TestProxy.start(
+                """
+                admin: 127.0.0.1:0
+                listeners:
+                  - name: proxy
+                    address: 127.0.0.1:0
+                    routes:
+                      - {name: api, match: {pathPrefix: /api}, backends: [{name: b}], retry: {limit: 2}}
+                      - {name: rest, backends: [{name: b}]}
+                backends: [{name: b, endpoints: ["%s"]}]
+                """
+                    .formatted(backend.address()))) {
+      for (int i = 0; i < 3; i++) {
+        proxy.get("/api/x");
+      }
+      HttpResponse<String> response =
+          proxy
+              .client()
+              .send(
+                  HttpRequest.newBuilder(proxy.admin("/workings")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+      JsonNode workings = new ObjectMapper().readTree(response.body());
+      JsonNode endpoint = workings.at("/backends/0/endpoints/0");
+      assertThat(workings.at("/backends/0/name").asText()).isEqualTo("b");
+      assertThat(endpoint.get("address").asText()).isEqualTo(backend.address());
+      assertThat(endpoint.get("ready").asBoolean()).isTrue();
+      assertThat(endpoint.get("breaker").asText()).isEqualTo("closed");
+      assertThat(endpoint.get("ewmaMillis").asDouble()).isPositive();
+      JsonNode api = workings.at("/routes/0");
+      assertThat(api.get("listener").asText()).isEqualTo("proxy");
+      assertThat(api.get("name").asText()).isEqualTo("api");
+      assertThat(api.get("backends").get(0).asText()).isEqualTo("b");
+      assertThat(api.get("retryLimit").asInt()).isEqualTo(2);
+      assertThat(api.get("retryBudget").asLong()).isPositive();
+      assertThat(workings.at("/routes/1/retryBudget").asLong()).as("no retries").isZero();
     }
   }
 

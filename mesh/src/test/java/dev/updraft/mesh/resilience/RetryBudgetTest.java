@@ -35,4 +35,18 @@ class RetryBudgetTest {
     budget.deposit();
     assertThat(budget.withdraw()).as("the earlier withdrawal has expired").isTrue();
   }
+
+  @Test
+  void whatRemainsIsWhatWithdrawalsWouldGrant() {
+    RetryBudget budget =
+        new RetryBudget(new BudgetConfig(0.5, 1, Duration.ofSeconds(10)), clock::get);
+    assertThat(budget.remaining()).isEqualTo(10);
+    for (int i = 0; i < 4; i++) {
+      budget.deposit();
+    }
+    assertThat(budget.remaining()).isEqualTo(12);
+    budget.withdraw();
+    budget.withdraw();
+    assertThat(budget.remaining()).isEqualTo(10);
+  }
 }

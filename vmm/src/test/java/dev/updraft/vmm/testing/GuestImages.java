@@ -73,11 +73,16 @@ public final class GuestImages {
     return Host.hasCommand("gcc");
   }
 
-  /** The guest sources: {@code src/test/guest} of the vmm module. */
+  /**
+   * The guest sources: {@code src/test/guest} of the vmm module, from it, the root or a sibling.
+   */
   public static Path sourceDirectory() {
     Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     for (Path candidate :
-        List.of(base.resolve("src/test/guest"), base.resolve("vmm/src/test/guest"))) {
+        List.of(
+            base.resolve("src/test/guest"),
+            base.resolve("vmm/src/test/guest"),
+            base.resolveSibling("vmm").resolve("src/test/guest"))) {
       if (Files.isDirectory(candidate)) {
         return candidate;
       }
