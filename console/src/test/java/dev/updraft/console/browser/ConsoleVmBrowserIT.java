@@ -109,7 +109,7 @@ class ConsoleVmBrowserIT {
     assertThat(curl(socket, "GET", "/", null)).contains("\"state\":\"Running\"");
   }
 
-  /** {@code updraft vm --api-sock SOCKET --boot-timer --no-seccomp} on this class path. */
+  /** {@code updraft vm --api-sock SOCKET --boot-timer} on this class path, seccomp on. */
   private static Process startVmm(Path socket, Path output) throws Exception {
     List<String> command =
         List.of(
@@ -120,10 +120,7 @@ class ConsoleVmBrowserIT {
             VmmMain.class.getName(),
             "--api-sock",
             socket.toString(),
-            "--boot-timer",
-            // The boot timer reads the process's CPU time with times(2), which the default vCPU
-            // filter does not allow: the VMM would be killed at the guest's write (a vmm issue).
-            "--no-seccomp");
+            "--boot-timer");
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
