@@ -23,11 +23,15 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The connections to one endpoint: HTTP/1.1 connections pooled per event loop (a connection is used
- * only by the loop that owns it, so there is no locking and no thread hop), and one HTTP/2
- * connection shared by every loop, whose streams carry requests from any of them.
+ * The connections to one endpoint, each owned by one event loop and used only by the requests of
+ * the clients on that loop: HTTP/1.1 connections pooled per loop, and one HTTP/2 connection per
+ * loop whose streams carry that loop's requests. A request's client side and upstream side then run
+ * on one thread, so no message hops between loops and nothing is locked on the hot path; an
+ * endpoint gets at most one HTTP/2 connection per loop (HAProxy likewise connects per thread).
  */
 public final class EndpointClient implements UpstreamClient {
   // Stateless (@Sharable): one for every stream, not one allocated and set up per request.
@@ -44,7 +48,8 @@ public final class EndpointClient implements UpstreamClient {
         }
       };
   private final Object h2Lock = new Object();
-  private Future<Channel> h2Connection;
+  // Per event loop; written under h2Lock (acquisitions may come from any loop, close from any).
+  private final Map<EventLoop, Future<Channel>> h2Connections = new HashMap<>();
   private volatile boolean closed;
 
   public EndpointClient(InetSocketAddress address, ClientSettings settings) {
@@ -107,9 +112,12 @@ public final class EndpointClient implements UpstreamClient {
   public void close() {
     closed = true;
     synchronized (h2Lock) {
-      if (h2Connection != null && h2Connection.isSuccess()) {
-        h2Connection.getNow().close();
+      for (Future<Channel> connection : h2Connections.values()) {
+        if (connection.isSuccess()) {
+          connection.getNow().close();
+        }
       }
+      h2Connections.clear();
     }
     // Pooled HTTP/1.1 connections belong to their loops; they close at their idle timeout.
   }
@@ -117,12 +125,13 @@ public final class EndpointClient implements UpstreamClient {
   private void acquireStream(EventLoop loop, Callback callback) {
     Future<Channel> connection;
     synchronized (h2Lock) {
-      if (h2Connection == null
-          || (h2Connection.isDone()
-              && (!h2Connection.isSuccess() || !h2Connection.getNow().isActive()))) {
-        h2Connection = connectH2(loop);
+      Future<Channel> current = h2Connections.get(loop);
+      if (current == null
+          || (current.isDone() && (!current.isSuccess() || !current.getNow().isActive()))) {
+        current = connectH2(loop);
+        h2Connections.put(loop, current);
       }
-      connection = h2Connection;
+      connection = current;
     }
     connection.addListener(
         f -> {
