@@ -63,9 +63,9 @@ public final class LogFollower implements AutoCloseable {
     return instance;
   }
 
-  /** Where reading goes on in the file read now. */
+  /** Where a new follower goes on in the file read now: after its last complete line. */
   public long position() {
-    return position;
+    return position - partial.size();
   }
 
   /** The complete lines added since the last poll (all of them at the first). */

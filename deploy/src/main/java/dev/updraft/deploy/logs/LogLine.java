@@ -38,6 +38,11 @@ public record LogLine(Instant time, String instance, String text) {
     return STAMP.format(time);
   }
 
+  /** A stored line's text without its stamp (a line with none as it is), for log tails. */
+  public static String unstamped(String stored) {
+    return parse("-", stored).map(LogLine::text).orElse(stored);
+  }
+
   /**
    * A stored line read back, or empty if it carries no stamp (a log written before stamps; the
    * reader gives such a line the time of the line before it).

@@ -72,4 +72,12 @@ class LogFollowerTest {
       assertThat(follower.poll()).extracting(LogLine::text).containsExactly("complete");
     }
   }
+
+  @Test
+  void aTailForAnErrorShowsTheTextWithoutItsStamp() {
+    assertThat(LogLine.unstamped(LogLine.stamp(T0) + " boom")).isEqualTo("boom");
+    assertThat(LogLine.unstamped("plain line")).isEqualTo("plain line");
+    assertThat(LogLine.parse("web-1", LogLine.stamp(T0) + " x"))
+        .contains(new LogLine(T0, "web-1", "x"));
+  }
 }
