@@ -2,8 +2,10 @@ package dev.updraft.cli;
 
 import dev.updraft.cli.deploy.ApplyCommand;
 import dev.updraft.cli.deploy.DestroyCommand;
+import dev.updraft.cli.deploy.ExecCommand;
 import dev.updraft.cli.deploy.HistoryCommand;
 import dev.updraft.cli.deploy.InstallCommand;
+import dev.updraft.cli.deploy.LogsCommand;
 import dev.updraft.cli.deploy.PlanCommand;
 import dev.updraft.cli.deploy.PreviewCommand;
 import dev.updraft.cli.deploy.RollbackCommand;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Spec;
       HistoryCommand.class,
       StatusCommand.class,
       RunCommand.class,
+      LogsCommand.class,
+      ExecCommand.class,
       DestroyCommand.class,
       InstallCommand.class,
       UninstallCommand.class,

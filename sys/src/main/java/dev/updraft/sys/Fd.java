@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Fd implements AutoCloseable {
   private static final int SEEK_DATA = 3;
   private static final int SEEK_HOLE = 4;
+  private static final int FALLOC_FL_KEEP_SIZE = 0x01;
+  private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
   private final String what;
   // -1 once closed, so that a second close() cannot close a number the process has reused.
   private final AtomicInteger fd;
@@ -149,6 +151,30 @@ public final class Fd implements AutoCloseable {
       Native.check("ftruncate(" + what + ")", result);
     } catch (Throwable t) {
       throw Native.linkFailure("ftruncate", t);
+    }
+  }
+
+  /**
+   * {@code fallocate(PUNCH_HOLE | KEEP_SIZE)}: frees the blocks of {@code [offset, offset +
+   * length)} while the file keeps its size and its other bytes; the range reads as zeros. A file
+   * written by another process that only appends (a log spool) stays bounded on disk this way,
+   * which a truncation would not do without losing what it wrote in between.
+   */
+  public void punchHole(long offset, long length) {
+    requireOffset(offset);
+    requireOffset(length);
+    try {
+      int result =
+          (int)
+              Libc.Positional.FALLOCATE.invokeExact(
+                  Native.errnoState(),
+                  fd.get(),
+                  FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+                  offset,
+                  length);
+      Native.check("fallocate(" + what + ", PUNCH_HOLE)", result);
+    } catch (Throwable t) {
+      throw Native.linkFailure("fallocate", t);
     }
   }
 

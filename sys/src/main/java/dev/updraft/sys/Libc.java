@@ -41,6 +41,9 @@ final class Libc {
             "pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     static final MethodHandle FTRUNCATE =
         Native.errnoCall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    static final MethodHandle FALLOCATE =
+        Native.errnoCall(
+            "fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     static final MethodHandle FSYNC =
         Native.errnoCall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     static final MethodHandle FDATASYNC =

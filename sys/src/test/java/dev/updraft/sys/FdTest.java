@@ -127,4 +127,21 @@ class FdTest {
       assertThat(fd.seekHole(41 * page)).as("already in a hole").isEqualTo(41 * page);
     }
   }
+
+  @Test
+  void aPunchedHoleReadsAsZerosAndKeepsTheSize() {
+    Path file = dir.resolve("spool");
+    try (Fd fd = Fd.open(file, OpenFlags.O_RDWR | OpenFlags.O_CREAT, 0600)) {
+      byte[] ones = new byte[3 * 4096];
+      java.util.Arrays.fill(ones, (byte) 1);
+      fd.pwrite(ByteBuffer.wrap(ones), 0);
+      fd.punchHole(0, 4096);
+      ByteBuffer back = ByteBuffer.allocate(ones.length);
+      fd.pread(back, 0);
+      assertThat(back.get(0)).isZero();
+      assertThat(back.get(4095)).isZero();
+      assertThat(back.get(4096)).isEqualTo((byte) 1);
+    }
+    assertThat(file.toFile().length()).isEqualTo(3 * 4096);
+  }
 }

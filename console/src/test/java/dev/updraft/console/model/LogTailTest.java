@@ -3,6 +3,8 @@ package dev.updraft.console.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.deploy.events.Redactor;
+import dev.updraft.deploy.logs.Rotation;
+import dev.updraft.deploy.logs.StampedLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +69,22 @@ class LogTailTest {
     stop.set(true);
     follower.join();
     assertThat(seen).containsExactly("new one", "new two");
+  }
+
+  @Test
+  void showsTheStoredLinesWithoutTheirStampsAcrossRotatedFiles() {
+    Path log = dir.resolve("web-0123456789ab-1.log");
+    try (StampedLog stored = new StampedLog(log, new Rotation(1024, 3))) {
+      for (int i = 0; i < 30; i++) {
+        byte[] line = ("GET /" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        stored.append(java.time.Instant.parse("2026-12-07T10:00:00Z"), line, 0, line.length);
+      }
+    }
+    assertThat(StampedLog.generation(log, 1)).exists();
+    assertThat(new LogTail(log, new Redactor(), "").last(30).lines())
+        .hasSize(30)
+        .startsWith("GET /0")
+        .endsWith("GET /29");
   }
 
   @Test

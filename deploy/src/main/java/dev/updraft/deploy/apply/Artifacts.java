@@ -1,5 +1,6 @@
 package dev.updraft.deploy.apply;
 
+import dev.updraft.deploy.logs.LogLine;
 import dev.updraft.deploy.state.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
@@ -111,7 +112,12 @@ public final class Artifacts {
     }
     try {
       List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+      // An instance's log is stamped (deploy logs shows the times); a tail in an error shows text.
+      return String.join(
+          "\n",
+          all.subList(Math.max(0, all.size() - lines), all.size()).stream()
+              .map(LogLine::unstamped)
+              .toList());
     } catch (IOException | UncheckedIOException e) {
       return "(log unreadable: " + e.getMessage() + ")";
     }

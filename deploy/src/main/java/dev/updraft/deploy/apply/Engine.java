@@ -7,6 +7,8 @@ import dev.updraft.deploy.journal.Entry;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.Journal;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.logs.LogLine;
+import dev.updraft.deploy.logs.LogQuery;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.spec.SpecException;
@@ -31,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -230,6 +234,35 @@ public final class Engine {
       Target.JobRun run = t.runNow(state, job);
       return new Target.JobRun(
           run.id(), run.succeeded(), run.outcome(), redactor.redact(run.logTail()));
+    }
+  }
+
+  /**
+   * Hands {@code sink} the redacted lines of a service's log that {@code query} asks for, then the
+   * new ones while it follows, until {@code stop} says so.
+   */
+  public void logs(LogQuery query, Consumer<LogLine> sink, BooleanSupplier stop)
+      throws InterruptedException {
+    EnvironmentSpec spec = spec();
+    Secrets secrets = new Secrets(spec, redactor, hostEnv, key(spec));
+    for (Service service : spec.services().values()) {
+      try {
+        secrets.valuesOf(service); // known to the redactor from now on
+      } catch (RuntimeException e) {
+        // A source unreadable here: the values that can be read are still kept out of the lines.
+      }
+    }
+    try (Target t = targets.open(spec)) {
+      new InstanceAccess(spec, history(spec).services(), redactor).logs(t, query, sink, stop);
+    }
+  }
+
+  /** Runs {@code command} with a service instance's environment and directory; its exit code. */
+  public int exec(String service, String instance, List<String> command) {
+    EnvironmentSpec spec = spec();
+    try (Target t = targets.open(spec)) {
+      return new InstanceAccess(spec, history(spec).services(), redactor)
+          .exec(t, service, instance, command);
     }
   }
 

@@ -1,11 +1,16 @@
 package dev.updraft.deploy.apply;
 
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.logs.LogLine;
+import dev.updraft.deploy.logs.LogQuery;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Where an environment runs: this machine, a Kubernetes cluster. The engine plans, orders, journals
@@ -63,6 +68,29 @@ public interface Target extends AutoCloseable {
   default JobRun runNow(ServiceState state, Service.Job job) {
     throw new DeployException(
         "UNSUPPORTED", "this target cannot run a job by hand", "wait for its schedule", null);
+  }
+
+  /**
+   * Hands {@code sink} the lines of a deployed service's log that {@code query} asks for, in time
+   * order, and when it follows, each new line (of new instances too) until {@code stop} says so. An
+   * instance the query names that the target does not know is a {@link DeployException} ({@code
+   * UNKNOWN_INSTANCE}) naming the ones it knows.
+   */
+  default void logs(
+      ServiceState state, LogQuery query, Consumer<LogLine> sink, BooleanSupplier stop)
+      throws InterruptedException {
+    throw new DeployException("UNSUPPORTED", "this target keeps no logs", null, null);
+  }
+
+  /**
+   * Runs {@code command} (a program and its arguments, no shell) beside a deployed service's
+   * instance: with its environment, secrets included, and its working directory, attached to this
+   * process's stdin, stdout and stderr; returns its exit code.
+   *
+   * @param instance the instance's id, or empty for the first live one
+   */
+  default int exec(ServiceState state, String instance, List<String> command) {
+    throw new DeployException("UNSUPPORTED", "this target cannot run commands", null, null);
   }
 
   /** Stops and removes what runs for a service. */

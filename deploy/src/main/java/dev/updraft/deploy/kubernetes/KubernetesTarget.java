@@ -5,6 +5,8 @@ import dev.updraft.deploy.apply.JobOutputs;
 import dev.updraft.deploy.apply.Target;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.logs.LogLine;
+import dev.updraft.deploy.logs.LogQuery;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The kubernetes target: an application's or job's image is put in the registry first ({@link
@@ -61,6 +65,18 @@ public final class KubernetesTarget implements Target {
     this.renderer = new KubernetesRenderer(spec);
     this.labels = renderer.labels();
     this.watches = new Watches(client, labels);
+  }
+
+  @Override
+  public void logs(ServiceState state, LogQuery query, Consumer<LogLine> sink, BooleanSupplier stop)
+      throws InterruptedException {
+    new PodAccess(client, labels).logs(state, query, sink, stop);
+  }
+
+  @Override
+  public int exec(ServiceState state, String instance, List<String> command) {
+    return new PodAccess(client, labels)
+        .exec(state, instance, command, System.in, System.out, System.err);
   }
 
   @Override

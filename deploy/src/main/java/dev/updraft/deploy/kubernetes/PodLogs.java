@@ -3,6 +3,8 @@ package dev.updraft.deploy.kubernetes;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The last lines of a container's log, read straight from the API server's log endpoint. fabric8's
@@ -40,6 +42,29 @@ final class PodLogs {
     }
     if (previous) {
       uri.append("&previous=true");
+    }
+    return client.raw(uri.toString());
+  }
+
+  /**
+   * A container's lines, each behind the kubelet's RFC 3339 timestamp, from {@code since} (whole
+   * seconds; {@link Instant#EPOCH}: all) and at most the last {@code tail} ({@code -1}: all), or
+   * null if the API server has none (404).
+   */
+  static String stamped(
+      KubernetesClient client, String namespace, String pod, Instant since, int tail) {
+    StringBuilder uri =
+        new StringBuilder(client.getMasterUrl().toString().replaceAll("/+$", ""))
+            .append("/api/v1/namespaces/")
+            .append(encode(namespace))
+            .append("/pods/")
+            .append(encode(pod))
+            .append("/log?timestamps=true");
+    if (since.isAfter(Instant.EPOCH)) {
+      uri.append("&sinceTime=").append(encode(since.truncatedTo(ChronoUnit.SECONDS).toString()));
+    }
+    if (tail >= 0) {
+      uri.append("&tailLines=").append(tail);
     }
     return client.raw(uri.toString());
   }

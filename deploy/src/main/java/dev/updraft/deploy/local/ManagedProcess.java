@@ -1,10 +1,13 @@
 package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.logs.Rotation;
+import dev.updraft.deploy.logs.Spool;
 import dev.updraft.deploy.state.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,19 +18,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One process the supervisor keeps running: started with its own directory, environment and log
- * file, inside its cgroup when it has limits, restarted with exponential backoff (0.5 s doubling to
- * 30 s, reset after a minute of uptime) when it exits, and stopped as a whole process group and
- * tree: SIGTERM, then SIGKILL after the grace period; its cgroup goes with it.
+ * spool (whose lines a collector stamps into the instance's rotated log), inside its cgroup when it
+ * has limits, restarted with exponential backoff (0.5 s doubling to 30 s, reset after a minute of
+ * uptime) when it exits, and stopped as a whole process group and tree: SIGTERM, then SIGKILL after
+ * the grace period; its cgroup goes with it.
  */
 final class ManagedProcess {
   private static final long MIN_BACKOFF_MS = 500;
   private static final long MAX_BACKOFF_MS = 30_000;
   private static final Duration LEFT_BEHIND_GRACE = Duration.ofSeconds(5);
+  private static final long COLLECT_MILLIS = 100;
 
   private final Protocol.ProcessSpec spec;
   private final Cgroups cgroups;
   private final Cgroup cgroup;
   private final Runnable onChange;
+  private final Spool spool;
+  private volatile boolean collecting = true;
   private volatile ProcessHandle handle;
   private volatile long startedMillis;
   private volatile boolean wanted = true;
@@ -38,11 +45,33 @@ final class ManagedProcess {
   private volatile long oomKills;
   private long backoff = MIN_BACKOFF_MS;
 
-  ManagedProcess(Protocol.ProcessSpec spec, Cgroups cgroups, Runnable onChange) {
+  ManagedProcess(Protocol.ProcessSpec spec, Cgroups cgroups, Rotation rotation, Runnable onChange) {
     this.spec = spec;
     this.cgroups = cgroups;
     this.cgroup = cgroups.group(spec.id(), spec.resources());
     this.onChange = onChange;
+    this.spool = new Spool(Path.of(spec.log()), rotation, Clock.systemUTC());
+    Thread.ofVirtual().name("log-" + spec.id()).start(this::collect);
+  }
+
+  private void collect() {
+    while (collecting) {
+      try {
+        if (spool.collect() == 0) {
+          Thread.sleep(COLLECT_MILLIS);
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // A full disk, a log removed by hand: the next round tries again, the process runs on.
+        System.out.println("log of " + spec.id() + ": " + e.getMessage());
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException stop) {
+          return;
+        }
+      }
+    }
   }
 
   synchronized void launch() {
@@ -51,9 +80,10 @@ final class ManagedProcess {
     }
     try {
       // Made before each start: a restart finds its limits even if a cleanup took the cgroup.
-      List<String> command = cgroups.enter(cgroup, spec.command(), Path.of(spec.log()));
+      Path output = spool.file();
+      List<String> command = cgroups.enter(cgroup, spec.command(), output);
       oomKills = cgroup.oomKills();
-      Process process = builder(spec, command).start();
+      Process process = builder(spec, command, output).start();
       handle = process.toHandle();
       startedMillis = System.currentTimeMillis();
       state = "running";
@@ -84,6 +114,7 @@ final class ManagedProcess {
   }
 
   private void exited(Integer code) {
+    spool.finish(); // its last lines are in its log before anyone hears that it ended
     lastExit = code;
     ended = cgroup.ended(code, oomKills);
     if (!wanted) {
@@ -131,6 +162,9 @@ final class ManagedProcess {
       endLeftBehind(h.pid());
     }
     cgroup.remove();
+    collecting = false;
+    spool.finish();
+    spool.close();
     state = "stopped";
   }
 
@@ -156,12 +190,17 @@ final class ManagedProcess {
    * (made private if new), in a session of its own so that a stop reaches all it started.
    */
   static ProcessBuilder builder(Protocol.ProcessSpec spec, List<String> command) {
-    PrivateFiles.touch(Path.of(spec.log()));
+    return builder(spec, command, Path.of(spec.log()));
+  }
+
+  /** As {@link #builder(Protocol.ProcessSpec, List)}, writing to {@code output} instead. */
+  static ProcessBuilder builder(Protocol.ProcessSpec spec, List<String> command, Path output) {
+    PrivateFiles.touch(output);
     ProcessBuilder builder =
         new ProcessBuilder(ProcessGroups.newSession(command))
             .directory(new File(spec.cwd()))
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(spec.log())))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().clear();
     builder.environment().putAll(spec.env());

@@ -6,6 +6,8 @@ import dev.updraft.deploy.apply.Secrets;
 import dev.updraft.deploy.apply.Target;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.logs.LogLine;
+import dev.updraft.deploy.logs.LogQuery;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.spec.TargetName;
@@ -20,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -86,6 +90,17 @@ public final class RuntimeTarget implements Target {
     // Only look, the same way the runtime does: plan must not start a supervisor, and must see
     // what runs whether or not one answers.
     return Observation.of(dir).live();
+  }
+
+  @Override
+  public void logs(ServiceState state, LogQuery query, Consumer<LogLine> sink, BooleanSupplier stop)
+      throws InterruptedException {
+    new LocalInstances(dir).logs(state, query, sink, stop);
+  }
+
+  @Override
+  public int exec(ServiceState state, String instance, List<String> command) {
+    return new LocalInstances(dir).exec(state, instance, command);
   }
 
   @Override

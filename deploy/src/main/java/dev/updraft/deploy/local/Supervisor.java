@@ -1,5 +1,7 @@
 package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.logs.Rotation;
+import dev.updraft.deploy.logs.ServiceLogs;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.PrivateFiles;
 import dev.updraft.mesh.config.HostPort;
@@ -46,6 +48,9 @@ public final class Supervisor implements AutoCloseable {
   // How long a halted process has between SIGTERM and SIGKILL (systemd allows a unit 90 s).
   private static final Duration HALT = Duration.ofSeconds(10);
 
+  // A retired instance's log is kept this long after its last line, then pruned.
+  private static final Duration KEEP_RETIRED_LOGS = Duration.ofDays(7);
+
   // The embedded mesh's admin listener: any free loopback port, the same on every reload.
   private static final HostPort ADMIN = new HostPort("127.0.0.1", 0);
 
@@ -56,6 +61,7 @@ public final class Supervisor implements AutoCloseable {
   private volatile Routing routing;
   private final ProcessTable table;
   private final Cgroups cgroups;
+  private final Rotation rotation = rotation();
   private final MeshProxy mesh;
   private final ServerSocketChannel server;
   private final FileChannel lock;
@@ -71,6 +77,33 @@ public final class Supervisor implements AutoCloseable {
     this.lock = lock;
     this.table = new ProcessTable(dir.resolve("supervisor.json"), EnvironmentKey.of(dir));
     this.cgroups = Cgroups.detect(dir);
+  }
+
+  private static Rotation rotation() {
+    try {
+      return Rotation.of(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.out.println("log rotation: " + e.getMessage() + "; using " + Rotation.DEFAULT);
+      return Rotation.DEFAULT;
+    }
+  }
+
+  /** Prunes the logs of retired instances now and then; the supervisor's life is its life. */
+  private void pruneLogs() {
+    ServiceLogs logs = new ServiceLogs(dir.resolve("logs"));
+    while (!stopping) {
+      try {
+        Set<String> live = new HashSet<>(processes.keySet());
+        live.addAll(schedules.keySet());
+        logs.prune(live, KEEP_RETIRED_LOGS, Clock.systemUTC().instant());
+        Thread.sleep(Duration.ofHours(1));
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        System.out.println("pruning logs: " + e.getMessage());
+        return;
+      }
+    }
   }
 
   /** Starts a supervisor for the environment whose data directory is {@code dir}. */
@@ -93,6 +126,7 @@ public final class Supervisor implements AutoCloseable {
         MeshProxy.start(Routing.EMPTY.toMesh(ADMIN), Transport.select(false), System.out);
     Supervisor supervisor = new Supervisor(dir, server, mesh, lock);
     supervisor.adopt();
+    Thread.ofVirtual().name("log-pruner").start(supervisor::pruneLogs);
     PrivateFiles.write(dir.resolve("supervisor.pid"), Long.toString(ProcessHandle.current().pid()));
     Expiry.watch(dir);
     supervisor.extensions = Extensions.start(dir);
@@ -228,7 +262,7 @@ public final class Supervisor implements AutoCloseable {
       // start a second process of the same id that no table holds.
       existing.stop(Duration.ofSeconds(10));
     }
-    ManagedProcess process = new ManagedProcess(spec, cgroups, this::save);
+    ManagedProcess process = new ManagedProcess(spec, cgroups, rotation, this::save);
     processes.put(spec.id(), process);
     process.launch();
     save();
@@ -269,7 +303,7 @@ public final class Supervisor implements AutoCloseable {
       }
     }
     for (ProcessTable.Row row : saved.processes()) {
-      ManagedProcess process = new ManagedProcess(row.spec(), cgroups, this::save);
+      ManagedProcess process = new ManagedProcess(row.spec(), cgroups, rotation, this::save);
       processes.put(row.spec().id(), process);
       process.adoptOrLaunch(row.pid(), row.startedMillis(), row.restarts());
     }

@@ -33,7 +33,9 @@ class LeftBehindIT {
 
   @Test
   void aCrashedShellsCommandEndsBeforeTheRestart() throws Exception {
-    ManagedProcess process = new ManagedProcess(spec(), Cgroups.detect(dir), () -> {});
+    ManagedProcess process =
+        new ManagedProcess(
+            spec(), Cgroups.detect(dir), dev.updraft.deploy.logs.Rotation.DEFAULT, () -> {});
     process.launch();
     try {
       ProcessHandle shell = handle(process);
@@ -57,7 +59,9 @@ class LeftBehindIT {
     shell.destroyForcibly().waitFor();
     assertThat(command.isAlive()).as("a shell's command outlives it").isTrue();
 
-    ManagedProcess process = new ManagedProcess(spec(), Cgroups.detect(dir), () -> {});
+    ManagedProcess process =
+        new ManagedProcess(
+            spec(), Cgroups.detect(dir), dev.updraft.deploy.logs.Rotation.DEFAULT, () -> {});
     process.adoptOrLaunch(shell.pid(), started, 0);
     try {
       // Ended (a zombie when this machine's init reaps no orphans).
