@@ -1,2 +1,4 @@
-/** A Firecracker-compatible microVM monitor on KVM (issue 3). */
+/**
+ * The embedding API of the Firecracker-compatible microVM monitor: {@link dev.updraft.vmm.MicroVm}.
+ */
 package dev.updraft.vmm;

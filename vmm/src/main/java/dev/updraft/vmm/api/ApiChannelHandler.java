@@ -29,14 +29,14 @@ import java.nio.charset.StandardCharsets;
  * decoder cannot parse is answered with 400 and the connection closed.
  */
 final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
-  private final ApiDispatcher dispatcher;
+  private final RequestHandler dispatcher;
   private final int maxPayload;
   private HttpRequest request;
   private ByteArrayOutputStream body;
   private long received;
   private boolean tooLarge;
 
-  ApiChannelHandler(ApiDispatcher dispatcher, int maxPayload) {
+  ApiChannelHandler(RequestHandler dispatcher, int maxPayload) {
     this.dispatcher = dispatcher;
     this.maxPayload = maxPayload;
   }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * Vmm} handle it and turns every failure into a 400 with a fault message, so that nothing a client
  * sends can end the VMM. Logs and counts each request as Firecracker does.
  */
-final class ApiDispatcher {
+final class ApiDispatcher implements RequestHandler {
   static final String DESERIALIZE_ERROR =
       "An error occurred when deserializing the json body of a request: ";
 
@@ -30,7 +30,8 @@ final class ApiDispatcher {
   }
 
   /** Handles a request on the VMM thread. */
-  ApiReply handle(String method, String path, byte[] body) {
+  @Override
+  public ApiReply handle(String method, String path, byte[] body) {
     long started = System.nanoTime();
     logger.info("The API server received a " + describe(method, path, body) + ".");
     Route route = null;

@@ -47,7 +47,7 @@ final class ApiServer implements AutoCloseable {
    * @throws ApiServerException if the path exists (Firecracker refuses too) or cannot be bound
    */
   static ApiServer start(
-      Path socket, int maxPayload, ApiDispatcher dispatcher, EventLoopGroup group) {
+      Path socket, int maxPayload, RequestHandler dispatcher, EventLoopGroup group) {
     if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
       throw new ApiServerException(
           "Failed to open the API socket at "

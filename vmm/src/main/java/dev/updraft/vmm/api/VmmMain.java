@@ -33,6 +33,12 @@ public final class VmmMain {
 
   /** Runs the VMM with {@code args} and returns the process exit code. */
   public static int run(String[] args, Hypervisor hypervisor, PrintStream out, PrintStream err) {
+    int serve = ServeMain.serveWord(args);
+    if (serve >= 0) {
+      // A word, not a flag, so that the jailer's --exec-file can start serve through the same
+      // launcher: jailer ... --exec-file dist/bin/firecracker -- serve --socket-dir /run
+      return ServeMain.run(ServeMain.withoutWord(args, serve), out, err);
+    }
     VmmArgs.Invocation invocation;
     try {
       invocation = VmmArgs.parse(args);

@@ -297,17 +297,7 @@ public final class VmmRunner {
     return code;
   }
 
-  /** Named threads whose uncaught exceptions are logged and counted, never silent. */
   private ThreadFactory threads(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      thread.setUncaughtExceptionHandler(
-          (t, e) -> {
-            metrics.recordPanic();
-            logger.error("Uncaught exception on " + t.getName() + ": " + e);
-          });
-      return thread;
-    };
+    return Threads.named(name, metrics, logger);
   }
 }

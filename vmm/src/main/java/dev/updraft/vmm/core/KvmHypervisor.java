@@ -40,8 +40,23 @@ import java.util.Objects;
 public final class KvmHypervisor implements Hypervisor {
   // Read once: the guest's console input is this process's stdin, as in Firecracker.
   private static final Fd STDIN = Fd.adopt(0, "stdin");
+  // Null when many VMs share the process: no guest may read another's keystrokes.
+  private final Fd consoleInput;
   private SeccompFilters filters = SeccompFilters.none();
   private ThreadKind callerKind = ThreadKind.VMM;
+
+  /** A hypervisor whose guests read this process's stdin, as Firecracker's do. */
+  public KvmHypervisor() {
+    this(true);
+  }
+
+  /**
+   * @param stdinConsole whether the guest's serial input is this process's stdin; false for VMs
+   *     that share a process ({@code updraft vm serve}, the embedding API)
+   */
+  public KvmHypervisor(boolean stdinConsole) {
+    this.consoleInput = stdinConsole ? STDIN : null;
+  }
 
   @Override
   public void confine(SeccompFilters filters, ThreadKind callerKind) {
@@ -64,7 +79,7 @@ public final class KvmHypervisor implements Hypervisor {
             .kernel(boot.kernelImagePath())
             .initrd(boot.initrdPath())
             .serialOutput(serialOutput(resources))
-            .serialInput(STDIN)
+            .serialInput(consoleInput)
             .transparentHugePages(machine.hugePages() == HugePages.TRANSPARENT)
             .trackDirtyPages(machine.trackDirtyPages())
             .log(log::info);
@@ -117,7 +132,7 @@ public final class KvmHypervisor implements Hypervisor {
       MicroVmRestorer restorer =
           new MicroVmRestorer()
               .serialOutput(serialOutput(current))
-              .serialInput(STDIN)
+              .serialInput(consoleInput)
               .loadStarted(started)
               .log(log::info);
       if (current.serial() != null && current.serial().rateLimiter() != null) {

@@ -42,6 +42,15 @@ public final class SeccompFilters {
     return new SeccompFilters(() -> compile(defaultSet()));
   }
 
+  /**
+   * The defaults for {@code updraft vm serve}, where VMs are created while others run, so after the
+   * process-wide filter is on: the {@code vmm} filter also allows what building a VM needs that a
+   * single-VM process does before filtering (docs/vmm/security.md, "serve").
+   */
+  public static SeccompFilters serveDefaults() {
+    return new SeccompFilters(() -> compile(ServeSyscalls.extend(defaultSet())));
+  }
+
   /** The default filter document, parsed. */
   public static FilterSet defaultSet() {
     try (InputStream in = SeccompFilters.class.getResourceAsStream(DEFAULTS)) {

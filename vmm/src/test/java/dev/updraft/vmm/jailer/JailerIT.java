@@ -132,6 +132,53 @@ class JailerIT {
   }
 
   @Test
+  @Tag("kvm")
+  @EnabledIf(value = "dev.updraft.sys.Host#kvmAvailable", disabledReason = "needs /dev/kvm")
+  @NeedsProgram(value = "gcc", debian = "gcc")
+  void serveRunsJailedAndHostsAVmThroughItsSocket() throws Exception {
+    prepare();
+    Files.copy(GuestImages.pvh("pause"), root.resolve("vmlinux"));
+    own(root.resolve("vmlinux"));
+    Path console = base.resolve("console.txt");
+    Process jailer = jailer(console, "--", "serve", "--socket-dir", "/run");
+    Path management = root.resolve("run/management.socket");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(management)) {
+      assertThat(jailer.isAlive()).as("jailed serve runs:%n%s", Files.readString(console)).isTrue();
+      assertThat(System.nanoTime()).as("management socket within 60 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    assertThat(curl(management, "POST", "/vms", "{\"id\": \"a\", \"serial_out_path\": \"/a.txt\"}"))
+        .startsWith("201 ")
+        .contains("\"api_sock\":\"/run/a.sock\"");
+    Path socket = root.resolve("run/a.sock");
+    assertThat(
+            curl(
+                socket,
+                "PUT",
+                "/boot-source",
+                "{\"kernel_image_path\": \"vmlinux\", \"boot_args\": \"ticks=100000 period_ms=100\"}"))
+        .as("jailed serve's output:%n%s", Files.readString(console))
+        .isEqualTo("204");
+    assertThat(curl(socket, "PUT", "/machine-config", "{\"vcpu_count\": 1, \"mem_size_mib\": 32}"))
+        .as("jailed serve's output:%n%s", Files.readString(console))
+        .isEqualTo("204");
+    assertThat(curl(socket, "PUT", "/actions", "{\"action_type\": \"InstanceStart\"}"))
+        .as("jailed serve's output:%n%s", Files.readString(console))
+        .isEqualTo("204");
+    Path guest = root.resolve("a.txt");
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(guest) || !Files.readString(guest).contains("tick 1 ")) {
+      assertThat(jailer.isAlive()).as("jailed serve runs:%n%s", Files.readString(console)).isTrue();
+      assertThat(System.nanoTime()).as("the guest ticks within 60 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    assertThat(Files.getAttribute(guest, "unix:uid")).as("a file serve made").isEqualTo(NOBODY);
+    assertThat(curl(management, "DELETE", "/vms/a", null)).isEqualTo("204");
+    assertThat(socket).doesNotExist();
+  }
+
+  @Test
   void theJailedVmmSeesOnlyItsJailAndRunsAsTheUid() throws Exception {
     prepare();
     Path hostFile = base.resolve("host-secret.img");

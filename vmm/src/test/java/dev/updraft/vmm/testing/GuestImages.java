@@ -42,7 +42,8 @@ public final class GuestImages {
           "irq",
           "vsock",
           "mmds",
-          "snap");
+          "snap",
+          "crash");
 
   /** No libc, no PIC, no red zone (interrupts land on the guest's stack), no SSE state. */
   static final List<String> COMPILE_FLAGS =
