@@ -34,8 +34,8 @@ final class ProtocolJson {
           "lastOutcome",
           "lastExit",
           "log");
-  private static final Set<String> ROUTING = Set.of("services", "routers");
-  private static final Set<String> SERVICE = Set.of("port", "endpoints");
+  private static final Set<String> ROUTING = Set.of("services", "routers", "environment");
+  private static final Set<String> SERVICE = Set.of("port", "endpoints", "outbound", "allow");
   private static final Set<String> ROUTER = Set.of("port", "hosts", "routes", "timeoutMillis");
   private static final Set<String> RESPONSE =
       Set.of(
@@ -241,7 +241,18 @@ final class ProtocolJson {
         ? null
         : Json.object(
             "services",
-            Json.map(r.services(), s -> Json.object("port", s.port(), "endpoints", s.endpoints())),
+            Json.map(
+                r.services(),
+                s ->
+                    Json.object(
+                        "port",
+                        s.port(),
+                        "endpoints",
+                        s.endpoints(),
+                        "outbound",
+                        s.outbound(),
+                        "allow",
+                        s.allow())),
             "routers",
             Json.map(
                 r.routers(),
@@ -254,7 +265,9 @@ final class ProtocolJson {
                         "routes",
                         t.routes(),
                         "timeoutMillis",
-                        t.timeoutMillis())));
+                        t.timeoutMillis())),
+            "environment",
+            r.environment());
   }
 
   private static Routing routing(JsonObject o) throws IOException {
@@ -263,7 +276,11 @@ final class ProtocolJson {
         o.objectMap(
             "services",
             s ->
-                new Routing.ServiceEntry(s.only(SERVICE).intValue("port"), s.strings("endpoints"))),
+                new Routing.ServiceEntry(
+                    s.only(SERVICE).intValue("port"),
+                    s.strings("endpoints"),
+                    s.integerMap("outbound"),
+                    s.strings("allow"))),
         o.objectMap(
             "routers",
             t ->
@@ -271,6 +288,7 @@ final class ProtocolJson {
                     t.only(ROUTER).intValue("port"),
                     t.strings("hosts"),
                     t.stringMap("routes"),
-                    t.longObject("timeoutMillis"))));
+                    t.longObject("timeoutMillis"))),
+        o.string("environment"));
   }
 }

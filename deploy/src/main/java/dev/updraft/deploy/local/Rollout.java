@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Deploys one service: databases are made to run, jobs run to completion, applications are replaced
@@ -165,11 +166,44 @@ final class Rollout {
             : runtime.port(app.port());
     deployment.step(app.name(), "build", Event.Outcome.STARTED, null);
     Path artifact = stage(app.name(), version, app.process());
-    Map<String, String> env = env(deployment, app);
+    Map<String, Integer> outbound = MeshEnv.outbound(current);
+    Map<String, String> env = MeshEnv.env(deployment, app, outbound, () -> runtime.port(null));
+    env.putAll(deployment.secretEnv(app));
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("host", "127.0.0.1");
     attributes.put("port", Integer.toString(servicePort));
     attributes.put("url", "http://127.0.0.1:" + servicePort);
+    attributes.putAll(MeshEnv.attributes(outbound));
+    Function<List<ServiceState.Instance>, ServiceState> state =
+        instances ->
+            new ServiceState(
+                app.name(),
+                "application",
+                version,
+                artifact.toString(),
+                instances,
+                servicePort,
+                attributes);
+    if (!outbound.equals(MeshEnv.outbound(current))) {
+      // Its mesh proxy's new outbound listeners before a new instance, which may call out while
+      // it starts (its health check too); what runs meanwhile is unchanged.
+      Map<String, String> before = new LinkedHashMap<>(attributes);
+      if (current != null) {
+        before.putAll(current.attributes());
+      }
+      target.publish(
+          deployment,
+          current == null
+              ? state.apply(List.of())
+              : new ServiceState(
+                  app.name(),
+                  "application",
+                  current.version(),
+                  current.artifact(),
+                  current.instances(),
+                  servicePort,
+                  before));
+    }
     // A replacement retires every old instance once a new one is healthy. A repair keeps the
     // instances that still run and starts the dead ones again under their own ids; those are
     // never retired, since retiring one would stop the instance that took its id.
@@ -208,16 +242,7 @@ final class Rollout {
       ServiceState.Instance retiring = old.isEmpty() ? null : old.removeFirst();
       List<ServiceState.Instance> serving = new ArrayList<>(fresh);
       serving.addAll(old);
-      target.publish(
-          deployment,
-          new ServiceState(
-              app.name(),
-              "application",
-              version,
-              artifact.toString(),
-              serving,
-              servicePort,
-              attributes));
+      target.publish(deployment, state.apply(serving));
       if (retiring != null) {
         retire(app.name(), retiring);
       }
@@ -230,18 +255,10 @@ final class Rollout {
         runtime.stop(gone.id()); // its id was not needed again: off the supervisor's table
       }
     }
-    ServiceState state =
-        new ServiceState(
-            app.name(),
-            "application",
-            version,
-            artifact.toString(),
-            fresh,
-            servicePort,
-            attributes);
-    target.publish(deployment, state);
+    ServiceState done = state.apply(fresh);
+    target.publish(deployment, done);
     awaitListening(app.name(), servicePort);
-    return state;
+    return done;
   }
 
   private Path stage(String name, String version, Service.Process process) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * What the supervisor's embedded mesh proxy serves: a stable service address per application (like
@@ -22,10 +23,38 @@ import java.util.Map;
  *
  * @param services application name to (service port, instance endpoints)
  * @param routers router name to (port, hosts, path prefix to application)
+ * @param environment the environment's name, which names its mesh identities (null: the name of the
+ *     supervisor's directory)
  */
-public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntry> routers) {
-  /** An application's stable port and its instances' {@code host:port}s. */
-  public record ServiceEntry(int port, List<String> endpoints) {}
+public record Routing(
+    Map<String, ServiceEntry> services, Map<String, RouterEntry> routers, String environment) {
+  public Routing(Map<String, ServiceEntry> services, Map<String, RouterEntry> routers) {
+    this(services, routers, null);
+  }
+
+  /**
+   * An application's stable port, its instances' {@code host:port}s, the loopback ports on which
+   * its instances reach the applications they call ({@code ${svc.url}}, through the mesh with this
+   * application's identity), and who may call it ({@link LocalMesh}; null: the environment's
+   * services and routers).
+   */
+  public record ServiceEntry(
+      int port, List<String> endpoints, Map<String, Integer> outbound, List<String> allow) {
+    public ServiceEntry {
+      outbound = outbound == null ? Map.of() : Map.copyOf(outbound);
+      allow = allow == null ? null : List.copyOf(allow);
+    }
+
+    public ServiceEntry(int port, List<String> endpoints) {
+      this(port, endpoints, null, null);
+    }
+  }
+
+  /**
+   * Where the proxy reaches an application's instances, and the mesh identity they must present
+   * (null: plaintext).
+   */
+  record Hop(List<String> endpoints, String identity) {}
 
   /**
    * A router's port, host names, path prefixes to applications (longest first), and how long it
@@ -57,6 +86,10 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
    */
   static final BreakerConfig EJECTION = new BreakerConfig(5, null, null, null);
 
+  /** Connection failures and gateway errors are retried on another instance (twice at most). */
+  static final RetryConfig RETRY =
+      new RetryConfig(2, List.of("gateway-error"), List.of(), true, null);
+
   public static final Routing EMPTY = new Routing(Map.of(), Map.of());
 
   /** The name of the mesh listener that serves router {@code name} (errors name it). */
@@ -69,25 +102,20 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
    * instance that sends nothing; instances that fail in a row are ejected (passive health).
    */
   MeshConfig toMesh(HostPort admin) {
+    return toMesh(admin, (name, entry) -> new Hop(entry.endpoints(), null));
+  }
+
+  /** The mesh configuration, reaching each application's instances through {@code hops}. */
+  MeshConfig toMesh(HostPort admin, BiFunction<String, ServiceEntry, Hop> hops) {
     List<ListenerConfig> listeners = new ArrayList<>();
     List<BackendConfig> backends = new ArrayList<>();
-    RetryConfig retry = new RetryConfig(2, List.of("gateway-error"), List.of(), true, null);
+    RetryConfig retry = RETRY;
     services.forEach(
         (name, entry) -> {
           if (entry.endpoints().isEmpty()) {
             return;
           }
-          backends.add(
-              new BackendConfig(
-                  name,
-                  entry.endpoints().stream().map(e -> HostPort.parse(name, e)).toList(),
-                  null,
-                  null,
-                  Duration.ofSeconds(10),
-                  null,
-                  null,
-                  EJECTION,
-                  null));
+          backends.add(backend(name, hops.apply(name, entry)));
           listeners.add(
               new ListenerConfig(
                   "service-" + name,
@@ -141,7 +169,25 @@ public record Routing(Map<String, ServiceEntry> services, Map<String, RouterEntr
         null);
   }
 
-  private static RouteConfig route(
+  /**
+   * An application's instances as a backend: connections time out after 10 s, and instances that
+   * fail in a row are ejected (passive health).
+   */
+  static BackendConfig backend(String name, Hop hop) {
+    return new BackendConfig(
+        name,
+        hop.endpoints().stream().map(e -> HostPort.parse(name, e)).toList(),
+        null,
+        null,
+        Duration.ofSeconds(10),
+        null,
+        null,
+        EJECTION,
+        null,
+        hop.identity());
+  }
+
+  static RouteConfig route(
       String name,
       String prefix,
       String backend,

@@ -39,6 +39,9 @@ public final class RuntimeTarget implements Target {
   public static final String CONSOLE_URL = "console.url";
 
   private final Map<String, Service.Router> routers = new ConcurrentHashMap<>();
+  // Each application's allow: (empty: every service of the environment), for its mesh proxy.
+  private final Map<String, Optional<List<String>>> allows = new ConcurrentHashMap<>();
+  private static final Optional<List<String>> ALL = Optional.empty();
   private ServiceRuntime runtime;
   private boolean warned;
 
@@ -289,6 +292,12 @@ public final class RuntimeTarget implements Target {
   }
 
   private void route(Deployment release) {
+    // The spec's allow: is applied at every routing, so an apply that changes no version still
+    // enforces it.
+    release
+        .spec()
+        .all(Service.Application.class)
+        .forEach(a -> allows.put(a.name(), Optional.ofNullable(a.allow())));
     runtime().route(routing(release.states()));
   }
 
@@ -299,7 +308,13 @@ public final class RuntimeTarget implements Target {
           if ("application".equals(state.kind()) && state.servicePort() != null) {
             List<String> endpoints = new ArrayList<>();
             state.instances().forEach(i -> endpoints.add("127.0.0.1:" + i.port()));
-            services.put(name, new Routing.ServiceEntry(state.servicePort(), endpoints));
+            services.put(
+                name,
+                new Routing.ServiceEntry(
+                    state.servicePort(),
+                    endpoints,
+                    MeshEnv.outbound(state),
+                    allows.getOrDefault(name, ALL).orElse(null)));
           }
         });
     Map<String, Routing.RouterEntry> entries = new LinkedHashMap<>();
@@ -317,7 +332,7 @@ public final class RuntimeTarget implements Target {
                     router.timeout() == null ? null : router.timeout().toMillis()));
           }
         });
-    return new Routing(services, entries);
+    return new Routing(services, entries, dir.getFileName().toString());
   }
 
   @Override

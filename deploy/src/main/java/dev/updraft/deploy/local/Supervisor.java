@@ -63,6 +63,7 @@ public final class Supervisor implements AutoCloseable {
   private final Cgroups cgroups;
   private final Rotation rotation = rotation();
   private final MeshProxy mesh;
+  private final LocalMesh meshed;
   private final ServerSocketChannel server;
   private final FileChannel lock;
   private volatile boolean stopping;
@@ -70,10 +71,12 @@ public final class Supervisor implements AutoCloseable {
   private volatile Extensions extensions = Extensions.NONE;
   private final Object saving = new Object();
 
-  private Supervisor(Path dir, ServerSocketChannel server, MeshProxy mesh, FileChannel lock) {
+  private Supervisor(
+      Path dir, ServerSocketChannel server, MeshProxy mesh, LocalMesh meshed, FileChannel lock) {
     this.dir = dir;
     this.server = server;
     this.mesh = mesh;
+    this.meshed = meshed;
     this.lock = lock;
     this.table = new ProcessTable(dir.resolve("supervisor.json"), EnvironmentKey.of(dir));
     this.cgroups = Cgroups.detect(dir);
@@ -122,9 +125,12 @@ public final class Supervisor implements AutoCloseable {
     server.bind(UnixDomainSocketAddress.of(socket));
     // bind takes no mode; the directory (0700) keeps others out until the socket is its owner's.
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+    Transport transport = Transport.select(false);
+    LocalMesh meshed = LocalMesh.start(dir, transport);
     MeshProxy mesh =
-        MeshProxy.start(Routing.EMPTY.toMesh(ADMIN), Transport.select(false), System.out);
-    Supervisor supervisor = new Supervisor(dir, server, mesh, lock);
+        MeshProxy.start(
+            Routing.EMPTY.toMesh(ADMIN), transport, System.out, meshed.routerIdentity());
+    Supervisor supervisor = new Supervisor(dir, server, mesh, meshed, lock);
     supervisor.adopt();
     Thread.ofVirtual().name("log-pruner").start(supervisor::pruneLogs);
     PrivateFiles.write(dir.resolve("supervisor.pid"), Long.toString(ProcessHandle.current().pid()));
@@ -198,7 +204,7 @@ public final class Supervisor implements AutoCloseable {
         yield status();
       }
       case "route" -> {
-        mesh.reload(request.routing().toMesh(ADMIN));
+        mesh.reload(meshed.apply(request.routing(), ADMIN));
         routing = request.routing();
         save();
         yield status();
@@ -239,6 +245,7 @@ public final class Supervisor implements AutoCloseable {
     }
     Map<String, Integer> listeners = new java.util.TreeMap<>();
     mesh.listenerAddresses().forEach((name, address) -> listeners.put(name, address.getPort()));
+    listeners.putAll(meshed.listeners());
     List<Protocol.ScheduleStatus> jobs = new ArrayList<>();
     schedules.values().forEach(j -> jobs.add(j.status()));
     return new Protocol.Response(
@@ -295,7 +302,7 @@ public final class Supervisor implements AutoCloseable {
     if (saved.routing() != null) {
       routing = saved.routing();
       try {
-        mesh.reload(routing.toMesh(ADMIN));
+        mesh.reload(meshed.apply(routing, ADMIN));
       } catch (MeshConfigException e) {
         // A port taken meanwhile must not keep the supervisor down (nor `deploy destroy` with
         // it): what can be served is, and the engine's next routing reports the rest.
@@ -380,6 +387,7 @@ public final class Supervisor implements AutoCloseable {
     }
     extensions.close();
     mesh.close();
+    meshed.close();
     try {
       lock.close(); // releases the lock: the watchdog sees this supervisor gone
     } catch (IOException e) {

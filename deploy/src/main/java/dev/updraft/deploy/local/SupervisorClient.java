@@ -117,7 +117,13 @@ public final class SupervisorClient implements AutoCloseable {
       if (SystemdUnit.startInstalled(dir)) {
         return;
       }
-      new ProcessBuilder(Watchdog.command(dir))
+      ProcessBuilder watchdog = new ProcessBuilder(Watchdog.command(dir));
+      // Tests shorten mesh certificates to see them renewed; the supervisor inherits this.
+      String lifetime = System.getProperty(LocalIdentity.LIFETIME_PROPERTY);
+      if (lifetime != null) {
+        watchdog.environment().put(LocalIdentity.LIFETIME_VARIABLE, lifetime);
+      }
+      watchdog
           .redirectErrorStream(true)
           .redirectOutput(
               ProcessBuilder.Redirect.appendTo(

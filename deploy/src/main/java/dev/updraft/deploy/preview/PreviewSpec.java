@@ -60,7 +60,8 @@ public final class PreviewSpec {
               a.health(),
               a.resources(),
               a.autoscale(),
-              a.dependsOn());
+              a.dependsOn(),
+              a.allow());
       case Service.Database d -> new Service.Database(d.name(), d.engine(), d.version(), null);
       case Service.Router r -> {
         Integer port = preview.routerPorts().get(r.name());

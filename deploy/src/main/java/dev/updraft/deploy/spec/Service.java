@@ -64,6 +64,12 @@ public sealed interface Service {
   /** Where a secret's value comes from: exactly one of the three. */
   record SecretRef(String env, String file, String value) {}
 
+  /**
+   * An application built from a directory.
+   *
+   * @param allow the applications that may call it through the mesh (the routers always may); null
+   *     for every service of the environment
+   */
   record Application(
       String name,
       Process process,
@@ -72,7 +78,8 @@ public sealed interface Service {
       Health health,
       Resources resources,
       Autoscale autoscale,
-      List<String> dependsOn)
+      List<String> dependsOn,
+      List<String> allow)
       implements Service {}
 
   record Container(

@@ -106,7 +106,13 @@ public final class Shapes {
               "path", FieldType.STRING, "the directory holding its source, relative to the spec")
           .optional("build", FieldType.STRING, null, "a shell command that builds it, run in path")
           .required("command", FieldType.STRING, "the shell command that runs it, in path")
-          .optional("baseImage", IMAGE, null, BASE_IMAGE_DOC);
+          .optional("baseImage", IMAGE, null, BASE_IMAGE_DOC)
+          .optional(
+              "allow",
+              new FieldType.StrList(NAME, NAME_EXPECTED),
+              null,
+              "the applications that may call it through the mesh (the routers always may);"
+                  + " every service of the environment when absent");
 
   static final Shape CONTAINER =
       service("container", "a container from an OCI image")

@@ -41,6 +41,9 @@ final class SpecChecks {
           deps.add(dep);
         }
       }
+      if (service instanceof Service.Application app && app.allow() != null) {
+        checkAllow(app, at);
+      }
       for (Map.Entry<String, String> env : env(service).entrySet()) {
         for (Reference ref : Reference.in(env.getValue())) {
           checkReference(service, at, "env." + env.getKey(), ref, deps);
@@ -191,6 +194,19 @@ final class SpecChecks {
     }
     if (router.timeout() != null && router.timeout().isZero()) {
       problem(at, "timeout", "0s", "a duration above 0 such as 30s");
+    }
+  }
+
+  /** {@code allow:} names the applications that may call; each must be one of this spec. */
+  private void checkAllow(Service.Application app, Values at) {
+    List<String> callers = new ArrayList<>();
+    spec.all(Service.Application.class).forEach(a -> callers.add(a.name()));
+    for (int i = 0; i < app.allow().size(); i++) {
+      String caller = app.allow().get(i);
+      if (!callers.contains(caller)) {
+        problem(
+            at, "allow[" + i + "]", caller, "the name of an application in this spec " + callers);
+      }
     }
   }
 

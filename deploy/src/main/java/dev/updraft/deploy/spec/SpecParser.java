@@ -127,7 +127,8 @@ public final class SpecParser {
               health(v),
               resources(v),
               autoscale(v),
-              v.strings("dependsOn"));
+              v.strings("dependsOn"),
+              v.has("allow") ? v.strings("allow") : null);
       case "containers" ->
           new Service.Container(
               name,

@@ -102,6 +102,19 @@ class ProtocolJsonTest {
                 Map.of(
                     "web", new Routing.RouterEntry(8090, List.of(), Map.of("/", "app"), 1500L))));
     assertThat(ProtocolJson.readRequest(ProtocolJson.write(timed))).isEqualTo(timed);
+    Protocol.Request meshed =
+        Protocol.Request.route(
+            new Routing(
+                Map.of(
+                    "web",
+                    new Routing.ServiceEntry(
+                        8081, List.of("127.0.0.1:4001"), Map.of("catalog", 4100), List.of()),
+                    "catalog",
+                    new Routing.ServiceEntry(
+                        8082, List.of("127.0.0.1:4002"), null, List.of("web"))),
+                Map.of(),
+                "shop"));
+    assertThat(ProtocolJson.readRequest(ProtocolJson.write(meshed))).isEqualTo(meshed);
   }
 
   @Test

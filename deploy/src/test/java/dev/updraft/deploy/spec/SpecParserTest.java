@@ -90,7 +90,7 @@ class SpecParserTest {
                   .containsExactly(
                       "updraft.yaml:1:14: environment: \"Shop\" (expected: a name of lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most 40 long)",
                       "updraft.yaml:4:5: applications.catalog.command: missing (expected: the shell command that runs it, in path)",
-                      "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, autoscale, dependsOn, path, build, command, baseImage])",
+                      "updraft.yaml:5:5: applications.catalog.comand: \"comand\" (expected: one of the fields [port, instances, env, secrets, health, resources, autoscale, dependsOn, path, build, command, baseImage, allow])",
                       "updraft.yaml:6:11: applications.catalog.port: \"99999\" (expected: a whole number from 1 to 65535)",
                       "updraft.yaml:7:16: applications.catalog.instances: \"many\" (expected: a whole number from 1 to 20)",
                       "updraft.yaml:9:11: applications.catalog.env.DB: \"${dbb.url}\" (expected: a reference to a service in this spec [catalog, web2, db, web])",
@@ -185,6 +185,34 @@ class SpecParserTest {
         .hasMessageContaining("dependency cycle")
         .hasMessageContaining("a -> b -> a")
         .hasMessageContaining("jobs.j.schedule: missing (expected: a cron schedule");
+  }
+
+  @Test
+  void allowNamesApplicationsOfTheSpecAndAbsentMeansEveryService() {
+    String yaml =
+        """
+        environment: e
+        applications:
+          a: {path: ., command: x, allow: [b]}
+          b: {path: ., command: x, allow: []}
+          c: {path: ., command: x}
+        """;
+    EnvironmentSpec spec = SpecParser.parse("u.yaml", yaml, BASE);
+    assertThat(((Service.Application) spec.service("a")).allow()).containsExactly("b");
+    assertThat(((Service.Application) spec.service("b")).allow()).isEmpty();
+    assertThat(((Service.Application) spec.service("c")).allow()).isNull();
+    String bad =
+        """
+        environment: e
+        applications:
+          a: {path: ., command: x, allow: [ghost]}
+        databases:
+          db: {engine: redis}
+        """;
+    assertThatThrownBy(() -> SpecParser.parse("u.yaml", bad, BASE))
+        .hasMessageContaining(
+            "applications.a.allow[0]: \"ghost\" (expected: the name of an application in this spec"
+                + " [a])");
   }
 
   @Test

@@ -8,7 +8,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An authority kept in a directory: {@code anchors.pem} (the trust bundle proxies are given), the
@@ -21,6 +23,8 @@ public final class CaFiles {
   static final String ISSUER = "issuer.pem";
   static final String ISSUER_KEY = "issuer-key.pem";
   static final String TRUST_DOMAIN = "trust-domain";
+  private static final List<String> NAMES =
+      List.of(ANCHOR_KEY, ISSUER_KEY, ANCHOR, ISSUER, TRUST_DOMAIN, BUNDLE);
 
   private CaFiles() {}
 
@@ -47,16 +51,11 @@ public final class CaFiles {
   }
 
   public static CertificateAuthority load(Path dir, Duration lifetime, Clock clock) {
-    List<X509Certificate> bundle = Pem.readCertificates(dir.resolve(BUNDLE));
-    return new CertificateAuthority(
-        Pem.read(dir.resolve(TRUST_DOMAIN)).trim(),
-        Pem.readCertificates(dir.resolve(ANCHOR)).getFirst(),
-        Pem.privateKey(ANCHOR_KEY, Pem.read(dir.resolve(ANCHOR_KEY))),
-        Pem.readCertificates(dir.resolve(ISSUER)).getFirst(),
-        Pem.privateKey(ISSUER_KEY, Pem.read(dir.resolve(ISSUER_KEY))),
-        new TrustBundle(bundle),
-        lifetime,
-        clock);
+    Map<String, String> files = new LinkedHashMap<>();
+    for (String name : NAMES) {
+      files.put(name, Pem.read(dir.resolve(name)));
+    }
+    return fromContents(files, lifetime, clock);
   }
 
   public static void save(Path dir, CertificateAuthority ca) {
@@ -65,12 +64,44 @@ public final class CaFiles {
     } catch (IOException e) {
       throw new IdentityException(dir + ": cannot create (" + e.getMessage() + ")", e);
     }
-    writePrivate(dir.resolve(ANCHOR_KEY), Pem.write(ca.anchorKey()));
-    writePrivate(dir.resolve(ISSUER_KEY), Pem.write(ca.issuerKey()));
-    writePrivate(dir.resolve(ANCHOR), Pem.write(ca.anchor()));
-    writePrivate(dir.resolve(ISSUER), Pem.write(ca.issuer()));
-    writePrivate(dir.resolve(TRUST_DOMAIN), ca.trustDomain() + "\n");
-    writePrivate(dir.resolve(BUNDLE), Pem.write(ca.bundle().anchors().toArray()));
+    // The keys first: a crash between two writes leaves keys without certificates, never the
+    // reverse.
+    contents(ca).forEach((name, text) -> writePrivate(dir.resolve(name), text));
+  }
+
+  /**
+   * The authority as the texts of its files, by file name, keys first: for a store that keeps them
+   * otherwise (the deploy engine seals the keys with its environment's key).
+   */
+  public static Map<String, String> contents(CertificateAuthority ca) {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(ANCHOR_KEY, Pem.write(ca.anchorKey()));
+    files.put(ISSUER_KEY, Pem.write(ca.issuerKey()));
+    files.put(ANCHOR, Pem.write(ca.anchor()));
+    files.put(ISSUER, Pem.write(ca.issuer()));
+    files.put(TRUST_DOMAIN, ca.trustDomain() + "\n");
+    files.put(BUNDLE, Pem.write(ca.bundle().anchors().toArray()));
+    return files;
+  }
+
+  /** Reads back what {@link #contents} gave. */
+  public static CertificateAuthority fromContents(
+      Map<String, String> files, Duration lifetime, Clock clock) {
+    for (String name : NAMES) {
+      if (files.get(name) == null) {
+        throw new IdentityException(name + ": missing (expected: the authority's " + name + ")");
+      }
+    }
+    List<X509Certificate> bundle = Pem.certificates(BUNDLE, files.get(BUNDLE));
+    return new CertificateAuthority(
+        files.get(TRUST_DOMAIN).trim(),
+        Pem.certificates(ANCHOR, files.get(ANCHOR)).getFirst(),
+        Pem.privateKey(ANCHOR_KEY, files.get(ANCHOR_KEY)),
+        Pem.certificates(ISSUER, files.get(ISSUER)).getFirst(),
+        Pem.privateKey(ISSUER_KEY, files.get(ISSUER_KEY)),
+        new TrustBundle(bundle),
+        lifetime,
+        clock);
   }
 
   /** Writes through a temporary file and a rename, so a reader never sees half a file. */

@@ -21,7 +21,9 @@ public final class ProxyMetrics {
 
   public ProxyMetrics(MetricsRegistry registry) {
     this.registry = registry;
-    String[] route = {"direction", "target_addr", "route"};
+    // Linkerd's TLS labels: tls ("true" or "no_identity"), the client's identity on inbound
+    // requests, the server's on outbound ones.
+    String[] route = {"direction", "target_addr", "route", "tls", "client_id", "server_id"};
     requestTotal = registry.counter("request_total", "Total count of HTTP requests.", route);
     responseTotal =
         registry.counter(
@@ -30,6 +32,9 @@ public final class ProxyMetrics {
             "direction",
             "target_addr",
             "route",
+            "tls",
+            "client_id",
+            "server_id",
             "status_code",
             "classification",
             "error");
@@ -42,6 +47,9 @@ public final class ProxyMetrics {
             "direction",
             "target_addr",
             "route",
+            "tls",
+            "client_id",
+            "server_id",
             "status_code");
     String[] peer = {"direction", "peer"};
     tcpOpenTotal = registry.counter("tcp_open_total", "Total count of opened connections.", peer);
@@ -86,7 +94,22 @@ public final class ProxyMetrics {
 
   /** Counters for one route towards one target, looked up once. */
   public RouteStats route(String direction, String target, String route) {
-    return new RouteStats(this, direction, target, route);
+    return route(direction, target, route, null);
+  }
+
+  /**
+   * Counters for one route towards one target whose endpoints present {@code serverId} over mesh
+   * TLS (null: plaintext).
+   */
+  public RouteStats route(String direction, String target, String route, String serverId) {
+    return new RouteStats(
+        this,
+        direction,
+        target,
+        route,
+        serverId == null ? RouteStats.NO_IDENTITY : "true",
+        "",
+        serverId == null ? "" : serverId);
   }
 
   /** Counters for connections of one direction and peer side ({@code src} or {@code dst}). */

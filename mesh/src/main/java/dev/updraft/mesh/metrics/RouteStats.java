@@ -1,5 +1,7 @@
 package dev.updraft.mesh.metrics;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -9,10 +11,17 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class RouteStats {
   private static final int STATUSES = 600;
 
+  static final String NO_IDENTITY = "no_identity";
+
   private final ProxyMetrics metrics;
   private final String direction;
   private final String target;
   private final String route;
+  private final String tls;
+  private final String clientId;
+  private final String serverId;
+  // Inbound: the same route's counters per client identity (few: the callers the policy admits).
+  private final Map<String, RouteStats> clients = new ConcurrentHashMap<>();
   private final Counter requests;
   private final AtomicReferenceArray<Counter> successes = new AtomicReferenceArray<>(STATUSES);
   private final AtomicReferenceArray<Counter> failures = new AtomicReferenceArray<>(STATUSES);
@@ -21,15 +30,40 @@ public final class RouteStats {
   private final Counter retriesExhausted;
   private final Counter retryOverflow;
 
-  RouteStats(ProxyMetrics metrics, String direction, String target, String route) {
+  RouteStats(
+      ProxyMetrics metrics,
+      String direction,
+      String target,
+      String route,
+      String tls,
+      String clientId,
+      String serverId) {
     this.metrics = metrics;
     this.direction = direction;
     this.target = target;
     this.route = route;
-    this.requests = metrics.requestTotal.labels(direction, target, route);
+    this.tls = tls;
+    this.clientId = clientId;
+    this.serverId = serverId;
+    this.requests = metrics.requestTotal.labels(direction, target, route, tls, clientId, serverId);
     this.retries = metrics.retryRequests.labels(direction, route);
     this.retriesExhausted = metrics.retryLimitExceeded.labels(direction, route);
     this.retryOverflow = metrics.retryOverflow.labels(direction, route);
+  }
+
+  /**
+   * This route's counters for a request of a client that came over mesh TLS ({@code tls}) with
+   * {@code clientId} (null: none): Linkerd labels inbound requests with who sent them.
+   */
+  public RouteStats client(boolean tls, String clientId) {
+    String id = clientId == null ? "" : clientId;
+    String label = tls ? "true" : NO_IDENTITY;
+    if (label.equals(this.tls) && id.equals(this.clientId)) {
+      return this;
+    }
+    return clients.computeIfAbsent(
+        label + " " + id,
+        k -> new RouteStats(metrics, direction, target, route, label, id, serverId));
   }
 
   public void onRequest() {
@@ -41,7 +75,9 @@ public final class RouteStats {
     int s = clamp(status);
     Histogram h = latencies.get(s);
     if (h == null) {
-      h = metrics.responseLatency.labels(direction, target, route, Integer.toString(s));
+      h =
+          metrics.responseLatency.labels(
+              direction, target, route, tls, clientId, serverId, Integer.toString(s));
       latencies.set(s, h);
     }
     h.observeNanos(latencyNanos);
@@ -53,7 +89,16 @@ public final class RouteStats {
     if (!error.isEmpty()) {
       metrics
           .responseTotal
-          .labels(direction, target, route, Integer.toString(s), "failure", error)
+          .labels(
+              direction,
+              target,
+              route,
+              tls,
+              clientId,
+              serverId,
+              Integer.toString(s),
+              "failure",
+              error)
           .inc();
       return;
     }
@@ -62,7 +107,15 @@ public final class RouteStats {
     if (c == null) {
       c =
           metrics.responseTotal.labels(
-              direction, target, route, Integer.toString(s), success ? "success" : "failure", "");
+              direction,
+              target,
+              route,
+              tls,
+              clientId,
+              serverId,
+              Integer.toString(s),
+              success ? "success" : "failure",
+              "");
       cache.set(s, c);
     }
     c.inc();

@@ -7,14 +7,17 @@ import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The policy of one inbound port (Linkerd's {@code ServerPolicy}): its authorizations and rate
- * limit, with the metrics its decisions move. A connection carries its port's policy from accept
- * on, so a request is judged by the policy its connection was accepted under.
+ * limit, with the metrics its decisions move. A connection carries its port from accept on, and
+ * each request is judged by the port's policy in force when it arrives: a reload that narrows a
+ * policy applies to connections already open, as Linkerd's proxies apply a policy update (the
+ * deploy engine's {@code allow:} must stop a caller whose pooled connection was admitted before).
  */
 public final class PortPolicy {
-  static final AttributeKey<PortPolicy> KEY = AttributeKey.valueOf("updraft.port-policy");
+  static final AttributeKey<Supplier<PortPolicy>> KEY = AttributeKey.valueOf("updraft.port-policy");
 
   private final String serverKind;
   private final String serverName;
@@ -35,15 +38,16 @@ public final class PortPolicy {
     this.metrics = metrics;
   }
 
-  /** The policy {@code channel}'s connection was accepted under, or null (outbound traffic). */
+  /** The policy in force for {@code channel}'s connection, or null (outbound traffic). */
   public static PortPolicy of(Channel channel) {
     Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
-    return connection.attr(KEY).get();
+    Supplier<PortPolicy> current = connection.attr(KEY).get();
+    return current == null ? null : current.get();
   }
 
-  /** Binds this policy to an accepted connection. */
-  public void attach(Channel connection) {
-    connection.attr(KEY).set(this);
+  /** Binds an accepted connection to its port's policy, {@code current} at each look. */
+  public static void attach(Channel connection, Supplier<PortPolicy> current) {
+    connection.attr(KEY).set(current);
   }
 
   /**

@@ -130,7 +130,8 @@ final class Listener extends ChannelInitializer<Channel> {
       port = ((InetSocketAddress) ch.localAddress()).getPort();
     }
     if (config.direction() == ListenerConfig.Direction.INBOUND) {
-      policies.get().forPort(port).attach(ch);
+      int dialled = port;
+      PortPolicy.attach(ch, () -> policies.get().forPort(dialled));
     }
     if (opaquePorts.contains(port)) {
       metrics.detected(direction(), "opaque");

@@ -38,7 +38,11 @@ final class Routes {
         new WeightedChoice<>(targets, weights),
         new RetryPolicy(config.retry(), clock),
         config.timeouts(),
-        metrics.route(direction, target, config.name()));
+        metrics.route(
+            direction,
+            target,
+            config.name(),
+            targets.size() == 1 ? targets.getFirst().config().identity() : null));
   }
 
   /** The route a listener's default backend serves: everything, no retries, no timeouts. */

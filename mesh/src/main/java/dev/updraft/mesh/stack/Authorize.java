@@ -7,7 +7,9 @@ import dev.updraft.mesh.http.Responder;
 import dev.updraft.mesh.policy.PolicyException;
 import dev.updraft.mesh.policy.PortPolicy;
 import dev.updraft.mesh.policy.Verdict;
+import dev.updraft.mesh.transport.PeerIdentity;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
@@ -17,6 +19,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * and the connection stays open. Outbound requests carry no port policy and pass.
  */
 final class Authorize implements HttpCall {
+  static final String CLIENT_ID = "l5d-client-id";
+
   private final Responder up;
   private final PolicyException refusal;
 
@@ -36,11 +40,28 @@ final class Authorize implements HttpCall {
               policy.admitHttp(
                   exchange.client(), exchange.request().method().name(), path(exchange));
           return switch (verdict) {
-            case Verdict.Allow allow -> next.newCall(exchange, up);
+            case Verdict.Allow allow -> {
+              clientId(exchange);
+              yield next.newCall(exchange, up);
+            }
             case Verdict.Deny deny -> new Authorize(up, PolicyException.of(deny));
             case Verdict.RateLimited limited -> new Authorize(up, PolicyException.of(limited));
           };
         };
+  }
+
+  /**
+   * Tells the application who called, as Linkerd's inbound proxy does: {@code l5d-client-id} is the
+   * mesh identity the client proved in the TLS handshake. One a client sent itself is removed
+   * first, so the header can be trusted wherever the proxy stands in front of the application.
+   */
+  private static void clientId(Exchange exchange) {
+    HttpHeaders headers = exchange.request().headers();
+    headers.remove(CLIENT_ID);
+    PeerIdentity peer = PeerIdentity.of(exchange.client());
+    if (peer.tls() && peer.clientId() != null) {
+      headers.set(CLIENT_ID, peer.clientId());
+    }
   }
 
   private static String path(Exchange exchange) {

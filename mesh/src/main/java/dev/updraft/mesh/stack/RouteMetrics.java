@@ -10,6 +10,8 @@ import dev.updraft.mesh.http.ProxyError;
 import dev.updraft.mesh.http.Responder;
 import dev.updraft.mesh.http.UpstreamClient;
 import dev.updraft.mesh.metrics.RouteStats;
+import dev.updraft.mesh.policy.PortPolicy;
+import dev.updraft.mesh.transport.PeerIdentity;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
@@ -29,8 +31,18 @@ final class RouteMetrics extends ForwardingCall {
 
   private RouteMetrics(NewCall next, Exchange exchange, Responder up) {
     super(exchange, up);
-    this.stats = exchange.route().stats();
+    this.stats = stats(exchange);
     below(next);
+  }
+
+  // An inbound request (its connection has a port policy) is counted under its client's identity.
+  private static RouteStats stats(Exchange exchange) {
+    RouteStats route = exchange.route().stats();
+    if (exchange.client() == null || PortPolicy.of(exchange.client()) == null) {
+      return route;
+    }
+    PeerIdentity peer = PeerIdentity.of(exchange.client());
+    return route.client(peer.tls(), peer.clientId());
   }
 
   static Layer layer() {

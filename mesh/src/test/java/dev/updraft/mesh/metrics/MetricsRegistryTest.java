@@ -18,9 +18,11 @@ class MetricsRegistryTest {
     String text = registry.render();
     assertThat(text)
         .contains("# TYPE request_total counter")
-        .contains("request_total{direction=\"outbound\",target_addr=\"web\",route=\"api\"} 1")
+        .contains(
+            "request_total{direction=\"outbound\",target_addr=\"web\",route=\"api\",tls=\"no_identity\",client_id=\"\",server_id=\"\"} 1")
         .contains(
             "response_total{direction=\"outbound\",target_addr=\"web\",route=\"api\","
+                + "tls=\"no_identity\",client_id=\"\",server_id=\"\","
                 + "status_code=\"200\",classification=\"success\",error=\"\"} 1")
         .contains("error=\"FAIL_FAST\"} 1")
         .contains("# TYPE response_latency_ms histogram")
@@ -28,7 +30,7 @@ class MetricsRegistryTest {
         .contains("status_code=\"200\",le=\"3\"} 1")
         .contains("le=\"+Inf\"} 1")
         .contains(
-            "response_latency_ms_sum{direction=\"outbound\",target_addr=\"web\",route=\"api\",status_code=\"200\"} 2.5")
+            "response_latency_ms_sum{direction=\"outbound\",target_addr=\"web\",route=\"api\",tls=\"no_identity\",client_id=\"\",server_id=\"\",status_code=\"200\"} 2.5")
         .contains("tcp_open_connections{direction=\"outbound\",peer=\"src\"} 1");
   }
 

@@ -39,7 +39,8 @@ class Http1ProxyIT {
       assertThat(Arrays.equals(echoed.body(), big)).isTrue();
       String metrics = proxy.metrics();
       assertThat(metrics)
-          .contains("request_total{direction=\"outbound\",target_addr=\"b\",route=\"default\"} 21")
+          .contains(
+              "request_total{direction=\"outbound\",target_addr=\"b\",route=\"default\",tls=\"no_identity\",client_id=\"\",server_id=\"\"} 21")
           .containsPattern("tcp_open_total\\{direction=\"outbound\",peer=\"dst\"\\} [1-3]\n");
     }
   }

@@ -37,7 +37,8 @@ class RouteMetricsTest {
     call(Fixture.get("/hello"));
     assertThat(below.last().started).isTrue();
     assertThat(fixture.metricsText())
-        .contains("request_total{direction=\"outbound\",target_addr=\"b\",route=\"r\"} 1");
+        .contains(
+            "request_total{direction=\"outbound\",target_addr=\"b\",route=\"r\",tls=\"no_identity\",client_id=\"\",server_id=\"\"} 1");
     fixture.advance(5);
     below
         .last()
