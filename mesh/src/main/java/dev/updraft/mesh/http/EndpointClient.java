@@ -143,7 +143,7 @@ public final class EndpointClient implements UpstreamClient {
   }
 
   private H2Pool.Link dial(EventLoop loop, H2Pool pool, H2Pool.Connection connection) {
-    H2Link link = new H2Link(pool, connection, address);
+    H2Link link = new H2Link(pool, connection, address, settings.connectTimeout());
     ChannelFuture connect =
         bootstrap(loop)
             .option(ChannelOption.AUTO_READ, true)

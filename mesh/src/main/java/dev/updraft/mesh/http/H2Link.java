@@ -16,6 +16,8 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/2 connection to an endpoint, as its {@link H2Pool} uses it: the last handler of the
@@ -33,12 +35,24 @@ final class H2Link extends ChannelInboundHandlerAdapter implements H2Pool.Link {
   private final InetSocketAddress address;
   private Channel channel;
   private Http2FrameCodec codec;
+  private final Duration settingsTimeout;
+  private boolean settled;
   private boolean ended;
 
-  H2Link(H2Pool pool, H2Pool.Connection connection, InetSocketAddress address) {
+  /**
+   * @param settingsTimeout how long the server may take to send its SETTINGS once connected (the
+   *     connect timeout): requests wait for them, so a peer that never sends them must not hold
+   *     them until their own timeouts
+   */
+  H2Link(
+      H2Pool pool,
+      H2Pool.Connection connection,
+      InetSocketAddress address,
+      Duration settingsTimeout) {
     this.pool = pool;
     this.connection = connection;
     this.address = address;
+    this.settingsTimeout = settingsTimeout;
   }
 
   /** Follows the connect: a failed one ends the connection as a connect failure. */
@@ -48,7 +62,21 @@ final class H2Link extends ChannelInboundHandlerAdapter implements H2Pool.Link {
         f -> {
           if (!f.isSuccess()) {
             end("connect to " + address + ": " + reason(f.cause()), f.cause());
+            return;
           }
+          channel
+              .eventLoop()
+              .schedule(
+                  () -> {
+                    if (!settled) {
+                      end(
+                          "no HTTP/2 SETTINGS from " + address + " within " + settingsTimeout,
+                          null);
+                      channel.close();
+                    }
+                  },
+                  settingsTimeout.toMillis(),
+                  TimeUnit.MILLISECONDS);
         });
   }
 
@@ -64,8 +92,10 @@ final class H2Link extends ChannelInboundHandlerAdapter implements H2Pool.Link {
         // The codec applied the new settings before passing the frame on: its local endpoint's
         // limit is the server's SETTINGS_MAX_CONCURRENT_STREAMS (unlimited if the server sent
         // none).
-        case Http2SettingsFrame settings ->
-            pool.settings(connection, codec.connection().local().maxActiveStreams());
+        case Http2SettingsFrame settings -> {
+          settled = true;
+          pool.settings(connection, codec.connection().local().maxActiveStreams());
+        }
         case Http2GoAwayFrame goAway -> pool.goAway(connection);
         default -> {}
       }

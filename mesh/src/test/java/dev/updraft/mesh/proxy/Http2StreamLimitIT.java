@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.mesh.testing.LimitedH2Server;
 import dev.updraft.mesh.testing.TestProxy;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -67,6 +69,25 @@ class Http2StreamLimitIT {
       assertThat(server.unplannedResets()).isZero();
       // Full connections brought more, but within the bound (4 per event loop).
       assertThat(server.connections()).isBetween(1, 8);
+    }
+  }
+
+  @Test
+  void aBackendThatNeverSendsItsSettingsFailsTheRequestAsAConnectError() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        TestProxy proxy =
+            TestProxy.start(
+                """
+                admin: 127.0.0.1:0
+                listeners: [{name: proxy, address: "127.0.0.1:0", backend: b}]
+                backends: [{name: b, endpoints: ["127.0.0.1:%d"], protocol: http2,
+                            connectTimeout: 300ms, failfastTimeout: 20s}]
+                """
+                    .formatted(silent.getLocalPort()))) {
+      HttpResponse<String> response = send(proxy, "GET", 1).getFirst();
+      assertThat(response.statusCode()).isEqualTo(502);
+      assertThat(response.headers().firstValue("l5d-proxy-error").orElseThrow())
+          .contains("no HTTP/2 SETTINGS");
     }
   }
 
