@@ -2,7 +2,10 @@ package dev.updraft.mesh.balance;
 
 import java.io.Serial;
 
-/** The balancer queue is full: Linkerd sheds the request with 503 (gRPC UNAVAILABLE). */
+/**
+ * A queue in front of the endpoints is full (the balancer's, or the requests waiting for an HTTP/2
+ * stream): Linkerd sheds the request with 503 (gRPC UNAVAILABLE).
+ */
 public final class LoadShedException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
@@ -12,5 +15,10 @@ public final class LoadShedException extends RuntimeException {
         null,
         false,
         false);
+  }
+
+  /** Shed for another reason than the balancer queue, which {@code message} names. */
+  public LoadShedException(String message) {
+    super(message, null, false, false);
   }
 }

@@ -15,28 +15,27 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
-import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The connections to one endpoint, each owned by one event loop and used only by the requests of
- * the clients on that loop: HTTP/1.1 connections pooled per loop, and one HTTP/2 connection per
- * loop whose streams carry that loop's requests. A request's client side and upstream side then run
- * on one thread, so no message hops between loops and nothing is locked on the hot path; an
- * endpoint gets at most one HTTP/2 connection per loop (HAProxy likewise connects per thread).
+ * the clients on that loop: HTTP/1.1 connections pooled per loop, and per loop an {@link H2Pool} of
+ * HTTP/2 connections whose streams carry that loop's requests. A request's client side and upstream
+ * side then run on one thread, so no message hops between loops and nothing is locked on the hot
+ * path (HAProxy likewise connects per thread). The pool keeps within the server's stream limit: one
+ * connection normally, a few when the limit is reached, then a bounded wait for a stream.
  */
 public final class EndpointClient implements UpstreamClient {
-  // Stateless (@Sharable): one for every stream, not one allocated and set up per request.
-  private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
-      new Http2StreamFrameToHttpObjectCodec(false);
+  // More connections when the server's stream limit is reached, but not without bound: past
+  // these, requests wait for a stream, and past the waiting bound they are shed (503).
+  static final int MAX_H2_CONNECTIONS_PER_LOOP = 4;
+  static final int MAX_H2_WAITING_PER_LOOP = 1024;
 
   private final InetSocketAddress address;
   private final ClientSettings settings;
@@ -47,14 +46,15 @@ public final class EndpointClient implements UpstreamClient {
           return new ArrayDeque<>();
         }
       };
-  private final Object h2Lock = new Object();
-  // Per event loop; written under h2Lock (acquisitions may come from any loop, close from any).
-  private final Map<EventLoop, Future<Channel>> h2Connections = new HashMap<>();
+  // Per event loop; each pool is used on its loop only (close hops there).
+  private final Map<EventLoop, H2Pool> h2Pools = new ConcurrentHashMap<>();
+  private final String name;
   private volatile boolean closed;
 
   public EndpointClient(InetSocketAddress address, ClientSettings settings) {
     this.address = address;
     this.settings = settings;
+    this.name = address.getHostString() + ":" + address.getPort();
   }
 
   public InetSocketAddress address() {
@@ -103,7 +103,7 @@ public final class EndpointClient implements UpstreamClient {
           } else {
             callback.failed(
                 new UpstreamException(
-                    "connect to " + address + ": " + reason(f.cause()), true, f.cause()));
+                    "connect to " + address + ": " + H2Link.reason(f.cause()), true, f.cause()));
           }
         });
   }
@@ -111,71 +111,39 @@ public final class EndpointClient implements UpstreamClient {
   /** Closes pooled and shared connections; later acquisitions fail. */
   public void close() {
     closed = true;
-    synchronized (h2Lock) {
-      for (Future<Channel> connection : h2Connections.values()) {
-        if (connection.isSuccess()) {
-          connection.getNow().close();
-        }
-      }
-      h2Connections.clear();
-    }
+    h2Pools.forEach(
+        (loop, pool) -> {
+          try {
+            loop.execute(pool::close);
+          } catch (RejectedExecutionException e) {
+            // The loop has shut down, and its connections with it.
+          }
+        });
     // Pooled HTTP/1.1 connections belong to their loops; they close at their idle timeout.
   }
 
   private void acquireStream(EventLoop loop, Callback callback) {
-    Future<Channel> connection;
-    synchronized (h2Lock) {
-      Future<Channel> current = h2Connections.get(loop);
-      if (current == null
-          || (current.isDone() && (!current.isSuccess() || !current.getNow().isActive()))) {
-        current = connectH2(loop);
-        h2Connections.put(loop, current);
-      }
-      connection = current;
+    if (!loop.inEventLoop()) {
+      loop.execute(() -> acquireStream(loop, callback));
+      return;
     }
-    connection.addListener(
-        f -> {
-          if (!f.isSuccess()) {
-            callback.failed(
-                new UpstreamException(
-                    "connect to " + address + ": " + reason(f.cause()), true, f.cause()));
-            return;
-          }
-          openStream(connection.getNow(), callback);
-        });
+    H2Pool pool =
+        h2Pools.computeIfAbsent(
+            loop,
+            l ->
+                new H2Pool(
+                    (p, c) -> dial(l, p, c),
+                    MAX_H2_CONNECTIONS_PER_LOOP,
+                    MAX_H2_WAITING_PER_LOOP,
+                    name));
+    if (closed) {
+      pool.close();
+    }
+    pool.acquire(callback);
   }
 
-  private void openStream(Channel parent, Callback callback) {
-    UpstreamHandler handler = new UpstreamHandler(null);
-    Future<Http2StreamChannel> open =
-        new Http2StreamChannelBootstrap(parent)
-            .option(ChannelOption.AUTO_READ, false)
-            .handler(
-                new ChannelInitializer<Http2StreamChannel>() {
-                  @Override
-                  protected void initChannel(Http2StreamChannel ch) {
-                    ch.pipeline()
-                        .addLast(STREAM_CODEC)
-                        .addLast(new ResponseGuard())
-                        .addLast(handler);
-                  }
-                })
-            .open();
-    open.addListener(
-        f -> {
-          if (f.isSuccess()) {
-            callback.acquired(new H2Upstream(open.getNow(), handler));
-          } else {
-            callback.failed(
-                new UpstreamException(
-                    "open HTTP/2 stream to " + address + ": " + reason(f.cause()),
-                    true,
-                    f.cause()));
-          }
-        });
-  }
-
-  private Future<Channel> connectH2(EventLoop loop) {
+  private H2Pool.Link dial(EventLoop loop, H2Pool pool, H2Pool.Connection connection) {
+    H2Link link = new H2Link(pool, connection, address, settings.connectTimeout());
     ChannelFuture connect =
         bootstrap(loop)
             .option(ChannelOption.AUTO_READ, true)
@@ -193,20 +161,13 @@ public final class EndpointClient implements UpstreamClient {
                                         .initialWindowSize(65_535)
                                         .pushEnabled(false))
                                 .build())
-                        .addLast(new Http2MultiplexHandler(new RefusePush()));
+                        .addLast(new Http2MultiplexHandler(new RefusePush()))
+                        .addLast(link);
                   }
                 })
             .connect(address);
-    io.netty.util.concurrent.Promise<Channel> ready = loop.newPromise();
-    connect.addListener(
-        f -> {
-          if (f.isSuccess()) {
-            ready.trySuccess(connect.channel());
-          } else {
-            ready.tryFailure(f.cause());
-          }
-        });
-    return ready;
+    link.connecting(connect);
+    return link;
   }
 
   // Mesh TLS to a meshed endpoint: requests written before the handshake wait in the TLS handler,
@@ -229,14 +190,6 @@ public final class EndpointClient implements UpstreamClient {
             .option(ChannelOption.AUTO_READ, false);
     settings.transport().mark(bootstrap, settings.mark());
     return bootstrap;
-  }
-
-  private static String reason(Throwable cause) {
-    if (cause == null) {
-      return "failed";
-    }
-    String message = cause.getMessage();
-    return message == null ? cause.getClass().getSimpleName() : message;
   }
 
   /** Servers may not push to the proxy: such streams are refused. */

@@ -35,6 +35,11 @@ final class H1Upstream implements Upstream {
   }
 
   @Override
+  public boolean refused(Throwable cause) {
+    return false; // HTTP/1.1 cannot say that a request was not processed
+  }
+
+  @Override
   public void bind(UpstreamListener listener) {
     handler.bind(listener);
   }

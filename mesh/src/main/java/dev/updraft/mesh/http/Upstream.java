@@ -14,6 +14,13 @@ public interface Upstream {
 
   boolean http2();
 
+  /**
+   * Whether the endpoint said it did not process the request, after the upstream failed with {@code
+   * cause} (or null) before any response: HTTP/2 REFUSED_STREAM or GOAWAY. Such a request is safe
+   * to send again on another connection, whatever its method.
+   */
+  boolean refused(Throwable cause);
+
   /** Routes this upstream's events to {@code exchange}. */
   void bind(UpstreamListener listener);
 

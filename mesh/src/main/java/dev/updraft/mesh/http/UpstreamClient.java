@@ -11,7 +11,16 @@ public interface UpstreamClient {
   interface Callback {
     void acquired(Upstream upstream);
 
-    void failed(UpstreamException cause);
+    /**
+     * No upstream: an {@link UpstreamException}, or a {@code LoadShedException} when too many
+     * requests already wait for the endpoint.
+     */
+    void failed(RuntimeException cause);
+
+    /** Whether the request gave up waiting: it is dropped from any queue, never answered. */
+    default boolean abandoned() {
+      return false;
+    }
   }
 
   /** Gets an upstream for one request on {@code loop}, over HTTP/2 or HTTP/1.1. */

@@ -3,6 +3,8 @@ package dev.updraft.mesh.http;
 import dev.updraft.mesh.transport.TimeoutClock;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 
@@ -80,6 +82,17 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
       l.upstreamFailed(upstream, cause);
     }
     ctx.close();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    // Resets come as events (they are not flow-controlled); the stream closes right after.
+    if (evt instanceof Http2ResetFrame reset
+        && reset.errorCode() == Http2Error.REFUSED_STREAM.code()
+        && upstream instanceof H2Upstream h2) {
+      h2.refusedByPeer();
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

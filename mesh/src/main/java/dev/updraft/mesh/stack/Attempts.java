@@ -6,16 +6,19 @@ import io.netty.handler.codec.http.HttpMethod;
 
 /**
  * Counts one request's attempts and decides whether another is allowed: by the route's retry limit
- * and budget, by whether the body can be replayed, and, separately, for connect failures (nothing
- * was sent, so another endpoint may always be tried a few times).
+ * and budget, by whether the body can be replayed, and, separately, for connect failures and HTTP/2
+ * refusals (nothing was processed, so another endpoint or connection may always be tried a few
+ * times).
  */
 final class Attempts {
   private static final int MAX_CONNECT_RETRIES = 3;
+  private static final int MAX_REFUSED_RETRIES = 3;
 
   private final RetryPolicy policy;
   private final RouteStats stats;
   private int attempts;
   private int connectRetries;
+  private int refusedRetries;
 
   Attempts(RetryPolicy policy, RouteStats stats) {
     this.policy = policy;
@@ -63,6 +66,14 @@ final class Attempts {
    */
   boolean staleConnectionRetry(HttpMethod method, RequestBody body) {
     return attempts == 1 && idempotent(method) && body.complete() && body.replayable();
+  }
+
+  /**
+   * An HTTP/2 endpoint refused the request unprocessed (REFUSED_STREAM, or GOAWAY below its
+   * stream): any method may go again, a few times, if the whole body can be replayed.
+   */
+  boolean refusedRetry(RequestBody body) {
+    return refusedRetries++ < MAX_REFUSED_RETRIES && body.complete() && body.replayable();
   }
 
   /** RFC 9110 section 9.2.2: applying the request twice has the effect of applying it once. */

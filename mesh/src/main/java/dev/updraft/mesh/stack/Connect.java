@@ -84,7 +84,7 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
   }
 
   @Override
-  public void failed(UpstreamException cause) {
+  public void failed(RuntimeException cause) {
     if (!exchange.loop().inEventLoop()) {
       exchange.loop().execute(() -> failed(cause));
       return;
@@ -94,10 +94,22 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
     }
     done = true;
     inFlight = false;
+    if (!(cause instanceof UpstreamException)) {
+      // Shed while waiting for an HTTP/2 stream: the endpoint is busy, not failing.
+      endpoint.onCancel();
+      up.fail(cause);
+      return;
+    }
     long now = exchange.now();
     endpoint.observeRtt(now - startedAt, now);
     backend.balancer().drainAt(endpoint.onConnectFailure(now));
     up.fail(cause);
+  }
+
+  /** Gave up (cancelled or timed out) while waiting for a stream: the client drops it. */
+  @Override
+  public boolean abandoned() {
+    return done;
   }
 
   @Override
@@ -122,7 +134,14 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
 
   @Override
   public void fail(Throwable cause) {
-    complete(false);
+    if (cause instanceof UpstreamException e && e.isRefused() && inFlight && !done) {
+      // Refused unprocessed (a stream limit, a graceful GOAWAY): busy, not failing.
+      done = true;
+      inFlight = false;
+      endpoint.onCancel();
+    } else {
+      complete(false);
+    }
     up.fail(cause);
   }
 

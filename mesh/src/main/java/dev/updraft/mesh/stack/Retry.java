@@ -19,8 +19,9 @@ import java.io.Serial;
  * Retries, as the route allows (Linkerd's retry layer with its replay body): the stack below runs
  * once per attempt, and this layer keeps the request body for replay, decides whether a status, a
  * gRPC status in trailers, a reset or a response-headers timeout is retried (a timeout only for an
- * idempotent method), and sends the request again. Two retries need no policy: another endpoint
- * after a failed connect (nothing was sent), and one resend of an idempotent request whose reused
+ * idempotent method), and sends the request again. Three retries need no policy: another endpoint
+ * after a failed connect (nothing was sent), a few resends of a request an HTTP/2 endpoint refused
+ * unprocessed (REFUSED_STREAM, GOAWAY), and one resend of an idempotent request whose reused
  * keep-alive connection the server was closing.
  */
 final class Retry implements HttpCall, Responder {
@@ -220,6 +221,10 @@ final class Retry implements HttpCall, Responder {
     return switch (cause) {
       // A reused keep-alive connection that the server was closing: an idempotent request is safe
       // to send again once (as browsers and HTTP clients do), whatever the route's policy.
+      // HTTP/2 REFUSED_STREAM or GOAWAY: the endpoint did nothing with the request (RFC 9113
+      // section 8.7), so any method goes again, on another stream or connection, whatever the
+      // route's policy and budget.
+      case UpstreamException e when e.isRefused() -> count.refusedRetry(body);
       case UpstreamException e ->
           e.isStaleConnection() && count.staleConnectionRetry(exchange.request().method(), body)
               || policy.retriesConnectFailures() && count.retry(body);

@@ -224,18 +224,22 @@ final class Stream implements HttpCall, UpstreamListener {
     // processed the request, so it is no stale keep-alive race to retry.
     boolean malformed = cause instanceof EdgeException;
     boolean stale = source.reused() && !responseStarted && !malformed;
+    boolean refused = !responseStarted && !malformed && source.refused(cause);
     source.release(false);
     Endpoint<UpstreamClient> endpoint = exchange.endpoint();
     String what =
         malformed
             ? "answered"
-            : (cause == null ? "closed " : "failed ")
-                + (responseStarted ? "while streaming the response" : "before responding");
+            : refused
+                ? "refused the request unprocessed (HTTP/2 REFUSED_STREAM or GOAWAY)"
+                : (cause == null ? "closed " : "failed ")
+                    + (responseStarted ? "while streaming the response" : "before responding");
     up.fail(
         new UpstreamException(
             "connection to " + (endpoint == null ? "the endpoint" : endpoint) + " " + what,
             false,
             stale,
+            refused,
             cause));
   }
 

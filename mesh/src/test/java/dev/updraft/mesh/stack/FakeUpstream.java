@@ -14,6 +14,7 @@ final class FakeUpstream implements Upstream {
   private final boolean http2;
   private final boolean reused;
   UpstreamListener listener;
+  boolean refused;
   Boolean releasedReusable;
   int reads;
 
@@ -45,6 +46,11 @@ final class FakeUpstream implements Upstream {
   @Override
   public boolean http2() {
     return http2;
+  }
+
+  @Override
+  public boolean refused(Throwable cause) {
+    return refused;
   }
 
   @Override

@@ -145,6 +145,24 @@ class RetryTest {
   }
 
   @Test
+  void aPostAnHttp2EndpointRefusedIsSentAgainWithItsBodyWithoutAPolicy() {
+    HttpCall call = retry(RetryConfig.NONE, Fixture.post("/"), true);
+    attempts.last().up.readRequest();
+    call.requestContent(new DefaultLastHttpContent(Unpooled.copiedBuffer("once".getBytes())));
+    UpstreamException refused = new UpstreamException("refused", false, false, true, null);
+    for (int i = 1; i <= 3; i++) {
+      attempts.last().up.fail(refused);
+      assertThat(attempts.calls).hasSize(i + 1);
+      Recorder.Below again = attempts.last();
+      again.up.readRequest();
+      assertThat(text(again.received.getFirst())).isEqualTo("once");
+    }
+    attempts.last().up.fail(refused);
+    assertThat(attempts.calls).as("three times, then the refusal is the answer").hasSize(4);
+    assertThat(above.failure).isSameAs(refused);
+  }
+
+  @Test
   void aResponseHeadersTimeoutIsRetriedWhenTheRouteRetries() {
     retry(on(), Fixture.get("/"), false);
     attempts

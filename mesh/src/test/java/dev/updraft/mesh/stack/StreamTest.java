@@ -140,6 +140,27 @@ class StreamTest {
   }
 
   @Test
+  void anHttp2StreamTheServerRefusedFailsAsRefusedOnlyBeforeItsResponse() {
+    FakeUpstream refused = new FakeUpstream(true, false);
+    refused.refused = true;
+    stream(fixture.exchange(fixture.route(), Fixture.post("/"), false), refused);
+    refused.listener.upstreamClosed(refused);
+    assertThat(((UpstreamException) above.failure).isRefused()).isTrue();
+    refused.channel.releaseOutbound();
+
+    Recorder later = new Recorder();
+    FakeUpstream answered = new FakeUpstream(true, false);
+    answered.refused = true;
+    Exchange exchange = fixture.exchange(fixture.route(), Fixture.post("/"), false);
+    exchange.upstream(answered);
+    new Stream(exchange, later).start();
+    answered.listener.upstreamRead(answered, ok());
+    answered.listener.upstreamClosed(answered);
+    assertThat(((UpstreamException) later.failure).isRefused()).isFalse();
+    answered.channel.releaseOutbound();
+  }
+
+  @Test
   void aConnectionThatClosesMidResponseIsNotStale() {
     FakeUpstream upstream = new FakeUpstream(false, true);
     stream(fixture.exchange(fixture.route(), Fixture.get("/"), false), upstream);

@@ -1,0 +1,214 @@
+package dev.updraft.mesh.http;
+
+import dev.updraft.mesh.balance.LoadShedException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One event loop's HTTP/2 connections to one endpoint, kept within the server's
+ * SETTINGS_MAX_CONCURRENT_STREAMS: a request gets a stream on the oldest connection with a free
+ * slot; when every connection is full it waits for a slot, and another connection is opened while
+ * fewer than {@code maxConnections} are up; when {@code maxWaiting} requests already wait it is
+ * shed (503), never sent to be refused. A connection serves no new stream before the server's first
+ * SETTINGS (its limit) nor after its GOAWAY. Everything here runs on the pool's loop: no locks.
+ */
+final class H2Pool {
+  /** One connection's network side. */
+  interface Link {
+    /** Opens a stream for {@code callback}; {@code onClosed} runs once when the stream is over. */
+    void openStream(UpstreamClient.Callback callback, Runnable onClosed);
+
+    void close();
+  }
+
+  /** Starts a connection, which reports back through {@link H2Pool}'s methods. */
+  interface Dialer {
+    Link dial(H2Pool pool, Connection connection);
+  }
+
+  /** A connection's state as the pool sees it. */
+  static final class Connection {
+    private Link link;
+    private boolean ready;
+    private boolean draining;
+    private long limit;
+    private int active;
+
+    int active() {
+      return active;
+    }
+
+    boolean hasRoom() {
+      return ready && !draining && active < limit;
+    }
+  }
+
+  private final Dialer dialer;
+  private final int maxConnections;
+  private final int maxWaiting;
+  private final String endpoint;
+  private final List<Connection> connections = new ArrayList<>(2);
+  private final ArrayDeque<UpstreamClient.Callback> waiting = new ArrayDeque<>();
+  private boolean closed;
+
+  H2Pool(Dialer dialer, int maxConnections, int maxWaiting, String endpoint) {
+    if (maxConnections < 1 || maxWaiting < 0) {
+      throw new IllegalArgumentException(
+          "maxConnections must be >= 1 and maxWaiting >= 0, got "
+              + maxConnections
+              + " and "
+              + maxWaiting);
+    }
+    this.dialer = dialer;
+    this.maxConnections = maxConnections;
+    this.maxWaiting = maxWaiting;
+    this.endpoint = endpoint;
+  }
+
+  /** A stream for one request, now, once a slot frees, or a failure. */
+  void acquire(UpstreamClient.Callback callback) {
+    if (closed) {
+      callback.failed(new UpstreamException("endpoint " + endpoint + " was removed", true, null));
+      return;
+    }
+    Connection free = withRoom();
+    if (free != null && waiting.isEmpty()) {
+      open(free, callback);
+      return;
+    }
+    waiting.removeIf(UpstreamClient.Callback::abandoned);
+    if (waiting.size() >= maxWaiting) {
+      callback.failed(
+          new LoadShedException(
+              "endpoint "
+                  + endpoint
+                  + " is at its HTTP/2 stream limit on every connection and "
+                  + maxWaiting
+                  + " requests already wait for a stream"));
+      return;
+    }
+    waiting.add(callback);
+    dispatch();
+  }
+
+  /** The server's SETTINGS: its stream limit, first or changed. */
+  void settings(Connection connection, long maxConcurrentStreams) {
+    connection.ready = true;
+    connection.limit = maxConcurrentStreams;
+    dispatch();
+  }
+
+  /** GOAWAY: the connection takes no new streams; its streams above the last id were refused. */
+  void goAway(Connection connection) {
+    connection.draining = true;
+    connections.remove(connection);
+    if (connection.active == 0) {
+      connection.link.close();
+    }
+    dispatch();
+  }
+
+  /** The connection closed or never connected; {@code cause} says why, or null. */
+  void closed(Connection connection, UpstreamException cause) {
+    boolean wasReady = connection.ready;
+    connection.draining = true;
+    connections.remove(connection);
+    if (!wasReady && cause != null && withRoom() == null && !connecting()) {
+      // Nothing that could take the waiters is up: they fail as a connect failure would, and the
+      // balancer's backoff (not a redial loop here) decides when this endpoint is tried again.
+      failWaiting(cause);
+      return;
+    }
+    dispatch();
+  }
+
+  /** Closes every connection; waiters and later acquisitions fail. */
+  void close() {
+    closed = true;
+    for (Connection c : List.copyOf(connections)) {
+      c.draining = true;
+      c.link.close();
+    }
+    connections.clear();
+    failWaiting(new UpstreamException("endpoint " + endpoint + " was removed", true, null));
+  }
+
+  int waiting() {
+    return waiting.size();
+  }
+
+  List<Connection> connections() {
+    return List.copyOf(connections);
+  }
+
+  private void open(Connection connection, UpstreamClient.Callback callback) {
+    connection.active++;
+    boolean[] once = new boolean[1];
+    connection.link.openStream(
+        callback,
+        () -> {
+          if (!once[0]) {
+            once[0] = true;
+            streamClosed(connection);
+          }
+        });
+  }
+
+  private void streamClosed(Connection connection) {
+    connection.active--;
+    if (connection.draining && connection.active == 0) {
+      connection.link.close();
+    }
+    dispatch();
+  }
+
+  /** Gives waiters the free slots, and dials when they still wait and a connection may be added. */
+  private void dispatch() {
+    UpstreamClient.Callback next;
+    while ((next = waiting.peek()) != null) {
+      if (next.abandoned()) {
+        waiting.poll();
+        continue;
+      }
+      Connection free = withRoom();
+      if (free == null) {
+        break;
+      }
+      waiting.poll();
+      open(free, next);
+    }
+    if (!waiting.isEmpty() && !closed && !connecting() && connections.size() < maxConnections) {
+      Connection dialed = new Connection();
+      connections.add(dialed);
+      dialed.link = dialer.dial(this, dialed);
+    }
+  }
+
+  private Connection withRoom() {
+    for (Connection c : connections) {
+      if (c.hasRoom()) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private boolean connecting() {
+    for (Connection c : connections) {
+      if (!c.ready) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void failWaiting(RuntimeException cause) {
+    UpstreamClient.Callback next;
+    while ((next = waiting.poll()) != null) {
+      if (!next.abandoned()) {
+        next.failed(cause);
+      }
+    }
+  }
+}
