@@ -148,7 +148,7 @@ final class EntryJson {
       default ->
           throw new IOException(
               "type: "
-                  + Printable.escape(type)
+                  + Printable.escape(String.valueOf(type))
                   + " (expected: release-started, step, deployed, removed, release-finished)");
     };
   }
