@@ -3,6 +3,7 @@ package dev.updraft.deploy.journal;
 import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.json.JsonObject;
 import dev.updraft.deploy.state.Sealer;
+import dev.updraft.sys.Printable;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -147,7 +148,7 @@ final class EntryJson {
       default ->
           throw new IOException(
               "type: "
-                  + type
+                  + Printable.escape(String.valueOf(type))
                   + " (expected: release-started, step, deployed, removed, release-finished)");
     };
   }

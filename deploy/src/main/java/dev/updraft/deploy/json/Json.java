@@ -2,8 +2,11 @@ package dev.updraft.deploy.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.updraft.sys.Printable;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -36,6 +39,13 @@ public final class Json {
         throw new IOException("expected a JSON object: " + abbreviate(text));
       }
       return new JsonObject(object(parser));
+    } catch (JsonProcessingException e) {
+      // Jackson puts the location on a second line; a protocol or journal error is one line.
+      JsonLocation at = e.getLocation();
+      throw new IOException(
+          Printable.escape(e.getOriginalMessage())
+              + (at == null ? "" : " at column " + at.getColumnNr()),
+          e);
     }
   }
 
@@ -138,6 +148,6 @@ public final class Json {
   }
 
   static String abbreviate(String text) {
-    return text.length() <= 60 ? text : text.substring(0, 60) + "...";
+    return Printable.escape(text.length() <= 60 ? text : text.substring(0, 60) + "...");
   }
 }

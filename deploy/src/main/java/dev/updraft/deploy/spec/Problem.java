@@ -1,5 +1,7 @@
 package dev.updraft.deploy.spec;
 
+import dev.updraft.sys.Printable;
+
 /**
  * One mistake in a spec, with where it is and what was expected.
  *
@@ -12,10 +14,11 @@ package dev.updraft.deploy.spec;
  */
 public record Problem(
     String file, int line, int column, String path, String value, String expected) {
+  /** One line: a value may hold a line break (a block scalar, an escaped "\\n"), shown escaped. */
   @Override
   public String toString() {
     String where = line > 0 ? file + ":" + line + ":" + column : file;
     String what = value == null ? "missing" : "\"" + value + "\"";
-    return where + ": " + path + ": " + what + " (expected: " + expected + ")";
+    return Printable.escape(where + ": " + path + ": " + what + " (expected: " + expected + ")");
   }
 }

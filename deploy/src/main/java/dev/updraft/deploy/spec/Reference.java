@@ -18,7 +18,8 @@ public record Reference(String service, String attribute, String text) {
   static List<String> attributes(Service service) {
     return switch (service) {
       case Service.Database d ->
-          d.engine().equals("postgres")
+          // An engine the reader refused is null here, and already reported.
+          "postgres".equals(d.engine())
               ? List.of("url", "host", "port", "user", "password", "database")
               : List.of("url", "host", "port");
       case Service.Application a -> List.of("url", "host", "port");

@@ -3,6 +3,7 @@ package dev.updraft.deploy.spec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** A service of an environment: the closed set of things a spec can declare. */
 public sealed interface Service {
@@ -176,7 +177,8 @@ public sealed interface Service {
 
     @Override
     public List<String> dependsOn() {
-      return routes.stream().map(Route::service).distinct().toList();
+      // A route without a service (a problem the reader reported) depends on nothing.
+      return routes.stream().map(Route::service).filter(Objects::nonNull).distinct().toList();
     }
   }
 }

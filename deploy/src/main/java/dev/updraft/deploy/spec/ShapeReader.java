@@ -42,7 +42,9 @@ final class ShapeReader {
   }
 
   void problem(Values.Position at, String path, String value, String expected) {
-    problems.add(new Problem(file, at.line(), at.column(), path, value, expected));
+    // The root's path is empty: name it as the parser does a spec that is empty.
+    String field = path.isEmpty() ? "spec" : path;
+    problems.add(new Problem(file, at.line(), at.column(), field, value, expected));
   }
 
   Values read(Node node, Shape shape, String path) {

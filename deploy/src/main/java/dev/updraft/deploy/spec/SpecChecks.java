@@ -113,7 +113,8 @@ final class SpecChecks {
 
   private static int routeIndex(Service.Router router, String service) {
     for (int i = 0; i < router.routes().size(); i++) {
-      if (router.routes().get(i).service().equals(service)) {
+      // A route without a service (already reported) has none to compare.
+      if (service.equals(router.routes().get(i).service())) {
         return i;
       }
     }

@@ -13,7 +13,9 @@ import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads updraft.yaml into an {@link EnvironmentSpec}, or fails with every problem at once: syntax,
@@ -57,6 +59,19 @@ public final class SpecParser {
       root = new Yaml(options).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       throw new SpecException(List.of(YamlSyntax.problem(source, text, e)));
+    } catch (ReaderException e) {
+      throw new SpecException(List.of(YamlSyntax.unreadable(source, text, e)));
+    } catch (YAMLException e) {
+      // A limit of the loader (aliases, document size): about the whole document.
+      throw new SpecException(
+          List.of(
+              new Problem(
+                  source,
+                  0,
+                  0,
+                  "yaml",
+                  e.getMessage(),
+                  "a YAML document within the loader's limits")));
     }
     ShapeReader reader = new ShapeReader(source);
     if (root == null) {

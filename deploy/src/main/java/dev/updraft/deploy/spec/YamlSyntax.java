@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * A YAML syntax error as a {@link Problem} at the line where the construct the user left open
@@ -64,6 +65,29 @@ final class YamlSyntax {
         "yaml",
         problem,
         "valid YAML");
+  }
+
+  /**
+   * A character YAML does not allow (NUL and most other control characters): SnakeYAML's reader
+   * refuses it before there is any mark, with its offset in the text instead.
+   */
+  static Problem unreadable(String source, String text, ReaderException e) {
+    int offset = Math.clamp(e.getPosition(), 0, text.length());
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < offset; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new Problem(
+        source,
+        line,
+        offset - lineStart + 1,
+        "yaml",
+        new String(Character.toChars(e.getCodePoint())),
+        "printable text (YAML allows no control characters but tab and line breaks)");
   }
 
   /**

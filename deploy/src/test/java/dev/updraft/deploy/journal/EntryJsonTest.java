@@ -112,4 +112,12 @@ class EntryJsonTest {
         new Entry.Removed(3, "old"),
         new Entry.ReleaseFinished(3, "failed", "web: build failed (exit 1): javac \"x\"\n"));
   }
+
+  @Test
+  void anUnknownTypeIsReportedOnOneLine() {
+    // Fuzz finding (EntryJsonFuzzTest): a damaged line's type was quoted as found, line break too.
+    assertThatThrownBy(() -> EntryJson.read("{\"type\":\"rel\\neased\"}"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("type: rel\\u000aeased (expected: ");
+  }
 }

@@ -352,6 +352,74 @@ class SpecParserTest {
             });
   }
 
+  @Test
+  void aRouteWithoutAServiceIsAProblemNotACrash() {
+    // Fuzz finding (SpecParserFuzzTest): a route missing its service before another route that
+    // has one threw a NullPointerException while naming the second route's field.
+    assertThat(
+            problems(
+                """
+                environment: shop
+                applications:
+                  app: {command: run, port: 8101}
+                routers:
+                  web:
+                    port: 8100
+                    routes:
+                      - {path: /, vcrs: app}
+                      - {path: /api, service: app}
+                """))
+        .anySatisfy(p -> assertThat(p).contains("routers.web.routes[0]"));
+  }
+
+  @Test
+  void aProblemQuotingALineBreakStaysOnOneLine() {
+    assertThat(
+            problems(
+                """
+                environment: shop
+                applications:
+                  app: {command: run, port: "80\\nINFO forged"}
+                """))
+        .allSatisfy(p -> assertThat(p).doesNotContain("\n"))
+        .anySatisfy(p -> assertThat(p).contains("\"80\\u000aINFO forged\""));
+  }
+
+  @Test
+  void aControlCharacterIsAProblemWithItsPosition() {
+    // Fuzz finding (SpecParserFuzzTest): SnakeYAML's reader refuses a NUL with a ReaderException,
+    // which is no MarkedYAMLException and escaped the parser.
+    assertThat(problems("environment: shop\napplications:\n  a: {command: \"x\u0000\"}\n"))
+        .containsExactly(
+            "updraft.yaml:3:18: yaml: \"\\u0000\" (expected: printable text (YAML allows no"
+                + " control characters but tab and line breaks))");
+  }
+
+  @Test
+  void aSpecThatIsNoMappingNamesTheSpec() {
+    // Fuzz finding (SpecParserFuzzTest): the root's problem named the field "", an empty name.
+    assertThat(problems("environment shop\n"))
+        .singleElement()
+        .asString()
+        .startsWith("updraft.yaml:1:1: spec: ");
+  }
+
+  @Test
+  void aReferenceToADatabaseWithAnUnknownEngineIsAProblemNotACrash() {
+    // Fuzz finding (SpecParserFuzzTest): the engine the reader refused is null, and listing the
+    // database's attributes for a reference to it threw a NullPointerException.
+    assertThat(
+            problems(
+                """
+                environment: shop
+                applications:
+                  app: {command: run, port: 8101, env: {DB: "${db.url}"}}
+                databases:
+                  db: {engine: pgstgres}
+                """))
+        .anySatisfy(p -> assertThat(p).contains("databases.db.engine: \"pgstgres\""));
+  }
+
   /** The problems of a spec that must fail, as the user reads them. */
   private static List<String> problems(String yaml) {
     try {

@@ -1,5 +1,6 @@
 package dev.updraft.mesh.identity;
 
+import dev.updraft.sys.Printable;
 import java.io.Serial;
 
 /**
@@ -14,25 +15,10 @@ public final class IdentityException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
   public IdentityException(String message) {
-    super(printable(message));
+    super(Printable.escape(message));
   }
 
   public IdentityException(String message, Throwable cause) {
-    super(printable(message), cause);
-  }
-
-  static String printable(String message) {
-    StringBuilder out = new StringBuilder(message.length());
-    message
-        .codePoints()
-        .forEach(
-            c -> {
-              if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                out.append(String.format("\\u%04x", c));
-              } else {
-                out.appendCodePoint(c);
-              }
-            });
-    return out.toString();
+    super(Printable.escape(message), cause);
   }
 }

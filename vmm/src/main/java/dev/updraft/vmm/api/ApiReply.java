@@ -2,6 +2,7 @@ package dev.updraft.vmm.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updraft.sys.Printable;
 
 /**
  * An API response before HTTP framing: a status, a JSON body (null for 204), whether the request
@@ -42,10 +43,14 @@ record ApiReply(int status, String body, boolean deprecated, String faultMessage
     return fault(BAD_REQUEST, message);
   }
 
-  /** {@code status} with {@code {"fault_message": message}}. */
+  /**
+   * {@code status} with {@code {"fault_message": message}}. Messages quote what the client sent
+   * (paths, field names, values) and go into the log as well, so control characters are escaped.
+   */
   static ApiReply fault(int status, String message) {
-    String body = Json.write(Json.object().put("fault_message", message));
-    return new ApiReply(status, body, false, message);
+    String printable = Printable.escape(message);
+    String body = Json.write(Json.object().put("fault_message", printable));
+    return new ApiReply(status, body, false, printable);
   }
 
   boolean failed() {

@@ -223,4 +223,14 @@ class ConfigJsonTest {
     assertThatThrownBy(() -> Json.parse(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 0}))
         .isInstanceOf(JsonFieldException.class);
   }
+
+  @Test
+  void aFieldNameWithAControlCharacterStaysOnOneLine() {
+    // Fuzz finding (ApiBodyFuzzTest): the name of an unknown field was quoted as sent, so a
+    // "\r" or "\n" in it split the fault message and the log line that carries it.
+    assertThatThrownBy(() -> ConfigJson.serial(body("{\"a\\r\\nb\": 1}")))
+        .isInstanceOf(JsonFieldException.class)
+        .hasMessage(
+            "a\\u000d\\u000ab: unknown field (expected one of: serial_out_path, rate_limiter)");
+  }
 }

@@ -361,4 +361,13 @@ class ControllerTest {
       }
     }
   }
+
+  @Test
+  void aFaultMessageQuotingWhatTheClientSentStaysOnOneLine() {
+    // The same class of bug as ApiBodyFuzzTest's finding, for a path: every fault is escaped.
+    assertThat(TestVmm.fault(vm.put("/nope\nINFO forged", "{}")))
+        .doesNotContain("\n")
+        .contains("/nope\\u000aINFO forged");
+    assertThat(vm.logText().lines()).noneMatch(line -> line.startsWith("INFO forged"));
+  }
 }
