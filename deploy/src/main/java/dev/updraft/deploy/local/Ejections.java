@@ -13,8 +13,11 @@ import dev.updraft.mesh.proxy.MeshProxy;
 final class Ejections {
   private Ejections() {}
 
-  /** Why the router sends {@code process} nothing now, or null when it may. */
-  static String of(MeshProxy mesh, Protocol.ProcessStatus process) {
+  /**
+   * Why the router sends {@code process} nothing now, or null when it may; {@code routedPort} is
+   * where the router sends the process's traffic (its inbound mesh listener when meshed).
+   */
+  static String of(MeshProxy mesh, Protocol.ProcessStatus process, int routedPort) {
     if (process.port() == 0) {
       return null;
     }
@@ -23,7 +26,7 @@ final class Ejections {
       return null;
     }
     for (Endpoint<?> endpoint : balancer.endpoints()) {
-      if (endpoint.address().getPort() != process.port()) {
+      if (endpoint.address().getPort() != routedPort) {
         continue;
       }
       Breaker.State state = endpoint.breaker().state();

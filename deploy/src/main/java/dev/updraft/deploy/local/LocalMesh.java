@@ -238,6 +238,14 @@ final class LocalMesh implements AutoCloseable {
     return LocalIdentity.CONTROL + "." + LocalIdentity.TRUST_DOMAIN;
   }
 
+  /**
+   * The port the router sends {@code instancePort}'s traffic to: its inbound listener, or the
+   * instance's own port when it has none (not an application, or not routed yet).
+   */
+  synchronized int routedPort(int instancePort) {
+    return inboundPorts.getOrDefault("127.0.0.1:" + instancePort, instancePort);
+  }
+
   private int inboundPort(String endpoint) {
     return inboundPorts.computeIfAbsent(endpoint, e -> freePort());
   }

@@ -241,7 +241,7 @@ public final class Supervisor implements AutoCloseable {
     List<Protocol.ProcessStatus> list = new ArrayList<>();
     for (ManagedProcess p : processes.values()) {
       Protocol.ProcessStatus status = p.status();
-      list.add(status.withEjected(Ejections.of(mesh, status)));
+      list.add(status.withEjected(Ejections.of(mesh, status, meshed.routedPort(status.port()))));
     }
     Map<String, Integer> listeners = new java.util.TreeMap<>();
     mesh.listenerAddresses().forEach((name, address) -> listeners.put(name, address.getPort()));

@@ -69,7 +69,13 @@ class PassiveHealthIT {
       assertThat(report.services().getFirst().instances())
           .filteredOn(i -> i.id().equals(hung.id()))
           .singleElement()
-          .satisfies(i -> assertThat(i.health()).startsWith("unhealthy: ejected by the router"));
+          // Ejected by its breaker, or, when the balancer has steered every request away from it
+          // before enough of them failed in a row (its latency estimate is the route timeout),
+          // found hung by the health check status makes: either way never "healthy".
+          .satisfies(
+              i ->
+                  assertThat(i.health())
+                      .matches("unhealthy: (ejected by the router|.*no answer within).*"));
     } finally {
       signal("CONT", hung.pid());
     }
