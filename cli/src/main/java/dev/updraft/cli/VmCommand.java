@@ -14,11 +14,12 @@ import picocli.CommandLine.Unmatched;
 /**
  * {@code updraft vm}: the Firecracker-compatible microVM monitor. Every argument goes to the VMM
  * untouched, which parses Firecracker's flags itself (the same entry point as {@code
- * dist/bin/firecracker}), so {@code updraft vm --help} shows Firecracker's options. Three tools
- * that Firecracker ships as programs of their own come first: {@code updraft vm jailer ...} (its
- * jailer), and two for snapshots: {@code updraft vm uffd-handler SOCKET MEMORY_FILE} (a page-fault
- * handler for Uffd-backed loads) and {@code updraft vm rebase-snap --base-file BASE --diff-file
- * DIFF} (lays a diff snapshot's memory over a base).
+ * dist/bin/firecracker}), so {@code updraft vm --help} shows Firecracker's options and {@code
+ * updraft vm serve} hosts many microVMs in one process. Three tools that Firecracker ships as
+ * programs of their own come first: {@code updraft vm jailer ...} (its jailer), and two for
+ * snapshots: {@code updraft vm uffd-handler SOCKET MEMORY_FILE} (a page-fault handler for
+ * Uffd-backed loads) and {@code updraft vm rebase-snap --base-file BASE --diff-file DIFF} (lays a
+ * diff snapshot's memory over a base).
  */
 @Command(
     name = "vm",
@@ -26,6 +27,8 @@ import picocli.CommandLine.Unmatched;
       "Run a Firecracker-compatible microVM monitor on KVM.",
       "Takes Firecracker's flags: --api-sock, --config-file, --no-api, --id, --log-path,"
           + " --level, --metrics-path, --boot-timer ... (updraft vm --help lists them).",
+      "updraft vm serve --socket-dir DIR hosts many microVMs in one process, each on its own"
+          + " Firecracker API socket DIR/<id>.sock (docs/vmm/serve.md).",
       "updraft vm jailer ... runs Firecracker's jailer (updraft vm jailer --help).",
       "Snapshot tools: updraft vm uffd-handler SOCKET MEMORY_FILE;"
           + " updraft vm rebase-snap --base-file BASE --diff-file DIFF."

@@ -161,7 +161,8 @@ public final class SpecParser {
           new Service.Job(
               name,
               process(v, baseImage),
-              Service.When.of(v.string("when")),
+              // Absent only when the job is no mapping at all, a problem reported already.
+              v.has("when") ? Service.When.of(v.string("when")) : Service.When.START,
               v.string("schedule"),
               v.string("timezone"),
               v.duration("timeout"),

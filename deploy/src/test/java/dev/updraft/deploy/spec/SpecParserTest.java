@@ -373,6 +373,21 @@ class SpecParserTest {
   }
 
   @Test
+  void aJobThatIsNoMappingIsAProblemNotACrash() {
+    // Fuzz finding (SpecParserFuzzTest, CI): a job given as a plain value had no 'when', and
+    // binding it threw IllegalArgumentException before the shape problem was reported.
+    assertThat(
+            problems(
+                """
+                environment: shop
+                jobs:
+                  migrate:
+                    ${db.database}
+                """))
+        .anySatisfy(p -> assertThat(p).contains("jobs.migrate"));
+  }
+
+  @Test
   void aProblemQuotingALineBreakStaysOnOneLine() {
     assertThat(
             problems(

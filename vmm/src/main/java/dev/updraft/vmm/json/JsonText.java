@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updraft.sys.Printable;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -58,6 +59,10 @@ public final class JsonText {
           SOURCE.matcher(e.getOriginalMessage()).replaceAll("[$1]") + where(e.getLocation()));
     } catch (IOException e) {
       throw new JsonTextException("unreadable JSON: " + e.getMessage());
+    } catch (NumberFormatException e) {
+      // Jackson reads a number's value lazily and refuses some (3E222222222222) only then.
+      throw new JsonTextException(
+          "a number out of range: " + Printable.escape(String.valueOf(e.getMessage())));
     }
   }
 
