@@ -1,11 +1,8 @@
 package dev.updraft.vmm.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.updraft.vmm.api.VmmMain;
 import dev.updraft.vmm.testing.Curl;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,21 +27,15 @@ final class ServeProcess implements AutoCloseable {
     command.addAll(VmmOnKvm.java(VmmMain.class, "serve", "--socket-dir", dir.toString()).command());
     command.addAll(List.of(flags));
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
-    ServeProcess serve = new ServeProcess(dir, output, process);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(serve.managementSocket())) {
-      assertThat(process.isAlive()).as("serve is running: " + serve.outputText()).isTrue();
-      assertThat(System.nanoTime()).as("management socket within 30 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-    return serve;
+        VmmOnKvm.launch(command, output, managementSocket(dir), "serve", "management socket");
+    return new ServeProcess(dir, output, process);
   }
 
   Path managementSocket() {
+    return managementSocket(dir);
+  }
+
+  private static Path managementSocket(Path dir) {
     return dir.resolve("management.socket");
   }
 

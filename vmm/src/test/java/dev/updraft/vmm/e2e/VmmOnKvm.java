@@ -40,19 +40,29 @@ final class VmmOnKvm implements AutoCloseable {
     List<String> command = new ArrayList<>(prefix);
     command.addAll(java(VmmMain.class, "--api-sock", socket.toString()).command());
     command.addAll(List.of(flags));
-    Process process =
+    Process process = launch(command, console, socket, "the VMM", "API socket");
+    return new VmmOnKvm(socket, console, process);
+  }
+
+  /**
+   * Starts {@code command} with its output in {@code output} and waits up to 30 s for {@code
+   * socket}; fails at once, with the output, if the process ends first.
+   */
+  static Process launch(
+      List<String> command, Path output, Path socket, String process, String socketName)
+      throws Exception {
+    Process started =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(console.toFile())
+            .redirectOutput(output.toFile())
             .start();
-    VmmOnKvm vmm = new VmmOnKvm(socket, console, process);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!Files.exists(socket)) {
-      assertThat(process.isAlive()).as("the VMM is running: " + vmm.consoleText()).isTrue();
-      assertThat(System.nanoTime()).as("API socket within 30 s").isLessThan(deadline);
+      assertThat(started.isAlive()).as(process + " is running: " + read(output)).isTrue();
+      assertThat(System.nanoTime()).as(socketName + " within 30 s").isLessThan(deadline);
       Thread.sleep(10);
     }
-    return vmm;
+    return started;
   }
 
   /** This JVM's java running {@code main} with this test's class path. */
