@@ -29,14 +29,7 @@ final class PodLogs {
       String container,
       boolean previous,
       int lines) {
-    StringBuilder uri =
-        new StringBuilder(client.getMasterUrl().toString().replaceAll("/+$", ""))
-            .append("/api/v1/namespaces/")
-            .append(encode(namespace))
-            .append("/pods/")
-            .append(encode(pod))
-            .append("/log?tailLines=")
-            .append(lines);
+    StringBuilder uri = logUri(client, namespace, pod).append("?tailLines=").append(lines);
     if (container != null) {
       uri.append("&container=").append(encode(container));
     }
@@ -53,13 +46,7 @@ final class PodLogs {
    */
   static String stamped(
       KubernetesClient client, String namespace, String pod, Instant since, int tail) {
-    StringBuilder uri =
-        new StringBuilder(client.getMasterUrl().toString().replaceAll("/+$", ""))
-            .append("/api/v1/namespaces/")
-            .append(encode(namespace))
-            .append("/pods/")
-            .append(encode(pod))
-            .append("/log?timestamps=true");
+    StringBuilder uri = logUri(client, namespace, pod).append("?timestamps=true");
     if (since.isAfter(Instant.EPOCH)) {
       uri.append("&sinceTime=").append(encode(since.truncatedTo(ChronoUnit.SECONDS).toString()));
     }
@@ -67,6 +54,16 @@ final class PodLogs {
       uri.append("&tailLines=").append(tail);
     }
     return client.raw(uri.toString());
+  }
+
+  /** The pod's log endpoint, without a query. */
+  private static StringBuilder logUri(KubernetesClient client, String namespace, String pod) {
+    return new StringBuilder(client.getMasterUrl().toString().replaceAll("/+$", ""))
+        .append("/api/v1/namespaces/")
+        .append(encode(namespace))
+        .append("/pods/")
+        .append(encode(pod))
+        .append("/log");
   }
 
   private static String encode(String part) {

@@ -87,38 +87,29 @@ public final class RouteStats {
   public void onResponseEnd(int status, boolean success, String error) {
     int s = clamp(status);
     if (!error.isEmpty()) {
-      metrics
-          .responseTotal
-          .labels(
-              direction,
-              target,
-              route,
-              tls,
-              clientId,
-              serverId,
-              Integer.toString(s),
-              "failure",
-              error)
-          .inc();
+      responseTotal(s, "failure", error).inc();
       return;
     }
     AtomicReferenceArray<Counter> cache = success ? successes : failures;
     Counter c = cache.get(s);
     if (c == null) {
-      c =
-          metrics.responseTotal.labels(
-              direction,
-              target,
-              route,
-              tls,
-              clientId,
-              serverId,
-              Integer.toString(s),
-              success ? "success" : "failure",
-              "");
+      c = responseTotal(s, success ? "success" : "failure", "");
       cache.set(s, c);
     }
     c.inc();
+  }
+
+  private Counter responseTotal(int status, String classification, String error) {
+    return metrics.responseTotal.labels(
+        direction,
+        target,
+        route,
+        tls,
+        clientId,
+        serverId,
+        Integer.toString(status),
+        classification,
+        error);
   }
 
   public void onRetry() {
