@@ -48,8 +48,13 @@ for path in sorted(glob.glob("*/target/*-reports/TEST-*.xml") + glob.glob("*/tar
 if failed:
     print("failed:")
 for path, cls, name, message, trace in failed[:10]:
-    print(f"  {cls}.{name}: {message[:400]}")
-    for line in trace.strip().splitlines()[:6]:
+    # The whole message (up to 60 lines): our assertions put the evidence there, such as a
+    # guest's console; the trace only needs its head.
+    head, *rest = message.splitlines() or [""]
+    print(f"  {cls}.{name}: {head[:400]}")
+    for line in rest[:60]:
+        print(f"      {line[:300]}")
+    for line in trace.strip().splitlines()[len(rest) + 1:][:6]:
         print(f"      {line}")
     out = os.path.join(os.path.dirname(path), f"{cls}-output.txt")
     if os.path.exists(out):

@@ -3,6 +3,7 @@ package dev.updraft.vmm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.vmm.api.VmmMain;
+import dev.updraft.vmm.testing.GuestReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,6 +88,11 @@ final class VmmOnKvm implements AutoCloseable {
     return Files.exists(file) ? Files.readString(file) : "";
   }
 
+  /** The file's text without VMM log records, which can split a guest's line in two. */
+  private static String guestText(Path file) throws IOException {
+    return GuestReport.withoutVmmLog(read(file));
+  }
+
   /** Waits for {@code text} on the console (the VMM's stdout). */
   void awaitConsole(String text) throws Exception {
     await(console, text);
@@ -98,7 +104,7 @@ final class VmmOnKvm implements AutoCloseable {
    */
   void await(Path file, String text) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!read(file).contains(text)) {
+    while (!guestText(file).contains(text)) {
       if (!process.isAlive()) {
         throw new AssertionError(
             "the VMM ended (exit "

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What a test guest said on its serial port. The guests print {@code ok <check>}, {@code fail
@@ -33,8 +34,25 @@ public record GuestReport(
     info = Collections.unmodifiableMap(new LinkedHashMap<>(info));
   }
 
-  /** Parses serial output; CR LF and LF line ends both work, and a partial last line counts. */
+  /**
+   * A VMM log record as the logger writes it, in one write: the VMM's stdout carries both the
+   * guest's serial output and these records, so a record can land in the middle of a guest line.
+   */
+  private static final Pattern LOG_RECORD =
+      Pattern.compile(
+          "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d+ \\[[^\\]\\n]*:[^\\]\\n]*\\] [^\\n]*\\n?");
+
+  /** The guest's serial output with the VMM's log records cut out of it, lines made whole again. */
+  public static String withoutVmmLog(String output) {
+    return LOG_RECORD.matcher(output).replaceAll("");
+  }
+
+  /**
+   * Parses serial output; CR LF and LF line ends both work, a partial last line counts, and VMM log
+   * records written into the same stream are left out.
+   */
   public static GuestReport parse(String output) {
+    output = withoutVmmLog(output);
     List<String> lines = new ArrayList<>();
     List<String> passed = new ArrayList<>();
     Map<String, String> failed = new LinkedHashMap<>();

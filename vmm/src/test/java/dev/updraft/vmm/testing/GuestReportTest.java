@@ -87,4 +87,21 @@ class GuestReportTest {
     assertThat(report.require("recv")).isEqualTo("hello");
     assertThatThrownBy(() -> report.require("send")).isInstanceOf(AssertionError.class);
   }
+
+  @Test
+  void vmmLogRecordsWrittenIntoAGuestLineAreCutOut() {
+    // As captured in CI: the VMM logged while the guest was half-way through "ready".
+    String console =
+        "info tsc_khz=2445430 (kvmc2026-12-07T14:33:08.501650717 [anonymous-instance:fc_api] The"
+            + " API server received a Put request on \"/boot-source\".\nlock)\nread"
+            + "2026-12-07T14:33:08.504844444 [anonymous-instance:fc_api] Received Error. Status"
+            + " code: 400 Bad Request.\ny\nok ctrl-alt-del\ndone\n"
+            + "2026-12-07T14:33:38.531562403 [anonymous-instance:fc_api] Vmm is stopping\n";
+
+    assertThat(GuestReport.withoutVmmLog(console)).contains("\nready\n");
+    GuestReport report = GuestReport.parse(console);
+    assertThat(report.lines())
+        .containsExactly("info tsc_khz=2445430 (kvmclock)", "ready", "ok ctrl-alt-del", "done");
+    assertThat(report.info()).containsEntry("tsc_khz", "2445430 (kvmclock)");
+  }
 }
