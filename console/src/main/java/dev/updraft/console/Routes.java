@@ -145,10 +145,11 @@ final class Routes {
       }
     }
     if (p.size() == 3 && p.get(0).equals("vms")) {
-      Path socket = vms.socket((int) parseLong(p.get(1)));
-      if (socket == null) {
-        return notFound(path);
+      Optional<Path> found = vms.socket((int) parseLong(p.get(1)), first(form, "socket"));
+      if (found.isEmpty()) {
+        return redirectVms(p.get(2) + ": the list of microVMs changed; try again");
       }
+      Path socket = found.get();
       try {
         String fault =
             switch (p.get(2)) {

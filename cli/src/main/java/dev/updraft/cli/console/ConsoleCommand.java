@@ -55,7 +55,9 @@ public final class ConsoleCommand implements Callable<Integer> {
   @Option(
       names = "--vm-socket",
       paramLabel = "PATH",
-      description = "A microVM's Firecracker API socket to show; repeat for more.")
+      description =
+          "A microVM's Firecracker API socket to show, or the management socket of `updraft vm"
+              + " serve` to show all of its microVMs; repeat for more.")
   List<Path> vmSockets = new ArrayList<>();
 
   @Option(

@@ -22,16 +22,25 @@ public final class VmPage {
       String actions = "";
       if (vm.error() == null) {
         String base = "/vms/" + i;
+        // The socket goes with the click, so that a list changed meanwhile is noticed.
+        String socket = vm.socket().toString();
         actions =
-            (vm.running() ? Html.button(base + "/pause", "Pause", csrf) : "")
-                + (vm.paused() ? Html.button(base + "/resume", "Resume", csrf) : "")
-                + (vm.paused() ? Html.button(base + "/snapshot", "Snapshot", csrf) : "");
+            (vm.running() ? Html.button(base + "/pause", "Pause", csrf, "socket", socket) : "")
+                + (vm.paused()
+                    ? Html.button(base + "/resume", "Resume", csrf, "socket", socket)
+                    : "")
+                + (vm.paused()
+                    ? Html.button(base + "/snapshot", "Snapshot", csrf, "socket", socket)
+                    : "");
       }
       rows.append(
-          "<tr id=\"vm-%d\"><th scope=\"row\"><code>%s</code></th><td>%s</td><td class=\"state\">%s</td><td>%d</td><td>%s</td><td class=\"boot\">%s</td><td class=\"devices\">%s</td><td>%s</td><td>%s</td></tr>\n"
+          "<tr id=\"vm-%d\"><th scope=\"row\"><code>%s</code>%s</th><td>%s</td><td class=\"state\">%s</td><td>%d</td><td>%s</td><td class=\"boot\">%s</td><td class=\"devices\">%s</td><td>%s</td><td>%s</td></tr>\n"
               .formatted(
                   i,
                   e(vm.socket()),
+                  vm.host() == null
+                      ? ""
+                      : "<br><small class=\"host\">in <code>" + e(vm.host()) + "</code></small>",
                   e(vm.id()),
                   badge(vm.state()),
                   vm.vcpus(),
@@ -55,7 +64,8 @@ public final class VmPage {
         <h2>Add a microVM</h2>
         <form method="post" action="/vms/add">
         <input type="hidden" name="csrf" value="%s">
-        <label for="socket">API socket path</label>
+        <label for="socket">API socket path: a microVM's, or the management socket of \
+        <code>updraft vm serve</code> for all of its microVMs</label>
         <input id="socket" name="socket" type="text" required placeholder="/run/firecracker.socket">
         <button type="submit">Add</button>
         </form>

@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param bootTime what the boot-timer device logged, or null
  * @param devices each device's counters that are not 0, as of the last metrics flush
+ * @param host the management socket of the {@code updraft vm serve} process that hosts the VM, or
+ *     null for a VM added by its own API socket
  */
 public record VmView(
     Path socket,
@@ -20,7 +22,8 @@ public record VmView(
     String vmm,
     String error,
     Duration bootTime,
-    Map<String, Map<String, Long>> devices) {
+    Map<String, Map<String, Long>> devices,
+    Path host) {
   public VmView {
     devices = devices == null ? Map.of() : Map.copyOf(devices);
     if (socket == null) {
@@ -29,7 +32,13 @@ public record VmView(
   }
 
   static VmView unreachable(Path socket, String why) {
-    return new VmView(socket, "", "unreachable", 0, 0, "", why, null, Map.of());
+    return new VmView(socket, "", "unreachable", 0, 0, "", why, null, Map.of(), null);
+  }
+
+  /** The same view, marked as hosted by the serve process behind {@code management}. */
+  VmView hostedBy(Path management) {
+    return new VmView(
+        socket, id, state, vcpus, memoryMib, vmm, error, bootTime, devices, management);
   }
 
   public boolean running() {

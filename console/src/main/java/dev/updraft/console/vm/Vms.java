@@ -8,15 +8,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The microVM API sockets the console watches (given on its command line or added on the page),
- * what each reports, and the pause, resume and snapshot calls made on them.
+ * what each reports, and the pause, resume and snapshot calls made on them. A socket can also be
+ * the management socket of {@code updraft vm serve}: then every VM that process hosts is listed,
+ * through the API socket serve gives it, and the list follows VMs being created and removed.
  */
 public final class Vms {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final List<Path> sockets = new CopyOnWriteArrayList<>();
+
+  /**
+   * What each socket turned out to be once it answered: true for a serve management socket. Asked
+   * once, because every question is a line in a Firecracker VMM's log.
+   */
+  private final Map<Path, Boolean> serve = new ConcurrentHashMap<>();
+
   private final FirecrackerClient client;
 
   public Vms(FirecrackerClient client, List<Path> sockets) {
@@ -43,15 +54,83 @@ public final class Vms {
     return List.copyOf(sockets);
   }
 
-  /** The socket numbered {@code index} on the page, or null. */
-  public Path socket(int index) {
-    return index >= 0 && index < sockets.size() ? sockets.get(index) : null;
+  /**
+   * The API socket of the VM numbered {@code index} on the page, if it is still {@code expected}:
+   * serve's VMs come and go between the page and the click, and a button must not act on another VM
+   * than the one it was shown beside.
+   */
+  public Optional<Path> socket(int index, String expected) {
+    List<VmView> views = all();
+    if (index < 0 || index >= views.size()) {
+      return Optional.empty();
+    }
+    Path socket = views.get(index).socket();
+    return socket.toString().equals(expected) ? Optional.of(socket) : Optional.empty();
   }
 
+  /** Every VM: those added by their API socket, and those of each serve process, in order. */
   public List<VmView> all() {
     List<VmView> views = new ArrayList<>();
     for (Path socket : sockets) {
-      views.add(view(socket));
+      Boolean isServe = serve.get(socket);
+      if (isServe == null) {
+        isServe = probe(socket);
+      }
+      if (Boolean.TRUE.equals(isServe)) {
+        views.addAll(hosted(socket));
+      } else {
+        views.add(view(socket));
+      }
+    }
+    return views;
+  }
+
+  /** Asks {@code GET /vms}, which only serve answers with 200; null while the socket is silent. */
+  private Boolean probe(Path socket) {
+    try {
+      FirecrackerClient.Reply reply = client.call(socket, HttpMethod.GET, "/vms", null);
+      boolean isServe = reply.ok() && JSON.readTree(reply.body()).path("vms").isArray();
+      serve.put(socket, isServe);
+      return isServe;
+    } catch (VmException | com.fasterxml.jackson.core.JacksonException e) {
+      return null;
+    }
+  }
+
+  /** The VMs a serve process hosts, as their own API sockets report them. */
+  private List<VmView> hosted(Path management) {
+    List<VmView> views = new ArrayList<>();
+    try {
+      FirecrackerClient.Reply reply = client.call(management, HttpMethod.GET, "/vms", null);
+      if (!reply.ok()) {
+        return List.of(VmView.unreachable(management, "GET /vms answered " + reply.status()));
+      }
+      for (JsonNode vm : JSON.readTree(reply.body()).path("vms")) {
+        Path socket = path(vm.path("api_sock"));
+        if (socket == null) {
+          continue;
+        }
+        VmView view =
+            vm.path("state").asText().equals("Serving")
+                ? view(socket)
+                : new VmView(
+                    socket,
+                    vm.path("id").asText(""),
+                    "Ended",
+                    0,
+                    0,
+                    "",
+                    vm.path("end_reason").asText("ended"),
+                    null,
+                    Map.of(),
+                    null);
+        views.add(view.hostedBy(management));
+      }
+    } catch (VmException e) {
+      return List.of(VmView.unreachable(management, e.getMessage()));
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      return List.of(
+          VmView.unreachable(management, "not serve's management API: " + e.getOriginalMessage()));
     }
     return views;
   }
@@ -79,7 +158,8 @@ public final class Vms {
           i.path("vmm_version").asText(""),
           null,
           log == null ? null : VmTelemetry.bootTime(log),
-          metrics == null ? Map.of() : VmTelemetry.devices(metrics));
+          metrics == null ? Map.of() : VmTelemetry.devices(metrics),
+          null);
     } catch (VmException e) {
       return VmView.unreachable(socket, e.getMessage());
     } catch (com.fasterxml.jackson.core.JacksonException e) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The console's microVM page in a real browser against a real {@code updraft vm} on KVM: a tiny
@@ -61,15 +62,7 @@ class ConsoleVmBrowserIT {
     vmm = startVmm(socket, output);
     curl204(socket, "PUT", "/logger", "{\"log_path\": \"" + log + "\", \"level\": \"Info\"}");
     curl204(socket, "PUT", "/metrics", "{\"metrics_path\": \"" + metrics + "\"}");
-    curl204(
-        socket,
-        "PUT",
-        "/boot-source",
-        "{\"kernel_image_path\": \""
-            + GuestImages.pvh("boottimer")
-            + "\", \"boot_args\": \"console=ttyS0 wait_ms=600000\"}");
-    curl204(socket, "PUT", "/machine-config", "{\"vcpu_count\": 1, \"mem_size_mib\": 32}");
-    curl204(socket, "PUT", "/actions", "{\"action_type\": \"InstanceStart\"}");
+    bootTimerGuest(socket);
     awaitOutput(output, "ready");
     // The serial port's counters reach the metrics file at a flush; the page shows the last one.
     curl204(socket, "PUT", "/actions", "{\"action_type\": \"FlushMetrics\"}");
@@ -86,6 +79,9 @@ class ConsoleVmBrowserIT {
     browser.driver.get("http://127.0.0.1:" + console.address().getPort() + "/vms");
     browser.driver.findElement(By.id("socket")).sendKeys(socket.toString());
     browser.driver.findElement(By.xpath("//button[text()='Add']")).click();
+    browser.await(
+        Duration.ofSeconds(20),
+        ExpectedConditions.textToBe(By.cssSelector("[role=status]"), "added " + socket));
 
     String row = browser.driver.findElement(By.id("vm-0")).getText();
     assertThat(row).contains(socket.toString()).contains("Running").contains("32 MiB");
@@ -97,30 +93,108 @@ class ConsoleVmBrowserIT {
         .contains("write_count=");
     browser.screenshot("vms");
 
-    browser.driver.findElement(By.xpath("//tr[@id='vm-0']//button[text()='Pause']")).click();
-    assertThat(browser.driver.findElement(By.cssSelector("[role=status]")).getText())
-        .isEqualTo("pause: done");
+    click("vm-0", "Pause", "pause: done");
     assertThat(browser.driver.findElement(By.cssSelector("#vm-0 .state")).getText())
         .isEqualTo("Paused");
     assertThat(curl(socket, "GET", "/", null)).startsWith("200 ").contains("\"state\":\"Paused\"");
     browser.screenshot("vm-paused");
 
-    browser.driver.findElement(By.xpath("//tr[@id='vm-0']//button[text()='Resume']")).click();
+    click("vm-0", "Resume", "resume: done");
     assertThat(curl(socket, "GET", "/", null)).contains("\"state\":\"Running\"");
+  }
+
+  @Test
+  void theMicroVmsOfAServeProcessAreListedAndPausedThroughTheirOwnSockets() throws Exception {
+    Path dir = Files.createDirectory(this.dir.resolve("serve"));
+    Path management = dir.resolve("management.socket");
+    vmm = start(management, this.dir.resolve("serve.out"), "serve", "--socket-dir", dir.toString());
+    for (String id : List.of("a", "b")) {
+      Path serial = this.dir.resolve(id + ".serial");
+      assertThat(
+              curl(
+                  management,
+                  "POST",
+                  "/vms",
+                  "{\"id\": \"" + id + "\", \"serial_out_path\": \"" + serial + "\"}"))
+          .startsWith("201 ");
+      Path socket = dir.resolve(id + ".sock");
+      bootTimerGuest(socket);
+      awaitOutput(serial, "ready");
+    }
+
+    console =
+        Console.start(
+            new ConsoleConfig(
+                new InetSocketAddress("127.0.0.1", 0),
+                List.of(),
+                List.of(management),
+                null,
+                Duration.ofSeconds(2)));
+    browser = new Browser();
+    browser.driver.get("http://127.0.0.1:" + console.address().getPort() + "/vms");
+    for (int i = 0; i < 2; i++) {
+      assertThat(browser.driver.findElement(By.id("vm-" + i)).getText())
+          .contains(dir.resolve(List.of("a", "b").get(i) + ".sock").toString())
+          .contains("Running")
+          .contains("32 MiB")
+          .contains(management.toString());
+    }
+    browser.screenshot("vms-serve");
+
+    // a goes away between the page and the click on b's button: the click must not hit a VM it
+    // was not shown beside.
+    assertThat(curl(management, "DELETE", "/vms/a", null)).isEqualTo("204");
+    click("vm-1", "Pause", "pause: the list of microVMs changed; try again");
+    assertThat(browser.driver.findElements(By.id("vm-1"))).isEmpty();
+    assertThat(browser.driver.findElement(By.id("vm-0")).getText()).contains("b.sock");
+
+    click("vm-0", "Pause", "pause: done");
+    assertThat(curl(dir.resolve("b.sock"), "GET", "/", null)).contains("\"state\":\"Paused\"");
+  }
+
+  /**
+   * Clicks {@code button} in the row {@code row} and waits for the page that says {@code status}:
+   * the click returns before the form's POST has been answered.
+   */
+  private void click(String row, String button, String status) {
+    browser
+        .driver
+        .findElement(By.xpath("//tr[@id='" + row + "']//button[text()='" + button + "']"))
+        .click();
+    browser.await(
+        Duration.ofSeconds(20),
+        ExpectedConditions.textToBe(By.cssSelector("[role=status]"), status));
+  }
+
+  /** Boots the vmm's boot-timer test guest, told to stay up, in 32 MiB through {@code socket}. */
+  private static void bootTimerGuest(Path socket) throws Exception {
+    curl204(
+        socket,
+        "PUT",
+        "/boot-source",
+        "{\"kernel_image_path\": \""
+            + GuestImages.pvh("boottimer")
+            + "\", \"boot_args\": \"console=ttyS0 wait_ms=600000\"}");
+    curl204(socket, "PUT", "/machine-config", "{\"vcpu_count\": 1, \"mem_size_mib\": 32}");
+    curl204(socket, "PUT", "/actions", "{\"action_type\": \"InstanceStart\"}");
   }
 
   /** {@code updraft vm --api-sock SOCKET --boot-timer} on this class path, seccomp on. */
   private static Process startVmm(Path socket, Path output) throws Exception {
+    return start(socket, output, "--api-sock", socket.toString(), "--boot-timer");
+  }
+
+  /** The VMM's main with {@code args} on this class path; waits for {@code socket}. */
+  private static Process start(Path socket, Path output, String... args) throws Exception {
     List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            VmmMain.class.getName(),
-            "--api-sock",
-            socket.toString(),
-            "--boot-timer");
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                VmmMain.class.getName()));
+    command.addAll(List.of(args));
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -134,10 +134,21 @@ class PagesTest {
                 "1.10",
                 null,
                 Duration.ofMillis(1500),
-                Map.of("uart", Map.of("write_count", 6L), "block_rootfs", Map.of())),
-            new VmView(Path.of("/run/b.sock"), "b", "Paused", 1, 128, "1.10", null, null, Map.of()),
+                Map.of("uart", Map.of("write_count", 6L), "block_rootfs", Map.of()),
+                null),
             new VmView(
-                Path.of("/run/c.sock"), "", "unreachable", 0, 0, "", "refused", null, Map.of()));
+                Path.of("/run/b.sock"), "b", "Paused", 1, 128, "1.10", null, null, Map.of(), null),
+            new VmView(
+                Path.of("/run/c.sock"),
+                "",
+                "unreachable",
+                0,
+                0,
+                "",
+                "refused",
+                null,
+                Map.of(),
+                null));
     String html = VmPage.render(vms, null, "t");
     assertThat(html)
         .contains("action=\"/vms/0/pause\"")
@@ -147,6 +158,27 @@ class PagesTest {
         .doesNotContain("/vms/2/")
         .contains("refused")
         .contains("<td class=\"boot\">1.5 s</td>")
-        .contains("<td class=\"devices\"><code>uart</code> write_count=6</td>");
+        .contains("<td class=\"devices\"><code>uart</code> write_count=6</td>")
+        .contains("name=\"socket\" value=\"/run/a.sock\"")
+        .doesNotContain("class=\"host\"");
+  }
+
+  @Test
+  void aVmOfAServeProcessNamesItsHost() {
+    VmView vm =
+        new VmView(
+            Path.of("/run/serve/a.sock"),
+            "a",
+            "Running",
+            1,
+            32,
+            "1.10",
+            null,
+            null,
+            Map.of(),
+            Path.of("/run/serve/management.socket"));
+    assertThat(VmPage.render(List.of(vm), null, "t"))
+        .contains("<small class=\"host\">in <code>/run/serve/management.socket</code></small>")
+        .contains("name=\"socket\" value=\"/run/serve/a.sock\"");
   }
 }
