@@ -105,7 +105,7 @@ class DownstreamHandlerTest {
               calls.add(call);
               return call;
             });
-    EmbeddedChannel ch = new EmbeddedChannel(reads, new DownstreamHandler(context, false));
+    EmbeddedChannel ch = new EmbeddedChannel(reads, new DownstreamHandler(context));
     ch.config().setAutoRead(false); // as a listener's connections: reads are the handler's
     return ch;
   }
