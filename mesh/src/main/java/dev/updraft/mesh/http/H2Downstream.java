@@ -142,7 +142,8 @@ public final class H2Downstream extends ChannelInboundHandlerAdapter {
       // RST_STREAM to us, with its error code, not the CANCEL of a stream given up.
       H2Stream stream = streams.get(error.stream().id());
       if (stream != null) {
-        stream.refuse(error.error(), "malformed request: " + error.getCause().getMessage());
+        Throwable why = error.getCause() == null ? error : error.getCause();
+        stream.refuse(error.error(), "malformed request: " + why.getMessage());
       } else {
         ctx.writeAndFlush(
             new DefaultHttp2ResetFrame(error.error()).stream(error.stream()), promise);
