@@ -1,6 +1,5 @@
 package dev.updraft.mesh.http;
 
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -17,17 +16,15 @@ import io.netty.util.ReferenceCountUtil;
  * by cutting the connection, and splices an upgraded connection.
  */
 final class ClientResponse implements Responder {
-  private final DownstreamHandler down;
-  private final ChannelHandlerContext ctx;
+  private final ClientSide down;
   private final Exchange exchange;
   private HttpCall call;
   private boolean started;
   private boolean done;
   private boolean waitingForWritable;
 
-  ClientResponse(DownstreamHandler down, ChannelHandlerContext ctx, Exchange exchange) {
+  ClientResponse(ClientSide down, Exchange exchange) {
     this.down = down;
-    this.ctx = ctx;
     this.exchange = exchange;
   }
 
@@ -83,17 +80,16 @@ final class ClientResponse implements Responder {
       done = true;
       ReferenceCountUtil.release(head);
       HopByHop.prepare(upgrade.head().headers(), false, false, true);
-      Tunnel.splice(ctx, upgrade.head(), upgrade.upstream());
-      down.tunnelled(this);
+      down.tunnel(this, upgrade.head(), upgrade.upstream());
       return;
     }
     frameForClient(head);
     if (head instanceof LastHttpContent) {
-      ctx.writeAndFlush(head, ctx.voidPromise());
+      down.write(head, true);
       finish();
       return;
     }
-    ctx.write(head, ctx.voidPromise());
+    down.write(head, false);
     call.readResponse();
   }
 
@@ -103,10 +99,10 @@ final class ClientResponse implements Responder {
       chunk.release();
       return;
     }
-    ctx.writeAndFlush(chunk, ctx.voidPromise());
+    down.write(chunk, true);
     if (chunk instanceof LastHttpContent) {
       finish();
-    } else if (ctx.channel().isWritable()) {
+    } else if (down.writable()) {
       call.readResponse();
     } else {
       waitingForWritable = true;
@@ -125,7 +121,7 @@ final class ClientResponse implements Responder {
       return;
     }
     ProxyError error = ProxyError.of(cause);
-    ctx.writeAndFlush(error.toResponse(exchange.grpc(), ctx.alloc()), ctx.voidPromise());
+    down.write(error.toResponse(exchange.grpc(), down.alloc()), true);
     down.exchangeDone(this, !error.closeConnection());
   }
 

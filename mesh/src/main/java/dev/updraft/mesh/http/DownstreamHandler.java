@@ -3,7 +3,9 @@ package dev.updraft.mesh.http;
 import dev.updraft.mesh.edge.EdgeException;
 import dev.updraft.mesh.edge.Http1ServerCodec;
 import dev.updraft.mesh.transport.ConnectionMetricsHandler;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,6 +21,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -29,14 +32,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
- * The client side of HTTP proxying, for one HTTP/1.1 connection or one HTTP/2 stream: it starts an
- * exchange per request and feeds it the request's body. Requests are served one at a time, in
- * order: pipelined requests wait in a backlog, which keeps responses in request order. Reads are
- * explicit (auto-read is off), so a client can only send as fast as the backend takes its bytes.
+ * The client side of HTTP proxying for one HTTP/1.x connection: it starts an exchange per request
+ * and feeds it the request's body. Requests are served one at a time, in order: pipelined requests
+ * wait in a backlog, which keeps responses in request order. Reads are explicit (auto-read is off),
+ * so a client can only send as fast as the backend takes its bytes.
  */
-public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+public final class DownstreamHandler extends ChannelInboundHandlerAdapter implements ClientSide {
   private final HttpContext context;
-  private final boolean http2;
   private final ArrayDeque<HttpObject> backlog = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private ClientResponse current;
@@ -53,21 +55,52 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   // The codec holds the bytes after the current request until it knows whether it opens a tunnel.
   private boolean decodingHeld;
 
-  public DownstreamHandler(HttpContext context, boolean http2) {
+  public DownstreamHandler(HttpContext context) {
     this.context = context;
-    this.http2 = http2;
   }
 
-  boolean http2() {
-    return http2;
+  @Override
+  public boolean http2() {
+    return false;
   }
 
-  boolean http10() {
+  @Override
+  public boolean http10() {
     return http10;
   }
 
-  void closeAfterResponse() {
+  @Override
+  public void closeAfterResponse() {
     closeAfterResponse = true;
+  }
+
+  @Override
+  public ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
+  @Override
+  public void write(HttpObject msg, boolean flush) {
+    if (flush) {
+      ctx.writeAndFlush(msg, ctx.voidPromise());
+    } else {
+      ctx.write(msg, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public boolean writable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public void tunnel(ClientResponse tunnelled, HttpResponse head, Channel upstream) {
+    Tunnel.splice(ctx, head, upstream);
+    if (tunnelled == current) {
+      current = null;
+    }
+    closing = true;
+    releaseBacklog();
   }
 
   @Override
@@ -157,12 +190,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
    * Upgrade) reads nothing more: the bytes after it belong to the tunnel, not to the HTTP codec.
    */
   private void readAhead() {
-    if (!http2
-        && !closing
-        && !requestOpen
-        && backlog.isEmpty()
-        && current != null
-        && !current.mayTunnel()) {
+    if (!closing && !requestOpen && backlog.isEmpty() && current != null && !current.mayTunnel()) {
       ctx.read();
     }
   }
@@ -223,7 +251,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
     http10 = request.protocolVersion() == HttpVersion.HTTP_1_0;
     answered = false;
-    decodingHeld = !http2 && Http1ServerCodec.mayTunnel(request);
+    decodingHeld = Http1ServerCodec.mayTunnel(request);
     HttpRequest head = request;
     LastHttpContent body = null;
     if (request instanceof FullHttpRequest full) {
@@ -244,9 +272,9 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Exchange exchange =
-        new Exchange(context, head, route, ctx.channel().eventLoop(), http2, hasBody);
+        new Exchange(context, head, route, ctx.channel().eventLoop(), false, hasBody);
     exchange.client(ctx.channel());
-    current = new ClientResponse(this, ctx, exchange);
+    current = new ClientResponse(this, exchange);
     current.start();
     if (body != null) {
       if (hasBody && current != null) {
@@ -293,15 +321,15 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     return HttpResponseStatus.BAD_REQUEST;
   }
 
-  /** The exchange can take more request body. */
-  void readRequest() {
+  @Override
+  public void readRequest() {
     if (requestOpen && !closing) {
       ctx.read();
     }
   }
 
-  /** The exchange is over; {@code reusable} says whether the connection can carry another. */
-  void exchangeDone(ClientResponse done, boolean reusable) {
+  @Override
+  public void exchangeDone(ClientResponse done, boolean reusable) {
     if (done != current) {
       return;
     }
@@ -309,7 +337,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     // A body still coming would have to be read to its end first; the connection closes instead.
     // The end marker of a body-less request is the exception: it is already decoded.
     boolean bodyPending = requestOpen && forwardBody;
-    if (!http2 && (!reusable || closeAfterResponse || bodyPending)) {
+    if (!reusable || closeAfterResponse || bodyPending) {
       closing = true;
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       return;
@@ -318,22 +346,14 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** The response broke off midway: the client must see the failure, so the connection ends. */
-  void abort(ClientResponse aborted) {
+  @Override
+  public void abort(ClientResponse aborted) {
     if (aborted == current) {
       current = null;
     }
     closing = true;
     ConnectionMetricsHandler.markFailed(ctx.channel());
     ctx.close();
-  }
-
-  /** The connection became a tunnel; this handler is gone. */
-  void tunnelled(ClientResponse tunnelled) {
-    if (tunnelled == current) {
-      current = null;
-    }
-    closing = true;
-    releaseBacklog();
   }
 
   @Override
@@ -358,7 +378,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof EdgeException && !http2 && !closing) {
+    if (cause instanceof EdgeException && !closing) {
       // An edge layer refused the rest of a request (RequestGuard, BodyStallTimeout).
       requestBroken(cause);
       return;

@@ -121,7 +121,7 @@ public final class Exchange {
     return context.clock().getAsLong();
   }
 
-  /** The client's channel (an HTTP/2 stream's child channel), or null where there is none. */
+  /** The client's connection (for an HTTP/2 stream, the connection it is on), or null. */
   public Channel client() {
     return client;
   }

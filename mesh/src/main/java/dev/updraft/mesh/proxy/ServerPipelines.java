@@ -4,20 +4,17 @@ import dev.updraft.mesh.config.ConnectionTimeouts;
 import dev.updraft.mesh.edge.Arrivals;
 import dev.updraft.mesh.edge.BodyStallTimeout;
 import dev.updraft.mesh.edge.ClientTimeouts;
-import dev.updraft.mesh.edge.H2RequestGuard;
 import dev.updraft.mesh.edge.Http1Codecs;
 import dev.updraft.mesh.edge.RequestGuard;
 import dev.updraft.mesh.http.DownstreamHandler;
+import dev.updraft.mesh.http.H2Downstream;
 import dev.updraft.mesh.http.HttpContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
 
@@ -28,9 +25,6 @@ import java.time.Duration;
 public final class ServerPipelines {
   // Netty's default: a flush goes out at least every 256 flushes even while reads go on.
   private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
-  // Stateless (@Sharable): one for every stream, not one allocated and set up per request.
-  private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
-      new Http2StreamFrameToHttpObjectCodec(true);
 
   private ServerPipelines() {}
 
@@ -46,47 +40,32 @@ public final class ServerPipelines {
         .addLast("body-stall", new BodyStallTimeout(timeouts.requestBody()))
         .addLast(new HttpServerKeepAliveHandler())
         .addLast(new HttpServerExpectContinueHandler())
-        .addLast(new DownstreamHandler(http, false));
+        .addLast(new DownstreamHandler(http));
   }
 
   /**
    * An HTTP/2 connection: Netty's frame codec with every request check it has (RFC 9113 section
    * 8.1.1 and 8.3: required, unique and well-placed pseudo-headers, no connection-specific fields,
-   * lowercase names, content-length matching the DATA frames), one child channel per stream.
+   * lowercase names, content-length matching the DATA frames), then one handler for all its
+   * streams.
    */
   public static void http2(
       ChannelPipeline pipeline, HttpContext http, ConnectionTimeouts timeouts, Duration grace) {
+    Http2FrameCodec codec =
+        Http2FrameCodecBuilder.forServer()
+            .initialSettings(
+                Http2Settings.defaultSettings()
+                    .maxConcurrentStreams(1000)
+                    .initialWindowSize(65_535))
+            .validateHeaders(true)
+            .validateRequiredPseudoHeaders(true)
+            .gracefulShutdownTimeoutMillis(grace.toMillis())
+            .build();
     pipeline
         // Responses of many streams come back from their upstreams within one turn of the event
         // loop; one flush at the end of it sends them in one write, not one write each.
         .addLast(new FlushConsolidationHandler(EXPLICIT_FLUSH_AFTER_FLUSHES, true))
-        .addLast(
-            Http2FrameCodecBuilder.forServer()
-                .initialSettings(
-                    Http2Settings.defaultSettings()
-                        .maxConcurrentStreams(1000)
-                        .initialWindowSize(65_535))
-                .validateHeaders(true)
-                .validateRequiredPseudoHeaders(true)
-                .gracefulShutdownTimeoutMillis(grace.toMillis())
-                .build())
-        .addLast(
-            new Http2MultiplexHandler(
-                new ChannelInitializer<Http2StreamChannel>() {
-                  @Override
-                  protected void initChannel(Http2StreamChannel stream) {
-                    stream.config().setAutoRead(false);
-                    http2Stream(stream.pipeline(), http, timeouts);
-                  }
-                }));
-  }
-
-  /** One HTTP/2 stream: the request's pseudo-header values checked, then the proxy. */
-  static void http2Stream(ChannelPipeline pipeline, HttpContext http, ConnectionTimeouts timeouts) {
-    pipeline
-        .addLast(new H2RequestGuard())
-        .addLast(STREAM_CODEC)
-        .addLast(new BodyStallTimeout(timeouts.requestBody()))
-        .addLast(new DownstreamHandler(http, true));
+        .addLast(codec)
+        .addLast(new H2Downstream(http, timeouts.requestBody(), codec.connection()));
   }
 }

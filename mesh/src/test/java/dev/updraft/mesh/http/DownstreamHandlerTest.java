@@ -3,13 +3,8 @@ package dev.updraft.mesh.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.mesh.balance.FailFastException;
-import dev.updraft.mesh.config.MatchConfig;
-import dev.updraft.mesh.config.RetryConfig;
-import dev.updraft.mesh.config.TimeoutConfig;
 import dev.updraft.mesh.edge.EdgeException;
-import dev.updraft.mesh.metrics.MetricsRegistry;
-import dev.updraft.mesh.metrics.ProxyMetrics;
-import dev.updraft.mesh.resilience.RetryPolicy;
+import dev.updraft.mesh.http.ScriptedStack.Call;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,10 +25,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,71 +33,11 @@ import org.junit.jupiter.api.Test;
  * what body reaches them, and what the client gets.
  */
 class DownstreamHandlerTest {
-  /** A call the test answers; it records what the handler sent down. */
-  private final class Call implements HttpCall {
-    final Exchange exchange;
-    final Responder up;
-    final List<HttpContent> body = new ArrayList<>();
-    Throwable cancelled;
-
-    Call(Exchange exchange, Responder up) {
-      this.exchange = exchange;
-      this.up = up;
-    }
-
-    @Override
-    public void start() {
-      onStart.accept(this);
-    }
-
-    @Override
-    public void requestContent(HttpContent chunk) {
-      body.add(chunk);
-    }
-
-    @Override
-    public void readResponse() {}
-
-    @Override
-    public void cancel(Throwable cause) {
-      cancelled = cause;
-    }
-
-    void answer(int status) {
-      up.responseHead(
-          new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status)));
-      up.responseContent(new DefaultLastHttpContent(Unpooled.copiedBuffer("ok".getBytes())));
-    }
-  }
-
-  private final List<Call> calls = new ArrayList<>();
-  private Consumer<Call> onStart = call -> {};
-
-  private static Route route() {
-    return new Route(
-        "r",
-        new RouteMatcher(MatchConfig.ANY),
-        null, // the scripted stack never picks a backend
-        new RetryPolicy(RetryConfig.NONE, System::nanoTime),
-        TimeoutConfig.NONE,
-        new ProxyMetrics(new MetricsRegistry()).route("outbound", "b", "r"));
-  }
+  private final ScriptedStack stack = ScriptedStack.create();
+  private final List<Call> calls = stack.calls;
 
   private EmbeddedChannel channel(boolean routed) {
-    Route route = routed ? route() : null;
-    HttpContext context =
-        new HttpContext(
-            (request, ch) -> route,
-            System::nanoTime,
-            RandomGenerator.of("L64X128MixRandom"),
-            "outbound",
-            null,
-            (exchange, up) -> {
-              Call call = new Call(exchange, up);
-              calls.add(call);
-              return call;
-            });
-    EmbeddedChannel ch = new EmbeddedChannel(reads, new DownstreamHandler(context, false));
+    EmbeddedChannel ch = new EmbeddedChannel(reads, new DownstreamHandler(stack.context(routed)));
     ch.config().setAutoRead(false); // as a listener's connections: reads are the handler's
     return ch;
   }
@@ -324,7 +256,7 @@ class DownstreamHandlerTest {
 
   @Test
   void aFailureBeforeAnyResponseKeepsABodylessRequestsConnection() {
-    onStart = call -> call.up.fail(new FailFastException("b", 300));
+    stack.onStart = call -> call.up.fail(new FailFastException("b", 300));
     EmbeddedChannel ch = channel(true);
     ch.writeInbound(get("/1"), LastHttpContent.EMPTY_LAST_CONTENT);
     FullHttpResponse failFast = ch.readOutbound();

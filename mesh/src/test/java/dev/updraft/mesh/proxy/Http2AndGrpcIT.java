@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,39 @@ class Http2AndGrpcIT {
       }
       for (int i = 0; i < 50; i++) {
         assertThat(streams.get(i).get().headers().get("x-path").toString()).isEqualTo("/s" + i);
+      }
+    }
+  }
+
+  @Test
+  void bodiesLargerThanTheFlowControlWindowsCrossBothWays() throws Exception {
+    // 65,535 bytes per stream and per connection at first: every byte beyond needs the credit the
+    // proxy returns as the backend takes the body, and the client returns for the response.
+    try (TestBackend backend = TestBackend.echo();
+        TestProxy proxy = TestProxy.explicit(backend.address());
+        H2Client client = new H2Client(proxy.port())) {
+      Random random = new Random(7);
+      byte[] large = new byte[3 << 20];
+      random.nextBytes(large);
+      assertThat(client.request("POST", "/large", null, large).body()).isEqualTo(large);
+      List<byte[]> bodies = new ArrayList<>();
+      List<CompletableFuture<H2Client.Response>> streams = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        byte[] body = new byte[512 << 10];
+        random.nextBytes(body);
+        bodies.add(body);
+        streams.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return client.request("POST", "/many", null, body);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }));
+      }
+      for (int i = 0; i < 8; i++) {
+        assertThat(streams.get(i).get().body()).isEqualTo(bodies.get(i));
       }
     }
   }

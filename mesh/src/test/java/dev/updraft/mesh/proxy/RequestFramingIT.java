@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -139,16 +140,32 @@ class RequestFramingIT {
     try (RecordingBackend backend = RecordingBackend.silent();
         TestProxy proxy = TestProxy.explicit(backend.address());
         H2Client client = new H2Client(proxy.port())) {
-      Http2StreamChannel stream = client.openStream("/up", new DefaultHttp2Headers());
-      stream
-          .writeAndFlush(
-              new DefaultHttp2DataFrame(
-                  Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII), false))
-          .sync();
-      awaitReceived(backend, "hello");
+      Http2StreamChannel stream = sendHello(client, backend);
       stream.close().sync(); // RST_STREAM(CANCEL)
       String received = onlyEndedConnection(backend);
       assertThat(received).contains("hello").doesNotContain("0\r\n\r\n");
+    }
+  }
+
+  @Test
+  void anHttp2BodyThatStallsResetsItsStreamAndAbortsTheUpstreamRequest() throws Exception {
+    try (RecordingBackend backend = RecordingBackend.silent();
+        TestProxy proxy =
+            TestProxy.start(
+                """
+                admin: 127.0.0.1:0
+                connectionTimeouts: {requestBody: 1s}
+                listeners: [{name: proxy, address: "127.0.0.1:0", backend: b}]
+                backends: [{name: b, endpoints: ["%s"]}]
+                """
+                    .formatted(backend.address()));
+        H2Client client = new H2Client(proxy.port())) {
+      Http2StreamChannel stream = sendHello(client, backend);
+      // Nothing more: after the timeout the proxy resets the stream, not the connection.
+      assertThat(stream.closeFuture().await(10, TimeUnit.SECONDS)).as("stream reset").isTrue();
+      String received = onlyEndedConnection(backend);
+      assertThat(received).contains("hello").doesNotContain("0\r\n\r\n");
+      assertThat(client.connected()).isTrue();
     }
   }
 
@@ -160,6 +177,19 @@ class RequestFramingIT {
     OutputStream out = socket.getOutputStream();
     out.write(text.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
+  }
+
+  /** Opens a POST stream, sends "hello" of its body and waits until the backend has it. */
+  private static Http2StreamChannel sendHello(H2Client client, RecordingBackend backend)
+      throws Exception {
+    Http2StreamChannel stream = client.openStream("/up", new DefaultHttp2Headers());
+    stream
+        .writeAndFlush(
+            new DefaultHttp2DataFrame(
+                Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII), false))
+        .sync();
+    awaitReceived(backend, "hello");
+    return stream;
   }
 
   private static void awaitReceived(RecordingBackend backend, String text) throws Exception {
