@@ -265,6 +265,7 @@ class KubernetesDeployIT {
     assertThat(second.services().get("catalog").version())
         .isNotEqualTo(first.services().get("catalog").version());
     assertThat(cluster.applied())
+        .as("the identity service runs what it would render: not applied again")
         .allMatch(a -> a.contains("/catalog") || a.contains("/catalog-"))
         .anyMatch(a -> a.startsWith("Deployment/catalog"));
     assertThat(client.configMaps().inNamespace("shop").withName("catalog-env").get().getData())
@@ -388,7 +389,10 @@ class KubernetesDeployIT {
             DeployException.class,
             e -> assertThat(e.getMessage()).contains("cannot start: ImagePullBackOff"));
 
-    assertThat(client.apps().deployments().inNamespace("shop").list().getItems()).isEmpty();
+    // The environment's identity service stays, as the namespace does, until destroy.
+    assertThat(client.apps().deployments().inNamespace("shop").list().getItems())
+        .extracting(d -> d.getMetadata().getName())
+        .containsExactly(MeshNames.IDENTITY);
     assertThat(client.apps().statefulSets().inNamespace("shop").list().getItems()).isEmpty();
     assertThat(engine().history().services()).isEmpty();
   }
@@ -403,7 +407,10 @@ class KubernetesDeployIT {
             DeployException.class,
             e -> assertThat(e.getMessage()).contains("cannot start: ImagePullBackOff"));
 
-    assertThat(client.apps().deployments().inNamespace("shop").list().getItems()).isEmpty();
+    // The environment's identity service stays, as the namespace does, until destroy.
+    assertThat(client.apps().deployments().inNamespace("shop").list().getItems())
+        .extracting(d -> d.getMetadata().getName())
+        .containsExactly(MeshNames.IDENTITY);
     assertThat(client.apps().statefulSets().inNamespace("shop").list().getItems())
         .extracting(s -> s.getMetadata().getName())
         .containsExactly("cache");
