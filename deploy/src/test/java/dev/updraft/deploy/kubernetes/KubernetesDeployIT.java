@@ -177,6 +177,22 @@ class KubernetesDeployIT {
     assertThat(client.batch().v1().jobs().inNamespace("shop").list().getItems())
         .as("on-delete jobs wait for destroy")
         .noneMatch(j -> j.getMetadata().getName().startsWith("farewell"));
+    assertThat(catalog.getSpec().getTemplate().getSpec().getInitContainers())
+        .as("meshed: the proxy as a native sidecar")
+        .singleElement()
+        .satisfies(p -> assertThat(p.getRestartPolicy()).isEqualTo("Always"));
+    assertThat(client.apps().deployments().inNamespace("shop").withName(MeshNames.IDENTITY).get())
+        .isNotNull();
+    assertThat(client.serviceAccounts().inNamespace("shop").withName("catalog").get()).isNotNull();
+    assertThat(
+            client
+                .rbac()
+                .clusterRoleBindings()
+                .withName(MeshNames.IDENTITY + "-shop")
+                .get()
+                .getSubjects())
+        .singleElement()
+        .satisfies(b -> assertThat(b.getName()).isEqualTo(MeshNames.IDENTITY));
 
     assertThat(cluster.applied()).allMatch(a -> a.endsWith("fieldManager=updraft&force=true"));
     assertThat(events)
@@ -498,6 +514,10 @@ class KubernetesDeployIT {
     assertThat(client.secrets().inNamespace("shop").list().getItems())
         .extracting(s -> s.getMetadata().getName())
         .containsExactly("db-credentials");
+    assertThat(client.serviceAccounts().inNamespace("shop").list().getItems()).isEmpty();
+    assertThat(client.rbac().clusterRoleBindings().withName(MeshNames.IDENTITY + "-shop").get())
+        .as("the identity service goes with the environment")
+        .isNull();
     assertThat(engine().history().services()).isEmpty();
     assertThat(engine().history().releases().getLast().kind()).isEqualTo("destroy");
   }
