@@ -53,10 +53,13 @@ class DeployTargetTest {
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString())
-        .contains("Wrote 8 files to " + manifests)
+        .contains("Wrote 17 files to " + manifests)
         .contains("kubectl apply -f " + manifests);
     assertThat(manifests.resolve("000-namespace-web.yaml")).exists();
-    assertThat(Files.readString(manifests.resolve("003-configmap-api-env.yaml")))
+    assertThat(manifests.resolve("006-deployment-updraft-identity.yaml"))
+        .as("the mesh's identity service, before the services")
+        .exists();
+    assertThat(Files.readString(manifests.resolve("012-configmap-api-env.yaml")))
         .contains("CACHE: \"redis://cache.web.svc:6379\"");
     assertThat(dir.resolve(".updraft/web/journal.jsonl")).as("nothing applied").doesNotExist();
   }

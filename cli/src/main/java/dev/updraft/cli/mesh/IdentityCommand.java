@@ -1,13 +1,16 @@
 package dev.updraft.cli.mesh;
 
+import dev.updraft.deploy.kubernetes.TokenReviews;
 import dev.updraft.mesh.config.Durations;
 import dev.updraft.mesh.config.HostPort;
 import dev.updraft.mesh.identity.CaFiles;
 import dev.updraft.mesh.identity.CertificateAuthority;
 import dev.updraft.mesh.identity.IdentityServer;
 import dev.updraft.mesh.identity.LocalTokens;
+import dev.updraft.mesh.identity.TokenVerifier;
 import dev.updraft.mesh.identity.WorkloadName;
 import dev.updraft.mesh.transport.Transport;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,6 +78,13 @@ public final class IdentityCommand implements Callable<Integer> {
   @Option(names = "--drop-old-anchor", description = "Finish an anchor rotation and exit.")
   boolean dropOldAnchor;
 
+  @Option(
+      names = "--kubernetes-token-review",
+      description =
+          "Check tokens with the Kubernetes API (TokenReview; projected ServiceAccount tokens),"
+              + " through the in-cluster or kubeconfig credentials, instead of DIR/tokens.")
+  boolean tokenReview;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -95,11 +105,16 @@ public final class IdentityCommand implements Callable<Integer> {
       return 0;
     }
     // The token table is read at every request, so tokens issued while it runs are honoured.
+    TokenVerifier tokens =
+        tokenReview
+            ? new TokenReviews(
+                new KubernetesClientBuilder().build(), controlNamespace, ca.trustDomain())
+            : (token, claimed) -> LocalTokens.load(tokensFile).verify(token, claimed);
     IdentityServer server =
         IdentityServer.start(
             ca,
             controlNamespace,
-            (token, claimed) -> LocalTokens.load(tokensFile).verify(token, claimed),
+            tokens,
             HostPort.parse("--listen", listen).resolve(),
             Transport.select(false));
     out.println(

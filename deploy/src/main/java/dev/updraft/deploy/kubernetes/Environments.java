@@ -15,7 +15,10 @@ final class Environments {
   private Environments() {}
 
   static KubernetesRenderer.Env of(Deployment release, Service service) {
-    return split(release.env(service), release.secretEnv(service), release.redactor());
+    Map<String, String> env =
+        MeshNames.env(
+            release.spec(), service, (variable, ref) -> release.attribute(service.name(), ref));
+    return split(env, release.secretEnv(service), release.redactor());
   }
 
   static KubernetesRenderer.Env split(

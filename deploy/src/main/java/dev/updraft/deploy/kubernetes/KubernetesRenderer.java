@@ -48,10 +48,12 @@ final class KubernetesRenderer {
 
   private final EnvironmentSpec spec;
   private final Labels labels;
+  private final ProxySidecar sidecar;
 
   KubernetesRenderer(EnvironmentSpec spec) {
     this.spec = spec;
     this.labels = new Labels(spec.environment(), spec.namespace());
+    this.sidecar = new ProxySidecar(spec, labels);
   }
 
   Labels labels() {
@@ -88,6 +90,10 @@ final class KubernetesRenderer {
     String built =
         image != null || service.source().isEmpty() ? image : image(spec, service.name(), version);
     List<HasMetadata> out = new ArrayList<>();
+    if (MeshNames.meshed(service)
+        && !(service instanceof Service.Job j && j.runs(Service.When.DELETE))) {
+      out.addAll(sidecar.objects(service, service.kind()));
+    }
     switch (service) {
       case Service.Database d -> out.addAll(new DatabaseObjects(this).render(d, version, password));
       case Service.Job j when j.runs(Service.When.START) -> {
@@ -119,7 +125,7 @@ final class KubernetesRenderer {
       case Service.Job j -> {} // runs when the environment is destroyed: see onDelete
       case Service.Application a ->
           server(
-              a.name(),
+              a,
               a.kind(),
               built,
               a.process().command(),
@@ -133,7 +139,7 @@ final class KubernetesRenderer {
               out);
       case Service.Container c ->
           server(
-              c.name(),
+              c,
               c.kind(),
               c.image(),
               c.command(),
@@ -152,7 +158,7 @@ final class KubernetesRenderer {
 
   /** The run of a {@code when: delete} job for one destroy, in {@code image}. */
   List<HasMetadata> onDelete(Service.Job job, String version, String image, Env env, int release) {
-    List<HasMetadata> out = new ArrayList<>();
+    List<HasMetadata> out = new ArrayList<>(sidecar.objects(job, "job"));
     environment(job.name(), "job", env, out);
     Map<String, String> runLabels = labels.versioned(job.name(), "job", version);
     runLabels.put(Labels.ON_DELETE, "true");
@@ -165,7 +171,7 @@ final class KubernetesRenderer {
   }
 
   private void server(
-      String name,
+      Service service,
       String component,
       String image,
       String command,
@@ -177,6 +183,7 @@ final class KubernetesRenderer {
       String version,
       Env env,
       List<HasMetadata> out) {
+    String name = service.name();
     Map<String, String> plain = new LinkedHashMap<>(env.plain());
     plain.put("PORT", Integer.toString(port));
     Env withPort = new Env(plain, env.secret());
@@ -206,7 +213,7 @@ final class KubernetesRenderer {
             .withLabels(labels.versioned(name, component, version))
             .withAnnotations(Map.of(Labels.ENV_HASH, Pods.hash(withPort.plain(), env.secret())))
             .endMetadata()
-            .withSpec(pod(container, "Always"))
+            .withSpec(sidecar.wrap(service, pod(container, "Always")))
             .endTemplate();
     if (autoscale == null) {
       deployment.withReplicas(instances); // with autoscale the autoscaler owns the count
@@ -216,7 +223,8 @@ final class KubernetesRenderer {
             .withMetadata(labels.meta(name, labels.versioned(name, component, version)))
             .withSpec(deployment.build())
             .build());
-    out.add(service(name, component, port));
+    // Every connection goes through the sidecar, which admits what the service's policy allows.
+    out.add(service(name, component, port, MeshNames.INBOUND_PORT));
     if (autoscale != null) {
       out.add(
           new HorizontalPodAutoscalerBuilder()
@@ -288,12 +296,16 @@ final class KubernetesRenderer {
         .withNewMetadata()
         .withLabels(labels.versioned(job.name(), "job", version))
         .endMetadata()
-        .withSpec(pod(container, "Never"))
+        .withSpec(sidecar.wrap(job, pod(container, "Never")))
         .endTemplate()
         .build();
   }
 
   HasMetadata service(String name, String component, int port) {
+    return service(name, component, port, port);
+  }
+
+  private HasMetadata service(String name, String component, int port, int targetPort) {
     return new ServiceBuilder()
         .withMetadata(labels.meta(name, labels.service(name, component)))
         .withNewSpec()
@@ -301,7 +313,7 @@ final class KubernetesRenderer {
         .addNewPort()
         .withName("database".equals(component) ? "db" : "http")
         .withPort(port)
-        .withTargetPort(new IntOrString(port))
+        .withTargetPort(new IntOrString(targetPort))
         .endPort()
         .endSpec()
         .build();

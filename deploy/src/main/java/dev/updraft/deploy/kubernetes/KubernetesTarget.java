@@ -44,6 +44,7 @@ public final class KubernetesTarget implements Target {
   private final Map<String, String> summaries = new ConcurrentHashMap<>();
   private final Watches watches;
   private final ImagePublisher images;
+  private final IdentityService identity;
   private Credentials credentials;
   private boolean namespaceReady;
 
@@ -65,6 +66,7 @@ public final class KubernetesTarget implements Target {
     this.renderer = new KubernetesRenderer(spec);
     this.labels = renderer.labels();
     this.watches = new Watches(client, labels);
+    this.identity = new IdentityService(spec, client, renderer, dir);
   }
 
   @Override
@@ -233,6 +235,11 @@ public final class KubernetesTarget implements Target {
   }
 
   @Override
+  public void destroyed(Deployment release) {
+    identity.remove(labels);
+  }
+
+  @Override
   public String describe(ServiceState state) {
     return summaries.getOrDefault(state.service(), "");
   }
@@ -350,6 +357,7 @@ public final class KubernetesTarget implements Target {
     } catch (KubernetesClientException e) {
       throw KubernetesErrors.of(service, "create namespace " + spec.namespace(), e);
     }
+    identity.ensure(service, objects -> apply(service, objects));
     namespaceReady = true;
   }
 

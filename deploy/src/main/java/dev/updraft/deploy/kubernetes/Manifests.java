@@ -61,6 +61,9 @@ public final class Manifests {
     Map<String, Map<String, String>> attributes = new LinkedHashMap<>();
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(renderer.namespace());
+    if (MeshNames.any(spec)) {
+      objects.addAll(new IdentityObjects(spec, renderer).render(MeshAuthority.files(dataDir)));
+    }
     for (String name : Planner.order(spec)) {
       Service service = spec.service(name);
       String password =
@@ -72,14 +75,9 @@ public final class Manifests {
           service instanceof Service.Job && deployed.containsKey(name)
               ? deployed.get(name).attributes()
               : Attributes.of(spec, service, password));
-      Map<String, String> env = new LinkedHashMap<>();
-      dev.updraft.deploy.apply.Dependencies.env(service)
-          .forEach(
-              (key, value) ->
-                  env.put(
-                      key,
-                      Reference.substitute(
-                          value, ref -> resolve(name, key, ref, attributes, warnings))));
+      Map<String, String> env =
+          MeshNames.env(
+              spec, service, (variable, ref) -> resolve(name, variable, ref, attributes, warnings));
       KubernetesRenderer.Env split = Environments.split(env, secrets.valuesOf(service), redactor);
       objects.addAll(renderer.render(service, versions.get(name), null, split, password));
     }

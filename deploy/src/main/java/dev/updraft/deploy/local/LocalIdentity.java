@@ -2,6 +2,7 @@ package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.PrivateFiles;
+import dev.updraft.deploy.state.SealedAuthority;
 import dev.updraft.mesh.identity.CaFiles;
 import dev.updraft.mesh.identity.CertificateAuthority;
 import dev.updraft.mesh.identity.IdentityClient;
@@ -11,15 +12,11 @@ import dev.updraft.mesh.identity.ProxyIdentity;
 import dev.updraft.mesh.identity.Renewal;
 import dev.updraft.mesh.identity.WorkloadName;
 import dev.updraft.mesh.transport.Transport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -86,37 +83,8 @@ final class LocalIdentity implements AutoCloseable {
 
   /** The authority in {@code home}, made there first; the keys are kept sealed. */
   static CertificateAuthority load(Path home, EnvironmentKey key, Duration lifetime) {
-    Map<String, String> files = new LinkedHashMap<>();
-    try {
-      if (Files.exists(home.resolve(CaFiles.BUNDLE))) {
-        try (var list = Files.list(home)) {
-          for (Path file : list.toList()) {
-            String name = file.getFileName().toString();
-            if (!name.matches("[a-z-]+(\\.pem)?")) {
-              continue; // a temporary file of an interrupted write
-            }
-            files.put(name, key.open(field(name), Files.readString(file)));
-          }
-        }
-        return CaFiles.fromContents(files, lifetime, Clock.systemUTC());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(home + ": cannot read the mesh authority", e);
-    }
-    CertificateAuthority ca =
-        CertificateAuthority.create(TRUST_DOMAIN, lifetime, Clock.systemUTC());
-    // The bundle last: its presence says the rest is complete.
-    CaFiles.contents(ca)
-        .forEach(
-            (name, text) ->
-                PrivateFiles.write(
-                    home.resolve(name),
-                    name.endsWith("-key.pem") ? key.seal(field(name), text) : text));
-    return ca;
-  }
-
-  private static String field(String file) {
-    return "mesh identity " + file;
+    return CaFiles.fromContents(
+        SealedAuthority.files(home, key, TRUST_DOMAIN, lifetime), lifetime, Clock.systemUTC());
   }
 
   /** The identity of {@code service} in {@code environment}. */

@@ -44,7 +44,8 @@ public final class PreviewSpec {
             k.registry(),
             k.timeout(),
             k.baseImage(),
-            k.insecureRegistry());
+            k.insecureRegistry(),
+            k.meshImage());
     return new EnvironmentSpec(
         preview.name(), source.target(), source.baseDir(), services, namespaced);
   }

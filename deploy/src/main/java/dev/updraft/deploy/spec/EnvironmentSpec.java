@@ -29,6 +29,8 @@ public record EnvironmentSpec(
    * @param baseImage the image application and job images are built on, unless they name one
    * @param insecureRegistry whether image builds may use plain HTTP or unverified TLS with any
    *     registry, not only with registries on this machine
+   * @param meshImage the image of the mesh's proxy sidecars and identity service (it runs {@code
+   *     updraft mesh})
    */
   public record Kubernetes(
       String context,
@@ -38,10 +40,19 @@ public record EnvironmentSpec(
       String registry,
       Duration timeout,
       String baseImage,
-      boolean insecureRegistry) {
+      boolean insecureRegistry,
+      String meshImage) {
     public static final Kubernetes DEFAULT =
         new Kubernetes(
-            null, null, null, null, null, Duration.ofMinutes(10), Shapes.BASE_IMAGE, false);
+            null,
+            null,
+            null,
+            null,
+            null,
+            Duration.ofMinutes(10),
+            Shapes.BASE_IMAGE,
+            false,
+            Shapes.MESH_IMAGE);
   }
 
   /** The namespace the environment lives in on the kubernetes target. */

@@ -18,6 +18,9 @@ public final class Shapes {
   /** The image applications and jobs are built on when neither the service nor the spec says. */
   public static final String BASE_IMAGE = "debian:bookworm-slim";
 
+  /** The image that runs {@code updraft mesh} on the kubernetes target. */
+  public static final String MESH_IMAGE = "ghcr.io/updraft/updraft:0.1";
+
   // Docker's reference grammar: [host[:port]/]path[:tag][@sha256:digest], path in lower case.
   private static final String PATH_PART = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
   static final FieldType IMAGE =
@@ -250,6 +253,12 @@ public final class Shapes {
               Boolean.FALSE,
               "allow plain HTTP and unverified TLS to the registries of image builds (always"
                   + " allowed when they are all on localhost or 127.0.0.1)")
+          .optional(
+              "meshImage",
+              IMAGE,
+              MESH_IMAGE,
+              "the image of the mesh's proxy sidecars and identity service, one with updraft on"
+                  + " its PATH")
           .optional(
               "timeout",
               FieldType.DURATION,

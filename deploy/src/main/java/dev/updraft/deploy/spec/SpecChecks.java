@@ -60,6 +60,16 @@ final class SpecChecks {
               "a port no other service uses (" + other + " has it)");
         }
       }
+      if (port != null
+          && spec.target() == TargetName.KUBERNETES
+          && (service instanceof Service.Application || service instanceof Service.Container)
+          && meshPort(port)) {
+        problem(
+            at,
+            "port",
+            Integer.toString(port),
+            "a port the mesh sidecar does not use (not 4143, 4191 or 4150-4249)");
+      }
       switch (service) {
         case Service.Application a ->
             checkAutoscale(a.autoscale(), a.instances(), a.resources(), at);
@@ -80,6 +90,15 @@ final class SpecChecks {
       edges.put(service.name(), deps);
     }
     findCycle(edges);
+  }
+
+  /**
+   * The ports of a meshed pod's sidecar on the kubernetes target (inbound, admin, outbound
+   * listeners: {@code dev.updraft.deploy.kubernetes.MeshNames}); the service's own port cannot be
+   * one of them.
+   */
+  static boolean meshPort(int port) {
+    return port == 4143 || port == 4191 || (port >= 4150 && port <= 4249);
   }
 
   private void checkReference(

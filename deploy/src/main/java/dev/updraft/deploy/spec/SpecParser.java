@@ -243,6 +243,7 @@ public final class SpecParser {
             v.string("registry"),
             v.duration("timeout"),
             v.string("baseImage"),
-            v.bool("insecureRegistry"));
+            v.bool("insecureRegistry"),
+            v.string("meshImage"));
   }
 }

@@ -23,6 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @NeedsProgram(value = "kubectl", debian = "kubernetes-client")
 class KubectlDryRunIT {
+  private static final java.util.Set<String> CLUSTER_WIDE =
+      java.util.Set.of("namespaces", "clusterroles", "clusterrolebindings");
+
   @TempDir Path dir;
   KubernetesMockServer server;
 
@@ -51,6 +54,10 @@ class KubectlDryRunIT {
             .addNewVersion("networking.k8s.io/v1", "v1")
             .endGroup()
             .addNewGroup()
+            .withName("rbac.authorization.k8s.io")
+            .addNewVersion("rbac.authorization.k8s.io/v1", "v1")
+            .endGroup()
+            .addNewGroup()
             .withName("gateway.networking.k8s.io")
             .addNewVersion("gateway.networking.k8s.io/v1", "v1")
             .endGroup()
@@ -65,7 +72,16 @@ class KubectlDryRunIT {
         "secrets",
         "Secret",
         "services",
-        "Service");
+        "Service",
+        "serviceaccounts",
+        "ServiceAccount");
+    resources(
+        "/apis/rbac.authorization.k8s.io/v1",
+        "rbac.authorization.k8s.io/v1",
+        "clusterroles",
+        "ClusterRole",
+        "clusterrolebindings",
+        "ClusterRoleBinding");
     resources(
         "/apis/apps/v1", "apps/v1", "deployments", "Deployment", "statefulsets", "StatefulSet");
     resources("/apis/batch/v1", "batch/v1", "jobs", "Job", "cronjobs", "CronJob");
@@ -82,14 +98,14 @@ class KubectlDryRunIT {
         "HTTPRoute");
   }
 
-  /** One group version's kinds; namespaces are cluster-wide, the rest namespaced. */
+  /** One group version's kinds; namespaces and cluster roles are cluster-wide, the rest not. */
   private void resources(String path, String groupVersion, String... pluralsAndKinds) {
     APIResourceListBuilder list = new APIResourceListBuilder().withGroupVersion(groupVersion);
     for (int i = 0; i < pluralsAndKinds.length; i += 2) {
       list.addNewResource()
           .withName(pluralsAndKinds[i])
           .withKind(pluralsAndKinds[i + 1])
-          .withNamespaced(!pluralsAndKinds[i].equals("namespaces"))
+          .withNamespaced(!CLUSTER_WIDE.contains(pluralsAndKinds[i]))
           .withVerbs("get", "list", "create", "patch", "delete")
           .endResource();
     }

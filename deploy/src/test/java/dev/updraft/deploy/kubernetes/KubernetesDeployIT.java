@@ -177,6 +177,22 @@ class KubernetesDeployIT {
     assertThat(client.batch().v1().jobs().inNamespace("shop").list().getItems())
         .as("on-delete jobs wait for destroy")
         .noneMatch(j -> j.getMetadata().getName().startsWith("farewell"));
+    assertThat(catalog.getSpec().getTemplate().getSpec().getInitContainers())
+        .as("meshed: the proxy as a native sidecar")
+        .singleElement()
+        .satisfies(p -> assertThat(p.getRestartPolicy()).isEqualTo("Always"));
+    assertThat(client.apps().deployments().inNamespace("shop").withName(MeshNames.IDENTITY).get())
+        .isNotNull();
+    assertThat(client.serviceAccounts().inNamespace("shop").withName("catalog").get()).isNotNull();
+    assertThat(
+            client
+                .rbac()
+                .clusterRoleBindings()
+                .withName(MeshNames.IDENTITY + "-shop")
+                .get()
+                .getSubjects())
+        .singleElement()
+        .satisfies(b -> assertThat(b.getName()).isEqualTo(MeshNames.IDENTITY));
 
     assertThat(cluster.applied()).allMatch(a -> a.endsWith("fieldManager=updraft&force=true"));
     assertThat(events)
@@ -265,6 +281,7 @@ class KubernetesDeployIT {
     assertThat(second.services().get("catalog").version())
         .isNotEqualTo(first.services().get("catalog").version());
     assertThat(cluster.applied())
+        .as("the identity service runs what it would render: not applied again")
         .allMatch(a -> a.contains("/catalog") || a.contains("/catalog-"))
         .anyMatch(a -> a.startsWith("Deployment/catalog"));
     assertThat(client.configMaps().inNamespace("shop").withName("catalog-env").get().getData())
@@ -388,7 +405,10 @@ class KubernetesDeployIT {
             DeployException.class,
             e -> assertThat(e.getMessage()).contains("cannot start: ImagePullBackOff"));
 
-    assertThat(client.apps().deployments().inNamespace("shop").list().getItems()).isEmpty();
+    // The environment's identity service stays, as the namespace does, until destroy.
+    assertThat(client.apps().deployments().inNamespace("shop").list().getItems())
+        .extracting(d -> d.getMetadata().getName())
+        .containsExactly(MeshNames.IDENTITY);
     assertThat(client.apps().statefulSets().inNamespace("shop").list().getItems()).isEmpty();
     assertThat(engine().history().services()).isEmpty();
   }
@@ -403,7 +423,10 @@ class KubernetesDeployIT {
             DeployException.class,
             e -> assertThat(e.getMessage()).contains("cannot start: ImagePullBackOff"));
 
-    assertThat(client.apps().deployments().inNamespace("shop").list().getItems()).isEmpty();
+    // The environment's identity service stays, as the namespace does, until destroy.
+    assertThat(client.apps().deployments().inNamespace("shop").list().getItems())
+        .extracting(d -> d.getMetadata().getName())
+        .containsExactly(MeshNames.IDENTITY);
     assertThat(client.apps().statefulSets().inNamespace("shop").list().getItems())
         .extracting(s -> s.getMetadata().getName())
         .containsExactly("cache");
@@ -491,6 +514,10 @@ class KubernetesDeployIT {
     assertThat(client.secrets().inNamespace("shop").list().getItems())
         .extracting(s -> s.getMetadata().getName())
         .containsExactly("db-credentials");
+    assertThat(client.serviceAccounts().inNamespace("shop").list().getItems()).isEmpty();
+    assertThat(client.rbac().clusterRoleBindings().withName(MeshNames.IDENTITY + "-shop").get())
+        .as("the identity service goes with the environment")
+        .isNull();
     assertThat(engine().history().services()).isEmpty();
     assertThat(engine().history().releases().getLast().kind()).isEqualTo("destroy");
   }

@@ -43,7 +43,24 @@ class KubernetesGoldenTest {
               null,
               Map.of("outputs.SEEDED_AT", "2026-12-01T00:00:00Z")));
 
+  static final Map<String, String> AUTHORITY =
+      Map.of(
+          "anchors.pem", "-----BEGIN CERTIFICATE-----\ngolden-anchor\n-----END CERTIFICATE-----\n",
+          "anchor.pem", "-----BEGIN CERTIFICATE-----\ngolden-anchor\n-----END CERTIFICATE-----\n",
+          "issuer.pem", "-----BEGIN CERTIFICATE-----\ngolden-issuer\n-----END CERTIFICATE-----\n",
+          "anchor-key.pem", "golden-anchor-key",
+          "issuer-key.pem", "golden-issuer-key",
+          "trust-domain", "cluster.local\n");
+
   @TempDir Path dir;
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   /** A dry run of a golden case; passwords and the key are fixed so the output is too. */
   static Manifests.Written dryRun(
@@ -55,6 +72,10 @@ class KubernetesGoldenTest {
     Files.writeString(data.resolve("credentials/db.password"), PASSWORD);
     // A fixed key: the versions of services with secrets hold a MAC of them with it.
     Files.writeString(data.resolve("secrets.key"), KEY);
+    // A fixed mesh authority: only its bundle is shown (the rest is in a Secret), and nothing
+    // parses it at render, so placeholders keep the files stable.
+    Path identity = Files.createDirectories(data.resolve(MeshAuthority.DIR));
+    AUTHORITY.forEach((file, text) -> write(identity.resolve(file), text));
     return Manifests.write(
         spec, HOST_ENV, new Redactor(), deployed, data, dir.resolve("out"), redact);
   }
@@ -79,7 +100,13 @@ class KubernetesGoldenTest {
   @Test
   void secretValuesAreOnlyInSecretsAndOnlyTheOwnerCanReadThem() throws IOException {
     Manifests.Written written = dryRun("shop", dir, DEPLOYED, false);
-    List<String> secrets = List.of(PASSWORD, "golden-shop-token", "golden-signing-key");
+    List<String> secrets =
+        List.of(
+            PASSWORD,
+            "golden-shop-token",
+            "golden-signing-key",
+            "golden-anchor-key",
+            "golden-issuer-key");
     for (Path file : written.files()) {
       String text = Files.readString(file);
       boolean secretFile = file.getFileName().toString().contains("-secret-");
@@ -96,7 +123,7 @@ class KubernetesGoldenTest {
                   ? "[OWNER_READ, OWNER_WRITE]"
                   : "[OWNER_READ, OWNER_WRITE, GROUP_READ, OTHERS_READ]");
     }
-    String catalogSecret = Files.readString(dir.resolve("out/010-secret-catalog-secrets.yaml"));
+    String catalogSecret = Files.readString(dir.resolve("out/021-secret-catalog-secrets.yaml"));
     assertThat(catalogSecret)
         .contains(Base64.getEncoder().encodeToString("golden-shop-token".getBytes()))
         .contains("DATABASE_URL");
@@ -110,7 +137,7 @@ class KubernetesGoldenTest {
         .containsExactly(
             "catalog: SEEDED_AT is rendered empty: ${migrate.outputs.SEEDED_AT} is known only once"
                 + " migrate has run (apply once, then dry runs use its recorded outputs)");
-    assertThat(Files.readString(dir.resolve("out/009-configmap-catalog-env.yaml")))
+    assertThat(Files.readString(dir.resolve("out/020-configmap-catalog-env.yaml")))
         .contains("SEEDED_AT: \"\"");
   }
 

@@ -56,7 +56,7 @@ class PreviewNamespaceTest {
     }
     assertThat(namespaces).hasSizeGreaterThan(10).containsOnly("pr-7");
     assertThat(dir.resolve("out/000-namespace-pr-7.yaml")).exists();
-    String ingress = Files.readString(dir.resolve("out/019-ingress-web.yaml"));
+    String ingress = Files.readString(dir.resolve("out/039-ingress-web.yaml"));
     assertThat(ingress)
         .contains("host: \"pr-7.shop.example.com\"")
         .contains("host: \"pr-7.www.shop.example.com\"")

@@ -249,7 +249,8 @@ class SpecParserTest {
                 "ghcr.io/acme",
                 Duration.ofMinutes(3),
                 "debian:bookworm-slim",
-                false));
+                false,
+                "ghcr.io/updraft/updraft:0.1"));
     assertThat(((Service.Container) spec.service("api")).autoscale())
         .isEqualTo(new Service.Autoscale(6, 80));
     assertThat(SpecParser.parse("updraft.yaml", GOOD, BASE, TargetName.KUBERNETES).target())
