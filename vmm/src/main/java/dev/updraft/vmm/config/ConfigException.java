@@ -1,5 +1,6 @@
 package dev.updraft.vmm.config;
 
+import dev.updraft.sys.Printable;
 import java.io.Serial;
 import java.util.function.Supplier;
 
@@ -12,7 +13,7 @@ public final class ConfigException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
   public ConfigException(String message) {
-    super(message);
+    super(Printable.escape(message));
   }
 
   /** {@code "<field>: <value> (expected: <expected>)"}. */

@@ -1,5 +1,6 @@
 package dev.updraft.vmm.snapshot;
 
+import dev.updraft.sys.Printable;
 import java.io.Serial;
 
 /**
@@ -11,10 +12,10 @@ public final class SnapshotException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
   public SnapshotException(String message) {
-    super(message);
+    super(Printable.escape(message));
   }
 
   public SnapshotException(String message, Throwable cause) {
-    super(message, cause);
+    super(Printable.escape(message), cause);
   }
 }

@@ -1,5 +1,6 @@
 package dev.updraft.vmm.state;
 
+import dev.updraft.sys.Printable;
 import java.io.Serial;
 
 /**
@@ -10,10 +11,10 @@ public final class StateFormatException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
   public StateFormatException(String message) {
-    super(message);
+    super(Printable.escape(message));
   }
 
   public StateFormatException(String message, Throwable cause) {
-    super(message, cause);
+    super(Printable.escape(message), cause);
   }
 }
