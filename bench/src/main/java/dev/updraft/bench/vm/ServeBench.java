@@ -37,7 +37,7 @@ final class ServeBench {
     this.table = table;
   }
 
-  void run(int runs) throws Exception {
+  void run() throws Exception {
     SnapshotBench snap = new SnapshotBench(setup);
     snap.createUpdraft(0);
     snap.createQemu(0);

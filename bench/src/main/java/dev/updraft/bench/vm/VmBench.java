@@ -103,7 +103,7 @@ public final class VmBench {
         bench.snapshots(runs);
       }
       if (part.equals("all") || part.equals("serve")) {
-        new ServeBench(bench.setup(), bench.table).run(runs);
+        new ServeBench(bench.setup(), bench.table).run();
       }
       if (part.equals("all") || part.equals("seccomp")) {
         bench.seccomp(runs);
