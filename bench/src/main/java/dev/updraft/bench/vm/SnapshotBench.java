@@ -106,11 +106,16 @@ final class SnapshotBench {
   }
 
   double loadToOutputQemu(int run) throws Exception {
-    return restoreQemu(run, false);
+    return restoreQemu(run, false, 300);
+  }
+
+  /** As {@link #loadToOutputQemu(int)}, after {@code settleMillis} instead of 300 ms. */
+  double loadToOutputQemu(int run, long settleMillis) throws Exception {
+    return restoreQemu(run, false, settleMillis);
   }
 
   double startToOutputQemu(int run) throws Exception {
-    return restoreQemu(run, true);
+    return restoreQemu(run, true, 0);
   }
 
   /**
@@ -145,7 +150,8 @@ final class SnapshotBench {
   }
 
   /** The same for QEMU: {@code -incoming defer}, then migrate-incoming and cont over QMP. */
-  private double restoreQemu(int run, boolean fromProcessStart) throws Exception {
+  private double restoreQemu(int run, boolean fromProcessStart, long settleMillis)
+      throws Exception {
     Path socket = setup.work().resolve("snap-qin-" + run + ".sock");
     long processStart = System.nanoTime();
     Console c =
@@ -160,7 +166,7 @@ final class SnapshotBench {
     try (UnixHttp qmp = VmBench.awaitSocket(socket, c)) {
       Qmp.handshake(qmp);
       if (!fromProcessStart) {
-        Thread.sleep(300);
+        Thread.sleep(settleMillis);
       }
       long request = System.nanoTime();
       Qmp.incomingAndContinue(qmp, "exec:cat " + migration);
@@ -189,7 +195,8 @@ final class SnapshotBench {
     return Files.size(migration);
   }
 
-  private String load() {
+  /** The body of PUT /snapshot/load for the last snapshot created, resuming the guest. */
+  String load() {
     return "{\"snapshot_path\": \""
         + state
         + "\", \"mem_backend\": {\"backend_type\": \"File\", \"backend_path\": \""

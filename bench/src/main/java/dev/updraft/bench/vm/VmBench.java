@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,7 +17,8 @@ import java.util.stream.Stream;
  * each figure the median of {@code runs}: process start to API socket ready, start command to first
  * guest output, process start to guest done, VMM memory outside guest RAM, MMIO and port exit round
  * trips, virtio-blk throughput, and snapshots against QEMU's migration to and from a file ({@link
- * SnapshotBench}). PART is {@code all} or {@code snapshots} (only the last).
+ * SnapshotBench}), many microVMs in one serve process ({@link ServeBench}) and the seccomp filters'
+ * cost on exits. PART is {@code all}, {@code snapshots}, {@code serve} or {@code seccomp}.
  *
  * <pre>java ... VmBench GUESTS_DIR RUNS PART VMM_COMMAND...</pre>
  */
@@ -68,12 +68,13 @@ public final class VmBench {
     }
   }
 
+  private static final List<String> PARTS = List.of("all", "snapshots", "serve", "seccomp");
   private static final Pattern CYCLES = Pattern.compile("(\\d+) cycles (\\d+) ns");
 
   private final Path guests;
   private final List<String> vmm;
   private final Path work;
-  private final List<String[]> rows = new ArrayList<>();
+  private final Table table = new Table();
   private final List<Double> bootTimer = new ArrayList<>();
   private static final Pattern BOOT_TIME = Pattern.compile("Guest-boot-time =\\s+(\\d+) us");
 
@@ -84,20 +85,31 @@ public final class VmBench {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 4 || !List.of("all", "snapshots").contains(args[2])) {
-      System.err.println("usage: VmBench GUESTS_DIR RUNS all|snapshots VMM_COMMAND...");
+    if (args.length < 4 || !PARTS.contains(args[2])) {
+      System.err.println("usage: VmBench GUESTS_DIR RUNS " + String.join("|", PARTS) + " VMM...");
       System.exit(2);
     }
     Path work = Files.createTempDirectory("updraft-bench-vm");
     VmBench bench =
         new VmBench(Path.of(args[0]), List.of(Arrays.copyOfRange(args, 3, args.length)), work);
     int runs = Integer.parseInt(args[1]);
+    String part = args[2];
+    System.out.println("  load average at the start: " + loadAverage());
     try {
-      if (args[2].equals("all")) {
+      if (part.equals("all")) {
         bench.all(runs);
       }
-      bench.snapshots(runs);
-      bench.print();
+      if (part.equals("all") || part.equals("snapshots")) {
+        bench.snapshots(runs);
+      }
+      if (part.equals("all") || part.equals("serve")) {
+        new ServeBench(bench.setup(), bench.table).run();
+      }
+      if (part.equals("all") || part.equals("seccomp")) {
+        bench.seccomp(runs);
+      }
+      bench.table.print();
+      System.out.println("load average at the end: " + loadAverage());
     } finally {
       // Each snapshot run leaves a 128 MiB memory file and QEMU's stream of the same size.
       try (Stream<Path> files = Files.walk(work)) {
@@ -106,15 +118,25 @@ public final class VmBench {
     }
   }
 
+  /** The 1, 5 and 15 minute load averages, to print with the figures. */
+  static String loadAverage() throws IOException {
+    String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return fields[0] + " " + fields[1] + " " + fields[2];
+  }
+
+  private Setup setup() {
+    return new Setup(guests, vmm, work);
+  }
+
   private void all(int runs) throws Exception {
-    compare(
+    table.compare(
         "API socket ready after process start",
         "ms",
         runs,
         true,
         this::apiReadyUpdraft,
         this::apiReadyQemu);
-    compare(
+    table.compare(
         "start command to first guest output",
         "ms",
         runs,
@@ -122,45 +144,43 @@ public final class VmBench {
         this::firstOutputUpdraft,
         this::firstOutputQemu);
     if (!bootTimer.isEmpty()) {
-      double median = median(bootTimer.stream().mapToDouble(Double::doubleValue).toArray());
-      rows.add(
-          new String[] {
-            "InstanceStart to the guest's boot-timer write (Firecracker's boot time)",
-            fmt(median) + " ms",
-            "no such device",
-            "-",
-            "lower is better"
-          });
+      double median = Table.median(bootTimer.stream().mapToDouble(Double::doubleValue).toArray());
+      table.row(
+          "InstanceStart to the guest's boot-timer write (Firecracker's boot time)",
+          Table.fmt(median) + " ms",
+          "no such device",
+          "-",
+          "lower is better");
     }
-    compare(
+    table.compare(
         "process start to guest done (boottimer guest)",
         "ms",
         runs,
         true,
         r -> totalUpdraft(),
         r -> totalQemu());
-    compare(
+    table.compare(
         "VMM resident memory outside guest RAM",
         "MiB",
         Math.min(runs, 3),
         true,
         r -> rssUpdraft(),
         r -> rssQemu());
-    compare(
+    table.compare(
         "MMIO read exit round trip (guest-measured)",
         "us",
         Math.min(runs, 3),
         true,
         r -> exitUpdraft("mmio_read"),
         r -> exitQemu("mmio_read"));
-    compare(
+    table.compare(
         "port write exit round trip (guest-measured)",
         "us",
         Math.min(runs, 3),
         true,
         r -> exitUpdraft("pio_write"),
         r -> exitQemu("pio_write"));
-    compare(
+    table.compare(
         "virtio-blk sequential read, 128 KiB requests",
         "MiB/s",
         Math.min(runs, 3),
@@ -171,14 +191,14 @@ public final class VmBench {
 
   private void snapshots(int runs) throws Exception {
     SnapshotBench snap = new SnapshotBench(new Setup(guests, vmm, work));
-    compare(
+    table.compare(
         "snapshot create, Full (QEMU: migrate to a file), paused guest",
         "ms",
         runs,
         true,
         snap::createUpdraft,
         snap::createQemu);
-    compare(
+    table.compare(
         "restore: load request to the guest's first output (QEMU: migrate-incoming)",
         "ms",
         runs,
@@ -187,34 +207,46 @@ public final class VmBench {
         snap::loadToOutputQemu);
     if (!snap.firstKvmRun().isEmpty()) {
       double median =
-          median(snap.firstKvmRun().stream().mapToDouble(Double::doubleValue).toArray());
-      rows.add(
-          new String[] {
-            "restore: load request to the restored vCPU's first KVM_RUN (VMM log)",
-            fmt(median) + " ms",
-            "-",
-            "-",
-            "lower is better"
-          });
+          Table.median(snap.firstKvmRun().stream().mapToDouble(Double::doubleValue).toArray());
+      table.row(
+          "restore: load request to the restored vCPU's first KVM_RUN (VMM log)",
+          Table.fmt(median) + " ms",
+          "-",
+          "-",
+          "lower is better");
     }
-    compare(
+    table.compare(
         "restore: process start to the guest's first output (QEMU: -incoming)",
         "ms",
         runs,
         true,
         snap::startToOutputUpdraft,
         snap::startToOutputQemu);
-    rows.add(
-        new String[] {
-          "snapshot files of the 128 MiB guest (state + memory; QEMU: its migration stream)",
-          fmt(snap.stateBytes() / 1024.0)
-              + " KiB + "
-              + fmt(snap.memoryBytes() / 1048576.0)
-              + " MiB",
-          fmt(snap.migrationBytes() / 1048576.0) + " MiB",
-          "-",
-          "-"
-        });
+    table.row(
+        "snapshot files of the 128 MiB guest (state + memory; QEMU: its migration stream)",
+        Table.fmt(snap.stateBytes() / 1024.0)
+            + " KiB + "
+            + Table.fmt(snap.memoryBytes() / 1048576.0)
+            + " MiB",
+        Table.fmt(snap.migrationBytes() / 1048576.0) + " MiB",
+        "-",
+        "-");
+  }
+
+  /**
+   * The seccomp filters' cost on exits: the same exit-heavy guest with the default filters and with
+   * {@code --no-seccomp}; the anchor column is updraft without filters.
+   */
+  private void seccomp(int runs) throws Exception {
+    for (String key : List.of("mmio_read", "pio_write")) {
+      table.compare(
+          key.replace('_', ' ') + " exit round trip, default filters (anchor: --no-seccomp)",
+          "us",
+          runs,
+          true,
+          r -> exitUpdraft(key),
+          r -> exitUpdraft(key, "--no-seccomp"));
+    }
   }
 
   // --- API readiness -------------------------------------------------------------------------
@@ -336,8 +368,9 @@ public final class VmBench {
     }
   }
 
-  private double exitUpdraft(String key) throws Exception {
-    return exitCost(Console.start(noApi("mmio", "count=20000", "\"entropy\": {}")), key);
+  private double exitUpdraft(String key, String... flags) throws Exception {
+    return exitCost(
+        Console.start(concat(noApi("mmio", "count=20000", "\"entropy\": {}"), flags)), key);
   }
 
   private double exitQemu(String key) throws Exception {
@@ -459,7 +492,7 @@ public final class VmBench {
     }
   }
 
-  private static List<String> concat(List<String> base, String... more) {
+  static List<String> concat(List<String> base, String... more) {
     List<String> all = new ArrayList<>(base);
     all.addAll(List.of(more));
     return all;
@@ -467,57 +500,5 @@ public final class VmBench {
 
   static double millis(long nanos) {
     return nanos / 1e6;
-  }
-
-  private interface Measure {
-    double run(int index) throws Exception;
-  }
-
-  private void compare(
-      String what, String unit, int runs, boolean lowerIsBetter, Measure ours, Measure anchor)
-      throws Exception {
-    double[] a = new double[runs];
-    double[] b = new double[runs];
-    for (int i = 0; i < runs; i++) {
-      // Alternate who goes first, so a slow moment of the machine does not favour one side.
-      if (i % 2 == 0) {
-        a[i] = ours.run(i);
-        b[i] = anchor.run(i);
-      } else {
-        b[i] = anchor.run(i);
-        a[i] = ours.run(i);
-      }
-    }
-    double x = median(a);
-    double y = median(b);
-    rows.add(
-        new String[] {
-          what,
-          fmt(x) + " " + unit,
-          fmt(y) + " " + unit,
-          String.format(Locale.ROOT, "%.2fx", x / y),
-          lowerIsBetter ? "lower is better" : "higher is better"
-        });
-    System.out.printf(
-        Locale.ROOT, "  %-50s updraft %s %s, qemu %s %s%n", what, fmt(x), unit, fmt(y), unit);
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
-  }
-
-  private static String fmt(double v) {
-    return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
-  }
-
-  private void print() {
-    System.out.println();
-    System.out.println("| measure | updraft vm | QEMU microvm | updraft / QEMU | |");
-    System.out.println("|---|---|---|---|---|");
-    for (String[] r : rows) {
-      System.out.println("| " + String.join(" | ", r) + " |");
-    }
   }
 }

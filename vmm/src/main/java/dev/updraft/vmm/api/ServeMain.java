@@ -1,5 +1,7 @@
 package dev.updraft.vmm.api;
 
+import dev.updraft.sys.Host;
+import dev.updraft.vmm.core.SpareVms;
 import dev.updraft.vmm.seccomp.SeccompException;
 import dev.updraft.vmm.seccomp.SeccompFilters;
 import io.netty.channel.EventLoopGroup;
@@ -169,6 +171,10 @@ public final class ServeMain {
    */
   private static void warmUp() {
     new SecureRandom().nextLong();
+    if (Host.kvmAvailable()) {
+      // A KVM VM made ahead for the next create or restore; its thread starts before the filter.
+      SpareVms.keepOne();
+    }
   }
 
   private static int usage(PrintStream err, String message) {

@@ -4,7 +4,6 @@ import dev.updraft.sys.EventFd;
 import dev.updraft.sys.Host;
 import dev.updraft.sys.KvmException;
 import dev.updraft.sys.MappedMemory;
-import dev.updraft.sys.kvm.Capability;
 import dev.updraft.sys.kvm.CpuidEntry;
 import dev.updraft.sys.kvm.Kvm;
 import dev.updraft.sys.kvm.VcpuFd;
@@ -24,7 +23,6 @@ import dev.updraft.vmm.vcpu.VcpuStop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -32,9 +30,10 @@ import java.util.function.Supplier;
 
 /**
  * A KVM virtual machine with its memory, in-kernel interrupt controllers, vCPUs and buses, built in
- * Firecracker's order (builder.rs): memory, VM, TSS, irqchip, PIT, vCPUs, memory slots. It knows
- * nothing of kernels or devices: the microVM builder puts those on the buses and sets the vCPUs'
- * entry state.
+ * Firecracker's order (builder.rs) but for memory, which comes after the PIT, as the VM with its
+ * TSS, irqchip and PIT may be a spare made ahead ({@link SpareVms}): VM, TSS, irqchip, PIT, memory,
+ * vCPUs, memory slots. It knows nothing of kernels or devices: the microVM builder puts those on
+ * the buses and sets the vCPUs' entry state.
  */
 public final class KvmMachine implements AutoCloseable {
   /** Firecracker's KVM TSS address: three pages just below the BIOS area, inside the MMIO hole. */
@@ -86,39 +85,26 @@ public final class KvmMachine implements AutoCloseable {
           "/dev/kvm: not available (expected: the kvm module loaded and /dev/kvm read-write for"
               + " this user)");
     }
-    Kvm kvm = Kvm.open();
-    KvmMachine machine = null;
+    PreparedVm prepared = SpareVms.take();
+    MappedGuestMemory memory;
     try {
-      Set<Capability> missing = kvm.missing(Capability.required());
-      if (!missing.isEmpty()) {
-        throw new MachineException("KVM capabilities: " + missing + " missing on this host");
-      }
-      List<CpuidEntry> cpuid = kvm.supportedCpuid();
-      VmFd vm = kvm.createVm();
-      MappedGuestMemory memory;
-      try {
-        memory = ram.get();
-      } catch (RuntimeException e) {
-        vm.close();
-        throw e;
-      }
-      machine = new KvmMachine(kvm, vm, memory, cpuid, trackDirtyPages);
+      memory = ram.get();
+    } catch (RuntimeException e) {
+      prepared.close();
+      throw e;
+    }
+    KvmMachine machine =
+        new KvmMachine(prepared.kvm(), prepared.vm(), memory, prepared.cpuid(), trackDirtyPages);
+    try {
       machine.build(vcpuCount);
       return machine;
     } catch (RuntimeException e) {
-      if (machine != null) {
-        machine.close();
-      } else {
-        kvm.close();
-      }
+      machine.close();
       throw e;
     }
   }
 
   private void build(int vcpuCount) {
-    vm.setTssAddress(TSS_ADDRESS);
-    vm.createIrqchip();
-    vm.createPit2();
     for (int i = 0; i < vcpuCount; i++) {
       vcpuFds.add(vm.createVcpu(i));
     }

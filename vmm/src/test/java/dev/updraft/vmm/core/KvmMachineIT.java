@@ -26,6 +26,27 @@ class KvmMachineIT {
 
   @Test
   void guestOutputReachesThePortBusAndAResetEndsTheMachine() throws Exception {
+    sayHiAndReset();
+  }
+
+  @Test
+  void machinesBuiltOnSpareVmsRunAndTheSpareIsMadeAgain() throws Exception {
+    SpareVms.keepOne();
+    awaitSpare();
+    sayHiAndReset();
+    awaitSpare();
+    sayHiAndReset();
+  }
+
+  private static void awaitSpare() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!SpareVms.ready()) {
+      assertThat(System.nanoTime()).as("a spare VM within 30 s").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  private static void sayHiAndReset() throws Exception {
     // mov dx,0x3f8; mov al,'H'; out dx,al; mov al,'i'; out dx,al; mov al,0xfe; out 0x64,al; hlt
     byte[] code = {
       (byte) 0xBA,

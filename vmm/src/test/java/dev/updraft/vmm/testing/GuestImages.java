@@ -43,7 +43,8 @@ public final class GuestImages {
           "vsock",
           "mmds",
           "snap",
-          "crash");
+          "crash",
+          "idle");
 
   /** No libc, no PIC, no red zone (interrupts land on the guest's stack), no SSE state. */
   static final List<String> COMPILE_FLAGS =
