@@ -6,6 +6,8 @@ import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.Entry;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.Journal;
+import dev.updraft.deploy.journal.ReleaseKind;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.logs.LogLine;
 import dev.updraft.deploy.logs.LogQuery;
@@ -131,7 +133,14 @@ public final class Engine {
         (t, journal) -> {
           Secrets secrets = new Secrets(spec, redactor, hostEnv, key(spec));
           return run(
-              t, spec, read(), Versions.compute(spec, secrets), secrets, journal, "apply", true);
+              t,
+              spec,
+              read(),
+              Versions.compute(spec, secrets),
+              secrets,
+              journal,
+              ReleaseKind.APPLY,
+              true);
         });
   }
 
@@ -151,7 +160,7 @@ public final class Engine {
               new Versions.Computed(to.versions(), to.fingerprints()),
               new Secrets(old, redactor, hostEnv, key(current)),
               journal,
-              "rollback",
+              ReleaseKind.ROLLBACK,
               false);
         });
   }
@@ -168,7 +177,7 @@ public final class Engine {
               new Entry.ReleaseStarted(
                   release,
                   Instant.now().toString(),
-                  "destroy",
+                  ReleaseKind.DESTROY,
                   specFile.toString(),
                   "",
                   Map.of(),
@@ -192,7 +201,7 @@ public final class Engine {
             d.step(name, "delete", Event.Outcome.DONE, null);
           }
           t.destroyed(d);
-          journal.append(new Entry.ReleaseFinished(release, "succeeded", "destroyed"));
+          journal.append(new Entry.ReleaseFinished(release, ReleaseStatus.SUCCEEDED, "destroyed"));
           return null;
         });
   }
@@ -298,14 +307,16 @@ public final class Engine {
       Versions.Computed versions,
       Secrets secrets,
       Journal journal,
-      String kind,
+      ReleaseKind kind,
       boolean rollbackOnFailure) {
     History history = History.of(journal.entries());
     History.Release interrupted = history.interrupted();
     if (interrupted != null) {
       journal.append(
           new Entry.ReleaseFinished(
-              interrupted.number(), "interrupted", "the engine stopped during this release"));
+              interrupted.number(),
+              ReleaseStatus.INTERRUPTED,
+              "the engine stopped during this release"));
       sink.emit(
           new Event.Stage(
               0,
@@ -322,7 +333,7 @@ public final class Engine {
     Deployment d =
         new Deployment(spec, journal, release, sink, redactor, secrets, history.services());
     t.begin(d, previous);
-    if (kind.equals("apply")) {
+    if (kind == ReleaseKind.APPLY) {
       warn(d, spec);
     }
     if (plan.isEmpty()) {
@@ -331,7 +342,7 @@ public final class Engine {
           new Event.Finished(
               d.elapsedMillis(),
               true,
-              kind.equals("rollback")
+              kind == ReleaseKind.ROLLBACK
                   ? "the previous release never stopped serving"
                   : plan.render()));
       return new Outcome(
@@ -348,19 +359,21 @@ public final class Engine {
             specText,
             versions.versions(),
             versions.fingerprints()));
-    d.stage(kind, redactor.redact(plan.render()));
+    d.stage(kind.word(), redactor.redact(plan.render()));
     try {
-      new PlanRun(parallelism).execute(t, d, plan, kind.equals("rollback"), history.services());
+      new PlanRun(parallelism)
+          .execute(t, d, plan, kind == ReleaseKind.ROLLBACK, history.services());
       t.publish(d);
       journal.append(
-          new Entry.ReleaseFinished(release, "succeeded", kind + " of release " + release));
+          new Entry.ReleaseFinished(
+              release, ReleaseStatus.SUCCEEDED, kind.word() + " of release " + release));
       sink.emit(
           new Event.Finished(
               d.elapsedMillis(), true, "release " + release + " is live" + urls(t, spec)));
       return new Outcome(release, plan, d.states());
     } catch (DeployException failure) {
       String message = redactor.redact(failure.getMessage());
-      journal.append(new Entry.ReleaseFinished(release, "failed", message));
+      journal.append(new Entry.ReleaseFinished(release, ReleaseStatus.FAILED, message));
       History.Release good = history.lastGood();
       if (rollbackOnFailure && good != null) {
         sink.emit(
@@ -375,7 +388,7 @@ public final class Engine {
               new Versions.Computed(good.versions(), good.fingerprints()),
               new Secrets(old, redactor, hostEnv, key(spec)),
               journal,
-              "rollback",
+              ReleaseKind.ROLLBACK,
               false);
           journal.append(
               new Entry.Step(release, "*", "rollback", "done", "back at release " + good.number()));
@@ -532,7 +545,7 @@ public final class Engine {
     List<History.Release> good =
         history.releases().stream()
             .filter(History.Release::succeeded)
-            .filter(r -> !r.kind().equals("destroy"))
+            .filter(r -> r.kind() != ReleaseKind.DESTROY)
             .toList();
     if (good.size() < 2) {
       throw new DeployException(
