@@ -15,7 +15,10 @@ final class Environments {
   private Environments() {}
 
   static KubernetesRenderer.Env of(Deployment release, Service service) {
-    return split(release.env(service), release.secretEnv(service), release.redactor());
+    return split(
+        release.environment().plain(service),
+        release.environment().secrets(service),
+        release.redactor());
   }
 
   static KubernetesRenderer.Env split(
