@@ -220,7 +220,7 @@ public record StatusReport(
     return new InstanceReport(
         i.id(),
         i.port(),
-        p.state(),
+        p.state().word(),
         running,
         running ? p.pid() : 0,
         health,

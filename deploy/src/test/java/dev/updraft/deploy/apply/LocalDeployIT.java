@@ -78,7 +78,7 @@ class LocalDeployIT {
         .allSatisfy(
             i -> {
               assertThat(i.running()).isTrue();
-              assertThat(i.state()).isEqualTo(Observation.RUNNING_UNSUPERVISED);
+              assertThat(i.state()).isEqualTo("running (unsupervised)");
               assertThat(i.health()).startsWith("healthy");
             });
     assertThat(engine.plan().render()).startsWith("No changes");
