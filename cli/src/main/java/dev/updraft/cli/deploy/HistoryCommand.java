@@ -43,8 +43,8 @@ public final class HistoryCommand implements Callable<Integer> {
               "%-8d %-25s %-9s %-12s %s%n",
               r.number(),
               r.time(),
-              r.kind(),
-              r.status(),
+              r.kind().word(),
+              r.status().word(),
               options.redactor.redact(r.message()));
         }
       }

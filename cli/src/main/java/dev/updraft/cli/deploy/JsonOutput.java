@@ -65,8 +65,8 @@ final class JsonOutput {
                     Json.object(
                         "release", r.number(),
                         "time", r.time(),
-                        "kind", r.kind(),
-                        "status", r.status(),
+                        "kind", r.kind().word(),
+                        "status", r.status().word(),
                         "message", redactor.redact(r.message())))));
   }
 

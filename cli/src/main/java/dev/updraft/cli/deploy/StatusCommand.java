@@ -64,7 +64,7 @@ public final class StatusCommand implements Callable<Integer> {
             + environment
             + (last == null
                 ? ": never deployed"
-                : ": release " + last.number() + " " + last.status()));
+                : ": release " + last.number() + " " + last.status().word()));
     for (ServiceState s : history.services().values()) {
       out.printf(Locale.ROOT, "  %-14s %-12s %s%n", s.service(), s.kind(), s.version());
       for (ServiceState.Instance i : s.instances()) {

@@ -1,6 +1,7 @@
 package dev.updraft.cli.deploy;
 
 import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.local.StatusReport;
@@ -121,7 +122,7 @@ final class StatusJson {
             services));
   }
 
-  private static Object release(Integer number, String status) {
-    return number == null ? null : Json.object("number", number, "status", status);
+  private static Object release(Integer number, ReleaseStatus status) {
+    return number == null ? null : Json.object("number", number, "status", status.word());
   }
 }

@@ -10,6 +10,8 @@ import dev.updraft.console.model.Environment;
 import dev.updraft.console.model.Release;
 import dev.updraft.console.model.ServiceView;
 import dev.updraft.console.model.Step;
+import dev.updraft.deploy.journal.ReleaseKind;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import java.util.List;
 
 /** The environments list, and one environment: its releases, their diffs and timelines. */
@@ -81,7 +83,7 @@ public final class EnvironmentPages {
     Release target = null;
     boolean newest = true;
     for (Release r : env.releases()) {
-      if (!newest && r.status().equals("succeeded") && !r.kind().equals("destroy")) {
+      if (!newest && r.status() == ReleaseStatus.SUCCEEDED && r.kind() != ReleaseKind.DESTROY) {
         target = r;
         break;
       }
@@ -201,8 +203,8 @@ public final class EnvironmentPages {
             r.number(),
             open ? " open" : "",
             r.number(),
-            e(r.kind()),
-            badge(r.status()),
+            e(r.kind().word()),
+            badge(r.status().word()),
             e(r.startedBy()),
             e(r.time()),
             r.message().isBlank() ? "" : "<p>" + e(r.message()) + "</p>",

@@ -25,7 +25,7 @@ public record Environment(
 
   /** The state in one word: the newest release's status, or {@code never deployed}. */
   public String state() {
-    return releases.isEmpty() ? "never deployed" : releases.getFirst().status();
+    return releases.isEmpty() ? "never deployed" : releases.getFirst().status().word();
   }
 
   public ServiceView service(String service) {

@@ -7,6 +7,7 @@ import dev.updraft.deploy.journal.Entry;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.Journal;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.local.ProcessState;
 import dev.updraft.deploy.local.Protocol;
 import dev.updraft.deploy.local.SupervisorClient;
 import dev.updraft.deploy.spec.EnvironmentSpec;
@@ -121,7 +122,7 @@ public final class Environments {
                 ? new Instance(i.id(), "not running", 0, i.port(), 0, -1, null, null)
                 : new Instance(
                     i.id(),
-                    p.state(),
+                    p.state().word(),
                     p.pid(),
                     i.port(),
                     p.restarts(),
@@ -143,7 +144,7 @@ public final class Environments {
 
   /** How long the instance's current run has lasted; -1 when it is not running or not timed. */
   static long uptime(Protocol.ProcessStatus p, long now) {
-    return "running".equals(p.state()) && p.startedMillis() > 0
+    return ProcessState.RUNNING.equals(p.state()) && p.startedMillis() > 0
         ? Math.max(0, now - p.startedMillis())
         : -1;
   }

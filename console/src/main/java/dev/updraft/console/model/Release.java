@@ -1,5 +1,7 @@
 package dev.updraft.console.model;
 
+import dev.updraft.deploy.journal.ReleaseKind;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import java.util.List;
 
 /**
@@ -9,8 +11,8 @@ import java.util.List;
  */
 public record Release(
     int number,
-    String kind,
-    String status,
+    ReleaseKind kind,
+    ReleaseStatus status,
     String message,
     String time,
     String startedBy,
@@ -25,6 +27,6 @@ public record Release(
   }
 
   public boolean inProgress() {
-    return status.equals("in-progress");
+    return status == ReleaseStatus.IN_PROGRESS;
   }
 }

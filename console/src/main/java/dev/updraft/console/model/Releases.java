@@ -1,6 +1,7 @@
 package dev.updraft.console.model;
 
 import dev.updraft.deploy.journal.Entry;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -40,7 +41,7 @@ public final class Releases {
           new Release(
               s.release(),
               s.kind(),
-              f == null ? "in-progress" : f.status(),
+              f == null ? ReleaseStatus.IN_PROGRESS : f.status(),
               f == null ? "" : f.message(),
               s.time(),
               s.startedBy() == null ? "unknown (an older updraft)" : s.startedBy(),

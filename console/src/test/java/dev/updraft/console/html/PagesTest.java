@@ -13,6 +13,8 @@ import dev.updraft.console.signals.Point;
 import dev.updraft.console.signals.Snapshot;
 import dev.updraft.console.signals.Workings;
 import dev.updraft.console.vm.VmView;
+import dev.updraft.deploy.journal.ReleaseKind;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,14 +29,23 @@ class PagesTest {
     Release newest =
         new Release(
             2,
-            "apply",
-            "failed",
+            ReleaseKind.APPLY,
+            ReleaseStatus.FAILED,
             "web: " + XSS,
             "t",
             "console (\"x\")",
             List.of(new Change("web", Change.Kind.CHANGED, "a1", "a2")),
             List.of(new Step("web", "create", "failed", XSS, "t", 1500)));
-    Release good = new Release(1, "apply", "succeeded", "", "t", "ana (cli)", List.of(), List.of());
+    Release good =
+        new Release(
+            1,
+            ReleaseKind.APPLY,
+            ReleaseStatus.SUCCEEDED,
+            "",
+            "t",
+            "ana (cli)",
+            List.of(),
+            List.of());
     Environment env =
         new Environment(
             "shop",

@@ -3,6 +3,8 @@ package dev.updraft.console.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.deploy.journal.Entry;
+import dev.updraft.deploy.journal.ReleaseKind;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,7 @@ class ReleasesTest {
         Releases.of(
             List.of(
                 started(1, Map.of("web", "a1", "db", "d1"), "ana (cli)"),
-                new Entry.ReleaseFinished(1, "succeeded", "ok"),
+                new Entry.ReleaseFinished(1, ReleaseStatus.SUCCEEDED, "ok"),
                 started(2, Map.of("web", "a2", "cache", "c1"), "console (ana, from 127.0.0.1)")));
 
     assertThat(releases).extracting(Release::number).containsExactly(2, 1);
@@ -70,7 +72,7 @@ class ReleasesTest {
 
   private static Entry started(int release, Map<String, String> versions, String by) {
     return new Entry.ReleaseStarted(
-        release, "2026-12-07T05:00:00Z", "apply", "/s", "", versions, Map.of(), by);
+        release, "2026-12-07T05:00:00Z", ReleaseKind.APPLY, "/s", "", versions, Map.of(), by);
   }
 
   private static Entry.Step step(

@@ -7,16 +7,13 @@ import dev.updraft.deploy.journal.Entry;
 import dev.updraft.deploy.journal.Journal;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
-import dev.updraft.deploy.spec.Reference;
-import dev.updraft.deploy.spec.Service;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One release in progress, as targets see it: the services as they run right now (updated as steps
- * finish and journaled as they are), events, and the environment of a service with its references
- * resolved against what is deployed.
+ * finish and journaled as they are), events, and the {@link ServiceEnvironment} that resolves a
+ * service's variables against them.
  */
 public final class Deployment {
   private final EnvironmentSpec spec;
@@ -24,7 +21,7 @@ public final class Deployment {
   private final int release;
   private final EventSink sink;
   private final Redactor redactor;
-  private final Secrets secrets;
+  private final ServiceEnvironment environment;
   private final long start = System.nanoTime();
   private final Map<String, ServiceState> states;
 
@@ -41,8 +38,8 @@ public final class Deployment {
     this.release = release;
     this.sink = sink;
     this.redactor = redactor;
-    this.secrets = secrets;
     this.states = new ConcurrentHashMap<>(current);
+    this.environment = new ServiceEnvironment(secrets, states::get);
   }
 
   public EnvironmentSpec spec() {
@@ -108,32 +105,8 @@ public final class Deployment {
     states.put(state.service(), state);
   }
 
-  /** The service's plain variables, with every {@code ${service.attribute}} resolved. */
-  public Map<String, String> env(Service service) {
-    Map<String, String> env = new LinkedHashMap<>();
-    Dependencies.env(service)
-        .forEach(
-            (name, value) ->
-                env.put(name, Reference.substitute(value, ref -> attribute(service.name(), ref))));
-    return env;
-  }
-
-  /** The service's secret variables, resolved (and registered with the redactor). */
-  public Map<String, String> secretEnv(Service service) {
-    return secrets.valuesOf(service);
-  }
-
-  /** The value of {@code ${service.attribute}} as deployed now. */
-  public String attribute(String referrer, Reference ref) {
-    ServiceState state = states.get(ref.service());
-    String value = state == null ? null : state.attributes().get(ref.attribute());
-    if (value == null) {
-      throw new DeployException(
-          "REFERENCE",
-          referrer + ": " + ref.text() + " has no value (" + ref.service() + " is not deployed)",
-          "deploy " + ref.service() + " first, or add it to dependsOn",
-          null);
-    }
-    return value;
+  /** The variables of the release's services, resolved against what is deployed as it goes. */
+  public ServiceEnvironment environment() {
+    return environment;
   }
 }

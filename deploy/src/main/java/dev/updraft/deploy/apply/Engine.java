@@ -1,9 +1,7 @@
 package dev.updraft.deploy.apply;
 
-import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.Redactor;
-import dev.updraft.deploy.journal.Entry;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.Journal;
 import dev.updraft.deploy.journal.ServiceState;
@@ -11,10 +9,7 @@ import dev.updraft.deploy.logs.LogLine;
 import dev.updraft.deploy.logs.LogQuery;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
-import dev.updraft.deploy.spec.SpecException;
 import dev.updraft.deploy.spec.SpecParser;
-import dev.updraft.deploy.spec.SpecWarning;
-import dev.updraft.deploy.spec.SpecWarnings;
 import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.PrivateFiles;
@@ -27,20 +22,20 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * The deployment engine for one environment: plan, apply with automatic rollback, rollback to a
- * release, history, destroy. Its state is the journal in {@code .updraft/<environment>/} next to
- * the spec; one engine at a time holds the environment's lock.
+ * The deployment engine for one environment, as the verbs reach it: plan, apply with automatic
+ * rollback, rollback to a release, history, destroy, run, logs and exec. It reads the spec, the
+ * journal and the environment's key, takes the environment's lock and opens the target; a release
+ * itself is a {@link ReleaseRun}. Its state is the journal in {@code .updraft/<environment>/} next
+ * to the spec; one engine at a time holds the environment's lock.
  */
 public final class Engine {
   private final Path specFile;
@@ -105,7 +100,7 @@ public final class Engine {
         spec,
         Versions.compute(spec, secrets),
         history.services(),
-        before(history, spec, read()),
+        ReleaseSpecs.before(history, new ReleaseSpecs(derive).previous(history, spec, read())),
         live);
   }
 
@@ -126,34 +121,13 @@ public final class Engine {
   /** Applies the spec; on failure the environment returns to the last good release. */
   public Outcome apply() {
     EnvironmentSpec spec = spec();
-    return locked(
-        spec,
-        (t, journal) -> {
-          Secrets secrets = new Secrets(spec, redactor, hostEnv, key(spec));
-          return run(
-              t, spec, read(), Versions.compute(spec, secrets), secrets, journal, "apply", true);
-        });
+    return locked(spec, run -> run.apply(spec, read()));
   }
 
   /** Returns to a release (the last good one before the newest when {@code release} is null). */
   public Outcome rollback(Integer release) {
     EnvironmentSpec current = spec();
-    return locked(
-        current,
-        (t, journal) -> {
-          History history = History.of(journal.entries());
-          History.Release to = release == null ? previousGood(history) : find(history, release);
-          EnvironmentSpec old = parse(to, current);
-          return run(
-              t,
-              old,
-              to.specText(),
-              new Versions.Computed(to.versions(), to.fingerprints()),
-              new Secrets(old, redactor, hostEnv, key(current)),
-              journal,
-              "rollback",
-              false);
-        });
+    return locked(current, run -> run.rollback(current, release));
   }
 
   /** Stops everything of the environment; data of databases stays. */
@@ -161,38 +135,8 @@ public final class Engine {
     EnvironmentSpec spec = spec();
     locked(
         spec,
-        (t, journal) -> {
-          History history = History.of(journal.entries());
-          int release = history.nextRelease();
-          journal.append(
-              new Entry.ReleaseStarted(
-                  release,
-                  Instant.now().toString(),
-                  "destroy",
-                  specFile.toString(),
-                  "",
-                  Map.of(),
-                  Map.of()));
-          t.prepare();
-          Secrets secrets = new Secrets(spec, redactor, hostEnv, key(spec));
-          Deployment d =
-              new Deployment(spec, journal, release, sink, redactor, secrets, history.services());
-          for (Service.Job job : spec.all(Service.Job.class)) {
-            if (job.runs(Service.When.DELETE)) {
-              d.step(job.name(), "run", Event.Outcome.STARTED, "on delete");
-              t.runOnDelete(d, job, Versions.of(spec, job, secrets));
-              d.step(job.name(), "run", Event.Outcome.DONE, "on delete");
-            }
-          }
-          List<String> names = new ArrayList<>(history.services().keySet());
-          java.util.Collections.reverse(names);
-          for (String name : names) {
-            t.remove(d, history.services().get(name));
-            d.removed(name);
-            d.step(name, "delete", Event.Outcome.DONE, null);
-          }
-          t.destroyed(d);
-          journal.append(new Entry.ReleaseFinished(release, "succeeded", "destroyed"));
+        run -> {
+          run.destroy(spec);
           return null;
         });
   }
@@ -291,163 +235,7 @@ public final class Engine {
   /** What an apply or rollback achieved. */
   public record Outcome(int release, Plan plan, Map<String, ServiceState> services) {}
 
-  private Outcome run(
-      Target t,
-      EnvironmentSpec spec,
-      String specText,
-      Versions.Computed versions,
-      Secrets secrets,
-      Journal journal,
-      String kind,
-      boolean rollbackOnFailure) {
-    History history = History.of(journal.entries());
-    History.Release interrupted = history.interrupted();
-    if (interrupted != null) {
-      journal.append(
-          new Entry.ReleaseFinished(
-              interrupted.number(), "interrupted", "the engine stopped during this release"));
-      sink.emit(
-          new Event.Stage(
-              0,
-              "recover",
-              "release " + interrupted.number() + " was interrupted; converging to the spec"));
-    }
-    // What runs is seen before the target is readied: starting a supervisor restarts instances
-    // that died, and the plan must be the one `plan` shows for the same state.
-    Set<String> live = t.live();
-    t.prepare();
-    EnvironmentSpec previous = previousSpec(history, spec, specText);
-    Plan plan = Planner.plan(spec, versions, history.services(), before(history, previous), live);
-    int release = history.nextRelease();
-    Deployment d =
-        new Deployment(spec, journal, release, sink, redactor, secrets, history.services());
-    t.begin(d, previous);
-    if (kind.equals("apply")) {
-      warn(d, spec);
-    }
-    if (plan.isEmpty()) {
-      t.publish(d); // a restarted supervisor must serve the routes again
-      sink.emit(
-          new Event.Finished(
-              d.elapsedMillis(),
-              true,
-              kind.equals("rollback")
-                  ? "the previous release never stopped serving"
-                  : plan.render()));
-      return new Outcome(
-          history.releases().isEmpty() ? 0 : history.releases().getLast().number(),
-          plan,
-          d.states());
-    }
-    journal.append(
-        new Entry.ReleaseStarted(
-            release,
-            Instant.now().toString(),
-            kind,
-            specFile.toString(),
-            specText,
-            versions.versions(),
-            versions.fingerprints()));
-    d.stage(kind, redactor.redact(plan.render()));
-    try {
-      new PlanRun(parallelism).execute(t, d, plan, kind.equals("rollback"), history.services());
-      t.publish(d);
-      journal.append(
-          new Entry.ReleaseFinished(release, "succeeded", kind + " of release " + release));
-      sink.emit(
-          new Event.Finished(
-              d.elapsedMillis(), true, "release " + release + " is live" + urls(t, spec)));
-      return new Outcome(release, plan, d.states());
-    } catch (DeployException failure) {
-      String message = redactor.redact(failure.getMessage());
-      journal.append(new Entry.ReleaseFinished(release, "failed", message));
-      History.Release good = history.lastGood();
-      if (rollbackOnFailure && good != null) {
-        sink.emit(
-            new Event.Stage(
-                d.elapsedMillis(), "rollback", "rolling back to release " + good.number()));
-        try {
-          EnvironmentSpec old = parse(good, spec);
-          run(
-              t,
-              old,
-              good.specText(),
-              new Versions.Computed(good.versions(), good.fingerprints()),
-              new Secrets(old, redactor, hostEnv, key(spec)),
-              journal,
-              "rollback",
-              false);
-          journal.append(
-              new Entry.Step(release, "*", "rollback", "done", "back at release " + good.number()));
-        } catch (DeployException | SpecException e) {
-          failedToo(d, "rollback", e);
-        }
-      } else if (rollbackOnFailure) {
-        sink.emit(
-            new Event.Stage(
-                d.elapsedMillis(),
-                "rollback",
-                "no earlier release to return to; removing what this release started"));
-        // Each one, whatever the others do: the user is told of the first failure, not this.
-        for (ServiceState state : List.copyOf(d.states().values())) {
-          if (!history.services().containsKey(state.service())) {
-            try {
-              t.remove(d, state);
-              d.removed(state.service());
-            } catch (DeployException | UncheckedIOException e) {
-              failedToo(d, "removing " + state.service(), e);
-            }
-          }
-        }
-        try {
-          Deployment before =
-              new Deployment(
-                  spec, journal, release, EventSink.NONE, redactor, secrets, history.services());
-          t.begin(before, null);
-          t.publish(before);
-        } catch (DeployException e) {
-          failedToo(d, "restoring the routes", e);
-        }
-      }
-      sink.emit(
-          new Event.Finished(d.elapsedMillis(), false, redactor.redact(failure.getMessage())));
-      throw failure;
-    }
-  }
-
-  /** What will not work on the spec's target as written, one warning each, on every apply. */
-  private void warn(Deployment d, EnvironmentSpec spec) {
-    for (SpecWarning w : SpecWarnings.of(spec)) {
-      sink.emit(
-          new Event.Warning(
-              d.elapsedMillis(),
-              spec.environment(),
-              w.field(),
-              w.reason(),
-              w.message() + " (hint: " + w.hint() + ")",
-              1));
-    }
-  }
-
-  /** Reports a failure of the clean-up after a failed release; the release's own is the error. */
-  private void failedToo(Deployment d, String what, RuntimeException e) {
-    sink.emit(
-        new Event.Stage(
-            d.elapsedMillis(),
-            "rollback",
-            what + " failed too: " + redactor.redact(e.getMessage())));
-  }
-
-  private static String urls(Target t, EnvironmentSpec spec) {
-    StringBuilder out = new StringBuilder();
-    for (Service.Router router : spec.all(Service.Router.class)) {
-      out.append("; ").append(router.name()).append(" at ").append(t.url(router));
-    }
-    t.consoleUrl().ifPresent(url -> out.append("; console at ").append(url));
-    return out.toString();
-  }
-
-  private <T> T locked(EnvironmentSpec spec, BiFunction<Target, Journal, T> work) {
+  private <T> T locked(EnvironmentSpec spec, Function<ReleaseRun, T> work) {
     Path dir = targets.dataDir(spec);
     try {
       // The whole state directory, the target's and the environment's, is its owner's only: an
@@ -478,7 +266,16 @@ public final class Engine {
               .filter(java.util.Objects::nonNull)
               .forEach(redactor::add);
           journal.reseal();
-          return work.apply(t, journal);
+          return work.apply(
+              new ReleaseRun(
+                  t,
+                  journal,
+                  sink,
+                  redactor,
+                  parallelism,
+                  specFile.toString(),
+                  new ReleaseSpecs(derive),
+                  of -> new Secrets(of, redactor, hostEnv, key)));
         }
       }
     } catch (IOException e) {
@@ -489,72 +286,6 @@ public final class Engine {
   /** Whether a value holds a secret the redactor knows (resolved in this run, or recorded). */
   private boolean holdsSecret(String value) {
     return !redactor.redact(value).equals(value);
-  }
-
-  /** The spec a release applied, on the target this engine works on. */
-  private EnvironmentSpec parse(History.Release release, EnvironmentSpec current) {
-    return derive.apply(
-        SpecParser.parse(
-            release.specPath(), release.specText(), current.baseDir(), current.target()));
-  }
-
-  /** The last good release, to explain the plan's changes. */
-  private Planner.Before before(History history, EnvironmentSpec previous) {
-    History.Release good = history.lastGood();
-    return good == null
-        ? Planner.Before.NONE
-        : new Planner.Before(previous, good.versions(), good.fingerprints());
-  }
-
-  private Planner.Before before(History history, EnvironmentSpec spec, String specText) {
-    return before(history, previousSpec(history, spec, specText));
-  }
-
-  /** The spec of the last good release, against {@code spec} (whose text is {@code specText}). */
-  private EnvironmentSpec previousSpec(History history, EnvironmentSpec spec, String specText) {
-    History.Release good = history.lastGood();
-    if (good == null || good.specText() == null || good.specText().isEmpty()) {
-      return null;
-    }
-    if (good.specText().equals(specText)) {
-      // Unchanged (a re-apply): the same text on the same base and target parses to an equal
-      // spec, the release's path only names it in errors; skip parsing it again.
-      return spec;
-    }
-    try {
-      return parse(good, spec);
-    } catch (SpecException e) {
-      return null;
-    }
-  }
-
-  private static History.Release previousGood(History history) {
-    List<History.Release> good =
-        history.releases().stream()
-            .filter(History.Release::succeeded)
-            .filter(r -> !r.kind().equals("destroy"))
-            .toList();
-    if (good.size() < 2) {
-      throw new DeployException(
-          "NO_RELEASE",
-          "there is no earlier good release to roll back to",
-          "see updraft deploy history",
-          null);
-    }
-    return good.get(good.size() - 2);
-  }
-
-  private static History.Release find(History history, int number) {
-    return history.releases().stream()
-        .filter(r -> r.number() == number && !r.specText().isEmpty())
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new DeployException(
-                    "NO_RELEASE",
-                    "release " + number + " does not exist",
-                    "see updraft deploy history",
-                    null));
   }
 
   private String read() {

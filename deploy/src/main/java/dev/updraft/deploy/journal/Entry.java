@@ -16,7 +16,7 @@ public sealed interface Entry {
   record ReleaseStarted(
       int release,
       String time,
-      String kind,
+      ReleaseKind kind,
       String specPath,
       String specText,
       Map<String, String> versions,
@@ -34,7 +34,7 @@ public sealed interface Entry {
     public ReleaseStarted(
         int release,
         String time,
-        String kind,
+        ReleaseKind kind,
         String specPath,
         String specText,
         Map<String, String> versions,
@@ -62,6 +62,6 @@ public sealed interface Entry {
   /** A service was removed. */
   record Removed(int release, String service) implements Entry {}
 
-  /** A release ended: succeeded, failed, rolled-back or interrupted. */
-  record ReleaseFinished(int release, String status, String message) implements Entry {}
+  /** A release ended: succeeded, failed or interrupted. */
+  record ReleaseFinished(int release, ReleaseStatus status, String message) implements Entry {}
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * A journal entry as one line of JSON: its fields in record order after a {@code type} naming the
@@ -32,7 +33,7 @@ final class EntryJson {
                     "type", "release-started",
                     "release", s.release(),
                     "time", s.time(),
-                    "kind", s.kind(),
+                    "kind", s.kind().word(),
                     "specPath", s.specPath(),
                     "specText", sealer.seal(specField(s.release()), s.specText()),
                     "versions", s.versions());
@@ -76,7 +77,7 @@ final class EntryJson {
               Json.object(
                   "type", "release-finished",
                   "release", f.release(),
-                  "status", f.status(),
+                  "status", f.status().word(),
                   "message", f.message());
         });
   }
@@ -122,7 +123,7 @@ final class EntryJson {
         yield new Entry.ReleaseStarted(
             release,
             o.string("time"),
-            o.string("kind"),
+            word(ReleaseKind::parse, o.string("kind")),
             o.string("specPath"),
             sealer.open(specField(release), text),
             o.stringMap("versions"),
@@ -144,13 +145,28 @@ final class EntryJson {
       }
       case "removed" -> new Entry.Removed(o.intValue("release"), o.string("service"));
       case "release-finished" ->
-          new Entry.ReleaseFinished(o.intValue("release"), o.string("status"), o.string("message"));
+          new Entry.ReleaseFinished(
+              o.intValue("release"),
+              word(ReleaseStatus::parse, o.string("status")),
+              o.string("message"));
       default ->
           throw new IOException(
               "type: "
                   + Printable.escape(String.valueOf(type))
                   + " (expected: release-started, step, deployed, removed, release-finished)");
     };
+  }
+
+  /**
+   * One of a closed set's words; a word this updraft does not know is a line of a newer one, not a
+   * torn write: it fails the read without letting the journal be cut there.
+   */
+  private static <T> T word(Function<String, T> parse, String word) throws UnknownWordException {
+    try {
+      return parse.apply(word);
+    } catch (IllegalArgumentException e) {
+      throw new UnknownWordException(Printable.escape(e.getMessage()));
+    }
   }
 
   private static ServiceState state(

@@ -14,15 +14,15 @@ public record History(Map<String, ServiceState> services, List<Release> releases
   public record Release(
       int number,
       String time,
-      String kind,
-      String status,
+      ReleaseKind kind,
+      ReleaseStatus status,
       String message,
       String specText,
       String specPath,
       Map<String, String> versions,
       Map<String, Fingerprint> fingerprints) {
     public boolean succeeded() {
-      return "succeeded".equals(status);
+      return status == ReleaseStatus.SUCCEEDED;
     }
   }
 
@@ -38,7 +38,7 @@ public record History(Map<String, ServiceState> services, List<Release> releases
                     s.release(),
                     s.time(),
                     s.kind(),
-                    "in-progress",
+                    ReleaseStatus.IN_PROGRESS,
                     "",
                     s.specText(),
                     s.specPath(),
@@ -81,7 +81,7 @@ public record History(Map<String, ServiceState> services, List<Release> releases
   public Release lastGood() {
     for (int i = releases.size() - 1; i >= 0; i--) {
       if (releases.get(i).succeeded()) {
-        return releases.get(i).kind().equals("destroy") ? null : releases.get(i);
+        return releases.get(i).kind() == ReleaseKind.DESTROY ? null : releases.get(i);
       }
     }
     return null;
@@ -89,7 +89,7 @@ public record History(Map<String, ServiceState> services, List<Release> releases
 
   /** A release left in progress by a crash. */
   public Release interrupted() {
-    return releases.isEmpty() || !releases.getLast().status().equals("in-progress")
+    return releases.isEmpty() || releases.getLast().status() != ReleaseStatus.IN_PROGRESS
         ? null
         : releases.getLast();
   }

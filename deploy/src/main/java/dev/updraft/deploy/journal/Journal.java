@@ -63,7 +63,12 @@ public final class Journal implements AutoCloseable {
           PrivateFiles.channel(
               file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       Journal journal = new Journal(file, sealer, channel);
-      journal.load();
+      try {
+        journal.load();
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
       return journal;
     } catch (IOException e) {
       throw new UncheckedIOException("journal " + file + ": " + e.getMessage(), e);
@@ -105,6 +110,8 @@ public final class Journal implements AutoCloseable {
       try {
         entries.add(EntryJson.read(line, sealer, (f, v) -> sealable.add(Map.entry(f, v))));
         valid = i + 1;
+      } catch (UnknownWordException e) {
+        throw e; // a whole line, and those after it are the journal too
       } catch (IOException e) {
         break; // corrupt from here on: a torn write
       }

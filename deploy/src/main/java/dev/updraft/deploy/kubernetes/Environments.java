@@ -17,8 +17,10 @@ final class Environments {
   static KubernetesRenderer.Env of(Deployment release, Service service) {
     Map<String, String> env =
         MeshNames.env(
-            release.spec(), service, (variable, ref) -> release.attribute(service.name(), ref));
-    return split(env, release.secretEnv(service), release.redactor());
+            release.spec(),
+            service,
+            (variable, ref) -> release.environment().attribute(service.name(), ref));
+    return split(env, release.environment().secrets(service), release.redactor());
   }
 
   static KubernetesRenderer.Env split(

@@ -79,7 +79,9 @@ public final class LocalRuntime implements ServiceRuntime {
     // An engine killed after asking for this instance left it running: it keeps its port, the
     // one its process listens on (a new port would be health-checked in vain).
     for (Protocol.ProcessStatus p : supervisor.call(Protocol.Request.of("status")).processes()) {
-      boolean alive = !p.state().equals("stopped") && !p.state().startsWith("failed");
+      boolean alive =
+          p.state().phase() != ProcessState.Phase.STOPPED
+              && p.state().phase() != ProcessState.Phase.FAILED;
       if (p.id().equals(instanceId) && p.port() > 0 && alive) {
         synchronized (this) {
           handedOut.add(p.port());

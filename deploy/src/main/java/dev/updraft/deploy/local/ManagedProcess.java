@@ -40,7 +40,7 @@ final class ManagedProcess {
   private volatile boolean wanted = true;
   private volatile int restarts;
   private volatile Integer lastExit;
-  private volatile String state = "starting";
+  private volatile ProcessState state = ProcessState.STARTING;
   private volatile String ended;
   private volatile long oomKills;
   private long backoff = MIN_BACKOFF_MS;
@@ -86,10 +86,10 @@ final class ManagedProcess {
       Process process = builder(spec, command, output).start();
       handle = process.toHandle();
       startedMillis = System.currentTimeMillis();
-      state = "running";
+      state = ProcessState.RUNNING;
       process.onExit().thenRun(() -> exited(process.exitValue()));
     } catch (IOException e) {
-      state = "failed: " + e.getMessage();
+      state = ProcessState.failed(e.getMessage());
       scheduleRestart();
     }
   }
@@ -105,7 +105,7 @@ final class ManagedProcess {
       handle = found.get();
       startedMillis = started;
       oomKills = cgroup.oomKills();
-      state = "running";
+      state = ProcessState.RUNNING;
       gone(handle, started).thenRun(() -> exited(null));
     } else {
       endLeftBehind(pid);
@@ -118,7 +118,7 @@ final class ManagedProcess {
     lastExit = code;
     ended = cgroup.ended(code, oomKills);
     if (!wanted) {
-      state = "stopped";
+      state = ProcessState.STOPPED;
       onChange.run();
       return;
     }
@@ -127,7 +127,7 @@ final class ManagedProcess {
       endLeftBehind(h.pid());
     }
     restarts++;
-    state = "crashed (" + ended + "), restarting";
+    state = ProcessState.crashed(ended);
     if (System.currentTimeMillis() - startedMillis > 60_000) {
       backoff = MIN_BACKOFF_MS;
     }
@@ -165,7 +165,7 @@ final class ManagedProcess {
     collecting = false;
     spool.finish();
     spool.close();
-    state = "stopped";
+    state = ProcessState.STOPPED;
   }
 
   /**

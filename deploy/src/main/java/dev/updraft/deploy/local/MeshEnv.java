@@ -74,7 +74,7 @@ final class MeshEnv {
       Map<String, Integer> outbound,
       IntSupplier freePort) {
     // Resolved as ever first: an application not deployed yet is the same error.
-    String plain = deployment.attribute(app.name(), ref);
+    String plain = deployment.environment().attribute(app.name(), ref);
     boolean meshed =
         deployment.spec().service(ref.service()) instanceof Service.Application
             && !ref.service().equals(app.name())

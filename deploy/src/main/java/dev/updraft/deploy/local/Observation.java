@@ -48,9 +48,6 @@ public record Observation(
     }
   }
 
-  /** State of a process that runs while no supervisor answers. */
-  public static final String RUNNING_UNSUPERVISED = "running (unsupervised)";
-
   public Observation {
     processes = List.copyOf(processes);
     schedules = List.copyOf(schedules);
@@ -83,7 +80,7 @@ public record Observation(
               row.spec().id(),
               row.spec().service(),
               alive ? row.pid() : 0,
-              alive ? RUNNING_UNSUPERVISED : "not running",
+              alive ? ProcessState.UNSUPERVISED : ProcessState.NOT_RUNNING,
               row.restarts(),
               null,
               row.spec().log(),
@@ -120,8 +117,8 @@ public record Observation(
   public static Observation of(Protocol.Response status) {
     List<Protocol.ProcessStatus> processes = new ArrayList<>();
     for (Protocol.ProcessStatus p : status.processes()) {
-      boolean dead = "running".equals(p.state()) && !alive(p.pid());
-      processes.add(dead ? p.withState("exited (its supervisor has not noticed yet)") : p);
+      boolean dead = ProcessState.RUNNING.equals(p.state()) && !alive(p.pid());
+      processes.add(dead ? p.withState(ProcessState.EXITED) : p);
     }
     return new Observation(Supervision.RUNNING, processes, status.schedules(), status.listeners());
   }
@@ -148,7 +145,7 @@ public record Observation(
 
   /** Whether a process status says its process runs now. */
   public static boolean running(Protocol.ProcessStatus p) {
-    return "running".equals(p.state()) || RUNNING_UNSUPERVISED.equals(p.state());
+    return p.state() != null && p.state().runs();
   }
 
   private static boolean alive(long pid) {

@@ -44,7 +44,7 @@ public final class Protocol {
       String id,
       String service,
       long pid,
-      String state,
+      ProcessState state,
       int restarts,
       Integer lastExit,
       String log,
@@ -52,7 +52,7 @@ public final class Protocol {
       String ended,
       long startedMillis,
       String ejected) {
-    public ProcessStatus withState(String next) {
+    public ProcessStatus withState(ProcessState next) {
       return new ProcessStatus(
           id, service, pid, next, restarts, lastExit, log, port, ended, startedMillis, ejected);
     }

@@ -168,7 +168,7 @@ final class Rollout {
     Path artifact = stage(app.name(), version, app.process());
     Map<String, Integer> outbound = MeshEnv.outbound(current);
     Map<String, String> env = MeshEnv.env(deployment, app, outbound, () -> runtime.port(null));
-    env.putAll(deployment.secretEnv(app));
+    env.putAll(deployment.environment().secrets(app));
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("host", "127.0.0.1");
     attributes.put("port", Integer.toString(servicePort));
@@ -268,9 +268,7 @@ final class Rollout {
 
   /** The service's environment with references resolved and secrets added. */
   static Map<String, String> env(Deployment deployment, Service service) {
-    Map<String, String> env = deployment.env(service);
-    env.putAll(deployment.secretEnv(service));
-    return env;
+    return deployment.environment().all(service);
   }
 
   /** Waits until a new instance passes its health check, failing early if it crashes. */

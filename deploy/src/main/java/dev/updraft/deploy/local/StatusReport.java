@@ -1,6 +1,7 @@
 package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
@@ -24,7 +25,7 @@ import java.util.Optional;
 public record StatusReport(
     String environment,
     Integer release,
-    String releaseStatus,
+    ReleaseStatus releaseStatus,
     SupervisorState supervisor,
     List<ServiceReport> services) {
   /**
@@ -219,7 +220,7 @@ public record StatusReport(
     return new InstanceReport(
         i.id(),
         i.port(),
-        p.state(),
+        p.state().word(),
         running,
         running ? p.pid() : 0,
         health,
@@ -304,7 +305,9 @@ public record StatusReport(
     lines.add(
         "environment "
             + environment
-            + (release == null ? ": never deployed" : ": release " + release + " " + releaseStatus)
+            + (release == null
+                ? ": never deployed"
+                : ": release " + release + " " + releaseStatus.word())
             + (news ? "; " + supervisor.detail() : "")
             + (supervisor.pid() > 0 ? " (pid " + supervisor.pid() + ")" : ""));
     for (ServiceReport s : services) {

@@ -8,9 +8,8 @@ import dev.updraft.mesh.config.HostPort;
 import dev.updraft.mesh.config.MeshConfigException;
 import dev.updraft.mesh.proxy.MeshProxy;
 import dev.updraft.mesh.transport.Transport;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -157,12 +156,20 @@ public final class Supervisor implements AutoCloseable {
 
   private void handle(SocketChannel client) {
     try (client;
-        BufferedReader in =
-            new BufferedReader(
-                new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
         var out = Channels.newOutputStream(client)) {
-      String line;
-      while ((line = in.readLine()) != null) {
+      RequestLines in = new RequestLines(Channels.newInputStream(client), RequestLines.LIMIT);
+      while (true) {
+        String line;
+        try {
+          line = in.next();
+        } catch (RequestLines.TooLongException e) {
+          // Nothing after it can be told from the rest of that line: answer, then hang up.
+          answer(out, Protocol.Response.error(e.getMessage()));
+          return;
+        }
+        if (line == null) {
+          return;
+        }
         Protocol.Request request = null;
         Protocol.Response response;
         try {
@@ -171,8 +178,7 @@ public final class Supervisor implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
           response = Protocol.Response.error(String.valueOf(e.getMessage()));
         }
-        out.write((ProtocolJson.write(response) + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        answer(out, response);
         // Only once the engine has its answer: closing ends serve(), and with it this JVM.
         if (request != null && "shutdown".equals(request.op())) {
           stopOnPurpose();
@@ -187,6 +193,11 @@ public final class Supervisor implements AutoCloseable {
     } catch (IOException e) {
       // The engine went away mid-conversation; nothing to answer.
     }
+  }
+
+  private static void answer(OutputStream out, Protocol.Response response) throws IOException {
+    out.write((ProtocolJson.write(response) + "\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private Protocol.Response dispatch(Protocol.Request request) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import dev.updraft.deploy.local.Observation;
 import dev.updraft.deploy.local.Protocol;
 import dev.updraft.deploy.local.StatusReport;
@@ -77,7 +78,7 @@ class LocalDeployIT {
         .allSatisfy(
             i -> {
               assertThat(i.running()).isTrue();
-              assertThat(i.state()).isEqualTo(Observation.RUNNING_UNSUPERVISED);
+              assertThat(i.state()).isEqualTo("running (unsupervised)");
               assertThat(i.health()).startsWith("healthy");
             });
     assertThat(engine.plan().render()).startsWith("No changes");
@@ -161,7 +162,7 @@ class LocalDeployIT {
             });
     assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
     History history = engine.history();
-    assertThat(history.releases().getLast().status()).isEqualTo("failed");
+    assertThat(history.releases().getLast().status()).isEqualTo(ReleaseStatus.FAILED);
     assertThat(history.lastGood().number()).isEqualTo(1);
     assertThat(events).anyMatch(e -> e instanceof Event.Stage s && s.stage().equals("rollback"));
   }
@@ -192,7 +193,7 @@ class LocalDeployIT {
           .as("the release's instances are stopped")
           .isEmpty();
     }
-    assertThat(engine.history().releases().getLast().status()).isEqualTo("failed");
+    assertThat(engine.history().releases().getLast().status()).isEqualTo(ReleaseStatus.FAILED);
     // Once the port is free the same spec applies and answers.
     engine.apply();
     assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
@@ -229,8 +230,8 @@ class LocalDeployIT {
     Engine again = Shops.engine(spec, events);
     again.apply();
     History history = again.history();
-    assertThat(history.releases().getFirst().status()).isEqualTo("interrupted");
-    assertThat(history.releases().getLast().status()).isEqualTo("succeeded");
+    assertThat(history.releases().getFirst().status()).isEqualTo(ReleaseStatus.INTERRUPTED);
+    assertThat(history.releases().getLast().status()).isEqualTo(ReleaseStatus.SUCCEEDED);
     assertThat(again.plan().isEmpty()).isTrue();
     assertThat(Shops.get(port, "/").body()).isEqualTo("hello 1\n");
     assertThat(history.services().get("app").instances()).hasSize(2);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.local.LocalRuntime;
+import dev.updraft.deploy.local.ProcessState;
 import dev.updraft.deploy.local.Protocol;
 import dev.updraft.deploy.local.SupervisorClient;
 import dev.updraft.sys.Host;
@@ -66,7 +67,7 @@ class SecretsAtRestIT {
         return 0;
       }
       return client.call(Protocol.Request.of("status")).processes().stream()
-          .filter(p -> p.service().equals("app") && p.state().equals("running"))
+          .filter(p -> p.service().equals("app") && ProcessState.RUNNING.equals(p.state()))
           .mapToLong(Protocol.ProcessStatus::pid)
           .findFirst()
           .orElse(0);

@@ -39,7 +39,8 @@ class EntryJsonTest {
     assertThat(EntryJson.write(step)).contains("\"time\":\"2026-12-07T05:00:01.5Z\"");
     assertThat(EntryJson.read(EntryJson.write(step))).isEqualTo(step);
     Entry started =
-        new Entry.ReleaseStarted(4, "t", "rollback", "/s", "", Map.of(), Map.of(), "console (ana)");
+        new Entry.ReleaseStarted(
+            4, "t", ReleaseKind.ROLLBACK, "/s", "", Map.of(), Map.of(), "console (ana)");
     assertThat(EntryJson.read(EntryJson.write(started))).isEqualTo(started);
   }
 
@@ -48,9 +49,14 @@ class EntryJsonTest {
     assertThat(new Entry.Step(1, "a", "create", "started", null).time()).isNotNull();
     Entry.ReleaseStarted byConsole =
         ScopedValue.where(Actor.BY, "console")
-            .call(() -> new Entry.ReleaseStarted(1, "t", "apply", "/s", "", Map.of(), Map.of()));
+            .call(
+                () ->
+                    new Entry.ReleaseStarted(
+                        1, "t", ReleaseKind.APPLY, "/s", "", Map.of(), Map.of()));
     assertThat(byConsole.startedBy()).isEqualTo("console");
-    assertThat(new Entry.ReleaseStarted(1, "t", "apply", "/s", "", Map.of(), Map.of()).startedBy())
+    assertThat(
+            new Entry.ReleaseStarted(1, "t", ReleaseKind.APPLY, "/s", "", Map.of(), Map.of())
+                .startedBy())
         .endsWith("(cli)");
   }
 
@@ -88,7 +94,7 @@ class EntryJsonTest {
         new Entry.ReleaseStarted(
             3,
             "2026-12-01T10:00:00Z",
-            "apply",
+            ReleaseKind.APPLY,
             "/srv/updraft.yaml",
             spec,
             versions,
@@ -110,7 +116,8 @@ class EntryJsonTest {
         new Entry.Deployed(
             3, new ServiceState("migrate", "job", "ffeeddccbbaa", null, null, null, null)),
         new Entry.Removed(3, "old"),
-        new Entry.ReleaseFinished(3, "failed", "web: build failed (exit 1): javac \"x\"\n"));
+        new Entry.ReleaseFinished(
+            3, ReleaseStatus.FAILED, "web: build failed (exit 1): javac \"x\"\n"));
   }
 
   @Test

@@ -48,7 +48,7 @@ class JournalSealingTest {
         new Entry.ReleaseStarted(
             1,
             "t",
-            "apply",
+            ReleaseKind.APPLY,
             "updraft.yaml",
             SPEC,
             Map.of("db", "v1"),
@@ -76,7 +76,8 @@ class JournalSealingTest {
   @Test
   void aJournalAnOlderUpdraftWroteIsSealedOnceItsSecretsAreKnown() throws Exception {
     try (Journal old = Journal.open(dir.resolve("journal.jsonl"))) {
-      old.append(new Entry.ReleaseStarted(1, "t", "apply", "u", SPEC, Map.of(), Map.of()));
+      old.append(
+          new Entry.ReleaseStarted(1, "t", ReleaseKind.APPLY, "u", SPEC, Map.of(), Map.of()));
       old.append(new Entry.Deployed(1, db()));
     }
     assertThat(dir.resolve("journal.jsonl")).content().contains(PASSWORD);
@@ -84,7 +85,7 @@ class JournalSealingTest {
     EnvironmentKey key = EnvironmentKey.of(dir);
     try (Journal journal = open(key)) {
       assertThat(journal.reseal()).isTrue();
-      journal.append(new Entry.ReleaseFinished(1, "succeeded", "ok"));
+      journal.append(new Entry.ReleaseFinished(1, ReleaseStatus.SUCCEEDED, "ok"));
     }
     assertThat(dir.resolve("journal.jsonl"))
         .content()

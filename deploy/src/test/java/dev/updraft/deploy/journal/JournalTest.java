@@ -1,6 +1,7 @@
 package dev.updraft.deploy.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +30,13 @@ class JournalTest {
     try (Journal journal = Journal.open(file)) {
       journal.append(
           new Entry.ReleaseStarted(
-              1, "t", "apply", "updraft.yaml", "environment: e\n", Map.of("web", "v1"), Map.of()));
+              1,
+              "t",
+              ReleaseKind.APPLY,
+              "updraft.yaml",
+              "environment: e\n",
+              Map.of("web", "v1"),
+              Map.of()));
       journal.append(new Entry.Deployed(1, state));
     }
     // A crash mid-write leaves half a line behind.
@@ -37,7 +44,7 @@ class JournalTest {
         file, "{\"type\":\"release-fini", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     try (Journal journal = Journal.open(file)) {
       assertThat(journal.entries()).hasSize(2);
-      journal.append(new Entry.ReleaseFinished(1, "succeeded", "ok"));
+      journal.append(new Entry.ReleaseFinished(1, ReleaseStatus.SUCCEEDED, "ok"));
     }
     try (Journal journal = Journal.open(file)) {
       History history = History.of(journal.entries());
@@ -54,7 +61,8 @@ class JournalTest {
     Path file = dir.resolve("journal.jsonl");
     assertThat(Journal.read(file, dev.updraft.deploy.state.Sealer.PLAIN)).isEmpty();
     try (Journal journal = Journal.open(file)) {
-      journal.append(new Entry.ReleaseStarted(1, "t", "apply", "u", "x", Map.of(), Map.of()));
+      journal.append(
+          new Entry.ReleaseStarted(1, "t", ReleaseKind.APPLY, "u", "x", Map.of(), Map.of()));
     }
     String partial = "{\"type\":\"step\",\"rele";
     Files.writeString(file, partial, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -67,9 +75,9 @@ class JournalTest {
     History history =
         History.of(
             List.of(
-                new Entry.ReleaseStarted(1, "t", "apply", "u", "x", Map.of(), Map.of()),
-                new Entry.ReleaseFinished(1, "succeeded", ""),
-                new Entry.ReleaseStarted(2, "t", "apply", "u", "y", Map.of(), Map.of()),
+                new Entry.ReleaseStarted(1, "t", ReleaseKind.APPLY, "u", "x", Map.of(), Map.of()),
+                new Entry.ReleaseFinished(1, ReleaseStatus.SUCCEEDED, ""),
+                new Entry.ReleaseStarted(2, "t", ReleaseKind.APPLY, "u", "y", Map.of(), Map.of()),
                 new Entry.Removed(2, "gone")));
     assertThat(history.interrupted().number()).isEqualTo(2);
     assertThat(history.lastGood().number()).isEqualTo(1);
@@ -81,12 +89,66 @@ class JournalTest {
     History history =
         History.of(
             List.of(
-                new Entry.ReleaseStarted(1, "t", "apply", "u", "x", Map.of(), Map.of()),
-                new Entry.ReleaseFinished(1, "succeeded", ""),
-                new Entry.ReleaseStarted(2, "t", "destroy", "u", "", Map.of(), Map.of()),
-                new Entry.ReleaseFinished(2, "succeeded", "destroyed"),
-                new Entry.ReleaseStarted(3, "t", "apply", "u", "x", Map.of(), Map.of()),
-                new Entry.ReleaseFinished(3, "failed", "boom")));
+                new Entry.ReleaseStarted(1, "t", ReleaseKind.APPLY, "u", "x", Map.of(), Map.of()),
+                new Entry.ReleaseFinished(1, ReleaseStatus.SUCCEEDED, ""),
+                new Entry.ReleaseStarted(2, "t", ReleaseKind.DESTROY, "u", "", Map.of(), Map.of()),
+                new Entry.ReleaseFinished(2, ReleaseStatus.SUCCEEDED, "destroyed"),
+                new Entry.ReleaseStarted(3, "t", ReleaseKind.APPLY, "u", "x", Map.of(), Map.of()),
+                new Entry.ReleaseFinished(3, ReleaseStatus.FAILED, "boom")));
     assertThat(history.lastGood()).isNull();
+  }
+
+  @Test
+  void aJournalTheEarlierUpdraftWroteReadsItsKindsAndStatusesAsTheSameWords() throws Exception {
+    Path file = dir.resolve("journal.jsonl");
+    // Lines as the updraft before the enums wrote them: kinds and statuses as plain words.
+    String old =
+        """
+        {"type":"release-started","release":1,"time":"t","kind":"apply","specPath":"/s","specText":"x","versions":{}}
+        {"type":"release-finished","release":1,"status":"succeeded","message":"apply of release 1"}
+        {"type":"release-started","release":2,"time":"t","kind":"apply","specPath":"/s","specText":"y","versions":{}}
+        {"type":"release-finished","release":2,"status":"interrupted","message":"the engine stopped"}
+        {"type":"release-started","release":3,"time":"t","kind":"rollback","specPath":"/s","specText":"x","versions":{}}
+        {"type":"release-finished","release":3,"status":"failed","message":"boom"}
+        {"type":"release-started","release":4,"time":"t","kind":"destroy","specPath":"/s","specText":"","versions":{}}
+        {"type":"release-finished","release":4,"status":"succeeded","message":"destroyed"}
+        {"type":"release-started","release":5,"time":"t","kind":"apply","specPath":"/s","specText":"x","versions":{}}
+        """;
+    Files.writeString(file, old);
+    try (Journal journal = Journal.open(file)) {
+      History history = History.of(journal.entries());
+      assertThat(history.releases())
+          .extracting(History.Release::kind, History.Release::status)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(ReleaseKind.APPLY, ReleaseStatus.SUCCEEDED),
+              org.assertj.core.groups.Tuple.tuple(ReleaseKind.APPLY, ReleaseStatus.INTERRUPTED),
+              org.assertj.core.groups.Tuple.tuple(ReleaseKind.ROLLBACK, ReleaseStatus.FAILED),
+              org.assertj.core.groups.Tuple.tuple(ReleaseKind.DESTROY, ReleaseStatus.SUCCEEDED),
+              org.assertj.core.groups.Tuple.tuple(ReleaseKind.APPLY, ReleaseStatus.IN_PROGRESS));
+      assertThat(history.interrupted().number()).isEqualTo(5);
+      assertThat(history.lastGood()).as("the newest success is a destroy").isNull();
+      journal.append(new Entry.ReleaseFinished(5, ReleaseStatus.SUCCEEDED, "apply of release 5"));
+    }
+    assertThat(Files.readString(file))
+        .startsWith(old)
+        .endsWith(
+            "{\"type\":\"release-finished\",\"release\":5,\"status\":\"succeeded\","
+                + "\"message\":\"apply of release 5\"}\n");
+  }
+
+  @Test
+  void aWordThisUpdraftDoesNotKnowRefusesTheJournalWithoutCuttingIt() throws Exception {
+    Path file = dir.resolve("journal.jsonl");
+    String newer =
+        """
+        {"type":"release-started","release":1,"time":"t","kind":"preview","specPath":"/s","specText":"x","versions":{}}
+        {"type":"release-finished","release":1,"status":"succeeded","message":"ok"}
+        """;
+    Files.writeString(file, newer);
+    assertThatThrownBy(() -> Journal.open(file))
+        .hasMessageContaining("kind: preview (expected one of [apply, rollback, destroy])")
+        .hasMessageContaining(file.toString())
+        .hasMessageNotContaining("\n");
+    assertThat(Files.readString(file)).isEqualTo(newer);
   }
 }

@@ -15,6 +15,8 @@ import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.journal.ReleaseKind;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import dev.updraft.sys.Host;
 import dev.updraft.sys.testing.NeedsProgram;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -222,9 +224,9 @@ class ImagesIT {
     assertThat(engine().history().releases())
         .extracting(History.Release::kind, History.Release::status)
         .containsExactly(
-            Tuple.tuple("apply", "succeeded"),
-            Tuple.tuple("apply", "failed"),
-            Tuple.tuple("rollback", "succeeded"));
+            Tuple.tuple(ReleaseKind.APPLY, ReleaseStatus.SUCCEEDED),
+            Tuple.tuple(ReleaseKind.APPLY, ReleaseStatus.FAILED),
+            Tuple.tuple(ReleaseKind.ROLLBACK, ReleaseStatus.SUCCEEDED));
   }
 
   @Test

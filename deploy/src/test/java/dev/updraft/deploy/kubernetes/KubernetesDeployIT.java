@@ -11,6 +11,8 @@ import dev.updraft.deploy.apply.Target;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.History;
+import dev.updraft.deploy.journal.ReleaseKind;
+import dev.updraft.deploy.journal.ReleaseStatus;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -387,9 +389,9 @@ class KubernetesDeployIT {
     assertThat(history.releases())
         .extracting(History.Release::kind, History.Release::status)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("apply", "succeeded"),
-            org.assertj.core.groups.Tuple.tuple("apply", "failed"),
-            org.assertj.core.groups.Tuple.tuple("rollback", "succeeded"));
+            org.assertj.core.groups.Tuple.tuple(ReleaseKind.APPLY, ReleaseStatus.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple(ReleaseKind.APPLY, ReleaseStatus.FAILED),
+            org.assertj.core.groups.Tuple.tuple(ReleaseKind.ROLLBACK, ReleaseStatus.SUCCEEDED));
     assertThat(engine().plan().changes())
         .filteredOn(c -> c.service().equals("search"))
         .extracting(Plan.Change::action)
@@ -519,7 +521,7 @@ class KubernetesDeployIT {
         .as("the identity service goes with the environment")
         .isNull();
     assertThat(engine().history().services()).isEmpty();
-    assertThat(engine().history().releases().getLast().kind()).isEqualTo("destroy");
+    assertThat(engine().history().releases().getLast().kind()).isEqualTo(ReleaseKind.DESTROY);
   }
 
   private static Map<String, String> decode(Secret secret) {

@@ -39,14 +39,14 @@ class ObservationIT {
       assertThat(seen.process("app-v1-1"))
           .hasValueSatisfying(
               p -> {
-                assertThat(p.state()).isEqualTo(Observation.RUNNING_UNSUPERVISED);
+                assertThat(p.state()).isEqualTo(ProcessState.UNSUPERVISED);
                 assertThat(p.pid()).isEqualTo(alive.pid());
                 assertThat(p.port()).isEqualTo(4001);
                 assertThat(p.restarts()).isEqualTo(2);
                 assertThat(p.startedMillis()).isEqualTo(aliveStarted);
               });
       assertThat(seen.process("app-v1-2"))
-          .hasValueSatisfying(p -> assertThat(p.state()).isEqualTo("not running"));
+          .hasValueSatisfying(p -> assertThat(p.state()).isEqualTo(ProcessState.NOT_RUNNING));
       assertThat(seen.process("app-v1-3")).hasValueSatisfying(p -> assertThat(p.pid()).isZero());
     } finally {
       alive.destroyForcibly();

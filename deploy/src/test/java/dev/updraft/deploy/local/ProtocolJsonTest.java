@@ -81,7 +81,7 @@ class ProtocolJsonTest {
                     "app-1a2b-1",
                     "app",
                     4242,
-                    "running",
+                    ProcessState.RUNNING,
                     1,
                     137,
                     "/srv/logs/a.log",
@@ -186,7 +186,7 @@ class ProtocolJsonTest {
                 "app-1a2b-1",
                 "app",
                 4242,
-                "running",
+                ProcessState.RUNNING,
                 0,
                 null,
                 "/srv/logs/a.log",
@@ -195,7 +195,17 @@ class ProtocolJsonTest {
                 0,
                 null),
             new Protocol.ProcessStatus(
-                "db-1", "db", 0, "failed: exit 3", 5, 3, "/srv/logs/db.log", 0, null, 0, null));
+                "db-1",
+                "db",
+                0,
+                ProcessState.failed("exit 3"),
+                5,
+                3,
+                "/srv/logs/db.log",
+                0,
+                null,
+                0,
+                null));
     // As read from an earlier build: no schedules, no word on resources, no build id.
     return List.of(
         new Protocol.Response(true, null, null, null, null, null, null, null),

@@ -49,7 +49,7 @@ class SupervisorUpgradeIT {
               p -> {
                 assertThat(p.id()).isEqualTo("app-v1-1");
                 assertThat(p.pid()).isEqualTo(sleeper.pid());
-                assertThat(p.state()).isEqualTo("running");
+                assertThat(p.state()).isEqualTo(ProcessState.RUNNING);
               });
       client.call(Protocol.Request.stop("app-v1-1", 2_000));
       assertThat(sleeper.isAlive()).isFalse();
