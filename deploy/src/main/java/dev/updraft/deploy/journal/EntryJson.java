@@ -2,6 +2,7 @@ package dev.updraft.deploy.journal;
 
 import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.json.JsonObject;
+import dev.updraft.deploy.state.SealedValueException;
 import dev.updraft.deploy.state.Sealer;
 import dev.updraft.sys.Printable;
 import java.io.IOException;
@@ -125,7 +126,7 @@ final class EntryJson {
             o.string("time"),
             word(ReleaseKind::parse, o.string("kind")),
             o.string("specPath"),
-            sealer.open(specField(release), text),
+            open(sealer, specField(release), text),
             o.stringMap("versions"),
             o.objectMap(
                 "fingerprints", f -> new Fingerprint(f.string("secrets"), f.string("source"))),
@@ -169,6 +170,15 @@ final class EntryJson {
     }
   }
 
+  /** {@code value} opened if sealed; a value that cannot be opened refuses the whole line. */
+  private static String open(Sealer sealer, String field, String value) throws SealedLineException {
+    try {
+      return sealer.open(field, value);
+    } catch (SealedValueException e) {
+      throw new SealedLineException(Printable.escape(e.getMessage()), e);
+    }
+  }
+
   private static ServiceState state(
       JsonObject o, int release, Sealer sealer, BiConsumer<String, String> plain)
       throws IOException {
@@ -179,12 +189,11 @@ final class EntryJson {
     Map<String, String> attributes = new LinkedHashMap<>();
     Map<String, String> stored = o.stringMap("attributes");
     if (stored != null) {
-      stored.forEach(
-          (name, value) -> {
-            String field = attributeField(release, service, name);
-            plain.accept(field, value);
-            attributes.put(name, sealer.open(field, value));
-          });
+      for (Map.Entry<String, String> attribute : stored.entrySet()) {
+        String field = attributeField(release, service, attribute.getKey());
+        plain.accept(field, attribute.getValue());
+        attributes.put(attribute.getKey(), open(sealer, field, attribute.getValue()));
+      }
     }
     return new ServiceState(
         service,

@@ -110,7 +110,7 @@ public final class Journal implements AutoCloseable {
       try {
         entries.add(EntryJson.read(line, sealer, (f, v) -> sealable.add(Map.entry(f, v))));
         valid = i + 1;
-      } catch (UnknownWordException e) {
+      } catch (UnknownWordException | SealedLineException e) {
         throw e; // a whole line, and those after it are the journal too
       } catch (IOException e) {
         break; // corrupt from here on: a torn write

@@ -151,4 +151,22 @@ class JournalTest {
         .hasMessageNotContaining("\n");
     assertThat(Files.readString(file)).isEqualTo(newer);
   }
+
+  @Test
+  void aSealedValueThisStateDirectoryCannotOpenRefusesTheJournalWithoutCuttingIt()
+      throws Exception {
+    Path file = dir.resolve("journal.jsonl");
+    // Sealed with a secrets.key that is not here (copied without it, or deleted).
+    String sealed =
+        """
+        {"type":"deployed","release":1,"state":{"service":"web","kind":"application","version":"v","artifact":"/a","instances":[],"servicePort":8080,"attributes":{"url":"sealed:v1:AAAA"}}}
+        {"type":"release-finished","release":1,"status":"succeeded","message":"ok"}
+        """;
+    Files.writeString(file, sealed);
+    assertThatThrownBy(() -> Journal.open(file))
+        .hasMessageContaining("attribute url: the value is sealed")
+        .hasMessageContaining("the journal is left as it is")
+        .hasMessageNotContaining("\n");
+    assertThat(Files.readString(file)).isEqualTo(sealed);
+  }
 }
