@@ -72,6 +72,10 @@ public final class SpecParser {
                   "yaml",
                   e.getMessage(),
                   "a YAML document within the loader's limits")));
+    } catch (IllegalArgumentException e) {
+      // SnakeYAML's own checks outside its exception type, such as a tag with spaces around it.
+      throw new SpecException(
+          List.of(new Problem(source, 0, 0, "yaml", e.getMessage(), "a valid YAML document")));
     }
     ShapeReader reader = new ShapeReader(source);
     if (root == null) {

@@ -389,6 +389,15 @@ class SpecParserTest {
   }
 
   @Test
+  void aTagSnakeYamlRefusesOutsideItsExceptionsIsAProblemNotACrash() {
+    // Fuzz finding (SpecParserFuzzTest): SnakeYAML refuses this tag with IllegalArgumentException.
+    assertThat(problems("!tag:x%01 value\n"))
+        .singleElement()
+        .satisfies(
+            p -> assertThat(p).contains("yaml").contains("(expected: a valid YAML document)"));
+  }
+
+  @Test
   void aProblemQuotingALineBreakStaysOnOneLine() {
     assertThat(
             problems(
