@@ -1,5 +1,6 @@
 package dev.updraft.deploy.json;
 
+import dev.updraft.sys.Printable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,8 @@ public record JsonObject(Map<String, Object> fields) {
   public JsonObject only(Set<String> names) throws IOException {
     for (String name : fields.keySet()) {
       if (!names.contains(name)) {
-        throw new IOException("unknown field " + name + " (expected: one of " + names + ")");
+        throw new IOException(
+            "unknown field " + Printable.escape(name) + " (expected: one of " + names + ")");
       }
     }
     return this;
@@ -143,7 +145,7 @@ public record JsonObject(Map<String, Object> fields) {
       return type.cast(value);
     }
     throw new IOException(
-        name
+        Printable.escape(name)
             + ": "
             + Json.abbreviate(String.valueOf(value))
             + " (expected: "

@@ -3,6 +3,7 @@ package dev.updraft.deploy.json;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
@@ -23,5 +24,13 @@ class JsonTest {
         .isInstanceOf(IOException.class)
         .hasMessageNotContaining("\n")
         .hasMessageStartingWith("expected a JSON object: ");
+  }
+
+  @Test
+  void anUnknownFieldIsNamedOnOneLine() {
+    // Fuzz finding (ProtocolFuzzTest): a field name holding a line break was quoted as it came.
+    assertThatThrownBy(() -> Json.parse("{\"ad\\nmin\":1}").only(Set.of("op")))
+        .isInstanceOf(IOException.class)
+        .hasMessage("unknown field ad\\u000amin (expected: one of [op])");
   }
 }
