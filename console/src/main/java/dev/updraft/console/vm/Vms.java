@@ -57,14 +57,25 @@ public final class Vms {
   /**
    * The API socket of the VM numbered {@code index} on the page, if it is still {@code expected}:
    * serve's VMs come and go between the page and the click, and a button must not act on another VM
-   * than the one it was shown beside.
+   * than the one it was shown beside. Lists the sockets only: no VM is asked for its state.
    */
   public Optional<Path> socket(int index, String expected) {
-    List<VmView> views = all();
-    if (index < 0 || index >= views.size()) {
+    List<Path> listed = new ArrayList<>();
+    for (Path socket : sockets) {
+      if (!isServe(socket)) {
+        listed.add(socket);
+        continue;
+      }
+      try {
+        served(socket).forEach(vm -> listed.add(path(vm.path("api_sock"))));
+      } catch (VmException | com.fasterxml.jackson.core.JacksonException e) {
+        listed.add(socket); // shown as one unreachable row, as all() does
+      }
+    }
+    if (index < 0 || index >= listed.size()) {
       return Optional.empty();
     }
-    Path socket = views.get(index).socket();
+    Path socket = listed.get(index);
     return socket.toString().equals(expected) ? Optional.of(socket) : Optional.empty();
   }
 
@@ -72,11 +83,7 @@ public final class Vms {
   public List<VmView> all() {
     List<VmView> views = new ArrayList<>();
     for (Path socket : sockets) {
-      Boolean isServe = serve.get(socket);
-      if (isServe == null) {
-        isServe = probe(socket);
-      }
-      if (Boolean.TRUE.equals(isServe)) {
+      if (isServe(socket)) {
         views.addAll(hosted(socket));
       } else {
         views.add(view(socket));
@@ -85,31 +92,51 @@ public final class Vms {
     return views;
   }
 
-  /** Asks {@code GET /vms}, which only serve answers with 200; null while the socket is silent. */
-  private Boolean probe(Path socket) {
+  /**
+   * Whether {@code socket} is a serve management socket: asks {@code GET /vms}, which only serve
+   * answers with 200, until the socket answers at all; false while it is silent.
+   */
+  private boolean isServe(Path socket) {
+    Boolean known = serve.get(socket);
+    if (known != null) {
+      return known;
+    }
     try {
       FirecrackerClient.Reply reply = client.call(socket, HttpMethod.GET, "/vms", null);
       boolean isServe = reply.ok() && JSON.readTree(reply.body()).path("vms").isArray();
       serve.put(socket, isServe);
       return isServe;
     } catch (VmException | com.fasterxml.jackson.core.JacksonException e) {
-      return null;
+      return false;
     }
+  }
+
+  /**
+   * serve's list of its VMs ({@code GET /vms}), those with an API socket.
+   *
+   * @throws VmException when serve does not answer, or answers with an error status
+   */
+  private List<JsonNode> served(Path management)
+      throws com.fasterxml.jackson.core.JacksonException {
+    FirecrackerClient.Reply reply = client.call(management, HttpMethod.GET, "/vms", null);
+    if (!reply.ok()) {
+      throw new VmException("GET /vms answered " + reply.status());
+    }
+    List<JsonNode> vms = new ArrayList<>();
+    for (JsonNode vm : JSON.readTree(reply.body()).path("vms")) {
+      if (path(vm.path("api_sock")) != null) {
+        vms.add(vm);
+      }
+    }
+    return vms;
   }
 
   /** The VMs a serve process hosts, as their own API sockets report them. */
   private List<VmView> hosted(Path management) {
     List<VmView> views = new ArrayList<>();
     try {
-      FirecrackerClient.Reply reply = client.call(management, HttpMethod.GET, "/vms", null);
-      if (!reply.ok()) {
-        return List.of(VmView.unreachable(management, "GET /vms answered " + reply.status()));
-      }
-      for (JsonNode vm : JSON.readTree(reply.body()).path("vms")) {
+      for (JsonNode vm : served(management)) {
         Path socket = path(vm.path("api_sock"));
-        if (socket == null) {
-          continue;
-        }
         VmView view =
             vm.path("state").asText().equals("Serving")
                 ? view(socket)
