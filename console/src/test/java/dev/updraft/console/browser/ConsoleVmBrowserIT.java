@@ -7,6 +7,7 @@ import dev.updraft.console.ConsoleConfig;
 import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.api.VmmMain;
 import dev.updraft.vmm.testing.GuestImages;
+import dev.updraft.vmm.testing.JavaProcesses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -186,27 +187,8 @@ class ConsoleVmBrowserIT {
 
   /** The VMM's main with {@code args} on this class path; waits for {@code socket}. */
   private static Process start(Path socket, Path output, String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                VmmMain.class.getName()));
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(socket)) {
-      assertThat(process.isAlive()).as("the VMM runs: " + read(output)).isTrue();
-      assertThat(System.nanoTime()).as("its API socket within 30 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-    return process;
+    List<String> command = JavaProcesses.java(VmmMain.class, args).command();
+    return JavaProcesses.launch(command, output, socket, "the VMM", "API socket");
   }
 
   private static void awaitOutput(Path output, String text) throws Exception {

@@ -2,6 +2,7 @@ package dev.updraft.vmm.e2e;
 
 import dev.updraft.vmm.api.VmmMain;
 import dev.updraft.vmm.testing.Curl;
+import dev.updraft.vmm.testing.JavaProcesses;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,10 +25,11 @@ final class ServeProcess implements AutoCloseable {
   static ServeProcess start(List<String> prefix, Path dir, Path output, String... flags)
       throws Exception {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(VmmOnKvm.java(VmmMain.class, "serve", "--socket-dir", dir.toString()).command());
+    command.addAll(
+        JavaProcesses.java(VmmMain.class, "serve", "--socket-dir", dir.toString()).command());
     command.addAll(List.of(flags));
     Process process =
-        VmmOnKvm.launch(command, output, managementSocket(dir), "serve", "management socket");
+        JavaProcesses.launch(command, output, managementSocket(dir), "serve", "management socket");
     return new ServeProcess(dir, output, process);
   }
 

@@ -8,6 +8,7 @@ import dev.updraft.vmm.snapshot.RebaseSnap;
 import dev.updraft.vmm.snapshot.UffdHandler;
 import dev.updraft.vmm.testing.GuestImages;
 import dev.updraft.vmm.testing.GuestReport;
+import dev.updraft.vmm.testing.JavaProcesses;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -70,7 +71,7 @@ class SnapshotIT {
 
     Path state = dir.resolve("vm.state");
     Process describe =
-        VmmOnKvm.java(VmmMain.class, "--describe-snapshot", state.toString())
+        JavaProcesses.java(VmmMain.class, "--describe-snapshot", state.toString())
             .redirectErrorStream(true)
             .start();
     assertThat(new String(describe.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
@@ -170,7 +171,7 @@ class SnapshotIT {
     Path socket = dir.resolve("uffd.sock");
     Path handlerOut = dir.resolve("handler.out");
     Process handler =
-        VmmOnKvm.java(UffdHandler.class, socket.toString(), dir.resolve("two.mem").toString())
+        JavaProcesses.java(UffdHandler.class, socket.toString(), dir.resolve("two.mem").toString())
             .redirectErrorStream(true)
             .redirectOutput(handlerOut.toFile())
             .start();
@@ -292,7 +293,7 @@ class SnapshotIT {
   /** {@code rebase-snap} in a process of its own; returns how many bytes it copied. */
   private static long rebase(Path base, Path diff) throws Exception {
     Process rebase =
-        VmmOnKvm.java(
+        JavaProcesses.java(
                 RebaseSnap.class, "--base-file", base.toString(), "--diff-file", diff.toString())
             .redirectErrorStream(true)
             .start();

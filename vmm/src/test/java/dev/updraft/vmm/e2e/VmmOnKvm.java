@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.vmm.api.VmmMain;
 import dev.updraft.vmm.testing.GuestReport;
+import dev.updraft.vmm.testing.JavaProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,45 +40,10 @@ final class VmmOnKvm implements AutoCloseable {
   static VmmOnKvm start(List<String> prefix, Path socket, Path console, String... flags)
       throws Exception {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(java(VmmMain.class, "--api-sock", socket.toString()).command());
+    command.addAll(JavaProcesses.java(VmmMain.class, "--api-sock", socket.toString()).command());
     command.addAll(List.of(flags));
-    Process process = launch(command, console, socket, "the VMM", "API socket");
+    Process process = JavaProcesses.launch(command, console, socket, "the VMM", "API socket");
     return new VmmOnKvm(socket, console, process);
-  }
-
-  /**
-   * Starts {@code command} with its output in {@code output} and waits up to 30 s for {@code
-   * socket}; fails at once, with the output, if the process ends first.
-   */
-  static Process launch(
-      List<String> command, Path output, Path socket, String process, String socketName)
-      throws Exception {
-    Process started =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(socket)) {
-      assertThat(started.isAlive()).as(process + " is running: " + read(output)).isTrue();
-      assertThat(System.nanoTime()).as(socketName + " within 30 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-    return started;
-  }
-
-  /** This JVM's java running {@code main} with this test's class path. */
-  static ProcessBuilder java(Class<?> main, String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                main.getName()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command);
   }
 
   String consoleText() throws IOException {
