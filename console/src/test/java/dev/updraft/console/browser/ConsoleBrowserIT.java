@@ -6,10 +6,10 @@ import dev.updraft.deploy.Targets;
 import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.Redactor;
+import dev.updraft.deploy.local.FreePorts;
 import dev.updraft.deploy.local.RuntimeTarget;
 import dev.updraft.deploy.spec.SpecParser;
 import dev.updraft.sys.testing.NeedsProgram;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,9 +81,7 @@ class ConsoleBrowserIT {
     failFile = dir.resolve("fail");
     Files.createDirectories(dir.resolve("web"));
     Files.writeString(dir.resolve("web/server.py"), SERVER.formatted(failFile));
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    port = FreePorts.any();
     spec = dir.resolve("updraft.yaml");
     Files.writeString(
         spec,

@@ -11,10 +11,6 @@ import dev.updraft.mesh.config.ServerPolicyConfig;
 import dev.updraft.mesh.identity.ProxyIdentity;
 import dev.updraft.mesh.identity.WorkloadName;
 import dev.updraft.mesh.transport.Transport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -252,11 +248,7 @@ final class LocalMesh implements AutoCloseable {
 
   // Chosen here rather than by the kernel at bind: the policy names the port.
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port for a mesh listener", e);
-    }
+    return FreePorts.any();
   }
 
   /**

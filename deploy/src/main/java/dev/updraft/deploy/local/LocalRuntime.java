@@ -9,7 +9,6 @@ import dev.updraft.deploy.state.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -318,13 +317,9 @@ public final class LocalRuntime implements ServiceRuntime {
       return preferred;
     }
     for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        int port = socket.getLocalPort();
-        if (handedOut.add(port)) {
-          return port;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      int port = FreePorts.any();
+      if (handedOut.add(port)) {
+        return port;
       }
     }
     throw new DeployException("NO_PORT", "no free port found", null, null);

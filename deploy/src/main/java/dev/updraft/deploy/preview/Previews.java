@@ -6,6 +6,7 @@ import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.local.Expiry;
+import dev.updraft.deploy.local.FreePorts;
 import dev.updraft.deploy.local.LocalRuntime;
 import dev.updraft.deploy.local.PreviewData;
 import dev.updraft.deploy.spec.EnvironmentSpec;
@@ -16,7 +17,6 @@ import dev.updraft.deploy.state.PrivateFiles;
 import dev.updraft.deploy.state.StateDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,11 +179,7 @@ public final class Previews {
     for (Service.Router router : spec.all(Service.Router.class)) {
       int port;
       do {
-        try (ServerSocket socket = new ServerSocket(0)) {
-          port = socket.getLocalPort();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
+        port = FreePorts.any();
       } while (!taken.add(port));
       ports.put(router.name(), port);
     }

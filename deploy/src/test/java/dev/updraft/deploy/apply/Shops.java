@@ -3,6 +3,7 @@ package dev.updraft.deploy.apply;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.Redactor;
+import dev.updraft.deploy.local.FreePorts;
 import dev.updraft.deploy.local.LocalRuntime;
 import dev.updraft.deploy.local.Observation;
 import dev.updraft.deploy.local.Protocol;
@@ -10,7 +11,6 @@ import dev.updraft.deploy.local.RuntimeTarget;
 import dev.updraft.deploy.local.ServerBinaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,11 +104,7 @@ final class Shops {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.any();
   }
 
   static void replace(Path file, String from, String to) {

@@ -6,13 +6,13 @@ import dev.updraft.deploy.apply.Artifacts;
 import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.local.FreePorts;
 import dev.updraft.deploy.local.LocalRuntime;
 import dev.updraft.deploy.local.RuntimeTarget;
 import dev.updraft.deploy.local.ServerBinaries;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -252,9 +252,7 @@ class PreviewIT {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return FreePorts.any();
   }
 
   private static boolean listens(int port) {
