@@ -110,6 +110,24 @@ public final class DetectHandler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
+  /**
+   * Before detection no protocol handler owns the connection, so a failure below (a TLS handshake
+   * that a client aborted, a reset) ends here: the connection closes, and nothing reaches the end
+   * of the pipeline, where Netty would log a warning with a stack trace for every such client.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (decided) {
+      ctx.fireExceptionCaught(cause);
+      return;
+    }
+    decided = true;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    ctx.close();
+  }
+
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     if (buffered != null) {

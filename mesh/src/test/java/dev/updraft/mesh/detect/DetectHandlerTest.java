@@ -41,6 +41,16 @@ class DetectHandlerTest {
   }
 
   @Test
+  void aFailureBeforeDetectionClosesTheConnectionAndGoesNoFurther() {
+    EmbeddedChannel ch = channel(Duration.ofSeconds(10));
+    ch.writeInbound(bytes("GE"));
+    ch.pipeline().fireExceptionCaught(new javax.net.ssl.SSLProtocolException("user_canceled"));
+    ch.checkException(); // throws if the failure reached the end of the pipeline
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(outcomes).isEmpty();
+  }
+
+  @Test
   void silenceFallsBackToOpaqueWithoutFailingTheConnection() throws Exception {
     EmbeddedChannel ch = channel(Duration.ofMillis(50));
     Thread.sleep(80);
