@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param serviceName the identity the identity service presents (default: {@code
  *     updraft-identity.<ctl>.serviceaccount.identity.<ctl>.<domain>} of {@code name}'s domain)
  * @param minRefresh the earliest renewal, and the retry delay after a failed one (10 s)
+ * @param tlsProvider the TLS implementation, or none for the default (BoringSSL where it loads)
  */
 public record IdentityConfig(
     String name,
@@ -22,7 +23,8 @@ public record IdentityConfig(
     Path tokenFile,
     Path trustAnchors,
     String serviceName,
-    Duration minRefresh) {
+    Duration minRefresh,
+    TlsProvider tlsProvider) {
   public IdentityConfig {
     if (name == null || name.isBlank()) {
       throw new MeshConfigException(

@@ -2,6 +2,7 @@ package dev.updraft.mesh.identity;
 
 import dev.updraft.mesh.config.IdentityConfig;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class ProxyIdentity implements AutoCloseable {
   private final KeyPair keys = Keys.generate();
   private final Map<ClientKey, SslContext> clients = new ConcurrentHashMap<>();
   private volatile Credentials current;
+  private final SslProvider provider;
   private volatile SslContext server;
   private volatile long renewals;
   private ScheduledExecutorService timer;
@@ -49,6 +51,18 @@ public final class ProxyIdentity implements AutoCloseable {
       Supplier<String> token,
       Renewal renewal,
       Clock clock) {
+    this(name, bundle, certifier, token, renewal, clock, TlsContexts.provider(null));
+  }
+
+  public ProxyIdentity(
+      WorkloadName name,
+      TrustBundle bundle,
+      Certifier certifier,
+      Supplier<String> token,
+      Renewal renewal,
+      Clock clock,
+      SslProvider provider) {
+    this.provider = provider;
     this.name = name;
     this.bundle = bundle;
     this.certifier = certifier;
@@ -81,7 +95,8 @@ public final class ProxyIdentity implements AutoCloseable {
         client,
         () -> Pem.read(config.tokenFile()).trim(),
         new Renewal(config.minRefresh(), Duration.ofHours(24)),
-        clock);
+        clock,
+        TlsContexts.provider(config.tlsProvider()));
   }
 
   /** Gets the first certificate (a proxy is not ready before it has one). */
@@ -136,7 +151,7 @@ public final class ProxyIdentity implements AutoCloseable {
 
   private void publish(Credentials next) {
     // The server context first: a handshake that reads the new credentials finds matching contexts.
-    server = TlsContexts.server(next, bundle);
+    server = TlsContexts.server(next, bundle, provider);
     current = next;
     clients.clear();
   }
@@ -158,6 +173,11 @@ public final class ProxyIdentity implements AutoCloseable {
     return renewals;
   }
 
+  /** The TLS implementation of this proxy's contexts. */
+  public SslProvider provider() {
+    return provider;
+  }
+
   /** The context that terminates mesh TLS with the current certificate. */
   public SslContext serverContext() {
     return server;
@@ -173,8 +193,8 @@ public final class ProxyIdentity implements AutoCloseable {
         new ClientKey(expectedServer, alpn, creds),
         k ->
             alpn == null
-                ? TlsContexts.client(creds, bundle, expectedServer)
-                : TlsContexts.client(creds, bundle, expectedServer, alpn));
+                ? TlsContexts.client(provider, creds, bundle, expectedServer)
+                : TlsContexts.client(provider, creds, bundle, expectedServer, alpn));
   }
 
   @Override

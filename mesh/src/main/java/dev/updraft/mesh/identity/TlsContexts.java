@@ -1,8 +1,10 @@
 package dev.updraft.mesh.identity;
 
+import dev.updraft.mesh.config.TlsProvider;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -13,19 +15,50 @@ import javax.net.ssl.SSLException;
  * Netty TLS contexts for mesh connections: TLS 1.3 only, ECDSA P-256 leaves, peers checked by
  * {@link MeshTrustManager}. A server asks for a client certificate but does not require one
  * (Linkerd's {@code allow_unauthenticated}), so policy decides what an unauthenticated client may
- * do. ALPN offers h2 and http/1.1.
+ * do. ALPN offers h2 and http/1.1. Either provider does all of this the same way; {@code MeshTlsIT}
+ * runs both against each other.
  */
 public final class TlsContexts {
   private static final String TLS13 = "TLSv1.3";
 
   private TlsContexts() {}
 
-  /** Terminating mesh TLS with {@code credentials}. */
+  /**
+   * The Netty provider for {@code wanted}; none means BoringSSL where its native library loads and
+   * the JDK's elsewhere. Asking for BoringSSL where it cannot load is a configuration error.
+   */
+  public static SslProvider provider(TlsProvider wanted) {
+    if (wanted == null) {
+      return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+    return switch (wanted) {
+      case JDK -> SslProvider.JDK;
+      case BORINGSSL -> {
+        if (!OpenSsl.isAvailable()) {
+          Throwable cause = OpenSsl.unavailabilityCause();
+          throw new IdentityException(
+              "identity.tlsProvider: boringssl (its native library does not load here: "
+                  + (cause == null ? "unknown cause" : cause.getMessage())
+                  + "; expected: jdk)",
+              cause);
+        }
+        yield SslProvider.OPENSSL;
+      }
+    };
+  }
+
+  /** Terminating mesh TLS with {@code credentials}, through the default provider. */
   public static SslContext server(Credentials credentials, TrustBundle bundle) {
+    return server(credentials, bundle, provider(null));
+  }
+
+  /** Terminating mesh TLS with {@code credentials}. */
+  public static SslContext server(
+      Credentials credentials, TrustBundle bundle, SslProvider provider) {
     try {
       return SslContextBuilder.forServer(
               credentials.key(), credentials.chain().toArray(X509Certificate[]::new))
-          .sslProvider(SslProvider.JDK)
+          .sslProvider(provider)
           .protocols(TLS13)
           .trustManager(new MeshTrustManager(bundle, null))
           .clientAuth(ClientAuth.OPTIONAL)
@@ -41,11 +74,15 @@ public final class TlsContexts {
    * the ALPN offer, none when empty.
    */
   public static SslContext client(
-      Credentials credentials, TrustBundle bundle, String expectedServer, String... protocols) {
+      SslProvider provider,
+      Credentials credentials,
+      TrustBundle bundle,
+      String expectedServer,
+      String... protocols) {
     try {
       SslContextBuilder builder =
           SslContextBuilder.forClient()
-              .sslProvider(SslProvider.JDK)
+              .sslProvider(provider)
               .protocols(TLS13)
               .trustManager(new MeshTrustManager(bundle, expectedServer))
               .endpointIdentificationAlgorithm(null);

@@ -123,6 +123,28 @@ class ConfigFileTest {
   }
 
   @Test
+  void theTlsProviderIsChosenInTheIdentitySectionAndAnUnknownOneIsNamed() {
+    String identity =
+        "identity: {name: web.shop.serviceaccount.identity.updraft.cluster.local,"
+            + " url: https://127.0.0.1:1, tokenFile: t, trustAnchors: a%s}\n";
+    assertThat(ConfigFile.parse("m.yaml", identity.formatted("")).identity().tlsProvider())
+        .isNull();
+    assertThat(
+            ConfigFile.parse("m.yaml", identity.formatted(", tlsProvider: jdk"))
+                .identity()
+                .tlsProvider())
+        .isEqualTo(TlsProvider.JDK);
+    assertThat(
+            ConfigFile.parse("m.yaml", identity.formatted(", tlsProvider: boringssl"))
+                .identity()
+                .tlsProvider())
+        .isEqualTo(TlsProvider.BORINGSSL);
+    assertThatThrownBy(
+            () -> ConfigFile.parse("m.yaml", identity.formatted(", tlsProvider: openssl")))
+        .hasMessageContaining("tlsProvider: \"openssl\" (expected: ");
+  }
+
+  @Test
   void noListenersMeansLinkerdsTransparentDefaults() {
     MeshConfig config = new MeshConfig(null, null, null, null, null, null, null, null, null);
     assertThat(config.listeners())

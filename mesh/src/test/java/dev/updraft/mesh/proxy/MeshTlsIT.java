@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Two proxies with mutual TLS between them, identities from a real identity service: the client
@@ -65,6 +67,29 @@ class MeshTlsIT {
                 + TestMesh.name("frontend").dnsName()
                 + "\",no_tls_reason=\"\"} 1")
         .contains("tcp_detect_protocol_total{direction=\"inbound\",protocol=\"mesh-tls\"} 1");
+  }
+
+  @ParameterizedTest(name = "{0} client, {1} server")
+  @CsvSource({"jdk,jdk", "jdk,boringssl", "boringssl,jdk", "boringssl,boringssl"})
+  void eachTlsProviderSpeaksMeshTlsWithTheOther(String client, String server) throws Exception {
+    TestMesh mesh = keep(new TestMesh(dir, Duration.ofHours(24)));
+    TestBackend app = keep(TestBackend.echo());
+    TestProxy web =
+        keep(TestProxy.start(mesh.proxyYaml("web", true, app.address(), null, "", server)));
+    TestProxy front =
+        keep(
+            TestProxy.start(
+                mesh.proxyYaml(
+                    "frontend",
+                    false,
+                    "127.0.0.1:" + web.port(),
+                    TestMesh.name("web").dnsName(),
+                    "",
+                    client)));
+
+    assertThat(front.get("/hello").statusCode()).isEqualTo(200);
+    assertThat(web.metrics())
+        .contains("tls=\"true\",client_id=\"" + TestMesh.name("frontend").dnsName() + "\"");
   }
 
   @Test

@@ -51,6 +51,11 @@ public final class TestMesh implements AutoCloseable {
 
   /** The {@code identity:} YAML section of a proxy running as {@code serviceAccount}. */
   public String identityYaml(String serviceAccount, String minRefresh) {
+    return identityYaml(serviceAccount, minRefresh, null);
+  }
+
+  /** ... with the TLS implementation {@code tlsProvider} ({@code jdk}, {@code boringssl}). */
+  public String identityYaml(String serviceAccount, String minRefresh, String tlsProvider) {
     WorkloadName name = name(serviceAccount);
     Path token = write(serviceAccount + ".token", tokens.issue(name));
     return """
@@ -60,8 +65,14 @@ public final class TestMesh implements AutoCloseable {
           tokenFile: %s
           trustAnchors: %s
           minRefresh: %s
-        """
-        .formatted(name.dnsName(), server.address().getPort(), token, anchors(), minRefresh);
+        %s"""
+        .formatted(
+            name.dnsName(),
+            server.address().getPort(),
+            token,
+            anchors(),
+            minRefresh,
+            tlsProvider == null ? "" : "  tlsProvider: " + tlsProvider + "\n");
   }
 
   /**
@@ -71,6 +82,17 @@ public final class TestMesh implements AutoCloseable {
    */
   public String proxyYaml(
       String serviceAccount, boolean inbound, String target, String targetIdentity, String extra) {
+    return proxyYaml(serviceAccount, inbound, target, targetIdentity, extra, null);
+  }
+
+  /** ... with the TLS implementation {@code tlsProvider}, or the default when null. */
+  public String proxyYaml(
+      String serviceAccount,
+      boolean inbound,
+      String target,
+      String targetIdentity,
+      String extra,
+      String tlsProvider) {
     return """
         admin: 127.0.0.1:0
         eventLoops: 1
@@ -83,7 +105,7 @@ public final class TestMesh implements AutoCloseable {
             inbound ? "inbound" : "outbound",
             target,
             targetIdentity == null ? "" : ", identity: " + targetIdentity,
-            identityYaml(serviceAccount, "1s"),
+            identityYaml(serviceAccount, "1s", tlsProvider),
             extra);
   }
 
