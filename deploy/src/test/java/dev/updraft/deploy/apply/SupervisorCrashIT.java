@@ -62,7 +62,12 @@ class SupervisorCrashIT {
                 Thread.sleep(10); // refused while no supervisor serves the router
               }
             })) {
-      Thread.sleep(500);
+      // The first requests through a fresh router (and its sidecars' first mTLS handshakes) can
+      // take seconds on a loaded machine: wait for the load to flow rather than a fixed time.
+      long flowing = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (answeredAt.isEmpty() && System.nanoTime() < flowing) {
+        Thread.sleep(20);
+      }
       assertThat(answeredAt).as("load flows before the kill").isNotEmpty();
       killedAt = System.nanoTime();
       Shops.kill9(supervisor);
