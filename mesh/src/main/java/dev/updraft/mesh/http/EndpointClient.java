@@ -22,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The connections to one endpoint, each owned by one event loop and used only by the requests of
@@ -133,6 +134,8 @@ public final class EndpointClient implements UpstreamClient {
             l ->
                 new H2Pool(
                     (p, c) -> dial(l, p, c),
+                    new LoopClock(l),
+                    settings.poolIdle(),
                     MAX_H2_CONNECTIONS_PER_LOOP,
                     MAX_H2_WAITING_PER_LOOP,
                     name));
@@ -190,6 +193,19 @@ public final class EndpointClient implements UpstreamClient {
             .option(ChannelOption.AUTO_READ, false);
     settings.transport().mark(bootstrap, settings.mark());
     return bootstrap;
+  }
+
+  /** The idle clock of a loop's extra HTTP/2 connections. */
+  private record LoopClock(EventLoop loop) implements H2Pool.Clock {
+    @Override
+    public long nanoTime() {
+      return System.nanoTime();
+    }
+
+    @Override
+    public void schedule(Runnable task, long delayNanos) {
+      loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Servers may not push to the proxy: such streams are refused. */

@@ -1,6 +1,7 @@
 package dev.updraft.mesh.http;
 
 import dev.updraft.mesh.balance.LoadShedException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.List;
  * slot; when every connection is full it waits for a slot, and another connection is opened while
  * fewer than {@code maxConnections} are up; when {@code maxWaiting} requests already wait it is
  * shed (503), never sent to be refused. A connection serves no new stream before the server's first
- * SETTINGS (its limit) nor after its GOAWAY. Everything here runs on the pool's loop: no locks.
+ * SETTINGS (its limit) nor after its GOAWAY. The extra connections close once they have carried no
+ * stream for {@code idle}; the oldest stays. Everything here runs on the pool's loop: no locks.
  */
 final class H2Pool {
   /** One connection's network side. */
@@ -27,6 +29,14 @@ final class H2Pool {
     Link dial(H2Pool pool, Connection connection);
   }
 
+  /** The pool loop's clock and timer (the idle clock of extra connections). */
+  interface Clock {
+    long nanoTime();
+
+    /** Runs {@code task} on the pool's loop after {@code delayNanos}. */
+    void schedule(Runnable task, long delayNanos);
+  }
+
   /** A connection's state as the pool sees it. */
   static final class Connection {
     private Link link;
@@ -34,6 +44,8 @@ final class H2Pool {
     private boolean draining;
     private long limit;
     private int active;
+    private long idleSince;
+    private boolean idleClockArmed;
 
     int active() {
       return active;
@@ -45,6 +57,8 @@ final class H2Pool {
   }
 
   private final Dialer dialer;
+  private final Clock clock;
+  private final long idleNanos;
   private final int maxConnections;
   private final int maxWaiting;
   private final String endpoint;
@@ -52,15 +66,28 @@ final class H2Pool {
   private final ArrayDeque<UpstreamClient.Callback> waiting = new ArrayDeque<>();
   private boolean closed;
 
-  H2Pool(Dialer dialer, int maxConnections, int maxWaiting, String endpoint) {
-    if (maxConnections < 1 || maxWaiting < 0) {
+  /**
+   * @param idle how long an extra connection (not the oldest) may carry no stream before it closes
+   */
+  H2Pool(
+      Dialer dialer,
+      Clock clock,
+      Duration idle,
+      int maxConnections,
+      int maxWaiting,
+      String endpoint) {
+    if (maxConnections < 1 || maxWaiting < 0 || !idle.isPositive()) {
       throw new IllegalArgumentException(
-          "maxConnections must be >= 1 and maxWaiting >= 0, got "
+          "maxConnections must be >= 1, maxWaiting >= 0 and idle > 0, got "
               + maxConnections
+              + ", "
+              + maxWaiting
               + " and "
-              + maxWaiting);
+              + idle);
     }
     this.dialer = dialer;
+    this.clock = clock;
+    this.idleNanos = idle.toNanos();
     this.maxConnections = maxConnections;
     this.maxWaiting = maxWaiting;
     this.endpoint = endpoint;
@@ -97,6 +124,8 @@ final class H2Pool {
     connection.ready = true;
     connection.limit = maxConcurrentStreams;
     dispatch();
+    // Dialled for waiters that were served elsewhere or gave up: it idles from now.
+    idled(connection);
   }
 
   /** GOAWAY: the connection takes no new streams; its streams above the last id were refused. */
@@ -161,6 +190,43 @@ final class H2Pool {
       connection.link.close();
     }
     dispatch();
+    idled(connection);
+  }
+
+  /**
+   * Starts the idle clock of an extra connection that carries no stream. The clock is armed once
+   * and, when it fires early (a stream came and went since), armed again for the rest, so a busy
+   * connection costs no timer per stream.
+   */
+  private void idled(Connection connection) {
+    if (connection.active > 0 || connection.draining || isOldest(connection)) {
+      return;
+    }
+    connection.idleSince = clock.nanoTime();
+    if (!connection.idleClockArmed) {
+      connection.idleClockArmed = true;
+      clock.schedule(() -> idleClockFired(connection), idleNanos);
+    }
+  }
+
+  private void idleClockFired(Connection connection) {
+    connection.idleClockArmed = false;
+    if (connection.active > 0 || connection.draining || closed || isOldest(connection)) {
+      return; // busy again: its next idle moment arms the clock; gone; or now the one kept
+    }
+    long left = connection.idleSince + idleNanos - clock.nanoTime();
+    if (left > 0) {
+      connection.idleClockArmed = true;
+      clock.schedule(() -> idleClockFired(connection), left);
+      return;
+    }
+    connection.draining = true;
+    connections.remove(connection);
+    connection.link.close();
+  }
+
+  private boolean isOldest(Connection connection) {
+    return !connections.isEmpty() && connections.getFirst() == connection;
   }
 
   /** Gives waiters the free slots, and dials when they still wait and a connection may be added. */

@@ -8,8 +8,9 @@ import java.time.Duration;
  *
  * @param transport epoll or NIO
  * @param connectTimeout TCP connect timeout
- * @param poolIdle idle HTTP/1.1 connections close after this (Linkerd: 3 s, shorter than typical
- *     server keep-alive, which avoids reusing a connection the server is closing)
+ * @param poolIdle idle HTTP/1.1 connections, and extra HTTP/2 connections without a stream, close
+ *     after this (Linkerd: 3 s, shorter than typical server keep-alive, which avoids reusing a
+ *     connection the server is closing)
  * @param maxIdlePerLoop idle HTTP/1.1 connections kept per endpoint and event loop
  * @param stats transport metrics for connections to endpoints ({@code peer="dst"})
  * @param mark SO_MARK for connections to endpoints, or null

@@ -3,6 +3,7 @@ package dev.updraft.mesh.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.mesh.balance.LoadShedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,37 @@ class H2PoolTest {
     }
   }
 
+  /** A clock moved by hand, whose timers run when it passes them. */
+  private static final class FakeClock implements H2Pool.Clock {
+    long now;
+    final List<long[]> due = new ArrayList<>();
+    final List<Runnable> tasks = new ArrayList<>();
+
+    @Override
+    public long nanoTime() {
+      return now;
+    }
+
+    @Override
+    public void schedule(Runnable task, long delayNanos) {
+      due.add(new long[] {now + delayNanos});
+      tasks.add(task);
+    }
+
+    void advance(Duration by) {
+      now += by.toNanos();
+      for (int i = 0; i < tasks.size(); i++) {
+        if (due.get(i)[0] <= now) {
+          due.remove(i);
+          tasks.remove(i--).run();
+        }
+      }
+    }
+  }
+
+  private static final Duration IDLE = Duration.ofSeconds(3);
   private final List<FakeLink> dialed = new ArrayList<>();
+  private final FakeClock clock = new FakeClock();
 
   private H2Pool pool(int maxConnections, int maxWaiting) {
     return new H2Pool(
@@ -66,6 +97,8 @@ class H2PoolTest {
           dialed.add(link);
           return link;
         },
+        clock,
+        IDLE,
         maxConnections,
         maxWaiting,
         "10.0.0.1:80");
@@ -111,6 +144,52 @@ class H2PoolTest {
     assertThat(dialed).hasSize(2);
     assertThat(pool.waiting()).isEqualTo(2);
     assertThat(dialed).allMatch(link -> link.streams.size() == 1);
+  }
+
+  /** Two connections with a limit of one stream each, each carrying one. */
+  private void twoFullConnections(H2Pool pool) {
+    acquire(pool, 1);
+    pool.settings(dialed.getFirst().connection, 1);
+    acquire(pool, 1);
+    pool.settings(dialed.get(1).connection, 1);
+  }
+
+  @Test
+  void anIdleExtraConnectionClosesAndTheOldestStays() {
+    H2Pool pool = pool(3, 100);
+    twoFullConnections(pool);
+    FakeLink first = dialed.getFirst();
+    FakeLink extra = dialed.get(1);
+    extra.endStream();
+    first.endStream();
+    clock.advance(IDLE.minusMillis(1));
+    assertThat(extra.closed).isFalse();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(extra.closed).isTrue();
+    assertThat(first.closed).isFalse();
+    assertThat(pool.connections()).hasSize(1);
+    // The oldest still serves, idle or not; no new dial.
+    Request next = acquire(pool, 1).getFirst();
+    assertThat(next.acquired).isTrue();
+    assertThat(dialed).hasSize(2);
+    clock.advance(IDLE.multipliedBy(10));
+    assertThat(first.closed).isFalse();
+  }
+
+  @Test
+  void anExtraConnectionThatCarriedAStreamMeanwhileGetsItsFullIdleTime() {
+    H2Pool pool = pool(2, 100);
+    twoFullConnections(pool);
+    FakeLink extra = dialed.get(1);
+    extra.endStream();
+    clock.advance(Duration.ofSeconds(2));
+    acquire(pool, 1); // the oldest is full: the extra takes it
+    assertThat(extra.streams).hasSize(1);
+    extra.endStream();
+    clock.advance(Duration.ofSeconds(2)); // the first clock fires: busy since, armed again
+    assertThat(extra.closed).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(extra.closed).isTrue();
   }
 
   @Test

@@ -73,6 +73,36 @@ class Http2StreamLimitIT {
   }
 
   @Test
+  void aFullConnectionBringsBoundedMoreAndTheIdleExtrasCloseAgain() throws Exception {
+    try (LimitedH2Server server = new LimitedH2Server(2, 100, 0, false);
+        TestProxy proxy =
+            TestProxy.start(
+                """
+                admin: 127.0.0.1:0
+                eventLoops: 1
+                connectionTimeouts: {upstreamIdle: 300ms}
+                listeners: [{name: proxy, address: "127.0.0.1:0", backend: b}]
+                backends: [{name: b, endpoints: ["127.0.0.1:%d"], protocol: http2}]
+                """
+                    .formatted(server.port()))) {
+      List<HttpResponse<String>> responses = send(proxy, "GET", 32);
+      assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+      assertThat(server.answered()).isEqualTo(32);
+      assertThat(server.maxOpenOnAConnection()).isBetween(1, 2);
+      // One event loop: its pool opened more than one connection, and no more than its bound.
+      assertThat(server.connections()).isBetween(2, 4);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (server.openConnections() > 1 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(server.openConnections()).as("connections left open after idling").isEqualTo(1);
+      // The one kept still serves, without a new connection.
+      assertThat(send(proxy, "GET", 1).getFirst().statusCode()).isEqualTo(200);
+      assertThat(server.connections()).isBetween(2, 4);
+    }
+  }
+
+  @Test
   void aBackendThatNeverSendsItsSettingsFailsTheRequestAsAConnectError() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         TestProxy proxy =

@@ -51,6 +51,7 @@ public final class LimitedH2Server implements AutoCloseable {
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger answered = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicBoolean goAwaySent = new AtomicBoolean();
 
   /**
@@ -72,6 +73,8 @@ public final class LimitedH2Server implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     connections.incrementAndGet();
+                    openConnections.incrementAndGet();
+                    ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                     AtomicInteger open = new AtomicInteger();
                     ch.pipeline()
                         .addLast(
@@ -114,8 +117,14 @@ public final class LimitedH2Server implements AutoCloseable {
     return answered.get();
   }
 
+  /** Connections accepted so far. */
   public int connections() {
     return connections.get();
+  }
+
+  /** Connections accepted and not closed yet. */
+  public int openConnections() {
+    return openConnections.get();
   }
 
   public boolean goAwaySent() {
