@@ -204,7 +204,15 @@ class KubernetesDeployIT {
                     && s.service().equals("search")
                     && s.outcome() == Event.Outcome.DONE
                     && s.message().equals("1 of 1 new pods available"))
-        .anyMatch(e -> e instanceof Event.Pods p && p.service().equals("db") && p.ready() == 1)
+        // The watch may deliver the ready pod only with the rollout's end: the counts come as
+        // Pods events while it waits, the ready one in the step's last word.
+        .anyMatch(e -> e instanceof Event.Pods p && p.service().equals("db"))
+        .anyMatch(
+            e ->
+                e instanceof Event.StepEvent s
+                    && s.service().equals("db")
+                    && s.outcome() == Event.Outcome.DONE
+                    && s.message().equals("1 of 1 pods ready"))
         .anyMatch(
             e ->
                 e instanceof Event.ContainerExit x
