@@ -10,6 +10,7 @@ import dev.updraft.mesh.config.RouteConfig;
 import dev.updraft.mesh.config.ServerPolicyConfig;
 import dev.updraft.mesh.identity.ProxyIdentity;
 import dev.updraft.mesh.identity.WorkloadName;
+import dev.updraft.mesh.transport.FreePorts;
 import dev.updraft.mesh.transport.Transport;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import dev.updraft.deploy.apply.ExitHints;
 import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.state.PrivateFiles;
+import dev.updraft.mesh.transport.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

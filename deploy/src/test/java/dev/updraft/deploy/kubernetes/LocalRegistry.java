@@ -1,6 +1,6 @@
 package dev.updraft.deploy.kubernetes;
 
-import dev.updraft.deploy.local.FreePorts;
+import dev.updraft.mesh.transport.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

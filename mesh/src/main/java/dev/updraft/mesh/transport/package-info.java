@@ -1,2 +1,4 @@
-/** Netty transports (native epoll, NIO fallback), connection metrics, original destinations. */
+/**
+ * Netty transports (native epoll, NIO fallback), connection metrics, original destinations, ports.
+ */
 package dev.updraft.mesh.transport;

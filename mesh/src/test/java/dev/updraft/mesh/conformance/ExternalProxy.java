@@ -1,14 +1,13 @@
 package dev.updraft.mesh.conformance;
 
+import dev.updraft.mesh.transport.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -91,19 +90,13 @@ final class ExternalProxy implements ProxyUnderTest {
     }
   }
 
-  /** Ports that were free a moment ago; another process may take one, which start-up reports. */
-  private static List<Integer> freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
+  /** Distinct ports outside the ephemeral range, so no outgoing connection takes one meanwhile. */
+  private static List<Integer> freePorts(int n) {
+    java.util.Set<Integer> ports = new java.util.LinkedHashSet<>();
+    while (ports.size() < n) {
+      ports.add(FreePorts.any());
     }
+    return List.copyOf(ports);
   }
 
   @Override

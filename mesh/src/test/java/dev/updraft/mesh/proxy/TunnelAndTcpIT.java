@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.mesh.testing.RawServers;
 import dev.updraft.mesh.testing.TestProxy;
+import dev.updraft.mesh.transport.FreePorts;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,10 +44,7 @@ class TunnelAndTcpIT {
 
   @Test
   void serverSpeaksFirstOnAnOpaquePortWithoutDelayAndHalfCloseWorks() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = FreePorts.any();
     try (RawServers server = RawServers.banner("220 ready\r\n");
         TestProxy proxy =
             TestProxy.start(

@@ -1,4 +1,4 @@
-package dev.updraft.deploy.local;
+package dev.updraft.mesh.transport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.updraft.deploy.local;
+package dev.updraft.mesh.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
