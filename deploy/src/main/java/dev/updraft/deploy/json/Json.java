@@ -122,6 +122,7 @@ public final class Json {
     switch (value) {
       case null -> json.writeNull();
       case String s -> json.writeString(s);
+      case Word w -> json.writeString(w.word());
       case Boolean b -> json.writeBoolean(b);
       case Integer i -> json.writeNumber(i);
       case Long l -> json.writeNumber(l);

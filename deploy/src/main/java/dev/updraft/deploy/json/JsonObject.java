@@ -56,6 +56,23 @@ public record JsonObject(Map<String, Object> fields) {
     return n == null ? null : n.doubleValue();
   }
 
+  /**
+   * A word of a closed set ({@link Word}); null when the field is absent.
+   *
+   * @throws IOException naming the field, the word and the words expected when it is none of them
+   */
+  public <E extends Enum<E> & Word> E word(String name, Class<E> type) throws IOException {
+    String word = string(name);
+    if (word == null) {
+      return null;
+    }
+    try {
+      return Word.parse(type, Printable.escape(name), word);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(Printable.escape(e.getMessage()), e);
+    }
+  }
+
   public boolean bool(String name) throws IOException {
     Boolean b = as(name, Boolean.class);
     return b != null && b;
