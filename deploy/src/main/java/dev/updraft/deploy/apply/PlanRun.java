@@ -7,6 +7,7 @@ import dev.updraft.deploy.spec.Service;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -96,7 +97,7 @@ final class PlanRun {
       return;
     }
     slots.acquireUninterruptibly();
-    String action = change.action().name().toLowerCase();
+    String action = change.action().name().toLowerCase(Locale.ROOT);
     try {
       d.step(change.service(), action, StepOutcome.STARTED, change.reason());
       ServiceState state =

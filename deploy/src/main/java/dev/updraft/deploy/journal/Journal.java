@@ -120,7 +120,7 @@ public final class Journal implements AutoCloseable {
       String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8);
       try {
         entries.add(EntryJson.read(line, sealer, (f, v) -> sealable.add(Map.entry(f, v))));
-        valid = i + 1;
+        valid = i + 1L;
       } catch (UnknownWordException | SealedLineException e) {
         throw e; // a whole line, and those after it are the journal too
       } catch (IOException e) {

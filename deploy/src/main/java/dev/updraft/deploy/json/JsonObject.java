@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -166,7 +167,7 @@ public record JsonObject(Map<String, Object> fields) {
             + ": "
             + Json.abbreviate(String.valueOf(value))
             + " (expected: "
-            + type.getSimpleName().toLowerCase()
+            + type.getSimpleName().toLowerCase(Locale.ROOT)
             + ")");
   }
 

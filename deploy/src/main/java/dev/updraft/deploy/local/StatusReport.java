@@ -98,7 +98,7 @@ public record StatusReport(
    * @param state the process's state, e.g. {@code running}, {@code not running}, {@code crashed
    *     (exit 3), restarting}
    * @param running whether its process is alive
-   * @param health {@code healthy}, or {@code unhealthy: ...} saying why (ejected by the router, or
+   * @param health the word healthy, or {@code unhealthy: ...} saying why (ejected by the router, or
    *     what the health check got: the status and body, a refused connection, a timeout); null when
    *     it does not run
    * @param uptimeSeconds since its process started; null when it does not run

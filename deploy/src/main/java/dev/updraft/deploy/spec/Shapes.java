@@ -250,7 +250,7 @@ public final class Shapes {
           .optional(
               "insecureRegistry",
               FieldType.BOOL,
-              Boolean.FALSE,
+              false,
               "allow plain HTTP and unverified TLS to the registries of image builds (always"
                   + " allowed when they are all on localhost or 127.0.0.1)")
           .optional(
