@@ -124,10 +124,10 @@ final class Doctor {
                   : ", when " + ServerBinaries.VARIABLE + " is unset");
       checks.add(
           used.version().isPresent()
-              ? Check.ok("deploy", choice.engine(), detail)
+              ? Check.ok("deploy", choice.engine().word(), detail)
               : Check.missing(
                   "deploy",
-                  choice.engine(),
+                  choice.engine().word(),
                   detail,
                   used.source() == ServerBinaries.Source.HOST
                       ? "apt-get install "

@@ -79,7 +79,9 @@ public final class Console implements AutoCloseable {
                           config.sampleInterval(),
                           WINDOW));
       // Sampling starts now, so charts have history before anyone opens them.
-      named.forEach(sampler::apply);
+      for (String name : named) {
+        var _ = sampler.apply(name);
+      }
       Routes routes = new Routes(environments, new Actions(), vms, sampler, access.csrf());
       Channel channel =
           new ServerBootstrap()

@@ -81,6 +81,8 @@ public final class MappedMemory implements AutoCloseable {
     if (address.address() == -1L) { // MAP_FAILED
       throw new ErrnoException("mmap(" + what + ", " + size + " bytes)", Native.lastErrno());
     }
+    // Owned by the MappedMemory returned: its close() closes the arena, which unmaps.
+    @SuppressWarnings("MustBeClosedChecker")
     Arena arena = Arena.ofShared();
     long length = size;
     // SAFETY: mmap returned a mapping of exactly `size` bytes at `address`; the segment is bound to

@@ -160,9 +160,7 @@ public final class Seccomp {
       int length = Math.min(line.length, LINE_MAX);
       MemorySegment buffer = lineBuffer;
       MemorySegment.copy(line, 0, buffer, ValueLayout.JAVA_BYTE, 0, length);
-      long unused =
-          (long) Libc.FileIo.WRITE.invokeExact(Native.errnoState(), 2, buffer, (long) length);
-      Objects.hash(unused);
+      long _ = (long) Libc.FileIo.WRITE.invokeExact(Native.errnoState(), 2, buffer, (long) length);
     } catch (Throwable t) {
       // Nothing more can be reported from a signal handler; the exit code still says why.
     }

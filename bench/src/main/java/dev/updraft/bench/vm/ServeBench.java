@@ -63,7 +63,7 @@ final class ServeBench {
           ours[1],
           qemu[1],
           true);
-      apiReady(serve, snap);
+      apiReady(serve);
       restores(serve, snap);
     }
   }
@@ -118,7 +118,7 @@ final class ServeBench {
   }
 
   /** Create call to GET / answered on the new VM's socket, against QEMU's start to QMP. */
-  private void apiReady(Serve serve, SnapshotBench snap) throws Exception {
+  private void apiReady(Serve serve) throws Exception {
     double[] ours = new double[API_RUNS];
     double[] qemu = new double[API_RUNS];
     for (int i = 0; i < API_RUNS; i++) {

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -184,7 +185,7 @@ public final class PreviewCommand implements Runnable {
     }
 
     private static Duration age(Preview p, Instant now) {
-      Duration age = Duration.between(p.created(), now).withNanos(0);
+      Duration age = Duration.between(p.created(), now).truncatedTo(ChronoUnit.SECONDS);
       return age.isPositive() ? age : Duration.ofSeconds(1);
     }
 

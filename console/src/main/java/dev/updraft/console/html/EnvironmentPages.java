@@ -48,7 +48,7 @@ public final class EnvironmentPages {
         </table>
         """
             .formatted(rows);
-    boolean busy = environments.stream().anyMatch(env -> env.state().equals("in-progress"));
+    boolean busy = environments.stream().anyMatch(Environment::inProgress);
     return Html.page("Environments", "environments", body, busy ? 2 : 0);
   }
 
@@ -61,7 +61,7 @@ public final class EnvironmentPages {
     if (action != null) {
       body.append(
           "<p role=\"status\" id=\"action\">%s: %s %s</p>\n"
-              .formatted(e(action.action()), badge(action.state()), e(action.message())));
+              .formatted(e(action.action()), badge(action.state().word()), e(action.message())));
     }
     body.append(rollback(env, csrf));
     body.append(services(env));
@@ -74,8 +74,7 @@ public final class EnvironmentPages {
       body.append(release(r, first));
       first = false;
     }
-    boolean busy =
-        env.state().equals("in-progress") || (action != null && action.state().equals("running"));
+    boolean busy = env.inProgress() || (action != null && action.state() == Actions.State.RUNNING);
     return Html.page(env.name(), "environments", body.toString(), busy ? 1 : 0);
   }
 
@@ -117,7 +116,7 @@ public final class EnvironmentPages {
                   u(env.name()),
                   u(s.name()),
                   e(s.name()),
-                  e(s.kind()),
+                  e(s.kind().word()),
                   e(s.version()),
                   healthy,
                   s.instances().size()));
@@ -155,14 +154,10 @@ public final class EnvironmentPages {
     long longest =
         Math.max(
             1,
-            r.steps().stream()
-                .filter(s -> !s.outcome().equals("progress"))
-                .mapToLong(Step::millis)
-                .max()
-                .orElse(1));
+            r.steps().stream().filter(s -> !s.progress()).mapToLong(Step::millis).max().orElse(1));
     StringBuilder steps = new StringBuilder();
     for (Step s : r.steps()) {
-      if (s.outcome().equals("progress")) {
+      if (s.progress()) {
         steps.append(
             "<li class=\"step progress\"><span class=\"what\">%s <strong>%s</strong></span>"
                     .formatted(e(s.action()), e(s.service()))
@@ -178,10 +173,10 @@ public final class EnvironmentPages {
           </span>%s</li>
           """
               .formatted(
-                  e(s.outcome()),
+                  e(s.word()),
                   e(s.action()),
                   e(s.service()),
-                  badge(s.outcome()),
+                  badge(s.word()),
                   e(Html.duration(s.millis())),
                   width,
                   s.detail() == null || s.detail().isBlank()

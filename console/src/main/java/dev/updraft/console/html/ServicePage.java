@@ -44,7 +44,7 @@ public final class ServicePage {
                 u(environment),
                 e(environment),
                 e(service.name()),
-                e(service.kind()),
+                e(service.kind().word()),
                 e(service.version()),
                 service.port() == null ? "" : " · port " + service.port()));
     body.append(instances(service));
@@ -123,7 +123,7 @@ public final class ServicePage {
           "<tr><th scope=\"row\"><code>%s</code></th><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n"
               .formatted(
                   e(i.id()),
-                  badge(i.state()),
+                  badge(i.state().word()),
                   i.healthy() ? "healthy" : "unhealthy",
                   i.restarts(),
                   e(Html.duration(i.uptimeMillis())),

@@ -6,8 +6,10 @@ import dev.updraft.deploy.apply.Engine;
 import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.Actor;
+import dev.updraft.deploy.json.Word;
 import dev.updraft.deploy.spec.SpecException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,8 +20,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * environment runs at a time, on its own virtual thread; the last one's outcome is kept to show.
  */
 public final class Actions {
-  /** An action's state: running, done, or failed with the engine's one-line message. */
-  public record Outcome(String action, String state, String message) {}
+  /** An action's state, with the engine's one-line message when it failed. */
+  public record Outcome(String action, State state, String message) {
+    public Outcome {
+      if (state == null) {
+        throw new IllegalArgumentException(
+            "state: null (expected one of " + List.of(State.values()) + ")");
+      }
+    }
+  }
+
+  /** How an action stands, shown as its name in lower case. */
+  public enum State implements Word {
+    RUNNING,
+    DONE,
+    FAILED
+  }
 
   private final Map<String, Outcome> last = new ConcurrentHashMap<>();
 
@@ -30,9 +46,9 @@ public final class Actions {
   public synchronized boolean rollback(
       String environment, Path specFile, Integer release, String actor) {
     String what = release == null ? "rollback" : "rollback to release " + release;
-    Outcome running = new Outcome(what, "running", "");
+    Outcome running = new Outcome(what, State.RUNNING, "");
     Outcome before = last.get(environment);
-    if (before != null && before.state().equals("running")) {
+    if (before != null && before.state() == State.RUNNING) {
       return false;
     }
     last.put(environment, running);
@@ -46,17 +62,18 @@ public final class Actions {
                       specFile, EventSink.NONE, redactor, System.getenv(), 4, null, Targets.all());
               try {
                 ScopedValue.where(Actor.BY, actor).run(() -> engine.rollback(release));
-                last.put(environment, new Outcome(what, "done", ""));
+                last.put(environment, new Outcome(what, State.DONE, ""));
               } catch (DeployException | SpecException e) {
                 last.put(
                     environment,
-                    new Outcome(what, "failed", redactor.redact(String.valueOf(e.getMessage()))));
+                    new Outcome(
+                        what, State.FAILED, redactor.redact(String.valueOf(e.getMessage()))));
               } catch (RuntimeException e) {
                 last.put(
                     environment,
                     new Outcome(
                         what,
-                        "failed",
+                        State.FAILED,
                         redactor.redact(e.getClass().getSimpleName() + ": " + e.getMessage())));
               }
             });

@@ -1,5 +1,6 @@
 package dev.updraft.console.model;
 
+import dev.updraft.deploy.journal.ReleaseStatus;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,6 +27,11 @@ public record Environment(
   /** The state in one word: the newest release's status, or {@code never deployed}. */
   public String state() {
     return releases.isEmpty() ? "never deployed" : releases.getFirst().status().word();
+  }
+
+  /** Whether its newest release has not finished (running now, or left so by a crash). */
+  public boolean inProgress() {
+    return !releases.isEmpty() && releases.getFirst().status() == ReleaseStatus.IN_PROGRESS;
   }
 
   public ServiceView service(String service) {

@@ -17,11 +17,13 @@ import dev.updraft.deploy.spec.SpecParser;
 import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.Sealer;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -71,18 +73,17 @@ public final class Environments {
       try {
         all.add(read(spec));
       } catch (SpecException e) {
-        all.add(
-            new Environment(
-                spec.getFileName().toString(),
-                "?",
-                spec,
-                "spec error: " + e.getMessage(),
-                0,
-                List.of(),
-                List.of()));
+        all.add(unreadable(spec, "spec error: " + e.getMessage()));
+      } catch (UncheckedIOException e) {
+        // A journal of a newer updraft: shown as its error rather than as a shorter history.
+        all.add(unreadable(spec, e.getMessage()));
       }
     }
     return all;
+  }
+
+  private static Environment unreadable(Path spec, String why) {
+    return new Environment(spec.getFileName().toString(), "?", spec, why, 0, List.of(), List.of());
   }
 
   public Optional<Environment> named(String name) {
@@ -106,7 +107,7 @@ public final class Environments {
       supervisor = client == null ? "not running" : "running";
       if (client != null) {
         try (client) {
-          Protocol.Response status = client.call(Protocol.Request.of("status"));
+          Protocol.Response status = client.call(Protocol.Request.of(Protocol.Op.STATUS));
           status.processes().forEach(p -> processes.put(p.id(), p));
           admin = status.adminPort() == null ? 0 : status.adminPort();
         }
@@ -119,10 +120,12 @@ public final class Environments {
         Protocol.ProcessStatus p = processes.get(i.id());
         instances.add(
             p == null
-                ? new Instance(i.id(), "not running", 0, i.port(), 0, -1, null, null)
+                ? new Instance(i.id(), ProcessState.NOT_RUNNING, 0, i.port(), 0, -1, null, null)
                 : new Instance(
                     i.id(),
-                    p.state().word(),
+                    // A supervisor that sends no state says nothing of it: shown as unknown.
+                    Objects.requireNonNullElse(
+                        p.state(), new ProcessState(ProcessState.Phase.UNKNOWN, "unknown")),
                     p.pid(),
                     i.port(),
                     p.restarts(),

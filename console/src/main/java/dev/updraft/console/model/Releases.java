@@ -2,6 +2,7 @@ package dev.updraft.console.model;
 
 import dev.updraft.deploy.journal.Entry;
 import dev.updraft.deploy.journal.ReleaseStatus;
+import dev.updraft.deploy.journal.StepOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -82,44 +83,60 @@ public final class Releases {
     Map<String, Integer> open = new LinkedHashMap<>();
     Map<String, String> serviceStart = new LinkedHashMap<>();
     for (Entry.Step line : lines) {
-      String key = line.service() + "\u0000" + line.action();
-      if (line.outcome().equals("progress")) {
-        steps.add(
-            new Step(
-                line.service(),
-                line.action(),
-                "progress",
-                line.detail(),
-                line.time(),
-                millis(serviceStart.get(line.service()), line.time())));
-        continue;
+      if (line.outcome() == null) {
+        continue; // a line without an outcome (a damaged or hand-written journal) has no place
       }
-      Integer at = open.remove(key);
-      if (line.outcome().equals("started")) {
-        open.put(key, steps.size());
-        serviceStart.putIfAbsent(line.service(), line.time());
-        steps.add(
-            new Step(
-                line.service(),
-                line.action(),
-                ended ? "started" : "running",
-                line.detail(),
-                line.time(),
-                -1));
-      } else if (at != null) {
-        Step first = steps.get(at);
-        steps.set(
-            at,
-            new Step(
-                first.service(),
-                first.action(),
-                line.outcome(),
-                line.detail() == null ? first.detail() : line.detail(),
-                first.started(),
-                millis(first.started(), line.time())));
-      } else {
-        steps.add(
-            new Step(line.service(), line.action(), line.outcome(), line.detail(), line.time(), 0));
+      String key = line.service() + "\u0000" + line.action();
+      switch (line.outcome()) {
+        case PROGRESS ->
+            steps.add(
+                new Step(
+                    line.service(),
+                    line.action(),
+                    StepOutcome.PROGRESS,
+                    false,
+                    line.detail(),
+                    line.time(),
+                    millis(serviceStart.get(line.service()), line.time())));
+        case STARTED -> {
+          open.put(key, steps.size());
+          serviceStart.putIfAbsent(line.service(), line.time());
+          steps.add(
+              new Step(
+                  line.service(),
+                  line.action(),
+                  StepOutcome.STARTED,
+                  !ended,
+                  line.detail(),
+                  line.time(),
+                  -1));
+        }
+        case DONE, UNCHANGED, FAILED, ROLLED_BACK -> {
+          Integer at = open.remove(key);
+          if (at != null) {
+            Step first = steps.get(at);
+            steps.set(
+                at,
+                new Step(
+                    first.service(),
+                    first.action(),
+                    line.outcome(),
+                    false,
+                    line.detail() == null ? first.detail() : line.detail(),
+                    first.started(),
+                    millis(first.started(), line.time())));
+          } else {
+            steps.add(
+                new Step(
+                    line.service(),
+                    line.action(),
+                    line.outcome(),
+                    false,
+                    line.detail(),
+                    line.time(),
+                    0));
+          }
+        }
       }
     }
     return steps;

@@ -1,6 +1,7 @@
 package dev.updraft.console.signals;
 
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /** Golden signals between two snapshots of the same router. */
@@ -38,7 +39,7 @@ public final class Signals {
    * The {@code q} quantile of cumulative buckets, interpolated linearly inside the bucket it falls
    * in, as Prometheus's {@code histogram_quantile} does; NaN without observations.
    */
-  static double quantile(double q, TreeMap<Double, Double> cumulative) {
+  static double quantile(double q, NavigableMap<Double, Double> cumulative) {
     if (cumulative.isEmpty()) {
       return Double.NaN;
     }

@@ -15,6 +15,9 @@ import dev.updraft.console.signals.Workings;
 import dev.updraft.console.vm.VmView;
 import dev.updraft.deploy.journal.ReleaseKind;
 import dev.updraft.deploy.journal.ReleaseStatus;
+import dev.updraft.deploy.journal.StepOutcome;
+import dev.updraft.deploy.local.ProcessState;
+import dev.updraft.deploy.spec.ServiceKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +38,7 @@ class PagesTest {
             "t",
             "console (\"x\")",
             List.of(new Change("web", Change.Kind.CHANGED, "a1", "a2")),
-            List.of(new Step("web", "create", "failed", XSS, "t", 1500)));
+            List.of(new Step("web", "create", StepOutcome.FAILED, false, XSS, "t", 1500)));
     Release good =
         new Release(
             1,
@@ -73,10 +76,12 @@ class PagesTest {
     ServiceView web =
         new ServiceView(
             "web",
-            "application",
+            ServiceKind.APPLICATION,
             "v1",
             8080,
-            List.of(new Instance("web-1", "running", 42, 4000, 1, 65_000, null, "/l/web-1.log")));
+            List.of(
+                new Instance(
+                    "web-1", ProcessState.RUNNING, 42, 4000, 1, 65_000, null, "/l/web-1.log")));
     long now = 1_000_000;
     List<Point> points =
         List.of(new Point(now - 10_000, 5, 1.0, 2, 4, 8), new Point(now, 5, 0.25, 2, 4, 8));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.updraft.deploy.journal.Entry;
 import dev.updraft.deploy.journal.ReleaseKind;
 import dev.updraft.deploy.journal.ReleaseStatus;
+import dev.updraft.deploy.journal.StepOutcome;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class ReleasesTest {
             false);
 
     assertThat(steps)
-        .extracting(Step::service, Step::action, Step::outcome, Step::millis)
+        .extracting(Step::service, Step::action, Step::word, Step::millis)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("web", "create", "done", 2000L),
             org.assertj.core.groups.Tuple.tuple("web", "start", "progress", 200L),
@@ -62,11 +63,11 @@ class ReleasesTest {
     List<Step> steps =
         Releases.timeline(
             List.of(
-                new Entry.Step(1, "web", "build", "started", null, null),
-                new Entry.Step(1, "web", "create", "started", null, null),
-                new Entry.Step(1, "web", "create", "done", null, null)),
+                new Entry.Step(1, "web", "build", StepOutcome.STARTED, null, null),
+                new Entry.Step(1, "web", "create", StepOutcome.STARTED, null, null),
+                new Entry.Step(1, "web", "create", StepOutcome.DONE, null, null)),
             true);
-    assertThat(steps).extracting(Step::outcome).containsExactly("started", "done");
+    assertThat(steps).extracting(Step::word).containsExactly("started", "done");
     assertThat(steps).extracting(Step::millis).containsExactly(-1L, -1L);
   }
 
@@ -77,6 +78,6 @@ class ReleasesTest {
 
   private static Entry.Step step(
       String service, String action, String outcome, String detail, String time) {
-    return new Entry.Step(1, service, action, outcome, detail, time);
+    return new Entry.Step(1, service, action, StepOutcome.parse(outcome), detail, time);
   }
 }

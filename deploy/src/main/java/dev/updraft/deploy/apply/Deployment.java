@@ -6,6 +6,7 @@ import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.Entry;
 import dev.updraft.deploy.journal.Journal;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.journal.StepOutcome;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,11 +74,9 @@ public final class Deployment {
    * Reports a step's state and journals it; progress too (an instance started, became healthy, was
    * retired: a few lines per instance), so a release's timeline shows what it waited for.
    */
-  public void step(String service, String step, Event.Outcome outcome, String message) {
+  public void step(String service, String step, StepOutcome outcome, String message) {
     sink.emit(new Event.StepEvent(elapsedMillis(), service, step, outcome, message));
-    journal.append(
-        new Entry.Step(
-            release, service, step, outcome.name().toLowerCase(), redactor.redact(message)));
+    journal.append(new Entry.Step(release, service, step, outcome, redactor.redact(message)));
   }
 
   /** Reports what a target observed (pods, restarts, warnings). */

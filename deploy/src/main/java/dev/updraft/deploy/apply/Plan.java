@@ -1,5 +1,6 @@
 package dev.updraft.deploy.apply;
 
+import dev.updraft.deploy.spec.ServiceKind;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,7 +25,7 @@ public record Plan(String environment, List<Change> changes) {
   /** One service's change and why. */
   public record Change(
       String service,
-      String kind,
+      ServiceKind kind,
       Action action,
       String fromVersion,
       String toVersion,

@@ -1,12 +1,13 @@
 package dev.updraft.deploy.apply;
 
-import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.journal.StepOutcome;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -68,12 +69,12 @@ final class PlanRun {
     for (Plan.Change change : plan.changes()) {
       if (change.action() == Plan.Action.DELETE) {
         ServiceState state = d.state(change.service());
-        d.step(change.service(), "delete", Event.Outcome.STARTED, null);
+        d.step(change.service(), "delete", StepOutcome.STARTED, null);
         if (state != null) {
           t.remove(d, state);
           d.removed(change.service());
         }
-        d.step(change.service(), "delete", Event.Outcome.DONE, null);
+        d.step(change.service(), "delete", StepOutcome.DONE, null);
       }
     }
   }
@@ -92,29 +93,29 @@ final class PlanRun {
       throw new CompletionException(new IllegalStateException("skipped"));
     }
     if (change.action() == Plan.Action.UNCHANGED) {
-      d.step(change.service(), "check", Event.Outcome.UNCHANGED, null);
+      d.step(change.service(), "check", StepOutcome.UNCHANGED, null);
       return;
     }
     slots.acquireUninterruptibly();
-    String action = change.action().name().toLowerCase();
+    String action = change.action().name().toLowerCase(Locale.ROOT);
     try {
-      d.step(change.service(), action, Event.Outcome.STARTED, change.reason());
+      d.step(change.service(), action, StepOutcome.STARTED, change.reason());
       ServiceState state =
           rollback && service instanceof Service.Job && before.containsKey(service.name())
               ? before.get(service.name()) // jobs are not re-run to go back
               : t.deploy(d, service, version);
       d.deployed(state);
-      d.step(change.service(), action, Event.Outcome.DONE, t.describe(state));
+      d.step(change.service(), action, StepOutcome.DONE, t.describe(state));
     } catch (DeployException e) {
       failure.compareAndSet(null, e);
-      d.step(change.service(), action, Event.Outcome.FAILED, e.getMessage());
+      d.step(change.service(), action, StepOutcome.FAILED, e.getMessage());
       throw new CompletionException(e);
     } catch (RuntimeException e) {
       DeployException wrapped =
           new DeployException(
               "INTERNAL", change.service() + ": " + e, "run again with --debug", null);
       failure.compareAndSet(null, wrapped);
-      d.step(change.service(), action, Event.Outcome.FAILED, String.valueOf(e));
+      d.step(change.service(), action, StepOutcome.FAILED, String.valueOf(e));
       throw new CompletionException(wrapped);
     } finally {
       slots.release();

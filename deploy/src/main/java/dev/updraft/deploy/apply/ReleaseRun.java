@@ -9,6 +9,7 @@ import dev.updraft.deploy.journal.Journal;
 import dev.updraft.deploy.journal.ReleaseKind;
 import dev.updraft.deploy.journal.ReleaseStatus;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.journal.StepOutcome;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.spec.SpecException;
@@ -93,9 +94,9 @@ final class ReleaseRun {
     Deployment d = new Deployment(spec, journal, release, sink, redactor, of, history.services());
     for (Service.Job job : spec.all(Service.Job.class)) {
       if (job.runs(Service.When.DELETE)) {
-        d.step(job.name(), "run", Event.Outcome.STARTED, "on delete");
+        d.step(job.name(), "run", StepOutcome.STARTED, "on delete");
         target.runOnDelete(d, job, Versions.of(spec, job, of));
-        d.step(job.name(), "run", Event.Outcome.DONE, "on delete");
+        d.step(job.name(), "run", StepOutcome.DONE, "on delete");
       }
     }
     List<String> names = new ArrayList<>(history.services().keySet());
@@ -103,7 +104,7 @@ final class ReleaseRun {
     for (String name : names) {
       target.remove(d, history.services().get(name));
       d.removed(name);
-      d.step(name, "delete", Event.Outcome.DONE, null);
+      d.step(name, "delete", StepOutcome.DONE, null);
     }
     target.destroyed(d);
     journal.append(new Entry.ReleaseFinished(release, ReleaseStatus.SUCCEEDED, "destroyed"));
@@ -214,7 +215,8 @@ final class ReleaseRun {
             ReleaseKind.ROLLBACK,
             false);
         journal.append(
-            new Entry.Step(release, "*", "rollback", "done", "back at release " + good.number()));
+            new Entry.Step(
+                release, "*", "rollback", StepOutcome.DONE, "back at release " + good.number()));
       } catch (DeployException | SpecException e) {
         failedToo(d, "rollback", e);
       }

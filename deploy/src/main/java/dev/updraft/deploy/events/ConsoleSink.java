@@ -1,5 +1,6 @@
 package dev.updraft.deploy.events;
 
+import dev.updraft.deploy.journal.StepOutcome;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,11 +29,10 @@ public final class ConsoleSink implements EventSink {
             s,
             s.service(),
             s.step(),
-            s.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+            s.outcome().word().replace('_', ' '),
             s.message() == null ? "" : s.message());
-        if (s.outcome() != Event.Outcome.PROGRESS) {
-          last.put(
-              s.service(), s.outcome().name().toLowerCase(Locale.ROOT) + " (" + s.step() + ")");
+        if (s.outcome() != StepOutcome.PROGRESS) {
+          last.put(s.service(), s.outcome().word() + " (" + s.step() + ")");
         }
       }
       case Event.Pods p ->

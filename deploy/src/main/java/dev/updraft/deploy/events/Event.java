@@ -1,5 +1,7 @@
 package dev.updraft.deploy.events;
 
+import dev.updraft.deploy.journal.StepOutcome;
+
 /**
  * Something the engine did, as it happened: every step emits these, and the CLI's live lines, recap
  * and {@code --json} output are views of them.
@@ -12,7 +14,8 @@ public sealed interface Event {
   record Stage(long elapsedMillis, String stage, String message) implements Event {}
 
   /** A service's step changed state. */
-  record StepEvent(long elapsedMillis, String service, String step, Outcome outcome, String message)
+  record StepEvent(
+      long elapsedMillis, String service, String step, StepOutcome outcome, String message)
       implements Event {}
 
   /**
@@ -66,14 +69,4 @@ public sealed interface Event {
 
   /** The run ended. */
   record Finished(long elapsedMillis, boolean success, String message) implements Event {}
-
-  /** How a step stands. */
-  enum Outcome {
-    STARTED,
-    PROGRESS,
-    DONE,
-    UNCHANGED,
-    FAILED,
-    ROLLED_BACK
-  }
 }

@@ -28,7 +28,7 @@ public final class JsonSink implements EventSink {
                   "event", "step",
                   "service", s.service(),
                   "step", s.step(),
-                  "outcome", s.outcome().name().toLowerCase(),
+                  "outcome", s.outcome().word(),
                   "message", redactor.redact(s.message()));
           case Event.Pods p ->
               Json.object(

@@ -48,10 +48,10 @@ public sealed interface Entry {
    * null in journals written before steps had one.
    */
   record Step(
-      int release, String service, String action, String outcome, String detail, String time)
+      int release, String service, String action, StepOutcome outcome, String detail, String time)
       implements Entry {
     /** A step reported now. */
-    public Step(int release, String service, String action, String outcome, String detail) {
+    public Step(int release, String service, String action, StepOutcome outcome, String detail) {
       this(release, service, action, outcome, detail, Instant.now().toString());
     }
   }

@@ -2,6 +2,7 @@ package dev.updraft.deploy.journal;
 
 import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.json.JsonObject;
+import dev.updraft.deploy.spec.ServiceKind;
 import dev.updraft.deploy.state.SealedValueException;
 import dev.updraft.deploy.state.Sealer;
 import dev.updraft.sys.Printable;
@@ -57,7 +58,7 @@ final class EntryJson {
                     "release", s.release(),
                     "service", s.service(),
                     "action", s.action(),
-                    "outcome", s.outcome(),
+                    "outcome", s.outcome() == null ? null : s.outcome().word(),
                     "detail", s.detail());
             if (s.time() != null) { // lines of steps without one read as before
               step.put("time", s.time());
@@ -95,7 +96,7 @@ final class EntryJson {
                     name, sealer.seal(attributeField(release, s.service(), name), value)));
     return Json.object(
         "service", s.service(),
-        "kind", s.kind(),
+        "kind", s.kind() == null ? null : s.kind().word(),
         "version", s.version(),
         "artifact", s.artifact(),
         "instances", Json.list(s.instances(), i -> Json.object("id", i.id(), "port", i.port())),
@@ -137,7 +138,7 @@ final class EntryJson {
               o.intValue("release"),
               o.string("service"),
               o.string("action"),
-              o.string("outcome"),
+              optionalWord(StepOutcome::parse, o.string("outcome")),
               o.string("detail"),
               o.string("time"));
       case "deployed" -> {
@@ -170,6 +171,12 @@ final class EntryJson {
     }
   }
 
+  /** {@link #word}, or null for a field the line does not have (absent fields read as null). */
+  private static <T> T optionalWord(Function<String, T> parse, String word)
+      throws UnknownWordException {
+    return word == null ? null : word(parse, word);
+  }
+
   /** {@code value} opened if sealed; a value that cannot be opened refuses the whole line. */
   private static String open(Sealer sealer, String field, String value) throws SealedLineException {
     try {
@@ -197,7 +204,7 @@ final class EntryJson {
     }
     return new ServiceState(
         service,
-        o.string("kind"),
+        optionalWord(ServiceKind::parse, o.string("kind")),
         o.string("version"),
         o.string("artifact"),
         o.objects("instances", i -> new ServiceState.Instance(i.string("id"), i.intValue("port"))),

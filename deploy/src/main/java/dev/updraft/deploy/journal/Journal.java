@@ -79,6 +79,11 @@ public final class Journal implements AutoCloseable {
    * The entries of a journal another process may be appending to, read without opening it for
    * writing: a line still being written ends the read instead of being cut off. Empty when there is
    * no journal.
+   *
+   * @throws UncheckedIOException naming the file and the line when a whole line names a kind,
+   *     status or outcome this updraft does not know (a newer updraft wrote it) or holds a sealed
+   *     value that does not open: the journal goes on after it, so stopping there would show a
+   *     history with its end silently missing
    */
   public static List<Entry> read(Path file, Sealer sealer) {
     if (!Files.exists(file)) {
@@ -88,8 +93,14 @@ public final class Journal implements AutoCloseable {
     try {
       String text = Files.readString(file, StandardCharsets.UTF_8);
       int start = 0;
-      for (int end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-        read.add(EntryJson.read(text.substring(start, end), sealer, (f, v) -> {}));
+      int line = 1;
+      for (int end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start), line++) {
+        try {
+          read.add(EntryJson.read(text.substring(start, end), sealer, (f, v) -> {}));
+        } catch (UnknownWordException | SealedLineException e) {
+          throw new UncheckedIOException(
+              "journal " + file + ": line " + line + ": " + e.getMessage(), e);
+        }
         start = end + 1;
       }
     } catch (IOException e) {
@@ -109,7 +120,7 @@ public final class Journal implements AutoCloseable {
       String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8);
       try {
         entries.add(EntryJson.read(line, sealer, (f, v) -> sealable.add(Map.entry(f, v))));
-        valid = i + 1;
+        valid = i + 1L;
       } catch (UnknownWordException | SealedLineException e) {
         throw e; // a whole line, and those after it are the journal too
       } catch (IOException e) {

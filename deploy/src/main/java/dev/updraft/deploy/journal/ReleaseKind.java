@@ -1,21 +1,15 @@
 package dev.updraft.deploy.journal;
 
-import java.util.Arrays;
-import java.util.Locale;
+import dev.updraft.deploy.json.Word;
 
 /**
  * What a release does. Written in the journal, in {@code history} and {@code --json} as its word
  * ({@code apply}, {@code rollback}, {@code destroy}), the words every earlier updraft wrote.
  */
-public enum ReleaseKind {
+public enum ReleaseKind implements Word {
   APPLY,
   ROLLBACK,
   DESTROY;
-
-  /** The word in the journal and in output. */
-  public String word() {
-    return name().toLowerCase(Locale.ROOT);
-  }
 
   @Override
   public String toString() {
@@ -26,12 +20,6 @@ public enum ReleaseKind {
    * @throws IllegalArgumentException naming the word and the words expected
    */
   public static ReleaseKind parse(String word) {
-    for (ReleaseKind kind : values()) {
-      if (kind.word().equals(word)) {
-        return kind;
-      }
-    }
-    throw new IllegalArgumentException(
-        "kind: " + word + " (expected one of " + Arrays.toString(values()) + ")");
+    return Word.parse(ReleaseKind.class, "kind", word);
   }
 }

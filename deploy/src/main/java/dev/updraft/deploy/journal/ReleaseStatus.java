@@ -1,12 +1,12 @@
 package dev.updraft.deploy.journal;
 
-import java.util.Arrays;
+import dev.updraft.deploy.json.Word;
 
 /**
  * How a release stands. Written in the journal, in {@code history}, {@code status} and {@code
  * --json} as its word, the words every earlier updraft wrote.
  */
-public enum ReleaseStatus {
+public enum ReleaseStatus implements Word {
   /** Started and not finished: running now, or left so by a crash. */
   IN_PROGRESS("in-progress"),
   SUCCEEDED("succeeded"),
@@ -20,7 +20,7 @@ public enum ReleaseStatus {
     this.word = word;
   }
 
-  /** The word in the journal and in output. */
+  @Override
   public String word() {
     return word;
   }
@@ -34,12 +34,6 @@ public enum ReleaseStatus {
    * @throws IllegalArgumentException naming the word and the words expected
    */
   public static ReleaseStatus parse(String word) {
-    for (ReleaseStatus status : values()) {
-      if (status.word.equals(word)) {
-        return status;
-      }
-    }
-    throw new IllegalArgumentException(
-        "status: " + word + " (expected one of " + Arrays.toString(values()) + ")");
+    return Word.parse(ReleaseStatus.class, "status", word);
   }
 }

@@ -1,5 +1,6 @@
 package dev.updraft.deploy.journal;
 
+import dev.updraft.deploy.spec.ServiceKind;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  */
 public record ServiceState(
     String service,
-    String kind,
+    ServiceKind kind,
     String version,
     String artifact,
     List<Instance> instances,

@@ -71,8 +71,8 @@ public final class Json {
       }
       case VALUE_STRING -> parser.getText();
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getNumberValue();
-      case VALUE_TRUE -> Boolean.TRUE;
-      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_TRUE -> true;
+      case VALUE_FALSE -> false;
       case VALUE_NULL -> null;
       default -> throw new IOException("unexpected JSON token " + parser.currentToken());
     };
@@ -122,6 +122,7 @@ public final class Json {
     switch (value) {
       case null -> json.writeNull();
       case String s -> json.writeString(s);
+      case Word w -> json.writeString(w.word());
       case Boolean b -> json.writeBoolean(b);
       case Integer i -> json.writeNumber(i);
       case Long l -> json.writeNumber(l);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -54,6 +55,23 @@ public record JsonObject(Map<String, Object> fields) {
   public Double doubleObject(String name) throws IOException {
     Number n = as(name, Number.class);
     return n == null ? null : n.doubleValue();
+  }
+
+  /**
+   * A word of a closed set ({@link Word}); null when the field is absent.
+   *
+   * @throws IOException naming the field, the word and the words expected when it is none of them
+   */
+  public <E extends Enum<E> & Word> E word(String name, Class<E> type) throws IOException {
+    String word = string(name);
+    if (word == null) {
+      return null;
+    }
+    try {
+      return Word.parse(type, Printable.escape(name), word);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(Printable.escape(e.getMessage()), e);
+    }
   }
 
   public boolean bool(String name) throws IOException {
@@ -149,7 +167,7 @@ public record JsonObject(Map<String, Object> fields) {
             + ": "
             + Json.abbreviate(String.valueOf(value))
             + " (expected: "
-            + type.getSimpleName().toLowerCase()
+            + type.getSimpleName().toLowerCase(Locale.ROOT)
             + ")");
   }
 

@@ -1,5 +1,6 @@
 package dev.updraft.deploy.kubernetes;
 
+import dev.updraft.deploy.spec.DatabaseEngine;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import java.util.LinkedHashMap;
@@ -30,7 +31,8 @@ final class Attributes {
         switch (service) {
           case Service.Application a -> a.port();
           case Service.Container c -> c.port();
-          case Service.Database d -> d.engine().equals("postgres") ? POSTGRES_PORT : REDIS_PORT;
+          case Service.Database d ->
+              d.engine() == DatabaseEngine.POSTGRES ? POSTGRES_PORT : REDIS_PORT;
           case Service.Router r -> 80;
           case Service.Job j -> null;
         };
@@ -46,7 +48,7 @@ final class Attributes {
     String host = host(spec, service.name());
     int port = port(service);
     switch (service) {
-      case Service.Database d when d.engine().equals("postgres") -> {
+      case Service.Database d when d.engine() == DatabaseEngine.POSTGRES -> {
         put(attributes, host, port);
         attributes.put("user", POSTGRES_USER);
         attributes.put("password", password);

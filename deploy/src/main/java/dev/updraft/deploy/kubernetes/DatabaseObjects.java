@@ -1,5 +1,6 @@
 package dev.updraft.deploy.kubernetes;
 
+import dev.updraft.deploy.spec.DatabaseEngine;
 import dev.updraft.deploy.spec.Service;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -28,7 +29,7 @@ final class DatabaseObjects {
   }
 
   List<HasMetadata> render(Service.Database db, String version, String password) {
-    boolean postgres = db.engine().equals("postgres");
+    boolean postgres = db.engine() == DatabaseEngine.POSTGRES;
     int port = Attributes.port(db);
     String mount = postgres ? "/var/lib/postgresql/data" : "/data";
     ContainerBuilder container =
@@ -111,7 +112,7 @@ final class DatabaseObjects {
                     .build())
             .endSpec()
             .build());
-    out.add(renderer.service(db.name(), "database", port));
+    out.add(renderer.databaseService(db.name(), port));
     return out;
   }
 }

@@ -15,6 +15,7 @@ import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Deployment;
 import dev.updraft.deploy.apply.Secrets;
 import dev.updraft.deploy.events.Event;
+import dev.updraft.deploy.journal.StepOutcome;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.state.PrivateFiles;
@@ -74,7 +75,7 @@ final class Images implements ImagePublisher {
         spec.kubernetes().insecureRegistry()
             || (Registries.local(target) && Registries.local(base));
     long start = System.nanoTime();
-    release.step(name, "image", Event.Outcome.STARTED, tagged + " on " + process.baseImage());
+    release.step(name, "image", StepOutcome.STARTED, tagged + " on " + process.baseImage());
     Optional<Registries.Found> found =
         find(name, "look for " + tagged, target, "kubernetes.registry", insecure);
     if (found.isPresent()) {

@@ -2,6 +2,7 @@ package dev.updraft.deploy.kubernetes;
 
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.spec.ServiceKind;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -92,7 +93,7 @@ final class KubernetesRenderer {
     List<HasMetadata> out = new ArrayList<>();
     if (MeshNames.meshed(service)
         && !(service instanceof Service.Job j && j.runs(Service.When.DELETE))) {
-      out.addAll(sidecar.objects(service, service.kind()));
+      out.addAll(sidecar.objects(service, service.kind().word()));
     }
     switch (service) {
       case Service.Database d -> out.addAll(new DatabaseObjects(this).render(d, version, password));
@@ -126,7 +127,7 @@ final class KubernetesRenderer {
       case Service.Application a ->
           server(
               a,
-              a.kind(),
+              a.kind().word(),
               built,
               a.process().command(),
               a.instances(),
@@ -140,7 +141,7 @@ final class KubernetesRenderer {
       case Service.Container c ->
           server(
               c,
-              c.kind(),
+              c.kind().word(),
               c.image(),
               c.command(),
               c.instances(),
@@ -224,7 +225,7 @@ final class KubernetesRenderer {
             .withSpec(deployment.build())
             .build());
     // Every connection goes through the sidecar, which admits what the service's policy allows.
-    out.add(service(name, component, port, MeshNames.INBOUND_PORT));
+    out.add(service(name, component, "http", port, MeshNames.INBOUND_PORT));
     if (autoscale != null) {
       out.add(
           new HorizontalPodAutoscalerBuilder()
@@ -301,17 +302,19 @@ final class KubernetesRenderer {
         .build();
   }
 
-  HasMetadata service(String name, String component, int port) {
-    return service(name, component, port, port);
+  /** The Service in front of a database's pods. */
+  HasMetadata databaseService(String name, int port) {
+    return service(name, ServiceKind.DATABASE.word(), "db", port, port);
   }
 
-  private HasMetadata service(String name, String component, int port, int targetPort) {
+  private HasMetadata service(
+      String name, String component, String portName, int port, int targetPort) {
     return new ServiceBuilder()
         .withMetadata(labels.meta(name, labels.service(name, component)))
         .withNewSpec()
         .withSelector(labels.selector(name))
         .addNewPort()
-        .withName("database".equals(component) ? "db" : "http")
+        .withName(portName)
         .withPort(port)
         .withTargetPort(new IntOrString(targetPort))
         .endPort()

@@ -3,10 +3,11 @@ package dev.updraft.deploy.kubernetes;
 import dev.updraft.deploy.apply.Deployment;
 import dev.updraft.deploy.apply.JobOutputs;
 import dev.updraft.deploy.apply.Target;
-import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.journal.StepOutcome;
 import dev.updraft.deploy.logs.LogLine;
 import dev.updraft.deploy.logs.LogQuery;
+import dev.updraft.deploy.spec.DatabaseEngine;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -116,7 +117,7 @@ public final class KubernetesTarget implements Target {
     kind(service).ifPresent(watches::prepare);
     try {
       Instant since = apply(service.name(), objects);
-      release.step(service.name(), "apply", Event.Outcome.PROGRESS, Kinds.list(objects));
+      release.step(service.name(), "apply", StepOutcome.PROGRESS, Kinds.list(objects));
       Map<String, String> outputs = new LinkedHashMap<>();
       String summary = follow(release, service, version, since, outputs);
       prune(service.name(), objects);
@@ -362,7 +363,7 @@ public final class KubernetesTarget implements Target {
   }
 
   private synchronized String password(Service service, Deployment release) {
-    if (!(service instanceof Service.Database db) || !db.engine().equals("postgres")) {
+    if (!(service instanceof Service.Database db) || db.engine() != DatabaseEngine.POSTGRES) {
       return null;
     }
     if (credentials == null) {

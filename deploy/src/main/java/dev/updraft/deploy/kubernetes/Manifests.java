@@ -5,6 +5,7 @@ import dev.updraft.deploy.apply.Secrets;
 import dev.updraft.deploy.apply.Versions;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.spec.DatabaseEngine;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Reference;
 import dev.updraft.deploy.spec.Service;
@@ -67,7 +68,7 @@ public final class Manifests {
     for (String name : Planner.order(spec)) {
       Service service = spec.service(name);
       String password =
-          service instanceof Service.Database d && d.engine().equals("postgres")
+          service instanceof Service.Database d && d.engine() == DatabaseEngine.POSTGRES
               ? credentials.password(name)
               : null;
       attributes.put(

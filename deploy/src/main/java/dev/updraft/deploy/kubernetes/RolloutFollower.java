@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -94,14 +95,19 @@ final class RolloutFollower {
               + timeout.toSeconds()
               + "s: "
               + pods.counts(),
-          "kubectl -n " + ns + " describe " + kind.label().toLowerCase() + " " + name,
+          "kubectl -n " + ns + " describe " + kind.label().toLowerCase(Locale.ROOT) + " " + name,
           tail(pods, warnings));
     } catch (ExecutionException e) {
       throw new DeployException(
           "ROLLOUT_FAILED",
           service + ": " + e.getCause().getMessage(),
           pods.failingPod() == null
-              ? "kubectl -n " + ns + " describe " + kind.label().toLowerCase() + " " + name
+              ? "kubectl -n "
+                  + ns
+                  + " describe "
+                  + kind.label().toLowerCase(Locale.ROOT)
+                  + " "
+                  + name
               : "kubectl -n " + ns + " describe pod " + pods.failingPod(),
           tail(pods, warnings));
     } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -58,7 +59,8 @@ final class Warnings {
       return;
     }
     String message = event.getMessage() == null ? "" : event.getMessage();
-    message = message.replace(object.getName(), "<" + object.getKind().toLowerCase() + ">");
+    message =
+        message.replace(object.getName(), "<" + object.getKind().toLowerCase(Locale.ROOT) + ">");
     if (object.getUid() != null) {
       message = message.replace(object.getUid(), "");
     }

@@ -1,6 +1,7 @@
 package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.spec.DatabaseEngine;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.PrivateFiles;
@@ -45,9 +46,8 @@ final class Databases {
     // stays. Starting alone would keep it, as starting an instance that runs is a no-op.
     runtime.stop("db-" + database.name());
     return switch (database.engine()) {
-      case "postgres" -> postgres(database, port, server);
-      case "redis" -> redis(database, port, server);
-      default -> throw new IllegalStateException("engine " + database.engine());
+      case POSTGRES -> postgres(database, port, server);
+      case REDIS -> redis(database, port, server);
     };
   }
 
@@ -237,7 +237,7 @@ final class Databases {
     if (made.equals(major(server.version()))) {
       return;
     }
-    String pinned = binaries.pinnedVersion("postgres");
+    String pinned = binaries.pinnedVersion(DatabaseEngine.POSTGRES);
     String hint =
         switch (server.source()) {
           case PINNED ->

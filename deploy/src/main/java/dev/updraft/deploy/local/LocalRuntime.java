@@ -78,7 +78,8 @@ public final class LocalRuntime implements ServiceRuntime {
       Service.Resources resources) {
     // An engine killed after asking for this instance left it running: it keeps its port, the
     // one its process listens on (a new port would be health-checked in vain).
-    for (Protocol.ProcessStatus p : supervisor.call(Protocol.Request.of("status")).processes()) {
+    for (Protocol.ProcessStatus p :
+        supervisor.call(Protocol.Request.of(Protocol.Op.STATUS)).processes()) {
       boolean alive =
           p.state().phase() != ProcessState.Phase.STOPPED
               && p.state().phase() != ProcessState.Phase.FAILED;
@@ -125,14 +126,14 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public boolean running(String instanceId) {
-    return Observation.of(supervisor.call(Protocol.Request.of("status")))
+    return Observation.of(supervisor.call(Protocol.Request.of(Protocol.Op.STATUS)))
         .live()
         .contains(instanceId);
   }
 
   @Override
   public Optional<String> ended(String instanceId) {
-    return supervisor.call(Protocol.Request.of("status")).processes().stream()
+    return supervisor.call(Protocol.Request.of(Protocol.Op.STATUS)).processes().stream()
         .filter(p -> p.id().equals(instanceId) && p.ended() != null)
         .map(Protocol.ProcessStatus::ended)
         .findFirst();
@@ -140,13 +141,13 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public Optional<String> unenforced() {
-    String supervised = supervisor.call(Protocol.Request.of("status")).unenforced();
+    String supervised = supervisor.call(Protocol.Request.of(Protocol.Op.STATUS)).unenforced();
     return supervised != null ? Optional.of(supervised) : cgroups.unenforced();
   }
 
   @Override
   public Set<String> instances() {
-    return Observation.of(supervisor.call(Protocol.Request.of("status"))).live();
+    return Observation.of(supervisor.call(Protocol.Request.of(Protocol.Op.STATUS))).live();
   }
 
   @Override
@@ -177,7 +178,8 @@ public final class LocalRuntime implements ServiceRuntime {
 
   @Override
   public RunOutcome runNow(String id, Duration timeout) {
-    Protocol.ScheduleStatus before = schedule(supervisor.call(Protocol.Request.of("status")), id);
+    Protocol.ScheduleStatus before =
+        schedule(supervisor.call(Protocol.Request.of(Protocol.Op.STATUS)), id);
     Protocol.ScheduleStatus now = schedule(supervisor.call(Protocol.Request.trigger(id)), id);
     if (now.runs() == before.runs()) {
       return new RunOutcome(
@@ -192,12 +194,13 @@ public final class LocalRuntime implements ServiceRuntime {
         Thread.currentThread().interrupt();
         throw new DeployException("INTERRUPTED", id + ": interrupted", null, null);
       }
-      now = schedule(supervisor.call(Protocol.Request.of("status")), id);
+      now = schedule(supervisor.call(Protocol.Request.of(Protocol.Op.STATUS)), id);
     }
     if (now.runningPid() != 0) {
       return new RunOutcome(false, "still going after " + timeout.toSeconds() + "s");
     }
-    return new RunOutcome("succeeded".equals(now.lastOutcome()), now.lastOutcome());
+    RunEnd end = now.lastOutcome();
+    return new RunOutcome(end != null && end.succeeded(), end == null ? null : end.word());
   }
 
   private static Protocol.ScheduleStatus schedule(Protocol.Response status, String id) {
@@ -333,7 +336,7 @@ public final class LocalRuntime implements ServiceRuntime {
 
   /** Stops every process and the supervisor itself: the environment is gone. */
   public void shutdownAll() {
-    Protocol.Response status = supervisor.call(Protocol.Request.of("status"));
+    Protocol.Response status = supervisor.call(Protocol.Request.of(Protocol.Op.STATUS));
     status.processes().forEach(p -> stop(p.id()));
     status.schedules().forEach(j -> stop(j.id()));
     supervisor.shutdown(dir);
@@ -349,7 +352,7 @@ public final class LocalRuntime implements ServiceRuntime {
 
   /** The supervisor's view: processes and the mesh's listeners. */
   public Protocol.Response status() {
-    return supervisor.call(Protocol.Request.of("status"));
+    return supervisor.call(Protocol.Request.of(Protocol.Op.STATUS));
   }
 
   @Override

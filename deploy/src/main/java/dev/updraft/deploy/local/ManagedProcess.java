@@ -113,6 +113,8 @@ final class ManagedProcess {
     }
   }
 
+  // A process exits once before it is launched again, so one exit is handled at a time.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void exited(Integer code) {
     spool.finish(); // its last lines are in its log before anyone hears that it ended
     lastExit = code;

@@ -59,7 +59,7 @@ public record Observation(
     SupervisorClient client = SupervisorClient.connect(dir);
     if (client != null) {
       try (client) {
-        return of(client.call(Protocol.Request.of("status")));
+        return of(client.call(Protocol.Request.of(Protocol.Op.STATUS)));
       } catch (RuntimeException e) {
         // It went away between the ping and the status: read its table as if it had not answered.
       }
@@ -106,7 +106,7 @@ public record Observation(
               row.runs(),
               going ? row.pid() : 0,
               null,
-              row.lastOutcome(),
+              RunEnd.parse(row.lastOutcome()),
               row.lastExit(),
               run.log()));
     }

@@ -1,6 +1,8 @@
 package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.apply.Artifacts;
+import dev.updraft.deploy.json.Word;
+import dev.updraft.deploy.spec.DatabaseEngine;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,15 +41,15 @@ final class PinnedServers {
   /**
    * One pinned server.
    *
-   * @param engine {@code postgres} or {@code redis}
    * @param version the server's own version, e.g. {@code 18.7}
    * @param artifact the Maven coordinates it comes from
    * @param resource the jar entry holding it
    */
-  record Bundle(String engine, String version, String artifact, String resource) {
+  record Bundle(DatabaseEngine engine, String version, String artifact, String resource) {
     Bundle {
-      if (!engine.equals("postgres") && !engine.equals("redis")) {
-        throw new IllegalArgumentException("engine: " + engine + " (expected: postgres or redis)");
+      if (engine == null) {
+        throw new IllegalArgumentException(
+            "engine: null (expected one of " + Word.words(DatabaseEngine.class) + ")");
       }
       if (artifact.split(":").length != 3) {
         throw new IllegalArgumentException(
@@ -62,9 +64,9 @@ final class PinnedServers {
 
   private final ClassLoader loader;
   private final Path cache;
-  private final Map<String, Bundle> bundles;
+  private final Map<DatabaseEngine, Bundle> bundles;
 
-  PinnedServers(ClassLoader loader, Path cache, Map<String, Bundle> bundles) {
+  PinnedServers(ClassLoader loader, Path cache, Map<DatabaseEngine, Bundle> bundles) {
     this.loader = loader;
     this.cache = cache;
     this.bundles = Map.copyOf(bundles);
@@ -81,21 +83,21 @@ final class PinnedServers {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Map<String, Bundle> bundles = new LinkedHashMap<>();
+    Map<DatabaseEngine, Bundle> bundles = new EnumMap<>(DatabaseEngine.class);
     String postgres = properties.getProperty("postgres.artifact");
     // The artifact's version is PostgreSQL's with a packaging number: 18.7.0 holds 18.7.
     String postgresVersion = postgres.substring(postgres.lastIndexOf(':') + 1);
     bundles.put(
-        "postgres",
+        DatabaseEngine.POSTGRES,
         new Bundle(
-            "postgres",
+            DatabaseEngine.POSTGRES,
             postgresVersion.substring(0, postgresVersion.lastIndexOf('.')),
             postgres,
             properties.getProperty("postgres.resource")));
     bundles.put(
-        "redis",
+        DatabaseEngine.REDIS,
         new Bundle(
-            "redis",
+            DatabaseEngine.REDIS,
             properties.getProperty("redis.version"),
             properties.getProperty("redis.artifact"),
             properties.getProperty("redis.resource")));
@@ -106,7 +108,7 @@ final class PinnedServers {
     return cache;
   }
 
-  Bundle bundle(String engine) {
+  Bundle bundle(DatabaseEngine engine) {
     Bundle bundle = bundles.get(engine);
     if (bundle == null) {
       throw new IllegalArgumentException(

@@ -31,8 +31,8 @@ public final class PreviewData {
     String name = database.name();
     try {
       switch (database.engine()) {
-        case "postgres" -> postgres(sourceDir, previewDir, name, sourcePort);
-        case "redis" -> {
+        case POSTGRES -> postgres(sourceDir, previewDir, name, sourcePort);
+        case REDIS -> {
           Path from = sourceDir.resolve("databases").resolve(name);
           Path to = PrivateFiles.directories(previewDir.resolve("databases").resolve(name));
           if (sourcePort != null && Wire.redisNotReady(sourcePort).isEmpty()) {
@@ -41,7 +41,6 @@ public final class PreviewData {
             RedisSnapshot.stopped(name, from, to);
           }
         }
-        default -> throw new IllegalStateException("engine " + database.engine());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

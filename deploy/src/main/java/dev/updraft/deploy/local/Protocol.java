@@ -1,5 +1,6 @@
 package dev.updraft.deploy.local;
 
+import dev.updraft.deploy.json.Word;
 import dev.updraft.deploy.spec.Service;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +82,7 @@ public final class Protocol {
    * @param runs how many runs it started
    * @param runningPid the process of the run going on now, 0 when none
    * @param lastStarted when the last run started (ISO-8601), null before the first
-   * @param lastOutcome {@code succeeded}, {@code failed (exit N)}, {@code timed out ...} or {@code
-   *     skipped ...}; null before the first
+   * @param lastOutcome how its last run ended; null before the first
    */
   public record ScheduleStatus(
       String id,
@@ -93,44 +93,70 @@ public final class Protocol {
       int runs,
       long runningPid,
       String lastStarted,
-      String lastOutcome,
+      RunEnd lastOutcome,
       Integer lastExit,
       String log) {}
 
   /**
-   * A request: {@code ping}, {@code start} (process), {@code stop} (id, graceMillis: a process or a
-   * schedule), {@code status}, {@code route} (routing), {@code schedule} (schedule), {@code
-   * trigger} (id: run a scheduled job now), {@code shutdown}.
+   * What a request asks for, written as its name in lower case ({@code {"op":"status"}}), the words
+   * every earlier supervisor read.
    */
+  public enum Op implements Word {
+    PING,
+    STATUS,
+    /** Start a process (process). */
+    START,
+    /** Stop a process or a schedule (id, graceMillis). */
+    STOP,
+    /** Route through the mesh (routing). */
+    ROUTE,
+    /** Run a job on a cron schedule (schedule). */
+    SCHEDULE,
+    /** Run a scheduled job now (id). */
+    TRIGGER,
+    /** Stop the supervisor, leaving its processes to be adopted by the next one. */
+    SHUTDOWN,
+    /** Stop the supervisor and every process it runs. */
+    HALT
+  }
+
+  /** A request: what it asks for, and the fields that {@link Op} takes. */
   public record Request(
-      String op,
+      Op op,
       ProcessSpec process,
       String id,
       Long graceMillis,
       Routing routing,
       ScheduleSpec schedule) {
-    public static Request of(String op) {
+    public Request {
+      if (op == null) {
+        throw new IllegalArgumentException(
+            "op: null (expected one of " + Word.words(Op.class) + ")");
+      }
+    }
+
+    public static Request of(Op op) {
       return new Request(op, null, null, null, null, null);
     }
 
     static Request start(ProcessSpec process) {
-      return new Request("start", process, null, null, null, null);
+      return new Request(Op.START, process, null, null, null, null);
     }
 
     static Request stop(String id, long graceMillis) {
-      return new Request("stop", null, id, graceMillis, null, null);
+      return new Request(Op.STOP, null, id, graceMillis, null, null);
     }
 
     static Request route(Routing routing) {
-      return new Request("route", null, null, null, routing, null);
+      return new Request(Op.ROUTE, null, null, null, routing, null);
     }
 
     static Request schedule(ScheduleSpec schedule) {
-      return new Request("schedule", null, null, null, null, schedule);
+      return new Request(Op.SCHEDULE, null, null, null, null, schedule);
     }
 
     static Request trigger(String id) {
-      return new Request("trigger", null, id, null, null, null);
+      return new Request(Op.TRIGGER, null, id, null, null, null);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.json.Json;
 import dev.updraft.deploy.json.JsonObject;
+import dev.updraft.deploy.json.Word;
 import dev.updraft.deploy.spec.Service;
 import java.io.IOException;
 import java.util.Map;
@@ -61,7 +62,7 @@ final class ProtocolJson {
     // those whose requests had fewer fields, so that an engine can replace one of another build.
     Map<String, Object> fields =
         Json.object(
-            "op", r.op(),
+            "op", r.op().word(),
             "process", process(r.process()),
             "id", r.id(),
             "graceMillis", r.graceMillis(),
@@ -89,8 +90,12 @@ final class ProtocolJson {
     JsonObject process = o.object("process");
     JsonObject routing = o.object("routing");
     JsonObject schedule = o.object("schedule");
+    Protocol.Op op = o.word("op", Protocol.Op.class);
+    if (op == null) {
+      throw new IOException("op: null (expected one of " + Word.words(Protocol.Op.class) + ")");
+    }
     return new Protocol.Request(
-        o.string("op"),
+        op,
         process == null ? null : process(process),
         o.string("id"),
         o.longObject("graceMillis"),
@@ -215,7 +220,7 @@ final class ProtocolJson {
         "runs", j.runs(),
         "runningPid", j.runningPid(),
         "lastStarted", j.lastStarted(),
-        "lastOutcome", j.lastOutcome(),
+        "lastOutcome", j.lastOutcome() == null ? null : j.lastOutcome().word(),
         "lastExit", j.lastExit(),
         "log", j.log());
   }
@@ -231,7 +236,7 @@ final class ProtocolJson {
         o.intValue("runs"),
         Objects.requireNonNullElse(o.longObject("runningPid"), 0L),
         o.string("lastStarted"),
-        o.string("lastOutcome"),
+        RunEnd.parse(o.string("lastOutcome")),
         o.integer("lastExit"),
         o.string("log"));
   }

@@ -5,11 +5,12 @@ import dev.updraft.deploy.apply.Deployment;
 import dev.updraft.deploy.apply.ExitHints;
 import dev.updraft.deploy.apply.JobOutputs;
 import dev.updraft.deploy.apply.Secrets;
-import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.journal.StepOutcome;
 import dev.updraft.deploy.spec.Cron;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.spec.ServiceKind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -57,12 +58,12 @@ final class Rollout {
   private ServiceState database(Service.Database db, String version) {
     ServiceState current = deployment.state(db.name());
     Integer port = current != null ? current.servicePort() : db.port();
-    deployment.step(db.name(), "start", Event.Outcome.STARTED, db.engine());
+    deployment.step(db.name(), "start", StepOutcome.STARTED, db.engine().word());
     ServiceRuntime.DatabaseInfo info = runtime.database(db, port);
     info.secrets().forEach(deployment.redactor()::add);
     return new ServiceState(
         db.name(),
-        "database",
+        ServiceKind.DATABASE,
         version,
         null,
         List.of(new ServiceState.Instance("db-" + db.name(), info.port())),
@@ -73,9 +74,9 @@ final class Rollout {
   private ServiceState job(Service.Job job, String version) {
     Map<String, String> attributes = new LinkedHashMap<>();
     if (job.runs(Service.When.START)) {
-      deployment.step(job.name(), "build", Event.Outcome.STARTED, null);
+      deployment.step(job.name(), "build", StepOutcome.STARTED, null);
       Path artifact = stage(job.name(), version, job.process());
-      deployment.step(job.name(), "run", Event.Outcome.STARTED, job.process().command());
+      deployment.step(job.name(), "run", StepOutcome.STARTED, job.process().command());
       Map<String, String> outputs =
           runtime.runJob(
               job.name(),
@@ -95,15 +96,16 @@ final class Rollout {
       return cron(job, version);
     } else {
       deployment.step(
-          job.name(), "schedule", Event.Outcome.PROGRESS, "runs when the environment is destroyed");
+          job.name(), "schedule", StepOutcome.PROGRESS, "runs when the environment is destroyed");
     }
-    return new ServiceState(job.name(), "job", version, null, List.of(), null, attributes);
+    return new ServiceState(
+        job.name(), ServiceKind.JOB, version, null, List.of(), null, attributes);
   }
 
   /** Puts a cron job's new version on the schedule, then takes the old one off. */
   private ServiceState cron(Service.Job job, String version) {
     ServiceState current = deployment.state(job.name());
-    deployment.step(job.name(), "build", Event.Outcome.STARTED, null);
+    deployment.step(job.name(), "build", StepOutcome.STARTED, null);
     Path artifact = stage(job.name(), version, job.process());
     Cron cron = Cron.parse(job.schedule(), job.timezone());
     String id = job.name() + "-" + version;
@@ -125,7 +127,7 @@ final class Rollout {
     deployment.step(
         job.name(),
         "schedule",
-        Event.Outcome.PROGRESS,
+        StepOutcome.PROGRESS,
         "'"
             + job.schedule()
             + "' ("
@@ -137,7 +139,7 @@ final class Rollout {
     attributes.put("timezone", cron.zone().getId());
     return new ServiceState(
         job.name(),
-        "job",
+        ServiceKind.JOB,
         version,
         artifact.toString(),
         List.of(new ServiceState.Instance(id, 0)),
@@ -152,7 +154,7 @@ final class Rollout {
     attributes.put("url", "http://127.0.0.1:" + router.port());
     ServiceState state =
         new ServiceState(
-            router.name(), "router", version, null, List.of(), router.port(), attributes);
+            router.name(), ServiceKind.ROUTER, version, null, List.of(), router.port(), attributes);
     target.publish(deployment, state);
     awaitListening(router.name(), router.port());
     return state;
@@ -164,7 +166,7 @@ final class Rollout {
         current != null && current.servicePort() != null
             ? current.servicePort()
             : runtime.port(app.port());
-    deployment.step(app.name(), "build", Event.Outcome.STARTED, null);
+    deployment.step(app.name(), "build", StepOutcome.STARTED, null);
     Path artifact = stage(app.name(), version, app.process());
     Map<String, Integer> outbound = MeshEnv.outbound(current);
     Map<String, String> env = MeshEnv.env(deployment, app, outbound, () -> runtime.port(null));
@@ -178,7 +180,7 @@ final class Rollout {
         instances ->
             new ServiceState(
                 app.name(),
-                "application",
+                ServiceKind.APPLICATION,
                 version,
                 artifact.toString(),
                 instances,
@@ -197,7 +199,7 @@ final class Rollout {
               ? state.apply(List.of())
               : new ServiceState(
                   app.name(),
-                  "application",
+                  ServiceKind.APPLICATION,
                   current.version(),
                   current.artifact(),
                   current.instances(),
@@ -228,7 +230,7 @@ final class Rollout {
       if (fresh.stream().anyMatch(i -> i.id().equals(id))) {
         continue;
       }
-      deployment.step(app.name(), "start", Event.Outcome.PROGRESS, "instance " + id);
+      deployment.step(app.name(), "start", StepOutcome.PROGRESS, "instance " + id);
       ServiceRuntime.Instance started =
           runtime.start(app.name(), id, artifact, app.process().command(), env, app.resources());
       ServiceState.Instance instance = new ServiceState.Instance(started.id(), started.port());
@@ -279,7 +281,7 @@ final class Rollout {
     while (System.nanoTime() < deadline) {
       last = runtime.check(instance.port(), health);
       if (last.passed()) {
-        deployment.step(app.name(), "health", Event.Outcome.PROGRESS, instance.id() + " healthy");
+        deployment.step(app.name(), "health", StepOutcome.PROGRESS, instance.id() + " healthy");
         return;
       }
       if (!runtime.running(instance.id())) {
@@ -364,7 +366,7 @@ final class Rollout {
     // The mesh stops choosing the instance at once; give requests in flight time to finish.
     sleep(1000);
     runtime.stop(instance.id());
-    deployment.step(service, "retire", Event.Outcome.PROGRESS, instance.id() + " stopped");
+    deployment.step(service, "retire", StepOutcome.PROGRESS, instance.id() + " stopped");
   }
 
   private static void sleep(long millis) {

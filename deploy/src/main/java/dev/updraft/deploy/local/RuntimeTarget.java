@@ -6,10 +6,12 @@ import dev.updraft.deploy.apply.Secrets;
 import dev.updraft.deploy.apply.Target;
 import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.ServiceState;
+import dev.updraft.deploy.journal.StepOutcome;
 import dev.updraft.deploy.logs.LogLine;
 import dev.updraft.deploy.logs.LogQuery;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.spec.ServiceKind;
 import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.StateDirectory;
 import java.io.IOException;
@@ -177,7 +179,7 @@ public final class RuntimeTarget implements Target {
             release.spec().baseDir().resolve(job.process().path()),
             job.process().build(),
             Secrets.files(release.spec()));
-    release.step(job.name(), "run", Event.Outcome.STARTED, "on delete");
+    release.step(job.name(), "run", StepOutcome.STARTED, "on delete");
     runtime.runJob(
         job.name(),
         job.name() + "-delete-" + release.release(),
@@ -232,7 +234,7 @@ public final class RuntimeTarget implements Target {
 
   @Override
   public String describe(ServiceState state) {
-    if (!state.instances().isEmpty() && "application".equals(state.kind())) {
+    if (!state.instances().isEmpty() && state.kind() == ServiceKind.APPLICATION) {
       return state.instances().size() + " healthy instance(s) behind port " + state.servicePort();
     }
     if (state.attributes().containsKey("schedule")) {
@@ -305,7 +307,7 @@ public final class RuntimeTarget implements Target {
     Map<String, Routing.ServiceEntry> services = new LinkedHashMap<>();
     states.forEach(
         (name, state) -> {
-          if ("application".equals(state.kind()) && state.servicePort() != null) {
+          if (state.kind() == ServiceKind.APPLICATION && state.servicePort() != null) {
             List<String> endpoints = new ArrayList<>();
             state.instances().forEach(i -> endpoints.add("127.0.0.1:" + i.port()));
             services.put(

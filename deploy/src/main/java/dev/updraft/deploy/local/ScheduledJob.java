@@ -24,7 +24,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * does for a missed schedule.
  */
 final class ScheduledJob {
-  /** Its state in the supervisor's table: enough to adopt a run and to know what was missed. */
+  /**
+   * Its state in the supervisor's table: enough to adopt a run and to know what was missed.
+   *
+   * @param lastOutcome its last run's {@link RunEnd} as the phrase the table holds
+   */
   record Row(
       Protocol.ScheduleSpec spec,
       long lastFireMillis,
@@ -44,7 +48,7 @@ final class ScheduledJob {
   private volatile int runs;
   private volatile ProcessHandle current;
   private volatile long startedMillis;
-  private volatile String lastOutcome;
+  private volatile RunEnd lastOutcome;
   private volatile Integer lastExit;
   private volatile long oomKills;
   private volatile boolean wanted = true;
@@ -72,7 +76,7 @@ final class ScheduledJob {
   /** Takes over a job a previous supervisor ran: its counters, its run if still going, a miss. */
   synchronized void adopt(Row row) {
     runs = row.runs();
-    lastOutcome = row.lastOutcome();
+    lastOutcome = RunEnd.parse(row.lastOutcome());
     lastExit = row.lastExit();
     lastFireMillis = row.lastFireMillis();
     Optional<ProcessHandle> run = ManagedProcess.same(row.pid(), row.startedMillis());
@@ -133,7 +137,7 @@ final class ScheduledJob {
     }
     // A run is going until its end is recorded: its outcome must be known before the next one.
     if (current != null) {
-      lastOutcome = "skipped at " + at + ": the previous run is still going";
+      lastOutcome = new RunEnd(RunEnd.Phase.SKIPPED, at.toString());
       onChange.run();
       return -1;
     }
@@ -152,7 +156,7 @@ final class ScheduledJob {
       ProcessHandle handle = process.toHandle();
       current = handle;
       startedMillis = clock.millis();
-      String timedOut = "timed out after " + spec.timeoutMillis() / 1000 + "s";
+      RunEnd timedOut = new RunEnd(RunEnd.Phase.TIMED_OUT, spec.timeoutMillis() / 1000 + "s");
       AtomicBoolean late = new AtomicBoolean();
       Thread deadline =
           Thread.ofVirtual()
@@ -181,14 +185,14 @@ final class ScheduledJob {
                 finished(handle, process.exitValue(), null);
               });
     } catch (IOException e) {
-      lastOutcome = "failed to start: " + e.getMessage();
+      lastOutcome = new RunEnd(RunEnd.Phase.NOT_STARTED, String.valueOf(e.getMessage()));
       lastExit = null;
     }
     onChange.run();
     return run;
   }
 
-  private synchronized void finished(ProcessHandle handle, Integer exit, String timedOut) {
+  private synchronized void finished(ProcessHandle handle, Integer exit, RunEnd timedOut) {
     if (current != handle) {
       return; // already recorded (a timeout, then the exit it caused)
     }
@@ -197,10 +201,12 @@ final class ScheduledJob {
         timedOut != null
             ? timedOut
             : exit == null
-                ? "ended (exit code unknown: run adopted"
-                    + cgroup.killedForMemory(null, oomKills).map(why -> "; " + why).orElse("")
-                    + ")"
-                : exit == 0 ? "succeeded" : "failed (" + cgroup.ended(exit, oomKills) + ")";
+                ? new RunEnd(
+                    RunEnd.Phase.ADOPTED,
+                    cgroup.killedForMemory(null, oomKills).map(why -> "; " + why).orElse(""))
+                : exit == 0
+                    ? RunEnd.SUCCEEDED
+                    : new RunEnd(RunEnd.Phase.FAILED, cgroup.ended(exit, oomKills));
     current = null; // last: see status()
     onChange.run();
   }
@@ -250,7 +256,7 @@ final class ScheduledJob {
         runs,
         going == null ? 0 : going.pid(),
         startedMillis,
-        lastOutcome,
+        lastOutcome == null ? null : lastOutcome.word(),
         lastExit);
   }
 }

@@ -1,6 +1,7 @@
 package dev.updraft.deploy.local;
 
 import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.spec.DatabaseEngine;
 import dev.updraft.sys.Host;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,12 +51,12 @@ public final class ServerBinaries {
   /**
    * Server programs ready to run.
    *
-   * @param engine {@code postgres} or {@code redis}
    * @param version the server's version, e.g. {@code 18.7}
    * @param bin the directory holding its programs
    * @param origin where they come from: Maven coordinates, or the host's directory
    */
-  public record Server(String engine, String version, Source source, Path bin, String origin) {
+  public record Server(
+      DatabaseEngine engine, String version, Source source, Path bin, String origin) {
     /** e.g. {@code postgres 18.7 (pinned, io.zonky.test.postgres:...:18.7.0)}. */
     public String describe() {
       return engine + " " + version + " (" + source.word() + ", " + origin + ")";
@@ -71,7 +72,7 @@ public final class ServerBinaries {
   public record Offer(Source source, Optional<String> version, String where) {}
 
   /** For one engine: what the chosen source offers, and what the other one would. */
-  public record Choice(String engine, Offer chosen, Offer other) {}
+  public record Choice(DatabaseEngine engine, Offer chosen, Offer other) {}
 
   private final Source source;
   private final PinnedServers pinned;
@@ -133,7 +134,7 @@ public final class ServerBinaries {
    * The server to run for {@code engine} at the {@code wanted} version (null: any), unpacked if
    * pinned. {@code field} names the spec field in errors, e.g. {@code databases.db.version}.
    */
-  public Server resolve(String engine, String wanted, String field) {
+  public Server resolve(DatabaseEngine engine, String wanted, String field) {
     return switch (source) {
       case PINNED -> {
         PinnedServers.Bundle bundle = pinned.bundle(engine);
@@ -186,7 +187,10 @@ public final class ServerBinaries {
                                 + hostVersions(engine),
                             "apt-get install "
                                 + aptPackage(engine)
-                                + (engine.equals("postgres") ? "-" + major(wanted) : "")
+                                + switch (engine) {
+                                  case POSTGRES -> "-" + major(wanted);
+                                  case REDIS -> "";
+                                }
                                 + ", or unset "
                                 + VARIABLE
                                 + " to use the pinned "
@@ -201,7 +205,7 @@ public final class ServerBinaries {
   /** What each source offers for each engine. */
   public List<Choice> choices() {
     List<Choice> choices = new ArrayList<>();
-    for (String engine : List.of("postgres", "redis")) {
+    for (DatabaseEngine engine : DatabaseEngine.values()) {
       PinnedServers.Bundle bundle = pinned.bundle(engine);
       Optional<Path> home = pinned.home(bundle);
       Offer pinnedOffer =
@@ -232,7 +236,7 @@ public final class ServerBinaries {
   }
 
   /** The version of the pinned server of {@code engine}, e.g. {@code 18.7}. */
-  public String pinnedVersion(String engine) {
+  public String pinnedVersion(DatabaseEngine engine) {
     return pinned.bundle(engine).version();
   }
 
@@ -241,11 +245,14 @@ public final class ServerBinaries {
     return wanted == null || version.equals(wanted) || version.startsWith(wanted + ".");
   }
 
-  private List<HostServers.Found> hostServers(String engine) {
-    return engine.equals("postgres") ? host.postgres() : host.redis().stream().toList();
+  private List<HostServers.Found> hostServers(DatabaseEngine engine) {
+    return switch (engine) {
+      case POSTGRES -> host.postgres();
+      case REDIS -> host.redis().stream().toList();
+    };
   }
 
-  private List<String> hostVersions(String engine) {
+  private List<String> hostVersions(DatabaseEngine engine) {
     return hostServers(engine).stream().map(HostServers.Found::version).toList();
   }
 
@@ -272,11 +279,14 @@ public final class ServerBinaries {
         null);
   }
 
-  static String name(String engine) {
-    return engine.equals("postgres") ? "PostgreSQL" : "Redis";
+  static String name(DatabaseEngine engine) {
+    return engine.product();
   }
 
-  public static String aptPackage(String engine) {
-    return engine.equals("postgres") ? "postgresql" : "redis-server";
+  public static String aptPackage(DatabaseEngine engine) {
+    return switch (engine) {
+      case POSTGRES -> "postgresql";
+      case REDIS -> "redis-server";
+    };
   }
 }

@@ -5,6 +5,7 @@ import dev.updraft.deploy.journal.ReleaseStatus;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.spec.ServiceKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public record StatusReport(
    */
   public record ServiceReport(
       String name,
-      String kind,
+      ServiceKind kind,
       String version,
       Integer port,
       String address,
@@ -97,7 +98,7 @@ public record StatusReport(
    * @param state the process's state, e.g. {@code running}, {@code not running}, {@code crashed
    *     (exit 3), restarting}
    * @param running whether its process is alive
-   * @param health {@code healthy}, or {@code unhealthy: ...} saying why (ejected by the router, or
+   * @param health the word healthy, or {@code unhealthy: ...} saying why (ejected by the router, or
    *     what the health check got: the status and body, a refused connection, a timeout); null when
    *     it does not run
    * @param uptimeSeconds since its process started; null when it does not run
@@ -251,7 +252,14 @@ public record StatusReport(
       return new CronReport(i.id(), schedule, false, null, null, 0, 0, null);
     }
     return new CronReport(
-        i.id(), schedule, true, j.zone(), j.next(), j.runs(), j.runningPid(), j.lastOutcome());
+        i.id(),
+        schedule,
+        true,
+        j.zone(),
+        j.next(),
+        j.runs(),
+        j.runningPid(),
+        j.lastOutcome() == null ? null : j.lastOutcome().word());
   }
 
   /** The release whose apply made {@code version} of the service live, and kept it since. */
@@ -292,9 +300,13 @@ public record StatusReport(
     if (s.servicePort() == null) {
       return null;
     }
-    return "router".equals(s.kind()) || "application".equals(s.kind())
-        ? "http://127.0.0.1:" + s.servicePort() + "/"
-        : "127.0.0.1:" + s.servicePort();
+    boolean http =
+        s.kind() != null
+            && switch (s.kind()) {
+              case ROUTER, APPLICATION -> true;
+              case CONTAINER, JOB, DATABASE -> false;
+            };
+    return http ? "http://127.0.0.1:" + s.servicePort() + "/" : "127.0.0.1:" + s.servicePort();
   }
 
   /** The human form: a line per service, an indented line per instance. */

@@ -180,11 +180,11 @@ public final class Supervisor implements AutoCloseable {
         }
         answer(out, response);
         // Only once the engine has its answer: closing ends serve(), and with it this JVM.
-        if (request != null && "shutdown".equals(request.op())) {
+        if (request != null && request.op() == Protocol.Op.SHUTDOWN) {
           stopOnPurpose();
           return;
         }
-        if (request != null && "halt".equals(request.op())) {
+        if (request != null && request.op() == Protocol.Op.HALT) {
           halt();
           stopOnPurpose();
           return;
@@ -202,29 +202,29 @@ public final class Supervisor implements AutoCloseable {
 
   private Protocol.Response dispatch(Protocol.Request request) {
     return switch (request.op()) {
-      case "ping" -> status();
-      case "status" -> status();
-      case "start" -> {
+      case PING -> status();
+      case STATUS -> status();
+      case START -> {
         start(request.process());
         yield status();
       }
-      case "stop" -> {
+      case STOP -> {
         stop(
             request.id(),
             Duration.ofMillis(request.graceMillis() == null ? 10_000 : request.graceMillis()));
         yield status();
       }
-      case "route" -> {
+      case ROUTE -> {
         mesh.reload(meshed.apply(request.routing(), ADMIN));
         routing = request.routing();
         save();
         yield status();
       }
-      case "schedule" -> {
+      case SCHEDULE -> {
         schedule(request.schedule());
         yield status();
       }
-      case "trigger" -> {
+      case TRIGGER -> {
         ScheduledJob job = schedules.get(request.id());
         if (job == null) {
           yield Protocol.Response.error(
@@ -238,13 +238,7 @@ public final class Supervisor implements AutoCloseable {
         yield status();
       }
       // handle() stops after answering
-      case "shutdown", "halt" -> Protocol.Response.success();
-      default ->
-          Protocol.Response.error(
-              "op: "
-                  + request.op()
-                  + " (expected: ping, start, stop, status, route, schedule, trigger, shutdown,"
-                  + " halt)");
+      case SHUTDOWN, HALT -> Protocol.Response.success();
     };
   }
 

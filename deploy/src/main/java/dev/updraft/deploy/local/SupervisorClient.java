@@ -48,7 +48,7 @@ public final class SupervisorClient implements AutoCloseable {
       SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
       channel.connect(UnixDomainSocketAddress.of(socket));
       SupervisorClient client = new SupervisorClient(channel);
-      client.build = client.call(Protocol.Request.of("ping")).build();
+      client.build = client.call(Protocol.Request.of(Protocol.Op.PING)).build();
       return client;
     } catch (IOException | RuntimeException e) {
       return null;
@@ -147,7 +147,7 @@ public final class SupervisorClient implements AutoCloseable {
   public void shutdown(Path dir) {
     Long pid = pid(dir.resolve("supervisor.pid"));
     try {
-      call(Protocol.Request.of("shutdown"));
+      call(Protocol.Request.of(Protocol.Op.SHUTDOWN));
     } catch (DeployException e) {
       // Gone before its answer reached us (older builds answered after closing): as asked.
     } finally {

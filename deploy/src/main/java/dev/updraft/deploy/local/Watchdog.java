@@ -165,7 +165,7 @@ public final class Watchdog {
     log("halting: the supervisor stops every process and keeps its table");
     try (SupervisorClient client = SupervisorClient.connect(dir)) {
       if (client != null) {
-        client.call(Protocol.Request.of("halt"));
+        client.call(Protocol.Request.of(Protocol.Op.HALT));
       }
     } catch (RuntimeException e) {
       log("the supervisor did not take the halt: " + e.getMessage());

@@ -13,6 +13,7 @@ import java.util.Set;
  */
 final class BaseImages {
   /** A language runtime a command may need. */
+  @SuppressWarnings("ImmutableEnumChecker") // its lists are List.of: immutable, as EP cannot tell
   enum Runtime {
     JAVA(
         "Java",

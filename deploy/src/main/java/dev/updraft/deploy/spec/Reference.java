@@ -19,7 +19,7 @@ public record Reference(String service, String attribute, String text) {
     return switch (service) {
       case Service.Database d ->
           // An engine the reader refused is null here, and already reported.
-          "postgres".equals(d.engine())
+          d.engine() == DatabaseEngine.POSTGRES
               ? List.of("url", "host", "port", "user", "password", "database")
               : List.of("url", "host", "port");
       case Service.Application a -> List.of("url", "host", "port");

@@ -22,13 +22,13 @@ public sealed interface Service {
   }
 
   /** The kind as the spec names its section. */
-  default String kind() {
+  default ServiceKind kind() {
     return switch (this) {
-      case Application a -> "application";
-      case Container c -> "container";
-      case Job j -> "job";
-      case Database d -> "database";
-      case Router r -> "router";
+      case Application a -> ServiceKind.APPLICATION;
+      case Container c -> ServiceKind.CONTAINER;
+      case Job j -> ServiceKind.JOB;
+      case Database d -> ServiceKind.DATABASE;
+      case Router r -> ServiceKind.ROUTER;
     };
   }
 
@@ -153,7 +153,8 @@ public sealed interface Service {
     }
   }
 
-  record Database(String name, String engine, String version, Integer port) implements Service {
+  record Database(String name, DatabaseEngine engine, String version, Integer port)
+      implements Service {
     @Override
     public List<String> dependsOn() {
       return List.of();

@@ -1,7 +1,7 @@
 package dev.updraft.deploy.spec;
 
+import dev.updraft.deploy.json.Word;
 import java.time.Duration;
-import java.util.List;
 
 /** The shapes of updraft.yaml, one per kind of object. Reader and JSON Schema both use them. */
 public final class Shapes {
@@ -166,7 +166,7 @@ public final class Shapes {
 
   static final Shape DATABASE =
       Shape.of("database", "a managed database")
-          .required("engine", new FieldType.Choice(List.of("postgres", "redis")), "the engine")
+          .required("engine", new FieldType.Choice(Word.words(DatabaseEngine.class)), "the engine")
           .optional(
               "version",
               new FieldType.Str("[0-9]+(\\.[0-9]+)?", "a version such as 15"),
@@ -250,7 +250,7 @@ public final class Shapes {
           .optional(
               "insecureRegistry",
               FieldType.BOOL,
-              Boolean.FALSE,
+              false,
               "allow plain HTTP and unverified TLS to the registries of image builds (always"
                   + " allowed when they are all on localhost or 127.0.0.1)")
           .optional(

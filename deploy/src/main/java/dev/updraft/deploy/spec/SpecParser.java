@@ -174,7 +174,7 @@ public final class SpecParser {
               v.has("resources") ? resources(v) : null,
               v.strings("dependsOn"));
       case "databases" ->
-          new Service.Database(name, v.string("engine"), v.string("version"), port(v));
+          new Service.Database(name, engine(v.string("engine")), v.string("version"), port(v));
       default ->
           new Service.Router(
               name,
@@ -206,6 +206,11 @@ public final class SpecParser {
                     k,
                     new Service.SecretRef(s.string("env"), s.string("file"), s.string("value"))));
     return result;
+  }
+
+  /** The engine its shape let through (one of its words), or null when the shape refused it. */
+  private static DatabaseEngine engine(String word) {
+    return word == null ? null : DatabaseEngine.parse(word);
   }
 
   private static Integer port(Values v) {

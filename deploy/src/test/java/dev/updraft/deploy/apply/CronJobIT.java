@@ -92,7 +92,7 @@ class CronJobIT {
         .hasValueSatisfying(
             j -> {
               assertThat(j.runs()).isGreaterThanOrEqualTo(2);
-              assertThat(j.lastOutcome()).isEqualTo("succeeded");
+              assertThat(j.lastOutcome().word()).isEqualTo("succeeded");
             });
   }
 
@@ -184,7 +184,7 @@ class CronJobIT {
       if (client == null) {
         return Optional.empty();
       }
-      return client.call(Protocol.Request.of("status")).schedules().stream()
+      return client.call(Protocol.Request.of(Protocol.Op.STATUS)).schedules().stream()
           .filter(named)
           .findFirst();
     }

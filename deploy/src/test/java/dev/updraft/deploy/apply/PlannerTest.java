@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
+import dev.updraft.deploy.spec.ServiceKind;
 import dev.updraft.deploy.spec.SpecParser;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,8 @@ class PlannerTest {
         Path.of("/tmp"));
   }
 
-  private static ServiceState state(String name, String kind, String version, String... instances) {
+  private static ServiceState state(
+      String name, ServiceKind kind, String version, String... instances) {
     return new ServiceState(
         name,
         kind,
@@ -46,10 +48,10 @@ class PlannerTest {
     Map<String, String> versions = Map.of("web", "v2", "db", "d1", "front", "f1");
     Map<String, ServiceState> current =
         Map.of(
-            "web", state("web", "application", "v1", "web-v1-1"),
-            "db", state("db", "database", "d1", "db-db"),
-            "front", state("front", "router", "f1"),
-            "old", state("old", "application", "o1", "old-o1-1"));
+            "web", state("web", ServiceKind.APPLICATION, "v1", "web-v1-1"),
+            "db", state("db", ServiceKind.DATABASE, "d1", "db-db"),
+            "front", state("front", ServiceKind.ROUTER, "f1"),
+            "old", state("old", ServiceKind.APPLICATION, "o1", "old-o1-1"));
     Plan plan =
         Planner.plan(now, versions, current, before, Set.of("web-v1-1", "db-db", "old-o1-1"));
     assertThat(plan.changes())
@@ -67,9 +69,9 @@ class PlannerTest {
     Map<String, String> versions = Map.of("web", "v1", "db", "d1", "front", "f1");
     Map<String, ServiceState> current =
         Map.of(
-            "web", state("web", "application", "v1", "web-v1-1", "web-v1-2"),
-            "db", state("db", "database", "d1", "db-db"),
-            "front", state("front", "router", "f1"));
+            "web", state("web", ServiceKind.APPLICATION, "v1", "web-v1-1", "web-v1-2"),
+            "db", state("db", ServiceKind.DATABASE, "d1", "db-db"),
+            "front", state("front", ServiceKind.ROUTER, "f1"));
     Plan healthy =
         Planner.plan(spec, versions, current, spec, Set.of("web-v1-1", "web-v1-2", "db-db"));
     assertThat(healthy.isEmpty()).isTrue();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
+import dev.updraft.deploy.spec.ServiceKind;
 import dev.updraft.deploy.spec.SpecParser;
 import dev.updraft.deploy.state.EnvironmentKey;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class SecretVersionsTest {
     ServiceState deployed =
         new ServiceState(
             "web",
-            "application",
+            ServiceKind.APPLICATION,
             before.versions().get("web"),
             null,
             List.of(new ServiceState.Instance("web-1", 1)),

@@ -66,7 +66,7 @@ class SecretsAtRestIT {
       if (client == null) {
         return 0;
       }
-      return client.call(Protocol.Request.of("status")).processes().stream()
+      return client.call(Protocol.Request.of(Protocol.Op.STATUS)).processes().stream()
           .filter(p -> p.service().equals("app") && ProcessState.RUNNING.equals(p.state()))
           .mapToLong(Protocol.ProcessStatus::pid)
           .findFirst()

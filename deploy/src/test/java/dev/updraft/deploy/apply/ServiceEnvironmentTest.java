@@ -7,6 +7,7 @@ import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
+import dev.updraft.deploy.spec.ServiceKind;
 import dev.updraft.deploy.spec.SpecParser;
 import dev.updraft.deploy.state.EnvironmentKey;
 import java.nio.file.Files;
@@ -55,7 +56,13 @@ class ServiceEnvironmentTest {
     deployed.put(
         "db",
         new ServiceState(
-            "db", "database", "v1", null, List.of(), 5432, Map.of("url", "postgres://x")));
+            "db",
+            ServiceKind.DATABASE,
+            "v1",
+            null,
+            List.of(),
+            5432,
+            Map.of("url", "postgres://x")));
     assertThat(environment.plain(web))
         .containsExactly(Map.entry("DATABASE_URL", "postgres://x"), Map.entry("MODE", "fast"));
     assertThat(environment.all(web)).containsEntry("TOKEN", "t0k3n").hasSize(3);

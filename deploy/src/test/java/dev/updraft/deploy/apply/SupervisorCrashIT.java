@@ -126,7 +126,8 @@ class SupervisorCrashIT {
     assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(second.exitValue()).isZero();
     assertThat(Files.readString(log)).contains("another watchdog watches");
-    assertThat(ProcessHandle.of(watchdog)).hasValueSatisfying(h -> assertThat(h.isAlive()));
+    assertThat(ProcessHandle.of(watchdog))
+        .hasValueSatisfying(h -> assertThat(h.isAlive()).isTrue());
 
     // A watchdog killed leaves its supervisor serving; the next command gives it a new one.
     Shops.kill9(watchdog);

@@ -2,6 +2,7 @@ package dev.updraft.deploy.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.deploy.journal.StepOutcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ class JsonSinkTest {
     StringWriter out = new StringWriter();
     JsonSink sink = new JsonSink(new PrintWriter(out), redactor);
     sink.emit(new Event.Stage(0, "apply", "+ web (new application) s3cr3t"));
-    sink.emit(new Event.StepEvent(12, "web", "create", Event.Outcome.DONE, null));
+    sink.emit(new Event.StepEvent(12, "web", "create", StepOutcome.DONE, null));
     sink.emit(new Event.Pods(340, "web", 3, 2, 1, 1));
     sink.emit(
         new Event.ContainerExit(

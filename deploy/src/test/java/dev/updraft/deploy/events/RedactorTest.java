@@ -2,6 +2,7 @@ package dev.updraft.deploy.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.deploy.journal.StepOutcome;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -19,10 +20,10 @@ class RedactorTest {
     StringWriter out = new StringWriter();
     ConsoleSink console = new ConsoleSink(new PrintWriter(out), redactor);
     console.emit(
-        new Event.StepEvent(1200, "api", "start", Event.Outcome.FAILED, "bad password hunter2"));
+        new Event.StepEvent(1200, "api", "start", StepOutcome.FAILED, "bad password hunter2"));
     StringWriter json = new StringWriter();
     new JsonSink(new PrintWriter(json), redactor)
-        .emit(new Event.StepEvent(1, "api", "start", Event.Outcome.DONE, "token hunter2-secret"));
+        .emit(new Event.StepEvent(1, "api", "start", StepOutcome.DONE, "token hunter2-secret"));
     assertThat(out.toString())
         .contains("api")
         .contains("failed")

@@ -3,6 +3,7 @@ package dev.updraft.deploy.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.updraft.deploy.spec.ServiceKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,8 @@ class EntryJsonTest {
 
   @Test
   void keepsWhenAStepHappenedAndWhoStartedTheRelease() throws IOException {
-    Entry step = new Entry.Step(4, "web", "create", "done", "ok", "2026-12-07T05:00:01.5Z");
+    Entry step =
+        new Entry.Step(4, "web", "create", StepOutcome.DONE, "ok", "2026-12-07T05:00:01.5Z");
     assertThat(EntryJson.write(step)).contains("\"time\":\"2026-12-07T05:00:01.5Z\"");
     assertThat(EntryJson.read(EntryJson.write(step))).isEqualTo(step);
     Entry started =
@@ -46,7 +48,7 @@ class EntryJsonTest {
 
   @Test
   void stampsStepsNowAndReleasesWithTheBoundActor() {
-    assertThat(new Entry.Step(1, "a", "create", "started", null).time()).isNotNull();
+    assertThat(new Entry.Step(1, "a", "create", StepOutcome.STARTED, null).time()).isNotNull();
     Entry.ReleaseStarted byConsole =
         ScopedValue.where(Actor.BY, "console")
             .call(
@@ -100,21 +102,27 @@ class EntryJsonTest {
             versions,
             Map.of(),
             null),
-        new Entry.Step(3, "web", "create", "started", null, null),
+        new Entry.Step(3, "web", "create", StepOutcome.STARTED, null, null),
         new Entry.Step(
-            3, "web", "create", "done", "2 healthy instance(s) behind port 8080 — ok\ttab", null),
+            3,
+            "web",
+            "create",
+            StepOutcome.DONE,
+            "2 healthy instance(s) behind port 8080 — ok\ttab",
+            null),
         new Entry.Deployed(
             3,
             new ServiceState(
                 "web",
-                "application",
+                ServiceKind.APPLICATION,
                 "0a1b2c3d4e5f",
                 "/a/b",
                 instances,
                 8080,
                 Map.of("url", "http://127.0.0.1:8080"))),
         new Entry.Deployed(
-            3, new ServiceState("migrate", "job", "ffeeddccbbaa", null, null, null, null)),
+            3,
+            new ServiceState("migrate", ServiceKind.JOB, "ffeeddccbbaa", null, null, null, null)),
         new Entry.Removed(3, "old"),
         new Entry.ReleaseFinished(
             3, ReleaseStatus.FAILED, "web: build failed (exit 1): javac \"x\"\n"));

@@ -2,6 +2,7 @@ package dev.updraft.deploy.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.deploy.spec.ServiceKind;
 import dev.updraft.deploy.state.EnvironmentKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class JournalSealingTest {
   private ServiceState db() {
     return new ServiceState(
         "db",
-        "database",
+        ServiceKind.DATABASE,
         "v1",
         null,
         List.of(new ServiceState.Instance("db-db", 5432)),

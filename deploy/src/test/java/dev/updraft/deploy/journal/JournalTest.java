@@ -3,6 +3,8 @@ package dev.updraft.deploy.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.updraft.deploy.spec.ServiceKind;
+import dev.updraft.deploy.state.Sealer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,7 @@ class JournalTest {
     ServiceState state =
         new ServiceState(
             "web",
-            "application",
+            ServiceKind.APPLICATION,
             "v1",
             "/a",
             List.of(new ServiceState.Instance("web-v1-1", 4000)),
@@ -168,5 +170,89 @@ class JournalTest {
         .hasMessageContaining("the journal is left as it is")
         .hasMessageNotContaining("\n");
     assertThat(Files.readString(file)).isEqualTo(sealed);
+  }
+
+  @Test
+  void stepsAndServicesOfAnEarlierJournalReadAsTheirWordsAndWriteBackTheSameBytes()
+      throws Exception {
+    // Lines as the updraft before these enums wrote them: outcomes and kinds as plain words.
+    List<String> old =
+        List.of(
+            "{\"type\":\"step\",\"release\":1,\"service\":\"db\",\"action\":\"create\","
+                + "\"outcome\":\"started\",\"detail\":\"postgres\"}",
+            "{\"type\":\"step\",\"release\":1,\"service\":\"db\",\"action\":\"start\","
+                + "\"outcome\":\"progress\",\"detail\":\"db-db\",\"time\":\"t\"}",
+            "{\"type\":\"step\",\"release\":1,\"service\":\"db\",\"action\":\"create\","
+                + "\"outcome\":\"done\",\"detail\":null}",
+            "{\"type\":\"step\",\"release\":1,\"service\":\"web\",\"action\":\"update\","
+                + "\"outcome\":\"unchanged\",\"detail\":null}",
+            "{\"type\":\"step\",\"release\":1,\"service\":\"api\",\"action\":\"create\","
+                + "\"outcome\":\"failed\",\"detail\":\"exit 1\"}",
+            "{\"type\":\"step\",\"release\":1,\"service\":\"api\",\"action\":\"create\","
+                + "\"outcome\":\"rolled_back\",\"detail\":null}",
+            "{\"type\":\"deployed\",\"release\":1,\"state\":{\"service\":\"db\","
+                + "\"kind\":\"database\",\"version\":\"v\",\"artifact\":null,\"instances\":[],"
+                + "\"servicePort\":5432,\"attributes\":{}}}");
+    Files.writeString(file(), String.join("\n", old) + "\n");
+    List<Entry> entries;
+    try (Journal journal = Journal.open(file())) {
+      entries = journal.entries();
+    }
+    assertThat(entries.subList(0, 6))
+        .extracting(e -> ((Entry.Step) e).outcome())
+        .containsExactly(
+            StepOutcome.STARTED,
+            StepOutcome.PROGRESS,
+            StepOutcome.DONE,
+            StepOutcome.UNCHANGED,
+            StepOutcome.FAILED,
+            StepOutcome.ROLLED_BACK);
+    assertThat(((Entry.Deployed) entries.get(6)).state().kind()).isEqualTo(ServiceKind.DATABASE);
+    assertThat(entries).extracting(EntryJson::write).containsExactlyElementsOf(old);
+  }
+
+  @Test
+  void anOutcomeOrKindThisUpdraftDoesNotKnowRefusesTheJournalAndFailsAReaderLoudly()
+      throws Exception {
+    String good =
+        "{\"type\":\"release-started\",\"release\":1,\"time\":\"t\",\"kind\":\"apply\","
+            + "\"specPath\":\"/s\",\"specText\":\"x\",\"versions\":{}}\n";
+    String after = "{\"type\":\"release-finished\",\"release\":1,\"status\":\"failed\"}\n";
+    Map<String, String> newer =
+        Map.of(
+            "outcome: paused (expected one of [started, progress, done, unchanged, failed,"
+                + " rolled_back])",
+            "{\"type\":\"step\",\"release\":1,\"service\":\"a\",\"action\":\"create\","
+                + "\"outcome\":\"paused\",\"detail\":null}\n",
+            "kind: queue (expected one of [application, container, job, database, router])",
+            "{\"type\":\"deployed\",\"release\":1,\"state\":{\"service\":\"q\","
+                + "\"kind\":\"queue\",\"version\":\"v\",\"instances\":[],\"attributes\":{}}}\n");
+    for (Map.Entry<String, String> line : newer.entrySet()) {
+      String text = good + line.getValue() + after;
+      Files.writeString(file(), text);
+      assertThatThrownBy(() -> Journal.open(file()))
+          .hasMessageContaining(line.getKey())
+          .hasMessageContaining(file().toString())
+          .hasMessageNotContaining("\n");
+      assertThat(Files.readString(file())).as("not cut").isEqualTo(text);
+      // The console's reader: never a history whose end is silently missing.
+      assertThatThrownBy(() -> Journal.read(file(), Sealer.PLAIN))
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining(file() + ": line 2: " + line.getKey())
+          .hasMessageNotContaining("\n");
+    }
+  }
+
+  @Test
+  void aReaderStillEndsAtALineThatIsNoEntryAtAll() throws Exception {
+    String good =
+        "{\"type\":\"release-started\",\"release\":1,\"time\":\"t\",\"kind\":\"apply\","
+            + "\"specPath\":\"/s\",\"specText\":\"x\",\"versions\":{}}\n";
+    Files.writeString(file(), good + "{\"type\":\"step\",\"rel\n" + good);
+    assertThat(Journal.read(file(), Sealer.PLAIN)).hasSize(1);
+  }
+
+  private Path file() {
+    return dir.resolve("journal.jsonl");
   }
 }

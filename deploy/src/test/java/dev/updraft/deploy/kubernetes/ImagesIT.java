@@ -17,6 +17,7 @@ import dev.updraft.deploy.events.Event;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.ReleaseKind;
 import dev.updraft.deploy.journal.ReleaseStatus;
+import dev.updraft.deploy.journal.StepOutcome;
 import dev.updraft.sys.Host;
 import dev.updraft.sys.testing.NeedsProgram;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -159,7 +160,7 @@ class ImagesIT {
                 e instanceof Event.StepEvent s
                     && s.service().equals("web")
                     && s.step().equals("image")
-                    && s.outcome() == Event.Outcome.STARTED)
+                    && s.outcome() == StepOutcome.STARTED)
         .filteredOn(e -> e instanceof Event.Image i && i.service().equals("web"))
         .extracting(
             e -> ((Event.Image) e).built(),

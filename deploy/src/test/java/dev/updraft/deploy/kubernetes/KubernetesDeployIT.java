@@ -13,6 +13,7 @@ import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.History;
 import dev.updraft.deploy.journal.ReleaseKind;
 import dev.updraft.deploy.journal.ReleaseStatus;
+import dev.updraft.deploy.journal.StepOutcome;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -202,7 +203,7 @@ class KubernetesDeployIT {
             e ->
                 e instanceof Event.StepEvent s
                     && s.service().equals("search")
-                    && s.outcome() == Event.Outcome.DONE
+                    && s.outcome() == StepOutcome.DONE
                     && s.message().equals("1 of 1 new pods available"))
         // The watch may deliver the ready pod only with the rollout's end: the counts come as
         // Pods events while it waits, the ready one in the step's last word.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.spec.EnvironmentSpec;
+import dev.updraft.deploy.spec.ServiceKind;
 import dev.updraft.deploy.spec.SpecParser;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;
@@ -36,7 +37,7 @@ class KubernetesGoldenTest {
           "migrate",
           new ServiceState(
               "migrate",
-              "job",
+              ServiceKind.JOB,
               "recorded",
               null,
               List.of(),

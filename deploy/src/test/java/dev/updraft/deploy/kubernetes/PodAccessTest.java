@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.logs.LogLine;
 import dev.updraft.deploy.logs.LogQuery;
+import dev.updraft.deploy.spec.ServiceKind;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
@@ -46,7 +47,7 @@ class PodAccessTest {
   private final ServiceState state =
       new ServiceState(
           "web",
-          "application",
+          ServiceKind.APPLICATION,
           "v1",
           null,
           List.of(new ServiceState.Instance("Deployment/web", 8080)),

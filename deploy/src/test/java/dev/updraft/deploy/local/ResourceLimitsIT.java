@@ -233,7 +233,7 @@ class ResourceLimitsIT {
 
   private long pid(String id) {
     try (SupervisorClient client = SupervisorClient.connect(dir.resolve(".updraft/limits"))) {
-      return client.call(Protocol.Request.of("status")).processes().stream()
+      return client.call(Protocol.Request.of(Protocol.Op.STATUS)).processes().stream()
           .filter(p -> p.id().equals(id))
           .findFirst()
           .orElseThrow()

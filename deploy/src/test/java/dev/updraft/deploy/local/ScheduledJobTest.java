@@ -77,7 +77,7 @@ class ScheduledJobTest {
     ScheduledJob job = job("0 3 * * *", "echo ran $0", 10_000, Clock.systemUTC());
     assertThat(job.trigger()).isEqualTo(1);
     awaitOutcome(job);
-    assertThat(job.status().lastOutcome()).isEqualTo("succeeded");
+    assertThat(job.status().lastOutcome().word()).isEqualTo("succeeded");
     assertThat(job.status().lastExit()).isZero();
     List<String> log = Files.readAllLines(dir.resolve("tick.log"));
     assertThat(log.getFirst()).startsWith("[updraft] run 1 at ").endsWith("(started by hand)");
@@ -92,9 +92,9 @@ class ScheduledJobTest {
     long pid = job.status().runningPid();
     assertThat(pid).isPositive();
     assertThat(job.trigger()).isEqualTo(-1);
-    assertThat(job.status().lastOutcome()).contains("the previous run is still going");
+    assertThat(job.status().lastOutcome().word()).contains("the previous run is still going");
     awaitOutcome(job);
-    assertThat(job.status().lastOutcome()).isEqualTo("timed out after 0s");
+    assertThat(job.status().lastOutcome().word()).isEqualTo("timed out after 0s");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }
 
@@ -103,7 +103,7 @@ class ScheduledJobTest {
     ScheduledJob failing = job("0 3 * * *", "exit 7", 10_000, Clock.systemUTC());
     failing.trigger();
     awaitOutcome(failing);
-    assertThat(failing.status().lastOutcome()).isEqualTo("failed (exit 7)");
+    assertThat(failing.status().lastOutcome().word()).isEqualTo("failed (exit 7)");
 
     ScheduledJob slow = job("0 3 * * *", "sleep 30", 60_000, Clock.systemUTC());
     slow.trigger();
@@ -125,7 +125,7 @@ class ScheduledJobTest {
         Thread.onSpinWait();
         status = job.status();
       }
-      assertThat(status.lastOutcome()).as("run %d", i).isEqualTo("failed (exit 3)");
+      assertThat(status.lastOutcome().word()).as("run %d", i).isEqualTo("failed (exit 3)");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.updraft.deploy.apply.DeployException;
+import dev.updraft.deploy.spec.DatabaseEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerBinariesTest {
   private static final PinnedServers.Bundle POSTGRES =
-      new PinnedServers.Bundle("postgres", "18.7", "g:postgres-binaries:18.7.0", "absent.txz");
+      new PinnedServers.Bundle(
+          DatabaseEngine.POSTGRES, "18.7", "g:postgres-binaries:18.7.0", "absent.txz");
   private static final PinnedServers.Bundle REDIS =
-      new PinnedServers.Bundle("redis", "7.0.15", "g:embedded-redis:0.9.1", "absent-redis");
+      new PinnedServers.Bundle(
+          DatabaseEngine.REDIS, "7.0.15", "g:embedded-redis:0.9.1", "absent-redis");
 
   @TempDir Path dir;
 
@@ -51,7 +54,8 @@ class ServerBinariesTest {
   @Test
   void aPinnedServerOfAnotherVersionIsAnErrorNamingWhatEachSourceHas() throws IOException {
     ServerBinaries binaries = binaries(ServerBinaries.Source.PINNED, fakeHost());
-    assertThatThrownBy(() -> binaries.resolve("postgres", "15", "databases.db.version"))
+    assertThatThrownBy(
+            () -> binaries.resolve(DatabaseEngine.POSTGRES, "15", "databases.db.version"))
         .isInstanceOfSatisfying(
             DeployException.class,
             e -> {
@@ -65,7 +69,8 @@ class ServerBinariesTest {
                       "remove the version, or set UPDRAFT_SERVER_BINARIES=host to use the host's"
                           + " PostgreSQL [15.14, 9.6.24]");
             });
-    assertThatThrownBy(() -> binaries.resolve("redis", "7.2", "databases.cache.version"))
+    assertThatThrownBy(
+            () -> binaries.resolve(DatabaseEngine.REDIS, "7.2", "databases.cache.version"))
         .hasMessage(
             "databases.cache.version: \"7.2\" (expected: 7 or 7.0 or 7.0.15, the pinned Redis"
                 + " 7.0.15)");
@@ -74,15 +79,17 @@ class ServerBinariesTest {
   @Test
   void theHostsServersAreFoundWithTheirVersions() throws IOException {
     ServerBinaries binaries = binaries(ServerBinaries.Source.HOST, fakeHost());
-    ServerBinaries.Server postgres = binaries.resolve("postgres", "15", "databases.db.version");
+    ServerBinaries.Server postgres =
+        binaries.resolve(DatabaseEngine.POSTGRES, "15", "databases.db.version");
     assertThat(postgres.bin()).isEqualTo(dir.resolve("lib/postgresql/15/bin"));
     assertThat(postgres.describe())
         .isEqualTo("postgres 15.14 (host, " + dir.resolve("lib/postgresql/15/bin") + ")");
     // The newest when the spec names none.
-    assertThat(binaries.resolve("postgres", null, "f").version()).isEqualTo("15.14");
-    assertThat(binaries.resolve("redis", "7", "f").describe())
+    assertThat(binaries.resolve(DatabaseEngine.POSTGRES, null, "f").version()).isEqualTo("15.14");
+    assertThat(binaries.resolve(DatabaseEngine.REDIS, "7", "f").describe())
         .isEqualTo("redis 7.0.15 (host, " + dir.resolve("bin") + ")");
-    assertThatThrownBy(() -> binaries.resolve("postgres", "16", "databases.db.version"))
+    assertThatThrownBy(
+            () -> binaries.resolve(DatabaseEngine.POSTGRES, "16", "databases.db.version"))
         .isInstanceOfSatisfying(
             DeployException.class,
             e -> {
@@ -101,7 +108,8 @@ class ServerBinariesTest {
   void aHostWithoutTheServerNamesThePackageAndThePinnedOne() {
     ServerBinaries binaries =
         binaries(ServerBinaries.Source.HOST, new HostServers(List.of(), List.of()));
-    assertThatThrownBy(() -> binaries.resolve("redis", null, "databases.cache.version"))
+    assertThatThrownBy(
+            () -> binaries.resolve(DatabaseEngine.REDIS, null, "databases.cache.version"))
         .isInstanceOfSatisfying(
             DeployException.class,
             e -> {
@@ -122,7 +130,7 @@ class ServerBinariesTest {
         binaries(ServerBinaries.Source.HOST, fakeHost()).choices();
     assertThat(choices)
         .extracting(ServerBinaries.Choice::engine)
-        .containsExactly("postgres", "redis");
+        .containsExactly(DatabaseEngine.POSTGRES, DatabaseEngine.REDIS);
     ServerBinaries.Choice postgres = choices.getFirst();
     assertThat(postgres.chosen())
         .isEqualTo(
@@ -165,7 +173,7 @@ class ServerBinariesTest {
         new PinnedServers(
             getClass().getClassLoader(),
             dir.resolve("cache"),
-            Map.of("postgres", POSTGRES, "redis", REDIS));
+            Map.of(DatabaseEngine.POSTGRES, POSTGRES, DatabaseEngine.REDIS, REDIS));
     return new ServerBinaries(source, pinned, host);
   }
 

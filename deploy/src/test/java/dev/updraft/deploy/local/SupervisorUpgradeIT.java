@@ -41,7 +41,7 @@ class SupervisorUpgradeIT {
     try (SupervisorClient client = SupervisorClient.ensure(dir)) {
       old.join(10_000);
       assertThat(heard).containsExactly("{\"op\":\"ping\"}", "{\"op\":\"shutdown\"}");
-      Protocol.Response status = client.call(Protocol.Request.of("status"));
+      Protocol.Response status = client.call(Protocol.Request.of(Protocol.Op.STATUS));
       assertThat(status.build()).isEqualTo(BuildId.current());
       assertThat(status.processes())
           .singleElement()

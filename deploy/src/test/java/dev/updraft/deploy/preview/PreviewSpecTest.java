@@ -106,7 +106,7 @@ class PreviewSpecTest {
     assertThat(Ttl.parse("90s")).isEqualTo(Duration.ofSeconds(90));
     assertThat(Ttl.parse("7d")).isEqualTo(Duration.ofDays(7));
     assertThat(Ttl.format(Duration.ofMinutes(30))).isEqualTo("30m");
-    assertThat(Ttl.format(Duration.ofSeconds(3600))).isEqualTo("1h");
+    assertThat(Ttl.format(Duration.ofHours(1))).isEqualTo("1h");
     assertThatThrownBy(() -> Ttl.parse("1 day"))
         .hasMessage("--ttl: \"1 day\" (expected: a duration such as 90s, 30m, 24h or 7d)");
     assertThatThrownBy(() -> Ttl.parse("0h")).hasMessageStartingWith("--ttl: \"0h\"");

@@ -59,7 +59,7 @@ public record MeshConfig(
       }
     }
     detectTimeout = detectTimeout == null ? Duration.ofSeconds(10) : detectTimeout;
-    shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(120) : shutdownGrace;
+    shutdownGrace = shutdownGrace == null ? Duration.ofMinutes(2) : shutdownGrace;
     if (detectTimeout.isNegative() || detectTimeout.isZero()) {
       throw new MeshConfigException(
           "detectTimeout: " + Durations.format(detectTimeout) + " (expected: > 0)");

@@ -63,6 +63,7 @@ public final class EndpointClient implements UpstreamClient {
   }
 
   /** Gets an upstream for one request, connecting if there is no idle one. */
+  @Override
   public void acquire(EventLoop loop, boolean http2, Callback callback) {
     if (closed) {
       callback.failed(new UpstreamException("endpoint " + address + " was removed", true, null));
@@ -110,6 +111,7 @@ public final class EndpointClient implements UpstreamClient {
   }
 
   /** Closes pooled and shared connections; later acquisitions fail. */
+  @Override
   public void close() {
     closed = true;
     h2Pools.forEach(

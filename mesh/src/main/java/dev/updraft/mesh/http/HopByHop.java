@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
+import java.util.Locale;
 
 /**
  * Strips hop-by-hop headers (RFC 9110 section 7.6.1) before a message crosses the proxy, and sets
@@ -45,7 +46,7 @@ public final class HopByHop {
     String te = headers.get(HttpHeaderNames.TE);
     headers.remove(HttpHeaderNames.TE);
     // "TE: trailers" is end-to-end meaningful for gRPC over HTTP/2.
-    if (toHttp2 && te != null && te.toLowerCase().contains("trailers")) {
+    if (toHttp2 && te != null && te.toLowerCase(Locale.ROOT).contains("trailers")) {
       headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
     }
     boolean chunked =

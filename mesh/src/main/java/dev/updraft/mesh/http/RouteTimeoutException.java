@@ -2,6 +2,7 @@ package dev.updraft.mesh.http;
 
 import java.io.Serial;
 import java.time.Duration;
+import java.util.Locale;
 
 /** A route timeout fired (Linkerd's REQUEST_TIMEOUT, RESPONSE_HEADERS_TIMEOUT, IDLE_TIMEOUT). */
 public final class RouteTimeoutException extends RuntimeException {
@@ -18,7 +19,10 @@ public final class RouteTimeoutException extends RuntimeException {
 
   public RouteTimeoutException(Kind kind, Duration after) {
     super(
-        kind.name().toLowerCase().replace('_', ' ') + " after " + after.toMillis() + "ms",
+        kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+            + " after "
+            + after.toMillis()
+            + "ms",
         null,
         false,
         false);

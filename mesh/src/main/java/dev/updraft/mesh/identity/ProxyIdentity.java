@@ -135,6 +135,8 @@ public final class ProxyIdentity implements AutoCloseable {
     timer.schedule(this::renew, Math.max(1, in.toMillis()), TimeUnit.MILLISECONDS);
   }
 
+  // Runs on the identity's one timer thread only; others just read the count.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void renew() {
     if (timer.isShutdown()) {
       return;

@@ -1,5 +1,6 @@
 package dev.updraft.mesh.metrics;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -49,7 +50,11 @@ public final class Family<T> {
       return;
     }
     out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type.name().toLowerCase()).append('\n');
+    out.append("# TYPE ")
+        .append(name)
+        .append(' ')
+        .append(type.name().toLowerCase(Locale.ROOT))
+        .append('\n');
     for (Map.Entry<Labels, T> child : children.entrySet()) {
       String[] values = child.getKey().values();
       switch (child.getValue()) {

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 /** A latency histogram with fixed upper bounds in milliseconds (Prometheus cumulative buckets). */
 public final class Histogram {
   /** Linkerd's response_latency_ms buckets (linkerd/metrics/src/latency.rs). */
+  @SuppressWarnings("MutablePublicArray") // read by the metrics families, never written
   public static final long[] LATENCY_MS_BOUNDS = {
     1, 2, 3, 4, 5, 10, 20, 30, 40, 50, 100, 200, 300, 400, 500, 1000, 2000, 3000, 4000, 5000, 10000,
     20000, 30000, 40000, 50000

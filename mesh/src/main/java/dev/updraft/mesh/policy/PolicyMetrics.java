@@ -4,6 +4,7 @@ import dev.updraft.mesh.metrics.Counter;
 import dev.updraft.mesh.metrics.Family;
 import dev.updraft.mesh.metrics.MetricsRegistry;
 import dev.updraft.mesh.transport.PeerIdentity;
+import java.util.Locale;
 
 /**
  * Linkerd's authorization and rate-limit families ({@code inbound/src/metrics/authz.rs}), with the
@@ -60,7 +61,7 @@ public final class PolicyMetrics {
         .labels(
             server.serverKind(),
             server.serverName(),
-            limit.name().toLowerCase(),
+            limit.name().toLowerCase(Locale.ROOT),
             peer.tlsLabel(),
             peer.clientIdLabel(),
             peer.noTlsReasonLabel())

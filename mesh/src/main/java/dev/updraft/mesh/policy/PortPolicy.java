@@ -7,6 +7,7 @@ import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -81,7 +82,7 @@ public final class PortPolicy {
           RateLimiter.Limit exceeded = rateLimiter.check(peer.clientId());
           if (exceeded != null) {
             metrics.rateLimited(this, exceeded, peer);
-            return new Verdict.RateLimited(exceeded.name().toLowerCase());
+            return new Verdict.RateLimited(exceeded.name().toLowerCase(Locale.ROOT));
           }
         }
         return new Verdict.Allow(a.kind(), a.name());

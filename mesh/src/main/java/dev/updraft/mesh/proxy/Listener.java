@@ -26,6 +26,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -46,7 +47,6 @@ final class Listener extends ChannelInitializer<Channel> {
   private final ConnectionStats clientStats;
   private final TcpForwarder tcp;
   private final ChannelGroup connections;
-  private final Supplier<Router> router;
   private final Supplier<BackendSet> defaultBackend;
   private final ProxyIdentity identity;
   private final Supplier<InboundPolicy> policies;
@@ -84,7 +84,6 @@ final class Listener extends ChannelInitializer<Channel> {
     this.clientStats = metrics.connections(direction, "src");
     this.tcp = tcp;
     this.connections = connections;
-    this.router = router;
     this.defaultBackend = defaultBackend;
     this.transparent = transparent;
     Router dynamic =
@@ -99,7 +98,7 @@ final class Listener extends ChannelInitializer<Channel> {
   }
 
   String direction() {
-    return config.direction().name().toLowerCase();
+    return config.direction().name().toLowerCase(Locale.ROOT);
   }
 
   void bound(InetSocketAddress address) {

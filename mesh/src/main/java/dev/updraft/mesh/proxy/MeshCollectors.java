@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -50,7 +51,7 @@ final class MeshCollectors {
         } else {
           pending++;
         }
-        String state = e.breaker().state().name().toLowerCase();
+        String state = e.breaker().state().name().toLowerCase(Locale.ROOT);
         breakers
             .append("outbound_http_balancer_endpoint_breaker_state{backend=\"")
             .append(balancer.name())

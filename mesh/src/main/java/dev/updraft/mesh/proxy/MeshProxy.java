@@ -38,6 +38,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -263,7 +264,7 @@ public final class MeshProxy implements AutoCloseable {
       if (listener.mode() == ListenerConfig.Mode.TRANSPARENT) {
         continue;
       }
-      String direction = listener.direction().name().toLowerCase();
+      String direction = listener.direction().name().toLowerCase(Locale.ROOT);
       List<Route> routes = new ArrayList<>();
       for (RouteConfig route : listener.routes()) {
         routes.add(Routes.build(route, byName, metrics, direction, clock));
@@ -291,7 +292,7 @@ public final class MeshProxy implements AutoCloseable {
                 clock,
                 random,
                 metrics,
-                listenerConfig.direction().name().toLowerCase())
+                listenerConfig.direction().name().toLowerCase(Locale.ROOT))
             : null;
     if (transparent != null && !transport.isEpoll()) {
       throw new MeshConfigException(

@@ -34,6 +34,8 @@ final class Retry implements HttpCall, Responder {
     }
   }
 
+  // Stackless and without a cause: a marker that costs nothing per retried request.
+  @SuppressWarnings("StaticAssignmentOfThrowable")
   private static final Retried RETRIED = new Retried();
 
   private final NewCall attempts;

@@ -19,6 +19,8 @@ final class Cursor {
   /** The bytes so far are a valid prefix: more are needed to finish the message. */
   static final class Incomplete extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("StaticAssignmentOfThrowable") // a marker, never thrown for its trace
     static final Incomplete INSTANCE = new Incomplete();
 
     private Incomplete() {

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,7 +96,7 @@ class EdgeIT {
       for (String[] c : refused) {
         String answer = exchange(proxy.port(), c[1], 5000);
         assertThat(answer).as(c[1]).startsWith("HTTP/1.1 " + c[0]).endsWith("<EOF>");
-        assertThat(answer.toLowerCase()).contains("l5d-proxy-error: ");
+        assertThat(answer.toLowerCase(Locale.ROOT)).contains("l5d-proxy-error: ");
       }
       assertThat(backend.received()).as("the backend received nothing").isEmpty();
 
@@ -177,7 +178,7 @@ class EdgeIT {
           TestProxy proxy = proxy(backend, "")) {
         String answer = exchange(proxy.port(), "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 5000);
         assertThat(answer).as(response).startsWith("HTTP/1.1 502 ").doesNotContain("999");
-        assertThat(answer.toLowerCase())
+        assertThat(answer.toLowerCase(Locale.ROOT))
             .contains("l5d-proxy-error: ")
             .contains("malformed response");
       }

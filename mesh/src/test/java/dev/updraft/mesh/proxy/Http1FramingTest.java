@@ -3,6 +3,7 @@ package dev.updraft.mesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -129,7 +130,9 @@ class Http1FramingTest {
     try (Http1Channel ch = new Http1Channel()) {
       String out = ch.send(raw).output();
       assertThat(Http1Channel.status(out)).as(out).isEqualTo(status);
-      assertThat(out.toLowerCase()).contains("l5d-proxy-error: ").contains("connection: close");
+      assertThat(out.toLowerCase(Locale.ROOT))
+          .contains("l5d-proxy-error: ")
+          .contains("connection: close");
       assertThat(ch.routed).as("nothing routed").isEmpty();
       assertThat(ch.channel.isOpen()).as("connection closed").isFalse();
     }

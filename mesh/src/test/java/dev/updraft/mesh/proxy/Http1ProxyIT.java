@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +60,7 @@ class Http1ProxyIT {
       String all = readUntil(socket.getInputStream(), "x-path: /p", 5);
       int last = -1;
       for (int i = 0; i < 5; i++) {
-        int at = all.toLowerCase().indexOf("x-path: /p" + i);
+        int at = all.toLowerCase(Locale.ROOT).indexOf("x-path: /p" + i);
         assertThat(at).as("response %d present and in order", i).isGreaterThan(last);
         last = at;
       }
@@ -180,7 +181,8 @@ class Http1ProxyIT {
     byte[] buffer = new byte[8192];
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
-      if (count(seen.toString().toLowerCase(), marker.toLowerCase()) >= occurrences) {
+      if (count(seen.toString().toLowerCase(Locale.ROOT), marker.toLowerCase(Locale.ROOT))
+          >= occurrences) {
         return seen.toString();
       }
       int n = in.read(buffer);

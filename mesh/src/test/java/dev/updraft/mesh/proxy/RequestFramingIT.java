@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class RequestFramingIT {
       List<String> connections = python.connections();
       int gets = 0;
       for (String bytes : connections) {
-        assertThat(bytes.toLowerCase()).doesNotContain("transfer-encoding");
+        assertThat(bytes.toLowerCase(Locale.ROOT)).doesNotContain("transfer-encoding");
         assertThat(GET_HEAD.matcher(bytes).replaceAll(""))
             .as("nothing but GET heads on the wire")
             .isEmpty();
@@ -78,7 +79,7 @@ class RequestFramingIT {
                 "abc".getBytes(StandardCharsets.US_ASCII));
         assertThat(h2Post.text()).isEqualTo("3\n");
       }
-      String all = String.join("", python.connections()).toLowerCase();
+      String all = String.join("", python.connections()).toLowerCase(Locale.ROOT);
       assertThat(all).doesNotContain("transfer-encoding").doesNotContain("\r\n0\r\n");
       assertThat(all).contains("content-length: 5\r\n").contains("content-length: 3\r\n");
       String h2Gets =

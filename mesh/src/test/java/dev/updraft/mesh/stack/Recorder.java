@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Both ends of a layer under test: above it, a responder that records what comes up; below it, a
- * call that records what goes down and through which the test answers ({@link #up}).
+ * call that records what goes down and through which the test answers ({@code up}).
  */
 final class Recorder implements Responder {
   final List<Object> events = new ArrayList<>();

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /** Small Netty servers for protocols the JDK has no server for: WebSocket, banners, CONNECT. */
@@ -86,7 +87,7 @@ public final class RawServers implements AutoCloseable {
                       protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
                         ctx.writeAndFlush(
                             Unpooled.copiedBuffer(
-                                msg.toString(StandardCharsets.US_ASCII).toUpperCase(),
+                                msg.toString(StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT),
                                 StandardCharsets.US_ASCII));
                       }
 
@@ -127,7 +128,8 @@ public final class RawServers implements AutoCloseable {
                         }
                         if (!text.isEmpty()) {
                           ctx.writeAndFlush(
-                              Unpooled.copiedBuffer(text.toUpperCase(), StandardCharsets.US_ASCII));
+                              Unpooled.copiedBuffer(
+                                  text.toUpperCase(Locale.ROOT), StandardCharsets.US_ASCII));
                         }
                       }
                     });

@@ -9,8 +9,14 @@ import java.nio.charset.StandardCharsets;
  * templates. Each method returns the encoded bytes, so terms nest by passing one into another.
  */
 public final class Aml {
+  // AML encodings handed to the table builders, which copy them and never write them.
+  @SuppressWarnings("MutablePublicArray")
   public static final byte[] ZERO = {0x00};
+
+  @SuppressWarnings("MutablePublicArray")
   public static final byte[] ONE = {0x01};
+
+  @SuppressWarnings("MutablePublicArray")
   public static final byte[] ONES = {(byte) 0xFF};
 
   private static final int NAME_OP = 0x08;

@@ -51,6 +51,8 @@ final class SnapshotJson {
       memBackend = new SnapshotLoad.MemoryBackend(SnapshotLoad.BackendType.FILE, memFile);
     }
     Path snapshot = f.requiredPath("snapshot_path");
+    // Both read, so that a wrong type in either is reported.
+    @SuppressWarnings("ShortCircuitBoolean")
     boolean track = f.bool("track_dirty_pages", false) | f.bool("enable_diff_snapshots", false);
     List<SnapshotLoad.NetworkOverride> overrides = new ArrayList<>();
     for (JsonFields o : f.objects("network_overrides")) {

@@ -31,6 +31,8 @@ public enum LogLevel implements WireNamed {
   }
 
   /** Whether a logger at this level writes a message of {@code message}'s level. */
+  // The levels are declared from the most to the least severe: their order is their meaning.
+  @SuppressWarnings("EnumOrdinal")
   public boolean enables(LogLevel message) {
     return message != OFF && message.ordinal() <= ordinal();
   }

@@ -96,7 +96,7 @@ final class DeviceWiring {
   Attached<VirtioBlock> block(BlockConfig drive, DeviceSlot slot) {
     Counters counters = new Counters("block_" + drive.driveId());
     VirtioBlock block = new VirtioBlock(drive, loop, counters);
-    set.resources.add(block::close);
+    set.resources.add(block);
     VirtioMmioTransport transport =
         VirtioWiring.attach(machine, loop, slot, block, "virtio-blk " + drive.driveId());
     set.blocks.put(drive.driveId(), block);

@@ -34,6 +34,7 @@ public final class MmdsNetworkStack implements FrameInterceptor {
   static final int HTTP_PORT = 80;
 
   /** Every counter the stack and its TCP listener use, so each shows in metrics at zero. */
+  @SuppressWarnings("MutablePublicArray") // read by the metrics set-up, never written
   public static final String[] COUNTERS = {
     "rx_accepted",
     "rx_accepted_err",

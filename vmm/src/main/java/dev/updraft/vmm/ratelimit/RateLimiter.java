@@ -60,7 +60,7 @@ public final class RateLimiter implements Persistent<RateLimiterState> {
         // Firecracker arms its timer for ratio * refill_time milliseconds; counting in
         // nanoseconds keeps a small over-spend from rounding down to no pause at all.
         double pause = over.ratio() * bucket.refillTimeMs() * 1_000_000.0;
-        block(Math.max(1, (long) Math.min(pause, Long.MAX_VALUE / 2)));
+        block(Math.max(1, (long) Math.min(pause, Long.MAX_VALUE / 2.0)));
         yield true;
       }
     };

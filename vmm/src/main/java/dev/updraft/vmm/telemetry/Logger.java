@@ -41,6 +41,8 @@ public final class Logger implements VmLogger {
    * @param defaultSink where lines go until a log path is configured (stdout in the VMM)
    * @param loggerMetrics the {@code logger} metrics group, for {@code missed_log_count}
    */
+  // Firecracker's log lines carry the host's local time.
+  @SuppressWarnings("JavaTimeDefaultTimeZone")
   public Logger(String instanceId, LineSink defaultSink, Counters loggerMetrics) {
     this(instanceId, defaultSink, loggerMetrics, Clock.systemDefaultZone());
   }

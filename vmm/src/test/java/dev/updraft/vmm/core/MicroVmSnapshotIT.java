@@ -47,7 +47,7 @@ class MicroVmSnapshotIT {
     Path memory = dir.resolve("vm.mem");
     String before;
     try (GuestRun a = start(disk, 30, false)) {
-      a.serial.await(l -> l.startsWith("tick 8 "), Duration.ofSeconds(60)).orElseThrow();
+      assertThat(a.serial.await(l -> l.startsWith("tick 8 "), Duration.ofSeconds(60))).isPresent();
       assertThatThrownBy(
               () -> running(a).createSnapshot(full(state, memory), resources(disk, false)))
           .isInstanceOf(VmSnapshotException.class)
@@ -93,7 +93,8 @@ class MicroVmSnapshotIT {
   }
 
   private static void awaitTick(GuestRun run, int tick) {
-    run.serial.await(l -> l.startsWith("tick " + tick + " "), Duration.ofSeconds(60)).orElseThrow();
+    assertThat(run.serial.await(l -> l.startsWith("tick " + tick + " "), Duration.ofSeconds(60)))
+        .isPresent();
   }
 
   /** Pauses, snapshots and returns the console so far (what the restored guest continues). */
@@ -109,12 +110,16 @@ class MicroVmSnapshotIT {
     return new RunningMicroVm(
         run.vm,
         new dev.updraft.vmm.runtime.VmLogger() {
+          @Override
           public void error(String m) {}
 
+          @Override
           public void warn(String m) {}
 
+          @Override
           public void info(String m) {}
 
+          @Override
           public void debug(String m) {}
         });
   }

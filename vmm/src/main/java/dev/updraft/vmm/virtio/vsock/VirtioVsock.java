@@ -58,7 +58,6 @@ public final class VirtioVsock extends VirtioDevice {
   };
 
   private final long guestCid;
-  private final VsockHost host;
   private final VsockMuxer muxer;
   private final ByteBuffer rxPacket =
       ByteBuffer.allocateDirect(VsockHeader.SIZE + TxPacket.MAX_DATA);
@@ -82,7 +81,6 @@ public final class VirtioVsock extends VirtioDevice {
       throw new IllegalArgumentException("guest_cid: " + guestCid + " (expected: 3 to 4294967295)");
     }
     this.guestCid = guestCid;
-    this.host = host;
     this.muxer = new VsockMuxer(guestCid, host, counters, hostEvent());
   }
 

@@ -37,7 +37,7 @@ class VirtioNetInterceptTest {
   private final MmioDriver driver = new MmioDriver(new VirtioMmioTransport(net, memory, () -> {}));
 
   /** Claims frames whose first byte (after the Ethernet header's 12) is 0x42, answers "pong". */
-  private final class Interceptor implements FrameInterceptor {
+  private static final class Interceptor implements FrameInterceptor {
     final List<byte[]> taken = new ArrayList<>();
     final List<Boolean> partial = new ArrayList<>();
     final ArrayDeque<byte[]> answers = new ArrayDeque<>();
@@ -120,7 +120,7 @@ class VirtioNetInterceptTest {
   @Test
   void aFutureDeadlineArmsOneTimer() {
     driver.initialize(VirtioFeatures.VERSION_1, rx, tx);
-    interceptor.deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+    interceptor.deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     driver.notifyQueue(VirtioNet.RX_QUEUE);
     driver.notifyQueue(VirtioNet.RX_QUEUE);
     assertThat(timers.pending()).isEqualTo(1);

@@ -24,7 +24,7 @@ final class FakeVsockHost implements VsockHost {
   private final ArrayDeque<FakeStream> backlog = new ArrayDeque<>();
   private final Set<Long> listeningPorts = new HashSet<>();
   private final Map<Long, List<FakeStream>> connected = new HashMap<>();
-  private final Map<HostStream, Watch> watches = new IdentityHashMap<>();
+  private final IdentityHashMap<HostStream, Watch> watches = new IdentityHashMap<>();
   private final List<Timer> timers = new ArrayList<>();
   private Runnable onConnection;
   private long now = 5_000_000_000L;
