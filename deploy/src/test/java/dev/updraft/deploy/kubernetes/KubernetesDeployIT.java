@@ -212,7 +212,7 @@ class KubernetesDeployIT {
             e ->
                 e instanceof Event.StepEvent s
                     && s.service().equals("db")
-                    && s.outcome() == Event.Outcome.DONE
+                    && s.outcome() == StepOutcome.DONE
                     && s.message().equals("1 of 1 pods ready"))
         .anyMatch(
             e ->
