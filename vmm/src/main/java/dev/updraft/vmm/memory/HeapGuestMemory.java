@@ -19,8 +19,11 @@ public final class HeapGuestMemory implements GuestMemory {
   private static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+  private static final int PAGE = 4096;
+
   private final List<MemoryRegion> regions;
   private final byte[][] backing;
+  private long discarded;
 
   /** Memory with one region per entry; each region at most 2 GiB (a Java array). */
   public HeapGuestMemory(List<MemoryRegion> regions) {
@@ -130,6 +133,21 @@ public final class HeapGuestMemory implements GuestMemory {
     byte[] region = backing[region(address, length)];
     int from = offset(address);
     Arrays.fill(region, from, from + (int) length, (byte) 0);
+  }
+
+  /** Zeroes the range and counts it, so tests see what a device gave back to the host. */
+  @Override
+  public void discard(long address, long length) {
+    if (address % PAGE != 0 || length % PAGE != 0) {
+      throw new GuestMemoryException(address, length);
+    }
+    zero(address, length);
+    discarded += length;
+  }
+
+  /** The bytes {@link #discard} has released so far. */
+  public long discardedBytes() {
+    return discarded;
   }
 
   @Override
