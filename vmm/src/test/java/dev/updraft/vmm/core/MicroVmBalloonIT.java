@@ -8,6 +8,7 @@ import dev.updraft.vmm.config.HugePages;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.runtime.VmLogger;
+import dev.updraft.vmm.testing.GuestChecks;
 import dev.updraft.vmm.testing.GuestImages;
 import dev.updraft.vmm.testing.GuestReport;
 import dev.updraft.vmm.virtio.balloon.BalloonStats;
@@ -73,15 +74,7 @@ class MicroVmBalloonIT {
                 assertThat(c.snapshot().get("stats_updates_count")).isGreaterThanOrEqualTo(2);
               });
       run.type("bye\n");
-      GuestReport report =
-          run.report()
-              .requirePassed(
-                  "balloon-found",
-                  "balloon-target",
-                  "balloon-inflate",
-                  "balloon-released",
-                  "balloon-deflate",
-                  "balloon-stats-poll");
+      GuestReport report = run.report().requirePassed(GuestChecks.BALLOON);
       assertThat(report.require("num_pages")).isEqualTo(String.valueOf(target));
       assertThat(Long.decode(report.require("features_offered")))
           .isEqualTo((1L << 32) | VirtioBalloon.F_STATS_VQ | VirtioBalloon.F_DEFLATE_ON_OOM);

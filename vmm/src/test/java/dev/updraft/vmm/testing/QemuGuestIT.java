@@ -180,16 +180,7 @@ class QemuGuestIT {
       qemu.type("bye\n");
       Qemu.Result result = qemu.await(TIMEOUT);
 
-      GuestReport report =
-          result
-              .report()
-              .requirePassed(
-                  "balloon-found",
-                  "balloon-target",
-                  "balloon-inflate",
-                  "balloon-released",
-                  "balloon-deflate",
-                  "balloon-stats-poll");
+      GuestReport report = result.report().requirePassed(GuestChecks.BALLOON);
       assertThat(report.require("num_pages")).isEqualTo(String.valueOf(12 * 256));
     }
   }
