@@ -24,6 +24,7 @@ public final class HeapGuestMemory implements GuestMemory {
   private final List<MemoryRegion> regions;
   private final byte[][] backing;
   private long discarded;
+  private final List<MemoryRegion> discardedRanges = new java.util.ArrayList<>();
 
   /** Memory with one region per entry; each region at most 2 GiB (a Java array). */
   public HeapGuestMemory(List<MemoryRegion> regions) {
@@ -143,6 +144,13 @@ public final class HeapGuestMemory implements GuestMemory {
     }
     zero(address, length);
     discarded += length;
+    discardedRanges.add(new MemoryRegion(address, length));
+  }
+
+  /** Whether {@link #discard} released any byte of {@code [address, address + length)}. */
+  public boolean wasDiscarded(long address, long length) {
+    return discardedRanges.stream()
+        .anyMatch(r -> r.start() < address + length && address < r.start() + r.size());
   }
 
   /** The bytes {@link #discard} has released so far. */

@@ -17,11 +17,15 @@ import java.util.Arrays;
 
 /**
  * Arbitrary bytes as the guest's inflate lists, deflate lists and stats buffers (the stats frames
- * are parsed by the VMM): nothing throws, the device never needs a reset, every inflate and deflate
- * chain goes back, only pages inside guest RAM are released, and the statistics stay readable.
- * Input: chunks of [queue and cut, length, bytes].
+ * are parsed by the VMM): nothing throws, only pages inside guest RAM are released, and the
+ * statistics stay readable. Unless the guest gave back the pages of its own rings (then it broke
+ * its queues, and the device stopping for a reset is right), the device never needs a reset and
+ * every inflate and deflate chain goes back. Input: chunks of [queue and cut, length, bytes].
  */
 class BalloonFuzzTest {
+  // The three queues' rings and their buffers lie below this address.
+  private static final long RINGS_AND_BUFFERS = 0x7_0000;
+
   @FuzzTest(maxDuration = "10s")
   void queues(byte[] data) {
     HeapGuestMemory memory = HeapGuestMemory.ofSize(2 << 20);
@@ -60,11 +64,14 @@ class BalloonFuzzTest {
         timers.runDue();
       }
     }
+    assertThat(memory.discardedBytes()).isLessThanOrEqualTo(2 << 20);
+    assertThat(balloon.statistics().targetPages()).isEqualTo(256);
+    if (memory.wasDiscarded(0, RINGS_AND_BUFFERS)) {
+      return;
+    }
     assertThat(driver.status() & DeviceStatus.DEVICE_NEEDS_RESET).isZero();
     assertThat(inflate.usedIdx()).isEqualTo(added[0]);
     assertThat(deflate.usedIdx()).isEqualTo(added[1]);
     assertThat(stats.usedIdx()).isBetween(Math.max(0, added[2] - 1), added[2]);
-    assertThat(memory.discardedBytes()).isLessThanOrEqualTo(2 << 20);
-    assertThat(balloon.statistics().targetPages()).isEqualTo(256);
   }
 }
