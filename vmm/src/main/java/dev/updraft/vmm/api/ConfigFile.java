@@ -23,9 +23,9 @@ final class ConfigFile {
           "entropy",
           "serial",
           "vsock",
+          "balloon",
           "mmds-config");
-  private static final List<String> UNSUPPORTED =
-      List.of("balloon", "cpu-config", "memory-hotplug", "pmem");
+  private static final List<String> UNSUPPORTED = List.of("cpu-config", "memory-hotplug", "pmem");
 
   /** One action and where in the file it came from, e.g. {@code drives[1]}. */
   record Step(String section, VmmAction action) {}
@@ -88,6 +88,7 @@ final class ConfigFile {
     }
     section(steps, root, "entropy", f -> new VmmAction.SetEntropyDevice(ConfigJson.entropy(f)));
     section(steps, root, "vsock", f -> new VmmAction.SetVsockDevice(ConfigJson.vsock(f)));
+    section(steps, root, "balloon", f -> new VmmAction.SetBalloonDevice(BalloonJson.config(f)));
     section(
         steps,
         root,

@@ -28,7 +28,8 @@ final class ConfigJsonWriter {
   static ObjectNode fullConfig(VmmData.FullVmConfig config) {
     VmResources resources = config.resources();
     ObjectNode json = Json.object();
-    json.putNull("balloon");
+    json.set(
+        "balloon", resources.balloon() == null ? null : BalloonJson.write(resources.balloon()));
     ArrayNode drives = json.putArray("drives");
     resources.drives().forEach(d -> drives.add(drive(d)));
     json.set(

@@ -6,6 +6,8 @@ import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
 import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
 import dev.updraft.vmm.api.VmmAction.CreateSnapshot;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
+import dev.updraft.vmm.api.VmmAction.GetBalloonConfig;
+import dev.updraft.vmm.api.VmmAction.GetBalloonStats;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
@@ -15,10 +17,13 @@ import dev.updraft.vmm.api.VmmAction.Pause;
 import dev.updraft.vmm.api.VmmAction.PutMmds;
 import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
+import dev.updraft.vmm.api.VmmAction.SetBalloonDevice;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
 import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
 import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
+import dev.updraft.vmm.api.VmmAction.UpdateBalloon;
+import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
 import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
@@ -60,6 +65,7 @@ final class PrebootController {
               InsertBlockDevice _,
               InsertNetworkDevice _,
               SetEntropyDevice _,
+              SetBalloonDevice _,
               UpdateMachineConfiguration _ ->
               true;
           default -> false;
@@ -73,6 +79,13 @@ final class PrebootController {
       case SetEntropyDevice a -> vmm.resources(resources.withEntropy(a.config()));
       case SetVsockDevice a -> vmm.resources(resources.withVsock(checked(a.config())));
       case SetMmdsConfiguration a -> configureMmds(resources, a.config());
+      case SetBalloonDevice a -> vmm.resources(resources.withBalloon(a.config()));
+      case GetBalloonConfig a -> {
+        if (resources.balloon() == null) {
+          throw new ApiException("Balloon config error: No balloon device found.");
+        }
+        return new VmmData.BalloonConfiguration(resources.balloon());
+      }
       case PutMmds a -> vmm.mmdsOrDefault().put(a.document());
       case PatchMmds a -> vmm.mmdsOrDefault().patch(a.patch());
       case GetMmds a -> {
@@ -90,6 +103,9 @@ final class PrebootController {
       case CreateSnapshot _,
           UpdateBlockDevice _,
           UpdateNetworkInterface _,
+          UpdateBalloon _,
+          UpdateBalloonStatistics _,
+          GetBalloonStats _,
           SendCtrlAltDel _,
           FlushMetrics _,
           Pause _,

@@ -20,6 +20,8 @@ enum Resource {
   SERIAL("Serial config error: ", "serial"),
   VSOCK("Vsock config error: ", "vsock"),
   MMDS("MMDS error: ", "mmds"),
+  BALLOON("Balloon config error: ", null),
+  BALLOON_UPDATE("Balloon update error: ", null),
   MMDS_CONFIG("MMDS config error: ", "mmds"),
   SNAPSHOT_CREATE("Create snapshot error: ", null),
   SNAPSHOT_LOAD("Load snapshot error: ", null),

@@ -6,6 +6,8 @@ import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
 import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
 import dev.updraft.vmm.api.VmmAction.CreateSnapshot;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
+import dev.updraft.vmm.api.VmmAction.GetBalloonConfig;
+import dev.updraft.vmm.api.VmmAction.GetBalloonStats;
 import dev.updraft.vmm.api.VmmAction.GetFullVmConfig;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.GetVmInstanceInfo;
@@ -19,10 +21,13 @@ import dev.updraft.vmm.api.VmmAction.Pause;
 import dev.updraft.vmm.api.VmmAction.PutMmds;
 import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
+import dev.updraft.vmm.api.VmmAction.SetBalloonDevice;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
 import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
 import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
+import dev.updraft.vmm.api.VmmAction.UpdateBalloon;
+import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
 import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
@@ -45,7 +50,6 @@ final class Router {
   // Endpoints of Firecracker's API that updraft does not implement, by first path segment.
   private static final Map<String, String> UNSUPPORTED =
       Map.of(
-          "balloon", "the balloon device",
           "cpu-config", "custom CPU templates (cpu-config)",
           "pmem", "virtio-pmem devices",
           "hotplug", "memory hot-plug");
@@ -67,6 +71,9 @@ final class Router {
     String unsupported = UNSUPPORTED.get(head);
     if (unsupported != null) {
       throw ApiException.unsupported(unsupported, method, path);
+    }
+    if (head.equals("balloon") && tokens.size() > 1 && tokens.get(1).equals("hinting")) {
+      throw ApiException.unsupported("free page hinting", method, path);
     }
     switch (method) {
       case "GET" -> {
@@ -131,6 +138,10 @@ final class Router {
       case "PATCH mmds" -> t.any(Resource.MMDS, b -> new PatchMmds(b));
       case "PUT mmds" -> putMmds(t, tokens);
       case "PUT snapshot" -> snapshot(t, path, tokens);
+      case "PUT balloon" ->
+          one ? t.to(Resource.BALLOON, b -> new SetBalloonDevice(BalloonJson.config(b))) : null;
+      case "GET balloon" -> getBalloon(t, tokens);
+      case "PATCH balloon" -> patchBalloon(t, tokens);
       default -> null;
     };
   }
@@ -144,6 +155,29 @@ final class Router {
       return t.to(Resource.MMDS_CONFIG, b -> new SetMmdsConfiguration(ConfigJson.mmdsConfig(b)));
     }
     throw new ApiException("Unrecognized PUT request path `" + tokens.get(1) + "`.");
+  }
+
+  /** {@code GET /balloon} or {@code /balloon/statistics}, as Firecracker's parse_get_balloon. */
+  private static Route getBalloon(Target t, List<String> tokens) {
+    if (tokens.size() == 1) {
+      return t.to(Resource.BALLOON, b -> new GetBalloonConfig());
+    }
+    return switch (tokens.get(1)) {
+      case "statistics" -> t.to(Resource.VM, b -> new GetBalloonStats());
+      default -> throw new ApiException("Unrecognized GET request path `" + tokens.get(1) + "`.");
+    };
+  }
+
+  /** {@code PATCH /balloon/statistics}, or the target for any other path (Firecracker's rule). */
+  private static Route patchBalloon(Target t, List<String> tokens) {
+    String sub = tokens.size() > 1 ? tokens.get(1) : "";
+    return switch (sub) {
+      case "statistics" ->
+          t.to(
+              Resource.BALLOON_UPDATE,
+              b -> new UpdateBalloonStatistics(BalloonJson.statsUpdate(b)));
+      default -> t.to(Resource.BALLOON_UPDATE, b -> new UpdateBalloon(BalloonJson.update(b)));
+    };
   }
 
   /** {@code /snapshot/create} or {@code /snapshot/load}, as Firecracker's parse_put_snapshot. */

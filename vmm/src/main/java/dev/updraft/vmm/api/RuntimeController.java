@@ -6,6 +6,8 @@ import dev.updraft.vmm.api.VmmAction.ConfigureMetrics;
 import dev.updraft.vmm.api.VmmAction.ConfigureSerial;
 import dev.updraft.vmm.api.VmmAction.CreateSnapshot;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
+import dev.updraft.vmm.api.VmmAction.GetBalloonConfig;
+import dev.updraft.vmm.api.VmmAction.GetBalloonStats;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
@@ -15,13 +17,17 @@ import dev.updraft.vmm.api.VmmAction.Pause;
 import dev.updraft.vmm.api.VmmAction.PutMmds;
 import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
+import dev.updraft.vmm.api.VmmAction.SetBalloonDevice;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
 import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
 import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
+import dev.updraft.vmm.api.VmmAction.UpdateBalloon;
+import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
 import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
+import dev.updraft.vmm.config.BalloonConfig;
 import dev.updraft.vmm.config.ConfigException;
 import dev.updraft.vmm.config.DriveUpdate;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
@@ -32,7 +38,9 @@ import dev.updraft.vmm.mmds.Mmds;
 import dev.updraft.vmm.mmds.MmdsException;
 import dev.updraft.vmm.runtime.RunningVm;
 import dev.updraft.vmm.runtime.VmSnapshotException;
+import dev.updraft.vmm.virtio.balloon.BalloonException;
 import java.nio.file.Files;
+import java.util.function.Supplier;
 
 /**
  * Requests after {@code InstanceStart} (Firecracker's {@code RuntimeApiController}): pause and
@@ -67,6 +75,36 @@ final class RuntimeController {
       case FlushMetrics a -> vmm.flushMetrics();
       case UpdateBlockDevice a -> updateDrive(vm, a.update());
       case UpdateNetworkInterface a -> updateNetwork(vm, a.update());
+      case UpdateBalloon a -> {
+        BalloonConfig balloon = balloon("Balloon update error: ");
+        balloonCall(
+            "Balloon update error: ",
+            () -> {
+              vm.updateBalloon(a.amountMib());
+              return null;
+            });
+        vmm.resources(vmm.resources().withBalloon(balloon.withAmountMib(a.amountMib())));
+      }
+      case UpdateBalloonStatistics a -> {
+        BalloonConfig balloon = balloon("Balloon update error: ");
+        balloonCall(
+            "Balloon update error: ",
+            () -> {
+              vm.updateBalloonStatistics(a.statsPollingIntervalS());
+              return null;
+            });
+        vmm.resources(
+            vmm.resources()
+                .withBalloon(balloon.withStatsPollingIntervalS(a.statsPollingIntervalS())));
+      }
+      case GetBalloonConfig a -> {
+        return new VmmData.BalloonConfiguration(balloon("Internal VMM error: "));
+      }
+      case GetBalloonStats a -> {
+        balloon("Internal VMM error: ");
+        return new VmmData.BalloonStatistics(
+            balloonCall("Internal VMM error: ", vm::balloonStatistics));
+      }
       case PutMmds a -> mmds().put(a.document());
       case PatchMmds a -> mmds().patch(a.patch());
       case GetMmds a -> {
@@ -82,6 +120,7 @@ final class RuntimeController {
           SetEntropyDevice _,
           SetVsockDevice _,
           SetMmdsConfiguration _,
+          SetBalloonDevice _,
           InsertBlockDevice _,
           InsertNetworkDevice _,
           UpdateMachineConfiguration _,
@@ -90,6 +129,24 @@ final class RuntimeController {
           throw ApiException.notSupportedPostBoot();
     }
     return VmmData.EMPTY;
+  }
+
+  /** The balloon's configuration; Firecracker's words when the VM has none. */
+  private BalloonConfig balloon(String errorPrefix) {
+    BalloonConfig balloon = vmm.resources().balloon();
+    if (balloon == null) {
+      throw new ApiException(errorPrefix + "Failed perform action on device: Device not found");
+    }
+    return balloon;
+  }
+
+  /** Runs a balloon call; the device's refusal in Firecracker's words ("...: Balloon: ..."). */
+  private static <T> T balloonCall(String errorPrefix, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (BalloonException e) {
+      throw new ApiException(errorPrefix + "Balloon: " + e.getMessage());
+    }
   }
 
   /** After boot there is a store only if something made one before boot, as in Firecracker. */

@@ -1,6 +1,7 @@
 package dev.updraft.vmm.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.updraft.vmm.config.BalloonConfig;
 import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.DriveUpdate;
@@ -35,6 +36,21 @@ sealed interface VmmAction {
   record SetVsockDevice(VsockConfig config) implements VmmAction {}
 
   record SetMmdsConfiguration(MmdsConfig config) implements VmmAction {}
+
+  /** {@code PUT /balloon}: before boot. */
+  record SetBalloonDevice(BalloonConfig config) implements VmmAction {}
+
+  /** {@code GET /balloon}: the configuration before boot, the device's after. */
+  record GetBalloonConfig() implements VmmAction {}
+
+  /** {@code PATCH /balloon}: a new target, after boot. */
+  record UpdateBalloon(long amountMib) implements VmmAction {}
+
+  /** {@code PATCH /balloon/statistics}: a new polling interval, after boot. */
+  record UpdateBalloonStatistics(int statsPollingIntervalS) implements VmmAction {}
+
+  /** {@code GET /balloon/statistics}: after boot, with statistics on. */
+  record GetBalloonStats() implements VmmAction {}
 
   /** {@code PUT /mmds}: any JSON value replaces the metadata. */
   record PutMmds(JsonNode document) implements VmmAction {}

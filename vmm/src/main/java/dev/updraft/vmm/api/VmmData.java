@@ -1,10 +1,12 @@
 package dev.updraft.vmm.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.updraft.vmm.config.BalloonConfig;
 import dev.updraft.vmm.config.LoggerConfig;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.virtio.balloon.BalloonStats;
 
 /** What a handled {@link VmmAction} returns (Firecracker's {@code VmmData}). */
 sealed interface VmmData {
@@ -24,6 +26,12 @@ sealed interface VmmData {
 
   /** {@code GET /mmds}: the metadata document. */
   record MmdsValue(JsonNode document) implements VmmData {}
+
+  /** {@code GET /balloon}. */
+  record BalloonConfiguration(BalloonConfig config) implements VmmData {}
+
+  /** {@code GET /balloon/statistics}. */
+  record BalloonStatistics(BalloonStats stats) implements VmmData {}
 
   VmmData EMPTY = new Empty();
 }

@@ -25,6 +25,8 @@ import java.util.function.Function;
  * @param mmdsConfig how the guest reaches the metadata service, or null if it does not
  * @param mmds the metadata store, or null until something (an API request, {@code --metadata})
  *     creates it; shared with the running VM, which reads it for the guest
+ * @param balloon the virtio-balloon device, or null for none; after boot its target and interval as
+ *     last changed
  */
 public record VmResources(
     MachineConfig machine,
@@ -36,7 +38,8 @@ public record VmResources(
     boolean bootTimer,
     VsockConfig vsock,
     MmdsConfig mmdsConfig,
-    Mmds mmds) {
+    Mmds mmds,
+    BalloonConfig balloon) {
 
   public VmResources {
     Objects.requireNonNull(machine, "machine-config");
@@ -60,7 +63,17 @@ public record VmResources(
   /** No boot source, no devices, Firecracker's default machine. */
   public static VmResources defaults() {
     return new VmResources(
-        MachineConfig.DEFAULT, null, List.of(), List.of(), null, null, false, null, null, null);
+        MachineConfig.DEFAULT,
+        null,
+        List.of(),
+        List.of(),
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null);
   }
 
   public VmResources withMachine(MachineConfig newMachine) {
@@ -74,7 +87,8 @@ public record VmResources(
         bootTimer,
         vsock,
         mmdsConfig,
-        mmds);
+        mmds,
+        balloon);
   }
 
   public VmResources withBootSource(BootSource newBootSource) {
@@ -88,7 +102,8 @@ public record VmResources(
         bootTimer,
         vsock,
         mmdsConfig,
-        mmds);
+        mmds,
+        balloon);
   }
 
   /**
@@ -117,7 +132,8 @@ public record VmResources(
         bootTimer,
         vsock,
         mmdsConfig,
-        mmds);
+        mmds,
+        balloon);
   }
 
   /** Adds {@code iface}, or replaces the interface with its id (PUT semantics). */
@@ -132,7 +148,8 @@ public record VmResources(
         bootTimer,
         vsock,
         mmdsConfig,
-        mmds);
+        mmds,
+        balloon);
   }
 
   public VmResources withEntropy(EntropyConfig newEntropy) {
@@ -146,7 +163,8 @@ public record VmResources(
         bootTimer,
         vsock,
         mmdsConfig,
-        mmds);
+        mmds,
+        balloon);
   }
 
   public VmResources withSerial(SerialConfig newSerial) {
@@ -160,7 +178,8 @@ public record VmResources(
         bootTimer,
         vsock,
         mmdsConfig,
-        mmds);
+        mmds,
+        balloon);
   }
 
   public VmResources withVsock(VsockConfig newVsock) {
@@ -174,7 +193,8 @@ public record VmResources(
         bootTimer,
         newVsock,
         mmdsConfig,
-        mmds);
+        mmds,
+        balloon);
   }
 
   public VmResources withMmdsConfig(MmdsConfig newMmdsConfig) {
@@ -188,7 +208,8 @@ public record VmResources(
         bootTimer,
         vsock,
         newMmdsConfig,
-        mmds);
+        mmds,
+        balloon);
   }
 
   public VmResources withMmds(Mmds newMmds) {
@@ -202,7 +223,36 @@ public record VmResources(
         bootTimer,
         vsock,
         mmdsConfig,
-        newMmds);
+        newMmds,
+        balloon);
+  }
+
+  /**
+   * Sets the balloon device (PUT semantics, before boot) or records a runtime change.
+   *
+   * @throws ConfigException if its target is more than the guest's memory
+   */
+  public VmResources withBalloon(BalloonConfig newBalloon) {
+    if (newBalloon != null && newBalloon.amountMib() > machine.memSizeMib()) {
+      throw new ConfigException(
+          "Amount of pages requested is too large. (amount_mib: "
+              + newBalloon.amountMib()
+              + ", expected: at most the "
+              + machine.memSizeMib()
+              + " MiB of mem_size_mib)");
+    }
+    return new VmResources(
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds,
+        newBalloon);
   }
 
   public VmResources withBootTimer(boolean enabled) {
@@ -216,7 +266,8 @@ public record VmResources(
         enabled,
         vsock,
         mmdsConfig,
-        mmds);
+        mmds,
+        balloon);
   }
 
   /**

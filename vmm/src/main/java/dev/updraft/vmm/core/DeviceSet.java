@@ -8,6 +8,7 @@ import dev.updraft.vmm.snapshot.DevicesState;
 import dev.updraft.vmm.snapshot.VirtioDeviceState;
 import dev.updraft.vmm.virtio.VirtioDevice;
 import dev.updraft.vmm.virtio.VirtioMmioTransport;
+import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.VirtioNet;
 import dev.updraft.vmm.virtio.vsock.VirtioVsock;
@@ -38,6 +39,7 @@ final class DeviceSet {
   Serial serial;
   I8042 i8042;
   VirtioVsock vsock;
+  VirtioBalloon balloon;
   boolean bootTimer;
 
   /** Every device's state; call with the vCPUs paused, on the device thread. */

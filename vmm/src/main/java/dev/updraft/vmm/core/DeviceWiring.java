@@ -17,6 +17,7 @@ import dev.updraft.vmm.ratelimit.TokenType;
 import dev.updraft.vmm.snapshot.VirtioDeviceState;
 import dev.updraft.vmm.virtio.VirtioDevice;
 import dev.updraft.vmm.virtio.VirtioMmioTransport;
+import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import dev.updraft.vmm.virtio.block.BlockConfig;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.NetConfig;
@@ -154,6 +155,23 @@ final class DeviceWiring {
         transport,
         rng,
         () -> new VirtioDeviceState.Rng("entropy", slot, transport.save(), rng.save()));
+  }
+
+  /** The balloon, whose state carries its configuration (see {@link VirtioDeviceState.Balloon}). */
+  Attached<VirtioBalloon> balloon(
+      long amountMib, boolean deflateOnOom, int statsIntervalS, DeviceSlot slot) {
+    Counters counters = new Counters("balloon");
+    VirtioBalloon balloon =
+        new VirtioBalloon(amountMib, deflateOnOom, statsIntervalS, loop, counters);
+    VirtioMmioTransport transport =
+        VirtioWiring.attach(machine, loop, slot, balloon, "virtio-balloon");
+    set.metrics.add(counters);
+    set.balloon = balloon;
+    return register(
+        slot,
+        transport,
+        balloon,
+        () -> new VirtioDeviceState.Balloon("balloon", slot, transport.save(), balloon.save()));
   }
 
   /** Records a virtio device and what saves it, for snapshots; returns it with its transport. */

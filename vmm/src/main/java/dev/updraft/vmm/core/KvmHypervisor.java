@@ -4,6 +4,7 @@ import dev.updraft.sys.Fd;
 import dev.updraft.sys.Host;
 import dev.updraft.vmm.boot.BootException;
 import dev.updraft.vmm.boot.KernelCmdline;
+import dev.updraft.vmm.config.BalloonConfig;
 import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.Drive;
@@ -106,6 +107,12 @@ public final class KvmHypervisor implements Hypervisor {
       if (resources.vsock() != null) {
         builder.vsock(resources.vsock().guestCid(), resources.vsock().udsPath());
       }
+      if (resources.balloon() != null) {
+        builder.balloon(
+            resources.balloon().amountMib(),
+            resources.balloon().deflateOnOom(),
+            resources.balloon().statsPollingIntervalS());
+      }
       if (resources.entropy() != null) {
         builder.entropy(DeviceConfigs.limiter(resources.entropy().rateLimiter()));
       }
@@ -162,7 +169,14 @@ public final class KvmHypervisor implements Hypervisor {
                       config.machine().smt(),
                       request.trackDirtyPages(),
                       request.hugePages().resolve(config.machine().hugePages()),
-                      config.machine().cpuTemplate()));
+                      config.machine().cpuTemplate()))
+              .withBalloon(
+                  vm.balloon()
+                      .map(
+                          b ->
+                              new BalloonConfig(
+                                  b.amountMib(), b.deflateOnOom(), b.statsIntervalS()))
+                      .orElse(null));
       return new RestoredVm(new RunningMicroVm(vm, log), resources);
     } catch (VmStartException e) {
       throw new VmSnapshotException(e.getMessage(), e);

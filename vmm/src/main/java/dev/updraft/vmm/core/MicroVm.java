@@ -6,6 +6,7 @@ import dev.updraft.vmm.seccomp.SeccompFilters;
 import dev.updraft.vmm.seccomp.ThreadKind;
 import dev.updraft.vmm.snapshot.DevicesState;
 import dev.updraft.vmm.vcpu.VcpuStop;
+import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.VirtioNet;
 import dev.updraft.vmm.virtio.vsock.VirtioVsock;
@@ -92,6 +93,11 @@ public final class MicroVm implements AutoCloseable {
   /** The virtio-vsock device, if the VM has one. */
   public Optional<VirtioVsock> vsock() {
     return Optional.ofNullable(devices.vsock);
+  }
+
+  /** The balloon device, if the VM has one. */
+  public Optional<VirtioBalloon> balloon() {
+    return Optional.ofNullable(devices.balloon);
   }
 
   /** Runs {@code task} on the device thread and waits for it, so updates see devices at rest. */

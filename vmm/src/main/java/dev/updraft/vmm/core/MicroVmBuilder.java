@@ -61,6 +61,7 @@ public final class MicroVmBuilder {
   private final List<NetDevice> nets = new ArrayList<>();
   private RateLimiterConfig entropy;
   private VsockDevice vsock;
+  private BalloonDevice balloon;
   private MmdsService mmds;
 
   /** A network interface: the device's config and the host TAP it is backed by. */
@@ -76,6 +77,9 @@ public final class MicroVmBuilder {
 
   /** The vsock device: the guest's context id and the host's Unix socket path. */
   public record VsockDevice(long guestCid, Path udsPath) {}
+
+  /** The balloon device: its first target, deflate-on-OOM, and its stats interval (0: none). */
+  public record BalloonDevice(long amountMib, boolean deflateOnOom, int statsIntervalS) {}
 
   public MicroVmBuilder(int vcpus, long memoryBytes) {
     if (vcpus < 1 || vcpus > Layout.MAX_VCPUS) {
@@ -178,6 +182,12 @@ public final class MicroVmBuilder {
     return this;
   }
 
+  /** Adds the virtio-balloon device; it comes first among the virtio devices, as in Firecracker. */
+  public MicroVmBuilder balloon(long amountMib, boolean deflateOnOom, int statsIntervalS) {
+    this.balloon = new BalloonDevice(amountMib, deflateOnOom, statsIntervalS);
+    return this;
+  }
+
   /** Adds the virtio-rng device with an optional byte rate limit. */
   public MicroVmBuilder entropy(RateLimiterConfig limiter) {
     this.entropy = limiter == null ? RateLimiterConfig.UNLIMITED : limiter;
@@ -213,6 +223,14 @@ public final class MicroVmBuilder {
       }
       MmioAllocator slots = new MmioAllocator(new GsiAllocator());
       List<DeviceSlot> virtioSlots = new ArrayList<>();
+      if (balloon != null) {
+        virtioSlots.add(slots.allocate());
+        wiring.balloon(
+            balloon.amountMib(),
+            balloon.deflateOnOom(),
+            balloon.statsIntervalS(),
+            virtioSlots.getLast());
+      }
       for (BlockConfig drive : drives) {
         virtioSlots.add(slots.allocate());
         wiring.block(drive, virtioSlots.getLast());

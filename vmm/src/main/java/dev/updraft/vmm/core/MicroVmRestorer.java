@@ -18,6 +18,7 @@ import dev.updraft.vmm.snapshot.SnapshotException;
 import dev.updraft.vmm.snapshot.UffdHandover;
 import dev.updraft.vmm.snapshot.VirtioDeviceState;
 import dev.updraft.vmm.snapshot.VmConfig;
+import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Objects;
@@ -157,6 +158,16 @@ final class MicroVmRestorer {
         var net = wiring.net(DeviceConfigs.net(nic), nic.hostDevName(), n.slot(), null);
         net.transport().restore(n.transport());
         net.device().restore(n.device());
+      }
+      case VirtioDeviceState.Balloon b -> {
+        var balloon =
+            wiring.balloon(
+                b.device().targetPages() / VirtioBalloon.PAGES_PER_MIB,
+                b.device().deflateOnOom(),
+                b.device().statsIntervalS(),
+                b.slot());
+        balloon.transport().restore(b.transport());
+        balloon.device().restore(b.device());
       }
       case VirtioDeviceState.Rng r -> {
         if (config.entropy() == null) {

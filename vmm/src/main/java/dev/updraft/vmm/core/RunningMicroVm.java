@@ -12,6 +12,8 @@ import dev.updraft.vmm.runtime.VmSnapshotException;
 import dev.updraft.vmm.snapshot.SnapshotException;
 import dev.updraft.vmm.snapshot.VmConfig;
 import dev.updraft.vmm.vcpu.VcpuStop;
+import dev.updraft.vmm.virtio.balloon.BalloonStats;
+import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -107,6 +109,27 @@ final class RunningMicroVm implements RunningVm {
           net.updateRateLimiters(RateLimiterUpdate.of(rxOrNull), RateLimiterUpdate.of(txOrNull));
           return null;
         });
+  }
+
+  // The balloon's updates take its lock; a target change raises its interrupt from this thread.
+  @Override
+  public void updateBalloon(long amountMib) {
+    balloon().updateSize(amountMib);
+    log.info("balloon target set to " + amountMib + " MiB");
+  }
+
+  @Override
+  public void updateBalloonStatistics(int statsPollingIntervalS) {
+    balloon().updateStatsInterval(statsPollingIntervalS);
+  }
+
+  @Override
+  public BalloonStats balloonStatistics() {
+    return balloon().statistics();
+  }
+
+  private VirtioBalloon balloon() {
+    return vm.balloon().orElseThrow(() -> new IllegalStateException("the VM has no balloon"));
   }
 
   @Override

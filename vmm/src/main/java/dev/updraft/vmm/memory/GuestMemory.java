@@ -53,6 +53,13 @@ public interface GuestMemory {
   void zero(long address, long length);
 
   /**
+   * Gives the host back the pages of {@code [address, address + length)} (4 KiB aligned, inside one
+   * region), as a balloon does with the pages its guest handed over: their content is lost. They
+   * read as zero afterwards, or as the snapshot's content in memory restored from a file.
+   */
+  void discard(long address, long length);
+
+  /**
    * A view of {@code [address, address + length)} that reads and writes guest memory directly, so
    * file and network I/O needs no copy. The range must lie inside one region.
    */

@@ -19,8 +19,12 @@ public final class HeapGuestMemory implements GuestMemory {
   private static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+  private static final int PAGE = 4096;
+
   private final List<MemoryRegion> regions;
   private final byte[][] backing;
+  private long discarded;
+  private final List<MemoryRegion> discardedRanges = new java.util.ArrayList<>();
 
   /** Memory with one region per entry; each region at most 2 GiB (a Java array). */
   public HeapGuestMemory(List<MemoryRegion> regions) {
@@ -130,6 +134,28 @@ public final class HeapGuestMemory implements GuestMemory {
     byte[] region = backing[region(address, length)];
     int from = offset(address);
     Arrays.fill(region, from, from + (int) length, (byte) 0);
+  }
+
+  /** Zeroes the range and counts it, so tests see what a device gave back to the host. */
+  @Override
+  public void discard(long address, long length) {
+    if (address % PAGE != 0 || length % PAGE != 0) {
+      throw new GuestMemoryException(address, length);
+    }
+    zero(address, length);
+    discarded += length;
+    discardedRanges.add(new MemoryRegion(address, length));
+  }
+
+  /** Whether {@link #discard} released any byte of {@code [address, address + length)}. */
+  public boolean wasDiscarded(long address, long length) {
+    return discardedRanges.stream()
+        .anyMatch(r -> r.start() < address + length && address < r.start() + r.size());
+  }
+
+  /** The bytes {@link #discard} has released so far. */
+  public long discardedBytes() {
+    return discarded;
   }
 
   @Override

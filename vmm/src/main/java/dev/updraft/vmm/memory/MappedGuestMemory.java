@@ -221,6 +221,17 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
   }
 
   @Override
+  public void discard(long address, long length) {
+    int r = region(address, length);
+    if (address % MappedMemory.PAGE_SIZE != 0 || length % MappedMemory.PAGE_SIZE != 0) {
+      throw new GuestMemoryException(address, length);
+    }
+    // The page changes (to zero or the file's content): a diff snapshot must carry it.
+    written(r, address, length);
+    mappings[r].madvise(address - regions.get(r).start(), length, MappedMemory.MADV_DONTNEED);
+  }
+
+  @Override
   public ByteBuffer slice(long address, int length) {
     int r = region(address, length);
     written(r, address, length); // a slice may be written through (a block read, a frame)

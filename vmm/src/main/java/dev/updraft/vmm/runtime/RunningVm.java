@@ -4,6 +4,7 @@ import dev.updraft.vmm.config.SnapshotCreate;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.virtio.balloon.BalloonStats;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -51,6 +52,28 @@ public interface RunningVm {
    */
   void updateNetworkRateLimiters(
       String ifaceId, RateLimiterConfig rxOrNull, RateLimiterConfig txOrNull);
+
+  /**
+   * {@code PATCH /balloon}: a new target for the balloon. The VM has one (the API checked).
+   *
+   * @throws dev.updraft.vmm.virtio.balloon.BalloonException if the device refuses it: its driver
+   *     has not started it, or the target is more than the guest's memory
+   */
+  void updateBalloon(long amountMib);
+
+  /**
+   * {@code PATCH /balloon/statistics}: a new polling interval. The VM has a balloon.
+   *
+   * @throws dev.updraft.vmm.virtio.balloon.BalloonException to switch statistics on or off
+   */
+  void updateBalloonStatistics(int statsPollingIntervalS);
+
+  /**
+   * {@code GET /balloon/statistics}. The VM has a balloon.
+   *
+   * @throws dev.updraft.vmm.virtio.balloon.BalloonException if its statistics are off
+   */
+  BalloonStats balloonStatistics();
 
   /**
    * Completes once, when the guest has ended (reset through the i8042, triple fault, crash, or

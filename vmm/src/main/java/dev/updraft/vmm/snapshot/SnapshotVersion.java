@@ -6,8 +6,8 @@ package dev.updraft.vmm.snapshot;
  * MINOR up to its own.
  */
 public record SnapshotVersion(int major, int minor, int patch) {
-  /** The version this VMM writes. */
-  public static final SnapshotVersion CURRENT = new SnapshotVersion(1, 0, 0);
+  /** The version this VMM writes; 1.1 added the balloon device, so 1.0 files read as they were. */
+  public static final SnapshotVersion CURRENT = new SnapshotVersion(1, 1, 0);
 
   public SnapshotVersion {
     for (int part : new int[] {major, minor, patch}) {

@@ -4,6 +4,7 @@ import dev.updraft.vmm.arch.DeviceSlot;
 import dev.updraft.vmm.state.StateReader;
 import dev.updraft.vmm.state.StateWriter;
 import dev.updraft.vmm.virtio.TransportState;
+import dev.updraft.vmm.virtio.balloon.BalloonState;
 import dev.updraft.vmm.virtio.block.BlockState;
 import dev.updraft.vmm.virtio.net.NetState;
 import dev.updraft.vmm.virtio.rng.RngState;
@@ -44,6 +45,17 @@ public sealed interface VirtioDeviceState {
     }
   }
 
+  /**
+   * The balloon; there is at most one, its id is {@code "balloon"}. Its state carries its
+   * configuration (added in format 1.1: older files have no balloon entry and read as before).
+   */
+  record Balloon(String id, DeviceSlot slot, TransportState transport, BalloonState device)
+      implements VirtioDeviceState {
+    public Balloon {
+      requireAll(id, slot, transport, device);
+    }
+  }
+
   private static void requireAll(Object... parts) {
     for (Object part : parts) {
       Objects.requireNonNull(part, "a part of a virtio device's state");
@@ -57,6 +69,7 @@ public sealed interface VirtioDeviceState {
           case Block b -> "block";
           case Net n -> "net";
           case Rng r -> "rng";
+          case Balloon b -> "balloon";
         });
     out.writeString(state.id())
         .writeLong(state.slot().base())
@@ -67,6 +80,7 @@ public sealed interface VirtioDeviceState {
       case Block b -> out.write(b.device());
       case Net n -> out.write(n.device());
       case Rng r -> out.write(r.device());
+      case Balloon b -> out.write(b.device());
     }
   }
 
@@ -80,8 +94,10 @@ public sealed interface VirtioDeviceState {
       case "block" -> new Block(id, slot, transport, in.section(name, BlockState::read));
       case "net" -> new Net(id, slot, transport, in.section(name, NetState::read));
       case "rng" -> new Rng(id, slot, transport, in.section(name, RngState::read));
+      case "balloon" -> new Balloon(id, slot, transport, in.section(name, BalloonState::read));
       default ->
-          throw in.failure("device kind: \"" + kind + "\" (expected: one of block, net, rng)");
+          throw in.failure(
+              "device kind: \"" + kind + "\" (expected: one of balloon, block, net, rng)");
     };
   }
 }

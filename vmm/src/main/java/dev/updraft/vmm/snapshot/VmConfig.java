@@ -98,7 +98,8 @@ public record VmConfig(
 
   /**
    * Resources for the restored VM: this configuration, with the new process's serial output. The
-   * state file carries no vsock device and no MMDS, so the restored VM has neither.
+   * state file carries no vsock device and no MMDS, so the restored VM has neither; the balloon's
+   * configuration is in its device state, and the caller adds it.
    */
   public VmResources toResources(VmResources current) {
     return new VmResources(
@@ -109,6 +110,7 @@ public record VmConfig(
         entropy,
         current.serial(),
         current.bootTimer(),
+        null,
         null,
         null,
         null);

@@ -5,6 +5,7 @@ public enum DeviceType {
   NET(1),
   BLOCK(2),
   RNG(4),
+  BALLOON(5),
   VSOCK(19);
 
   private final int id;

@@ -95,7 +95,7 @@ class ConfigFileTest {
 
   @Test
   void firecrackerResourcesUpdraftLacksAreRefusedWhenSet() {
-    for (String key : new String[] {"balloon", "cpu-config", "memory-hotplug"}) {
+    for (String key : new String[] {"cpu-config", "memory-hotplug"}) {
       assertThatThrownBy(
               () -> steps("{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"" + key + "\": {}}"))
           .as(key)

@@ -75,9 +75,10 @@ class NoApiIT {
             socket,
             "--no-api",
             "--config-file",
-            config(", \"balloon\": {\"amount_mib\": 1}").toString());
+            config(", \"memory-hotplug\": {\"total_size_mib\": 1024}").toString());
     assertThat(unknown.awaitExit()).isEqualTo(ExitCode.BAD_CONFIGURATION);
-    assertThat(unknown.err()).contains("vm_config.json: balloon: not supported by updraft yet");
+    assertThat(unknown.err())
+        .contains("vm_config.json: memory-hotplug: not supported by updraft yet");
 
     Files.writeString(
         dir.resolve("bad.json"), "{\"boot-source\": {\"kernel_image_path\": \"/nonexistent\"}}");

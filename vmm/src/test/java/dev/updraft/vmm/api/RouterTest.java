@@ -92,9 +92,7 @@ class RouterTest {
   @Test
   void unimplementedFirecrackerEndpointsSaySo() {
     for (String path :
-        new String[] {
-          "/balloon", "/balloon/statistics", "/cpu-config", "/pmem/p0", "/hotplug/memory"
-        }) {
+        new String[] {"/balloon/hinting/start", "/cpu-config", "/pmem/p0", "/hotplug/memory"}) {
       assertThatThrownBy(() -> Router.route("PUT", path, true))
           .as(path)
           .isInstanceOf(ApiException.class)
@@ -102,8 +100,11 @@ class RouterTest {
               "The requested operation is not supported: updraft does not support ")
           .hasMessageEndingWith(" yet (PUT " + path + ").");
     }
-    assertThatThrownBy(() -> Router.route("GET", "/balloon", false))
-        .hasMessageContaining("balloon device");
+    assertThatThrownBy(() -> Router.route("GET", "/balloon/hinting/status", false))
+        .hasMessageContaining("free page hinting");
+    assertThatThrownBy(() -> Router.route("PATCH", "/balloon/hinting/stop", false))
+        .as("refused as unsupported before the empty-body rule")
+        .hasMessageContaining("free page hinting");
   }
 
   @Test

@@ -46,6 +46,7 @@ class VmResourcesTest {
                     false,
                     null,
                     null,
+                    null,
                     null))
         .hasMessageContaining("at most one root device");
   }

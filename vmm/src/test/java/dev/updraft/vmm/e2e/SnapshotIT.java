@@ -75,7 +75,7 @@ class SnapshotIT {
             .redirectErrorStream(true)
             .start();
     assertThat(new String(describe.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-        .isEqualTo("v1.0.0\n");
+        .isEqualTo("v1.1.0\n");
 
     VmmOnKvm b = start("b");
     byte[] good = Files.readAllBytes(state);
@@ -96,7 +96,7 @@ class SnapshotIT {
     assertThat(b.curl("PUT", "/snapshot/load", load(damaged, "vm.mem", "")))
         .startsWith(refused + "snapshot_path: " + damaged + ": damaged: its CRC-32C is");
     assertThat(b.curl("PUT", "/snapshot/load", load(foreign, "vm.mem", "")))
-        .startsWith(refused + "snapshot_path: " + foreign + ": snapshot format v2.0.0");
+        .startsWith(refused + "snapshot_path: " + foreign + ": snapshot format v2.1.0");
     assertThat(b.curl("PUT", "/snapshot/load", load(state, "short.mem", "")))
         .startsWith(
             refused

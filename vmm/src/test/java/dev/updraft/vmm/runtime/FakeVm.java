@@ -4,6 +4,9 @@ import dev.updraft.vmm.config.SnapshotCreate;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
+import dev.updraft.vmm.virtio.balloon.BalloonException;
+import dev.updraft.vmm.virtio.balloon.BalloonStats;
+import dev.updraft.vmm.virtio.balloon.GuestStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +98,31 @@ public final class FakeVm implements RunningVm {
   public void updateNetworkRateLimiters(
       String ifaceId, RateLimiterConfig rxOrNull, RateLimiterConfig txOrNull) {
     record("updateNetworkRateLimiters " + ifaceId + " " + rxOrNull + " " + txOrNull);
+  }
+
+  @Override
+  public void updateBalloon(long amountMib) {
+    record("updateBalloon " + amountMib);
+  }
+
+  /** Refuses to switch statistics on or off, as the device does. */
+  @Override
+  public void updateBalloonStatistics(int statsPollingIntervalS) {
+    int current = resources.balloon().statsPollingIntervalS();
+    if ((current == 0) != (statsPollingIntervalS == 0)) {
+      throw BalloonException.statisticsStateChange();
+    }
+    record("updateBalloonStatistics " + statsPollingIntervalS);
+  }
+
+  /** The configured target, nothing inflated yet, and no guest statistics. */
+  @Override
+  public BalloonStats balloonStatistics() {
+    if (resources.balloon().statsPollingIntervalS() == 0) {
+      throw BalloonException.statisticsDisabled();
+    }
+    record("balloonStatistics");
+    return new BalloonStats(resources.balloon().amountMib() * 256, 0, GuestStats.NONE);
   }
 
   @Override

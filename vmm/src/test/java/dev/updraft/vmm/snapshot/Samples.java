@@ -26,6 +26,9 @@ import dev.updraft.vmm.ratelimit.TokenBucketState;
 import dev.updraft.vmm.state.Blob;
 import dev.updraft.vmm.virtio.QueueState;
 import dev.updraft.vmm.virtio.TransportState;
+import dev.updraft.vmm.virtio.balloon.BalloonState;
+import dev.updraft.vmm.virtio.balloon.GuestStats;
+import dev.updraft.vmm.virtio.balloon.StatTag;
 import dev.updraft.vmm.virtio.block.BlockState;
 import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.MacAddress;
@@ -34,6 +37,7 @@ import dev.updraft.vmm.virtio.rng.RngState;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** A state file's contents with every part filled, values chosen to be told apart. */
 final class Samples {
@@ -153,7 +157,18 @@ final class Samples {
                 "entropy",
                 new DeviceSlot(0xC000_3000L, 0x1000, 7),
                 transport,
-                new RngState(RateLimiterState.UNLIMITED))));
+                new RngState(RateLimiterState.UNLIMITED)),
+            new VirtioDeviceState.Balloon(
+                "balloon",
+                new DeviceSlot(0xC000_4000L, 0x1000, 8),
+                transport,
+                new BalloonState(
+                    4096,
+                    1024,
+                    true,
+                    5,
+                    2,
+                    new GuestStats(Map.of(StatTag.FREE_MEMORY, 1L << 30, StatTag.OOM_KILL, 0L))))));
   }
 
   static Blob blob(int size, int fill) {

@@ -44,7 +44,8 @@ public final class GuestImages {
           "mmds",
           "snap",
           "crash",
-          "idle");
+          "idle",
+          "balloon");
 
   /** No libc, no PIC, no red zone (interrupts land on the guest's stack), no SSE state. */
   static final List<String> COMPILE_FLAGS =

@@ -165,6 +165,27 @@ class QemuGuestIT {
   }
 
   @Test
+  void balloonInflatesToTheTargetQmpSetsAndAnswersTheStatsPoll() throws Exception {
+    QemuConfig config =
+        guest("balloon")
+            .withMemoryMib(128)
+            .with(
+                "-device",
+                "virtio-balloon-device,deflate-on-oom=on,guest-stats-polling-interval=1");
+    try (Qemu qemu = Qemu.start(config)) {
+      assertThat(qemu.serial().awaitLine("ready", LINE_TIMEOUT)).isPresent();
+      // QMP's value is the guest's size after ballooning: 12 MiB less.
+      qemu.qmp().execute("balloon", "\"value\": " + (116L << 20));
+      assertThat(qemu.serial().awaitLine("stats-sent", LINE_TIMEOUT)).isPresent();
+      qemu.type("bye\n");
+      Qemu.Result result = qemu.await(TIMEOUT);
+
+      GuestReport report = result.report().requirePassed(GuestChecks.BALLOON);
+      assertThat(report.require("num_pages")).isEqualTo(String.valueOf(12 * 256));
+    }
+  }
+
+  @Test
   void pauseStopsTheTicksAndResumeRestartsThem() throws Exception {
     try (Qemu qemu = Qemu.start(guest("pause").withCmdline("ticks=10 period_ms=50"))) {
       assertThat(qemu.serial().await(line -> line.startsWith("tick 3 "), LINE_TIMEOUT)).isPresent();

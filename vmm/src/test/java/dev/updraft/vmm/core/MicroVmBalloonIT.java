@@ -1,0 +1,170 @@
+package dev.updraft.vmm.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.updraft.sys.testing.NeedsProgram;
+import dev.updraft.vmm.config.CpuTemplate;
+import dev.updraft.vmm.config.HugePages;
+import dev.updraft.vmm.config.MachineConfig;
+import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.runtime.VmLogger;
+import dev.updraft.vmm.testing.GuestChecks;
+import dev.updraft.vmm.testing.GuestImages;
+import dev.updraft.vmm.testing.GuestReport;
+import dev.updraft.vmm.virtio.balloon.BalloonStats;
+import dev.updraft.vmm.virtio.balloon.StatTag;
+import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The balloon guest on updraft's VMM: the host sets a target, the guest inflates by that many
+ * pages, and the host releases them (fewer resident pages of guest RAM, and the guest reads them
+ * back as zero); `actual` and the statistics reach the host.
+ */
+@Tag("kvm")
+@EnabledIf(value = "dev.updraft.sys.Host#kvmAvailable", disabledReason = "needs /dev/kvm")
+@NeedsProgram(value = "gcc", debian = "gcc")
+class MicroVmBalloonIT {
+  private static final int AT_MIB = 64;
+  private static final int PAGES = 4096; // 16 MiB the guest writes to
+  private static final int TARGET_MIB = 12;
+  private static final int DEFLATE = 256;
+
+  @Test
+  void inflatedPagesAreReleasedOnTheHostAndReportedBack() throws Exception {
+    try (GuestRun run = start()) {
+      VirtioBalloon balloon = run.vm.balloon().orElseThrow();
+      assertThat(run.serial.awaitLine("ready", GuestRun.TIMEOUT)).isPresent();
+      int before = residentPages(run);
+      long rssBefore = rssKib();
+      balloon.updateSize(TARGET_MIB);
+      assertThat(run.serial.awaitLine("stats-sent", GuestRun.TIMEOUT)).isPresent();
+      int after = residentPages(run);
+      long rssAfter = rssKib();
+      System.out.printf(
+          "balloon: %d of %d pages resident before, %d after inflating %d MiB; VmRSS %d -> %d"
+              + " KiB%n",
+          before, PAGES, after, TARGET_MIB, rssBefore, rssAfter);
+      int target = TARGET_MIB * VirtioBalloon.PAGES_PER_MIB;
+      assertThat(before).as("the guest wrote every page").isEqualTo(PAGES);
+      // The inflated pages are gone; one is read back by the guest (as the zero page), and the
+      // deflated ones stay released until the guest touches them again.
+      assertThat(after).isLessThanOrEqualTo(PAGES - target + 1);
+
+      BalloonStats stats = awaitStats(balloon, 48L << 20);
+      assertThat(stats.targetPages()).isEqualTo(target);
+      assertThat(stats.actualPages()).isEqualTo(target - DEFLATE);
+      assertThat(stats.guest().values())
+          .containsEntry(StatTag.TOTAL_MEMORY, 128L << 20)
+          .containsEntry(StatTag.OOM_KILL, 0L);
+      assertThat(run.vm.metrics())
+          .filteredOn(c -> c.group().equals("balloon"))
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.snapshot().get("inflate_count")).isPositive();
+                assertThat(c.snapshot().get("deflate_count")).isPositive();
+                assertThat(c.snapshot().get("stats_updates_count")).isGreaterThanOrEqualTo(2);
+              });
+      run.type("bye\n");
+      GuestReport report = run.report().requirePassed(GuestChecks.BALLOON);
+      assertThat(report.require("num_pages")).isEqualTo(String.valueOf(target));
+      assertThat(Long.decode(report.require("features_offered")))
+          .isEqualTo((1L << 32) | VirtioBalloon.F_STATS_VQ | VirtioBalloon.F_DEFLATE_ON_OOM);
+    }
+  }
+
+  @Test
+  void aRestoredVmKeepsItsBalloonItsTargetAndItsStatistics(@TempDir Path dir) throws Exception {
+    Path state = dir.resolve("vm.state");
+    Path memory = dir.resolve("vm.mem");
+    BalloonStats saved;
+    try (GuestRun a = start()) {
+      assertThat(a.serial.awaitLine("ready", GuestRun.TIMEOUT)).isPresent();
+      a.vm.balloon().orElseThrow().updateSize(TARGET_MIB);
+      assertThat(a.serial.awaitLine("stats-sent", GuestRun.TIMEOUT)).isPresent();
+      saved = awaitStats(a.vm.balloon().orElseThrow(), 48L << 20);
+      a.vm.pause();
+      new RunningMicroVm(a.vm, QUIET)
+          .createSnapshot(
+              MicroVmSnapshotIT.full(state, memory),
+              VmResources.defaults()
+                  .withMachine(
+                      new MachineConfig(1, 128, false, false, HugePages.NONE, CpuTemplate.NONE)));
+    }
+    try (GuestRun b = GuestRun.restore(MicroVmSnapshotIT.load(state, memory))) {
+      VirtioBalloon balloon = b.vm.balloon().orElseThrow();
+      assertThat(balloon.statistics()).isEqualTo(saved);
+      assertThat(balloon.deflateOnOom()).isTrue();
+      assertThat(balloon.statsIntervalS()).isEqualTo(1);
+      balloon.updateSize(TARGET_MIB + 1); // the restored device is active
+      assertThat(balloon.amountMib()).isEqualTo(TARGET_MIB + 1);
+      b.type("bye\n");
+      // The guest goes on from where it waited (its checks were printed before the snapshot).
+      b.report().requirePassed();
+    }
+  }
+
+  private static GuestRun start() {
+    return GuestRun.start(
+        GuestImages.pvh("balloon"),
+        "at_mib=" + AT_MIB + " pages=" + PAGES + " deflate=" + DEFLATE,
+        1,
+        128,
+        b -> b.balloon(0, true, 1));
+  }
+
+  private static final VmLogger QUIET =
+      new VmLogger() {
+        @Override
+        public void error(String message) {}
+
+        @Override
+        public void warn(String message) {}
+
+        @Override
+        public void info(String message) {}
+
+        @Override
+        public void debug(String message) {}
+      };
+
+  /** Pages of the guest's range that are resident in this process (mincore). */
+  private static int residentPages(GuestRun run) {
+    boolean[] resident = run.vm.machine().memory().resident(0);
+    int first = AT_MIB << 8;
+    int count = 0;
+    for (int i = first; i < first + PAGES; i++) {
+      count += resident[i] ? 1 : 0;
+    }
+    return count;
+  }
+
+  /** Waits for the guest's second stats frame (free memory {@code free}) to reach the device. */
+  private static BalloonStats awaitStats(VirtioBalloon balloon, long free) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    BalloonStats stats = balloon.statistics();
+    while (!Long.valueOf(free).equals(stats.guest().values().get(StatTag.FREE_MEMORY))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      stats = balloon.statistics();
+    }
+    assertThat(stats.guest().values()).containsEntry(StatTag.FREE_MEMORY, free);
+    return stats;
+  }
+
+  private static long rssKib() throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .filter(l -> l.startsWith("VmRSS:"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+        .findFirst()
+        .orElse(-1);
+  }
+}
