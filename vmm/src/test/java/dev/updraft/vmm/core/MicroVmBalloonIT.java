@@ -74,7 +74,7 @@ class MicroVmBalloonIT {
                 assertThat(c.snapshot().get("stats_updates_count")).isGreaterThanOrEqualTo(2);
               });
       run.type("bye\n");
-      GuestReport report = run.report().requirePassed(GuestChecks.BALLOON);
+      GuestReport report = run.report().requirePassed(GuestChecks.balloon());
       assertThat(report.require("num_pages")).isEqualTo(String.valueOf(target));
       assertThat(Long.decode(report.require("features_offered")))
           .isEqualTo((1L << 32) | VirtioBalloon.F_STATS_VQ | VirtioBalloon.F_DEFLATE_ON_OOM);

@@ -180,7 +180,7 @@ class QemuGuestIT {
       qemu.type("bye\n");
       Qemu.Result result = qemu.await(TIMEOUT);
 
-      GuestReport report = result.report().requirePassed(GuestChecks.BALLOON);
+      GuestReport report = result.report().requirePassed(GuestChecks.balloon());
       assertThat(report.require("num_pages")).isEqualTo(String.valueOf(12 * 256));
     }
   }

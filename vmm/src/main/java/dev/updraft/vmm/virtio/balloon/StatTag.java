@@ -6,28 +6,28 @@ package dev.updraft.vmm.virtio.balloon;
  * /balloon/statistics} gives each.
  */
 public enum StatTag {
-  SWAP_IN("swap_in"),
-  SWAP_OUT("swap_out"),
-  MAJOR_FAULTS("major_faults"),
-  MINOR_FAULTS("minor_faults"),
-  FREE_MEMORY("free_memory"),
-  TOTAL_MEMORY("total_memory"),
-  AVAILABLE_MEMORY("available_memory"),
-  DISK_CACHES("disk_caches"),
-  HUGETLB_ALLOCATIONS("hugetlb_allocations"),
-  HUGETLB_FAILURES("hugetlb_failures"),
-  OOM_KILL("oom_kill"),
-  ALLOC_STALL("alloc_stall"),
-  ASYNC_SCAN("async_scan"),
-  DIRECT_SCAN("direct_scan"),
-  ASYNC_RECLAIM("async_reclaim"),
-  DIRECT_RECLAIM("direct_reclaim");
+  SWAP_IN(0, "swap_in"),
+  SWAP_OUT(1, "swap_out"),
+  MAJOR_FAULTS(2, "major_faults"),
+  MINOR_FAULTS(3, "minor_faults"),
+  FREE_MEMORY(4, "free_memory"),
+  TOTAL_MEMORY(5, "total_memory"),
+  AVAILABLE_MEMORY(6, "available_memory"),
+  DISK_CACHES(7, "disk_caches"),
+  HUGETLB_ALLOCATIONS(8, "hugetlb_allocations"),
+  HUGETLB_FAILURES(9, "hugetlb_failures"),
+  OOM_KILL(10, "oom_kill"),
+  ALLOC_STALL(11, "alloc_stall"),
+  ASYNC_SCAN(12, "async_scan"),
+  DIRECT_SCAN(13, "direct_scan"),
+  ASYNC_RECLAIM(14, "async_reclaim"),
+  DIRECT_RECLAIM(15, "direct_reclaim");
 
-  private static final StatTag[] BY_TAG = values();
-
+  private final int tag;
   private final String wireName;
 
-  StatTag(String wireName) {
+  StatTag(int tag, String wireName) {
+    this.tag = tag;
     this.wireName = wireName;
   }
 
@@ -36,13 +36,18 @@ public enum StatTag {
     return wireName;
   }
 
-  /** The tag on the wire: the declaration order is the tag order, 0 to 15. */
+  /** The tag on the wire. */
   public int tag() {
-    return ordinal();
+    return tag;
   }
 
   /** The statistic with {@code tag}, or null for one this VMM does not know. */
   public static StatTag of(int tag) {
-    return tag >= 0 && tag < BY_TAG.length ? BY_TAG[tag] : null;
+    for (StatTag t : values()) {
+      if (t.tag == tag) {
+        return t;
+      }
+    }
+    return null;
   }
 }
