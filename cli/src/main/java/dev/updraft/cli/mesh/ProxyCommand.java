@@ -273,6 +273,13 @@ public final class ProxyCommand implements Callable<Integer> {
         .append(", ")
         .append(config.eventLoops())
         .append(" event loops");
+    if (proxy.identity() != null) {
+      line.append(", mesh TLS as ")
+          .append(proxy.identity().name().dnsName())
+          .append(" (")
+          .append(proxy.identity().tlsProvider().text())
+          .append(")");
+    }
     return line.toString();
   }
 

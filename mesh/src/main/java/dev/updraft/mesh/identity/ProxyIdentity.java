@@ -1,6 +1,7 @@
 package dev.updraft.mesh.identity;
 
 import dev.updraft.mesh.config.IdentityConfig;
+import dev.updraft.mesh.config.TlsProvider;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import java.security.KeyPair;
@@ -178,6 +179,11 @@ public final class ProxyIdentity implements AutoCloseable {
   /** The TLS implementation of this proxy's contexts. */
   public SslProvider provider() {
     return provider;
+  }
+
+  /** The same, in the words of the configuration. */
+  public TlsProvider tlsProvider() {
+    return provider == SslProvider.JDK ? TlsProvider.JDK : TlsProvider.BORINGSSL;
   }
 
   /** The context that terminates mesh TLS with the current certificate. */
