@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * message (the journal stops there), never another exception.
  */
 class EntryJsonFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void line(byte[] data) {
     String line = new String(data, StandardCharsets.UTF_8);
     Entry entry;

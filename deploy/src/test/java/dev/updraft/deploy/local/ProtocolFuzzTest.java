@@ -20,7 +20,7 @@ class ProtocolFuzzTest {
     T read(String line) throws IOException;
   }
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void line(byte[] data) throws IOException {
     String line = new String(data, StandardCharsets.UTF_8);
     roundTrip(line, ProtocolJson::readRequest, ProtocolJson::write);

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 class SpecParserFuzzTest {
   private static final Path BASE = Path.of("/tmp/spec-fuzz");
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void parse(byte[] data) {
     String text = new String(data, StandardCharsets.UTF_8);
     try {

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * carrying a message; never another exception.
  */
 class ConfigFileFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void parse(byte[] data) {
     String text = new String(data, StandardCharsets.UTF_8);
     try {

@@ -11,7 +11,7 @@ import io.netty.buffer.Unpooled;
  * and a server name it reports is printable.
  */
 class ProtocolDetectorFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void detect(byte[] data) {
     ByteBuf in = Unpooled.wrappedBuffer(data);
     Detection detection = ProtocolDetector.detect(in);

@@ -19,7 +19,7 @@ import io.netty.util.ReferenceCountUtil;
  * {@link EdgeException} with status 502, and the input is released.
  */
 class Http1ResponseFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void response(byte[] data) {
     Recorder recorder = new Recorder();
     EmbeddedChannel ch = new EmbeddedChannel(Http1Codecs.client(), new ResponseGuard(), recorder);

@@ -14,7 +14,7 @@ class CertifyRequestFuzzTest {
   private static final CertificateAuthority CA =
       CertificateAuthority.create("cluster.local", Duration.ofHours(24), Clock.systemUTC());
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void certify(byte[] data) {
     try {
       CertifyRequest request = CertifyRequest.parse(data);

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * the request rules, with at most one framing header, and a transfer coding of chunked alone).
  */
 class Http1RequestFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void pipeline(byte[] data) {
     check(data);
     int split = data.length == 0 ? 0 : (data[0] & 0xff) % data.length;

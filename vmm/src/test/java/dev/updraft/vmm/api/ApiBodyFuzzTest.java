@@ -58,7 +58,7 @@ class ApiBodyFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void body(byte[] data) {
     if (data.length < 2) {
       return;

@@ -12,7 +12,7 @@ import dev.updraft.vmm.config.ResourceId;
  * other exception, which would reach the client as an internal error.
  */
 class CreateVmRequestFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void body(byte[] data) {
     CreateVmRequest request;
     try {

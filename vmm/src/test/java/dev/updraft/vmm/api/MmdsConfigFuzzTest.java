@@ -32,7 +32,7 @@ class MmdsConfigFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void config(byte[] data) {
     ApiReply reply = vm.dispatcher.handle("PUT", "/mmds/config", data);
     if (data.length == 0) {

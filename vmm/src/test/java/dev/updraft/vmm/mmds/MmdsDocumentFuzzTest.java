@@ -17,7 +17,7 @@ import java.util.Arrays;
 class MmdsDocumentFuzzTest {
   private static final long LIMIT = 512;
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void document(byte[] data) {
     if (data.length == 0) {
       return;

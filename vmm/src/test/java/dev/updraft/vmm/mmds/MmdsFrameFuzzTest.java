@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 class MmdsFrameFuzzTest {
   private static final int MMDS = MmdsNetworkStack.DEFAULT_ADDRESS;
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void frames(byte[] data) {
     AtomicLong clock = new AtomicLong(1_000_000_000L);
     Mmds mmds = new Mmds(4096, clock::get);

@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * fail with a {@link SeccompException} carrying a message; never another exception.
  */
 class FilterJsonFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void parse(byte[] data) {
     try {
       FilterSet set = FilterJson.parse(data);

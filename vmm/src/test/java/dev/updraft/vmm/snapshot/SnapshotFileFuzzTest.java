@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  * reaches the state decoder behind them.
  */
 class SnapshotFileFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void decode(byte[] data) {
     byte[] file =
         data.length > 0 && (data[0] & 1) == 1

@@ -26,7 +26,7 @@ class BalloonFuzzTest {
   // The three queues' rings and their buffers lie below this address.
   private static final long RINGS_AND_BUFFERS = 0x7_0000;
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void queues(byte[] data) {
     HeapGuestMemory memory = HeapGuestMemory.ofSize(2 << 20);
     MockVirtQueue inflate = new MockVirtQueue(memory, 0x1000, 16, 0x1_0000, 0x2_0000);

@@ -49,7 +49,7 @@ class VirtioBlockFuzzTest {
     Files.deleteIfExists(dir);
   }
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void requests(byte[] data) throws Exception {
     HeapGuestMemory memory =
         new HeapGuestMemory(

@@ -33,7 +33,7 @@ class VirtioNetFuzzTest {
   private static final int QUEUE_SIZE = 16;
   private static final MacAddress MAC = MacAddress.parse("06:00:ac:10:00:02");
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void frames(byte[] data) {
     if (data.length == 0) {
       return;

@@ -21,7 +21,7 @@ import java.util.Arrays;
  * the parser, sees the packet, and may split the chain in two descriptors.
  */
 class VsockPacketFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void packets(byte[] data) {
     HeapGuestMemory memory = HeapGuestMemory.ofSize(1 << 20);
     MockVirtQueue rx = new MockVirtQueue(memory, 0x1000, 16, 0x1_0000, 0x4_0000);
