@@ -47,13 +47,31 @@ public final class Breaker {
     };
   }
 
-  /** Called when a request is sent here; an open breaker whose time is up turns into a probe. */
-  public synchronized void admit(long nowNanos) {
+  /**
+   * Called when a request is sent here; an open breaker whose time is up turns into a probe.
+   *
+   * @return whether this request is the probe, which its caller must hand back to {@link
+   *     #onProbeCancelled} if it ends unjudged
+   */
+  public synchronized boolean admit(long nowNanos) {
     if (state == State.OPEN && nowNanos >= reopenAtNanos) {
       state = State.PROBING;
     }
-    if (state == State.PROBING) {
+    if (state == State.PROBING && !probeInFlight) {
       probeInFlight = true;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The probe ended without a verdict (its client went away, it was shed): the next request probes
+   * instead. Without this the breaker would wait for a verdict that never comes and keep the
+   * endpoint out for good.
+   */
+  public synchronized void onProbeCancelled() {
+    if (state == State.PROBING) {
+      probeInFlight = false;
     }
   }
 

@@ -72,10 +72,14 @@ public final class Endpoint<C> {
     return ewma.load(pending.get(), now);
   }
 
-  /** A request is being sent here. Pair with exactly one {@code on*} completion call. */
-  public void start(long now) {
+  /**
+   * A request is being sent here. Pair with exactly one completion call.
+   *
+   * @return whether it is the breaker's probe, to be passed to {@link #onCancel(boolean)}
+   */
+  public boolean start(long now) {
     pending.incrementAndGet();
-    breaker.admit(now);
+    return breaker.admit(now);
   }
 
   /** The response head arrived after {@code rttNanos}: a PeakEWMA sample. */
@@ -97,9 +101,12 @@ public final class Endpoint<C> {
     return finish(false, now);
   }
 
-  /** The request ended without being judged (the client went away). */
-  public void onCancel() {
+  /** The request ended without being judged (the client went away, it was shed). */
+  public void onCancel(boolean probe) {
     pending.decrementAndGet();
+    if (probe) {
+      breaker.onProbeCancelled();
+    }
   }
 
   /**

@@ -34,6 +34,8 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
   private boolean inFlight;
   private boolean done;
   private boolean answered;
+  // This request is its endpoint's breaker probe: a cancel must hand the probe back.
+  private boolean probe;
   private long startedAt;
   private long sentAt;
   private int status;
@@ -53,7 +55,7 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
     endpoint = exchange.endpoint();
     startedAt = exchange.now();
     sentAt = startedAt;
-    endpoint.start(startedAt);
+    probe = endpoint.start(startedAt);
     inFlight = true;
     endpoint.client().acquire(exchange.loop(), http2(), this);
   }
@@ -96,7 +98,7 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
     inFlight = false;
     if (!(cause instanceof UpstreamException)) {
       // Shed while waiting for an HTTP/2 stream: the endpoint is busy, not failing.
-      endpoint.onCancel();
+      endpoint.onCancel(probe);
       up.fail(cause);
       return;
     }
@@ -138,7 +140,7 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
       // Refused unprocessed (a stream limit, a graceful GOAWAY): busy, not failing.
       done = true;
       inFlight = false;
-      endpoint.onCancel();
+      endpoint.onCancel(probe);
     } else {
       complete(false);
     }
@@ -151,7 +153,7 @@ final class Connect extends ForwardingCall implements UpstreamClient.Callback {
       // The client went away: the request ends unjudged, the endpoint is not to blame.
       done = true;
       inFlight = false;
-      endpoint.onCancel();
+      endpoint.onCancel(probe);
     } else {
       complete(false);
     }

@@ -66,6 +66,8 @@ public final class TcpForwarder {
     if (!client.isActive()) {
       return;
     }
+    // Every attempt below ends in a verdict (connect failure, or success on close), so whether it
+    // is the breaker's probe need not be kept.
     endpoint.start(clock.getAsLong());
     Bootstrap bootstrap =
         new Bootstrap()

@@ -35,6 +35,24 @@ class BreakerTest {
   }
 
   @Test
+  void aCancelledProbeHandsTheProbeToTheNextRequest() {
+    for (int i = 0; i < 3; i++) {
+      breaker.onFailure(0);
+    }
+    assertThat(breaker.admit(0)).as("not yet: the breaker is open").isFalse();
+    assertThat(breaker.admit(SECOND)).as("the first request after the backoff probes").isTrue();
+    assertThat(breaker.admit(SECOND)).as("one probe at a time").isFalse();
+    assertThat(breaker.isReady(SECOND)).isFalse();
+
+    breaker.onProbeCancelled(); // its client went away: no verdict
+    assertThat(breaker.state()).isEqualTo(Breaker.State.PROBING);
+    assertThat(breaker.isReady(SECOND)).as("not stuck waiting for a verdict").isTrue();
+    assertThat(breaker.admit(SECOND)).isTrue();
+    breaker.onSuccess();
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+  }
+
+  @Test
   void failedProbesDoubleTheBackoffUpToTheMaximum() {
     for (int i = 0; i < 3; i++) {
       breaker.onFailure(0);

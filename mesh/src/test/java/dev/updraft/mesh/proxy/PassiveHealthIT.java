@@ -115,6 +115,57 @@ class PassiveHealthIT {
     }
   }
 
+  /**
+   * The probe's client gives up before the probe has a verdict: the next request must probe in its
+   * place. If the cancelled probe kept its slot, the endpoint would stay out for good (seen in
+   * deploy's PassiveHealthIT when the load stopped mid-probe).
+   */
+  @Test
+  void aProbeWhoseClientGoesAwayDoesNotStrandTheEndpoint() throws Exception {
+    AtomicBoolean frozen = new AtomicBoolean(true);
+    CountDownLatch thaw = new CountDownLatch(1);
+    try (TestBackend only =
+            TestBackend.start(
+                exchange -> {
+                  exchange.getRequestBody().readAllBytes();
+                  try {
+                    if (frozen.get()) {
+                      thaw.await();
+                    }
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  TestBackend.respond(exchange, 200, "back");
+                });
+        TestProxy proxy =
+            TestProxy.start(
+                """
+                admin: 127.0.0.1:0
+                listeners:
+                  - name: proxy
+                    address: 127.0.0.1:0
+                    routes: [{name: r, backends: [{name: b}], timeouts: {idle: %dms}}]
+                backends:
+                  - name: b
+                    endpoints: ["%s"]
+                    breaker: {maxFailures: 1, minPenalty: 300ms, maxPenalty: 300ms, jitter: 0}
+                """
+                    .formatted(TIMEOUT_MS, only.address()))) {
+      assertThat(get(proxy, 10_000)).as("the timeout opens the breaker").isEqualTo(504);
+      Thread.sleep(400); // the backoff ends: the next request is the probe
+      assertThat(get(proxy, 150)).as("the probe's client gives up").isEqualTo(-1);
+      frozen.set(false);
+      thaw.countDown();
+
+      int status = -1;
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (status != 200 && System.nanoTime() < deadline) {
+        status = get(proxy, 5_000);
+      }
+      assertThat(status).as("a later request probed and took it back").isEqualTo(200);
+    }
+  }
+
   /** The status, or -1 when the client gave up first. */
   private static int get(TestProxy proxy, long clientTimeoutMillis) {
     try {
