@@ -96,13 +96,21 @@ class PassiveHealthIT {
         .as("requests the other instance answered")
         .isGreaterThan(4 * failed);
 
-    // Resumed, it answers its next probe and gets requests again.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    // Resumed, it gets requests again once the balancer prefers it: the router's P2C compares
+    // both instances' PeakEWMA estimates (tower's, Linkerd's), and the resumed one carries a
+    // timed-out sample (2 s) that decays with Linkerd's 10 s constant. Against an instance
+    // answering in ~0.5 ms that takes 10 s * ln(2000 / 0.5) ~ 83 s after its last failure,
+    // whether the breaker ejected it (its probe must win the same comparison) or not.
+    long resumed = System.nanoTime();
+    long deadline = resumed + TimeUnit.SECONDS.toNanos(120);
     boolean back = false;
     while (!back && System.nanoTime() < deadline) {
       back = get().port() == hung.port();
       Thread.sleep(20);
     }
+    System.out.printf(
+        "the resumed instance served again after %d s%n",
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - resumed));
     assertThat(back).as("the resumed instance serves again").isTrue();
     assertThat(
             StatusReport.of(engine.spec(), engine.history(), data)
