@@ -30,7 +30,7 @@ record ApiReply(int status, String body, boolean deprecated, String faultMessage
           }
           case VmmData.VmmVersion v -> Json.object().put("firecracker_version", v.version());
           case VmmData.FullVmConfig full -> ConfigJsonWriter.fullConfig(full);
-          case VmmData.BalloonConfiguration b -> BalloonJson.write(b.config());
+          case VmmData.BalloonConfiguration b -> ConfigJsonWriter.balloon(b.config());
           case VmmData.BalloonStatistics b -> BalloonJson.writeStats(b.stats());
           // Firecracker answers {} for a store nobody has written yet.
           case VmmData.MmdsValue mmds -> mmds.document().isNull() ? Json.object() : mmds.document();

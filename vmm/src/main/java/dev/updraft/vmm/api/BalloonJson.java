@@ -41,16 +41,6 @@ final class BalloonJson {
     return (int) unsigned(f, "stats_polling_interval_s", BalloonConfig.MAX_INTERVAL_S, true);
   }
 
-  static ObjectNode write(BalloonConfig config) {
-    ObjectNode json = Json.object();
-    json.put("amount_mib", config.amountMib());
-    json.put("deflate_on_oom", config.deflateOnOom());
-    json.put("stats_polling_interval_s", config.statsPollingIntervalS());
-    json.put("free_page_hinting", false);
-    json.put("free_page_reporting", false);
-    return json;
-  }
-
   /** The sizes, then each statistic the guest has reported (the others are left out). */
   static ObjectNode writeStats(BalloonStats stats) {
     ObjectNode json = Json.object();

@@ -2,6 +2,7 @@ package dev.updraft.vmm.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updraft.vmm.config.BalloonConfig;
 import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.Drive;
@@ -28,8 +29,7 @@ final class ConfigJsonWriter {
   static ObjectNode fullConfig(VmmData.FullVmConfig config) {
     VmResources resources = config.resources();
     ObjectNode json = Json.object();
-    json.set(
-        "balloon", resources.balloon() == null ? null : BalloonJson.write(resources.balloon()));
+    json.set("balloon", resources.balloon() == null ? null : balloon(resources.balloon()));
     ArrayNode drives = json.putArray("drives");
     resources.drives().forEach(d -> drives.add(drive(d)));
     json.set(
@@ -115,6 +115,17 @@ final class ConfigJsonWriter {
     mmds.networkInterfaces().forEach(interfaces::add);
     json.put("ipv4_address", mmds.ipv4Address().toString());
     json.put("imds_compat", mmds.imdsCompat());
+    return json;
+  }
+
+  /** {@code Balloon}; free page hinting and reporting are not offered, so always false. */
+  static ObjectNode balloon(BalloonConfig config) {
+    ObjectNode json = Json.object();
+    json.put("amount_mib", config.amountMib());
+    json.put("deflate_on_oom", config.deflateOnOom());
+    json.put("stats_polling_interval_s", config.statsPollingIntervalS());
+    json.put("free_page_hinting", false);
+    json.put("free_page_reporting", false);
     return json;
   }
 

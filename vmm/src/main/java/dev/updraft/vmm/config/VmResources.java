@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -77,33 +78,11 @@ public record VmResources(
   }
 
   public VmResources withMachine(MachineConfig newMachine) {
-    return new VmResources(
-        newMachine,
-        bootSource,
-        drives,
-        networkInterfaces,
-        entropy,
-        serial,
-        bootTimer,
-        vsock,
-        mmdsConfig,
-        mmds,
-        balloon);
+    return edit(p -> p.machine = newMachine);
   }
 
   public VmResources withBootSource(BootSource newBootSource) {
-    return new VmResources(
-        machine,
-        newBootSource,
-        drives,
-        networkInterfaces,
-        entropy,
-        serial,
-        bootTimer,
-        vsock,
-        mmdsConfig,
-        mmds,
-        balloon);
+    return edit(p -> p.bootSource = newBootSource);
   }
 
   /**
@@ -122,109 +101,35 @@ public record VmResources(
         }
       }
     }
-    return new VmResources(
-        machine,
-        bootSource,
-        replaceOrAdd(drives, drive, Drive::driveId),
-        networkInterfaces,
-        entropy,
-        serial,
-        bootTimer,
-        vsock,
-        mmdsConfig,
-        mmds,
-        balloon);
+    return edit(p -> p.drives = replaceOrAdd(drives, drive, Drive::driveId));
   }
 
   /** Adds {@code iface}, or replaces the interface with its id (PUT semantics). */
   public VmResources withNetworkInterface(NetworkInterface iface) {
-    return new VmResources(
-        machine,
-        bootSource,
-        drives,
-        replaceOrAdd(networkInterfaces, iface, NetworkInterface::ifaceId),
-        entropy,
-        serial,
-        bootTimer,
-        vsock,
-        mmdsConfig,
-        mmds,
-        balloon);
+    return edit(
+        p ->
+            p.networkInterfaces =
+                replaceOrAdd(networkInterfaces, iface, NetworkInterface::ifaceId));
   }
 
   public VmResources withEntropy(EntropyConfig newEntropy) {
-    return new VmResources(
-        machine,
-        bootSource,
-        drives,
-        networkInterfaces,
-        newEntropy,
-        serial,
-        bootTimer,
-        vsock,
-        mmdsConfig,
-        mmds,
-        balloon);
+    return edit(p -> p.entropy = newEntropy);
   }
 
   public VmResources withSerial(SerialConfig newSerial) {
-    return new VmResources(
-        machine,
-        bootSource,
-        drives,
-        networkInterfaces,
-        entropy,
-        newSerial,
-        bootTimer,
-        vsock,
-        mmdsConfig,
-        mmds,
-        balloon);
+    return edit(p -> p.serial = newSerial);
   }
 
   public VmResources withVsock(VsockConfig newVsock) {
-    return new VmResources(
-        machine,
-        bootSource,
-        drives,
-        networkInterfaces,
-        entropy,
-        serial,
-        bootTimer,
-        newVsock,
-        mmdsConfig,
-        mmds,
-        balloon);
+    return edit(p -> p.vsock = newVsock);
   }
 
   public VmResources withMmdsConfig(MmdsConfig newMmdsConfig) {
-    return new VmResources(
-        machine,
-        bootSource,
-        drives,
-        networkInterfaces,
-        entropy,
-        serial,
-        bootTimer,
-        vsock,
-        newMmdsConfig,
-        mmds,
-        balloon);
+    return edit(p -> p.mmdsConfig = newMmdsConfig);
   }
 
   public VmResources withMmds(Mmds newMmds) {
-    return new VmResources(
-        machine,
-        bootSource,
-        drives,
-        networkInterfaces,
-        entropy,
-        serial,
-        bootTimer,
-        vsock,
-        mmdsConfig,
-        newMmds,
-        balloon);
+    return edit(p -> p.mmds = newMmds);
   }
 
   /**
@@ -241,33 +146,11 @@ public record VmResources(
               + machine.memSizeMib()
               + " MiB of mem_size_mib)");
     }
-    return new VmResources(
-        machine,
-        bootSource,
-        drives,
-        networkInterfaces,
-        entropy,
-        serial,
-        bootTimer,
-        vsock,
-        mmdsConfig,
-        mmds,
-        newBalloon);
+    return edit(p -> p.balloon = newBalloon);
   }
 
   public VmResources withBootTimer(boolean enabled) {
-    return new VmResources(
-        machine,
-        bootSource,
-        drives,
-        networkInterfaces,
-        entropy,
-        serial,
-        enabled,
-        vsock,
-        mmdsConfig,
-        mmds,
-        balloon);
+    return edit(p -> p.bootTimer = enabled);
   }
 
   /**
@@ -347,6 +230,53 @@ public record VmResources(
         throw ConfigException.of(
             field, '"' + key.apply(item) + '"', "a value no other device uses");
       }
+    }
+  }
+
+  /** A copy with one component changed, through the canonical constructor's checks. */
+  private VmResources edit(Consumer<Parts> change) {
+    Parts p = new Parts(this);
+    change.accept(p);
+    return new VmResources(
+        p.machine,
+        p.bootSource,
+        p.drives,
+        p.networkInterfaces,
+        p.entropy,
+        p.serial,
+        p.bootTimer,
+        p.vsock,
+        p.mmdsConfig,
+        p.mmds,
+        p.balloon);
+  }
+
+  /** The components, mutable for the length of one {@link #edit}. */
+  private static final class Parts {
+    MachineConfig machine;
+    BootSource bootSource;
+    List<Drive> drives;
+    List<NetworkInterface> networkInterfaces;
+    EntropyConfig entropy;
+    SerialConfig serial;
+    boolean bootTimer;
+    VsockConfig vsock;
+    MmdsConfig mmdsConfig;
+    Mmds mmds;
+    BalloonConfig balloon;
+
+    Parts(VmResources r) {
+      machine = r.machine;
+      bootSource = r.bootSource;
+      drives = r.drives;
+      networkInterfaces = r.networkInterfaces;
+      entropy = r.entropy;
+      serial = r.serial;
+      bootTimer = r.bootTimer;
+      vsock = r.vsock;
+      mmdsConfig = r.mmdsConfig;
+      mmds = r.mmds;
+      balloon = r.balloon;
     }
   }
 }

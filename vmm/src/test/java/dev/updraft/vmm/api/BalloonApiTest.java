@@ -5,27 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updraft.vmm.runtime.FakeVm;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code /balloon} and {@code /balloon/statistics}: Firecracker's bodies, rules and words. */
-class BalloonApiTest {
-  @TempDir Path dir;
-  private TestVmm vm;
-
-  @BeforeEach
-  void setUp() {
-    vm = new TestVmm(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    vm.close();
-  }
-
+class BalloonApiTest extends OnTestVmm {
   private static String balloon(long amountMib, boolean deflateOnOom, int interval) {
     return "{\"amount_mib\": "
         + amountMib

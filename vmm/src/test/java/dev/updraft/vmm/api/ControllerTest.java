@@ -10,26 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Pre-boot and post-boot rules through the dispatcher, on a fake hypervisor. */
-class ControllerTest {
-  @TempDir Path dir;
-  private TestVmm vm;
-
-  @BeforeEach
-  void setUp() {
-    vm = new TestVmm(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    vm.close();
-  }
-
+class ControllerTest extends OnTestVmm {
   @Test
   void instanceInfoFollowsTheState() throws Exception {
     JsonNode info = TestVmm.json(vm.get("/"));

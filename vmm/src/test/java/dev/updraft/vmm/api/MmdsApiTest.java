@@ -5,27 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.mmds.MmdsVersion;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code /mmds} and {@code /mmds/config}: Firecracker's bodies, rules, statuses and messages. */
-class MmdsApiTest {
-  @TempDir Path dir;
-  private TestVmm vm;
-
-  @BeforeEach
-  void setUp() {
-    vm = new TestVmm(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    vm.close();
-  }
-
+class MmdsApiTest extends OnTestVmm {
   private void withInterface(String id) {
     assertThat(
             vm.put(

@@ -7,29 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.updraft.vmm.config.SnapshotLoad;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code PUT /snapshot/create} and {@code /snapshot/load} through the router and controllers on a
  * fake hypervisor: Firecracker's parsing, messages and pre-/post-boot rules.
  */
-class SnapshotApiTest {
-  @TempDir Path dir;
-  private TestVmm vm;
-
-  @BeforeEach
-  void setUp() {
-    vm = new TestVmm(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    vm.close();
-  }
-
+class SnapshotApiTest extends OnTestVmm {
   private static String fault(ApiReply reply) {
     assertThat(reply.status()).isEqualTo(400);
     JsonNode json = Json.parse(reply.body().getBytes(StandardCharsets.UTF_8));

@@ -6,26 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code PUT /vsock}: Firecracker's body, its pre-boot rule and what updraft checks up front. */
-class VsockApiTest {
-  @TempDir Path dir;
-  private TestVmm vm;
-
-  @BeforeEach
-  void setUp() {
-    vm = new TestVmm(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    vm.close();
-  }
-
+class VsockApiTest extends OnTestVmm {
   private String body(long cid, Path path) {
     return "{\"guest_cid\": " + cid + ", \"uds_path\": \"" + path + "\"}";
   }
