@@ -9,6 +9,7 @@ import dev.updraft.console.model.Environments;
 import dev.updraft.console.model.Instance;
 import dev.updraft.console.model.LogTail;
 import dev.updraft.console.model.ServiceView;
+import dev.updraft.console.model.Source;
 import dev.updraft.console.signals.Point;
 import dev.updraft.console.signals.Sampler;
 import dev.updraft.console.signals.Snapshot;
@@ -127,12 +128,13 @@ final class Routes {
   Reply post(String path, Map<String, List<String>> form, String actor) {
     List<String> p = segments(path);
     if (p.size() == 3 && p.get(0).equals("env") && p.get(2).equals("rollback")) {
-      Optional<Path> spec = environments.specOf(p.get(1));
-      if (spec.isEmpty()) {
+      Optional<Source> source = environments.source(p.get(1));
+      if (source.isEmpty()) {
         return notFound(path);
       }
       long release = parseLong(first(form, "release"));
-      actions.rollback(p.get(1), spec.get(), release > 0 ? Math.toIntExact(release) : null, actor);
+      actions.rollback(
+          p.get(1), source.get(), release > 0 ? Math.toIntExact(release) : null, actor);
       return new Reply.Redirect("/env/" + dev.updraft.console.html.Html.u(p.get(1)));
     }
     if (p.size() == 2 && p.get(0).equals("vms") && p.get(1).equals("add")) {

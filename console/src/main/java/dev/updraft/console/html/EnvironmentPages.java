@@ -23,12 +23,13 @@ public final class EnvironmentPages {
     for (Environment env : environments) {
       rows.append(
           """
-          <tr><th scope="row"><a href="/env/%s">%s</a></th><td>%s</td><td>%s</td>\
+          <tr><th scope="row"><a href="/env/%s">%s</a>%s</th><td>%s</td><td>%s</td>\
           <td>%s</td><td>%d</td><td>%d</td></tr>
           """
               .formatted(
                   u(env.name()),
                   e(env.name()),
+                  previewOf(env),
                   e(env.target()),
                   badge(env.state()),
                   e(env.supervisor()),
@@ -39,7 +40,7 @@ public final class EnvironmentPages {
         """
         <h1>Environments</h1>
         <table>
-        <caption>Every environment the console was started with</caption>
+        <caption>Every environment the console was started with, and their previews</caption>
         <thead><tr><th scope="col">Environment</th><th scope="col">Target</th>\
         <th scope="col">State</th><th scope="col">Supervisor</th>\
         <th scope="col">Releases</th><th scope="col">Services</th></tr></thead>
@@ -52,9 +53,17 @@ public final class EnvironmentPages {
     return Html.page("Environments", "environments", body, busy ? 2 : 0);
   }
 
+  private static String previewOf(Environment env) {
+    return env.previewOf() == null
+        ? ""
+        : " <span class=\"preview\">preview of %s</span>".formatted(e(env.previewOf()));
+  }
+
   public static String environment(Environment env, Actions.Outcome action, String csrf) {
     StringBuilder body = new StringBuilder();
-    body.append("<h1>Environment %s %s</h1>\n".formatted(e(env.name()), badge(env.state())));
+    body.append(
+        "<h1>Environment %s%s %s</h1>\n"
+            .formatted(e(env.name()), previewOf(env), badge(env.state())));
     body.append(
         "<p>Target <strong>%s</strong> · supervisor %s · spec <code>%s</code></p>\n"
             .formatted(e(env.target()), e(env.supervisor()), e(env.specFile())));

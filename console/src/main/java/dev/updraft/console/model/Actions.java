@@ -1,14 +1,11 @@
 package dev.updraft.console.model;
 
-import dev.updraft.deploy.Targets;
 import dev.updraft.deploy.apply.DeployException;
 import dev.updraft.deploy.apply.Engine;
-import dev.updraft.deploy.events.EventSink;
 import dev.updraft.deploy.events.Redactor;
 import dev.updraft.deploy.journal.Actor;
 import dev.updraft.deploy.json.Word;
 import dev.updraft.deploy.spec.SpecException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +41,7 @@ public final class Actions {
    * when null). Returns false when an action of the environment is still running.
    */
   public synchronized boolean rollback(
-      String environment, Path specFile, Integer release, String actor) {
+      String environment, Source source, Integer release, String actor) {
     String what = release == null ? "rollback" : "rollback to release " + release;
     Outcome running = new Outcome(what, State.RUNNING, "");
     Outcome before = last.get(environment);
@@ -57,9 +54,7 @@ public final class Actions {
         .start(
             () -> {
               Redactor redactor = new Redactor();
-              Engine engine =
-                  new Engine(
-                      specFile, EventSink.NONE, redactor, System.getenv(), 4, null, Targets.all());
+              Engine engine = source.engine(redactor, System.getenv());
               try {
                 ScopedValue.where(Actor.BY, actor).run(() -> engine.rollback(release));
                 last.put(environment, new Outcome(what, State.DONE, ""));

@@ -8,6 +8,7 @@ import java.util.List;
  * One environment as read now: its spec, target, whether its supervisor answers (local target), the
  * router's admin port there, its releases (newest first) and its services.
  *
+ * @param previewOf the environment it is a preview of, or null
  * @param supervisor {@code running}, {@code not running}, or {@code n/a} off the local target
  * @param adminPort the embedded router's admin port, 0 when unknown
  */
@@ -15,6 +16,7 @@ public record Environment(
     String name,
     String target,
     Path specFile,
+    String previewOf,
     String supervisor,
     int adminPort,
     List<Release> releases,

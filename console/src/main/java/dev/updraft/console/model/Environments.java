@@ -10,6 +10,7 @@ import dev.updraft.deploy.journal.ServiceState;
 import dev.updraft.deploy.local.ProcessState;
 import dev.updraft.deploy.local.Protocol;
 import dev.updraft.deploy.local.SupervisorClient;
+import dev.updraft.deploy.preview.Preview;
 import dev.updraft.deploy.spec.EnvironmentSpec;
 import dev.updraft.deploy.spec.Service;
 import dev.updraft.deploy.spec.SpecException;
@@ -18,6 +19,7 @@ import dev.updraft.deploy.spec.TargetName;
 import dev.updraft.deploy.state.EnvironmentKey;
 import dev.updraft.deploy.state.Sealer;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,27 +30,50 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The environments the console was given (one spec file each), read afresh on every call: the
- * journal without taking the engine's lock or writing to it, and the supervisor's status.
+ * The environments the console was given (one spec file each) and their previews, read afresh on
+ * every call: the journal without taking the engine's lock or writing to it, and the supervisor's
+ * status.
  */
 public final class Environments {
-  private final Supplier<List<Path>> specs;
+  private final Supplier<List<Source>> sources;
 
+  /** The environments of {@code specs}, each followed by its previews as they are at each call. */
   public Environments(List<Path> specs) {
     List<Path> fixed = List.copyOf(specs);
-    this.specs = () -> fixed;
+    this.sources = () -> withPreviews(fixed);
   }
 
-  private Environments(Supplier<List<Path>> specs) {
-    this.specs = specs;
+  private Environments(Supplier<List<Source>> sources) {
+    this.sources = sources;
   }
 
   /**
-   * The one environment whose state directory is {@code dir}, as its supervisor's console sees it:
-   * its spec is the one its newest release was made from, so none until a first release starts.
+   * The one environment whose state directory is {@code dir}, as its supervisor's console sees it,
+   * and the previews made from it. A preview's directory shows the preview alone. Otherwise the
+   * spec is the one its newest release was made from, so there is none until a first release
+   * starts.
    */
   public static Environments ofStateDir(Path dir) {
-    return new Environments(() -> newestSpec(dir).map(List::of).orElse(List.of()));
+    return new Environments(
+        () -> {
+          if (Files.exists(dir.resolve(Preview.FILE))) {
+            return List.of(Source.ofPreviewDir(dir));
+          }
+          return newestSpec(dir).map(spec -> withPreviews(List.of(spec))).orElse(List.of());
+        });
+  }
+
+  private static List<Source> withPreviews(List<Path> specs) {
+    List<Source> sources = new ArrayList<>();
+    for (Path spec : specs) {
+      sources.add(Source.of(spec));
+      try {
+        sources.addAll(Source.previewsOf(SpecParser.load(spec, null), spec));
+      } catch (SpecException | UncheckedIOException e) {
+        // the environment itself shows the error; its previews cannot be found without its spec
+      }
+    }
+    return sources;
   }
 
   static Optional<Path> newestSpec(Path dir) {
@@ -62,40 +87,55 @@ public final class Environments {
     return Optional.empty();
   }
 
-  public List<Path> specs() {
-    return specs.get();
+  public List<Source> sources() {
+    return sources.get();
   }
 
   /** Every environment; a spec that no longer parses is reported as its error. */
   public List<Environment> all() {
     List<Environment> all = new ArrayList<>();
-    for (Path spec : specs.get()) {
+    for (Source source : sources.get()) {
       try {
-        all.add(read(spec));
+        all.add(read(source));
       } catch (SpecException e) {
-        all.add(unreadable(spec, "spec error: " + e.getMessage()));
+        all.add(unreadable(source, "spec error: " + e.getMessage()));
       } catch (UncheckedIOException e) {
         // A journal of a newer updraft: shown as its error rather than as a shorter history.
-        all.add(unreadable(spec, e.getMessage()));
+        all.add(unreadable(source, e.getMessage()));
       }
     }
     return all;
   }
 
-  private static Environment unreadable(Path spec, String why) {
-    return new Environment(spec.getFileName().toString(), "?", spec, why, 0, List.of(), List.of());
+  private static Environment unreadable(Source source, String why) {
+    String name =
+        source.preview() == null
+            ? source.specFile().getFileName().toString()
+            : source.preview().name();
+    return new Environment(
+        name, "?", source.specFile(), source.previewOf(), why, 0, List.of(), List.of());
   }
 
   public Optional<Environment> named(String name) {
     return all().stream().filter(e -> e.name().equals(name)).findFirst();
   }
 
-  public Optional<Path> specOf(String name) {
-    return named(name).map(Environment::specFile);
+  /** Where the environment {@code name} comes from: what deploys and rolls it back. */
+  public Optional<Source> source(String name) {
+    return sources.get().stream()
+        .filter(
+            s -> {
+              try {
+                return s.load().environment().equals(name);
+              } catch (SpecException | UncheckedIOException e) {
+                return false;
+              }
+            })
+        .findFirst();
   }
 
-  private static Environment read(Path specFile) {
-    EnvironmentSpec spec = SpecParser.load(specFile, null);
+  private static Environment read(Source source) {
+    EnvironmentSpec spec = source.load();
     Path dir = Targets.all().dataDir(spec);
     List<Entry> entries = Journal.read(dir.resolve("journal.jsonl"), sealer(dir));
     History history = History.of(entries);
@@ -138,7 +178,8 @@ public final class Environments {
     return new Environment(
         spec.environment(),
         spec.target().word(),
-        specFile,
+        source.specFile(),
+        source.previewOf(),
         supervisor,
         admin,
         Releases.of(entries),
@@ -158,8 +199,7 @@ public final class Environments {
    */
   public Redactor redactor(String name) {
     Redactor redactor = new Redactor();
-    Path specFile = specOf(name).orElseThrow();
-    EnvironmentSpec spec = SpecParser.load(specFile, null);
+    EnvironmentSpec spec = source(name).orElseThrow().load();
     Path dir = Targets.all().dataDir(spec);
     Optional<EnvironmentKey> key = EnvironmentKey.existing(dir);
     if (key.isPresent()) {

@@ -54,6 +54,7 @@ class PagesTest {
             "shop",
             "local",
             Path.of("/s/updraft.yaml"),
+            null,
             "running",
             0,
             List.of(newest, good),
@@ -69,6 +70,29 @@ class PagesTest {
         .contains("Roll back to release 1")
         .contains("<code>a1</code> → <code>a2</code>")
         .contains("1.5 s");
+  }
+
+  @Test
+  void aPreviewIsMarkedWithItsSource() {
+    Environment source =
+        new Environment(
+            "shop", "local", Path.of("/s/updraft.yaml"), null, "running", 0, List.of(), List.of());
+    Environment preview =
+        new Environment(
+            "pr-" + XSS,
+            "local",
+            Path.of("/s/updraft.yaml"),
+            "shop",
+            "running",
+            0,
+            List.of(),
+            List.of());
+
+    String list = EnvironmentPages.list(List.of(source, preview));
+    assertThat(list).containsOnlyOnce("preview of shop").doesNotContain(XSS);
+    assertThat(EnvironmentPages.environment(preview, null, "c"))
+        .contains("<span class=\"preview\">preview of shop</span>");
+    assertThat(EnvironmentPages.environment(source, null, "c")).doesNotContain("preview of");
   }
 
   @Test
