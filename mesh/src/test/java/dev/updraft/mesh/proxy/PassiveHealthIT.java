@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.mesh.testing.TestBackend;
 import dev.updraft.mesh.testing.TestProxy;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,22 +30,9 @@ class PassiveHealthIT {
 
   @Test
   void timeoutsEjectAHungEndpointAndAProbeBringsItBack() throws Exception {
-    AtomicBoolean frozen = new AtomicBoolean();
-    CountDownLatch thaw = new CountDownLatch(1);
+    Freezer freezer = new Freezer(false);
     try (TestBackend good = TestBackend.fixed(200, "good", 0);
-        TestBackend hung =
-            TestBackend.start(
-                exchange -> {
-                  exchange.getRequestBody().readAllBytes();
-                  try {
-                    if (frozen.get()) {
-                      thaw.await();
-                    }
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                  TestBackend.respond(exchange, 200, "hung");
-                });
+        TestBackend hung = freezer.backend("hung");
         TestProxy proxy =
             TestProxy.start(
                 """
@@ -66,7 +54,7 @@ class PassiveHealthIT {
         assertThat(get(proxy, 10_000)).isEqualTo(200);
       }
       int warm = hung.requests();
-      frozen.set(true);
+      freezer.freeze();
       ConcurrentLinkedQueue<long[]> outcomes = new ConcurrentLinkedQueue<>();
       ExecutorService clients = Executors.newFixedThreadPool(4);
       List<Future<?>> load = new ArrayList<>();
@@ -105,7 +93,7 @@ class PassiveHealthIT {
       // either must achieve; which state a metric shows at the end depends on timing.
       assertThat(timedOut).as("the hung endpoint was tried").isPositive();
 
-      thaw.countDown();
+      freezer.thaw();
       int before = hung.requests();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (hung.requests() < before + 5 && System.nanoTime() < deadline) {
@@ -122,21 +110,8 @@ class PassiveHealthIT {
    */
   @Test
   void aProbeWhoseClientGoesAwayDoesNotStrandTheEndpoint() throws Exception {
-    AtomicBoolean frozen = new AtomicBoolean(true);
-    CountDownLatch thaw = new CountDownLatch(1);
-    try (TestBackend only =
-            TestBackend.start(
-                exchange -> {
-                  exchange.getRequestBody().readAllBytes();
-                  try {
-                    if (frozen.get()) {
-                      thaw.await();
-                    }
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                  TestBackend.respond(exchange, 200, "back");
-                });
+    Freezer freezer = new Freezer(true);
+    try (TestBackend only = freezer.backend("back");
         TestProxy proxy =
             TestProxy.start(
                 """
@@ -154,8 +129,7 @@ class PassiveHealthIT {
       assertThat(get(proxy, 10_000)).as("the timeout opens the breaker").isEqualTo(504);
       Thread.sleep(400); // the backoff ends: the next request is the probe
       assertThat(get(proxy, 150)).as("the probe's client gives up").isEqualTo(-1);
-      frozen.set(false);
-      thaw.countDown();
+      freezer.thaw();
 
       int status = -1;
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -163,6 +137,40 @@ class PassiveHealthIT {
         status = get(proxy, 5_000);
       }
       assertThat(status).as("a later request probed and took it back").isEqualTo(200);
+    }
+  }
+
+  /** A backend that, while frozen, takes requests and answers none until thawed. */
+  private static final class Freezer {
+    private final AtomicBoolean frozen;
+    private final CountDownLatch thawed = new CountDownLatch(1);
+
+    Freezer(boolean frozen) {
+      this.frozen = new AtomicBoolean(frozen);
+    }
+
+    TestBackend backend(String body) throws IOException {
+      return TestBackend.start(
+          exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            try {
+              if (frozen.get()) {
+                thawed.await();
+              }
+            } catch (InterruptedException e) {
+              return;
+            }
+            TestBackend.respond(exchange, 200, body);
+          });
+    }
+
+    void freeze() {
+      frozen.set(true);
+    }
+
+    void thaw() {
+      frozen.set(false);
+      thawed.countDown();
     }
   }
 
