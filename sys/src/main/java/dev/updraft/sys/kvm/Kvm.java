@@ -65,6 +65,11 @@ public final class Kvm implements AutoCloseable {
     return fd.ioctl(KvmIoctls.CHECK_EXTENSION, capability.number());
   }
 
+  /** {@code KVM_CHECK_EXTENSION} by number, for capabilities a user names (CPU templates). */
+  public int check(int capability) {
+    return fd.ioctl(KvmIoctls.CHECK_EXTENSION, capability);
+  }
+
   /** The required capabilities this host lacks (empty when a VM can be built). */
   public Set<Capability> missing(Set<Capability> wanted) {
     Set<Capability> missing = EnumSet.noneOf(Capability.class);

@@ -1,6 +1,9 @@
 package dev.updraft.vmm.api;
 
 import dev.updraft.vmm.config.MachineConfigUpdate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -24,8 +27,9 @@ final class ConfigFile {
           "serial",
           "vsock",
           "balloon",
-          "mmds-config");
-  private static final List<String> UNSUPPORTED = List.of("cpu-config", "memory-hotplug", "pmem");
+          "mmds-config",
+          "cpu-config");
+  private static final List<String> UNSUPPORTED = List.of("memory-hotplug", "pmem");
 
   /** One action and where in the file it came from, e.g. {@code drives[1]}. */
   record Step(String section, VmmAction action) {}
@@ -39,6 +43,46 @@ final class ConfigFile {
     if (section != null) {
       steps.add(new Step(key, action.apply(section)));
     }
+  }
+
+  /**
+   * {@code "cpu-config"}: a template inline, or the path of a file that holds one (Firecracker's
+   * {@code CustomCpuTemplateOrPath}); after machine-config, so that it replaces a static template.
+   */
+  private static void cpuConfig(List<Step> steps, JsonFields root) {
+    if (!root.has("cpu-config")) {
+      return;
+    }
+    if (!root.isText("cpu-config")) {
+      section(
+          steps,
+          root,
+          "cpu-config",
+          f -> new VmmAction.PutCpuConfiguration(CpuConfigJson.template(f)));
+      return;
+    }
+    Path file = root.requiredPath("cpu-config");
+    byte[] json;
+    try {
+      json = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new JsonFieldException(
+          "cpu-config: "
+              + file
+              + ": "
+              + e.getClass().getSimpleName()
+              + " (expected: a readable custom CPU template file)");
+    }
+    JsonFields template;
+    try {
+      template = JsonFields.of(Json.parse(json), "cpu-config(" + file + ")");
+    } catch (RuntimeException e) {
+      throw new JsonFieldException(
+          "cpu-config: " + file + ": " + e.getMessage() + " (expected: a JSON template)");
+    }
+    steps.add(
+        new Step(
+            "cpu-config", new VmmAction.PutCpuConfiguration(CpuConfigJson.template(template))));
   }
 
   /**
@@ -86,6 +130,7 @@ final class ConfigFile {
           new Step(
               iface.path(), new VmmAction.InsertNetworkDevice(ConfigJson.networkInterface(iface))));
     }
+    cpuConfig(steps, root);
     section(steps, root, "entropy", f -> new VmmAction.SetEntropyDevice(ConfigJson.entropy(f)));
     section(steps, root, "vsock", f -> new VmmAction.SetVsockDevice(ConfigJson.vsock(f)));
     section(steps, root, "balloon", f -> new VmmAction.SetBalloonDevice(BalloonJson.config(f)));

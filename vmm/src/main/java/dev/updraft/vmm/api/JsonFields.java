@@ -62,6 +62,12 @@ final class JsonFields {
     return value != null && !value.isNull();
   }
 
+  /** Whether the field is present and a JSON string (for fields that take a path or an object). */
+  boolean isText(String name) {
+    JsonNode value = value(name);
+    return value != null && value.isTextual();
+  }
+
   String string(String name) {
     return typed(name, JsonNode::isTextual, JsonNode::textValue, "a string");
   }

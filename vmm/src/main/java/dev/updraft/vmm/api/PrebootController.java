@@ -80,6 +80,7 @@ final class PrebootController {
       case SetVsockDevice a -> vmm.resources(resources.withVsock(checked(a.config())));
       case SetMmdsConfiguration a -> configureMmds(resources, a.config());
       case SetBalloonDevice a -> vmm.resources(resources.withBalloon(a.config()));
+      case VmmAction.PutCpuConfiguration a -> vmm.resources(resources.withCpuConfig(a.template()));
       case GetBalloonConfig a -> {
         if (resources.balloon() == null) {
           throw new ApiException("Balloon config error: No balloon device found.");
@@ -93,8 +94,7 @@ final class PrebootController {
       }
       case InsertBlockDevice a -> vmm.resources(resources.withDrive(checked(a.drive())));
       case InsertNetworkDevice a -> vmm.resources(resources.withNetworkInterface(a.iface()));
-      case UpdateMachineConfiguration a ->
-          vmm.resources(resources.withMachine(resources.machine().with(a.update())));
+      case UpdateMachineConfiguration a -> vmm.resources(resources.withMachineUpdate(a.update()));
       case VmmAction.Query query -> {
         return vmm.query(query);
       }

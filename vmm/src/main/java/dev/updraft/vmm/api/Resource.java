@@ -20,6 +20,7 @@ enum Resource {
   SERIAL("Serial config error: ", "serial"),
   VSOCK("Vsock config error: ", "vsock"),
   MMDS("MMDS error: ", "mmds"),
+  CPU_CONFIG("", "cpu_cfg"),
   BALLOON("Balloon config error: ", null),
   BALLOON_UPDATE("Balloon update error: ", null),
   MMDS_CONFIG("MMDS config error: ", "mmds"),

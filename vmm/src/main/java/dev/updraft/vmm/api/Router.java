@@ -50,7 +50,6 @@ final class Router {
   // Endpoints of Firecracker's API that updraft does not implement, by first path segment.
   private static final Map<String, String> UNSUPPORTED =
       Map.of(
-          "cpu-config", "custom CPU templates (cpu-config)",
           "pmem", "virtio-pmem devices",
           "hotplug", "memory hot-plug");
 
@@ -138,6 +137,12 @@ final class Router {
       case "PATCH mmds" -> t.any(Resource.MMDS, b -> new PatchMmds(b));
       case "PUT mmds" -> putMmds(t, tokens);
       case "PUT snapshot" -> snapshot(t, path, tokens);
+      case "PUT cpu-config" ->
+          one
+              ? t.to(
+                  Resource.CPU_CONFIG,
+                  b -> new VmmAction.PutCpuConfiguration(CpuConfigJson.template(b)))
+              : null;
       case "PUT balloon" ->
           one ? t.to(Resource.BALLOON, b -> new SetBalloonDevice(BalloonJson.config(b))) : null;
       case "GET balloon" -> getBalloon(t, tokens);

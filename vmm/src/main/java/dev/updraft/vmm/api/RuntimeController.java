@@ -121,6 +121,7 @@ final class RuntimeController {
           SetVsockDevice _,
           SetMmdsConfiguration _,
           SetBalloonDevice _,
+          VmmAction.PutCpuConfiguration _,
           InsertBlockDevice _,
           InsertNetworkDevice _,
           UpdateMachineConfiguration _,

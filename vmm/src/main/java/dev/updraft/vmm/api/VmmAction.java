@@ -3,6 +3,7 @@ package dev.updraft.vmm.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updraft.vmm.config.BalloonConfig;
 import dev.updraft.vmm.config.BootSource;
+import dev.updraft.vmm.config.CustomCpuTemplate;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.DriveUpdate;
 import dev.updraft.vmm.config.EntropyConfig;
@@ -36,6 +37,9 @@ sealed interface VmmAction {
   record SetVsockDevice(VsockConfig config) implements VmmAction {}
 
   record SetMmdsConfiguration(MmdsConfig config) implements VmmAction {}
+
+  /** {@code PUT /cpu-config}: a custom CPU template, before boot. */
+  record PutCpuConfiguration(CustomCpuTemplate template) implements VmmAction {}
 
   /** {@code PUT /balloon}: before boot. */
   record SetBalloonDevice(BalloonConfig config) implements VmmAction {}

@@ -28,6 +28,8 @@ import java.util.function.Function;
  *     creates it; shared with the running VM, which reads it for the guest
  * @param balloon the virtio-balloon device, or null for none; after boot its target and interval as
  *     last changed
+ * @param cpuConfig the custom CPU template ({@code PUT /cpu-config}), or null for none; it and a
+ *     static {@code cpu_template} replace each other, as in Firecracker
  */
 public record VmResources(
     MachineConfig machine,
@@ -40,7 +42,8 @@ public record VmResources(
     VsockConfig vsock,
     MmdsConfig mmdsConfig,
     Mmds mmds,
-    BalloonConfig balloon) {
+    BalloonConfig balloon,
+    CustomCpuTemplate cpuConfig) {
 
   public VmResources {
     Objects.requireNonNull(machine, "machine-config");
@@ -74,11 +77,45 @@ public record VmResources(
         null,
         null,
         null,
+        null,
         null);
   }
 
   public VmResources withMachine(MachineConfig newMachine) {
     return edit(p -> p.machine = newMachine);
+  }
+
+  /**
+   * A machine configuration update: one that names a {@code cpu_template} (even {@code None}) drops
+   * a custom template, as Firecracker's {@code MachineConfig::update} replaces it.
+   */
+  public VmResources withMachineUpdate(MachineConfigUpdate update) {
+    MachineConfig updated = machine.with(update);
+    return edit(
+        p -> {
+          p.machine = updated;
+          if (update.cpuTemplate() != null) {
+            p.cpuConfig = null;
+          }
+        });
+  }
+
+  /** A custom CPU template, which replaces a static one ({@code cpu_template} becomes None). */
+  public VmResources withCpuConfig(CustomCpuTemplate template) {
+    MachineConfig m = machine;
+    MachineConfig none =
+        new MachineConfig(
+            m.vcpuCount(),
+            m.memSizeMib(),
+            m.smt(),
+            m.trackDirtyPages(),
+            m.hugePages(),
+            CpuTemplate.NONE);
+    return edit(
+        p -> {
+          p.cpuConfig = template;
+          p.machine = none;
+        });
   }
 
   public VmResources withBootSource(BootSource newBootSource) {
@@ -248,7 +285,8 @@ public record VmResources(
         p.vsock,
         p.mmdsConfig,
         p.mmds,
-        p.balloon);
+        p.balloon,
+        p.cpuConfig);
   }
 
   /** The components, mutable for the length of one {@link #edit}. */
@@ -264,6 +302,7 @@ public record VmResources(
     MmdsConfig mmdsConfig;
     Mmds mmds;
     BalloonConfig balloon;
+    CustomCpuTemplate cpuConfig;
 
     Parts(VmResources r) {
       machine = r.machine;
@@ -277,6 +316,7 @@ public record VmResources(
       mmdsConfig = r.mmdsConfig;
       mmds = r.mmds;
       balloon = r.balloon;
+      cpuConfig = r.cpuConfig;
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.cpu.CpuTemplateException;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.runtime.Hypervisor;
 import dev.updraft.vmm.runtime.RestoredVm;
@@ -87,6 +88,9 @@ public final class KvmHypervisor implements Hypervisor {
     if (resources.bootTimer()) {
       builder.bootTimer(started);
     }
+    if (resources.cpuConfig() != null) {
+      builder.cpuTemplate(resources.cpuConfig());
+    }
     if (resources.serial() != null && resources.serial().rateLimiter() != null) {
       builder.serialRateLimit(DeviceConfigs.bucket(resources.serial().rateLimiter()));
     }
@@ -120,7 +124,7 @@ public final class KvmHypervisor implements Hypervisor {
       vm.start(filters);
       filters.installOnCurrentThread(callerKind);
       return new RunningMicroVm(vm, log);
-    } catch (BootException | MachineException | IllegalArgumentException e) {
+    } catch (BootException | MachineException | CpuTemplateException | IllegalArgumentException e) {
       throw new VmStartException(e.getMessage());
     } catch (RuntimeException e) {
       throw new VmStartException("Cannot start microvm: " + e);

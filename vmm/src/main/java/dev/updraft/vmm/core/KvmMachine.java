@@ -6,10 +6,14 @@ import dev.updraft.sys.KvmException;
 import dev.updraft.sys.MappedMemory;
 import dev.updraft.sys.kvm.CpuidEntry;
 import dev.updraft.sys.kvm.Kvm;
+import dev.updraft.sys.kvm.MsrEntry;
 import dev.updraft.sys.kvm.VcpuFd;
 import dev.updraft.sys.kvm.VmFd;
 import dev.updraft.vmm.bus.Bus;
+import dev.updraft.vmm.config.CustomCpuTemplate;
 import dev.updraft.vmm.cpu.BootMsrs;
+import dev.updraft.vmm.cpu.CpuTemplateException;
+import dev.updraft.vmm.cpu.CpuTemplates;
 import dev.updraft.vmm.cpu.CpuidNormalizer;
 import dev.updraft.vmm.cpu.LapicLints;
 import dev.updraft.vmm.devices.InterruptTrigger;
@@ -226,10 +230,33 @@ public final class KvmMachine implements AutoCloseable {
    * MSRs and the LAPIC LINT wiring.
    */
   public void configureCpus(boolean smt) {
+    configureCpus(smt, CustomCpuTemplate.EMPTY);
+  }
+
+  /**
+   * The same with a custom CPU template, applied as Firecracker applies it: to the supported CPUID
+   * before normalisation, and its MSRs after the boot MSRs, from vCPU 0's values.
+   *
+   * @throws CpuTemplateException if this host lacks a capability, CPUID leaf or MSR it names
+   */
+  public void configureCpus(boolean smt, CustomCpuTemplate template) {
+    for (CustomCpuTemplate.KvmCapability cap : template.kvmCapabilities()) {
+      if (!cap.remove() && kvm.check(cap.number()) <= 0) {
+        throw new CpuTemplateException(
+            "cpu-config: kvm_capabilities: KVM capability "
+                + cap.number()
+                + " is not supported by this host (expected: one KVM_CHECK_EXTENSION confirms)");
+      }
+    }
+    List<CpuidEntry> cpuid = CpuTemplates.applyToCpuid(supportedCpuid, template);
+    List<MsrEntry> templateMsrs = CpuTemplates.msrs(template, vcpuFds.get(0)::msrs);
     CpuidNormalizer normalizer = new CpuidNormalizer(vcpuFds.size(), smt);
     for (VcpuFd vcpu : vcpuFds) {
-      vcpu.setCpuid(normalizer.normalize(supportedCpuid, vcpu.id()));
+      vcpu.setCpuid(normalizer.normalize(cpuid, vcpu.id()));
       vcpu.setMsrs(BootMsrs.entries());
+      if (!templateMsrs.isEmpty()) {
+        vcpu.setMsrs(templateMsrs);
+      }
       vcpu.setLapic(LapicLints.apply(vcpu.lapic()));
     }
   }

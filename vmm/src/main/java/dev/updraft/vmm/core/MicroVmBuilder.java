@@ -15,6 +15,7 @@ import dev.updraft.vmm.boot.InitrdLoader;
 import dev.updraft.vmm.boot.KernelCmdline;
 import dev.updraft.vmm.boot.KernelLoader;
 import dev.updraft.vmm.boot.LoadedKernel;
+import dev.updraft.vmm.config.CustomCpuTemplate;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.memory.MappedGuestMemory;
@@ -47,6 +48,7 @@ public final class MicroVmBuilder {
   private final int vcpus;
   private final long memoryBytes;
   private boolean smt;
+  private CustomCpuTemplate cpuTemplate = CustomCpuTemplate.EMPTY;
   private Path kernel;
   private Path initrd;
   private KernelCmdline cmdline = KernelCmdline.firecrackerDefault();
@@ -94,6 +96,12 @@ public final class MicroVmBuilder {
 
   public MicroVmBuilder smt(boolean on) {
     this.smt = on;
+    return this;
+  }
+
+  /** A custom CPU template ({@code PUT /cpu-config}) for every vCPU. */
+  public MicroVmBuilder cpuTemplate(CustomCpuTemplate template) {
+    this.cpuTemplate = Objects.requireNonNull(template, "cpuTemplate");
     return this;
   }
 
@@ -267,7 +275,7 @@ public final class MicroVmBuilder {
         plan = plan.withInitrd(ramdisk);
       }
       BootCpuState entry = GuestBoot.configure(machine.memory(), plan);
-      machine.configureCpus(smt);
+      machine.configureCpus(smt, cpuTemplate);
       for (var vcpu : machine.vcpuFds()) {
         BootRegisters.apply(vcpu, entry);
       }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.updraft.vmm.config.ConfigException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -41,21 +39,16 @@ class ApiBodyFuzzTest {
           new Endpoint("PUT", "/snapshot/create", false),
           new Endpoint("PUT", "/snapshot/load", false));
 
-  private static Path dir;
   private static TestVmm vm;
 
   @BeforeAll
-  static void aVmm() throws Exception {
-    dir = Files.createTempDirectory("api-body-fuzz");
-    vm = new TestVmm(dir);
+  static void aVmm() {
+    vm = TestVmm.inTemporaryDirectory("api-body-fuzz");
   }
 
   @AfterAll
-  static void close() throws Exception {
+  static void close() {
     vm.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   @FuzzTest(maxDuration = "5s")

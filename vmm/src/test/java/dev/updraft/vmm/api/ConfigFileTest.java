@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.updraft.vmm.config.ConfigException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigFileTest {
   private static List<ConfigFile.Step> steps(String json) {
@@ -95,7 +98,7 @@ class ConfigFileTest {
 
   @Test
   void firecrackerResourcesUpdraftLacksAreRefusedWhenSet() {
-    for (String key : new String[] {"cpu-config", "memory-hotplug"}) {
+    for (String key : new String[] {"memory-hotplug"}) {
       assertThatThrownBy(
               () -> steps("{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"" + key + "\": {}}"))
           .as(key)
@@ -106,5 +109,60 @@ class ConfigFileTest {
                 steps(
                     "{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"pmem\": [{\"id\": \"p\"}]}"))
         .hasMessage("pmem: not supported by updraft yet (expected: null or absent)");
+  }
+
+  @Test
+  void aCpuConfigIsTakenInlineOrFromAFileAfterTheMachineConfig(@TempDir Path dir) throws Exception {
+    String inline =
+        "{\"boot-source\": {\"kernel_image_path\": \"k\"},"
+            + " \"machine-config\": {\"vcpu_count\": 1, \"mem_size_mib\": 128, \"cpu_template\": \"T2\"},"
+            + " \"cpu-config\": {\"kvm_capabilities\": [\"171\"]}}";
+    List<ConfigFile.Step> steps = steps(inline);
+    assertThat(steps)
+        .extracting(ConfigFile.Step::section)
+        .containsSubsequence("machine-config", "cpu-config");
+    assertThat(steps)
+        .filteredOn(s -> s.section().equals("cpu-config"))
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(
+                        ((VmmAction.PutCpuConfiguration) s.action()).template().kvmCapabilities())
+                    .hasSize(1));
+
+    Path file = Files.writeString(dir.resolve("t.json"), "{\"kvm_capabilities\": [\"!7\"]}");
+    assertThat(
+            steps(
+                "{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"cpu-config\": \""
+                    + file
+                    + "\"}"))
+        .filteredOn(s -> s.section().equals("cpu-config"))
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(
+                        ((VmmAction.PutCpuConfiguration) s.action())
+                            .template()
+                            .kvmCapabilities()
+                            .getFirst()
+                            .remove())
+                    .isTrue());
+    assertThatThrownBy(
+            () ->
+                steps(
+                    "{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"cpu-config\": \""
+                        + dir.resolve("missing.json")
+                        + "\"}"))
+        .hasMessageContaining(
+            "missing.json: NoSuchFileException (expected: a readable custom CPU template file)");
+    Path bad =
+        Files.writeString(dir.resolve("bad.json"), "{\"msr_modifiers\": [{\"addr\": \"16\"}]}");
+    assertThatThrownBy(
+            () ->
+                steps(
+                    "{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"cpu-config\": \""
+                        + bad
+                        + "\"}"))
+        .hasMessageContaining("cpu-config(" + bad + ").msr_modifiers[0].addr: \"16\"");
   }
 }

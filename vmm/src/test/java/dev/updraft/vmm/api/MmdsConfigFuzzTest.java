@@ -3,8 +3,6 @@ package dev.updraft.vmm.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -14,22 +12,17 @@ import org.junit.jupiter.api.BeforeAll;
  * /vm/config} as a body the same request takes again.
  */
 class MmdsConfigFuzzTest {
-  private static Path dir;
   private static TestVmm vm;
 
   @BeforeAll
-  static void aVmmWithAnInterface() throws Exception {
-    dir = Files.createTempDirectory("mmds-config-fuzz");
-    vm = new TestVmm(dir);
+  static void aVmmWithAnInterface() {
+    vm = TestVmm.inTemporaryDirectory("mmds-config-fuzz");
     vm.put("/network-interfaces/eth0", "{\"iface_id\": \"eth0\", \"host_dev_name\": \"tap0\"}");
   }
 
   @AfterAll
-  static void close() throws Exception {
+  static void close() {
     vm.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   @FuzzTest(maxDuration = "5s")

@@ -36,6 +36,7 @@ final class TestVmm implements AutoCloseable {
   final Path dir;
   final Path kernel;
   final Path rootfs;
+  private boolean ownsDir;
 
   TestVmm(Path dir) {
     this(dir, Vmm.METRICS_PERIOD);
@@ -118,8 +119,29 @@ final class TestVmm implements AutoCloseable {
     return log.toString(StandardCharsets.UTF_8);
   }
 
+  /**
+   * A VMM in a new temporary directory, for tests that share one across methods (fuzz targets,
+   * which JUnit's {@code @TempDir} does not serve per input); {@link #close} removes it.
+   */
+  static TestVmm inTemporaryDirectory(String prefix) {
+    try {
+      TestVmm vm = new TestVmm(Files.createTempDirectory(prefix));
+      vm.ownsDir = true;
+      return vm;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     executor.shutdownNow();
+    if (ownsDir) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 }
