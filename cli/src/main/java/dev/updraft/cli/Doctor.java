@@ -18,23 +18,22 @@ import java.util.Optional;
  * {@code deploy} drives.
  */
 final class Doctor {
-  private record Tool(String area, String command, String purpose, String aptPackage) {}
+  private record Tool(Check.Area area, String command, String purpose, String aptPackage) {}
 
   private static final List<Tool> TOOLS =
       List.of(
-          new Tool("vm", "gcc", "builds the freestanding test guests", "gcc"),
-          new Tool("vm", "qemu-system-x86_64", "benchmark anchor (microvm)", "qemu-system-x86"),
-          new Tool("network", "ip", "TAP devices and network namespaces", "iproute2"),
-          new Tool("network", "nft", "transparent-proxy REDIRECT rules", "nftables"),
-          new Tool("mesh", "haproxy", "benchmark anchor", "haproxy"),
-          new Tool("mesh", "nginx", "benchmark backend and anchor", "nginx"),
-          new Tool("mesh", "wrk", "HTTP/1.1 load generator", "wrk"),
-          new Tool("mesh", "h2load", "HTTP/2 load generator", "nghttp2-client"),
-          new Tool("mesh", "curl", "API and smoke tests", "curl"),
-          new Tool("deploy", "kubectl", "Kubernetes target", "kubectl"),
-          new Tool("deploy", "terraform", "cloud infrastructure target", "terraform"));
-
-  private static final List<String> AREAS = List.of("runtime", "vm", "network", "mesh", "deploy");
+          new Tool(Check.Area.VM, "gcc", "builds the freestanding test guests", "gcc"),
+          new Tool(
+              Check.Area.VM, "qemu-system-x86_64", "benchmark anchor (microvm)", "qemu-system-x86"),
+          new Tool(Check.Area.NETWORK, "ip", "TAP devices and network namespaces", "iproute2"),
+          new Tool(Check.Area.NETWORK, "nft", "transparent-proxy REDIRECT rules", "nftables"),
+          new Tool(Check.Area.MESH, "haproxy", "benchmark anchor", "haproxy"),
+          new Tool(Check.Area.MESH, "nginx", "benchmark backend and anchor", "nginx"),
+          new Tool(Check.Area.MESH, "wrk", "HTTP/1.1 load generator", "wrk"),
+          new Tool(Check.Area.MESH, "h2load", "HTTP/2 load generator", "nghttp2-client"),
+          new Tool(Check.Area.MESH, "curl", "API and smoke tests", "curl"),
+          new Tool(Check.Area.DEPLOY, "kubectl", "Kubernetes target", "kubectl"),
+          new Tool(Check.Area.DEPLOY, "terraform", "cloud infrastructure target", "terraform"));
 
   private Doctor() {}
 
@@ -47,8 +46,8 @@ final class Doctor {
     for (Tool tool : TOOLS) {
       checks.add(tool(tool));
     }
-    // Stable sort: grouped by area in this order, checks keep their order within an area.
-    checks.sort(Comparator.comparingInt(c -> AREAS.indexOf(c.area())));
+    // Stable sort: grouped by area in its declared order, checks keep their order within an area.
+    checks.sort(Comparator.comparing(Check::area));
     return checks;
   }
 
@@ -56,15 +55,15 @@ final class Doctor {
     Runtime.Version version = Runtime.version();
     String detail = "Java " + version + " (" + System.getProperty("java.vm.vendor") + ")";
     return version.feature() >= 25
-        ? Check.ok("runtime", "java", detail)
-        : Check.missing("runtime", "java", detail, "install a JDK 25 (Temurin 25)");
+        ? Check.ok(Check.Area.RUNTIME, "java", detail)
+        : Check.missing(Check.Area.RUNTIME, "java", detail, "install a JDK 25 (Temurin 25)");
   }
 
   private static Check kvm() {
     Optional<String> backend = Host.kvmBackend();
     if (!Files.exists(Path.of("/dev/kvm"))) {
       return Check.missing(
-          "vm",
+          Check.Area.VM,
           "kvm",
           "/dev/kvm is absent" + backend.map(b -> " (kernel module " + b + " loaded)").orElse(""),
           "updraft vm needs KVM: run on a host with /dev/kvm (bare metal or nested virtualisation)");
@@ -74,26 +73,30 @@ final class Doctor {
       String detail = "/dev/kvm API " + api + backend.map(b -> ", backend " + b).orElse("");
       if ("kvm_pvm".equals(backend.orElse(""))) {
         return Check.warn(
-            "vm",
+            Check.Area.VM,
             "kvm",
             detail,
             "PVM emulates guest kernel mode (~1000x slower): small test guests run, Linux guests"
                 + " do not boot in useful time");
       }
-      return Check.ok("vm", "kvm", detail);
+      return Check.ok(Check.Area.VM, "kvm", detail);
     } catch (ErrnoException e) {
-      return Check.missing("vm", "kvm", e.getMessage(), "run as root or join the kvm group");
+      return Check.missing(
+          Check.Area.VM, "kvm", e.getMessage(), "run as root or join the kvm group");
     }
   }
 
   private static Check tap() {
     if (!Files.exists(Path.of("/dev/net/tun"))) {
-      return Check.missing("network", "tap", "/dev/net/tun is absent", "modprobe tun");
+      return Check.missing(Check.Area.NETWORK, "tap", "/dev/net/tun is absent", "modprobe tun");
     }
     return Host.isRoot()
-        ? Check.ok("network", "tap", "/dev/net/tun, running as root")
+        ? Check.ok(Check.Area.NETWORK, "tap", "/dev/net/tun, running as root")
         : Check.warn(
-            "network", "tap", "/dev/net/tun present, not root", "TAP creation needs CAP_NET_ADMIN");
+            Check.Area.NETWORK,
+            "tap",
+            "/dev/net/tun present, not root",
+            "TAP creation needs CAP_NET_ADMIN");
   }
 
   /**
@@ -105,7 +108,7 @@ final class Doctor {
     try {
       binaries = ServerBinaries.of(System.getenv());
     } catch (DeployException e) {
-      return List.of(Check.missing("deploy", "servers", e.getMessage(), e.hint()));
+      return List.of(Check.missing(Check.Area.DEPLOY, "servers", e.getMessage(), e.hint()));
     }
     List<Check> checks = new ArrayList<>();
     for (ServerBinaries.Choice choice : binaries.choices()) {
@@ -124,9 +127,9 @@ final class Doctor {
                   : ", when " + ServerBinaries.VARIABLE + " is unset");
       checks.add(
           used.version().isPresent()
-              ? Check.ok("deploy", choice.engine().word(), detail)
+              ? Check.ok(Check.Area.DEPLOY, choice.engine().word(), detail)
               : Check.missing(
-                  "deploy",
+                  Check.Area.DEPLOY,
                   choice.engine().word(),
                   detail,
                   used.source() == ServerBinaries.Source.HOST

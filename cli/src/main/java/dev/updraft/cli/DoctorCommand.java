@@ -34,17 +34,17 @@ final class DoctorCommand implements Callable<Integer> {
     out.flush();
     // Missing optional tools are advice, not failure; only an unusable runtime fails.
     return checks.stream()
-            .anyMatch(c -> c.area().equals("runtime") && c.status() != Check.Status.OK)
+            .anyMatch(c -> c.area() == Check.Area.RUNTIME && c.status() != Check.Status.OK)
         ? ErrorReporter.FAILURE
         : 0;
   }
 
   private static void print(List<Check> checks, PrintWriter out) {
-    String area = "";
+    Check.Area area = null;
     for (Check check : checks) {
-      if (!check.area().equals(area)) {
+      if (check.area() != area) {
         area = check.area();
-        out.println(area);
+        out.println(area.word());
       }
       String mark =
           switch (check.status()) {

@@ -72,5 +72,14 @@ class UpdraftTest {
     assertThat(checks.isArray()).isTrue();
     assertThat(checks.get(0).get("name").asText()).isEqualTo("java");
     assertThat(checks.get(0).get("status").asText()).isEqualTo("OK");
+    assertThat(checks.get(0).get("area").asText()).as("areas are words").isEqualTo("runtime");
+    java.util.List<String> areas = new java.util.ArrayList<>();
+    checks.forEach(c -> areas.add(c.get("area").asText()));
+    assertThat(areas.stream().distinct().toList())
+        .as("grouped in doctor's order")
+        .isSubsetOf("runtime", "vm", "network", "mesh", "deploy")
+        .isSortedAccordingTo(
+            java.util.Comparator.comparingInt(
+                a -> java.util.List.of("runtime", "vm", "network", "mesh", "deploy").indexOf(a)));
   }
 }
