@@ -89,16 +89,19 @@ final class CronRuns {
     } catch (KubernetesClientException e) {
       throw KubernetesErrors.of(name, "run Job " + run, e);
     }
-    String outcome = outcome(done);
+    Ended ended = outcome(done);
     return new Target.JobRun(
         "Job/" + run,
-        outcome.equals("succeeded"),
-        outcome,
+        ended.succeeded(),
+        ended.outcome(),
         logs(client, namespace, run, podLabels(cron)));
   }
 
-  /** {@code succeeded}, {@code failed: REASON: MESSAGE}, or null while the job runs. */
-  static String outcome(Job job) {
+  /** How a Job run ended: whether it succeeded, and in words ({@code failed: REASON: MESSAGE}). */
+  record Ended(boolean succeeded, String outcome) {}
+
+  /** How the Job ended, or null while it runs. */
+  static Ended outcome(Job job) {
     if (job.getStatus() == null || job.getStatus().getConditions() == null) {
       return null;
     }
@@ -107,10 +110,12 @@ final class CronRuns {
         continue;
       }
       if ("Complete".equals(c.getType())) {
-        return "succeeded";
+        return new Ended(true, "succeeded");
       }
       if ("Failed".equals(c.getType())) {
-        return "failed: " + c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+        return new Ended(
+            false,
+            "failed: " + c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage()));
       }
     }
     return null;
