@@ -84,7 +84,7 @@ public final class Deployment {
     sink.emit(event);
   }
 
-  void stage(String stage, String message) {
+  void stage(Event.Stage.Name stage, String message) {
     sink.emit(new Event.Stage(elapsedMillis(), stage, message));
   }
 

@@ -128,7 +128,7 @@ final class ReleaseRun {
       sink.emit(
           new Event.Stage(
               0,
-              "recover",
+              Event.Stage.Name.RECOVER,
               "release " + interrupted.number() + " was interrupted; converging to the spec"));
     }
     // What runs is seen before the target is readied: starting a supervisor restarts instances
@@ -169,7 +169,7 @@ final class ReleaseRun {
             specText,
             versions.versions(),
             versions.fingerprints()));
-    d.stage(kind.word(), redactor.redact(plan.render()));
+    d.stage(Event.Stage.Name.of(kind), redactor.redact(plan.render()));
     try {
       new PlanRun(parallelism)
           .execute(target, d, plan, kind == ReleaseKind.ROLLBACK, history.services());
@@ -204,7 +204,9 @@ final class ReleaseRun {
     if (good != null) {
       sink.emit(
           new Event.Stage(
-              d.elapsedMillis(), "rollback", "rolling back to release " + good.number()));
+              d.elapsedMillis(),
+              Event.Stage.Name.ROLLBACK,
+              "rolling back to release " + good.number()));
       try {
         EnvironmentSpec old = specs.parse(good, spec);
         run(
@@ -225,7 +227,7 @@ final class ReleaseRun {
     sink.emit(
         new Event.Stage(
             d.elapsedMillis(),
-            "rollback",
+            Event.Stage.Name.ROLLBACK,
             "no earlier release to return to; removing what this release started"));
     // Each one, whatever the others do: the user is told of the first failure, not this.
     for (ServiceState state : List.copyOf(d.states().values())) {
@@ -268,7 +270,7 @@ final class ReleaseRun {
     sink.emit(
         new Event.Stage(
             d.elapsedMillis(),
-            "rollback",
+            Event.Stage.Name.ROLLBACK,
             what + " failed too: " + redactor.redact(e.getMessage())));
   }
 

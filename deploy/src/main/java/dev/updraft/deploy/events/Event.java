@@ -1,6 +1,8 @@
 package dev.updraft.deploy.events;
 
+import dev.updraft.deploy.journal.ReleaseKind;
 import dev.updraft.deploy.journal.StepOutcome;
+import dev.updraft.deploy.json.Word;
 
 /**
  * Something the engine did, as it happened: every step emits these, and the CLI's live lines, recap
@@ -10,8 +12,30 @@ public sealed interface Event {
   /** Milliseconds since the release started. */
   long elapsedMillis();
 
-  /** A stage of the whole run began: plan, apply, rollback, destroy. */
-  record Stage(long elapsedMillis, String stage, String message) implements Event {}
+  /** A stage of the whole run began: apply (with its plan), rollback, destroy, recover. */
+  record Stage(long elapsedMillis, Stage.Name stage, String message) implements Event {
+    /** Which stage, written as its word in {@code --json}. */
+    public enum Name implements Word {
+      APPLY,
+      ROLLBACK,
+      DESTROY,
+      /** Converging after an interrupted release, before the new one. */
+      RECOVER;
+
+      /** The stage a release of {@code kind} is. */
+      public static Name of(ReleaseKind kind) {
+        return switch (kind) {
+          case APPLY -> APPLY;
+          case ROLLBACK -> ROLLBACK;
+          case DESTROY -> DESTROY;
+        };
+      }
+    }
+
+    public Stage {
+      java.util.Objects.requireNonNull(stage, "stage");
+    }
+  }
 
   /** A service's step changed state. */
   record StepEvent(

@@ -21,7 +21,7 @@ public final class JsonSink implements EventSink {
           case Event.Stage s ->
               Json.object(
                   "event", "stage",
-                  "stage", s.stage(),
+                  "stage", s.stage().word(),
                   "message", redactor.redact(s.message()));
           case Event.StepEvent s ->
               Json.object(

@@ -216,7 +216,7 @@ public final class RuntimeTarget implements Target {
       release.emit(
           new Event.Stage(
               release.elapsedMillis(),
-              "destroy",
+              Event.Stage.Name.DESTROY,
               "removed the systemd unit " + unit.file() + " (install it again after the next up)"));
     }
   }

@@ -164,7 +164,8 @@ class LocalDeployIT {
     History history = engine.history();
     assertThat(history.releases().getLast().status()).isEqualTo(ReleaseStatus.FAILED);
     assertThat(history.lastGood().number()).isEqualTo(1);
-    assertThat(events).anyMatch(e -> e instanceof Event.Stage s && s.stage().equals("rollback"));
+    assertThat(events)
+        .anyMatch(e -> e instanceof Event.Stage s && s.stage() == Event.Stage.Name.ROLLBACK);
   }
 
   @Test

@@ -19,7 +19,7 @@ class JsonSinkTest {
     redactor.add("s3cr3t");
     StringWriter out = new StringWriter();
     JsonSink sink = new JsonSink(new PrintWriter(out), redactor);
-    sink.emit(new Event.Stage(0, "apply", "+ web (new application) s3cr3t"));
+    sink.emit(new Event.Stage(0, Event.Stage.Name.APPLY, "+ web (new application) s3cr3t"));
     sink.emit(new Event.StepEvent(12, "web", "create", StepOutcome.DONE, null));
     sink.emit(new Event.Pods(340, "web", 3, 2, 1, 1));
     sink.emit(
