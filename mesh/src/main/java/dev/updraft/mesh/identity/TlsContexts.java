@@ -5,6 +5,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -16,7 +17,8 @@ import javax.net.ssl.SSLException;
  * {@link MeshTrustManager}. A server asks for a client certificate but does not require one
  * (Linkerd's {@code allow_unauthenticated}), so policy decides what an unauthenticated client may
  * do. ALPN offers h2 and http/1.1. Either provider does all of this the same way; {@code MeshTlsIT}
- * runs both against each other.
+ * runs both against each other. With BoringSSL a server issues TLS 1.3 session tickets and a client
+ * offers the last one it got from the same identity and port ({@code TlsResumptionTest}).
  */
 public final class TlsContexts {
   private static final String TLS13 = "TLSv1.3";
@@ -56,14 +58,24 @@ public final class TlsContexts {
   public static SslContext server(
       Credentials credentials, TrustBundle bundle, SslProvider provider) {
     try {
-      return SslContextBuilder.forServer(
-              credentials.key(), credentials.chain().toArray(X509Certificate[]::new))
-          .sslProvider(provider)
-          .protocols(TLS13)
-          .trustManager(new MeshTrustManager(bundle, null))
-          .clientAuth(ClientAuth.OPTIONAL)
-          .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2, "http/1.1"))
-          .build();
+      SslContext context =
+          SslContextBuilder.forServer(
+                  credentials.key(), credentials.chain().toArray(X509Certificate[]::new))
+              .sslProvider(provider)
+              .protocols(TLS13)
+              .trustManager(new MeshTrustManager(bundle, null))
+              .clientAuth(ClientAuth.OPTIONAL)
+              .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2, "http/1.1"))
+              .build();
+      if (context.sessionContext() instanceof OpenSslSessionContext tickets) {
+        // TLS 1.3 session tickets on this context whatever jdk.tls.server.enableSessionTicket-
+        // Extension says (Netty reads the JDK's property for BoringSSL too): a proxy that
+        // reconnects resumes in one round trip without a certificate check. No keys given:
+        // BoringSSL makes its own, in memory, per context, so the tickets a context issued die
+        // with it at the next certificate renewal and never outlive the certificates behind them.
+        tickets.setTicketKeys();
+      }
+      return context;
     } catch (SSLException e) {
       throw new IdentityException("tls: cannot build a server context: " + e.getMessage(), e);
     }
