@@ -45,7 +45,8 @@ public final class GuestImages {
           "snap",
           "crash",
           "idle",
-          "balloon");
+          "balloon",
+          "freepage");
 
   /** No libc, no PIC, no red zone (interrupts land on the guest's stack), no SSE state. */
   static final List<String> COMPILE_FLAGS =
