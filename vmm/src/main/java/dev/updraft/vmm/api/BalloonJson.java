@@ -3,12 +3,13 @@ package dev.updraft.vmm.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updraft.vmm.config.BalloonConfig;
 import dev.updraft.vmm.virtio.balloon.BalloonStats;
+import dev.updraft.vmm.virtio.balloon.HintingStatus;
 import java.math.BigInteger;
 
 /**
  * The balloon's bodies as Firecracker reads and writes them ({@code Balloon}, {@code
- * BalloonUpdate}, {@code BalloonStatsUpdate}, {@code BalloonStats}). Free page hinting and
- * reporting are recognised and refused when asked for, since updraft does not offer them.
+ * BalloonUpdate}, {@code BalloonStatsUpdate}, {@code BalloonStats}, {@code BalloonStartCmd}, {@code
+ * BalloonHintingStatus}).
  */
 final class BalloonJson {
   private BalloonJson() {}
@@ -24,9 +25,10 @@ final class BalloonJson {
     long amount = unsigned(f, "amount_mib", BalloonConfig.MAX_AMOUNT_MIB, true);
     boolean deflateOnOom = f.requiredBool("deflate_on_oom");
     long interval = unsigned(f, "stats_polling_interval_s", BalloonConfig.MAX_INTERVAL_S, false);
-    notOffered(f, "free_page_hinting");
-    notOffered(f, "free_page_reporting");
-    return f.build(() -> new BalloonConfig(amount, deflateOnOom, (int) interval));
+    boolean hinting = f.bool("free_page_hinting", false);
+    boolean reporting = f.bool("free_page_reporting", false);
+    return f.build(
+        () -> new BalloonConfig(amount, deflateOnOom, (int) interval, hinting, reporting));
   }
 
   /** {@code BalloonUpdate}: the new target. */
@@ -39,6 +41,27 @@ final class BalloonJson {
   static int statsUpdate(JsonFields f) {
     f.only("stats_polling_interval_s");
     return (int) unsigned(f, "stats_polling_interval_s", BalloonConfig.MAX_INTERVAL_S, true);
+  }
+
+  /**
+   * {@code BalloonStartCmd}: whether the device ends the run by itself when the driver stops; true
+   * if absent, and the body itself may be absent. As Firecracker's (which does not deny unknown
+   * fields here) other fields are ignored.
+   */
+  static boolean startHinting(JsonFields f) {
+    return f == null || f.bool("acknowledge_on_stop", true);
+  }
+
+  /** {@code BalloonHintingStatus}: {@code guest_cmd} is null until the driver sent one. */
+  static ObjectNode writeHintingStatus(HintingStatus status) {
+    ObjectNode json = Json.object();
+    json.put("host_cmd", status.hostCmd());
+    if (status.guestCmd() == null) {
+      json.putNull("guest_cmd");
+    } else {
+      json.put("guest_cmd", status.guestCmd().longValue());
+    }
+    return json;
   }
 
   /** The sizes, then each statistic the guest has reported (the others are left out). */
@@ -70,16 +93,6 @@ final class BalloonJson {
           where(f, name) + ": " + value + " (expected: an integer from 0 to " + max + ")");
     }
     return value;
-  }
-
-  private static void notOffered(JsonFields f, String name) {
-    if (f.bool(name, false)) {
-      throw new JsonFieldException(
-          where(f, name)
-              + ": true (expected: false or absent; updraft does not offer "
-              + name.replace('_', ' ')
-              + " yet)");
-    }
   }
 
   private static String where(JsonFields f, String name) {

@@ -118,14 +118,14 @@ final class ConfigJsonWriter {
     return json;
   }
 
-  /** {@code Balloon}; free page hinting and reporting are not offered, so always false. */
+  /** {@code Balloon}. */
   static ObjectNode balloon(BalloonConfig config) {
     ObjectNode json = Json.object();
     json.put("amount_mib", config.amountMib());
     json.put("deflate_on_oom", config.deflateOnOom());
     json.put("stats_polling_interval_s", config.statsPollingIntervalS());
-    json.put("free_page_hinting", false);
-    json.put("free_page_reporting", false);
+    json.put("free_page_hinting", config.freePageHinting());
+    json.put("free_page_reporting", config.freePageReporting());
     return json;
   }
 

@@ -8,6 +8,7 @@ import dev.updraft.vmm.api.VmmAction.CreateSnapshot;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
 import dev.updraft.vmm.api.VmmAction.GetBalloonConfig;
 import dev.updraft.vmm.api.VmmAction.GetBalloonStats;
+import dev.updraft.vmm.api.VmmAction.GetFreePageHintingStatus;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
@@ -21,7 +22,9 @@ import dev.updraft.vmm.api.VmmAction.SetBalloonDevice;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
 import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
 import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
+import dev.updraft.vmm.api.VmmAction.StartFreePageHinting;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
+import dev.updraft.vmm.api.VmmAction.StopFreePageHinting;
 import dev.updraft.vmm.api.VmmAction.UpdateBalloon;
 import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
@@ -106,6 +109,9 @@ final class PrebootController {
           UpdateBalloon _,
           UpdateBalloonStatistics _,
           GetBalloonStats _,
+          StartFreePageHinting _,
+          GetFreePageHintingStatus _,
+          StopFreePageHinting _,
           SendCtrlAltDel _,
           FlushMetrics _,
           Pause _,

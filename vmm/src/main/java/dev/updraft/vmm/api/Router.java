@@ -8,6 +8,7 @@ import dev.updraft.vmm.api.VmmAction.CreateSnapshot;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
 import dev.updraft.vmm.api.VmmAction.GetBalloonConfig;
 import dev.updraft.vmm.api.VmmAction.GetBalloonStats;
+import dev.updraft.vmm.api.VmmAction.GetFreePageHintingStatus;
 import dev.updraft.vmm.api.VmmAction.GetFullVmConfig;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.GetVmInstanceInfo;
@@ -25,7 +26,9 @@ import dev.updraft.vmm.api.VmmAction.SetBalloonDevice;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
 import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
 import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
+import dev.updraft.vmm.api.VmmAction.StartFreePageHinting;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
+import dev.updraft.vmm.api.VmmAction.StopFreePageHinting;
 import dev.updraft.vmm.api.VmmAction.UpdateBalloon;
 import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
@@ -71,9 +74,12 @@ final class Router {
     if (unsupported != null) {
       throw ApiException.unsupported(unsupported, method, path);
     }
-    if (head.equals("balloon") && tokens.size() > 1 && tokens.get(1).equals("hinting")) {
-      throw ApiException.unsupported("free page hinting", method, path);
-    }
+    // Firecracker's one PATCH that needs no body: its parser reads "hinting" before the body.
+    boolean hinting =
+        method.equals("PATCH")
+            && head.equals("balloon")
+            && tokens.size() > 1
+            && tokens.get(1).equals("hinting");
     switch (method) {
       case "GET" -> {
         if (hasBody) {
@@ -81,7 +87,7 @@ final class Router {
         }
       }
       case "PUT", "PATCH" -> {
-        if (!hasBody) {
+        if (!hasBody && !hinting) {
           throw new ApiException("Empty " + method + " request.");
         }
       }
@@ -169,6 +175,13 @@ final class Router {
     }
     return switch (tokens.get(1)) {
       case "statistics" -> t.to(Resource.VM, b -> new GetBalloonStats());
+      case "hinting" -> {
+        String sub = tokens.size() > 2 ? tokens.get(2) : "";
+        if (!sub.equals("status")) {
+          throw new ApiException("Unrecognized GET request path `/hinting/" + sub + "`.");
+        }
+        yield t.to(Resource.BALLOON_UPDATE, b -> new GetFreePageHintingStatus());
+      }
       default -> throw new ApiException("Unrecognized GET request path `" + tokens.get(1) + "`.");
     };
   }
@@ -181,7 +194,22 @@ final class Router {
           t.to(
               Resource.BALLOON_UPDATE,
               b -> new UpdateBalloonStatistics(BalloonJson.statsUpdate(b)));
+      case "hinting" -> patchHinting(t, tokens);
       default -> t.to(Resource.BALLOON_UPDATE, b -> new UpdateBalloon(BalloonJson.update(b)));
+    };
+  }
+
+  /**
+   * {@code PATCH /balloon/hinting/start} (its body optional) or {@code /balloon/hinting/stop} (its
+   * body ignored), as Firecracker's parse_patch_hinting.
+   */
+  private static Route patchHinting(Target t, List<String> tokens) {
+    String sub = tokens.size() > 2 ? tokens.get(2) : "";
+    return switch (sub) {
+      case "start" ->
+          t.to(Resource.BALLOON_UPDATE, b -> new StartFreePageHinting(BalloonJson.startHinting(b)));
+      case "stop" -> t.any(Resource.BALLOON_UPDATE, b -> new StopFreePageHinting());
+      default -> throw new ApiException("Unrecognized PATCH request path `/hinting/" + sub + "`.");
     };
   }
 

@@ -8,6 +8,7 @@ import dev.updraft.vmm.api.VmmAction.CreateSnapshot;
 import dev.updraft.vmm.api.VmmAction.FlushMetrics;
 import dev.updraft.vmm.api.VmmAction.GetBalloonConfig;
 import dev.updraft.vmm.api.VmmAction.GetBalloonStats;
+import dev.updraft.vmm.api.VmmAction.GetFreePageHintingStatus;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
@@ -21,7 +22,9 @@ import dev.updraft.vmm.api.VmmAction.SetBalloonDevice;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
 import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
 import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
+import dev.updraft.vmm.api.VmmAction.StartFreePageHinting;
 import dev.updraft.vmm.api.VmmAction.StartMicroVm;
+import dev.updraft.vmm.api.VmmAction.StopFreePageHinting;
 import dev.updraft.vmm.api.VmmAction.UpdateBalloon;
 import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
@@ -104,6 +107,29 @@ final class RuntimeController {
         balloon("Internal VMM error: ");
         return new VmmData.BalloonStatistics(
             balloonCall("Internal VMM error: ", vm::balloonStatistics));
+      }
+      case StartFreePageHinting a -> {
+        balloon("Balloon update error: ");
+        balloonCall(
+            "Balloon update error: ",
+            () -> {
+              vm.startBalloonHinting(a.acknowledgeOnStop());
+              return null;
+            });
+      }
+      case GetFreePageHintingStatus a -> {
+        balloon("Balloon update error: ");
+        return new VmmData.BalloonHintingStatus(
+            balloonCall("Balloon update error: ", vm::balloonHintingStatus));
+      }
+      case StopFreePageHinting a -> {
+        balloon("Balloon update error: ");
+        balloonCall(
+            "Balloon update error: ",
+            () -> {
+              vm.stopBalloonHinting();
+              return null;
+            });
       }
       case PutMmds a -> mmds().put(a.document());
       case PatchMmds a -> mmds().patch(a.patch());

@@ -56,6 +56,15 @@ sealed interface VmmAction {
   /** {@code GET /balloon/statistics}: after boot, with statistics on. */
   record GetBalloonStats() implements VmmAction {}
 
+  /** {@code PATCH /balloon/hinting/start}: a free page hinting run, after boot. */
+  record StartFreePageHinting(boolean acknowledgeOnStop) implements VmmAction {}
+
+  /** {@code GET /balloon/hinting/status}: after boot. */
+  record GetFreePageHintingStatus() implements VmmAction {}
+
+  /** {@code PATCH /balloon/hinting/stop}: ends the run, after boot. */
+  record StopFreePageHinting() implements VmmAction {}
+
   /** {@code PUT /mmds}: any JSON value replaces the metadata. */
   record PutMmds(JsonNode document) implements VmmAction {}
 

@@ -7,6 +7,7 @@ import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.virtio.balloon.BalloonStats;
+import dev.updraft.vmm.virtio.balloon.HintingStatus;
 
 /** What a handled {@link VmmAction} returns (Firecracker's {@code VmmData}). */
 sealed interface VmmData {
@@ -32,6 +33,9 @@ sealed interface VmmData {
 
   /** {@code GET /balloon/statistics}. */
   record BalloonStatistics(BalloonStats stats) implements VmmData {}
+
+  /** {@code GET /balloon/hinting/status}. */
+  record BalloonHintingStatus(HintingStatus status) implements VmmData {}
 
   VmmData EMPTY = new Empty();
 }

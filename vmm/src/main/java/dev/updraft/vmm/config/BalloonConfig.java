@@ -1,17 +1,28 @@
 package dev.updraft.vmm.config;
 
 /**
- * {@code /balloon}: a virtio-balloon device (Firecracker's {@code BalloonDeviceConfig}). Free page
- * hinting and reporting are not offered, so they are not fields here; the API refuses them.
+ * {@code /balloon}: a virtio-balloon device (Firecracker's {@code BalloonDeviceConfig}).
  *
  * @param amountMib the target size of the balloon, 0 to 2^32 - 1 (and at most the memory size,
  *     which {@link VmResources} checks)
  * @param deflateOnOom whether the guest may deflate the balloon when it runs out of memory
  * @param statsPollingIntervalS seconds between statistics updates, 0 to 65535; 0 turns them off
+ * @param freePageHinting whether the device offers free page hinting ({@code /balloon/hinting/*})
+ * @param freePageReporting whether the device offers free page reporting
  */
-public record BalloonConfig(long amountMib, boolean deflateOnOom, int statsPollingIntervalS) {
+public record BalloonConfig(
+    long amountMib,
+    boolean deflateOnOom,
+    int statsPollingIntervalS,
+    boolean freePageHinting,
+    boolean freePageReporting) {
   public static final long MAX_AMOUNT_MIB = 0xFFFF_FFFFL;
   public static final int MAX_INTERVAL_S = 0xFFFF;
+
+  /** A balloon without free page hinting or reporting. */
+  public BalloonConfig(long amountMib, boolean deflateOnOom, int statsPollingIntervalS) {
+    this(amountMib, deflateOnOom, statsPollingIntervalS, false, false);
+  }
 
   public BalloonConfig {
     if (amountMib < 0 || amountMib > MAX_AMOUNT_MIB) {
@@ -26,10 +37,11 @@ public record BalloonConfig(long amountMib, boolean deflateOnOom, int statsPolli
   }
 
   public BalloonConfig withAmountMib(long newAmountMib) {
-    return new BalloonConfig(newAmountMib, deflateOnOom, statsPollingIntervalS);
+    return new BalloonConfig(
+        newAmountMib, deflateOnOom, statsPollingIntervalS, freePageHinting, freePageReporting);
   }
 
   public BalloonConfig withStatsPollingIntervalS(int interval) {
-    return new BalloonConfig(amountMib, deflateOnOom, interval);
+    return new BalloonConfig(amountMib, deflateOnOom, interval, freePageHinting, freePageReporting);
   }
 }

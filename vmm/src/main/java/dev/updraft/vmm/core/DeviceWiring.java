@@ -158,11 +158,17 @@ final class DeviceWiring {
   }
 
   /** The balloon, whose state carries its configuration (see {@link VirtioDeviceState.Balloon}). */
-  Attached<VirtioBalloon> balloon(
-      long amountMib, boolean deflateOnOom, int statsIntervalS, DeviceSlot slot) {
+  Attached<VirtioBalloon> balloon(MicroVmBuilder.BalloonDevice config, DeviceSlot slot) {
     Counters counters = new Counters("balloon");
     VirtioBalloon balloon =
-        new VirtioBalloon(amountMib, deflateOnOom, statsIntervalS, loop, counters);
+        new VirtioBalloon(
+            config.amountMib(),
+            config.deflateOnOom(),
+            config.statsIntervalS(),
+            config.freePageHinting(),
+            config.freePageReporting(),
+            loop,
+            counters);
     VirtioMmioTransport transport =
         VirtioWiring.attach(machine, loop, slot, balloon, "virtio-balloon");
     set.metrics.add(counters);

@@ -112,10 +112,14 @@ public final class KvmHypervisor implements Hypervisor {
         builder.vsock(resources.vsock().guestCid(), resources.vsock().udsPath());
       }
       if (resources.balloon() != null) {
+        BalloonConfig balloon = resources.balloon();
         builder.balloon(
-            resources.balloon().amountMib(),
-            resources.balloon().deflateOnOom(),
-            resources.balloon().statsPollingIntervalS());
+            new MicroVmBuilder.BalloonDevice(
+                balloon.amountMib(),
+                balloon.deflateOnOom(),
+                balloon.statsPollingIntervalS(),
+                balloon.freePageHinting(),
+                balloon.freePageReporting()));
       }
       if (resources.entropy() != null) {
         builder.entropy(DeviceConfigs.limiter(resources.entropy().rateLimiter()));
@@ -179,7 +183,11 @@ public final class KvmHypervisor implements Hypervisor {
                       .map(
                           b ->
                               new BalloonConfig(
-                                  b.amountMib(), b.deflateOnOom(), b.statsIntervalS()))
+                                  b.amountMib(),
+                                  b.deflateOnOom(),
+                                  b.statsIntervalS(),
+                                  b.freePageHinting(),
+                                  b.freePageReporting()))
                       .orElse(null));
       return new RestoredVm(new RunningMicroVm(vm, log), resources);
     } catch (VmStartException e) {

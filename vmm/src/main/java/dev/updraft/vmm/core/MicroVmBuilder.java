@@ -80,8 +80,16 @@ public final class MicroVmBuilder {
   /** The vsock device: the guest's context id and the host's Unix socket path. */
   public record VsockDevice(long guestCid, Path udsPath) {}
 
-  /** The balloon device: its first target, deflate-on-OOM, and its stats interval (0: none). */
-  public record BalloonDevice(long amountMib, boolean deflateOnOom, int statsIntervalS) {}
+  /**
+   * The balloon device: its first target, deflate-on-OOM, its stats interval (0: none), and whether
+   * it offers free page hinting and free page reporting.
+   */
+  public record BalloonDevice(
+      long amountMib,
+      boolean deflateOnOom,
+      int statsIntervalS,
+      boolean freePageHinting,
+      boolean freePageReporting) {}
 
   public MicroVmBuilder(int vcpus, long memoryBytes) {
     if (vcpus < 1 || vcpus > Layout.MAX_VCPUS) {
@@ -192,7 +200,12 @@ public final class MicroVmBuilder {
 
   /** Adds the virtio-balloon device; it comes first among the virtio devices, as in Firecracker. */
   public MicroVmBuilder balloon(long amountMib, boolean deflateOnOom, int statsIntervalS) {
-    this.balloon = new BalloonDevice(amountMib, deflateOnOom, statsIntervalS);
+    return balloon(new BalloonDevice(amountMib, deflateOnOom, statsIntervalS, false, false));
+  }
+
+  /** Adds the virtio-balloon device, free page hinting and reporting included. */
+  public MicroVmBuilder balloon(BalloonDevice device) {
+    this.balloon = java.util.Objects.requireNonNull(device, "device");
     return this;
   }
 
@@ -233,11 +246,7 @@ public final class MicroVmBuilder {
       List<DeviceSlot> virtioSlots = new ArrayList<>();
       if (balloon != null) {
         virtioSlots.add(slots.allocate());
-        wiring.balloon(
-            balloon.amountMib(),
-            balloon.deflateOnOom(),
-            balloon.statsIntervalS(),
-            virtioSlots.getLast());
+        wiring.balloon(balloon, virtioSlots.getLast());
       }
       for (BlockConfig drive : drives) {
         virtioSlots.add(slots.allocate());

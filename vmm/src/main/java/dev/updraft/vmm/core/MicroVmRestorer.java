@@ -162,9 +162,12 @@ final class MicroVmRestorer {
       case VirtioDeviceState.Balloon b -> {
         var balloon =
             wiring.balloon(
-                b.device().targetPages() / VirtioBalloon.PAGES_PER_MIB,
-                b.device().deflateOnOom(),
-                b.device().statsIntervalS(),
+                new MicroVmBuilder.BalloonDevice(
+                    b.device().targetPages() / VirtioBalloon.PAGES_PER_MIB,
+                    b.device().deflateOnOom(),
+                    b.device().statsIntervalS(),
+                    b.device().freePageHinting(),
+                    b.device().freePageReporting()),
                 b.slot());
         balloon.transport().restore(b.transport());
         balloon.device().restore(b.device());

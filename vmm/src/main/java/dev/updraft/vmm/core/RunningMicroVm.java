@@ -13,6 +13,7 @@ import dev.updraft.vmm.snapshot.SnapshotException;
 import dev.updraft.vmm.snapshot.VmConfig;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import dev.updraft.vmm.virtio.balloon.BalloonStats;
+import dev.updraft.vmm.virtio.balloon.HintingStatus;
 import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import java.nio.file.Path;
 import java.util.List;
@@ -126,6 +127,21 @@ final class RunningMicroVm implements RunningVm {
   @Override
   public BalloonStats balloonStatistics() {
     return balloon().statistics();
+  }
+
+  @Override
+  public void startBalloonHinting(boolean acknowledgeOnStop) {
+    balloon().startHinting(acknowledgeOnStop);
+  }
+
+  @Override
+  public HintingStatus balloonHintingStatus() {
+    return balloon().hintingStatus();
+  }
+
+  @Override
+  public void stopBalloonHinting() {
+    balloon().stopHinting();
   }
 
   private VirtioBalloon balloon() {

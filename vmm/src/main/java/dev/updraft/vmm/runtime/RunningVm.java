@@ -5,6 +5,7 @@ import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.virtio.balloon.BalloonStats;
+import dev.updraft.vmm.virtio.balloon.HintingStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -74,6 +75,29 @@ public interface RunningVm {
    * @throws dev.updraft.vmm.virtio.balloon.BalloonException if its statistics are off
    */
   BalloonStats balloonStatistics();
+
+  /**
+   * {@code PATCH /balloon/hinting/start}: a free page hinting run. The VM has a balloon.
+   *
+   * @throws dev.updraft.vmm.virtio.balloon.BalloonException without hinting, or before the driver
+   *     started the device
+   */
+  void startBalloonHinting(boolean acknowledgeOnStop);
+
+  /**
+   * {@code GET /balloon/hinting/status}. The VM has a balloon.
+   *
+   * @throws dev.updraft.vmm.virtio.balloon.BalloonException without hinting
+   */
+  HintingStatus balloonHintingStatus();
+
+  /**
+   * {@code PATCH /balloon/hinting/stop}: ends the run. The VM has a balloon.
+   *
+   * @throws dev.updraft.vmm.virtio.balloon.BalloonException without hinting, or before the driver
+   *     started the device
+   */
+  void stopBalloonHinting();
 
   /**
    * Completes once, when the guest has ended (reset through the i8042, triple fault, crash, or

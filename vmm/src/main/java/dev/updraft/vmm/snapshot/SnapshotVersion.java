@@ -6,8 +6,12 @@ package dev.updraft.vmm.snapshot;
  * MINOR up to its own.
  */
 public record SnapshotVersion(int major, int minor, int patch) {
-  /** The version this VMM writes; 1.1 added the balloon device, so 1.0 files read as they were. */
-  public static final SnapshotVersion CURRENT = new SnapshotVersion(1, 1, 0);
+  /**
+   * The version this VMM writes. 1.1 added the balloon device, so 1.0 files read as they were; 1.2
+   * added the balloon's free page hinting and reporting at the end of its section, so 1.1 files
+   * read as they were too (a balloon without them).
+   */
+  public static final SnapshotVersion CURRENT = new SnapshotVersion(1, 2, 0);
 
   public SnapshotVersion {
     for (int part : new int[] {major, minor, patch}) {

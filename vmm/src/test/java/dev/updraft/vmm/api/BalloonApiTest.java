@@ -70,8 +70,8 @@ class BalloonApiTest extends OnTestVmm {
             TestVmm.fault(
                 vm.put(
                     "/balloon",
-                    "{\"amount_mib\": 1, \"deflate_on_oom\": true, \"free_page_hinting\": true}")))
-        .contains("free_page_hinting: true (expected: false or absent");
+                    "{\"amount_mib\": 1, \"deflate_on_oom\": true, \"free_page_reporting\": 1}")))
+        .contains("free_page_reporting: 1 (expected: true or false)");
     assertThat(
             TestVmm.fault(
                 vm.put("/balloon", "{\"amount_mib\": 1, \"deflate_on_oom\": true, \"x\": 1}")))
@@ -130,6 +130,80 @@ class BalloonApiTest extends OnTestVmm {
           .isEqualTo("Internal VMM error: Failed perform action on device: Device not found");
       assertThat(TestVmm.fault(bare.get("/balloon/statistics")))
           .isEqualTo("Internal VMM error: Failed perform action on device: Device not found");
+    } finally {
+      bare.close();
+    }
+  }
+
+  private static final String WITH_HINTING =
+      "{\"amount_mib\": 0, \"deflate_on_oom\": false, \"free_page_hinting\": true,"
+          + " \"free_page_reporting\": true}";
+
+  @Test
+  void freePageHintingAndReportingAreConfiguredAndShown() {
+    assertThat(vm.put("/balloon", WITH_HINTING).status()).isEqualTo(204);
+    JsonNode got = TestVmm.json(vm.get("/balloon"));
+    assertThat(got.get("free_page_hinting").asBoolean()).isTrue();
+    assertThat(got.get("free_page_reporting").asBoolean()).isTrue();
+    assertThat(TestVmm.json(vm.get("/vm/config")).get("balloon")).isEqualTo(got);
+    String notPreBoot = "The requested operation is not supported before starting the microVM.";
+    assertThat(TestVmm.fault(vm.patch("/balloon/hinting/start", "{}"))).isEqualTo(notPreBoot);
+    assertThat(TestVmm.fault(vm.get("/balloon/hinting/status"))).isEqualTo(notPreBoot);
+    assertThat(TestVmm.fault(vm.patch("/balloon/hinting/stop", "{}"))).isEqualTo(notPreBoot);
+
+    vm.boot();
+    var started = vm.hypervisor.started().getFirst().balloon();
+    assertThat(started.freePageHinting()).isTrue();
+    assertThat(started.freePageReporting()).isTrue();
+    assertThat(
+            TestVmm.json(vm.get("/vm/config")).get("balloon").get("free_page_hinting").asBoolean())
+        .isTrue();
+  }
+
+  @Test
+  void afterBootAHintingRunStartsReportsItsStatusAndStops() {
+    vm.put("/balloon", WITH_HINTING);
+    vm.boot();
+    JsonNode before = TestVmm.json(vm.get("/balloon/hinting/status"));
+    assertThat(before.get("host_cmd").asLong()).isZero();
+    assertThat(before.get("guest_cmd").isNull()).as("the driver sent nothing yet").isTrue();
+    assertThat(vm.patch("/balloon/hinting/start", "{\"acknowledge_on_stop\": false}").status())
+        .isEqualTo(204);
+    assertThat(TestVmm.json(vm.get("/balloon/hinting/status")).get("host_cmd").asLong())
+        .isEqualTo(2);
+    assertThat(vm.call("PATCH", "/balloon/hinting/stop", null).status())
+        .as("Firecracker's guide sends no body")
+        .isEqualTo(204);
+    assertThat(TestVmm.json(vm.get("/balloon/hinting/status")).get("host_cmd").asLong())
+        .isEqualTo(1);
+    assertThat(vm.call("PATCH", "/balloon/hinting/start", null).status()).isEqualTo(204);
+    assertThat(TestVmm.json(vm.get("/balloon/hinting/status")).get("host_cmd").asLong())
+        .isEqualTo(3);
+    assertThat(running().calls())
+        .containsSubsequence(
+            "balloonHintingStatus",
+            "startBalloonHinting false",
+            "balloonHintingStatus",
+            "stopBalloonHinting",
+            "startBalloonHinting true");
+  }
+
+  @Test
+  void hintingRequestsWithoutHintingOrWithoutABalloonAnswerAsFirecracker() throws Exception {
+    vm.put("/balloon", balloon(0, false, 0));
+    vm.boot();
+    String notEnabled = "Balloon update error: Balloon: Attempting to use hinting when not enabled";
+    assertThat(TestVmm.fault(vm.patch("/balloon/hinting/start", "{}"))).isEqualTo(notEnabled);
+    assertThat(TestVmm.fault(vm.get("/balloon/hinting/status"))).isEqualTo(notEnabled);
+    assertThat(TestVmm.fault(vm.patch("/balloon/hinting/stop", "{}"))).isEqualTo(notEnabled);
+
+    TestVmm bare = new TestVmm(Files.createDirectories(dir.resolve("bare")));
+    try {
+      bare.boot();
+      String notFound = "Balloon update error: Failed perform action on device: Device not found";
+      assertThat(TestVmm.fault(bare.patch("/balloon/hinting/start", "{}"))).isEqualTo(notFound);
+      assertThat(TestVmm.fault(bare.get("/balloon/hinting/status"))).isEqualTo(notFound);
+      assertThat(TestVmm.fault(bare.patch("/balloon/hinting/stop", "{}"))).isEqualTo(notFound);
     } finally {
       bare.close();
     }

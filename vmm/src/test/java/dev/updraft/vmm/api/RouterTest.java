@@ -91,7 +91,7 @@ class RouterTest {
 
   @Test
   void unimplementedFirecrackerEndpointsSaySo() {
-    for (String path : new String[] {"/balloon/hinting/start", "/pmem/p0", "/hotplug/memory"}) {
+    for (String path : new String[] {"/pmem/p0", "/hotplug/memory"}) {
       assertThatThrownBy(() -> Router.route("PUT", path, true))
           .as(path)
           .isInstanceOf(ApiException.class)
@@ -99,11 +99,38 @@ class RouterTest {
               "The requested operation is not supported: updraft does not support ")
           .hasMessageEndingWith(" yet (PUT " + path + ").");
     }
-    assertThatThrownBy(() -> Router.route("GET", "/balloon/hinting/status", false))
-        .hasMessageContaining("free page hinting");
-    assertThatThrownBy(() -> Router.route("PATCH", "/balloon/hinting/stop", false))
-        .as("refused as unsupported before the empty-body rule")
-        .hasMessageContaining("free page hinting");
+  }
+
+  @Test
+  void hintingRoutesAsFirecrackersParseHintingDoes() {
+    assertThat(parse("GET", "/balloon/hinting/status", null))
+        .isEqualTo(new VmmAction.GetFreePageHintingStatus());
+    assertThat(parse("PATCH", "/balloon/hinting/start", null))
+        .as("no body: acknowledge_on_stop defaults to true")
+        .isEqualTo(new VmmAction.StartFreePageHinting(true));
+    assertThat(parse("PATCH", "/balloon/hinting/start", "{}"))
+        .isEqualTo(new VmmAction.StartFreePageHinting(true));
+    assertThat(parse("PATCH", "/balloon/hinting/start", "{\"acknowledge_on_stop\": false}"))
+        .isEqualTo(new VmmAction.StartFreePageHinting(false));
+    assertThat(parse("PATCH", "/balloon/hinting/stop", null))
+        .isEqualTo(new VmmAction.StopFreePageHinting());
+    assertThat(parse("PATCH", "/balloon/hinting/stop", "{\"anything\": 1}"))
+        .as("the body is ignored")
+        .isEqualTo(new VmmAction.StopFreePageHinting());
+    assertThatThrownBy(
+            () -> parse("PATCH", "/balloon/hinting/start", "{\"acknowledge_on_stop\": 1}"))
+        .hasMessageContaining("acknowledge_on_stop: 1 (expected: true or false)");
+    assertThatThrownBy(() -> Router.route("GET", "/balloon/hinting/x", false))
+        .hasMessage("Unrecognized GET request path `/hinting/x`.");
+    assertThatThrownBy(() -> Router.route("GET", "/balloon/hinting", false))
+        .hasMessage("Unrecognized GET request path `/hinting/`.");
+    assertThatThrownBy(() -> Router.route("PATCH", "/balloon/hinting/go", false))
+        .hasMessage("Unrecognized PATCH request path `/hinting/go`.");
+    assertThatThrownBy(() -> Router.route("PATCH", "/balloon/hinting", true))
+        .hasMessage("Unrecognized PATCH request path `/hinting/`.");
+    assertThatThrownBy(() -> Router.route("PATCH", "/balloon", false))
+        .as("only hinting goes without a body")
+        .hasMessage("Empty PATCH request.");
   }
 
   @Test

@@ -92,6 +92,55 @@ class BalloonGuideIT {
         .requirePassed("balloon-inflate", "balloon-released", "balloon-stats-poll");
   }
 
+  /**
+   * The guide's free page sections: reporting and hinting configured with curl before boot, a
+   * hinting run started with {@code acknowledge_on_stop}, its status read after the guest's STOP,
+   * and the stop endpoint (with PATCH: the guide shows POST, which Firecracker's router, like
+   * updraft's, does not route).
+   */
+  @Test
+  void theGuideSequenceRunsFreePageReportingAndHinting() throws Exception {
+    vmm = VmmOnKvm.start(dir.resolve("fc.sock"), dir.resolve("console.txt"));
+    assertThat(
+            vmm.curl(
+                "PUT",
+                "/balloon",
+                "{\"amount_mib\": 0, \"deflate_on_oom\": false, \"stats_polling_interval_s\": 0,"
+                    + " \"free_page_reporting\": true, \"free_page_hinting\": true}",
+                JSON))
+        .isEqualTo("204");
+    assertThat(vmm.curl("PATCH", "/balloon/hinting/start", "{\"acknowledge_on_stop\": true}", JSON))
+        .startsWith("400")
+        .contains("not supported before starting the microVM");
+    vmm.expect204(
+        "PUT",
+        "/boot-source",
+        "{\"kernel_image_path\": \""
+            + GuestImages.pvh("freepage")
+            + "\", \"boot_args\": \"console=ttyS0 reboot=k pages=4096 report=1024 hint=1024"
+            + " linger_ms=10000\"}");
+    vmm.expect204("PUT", "/actions", "{\"action_type\": \"InstanceStart\"}");
+    vmm.awaitConsole("reported");
+    JsonNode idle = body(vmm.curl("GET", "/balloon/hinting/status", null, JSON));
+    assertThat(idle.get("host_cmd").asLong()).isZero();
+    assertThat(idle.get("guest_cmd").isNull()).isTrue();
+    assertThat(vmm.curl("PATCH", "/balloon/hinting/start", "{\"acknowledge_on_stop\": true}", JSON))
+        .isEqualTo("204");
+    vmm.awaitConsole("hinted");
+    JsonNode done = body(vmm.curl("GET", "/balloon/hinting/status", null, JSON));
+    assertThat(done.get("host_cmd").asLong()).as("DONE, sent by the device").isEqualTo(1);
+    assertThat(done.get("guest_cmd").asLong()).as("the guest's STOP").isZero();
+    assertThat(vmm.curl("PATCH", "/balloon/hinting/stop", "{}", JSON)).isEqualTo("204");
+    assertThat(vmm.curl("POST", "/balloon/hinting/stop", "{}", JSON)).startsWith("400");
+    JsonNode config = body(vmm.curl("GET", "/vm/config", null)).get("balloon");
+    assertThat(config.get("free_page_reporting").asBoolean()).isTrue();
+    assertThat(config.get("free_page_hinting").asBoolean()).isTrue();
+
+    assertThat(vmm.awaitExit()).isZero();
+    GuestReport.parse(vmm.consoleText())
+        .requirePassed(dev.updraft.vmm.testing.GuestChecks.freePage());
+  }
+
   /** Polls the statistics until the guest's second report (free memory {@code free}) is in. */
   private JsonNode awaitFreeMemory(long free) throws Exception {
     JsonNode stats = null;

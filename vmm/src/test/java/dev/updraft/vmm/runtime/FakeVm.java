@@ -7,6 +7,8 @@ import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.virtio.balloon.BalloonException;
 import dev.updraft.vmm.virtio.balloon.BalloonStats;
 import dev.updraft.vmm.virtio.balloon.GuestStats;
+import dev.updraft.vmm.virtio.balloon.HintingState;
+import dev.updraft.vmm.virtio.balloon.HintingStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ public final class FakeVm implements RunningVm {
   private final List<Counters> groups = new ArrayList<>();
   private final CompletableFuture<VmExit> exit = new CompletableFuture<>();
   private volatile RuntimeException nextFailure;
+  private volatile HintingState hinting = HintingState.INITIAL;
 
   FakeVm(VmResources resources) {
     this.resources = resources;
@@ -123,6 +126,34 @@ public final class FakeVm implements RunningVm {
     }
     record("balloonStatistics");
     return new BalloonStats(resources.balloon().amountMib() * 256, 0, GuestStats.NONE);
+  }
+
+  /** A hinting run as the device keeps it (a driver that never answers), refused without. */
+  @Override
+  public void startBalloonHinting(boolean acknowledgeOnStop) {
+    requireHinting();
+    hinting = hinting.start(acknowledgeOnStop);
+    record("startBalloonHinting " + acknowledgeOnStop);
+  }
+
+  @Override
+  public HintingStatus balloonHintingStatus() {
+    requireHinting();
+    record("balloonHintingStatus");
+    return hinting.status();
+  }
+
+  @Override
+  public void stopBalloonHinting() {
+    requireHinting();
+    hinting = hinting.withHostCmd(HintingState.DONE);
+    record("stopBalloonHinting");
+  }
+
+  private void requireHinting() {
+    if (!resources.balloon().freePageHinting()) {
+      throw BalloonException.hintingNotEnabled();
+    }
   }
 
   @Override

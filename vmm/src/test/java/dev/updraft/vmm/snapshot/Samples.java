@@ -28,6 +28,7 @@ import dev.updraft.vmm.virtio.QueueState;
 import dev.updraft.vmm.virtio.TransportState;
 import dev.updraft.vmm.virtio.balloon.BalloonState;
 import dev.updraft.vmm.virtio.balloon.GuestStats;
+import dev.updraft.vmm.virtio.balloon.HintingState;
 import dev.updraft.vmm.virtio.balloon.StatTag;
 import dev.updraft.vmm.virtio.block.BlockState;
 import dev.updraft.vmm.virtio.block.CacheType;
@@ -168,7 +169,10 @@ final class Samples {
                     true,
                     5,
                     2,
-                    new GuestStats(Map.of(StatTag.FREE_MEMORY, 1L << 30, StatTag.OOM_KILL, 0L))))));
+                    new GuestStats(Map.of(StatTag.FREE_MEMORY, 1L << 30, StatTag.OOM_KILL, 0L)),
+                    true,
+                    true,
+                    new HintingState(5, 5, 0, true)))));
   }
 
   static Blob blob(int size, int fill) {

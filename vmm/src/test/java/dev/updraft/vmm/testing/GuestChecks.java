@@ -14,5 +14,19 @@ public final class GuestChecks {
     };
   }
 
+  /** The freepage guest's (free page reporting, then a hinting run), in the order it reports. */
+  public static String[] freePage() {
+    return new String[] {
+      "balloon-found",
+      "freepage-features",
+      "freepage-report",
+      "freepage-report-released",
+      "freepage-hint-start",
+      "freepage-hint",
+      "freepage-hint-done",
+      "freepage-hint-released"
+    };
+  }
+
   private GuestChecks() {}
 }

@@ -46,6 +46,7 @@ public final class GuestImages {
           "crash",
           "idle",
           "balloon",
+          "freepage",
           "cpuid");
 
   /** No libc, no PIC, no red zone (interrupts land on the guest's stack), no SSE state. */

@@ -14,6 +14,10 @@ public final class BalloonException extends RuntimeException {
     return new BalloonException("Device not activated yet.");
   }
 
+  public static BalloonException hintingNotEnabled() {
+    return new BalloonException("Attempting to use hinting when not enabled");
+  }
+
   public static BalloonException statisticsDisabled() {
     return new BalloonException("Received stats query when stats are disabled.");
   }

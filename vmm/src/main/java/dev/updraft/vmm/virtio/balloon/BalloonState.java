@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param statsIntervalS the polling interval, 0 if the stats queue is off
  * @param statsHead the stats buffer the device holds until the next poll, or -1
  * @param stats what the guest last reported
+ * @param freePageHinting whether FREE_PAGE_HINT (and its queue) is offered
+ * @param freePageReporting whether PAGE_REPORTING (and its queue) is offered
+ * @param hinting where the hinting run stands ({@link HintingState#INITIAL} without hinting)
  */
 public record BalloonState(
     long targetPages,
@@ -24,8 +27,31 @@ public record BalloonState(
     boolean deflateOnOom,
     int statsIntervalS,
     int statsHead,
-    GuestStats stats)
+    GuestStats stats,
+    boolean freePageHinting,
+    boolean freePageReporting,
+    HintingState hinting)
     implements Encodable {
+  /** A balloon without free page hinting or reporting, as format 1.1 knew it. */
+  public BalloonState(
+      long targetPages,
+      long actualPages,
+      boolean deflateOnOom,
+      int statsIntervalS,
+      int statsHead,
+      GuestStats stats) {
+    this(
+        targetPages,
+        actualPages,
+        deflateOnOom,
+        statsIntervalS,
+        statsHead,
+        stats,
+        false,
+        false,
+        HintingState.INITIAL);
+  }
+
   public BalloonState {
     if (targetPages < 0 || targetPages > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException(
@@ -44,6 +70,7 @@ public record BalloonState(
           "statsHead: " + statsHead + " (expected: -1 or a descriptor index)");
     }
     Objects.requireNonNull(stats, "stats");
+    Objects.requireNonNull(hinting, "hinting");
   }
 
   @Override
@@ -55,6 +82,9 @@ public record BalloonState(
         .writeInt(statsHead);
     out.writeInt(stats.values().size());
     stats.values().forEach((tag, value) -> out.writeShort(tag.tag()).writeLong(value));
+    // Format 1.2: the free page features after what 1.1 wrote, so a 1.1 section still reads.
+    out.writeBool(freePageHinting).writeBool(freePageReporting);
+    out.write(hinting);
   }
 
   public static BalloonState read(StateReader in) {
@@ -78,8 +108,26 @@ public record BalloonState(
       }
       values.put(known, in.readLong());
     }
+    // A 1.1 file's section ends here: no hinting or reporting.
+    boolean hintingOn = false;
+    boolean reportingOn = false;
+    HintingState hinting = HintingState.INITIAL;
+    if (!in.atEnd()) {
+      hintingOn = in.readBool();
+      reportingOn = in.readBool();
+      hinting = in.section("hinting", HintingState::read);
+    }
     try {
-      return new BalloonState(target, actual, deflateOnOom, interval, head, new GuestStats(values));
+      return new BalloonState(
+          target,
+          actual,
+          deflateOnOom,
+          interval,
+          head,
+          new GuestStats(values),
+          hintingOn,
+          reportingOn,
+          hinting);
     } catch (IllegalArgumentException e) {
       throw in.failure(e.getMessage());
     }
