@@ -12,7 +12,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.ReferenceCountUtil;
@@ -160,7 +159,7 @@ public final class EndpointClient implements UpstreamClient {
                     secure(ch, "h2");
                     ch.pipeline()
                         .addLast(
-                            Http2FrameCodecBuilder.forClient()
+                            H2Codecs.forClient()
                                 .initialSettings(
                                     Http2Settings.defaultSettings()
                                         .initialWindowSize(65_535)

@@ -36,7 +36,7 @@ final class H2Frames {
    */
   static HttpRequest request(int id, Http2Headers headers, boolean endStream)
       throws Http2Exception {
-    HttpRequest head = HttpConversionUtil.toHttpRequest(id, headers, true);
+    HttpRequest head = H2Conversion.request(id, headers);
     if (!endStream && !HttpUtil.isContentLengthSet(head)) {
       head.headers().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
@@ -63,7 +63,7 @@ final class H2Frames {
           head instanceof FullHttpResponse full
               && !full.content().isReadable()
               && full.trailingHeaders().isEmpty();
-      Http2Headers headers = HttpConversionUtil.toHttp2Headers(head, true);
+      Http2Headers headers = H2Conversion.response(head);
       ctx.write(new DefaultHttp2HeadersFrame(headers, endStream).stream(stream), promise);
       if (endStream) {
         ReferenceCountUtil.release(msg);
@@ -78,7 +78,7 @@ final class H2Frames {
         sent = true;
       }
       if (trailers) {
-        Http2Headers headers = HttpConversionUtil.toHttp2Headers(last.trailingHeaders(), true);
+        Http2Headers headers = H2Conversion.trailers(last.trailingHeaders());
         ctx.write(new DefaultHttp2HeadersFrame(headers, true).stream(stream), promise);
       }
     } else if (msg instanceof HttpContent content) {

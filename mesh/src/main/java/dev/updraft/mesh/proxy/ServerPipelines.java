@@ -7,13 +7,13 @@ import dev.updraft.mesh.edge.ClientTimeouts;
 import dev.updraft.mesh.edge.Http1Codecs;
 import dev.updraft.mesh.edge.RequestGuard;
 import dev.updraft.mesh.http.DownstreamHandler;
+import dev.updraft.mesh.http.H2Codecs;
 import dev.updraft.mesh.http.H2Downstream;
 import dev.updraft.mesh.http.HttpContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
@@ -52,7 +52,7 @@ public final class ServerPipelines {
   public static void http2(
       ChannelPipeline pipeline, HttpContext http, ConnectionTimeouts timeouts, Duration grace) {
     Http2FrameCodec codec =
-        Http2FrameCodecBuilder.forServer()
+        H2Codecs.forServer()
             .initialSettings(
                 Http2Settings.defaultSettings()
                     .maxConcurrentStreams(1000)
