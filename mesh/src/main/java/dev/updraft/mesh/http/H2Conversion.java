@@ -87,6 +87,9 @@ final class H2Conversion {
             target.toString(),
             DefaultHttpHeadersFactory.headersFactory());
     HttpHeaders out = request.headers();
+    // RFC 9113 section 8.3.1: with :authority the Host is made from it; a host field beside it
+    // (checked to agree at the edge) would be a second Host, which backends refuse.
+    boolean hasAuthority = headers.authority() != null;
     StringBuilder cookies = null;
     for (Map.Entry<CharSequence, CharSequence> field : headers) {
       CharSequence name = field.getKey();
@@ -111,7 +114,8 @@ final class H2Conversion {
         cookies.append(value);
       } else if (!HttpHeaderNames.TRANSFER_ENCODING.contentEquals(name)
           && !HttpHeaderNames.TRAILER.contentEquals(name)
-          && !HttpHeaderNames.CONNECTION.contentEquals(name)) {
+          && !HttpHeaderNames.CONNECTION.contentEquals(name)
+          && !(hasAuthority && HttpHeaderNames.HOST.contentEqualsIgnoreCase(name))) {
         out.add(name, value);
       }
     }

@@ -125,4 +125,23 @@ class H2ConversionTest {
     HttpConversionUtil.toHttp2Headers(trailers, netty);
     assertThat(fields(H2Conversion.trailers(trailers))).isEqualTo(fields(netty));
   }
+
+  /**
+   * RFC 9113 section 8.3.1: the HTTP/1.1 Host comes from {@code :authority}; a {@code host} field
+   * beside it (the edge has checked they agree) must not become a second Host, which RFC 9112
+   * section 3.2 makes a 400 at the backend. Netty's conversion sends both.
+   */
+  @Test
+  void anAuthorityAndAHostFieldGiveOneHost() throws Http2Exception {
+    Http2Headers in =
+        new DefaultHttp2Headers().method("GET").path("/").scheme("http").authority("a.test");
+    in.add(AsciiString.of("host"), "a.test");
+    assertThat(H2Conversion.request(1, in).headers().getAll("host")).containsExactly("a.test");
+
+    Http2Headers hostOnly = new DefaultHttp2Headers().method("GET").path("/").scheme("http");
+    hostOnly.add(AsciiString.of("host"), "b.test");
+    assertThat(H2Conversion.request(3, hostOnly).headers().getAll("host"))
+        .as("without :authority the host field is the Host")
+        .containsExactly("b.test");
+  }
 }
