@@ -16,6 +16,7 @@ import dev.updraft.vmm.devices.InterruptTrigger;
 import dev.updraft.vmm.memory.MappedGuestMemory;
 import dev.updraft.vmm.memory.MemoryRegion;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.snapshot.KvmVmState;
 import dev.updraft.vmm.snapshot.VcpuState;
 import dev.updraft.vmm.vcpu.Vcpu;
@@ -80,15 +81,23 @@ public final class KvmMachine implements AutoCloseable {
    */
   public static KvmMachine create(
       Supplier<MappedGuestMemory> ram, int vcpuCount, boolean trackDirtyPages) {
+    return create(ram, vcpuCount, trackDirtyPages, PhaseLog.start());
+  }
+
+  /** The same, marking its phases in {@code phases} (spare_vm, memory, vcpus, memory_slots). */
+  public static KvmMachine create(
+      Supplier<MappedGuestMemory> ram, int vcpuCount, boolean trackDirtyPages, PhaseLog phases) {
     if (!Host.kvmAvailable()) {
       throw new MachineException(
           "/dev/kvm: not available (expected: the kvm module loaded and /dev/kvm read-write for"
               + " this user)");
     }
     PreparedVm prepared = SpareVms.take();
+    phases.mark("spare_vm");
     MappedGuestMemory memory;
     try {
       memory = ram.get();
+      phases.mark("memory");
     } catch (RuntimeException e) {
       prepared.close();
       throw e;
@@ -96,7 +105,7 @@ public final class KvmMachine implements AutoCloseable {
     KvmMachine machine =
         new KvmMachine(prepared.kvm(), prepared.vm(), memory, prepared.cpuid(), trackDirtyPages);
     try {
-      machine.build(vcpuCount);
+      machine.build(vcpuCount, phases);
       return machine;
     } catch (RuntimeException e) {
       machine.close();
@@ -104,16 +113,18 @@ public final class KvmMachine implements AutoCloseable {
     }
   }
 
-  private void build(int vcpuCount) {
+  private void build(int vcpuCount, PhaseLog phases) {
     for (int i = 0; i < vcpuCount; i++) {
       vcpuFds.add(vm.createVcpu(i));
     }
+    phases.mark("vcpus");
     List<MemoryRegion> regions = memory.regions();
     int flags = trackDirtyPages ? VmFd.MEM_LOG_DIRTY_PAGES : 0;
     for (int slot = 0; slot < regions.size(); slot++) {
       MemoryRegion r = regions.get(slot);
       vm.setUserMemoryRegion(slot, r.start(), r.size(), memory.hostAddress(slot), flags);
     }
+    phases.mark("memory_slots");
     if (trackDirtyPages) {
       memory.trackWrites();
     }
@@ -194,6 +205,11 @@ public final class KvmMachine implements AutoCloseable {
   /** Completes with System.nanoTime() when vCPU 0 next enters the guest after {@link #start}. */
   public CompletionStage<Long> firstEntry() {
     return firstEntry;
+  }
+
+  /** When vCPU 0's thread began to run ({@link System#nanoTime()}), or 0 before. */
+  public long vcpuThreadStarted() {
+    return vcpus.isEmpty() ? 0 : vcpus.getFirst().threadStartedNanos();
   }
 
   public MappedGuestMemory memory() {
@@ -319,6 +335,11 @@ public final class KvmMachine implements AutoCloseable {
 
   @Override
   public void close() {
+    close(PhaseLog.start());
+  }
+
+  /** Closes the machine, marking vcpu_fds, vm_fd (KVM's teardown of the VM) and guest_memory. */
+  public void close(PhaseLog phases) {
     try {
       stop();
     } catch (InterruptedException e) {
@@ -330,8 +351,11 @@ public final class KvmMachine implements AutoCloseable {
     for (EventFd e : eventFds) {
       e.close();
     }
+    phases.mark("vcpu_fds");
     vm.close();
+    phases.mark("vm_fd");
     memory.close();
     kvm.close();
+    phases.mark("guest_memory");
   }
 }

@@ -11,6 +11,7 @@ import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.memory.MappedGuestMemory;
 import dev.updraft.vmm.memory.MemoryRegion;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.snapshot.MemoryFile;
 import dev.updraft.vmm.snapshot.MicrovmState;
@@ -39,6 +40,7 @@ final class MicroVmRestorer {
   private TokenBucketConfig serialLimit = TokenBucketConfig.DISABLED;
   private BootTimer.Start loadStarted = BootTimer.Start.now();
   private Consumer<String> log = message -> {};
+  private PhaseLog phases = PhaseLog.start();
 
   MicroVmRestorer serialOutput(OutputStream out) {
     this.serialOutput = Objects.requireNonNull(out, "serialOutput");
@@ -58,6 +60,12 @@ final class MicroVmRestorer {
   /** When the load request came: a restored boot timer counts from there. */
   MicroVmRestorer loadStarted(BootTimer.Start start) {
     this.loadStarted = Objects.requireNonNull(start, "loadStarted");
+    return this;
+  }
+
+  /** Where the restore marks its phases (memory, vcpus, devices, vcpu_state ...). */
+  MicroVmRestorer phases(PhaseLog log) {
+    this.phases = Objects.requireNonNull(log, "phases");
     return this;
   }
 
@@ -90,7 +98,7 @@ final class MicroVmRestorer {
     }
     Supplier<MappedGuestMemory> memory = memory(state.memory(), state.memoryBytes(), load);
     KvmMachine machine =
-        KvmMachine.create(memory, config.machine().vcpuCount(), load.trackDirtyPages());
+        KvmMachine.create(memory, config.machine().vcpuCount(), load.trackDirtyPages(), phases);
     DeviceSet devices = new DeviceSet();
     EventLoop loop = new EventLoop(e -> log.accept("device error: " + e.getMessage()));
     try {
@@ -112,10 +120,14 @@ final class MicroVmRestorer {
       for (VirtioDeviceState saved : state.devices().virtio()) {
         restoreVirtio(wiring, config, saved);
       }
+      phases.mark("devices");
       machine.restoreVcpus(state.vcpus(), log);
+      phases.mark("vcpu_state");
       machine.restoreVm(state.vm(), load.clockRealtime());
+      phases.mark("vm_state");
       MicroVm vm = MicroVm.running(machine, loop, devices);
       vm.resumeDevicesAfterRestore();
+      phases.mark("device_thread");
       return vm;
     } catch (RuntimeException e) {
       loop.stop();
