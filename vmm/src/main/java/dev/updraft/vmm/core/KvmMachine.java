@@ -338,13 +338,27 @@ public final class KvmMachine implements AutoCloseable {
     close(PhaseLog.start());
   }
 
-  /** Closes the machine, marking vcpu_fds, vm_fd (KVM's teardown of the VM) and guest_memory. */
+  /**
+   * Stops the vCPUs and frees the machine: its descriptors and guest memory, here or, when a {@link
+   * KvmReaper} runs, on its thread (KVM's teardown of a VM waits for kernel grace periods). Marks
+   * vcpus_joined, then handed_to_reaper or vcpu_fds, vm_fd and guest_memory.
+   */
   public void close(PhaseLog phases) {
     try {
       stop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    phases.mark("vcpus_joined");
+    if (KvmReaper.handOver(() -> free(PhaseLog.start()))) {
+      phases.mark("handed_to_reaper");
+    } else {
+      free(phases);
+    }
+  }
+
+  // Once the vCPU threads have ended: nothing runs the guest or uses its memory any more.
+  private void free(PhaseLog phases) {
     for (VcpuFd fd : vcpuFds) {
       fd.close();
     }

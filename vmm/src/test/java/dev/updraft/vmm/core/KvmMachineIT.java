@@ -11,6 +11,8 @@ import dev.updraft.vmm.devices.BusDevice;
 import dev.updraft.vmm.memory.MemoryRegion;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -36,6 +38,27 @@ class KvmMachineIT {
     sayHiAndReset();
     awaitSpare();
     sayHiAndReset();
+  }
+
+  @Test
+  void aMachineClosedWhileTheReaperRunsIsFreedByIt() throws Exception {
+    KvmReaper.start();
+    // A size no other test uses, so that no other machine's memory can take the same range.
+    List<MemoryRegion> ram = List.of(new MemoryRegion(0, 3 << 20));
+    KvmMachine machine = KvmMachine.create(ram, 1);
+    long start = machine.memory().hostAddress(0);
+    String range = Long.toHexString(start) + "-" + Long.toHexString(start + (3 << 20)) + " ";
+    assertThat(mapped(range)).as("guest memory mapped").isEqualTo(1);
+    machine.close();
+    assertThat(KvmReaper.awaitIdle(30_000)).as("the reaper frees it within 30 s").isTrue();
+    assertThat(mapped(range)).as("guest memory unmapped").isZero();
+  }
+
+  /** How many lines of /proc/self/maps start with {@code prefix}. */
+  private static long mapped(String prefix) throws Exception {
+    try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+      return lines.filter(l -> l.startsWith(prefix)).count();
+    }
   }
 
   private static void awaitSpare() throws InterruptedException {
