@@ -108,7 +108,13 @@ public final class VmBench {
         new ServeBench(bench.setup(), bench.table).run();
       }
       if (part.equals("restore")) {
-        new WarmBench(bench.setup(), bench.table).run();
+        // VM_BENCH_BASELINE: another build's VMM command (space-separated), run alternately.
+        String other = System.getenv("VM_BENCH_BASELINE");
+        Setup baseline =
+            other == null || other.isBlank()
+                ? null
+                : new Setup(bench.guests, List.of(other.strip().split("\\s+")), bench.work);
+        new WarmBench(bench.setup(), baseline, bench.table).run();
       }
       if (part.equals("all") || part.equals("seccomp")) {
         bench.seccomp(runs);
