@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * A KVM virtual machine with its memory, in-kernel interrupt controllers, vCPUs and buses, built in
@@ -71,32 +70,33 @@ public final class KvmMachine implements AutoCloseable {
    * VM with its interrupt controllers and {@code vcpuCount} vCPUs.
    */
   public static KvmMachine create(List<MemoryRegion> ram, int vcpuCount) {
-    return create(() -> MappedGuestMemory.anonymous(ram), vcpuCount, false);
+    return create(new GuestRam.Anonymous(ram), vcpuCount, false, PhaseLog.start());
   }
 
   /**
-   * The same on memory {@code memory} makes (anonymous, or a snapshot's file); with {@code
-   * trackDirtyPages} KVM logs the pages the guest writes and the memory the pages the VMM writes,
-   * for diff snapshots.
+   * The same on {@code ram} (anonymous, or a snapshot's file); with {@code trackDirtyPages} KVM
+   * logs the pages the guest writes and the memory the pages the VMM writes, for diff snapshots.
+   * Marks spare_vm, memory, vcpus and memory_slots in {@code phases}. A spare VM made ahead for
+   * this shape ({@link SpareVms}) brings its vCPUs and memory slots: only the mapping is left.
    */
-  public static KvmMachine create(
-      Supplier<MappedGuestMemory> ram, int vcpuCount, boolean trackDirtyPages) {
-    return create(ram, vcpuCount, trackDirtyPages, PhaseLog.start());
-  }
-
-  /** The same, marking its phases in {@code phases} (spare_vm, memory, vcpus, memory_slots). */
-  public static KvmMachine create(
-      Supplier<MappedGuestMemory> ram, int vcpuCount, boolean trackDirtyPages, PhaseLog phases) {
+  static KvmMachine create(GuestRam ram, int vcpuCount, boolean trackDirtyPages, PhaseLog phases) {
     if (!Host.kvmAvailable()) {
       throw new MachineException(
           "/dev/kvm: not available (expected: the kvm module loaded and /dev/kvm read-write for"
               + " this user)");
     }
-    PreparedVm prepared = SpareVms.take();
+    MachineShape shape = new MachineShape(ram.regions(), vcpuCount, trackDirtyPages);
+    PreparedVm prepared = SpareVms.take(shape);
     phases.mark("spare_vm");
+    if (prepared.shape() != null && !prepared.fits(shape)) {
+      SpareVms.discard(prepared);
+      prepared = PreparedVm.create(null);
+      phases.mark("vm_for_this_shape");
+    }
+    boolean fitted = prepared.shape() != null;
     MappedGuestMemory memory;
     try {
-      memory = ram.get();
+      memory = fitted ? ram.onto(prepared.memory()) : ram.map();
       phases.mark("memory");
     } catch (RuntimeException e) {
       prepared.close();
@@ -104,8 +104,14 @@ public final class KvmMachine implements AutoCloseable {
     }
     KvmMachine machine =
         new KvmMachine(prepared.kvm(), prepared.vm(), memory, prepared.cpuid(), trackDirtyPages);
+    machine.vcpuFds.addAll(prepared.vcpus());
     try {
-      machine.build(vcpuCount, phases);
+      if (!fitted) {
+        machine.build(vcpuCount, phases);
+      }
+      if (trackDirtyPages) {
+        memory.trackWrites();
+      }
       return machine;
     } catch (RuntimeException e) {
       machine.close();
@@ -118,16 +124,8 @@ public final class KvmMachine implements AutoCloseable {
       vcpuFds.add(vm.createVcpu(i));
     }
     phases.mark("vcpus");
-    List<MemoryRegion> regions = memory.regions();
-    int flags = trackDirtyPages ? VmFd.MEM_LOG_DIRTY_PAGES : 0;
-    for (int slot = 0; slot < regions.size(); slot++) {
-      MemoryRegion r = regions.get(slot);
-      vm.setUserMemoryRegion(slot, r.start(), r.size(), memory.hostAddress(slot), flags);
-    }
+    PreparedVm.setMemorySlots(vm, memory, trackDirtyPages);
     phases.mark("memory_slots");
-    if (trackDirtyPages) {
-      memory.trackWrites();
-    }
   }
 
   public boolean tracksDirtyPages() {

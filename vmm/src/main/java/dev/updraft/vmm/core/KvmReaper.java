@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class KvmReaper {
   static final int MAX_WAITING = 16;
+  private static final long SPARE_FIRST_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private static volatile LinkedBlockingQueue<Runnable> queue;
   // Handed over and not yet freed, for tests that wait until the kernel has everything back.
@@ -49,7 +50,16 @@ public final class KvmReaper {
         return;
       }
       try {
+        // Both wait for the kernel's grace periods, and a spare is what the next restore needs:
+        // the spare is made first (a restore on a spare makes no slot or irqchip ioctl).
+        long deadline = System.nanoTime() + SPARE_FIRST_NANOS;
+        while (SpareVms.making() && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
         free.run();
+      } catch (InterruptedException e) {
+        free.run();
+        return;
       } catch (RuntimeException e) {
         // A close(2) or munmap that failed: the kernel frees it at exit; nothing else to do.
       } finally {

@@ -9,7 +9,6 @@ import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.eventloop.EventLoop;
-import dev.updraft.vmm.memory.MappedGuestMemory;
 import dev.updraft.vmm.memory.MemoryRegion;
 import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
@@ -24,7 +23,6 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Builds a microVM from a snapshot (Firecracker's build_microvm_from_snapshot): the machine on the
@@ -96,7 +94,7 @@ final class MicroVmRestorer {
     if (hugePages == HugePages.HUGETLBFS_2M) {
       throw new SnapshotException("huge_pages \"2M\" (hugetlbfs) is not supported by updraft yet");
     }
-    Supplier<MappedGuestMemory> memory = memory(state.memory(), state.memoryBytes(), load);
+    GuestRam memory = memory(state.memory(), state.memoryBytes(), load);
     KvmMachine machine =
         KvmMachine.create(memory, config.machine().vcpuCount(), load.trackDirtyPages(), phases);
     DeviceSet devices = new DeviceSet();
@@ -138,14 +136,13 @@ final class MicroVmRestorer {
     }
   }
 
-  private static Supplier<MappedGuestMemory> memory(
-      List<MemoryRegion> regions, long bytes, SnapshotLoad load) {
+  private static GuestRam memory(List<MemoryRegion> regions, long bytes, SnapshotLoad load) {
     return switch (load.memBackend().type()) {
       case FILE -> {
         MemoryFile.requireSize(load.memBackend().path(), bytes, "mem_backend.backend_path");
-        yield () -> MappedGuestMemory.privateFile(regions, load.memBackend().path());
+        yield new GuestRam.PrivateFile(regions, load.memBackend().path());
       }
-      case UFFD -> () -> MappedGuestMemory.anonymous(regions);
+      case UFFD -> new GuestRam.Anonymous(regions);
     };
   }
 

@@ -9,6 +9,7 @@ import dev.updraft.sys.kvm.Sregs;
 import dev.updraft.sys.kvm.VcpuFd;
 import dev.updraft.vmm.devices.BusDevice;
 import dev.updraft.vmm.memory.MemoryRegion;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The machine with in-kernel irqchip and PIT running a few bytes of real-mode code. */
 @Tag("kvm")
@@ -25,6 +27,23 @@ import org.junit.jupiter.api.condition.EnabledIf;
 class KvmMachineIT {
   private static final List<MemoryRegion> RAM = List.of(new MemoryRegion(0, 1 << 20));
   private static final long CODE = 0x1000;
+  // mov dx,0x3f8; mov al,'H'; out dx,al; mov al,'i'; out dx,al; mov al,0xfe; out 0x64,al; hlt
+  private static final byte[] HI = {
+    (byte) 0xBA,
+    (byte) 0xF8,
+    0x03,
+    (byte) 0xB0,
+    'H',
+    (byte) 0xEE,
+    (byte) 0xB0,
+    'i',
+    (byte) 0xEE,
+    (byte) 0xB0,
+    (byte) 0xFE,
+    (byte) 0xE6,
+    0x64,
+    (byte) 0xF4
+  };
 
   @Test
   void guestOutputReachesThePortBusAndAResetEndsTheMachine() throws Exception {
@@ -70,44 +89,58 @@ class KvmMachineIT {
   }
 
   private static void sayHiAndReset() throws Exception {
-    // mov dx,0x3f8; mov al,'H'; out dx,al; mov al,'i'; out dx,al; mov al,0xfe; out 0x64,al; hlt
-    byte[] code = {
-      (byte) 0xBA,
-      (byte) 0xF8,
-      0x03,
-      (byte) 0xB0,
-      'H',
-      (byte) 0xEE,
-      (byte) 0xB0,
-      'i',
-      (byte) 0xEE,
-      (byte) 0xB0,
-      (byte) 0xFE,
-      (byte) 0xE6,
-      0x64,
-      (byte) 0xF4
-    };
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (KvmMachine machine = KvmMachine.create(RAM, 1)) {
-      machine.memory().write(CODE, code, 0, code.length);
-      machine.pio().insert(device(data -> console.write(data[0])), 0x3F8, 8, "com1");
-      machine
-          .pio()
-          .insert(
-              device(
-                  data ->
-                      machine.guestEnded(
-                          "i8042 reset (0x" + Integer.toHexString(data[0] & 0xFF) + ")")),
-              0x64,
-              1,
-              "i8042");
-      realMode(machine.vcpuFds().getFirst());
-      machine.start();
-      assertThat(machine.stopped().toCompletableFuture().get(10, TimeUnit.SECONDS))
-          .isEqualTo(new VcpuStop.GuestEnded("i8042 reset (0xfe)"));
-      assertThat(console.toString()).isEqualTo("Hi");
-      assertThat(machine.vcpuCounters().snapshot()).containsEntry("exit_io_out", 3L);
+      machine.memory().write(CODE, HI, 0, HI.length);
+      runHi(machine);
     }
+  }
+
+  /** Runs {@link #HI} at CODE in real mode: "Hi" on the serial port, then an i8042 reset. */
+  private static void runHi(KvmMachine machine) throws Exception {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    machine.pio().insert(device(data -> console.write(data[0])), 0x3F8, 8, "com1");
+    machine
+        .pio()
+        .insert(
+            device(
+                data ->
+                    machine.guestEnded(
+                        "i8042 reset (0x" + Integer.toHexString(data[0] & 0xFF) + ")")),
+            0x64,
+            1,
+            "i8042");
+    realMode(machine.vcpuFds().getFirst());
+    machine.start();
+    assertThat(machine.stopped().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(new VcpuStop.GuestEnded("i8042 reset (0xfe)"));
+    assertThat(console.toString()).isEqualTo("Hi");
+    assertThat(machine.vcpuCounters().snapshot()).containsEntry("exit_io_out", 3L);
+  }
+
+  @Test
+  void aMemoryFileMappedOverASparesMemorySlotsIsWhatTheGuestRuns(@TempDir Path dir)
+      throws Exception {
+    SpareVms.keepOne();
+    // From now on the spare has this shape: its vCPU and memory slot are made ahead.
+    KvmMachine.create(RAM, 1).close();
+    awaitSpare();
+    byte[] image = new byte[(int) RAM.getFirst().size()];
+    System.arraycopy(HI, 0, image, (int) CODE, HI.length);
+    Path file = dir.resolve("memory");
+    Files.write(file, image);
+    PhaseLog phases = PhaseLog.start();
+    try (KvmMachine machine =
+        KvmMachine.create(new GuestRam.PrivateFile(RAM, file), 1, false, phases)) {
+      assertThat(phases.toString())
+          .as("the spare brought its vCPU and memory slot")
+          .doesNotContain("memory_slots")
+          .doesNotContain("vcpus ");
+      runHi(machine);
+      machine.memory().write(0x3000, new byte[] {1, 2, 3}, 0, 3);
+    }
+    assertThat(Files.readAllBytes(file))
+        .as("copy-on-write: the file is unchanged")
+        .isEqualTo(image);
   }
 
   @Test

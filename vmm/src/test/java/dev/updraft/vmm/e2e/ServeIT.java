@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @NeedsProgram(value = "curl", debian = "curl")
 class ServeIT {
   private static final int VMS = Integer.getInteger("serve.vms", 10);
-  // serve keeps one KVM VM ready and may have made the next, waiting to take its place.
+  // serve keeps one KVM VM ready, and may hold one made for a shape no longer asked for.
   private static final int SPARE_VMS = 2;
   @TempDir Path dir;
   private ServeProcess serve;
