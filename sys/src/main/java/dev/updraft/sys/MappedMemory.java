@@ -19,6 +19,7 @@ public final class MappedMemory implements AutoCloseable {
   public static final int PROT_WRITE = 2;
   public static final int MAP_SHARED = 0x01;
   public static final int MAP_PRIVATE = 0x02;
+  public static final int MAP_FIXED = 0x10;
   public static final int MAP_ANONYMOUS = 0x20;
   public static final int MAP_NORESERVE = 0x4000;
   public static final int MAP_POPULATE = 0x8000;
@@ -90,6 +91,50 @@ public final class MappedMemory implements AutoCloseable {
     // it.
     MemorySegment segment = address.reinterpret(size, arena, s -> unmap(s, length));
     return new MappedMemory(arena, segment, what);
+  }
+
+  /**
+   * Maps {@code fd} from {@code offset} over this whole mapping, at the same address (MAP_FIXED):
+   * the old pages are gone, the address and size stay, and so does whatever the kernel keyed on the
+   * address (a KVM memory slot made ahead for it). Close unmaps the new mapping.
+   *
+   * @param flags MAP_SHARED or MAP_PRIVATE and modifiers; MAP_FIXED is added
+   */
+  public synchronized void mapOver(Fd fd, long offset, int prot, int flags) {
+    if (!arena.scope().isAlive()) {
+      throw new IllegalStateException(this + ": closed");
+    }
+    if (offset < 0 || (offset & 4095) != 0) {
+      throw new IllegalArgumentException("offset: " + offset + " (expected: >= 0, page aligned)");
+    }
+    MemorySegment address;
+    try {
+      address =
+          (MemorySegment)
+              Libc.Memory.MMAP.invokeExact(
+                  Native.errnoState(),
+                  MemorySegment.ofAddress(segment.address()),
+                  segment.byteSize(),
+                  prot,
+                  flags | MAP_FIXED,
+                  fd.value(),
+                  offset);
+    } catch (Throwable t) {
+      throw Native.linkFailure("mmap", t);
+    }
+    // On MAP_FAILED the range may have lost its old pages; close() unmaps it all the same.
+    if (address.address() == -1L) {
+      throw new ErrnoException(
+          "mmap(" + fd.what() + ", " + segment.byteSize() + " bytes, MAP_FIXED)",
+          Native.lastErrno());
+    }
+    if (address.address() != segment.address()) {
+      throw new IllegalStateException(
+          "mmap MAP_FIXED at 0x"
+              + Long.toHexString(segment.address())
+              + " returned 0x"
+              + Long.toHexString(address.address()));
+    }
   }
 
   private static void unmap(MemorySegment base, long size) {

@@ -70,6 +70,11 @@ final class Console {
     return System.nanoTime();
   }
 
+  /** Everything the process wrote to stdout so far. */
+  synchronized String text() {
+    return text.toString();
+  }
+
   synchronized long firstByteNanos() {
     return firstByteNanos;
   }

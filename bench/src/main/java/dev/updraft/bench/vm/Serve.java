@@ -32,6 +32,11 @@ final class Serve implements AutoCloseable {
     return process.process().pid();
   }
 
+  /** serve's log so far (its stdout: every VM logs there with its id). */
+  String log() {
+    return process.text();
+  }
+
   /** POST /vms with the VM's console in a file of its own; returns the status code. */
   int create(String id) throws IOException {
     return manage(

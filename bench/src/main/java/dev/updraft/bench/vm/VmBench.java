@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * guest output, process start to guest done, VMM memory outside guest RAM, MMIO and port exit round
  * trips, virtio-blk throughput, and snapshots against QEMU's migration to and from a file ({@link
  * SnapshotBench}), many microVMs in one serve process ({@link ServeBench}) and the seccomp filters'
- * cost on exits. PART is {@code all}, {@code snapshots}, {@code serve} or {@code seccomp}.
+ * cost on exits. PART is {@code all}, {@code snapshots}, {@code serve}, {@code restore} (the warm
+ * process alone, with its phases: {@link WarmBench}; not part of all) or {@code seccomp}.
  *
  * <pre>java ... VmBench GUESTS_DIR RUNS PART VMM_COMMAND...</pre>
  */
@@ -68,7 +69,8 @@ public final class VmBench {
     }
   }
 
-  private static final List<String> PARTS = List.of("all", "snapshots", "serve", "seccomp");
+  private static final List<String> PARTS =
+      List.of("all", "snapshots", "serve", "restore", "seccomp");
   private static final Pattern CYCLES = Pattern.compile("(\\d+) cycles (\\d+) ns");
 
   private final Path guests;
@@ -104,6 +106,15 @@ public final class VmBench {
       }
       if (part.equals("all") || part.equals("serve")) {
         new ServeBench(bench.setup(), bench.table).run();
+      }
+      if (part.equals("restore")) {
+        // VM_BENCH_BASELINE: another build's VMM command (space-separated), run alternately.
+        String other = System.getenv("VM_BENCH_BASELINE");
+        Setup baseline =
+            other == null || other.isBlank()
+                ? null
+                : new Setup(bench.guests, List.of(other.strip().split("\\s+")), bench.work);
+        new WarmBench(bench.setup(), baseline, bench.table).run();
       }
       if (part.equals("all") || part.equals("seccomp")) {
         bench.seccomp(runs);

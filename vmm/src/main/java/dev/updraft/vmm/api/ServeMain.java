@@ -1,6 +1,7 @@
 package dev.updraft.vmm.api;
 
 import dev.updraft.sys.Host;
+import dev.updraft.vmm.core.KvmReaper;
 import dev.updraft.vmm.core.SpareVms;
 import dev.updraft.vmm.seccomp.SeccompException;
 import dev.updraft.vmm.seccomp.SeccompFilters;
@@ -172,8 +173,10 @@ public final class ServeMain {
   private static void warmUp() {
     new SecureRandom().nextLong();
     if (Host.kvmAvailable()) {
-      // A KVM VM made ahead for the next create or restore; its thread starts before the filter.
+      // A KVM VM made ahead for the next create or restore, and a thread that frees deleted
+      // VMs in the kernel off the DELETE's path; both threads start before the filter.
       SpareVms.keepOne();
+      KvmReaper.start();
     }
   }
 

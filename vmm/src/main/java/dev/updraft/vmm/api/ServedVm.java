@@ -2,6 +2,7 @@ package dev.updraft.vmm.api;
 
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.core.KvmHypervisor;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.runtime.Hypervisor;
 import dev.updraft.vmm.seccomp.SeccompFilters;
 import dev.updraft.vmm.seccomp.ThreadKind;
@@ -68,6 +69,7 @@ final class ServedVm {
       int maxPayload,
       PrintStream out,
       Executor reaper) {
+    PhaseLog phases = PhaseLog.start();
     VmmMetrics metrics = new VmmMetrics();
     Logger logger = new Logger(id, new StreamSink(out), metrics.logger());
     MetricsWriter metricsWriter = new MetricsWriter(metrics, id);
@@ -75,9 +77,11 @@ final class ServedVm {
     // The VM's thread is its API thread, as in a single-VM process: it gets the api filter once
     // its VM runs. Threads are started by the caller, which holds only the process-wide filter.
     hypervisor.confine(filters, ThreadKind.API);
+    phases.mark("logger");
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             1, Threads.named("fc_api_" + id, metrics, logger), NioIoHandler.newFactory());
+    phases.mark("api_loop");
     Vmm vmm =
         new Vmm(
             id,
@@ -96,7 +100,9 @@ final class ServedVm {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
+    phases.mark("api_socket");
     ServedVm served = new ServedVm(id, socket, logger, metricsWriter, group, vmm, server);
+    logger.info("VM created: " + phases);
     // Closed by the reaper, not the VM's own thread, which holds the api filter and which the
     // close ends; and "Ended" is reported only once the socket is gone.
     vmm.terminated()
@@ -143,9 +149,14 @@ final class ServedVm {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    PhaseLog phases = PhaseLog.start();
     vmm.stop();
+    phases.mark("vm");
     server.close();
+    phases.mark("api_socket");
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    phases.mark("api_thread");
+    logger.info("VM closed (" + reason + "): " + phases);
     metricsWriter.close();
     logger.close();
     ended.complete(reason);

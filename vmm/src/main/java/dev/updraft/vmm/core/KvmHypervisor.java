@@ -16,6 +16,7 @@ import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.cpu.CpuTemplateException;
 import dev.updraft.vmm.devices.BootTimer;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.runtime.Hypervisor;
 import dev.updraft.vmm.runtime.RestoredVm;
 import dev.updraft.vmm.runtime.RunningVm;
@@ -141,21 +142,26 @@ public final class KvmHypervisor implements Hypervisor {
     if (Host.onKvmPvm()) {
       log.warn("KVM backend kvm_pvm: guest code at CPL 0 is emulated by KVM (about 1000x slower)");
     }
+    PhaseLog phases = PhaseLog.startingAt(started.wallNanos());
     try {
       MicrovmState state = SnapshotFile.read(request.snapshotPath());
       VmConfig config = state.config().withOverrides(request);
+      phases.mark("read_state");
       MicroVmRestorer restorer =
           new MicroVmRestorer()
               .serialOutput(serialOutput(current))
               .serialInput(consoleInput)
               .loadStarted(started)
+              .phases(phases)
               .log(log::info);
       if (current.serial() != null && current.serial().rateLimiter() != null) {
         restorer.serialRateLimit(DeviceConfigs.bucket(current.serial().rateLimiter()));
       }
       MicroVm vm = restorer.restore(state.withConfig(config), request);
       vm.startPaused(filters);
+      phases.mark("vcpu_threads");
       filters.installOnCurrentThread(callerKind);
+      phases.mark("api_filter");
       vm.machine()
           .firstEntry()
           .thenAccept(
@@ -163,10 +169,14 @@ public final class KvmHypervisor implements Hypervisor {
                   log.info(
                       "Guest running from the snapshot: first KVM_RUN "
                           + (nanos - started.wallNanos()) / 1_000
-                          + " us after the load request"));
+                          + " us after the load request (vcpu thread running at "
+                          + (vm.machine().vcpuThreadStarted() - started.wallNanos()) / 1_000
+                          + " us)"));
       if (request.resumeVm()) {
         vm.resume();
+        phases.mark("resume");
       }
+      log.info("Snapshot loaded: " + phases);
       VmResources resources =
           config
               .toResources(current)

@@ -20,6 +20,7 @@ import dev.updraft.vmm.devices.InterruptTrigger;
 import dev.updraft.vmm.memory.MappedGuestMemory;
 import dev.updraft.vmm.memory.MemoryRegion;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.snapshot.KvmVmState;
 import dev.updraft.vmm.snapshot.VcpuState;
 import dev.updraft.vmm.vcpu.Vcpu;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * A KVM virtual machine with its memory, in-kernel interrupt controllers, vCPUs and buses, built in
@@ -74,33 +74,48 @@ public final class KvmMachine implements AutoCloseable {
    * VM with its interrupt controllers and {@code vcpuCount} vCPUs.
    */
   public static KvmMachine create(List<MemoryRegion> ram, int vcpuCount) {
-    return create(() -> MappedGuestMemory.anonymous(ram), vcpuCount, false);
+    return create(new GuestRam.Anonymous(ram), vcpuCount, false, PhaseLog.start());
   }
 
   /**
-   * The same on memory {@code memory} makes (anonymous, or a snapshot's file); with {@code
-   * trackDirtyPages} KVM logs the pages the guest writes and the memory the pages the VMM writes,
-   * for diff snapshots.
+   * The same on {@code ram} (anonymous, or a snapshot's file); with {@code trackDirtyPages} KVM
+   * logs the pages the guest writes and the memory the pages the VMM writes, for diff snapshots.
+   * Marks spare_vm, memory, vcpus and memory_slots in {@code phases}. A spare VM made ahead for
+   * this shape ({@link SpareVms}) brings its vCPUs and memory slots: only the mapping is left.
    */
-  public static KvmMachine create(
-      Supplier<MappedGuestMemory> ram, int vcpuCount, boolean trackDirtyPages) {
+  static KvmMachine create(GuestRam ram, int vcpuCount, boolean trackDirtyPages, PhaseLog phases) {
     if (!Host.kvmAvailable()) {
       throw new MachineException(
           "/dev/kvm: not available (expected: the kvm module loaded and /dev/kvm read-write for"
               + " this user)");
     }
-    PreparedVm prepared = SpareVms.take();
+    MachineShape shape = new MachineShape(ram.regions(), vcpuCount, trackDirtyPages);
+    PreparedVm prepared = SpareVms.take(shape);
+    phases.mark("spare_vm");
+    if (prepared.shape() != null && !prepared.fits(shape)) {
+      SpareVms.discard(prepared);
+      prepared = PreparedVm.create(null);
+      phases.mark("vm_for_this_shape");
+    }
+    boolean fitted = prepared.shape() != null;
     MappedGuestMemory memory;
     try {
-      memory = ram.get();
+      memory = fitted ? ram.onto(prepared.memory()) : ram.map();
+      phases.mark("memory");
     } catch (RuntimeException e) {
       prepared.close();
       throw e;
     }
     KvmMachine machine =
         new KvmMachine(prepared.kvm(), prepared.vm(), memory, prepared.cpuid(), trackDirtyPages);
+    machine.vcpuFds.addAll(prepared.vcpus());
     try {
-      machine.build(vcpuCount);
+      if (!fitted) {
+        machine.build(vcpuCount, phases);
+      }
+      if (trackDirtyPages) {
+        memory.trackWrites();
+      }
       return machine;
     } catch (RuntimeException e) {
       machine.close();
@@ -108,19 +123,13 @@ public final class KvmMachine implements AutoCloseable {
     }
   }
 
-  private void build(int vcpuCount) {
+  private void build(int vcpuCount, PhaseLog phases) {
     for (int i = 0; i < vcpuCount; i++) {
       vcpuFds.add(vm.createVcpu(i));
     }
-    List<MemoryRegion> regions = memory.regions();
-    int flags = trackDirtyPages ? VmFd.MEM_LOG_DIRTY_PAGES : 0;
-    for (int slot = 0; slot < regions.size(); slot++) {
-      MemoryRegion r = regions.get(slot);
-      vm.setUserMemoryRegion(slot, r.start(), r.size(), memory.hostAddress(slot), flags);
-    }
-    if (trackDirtyPages) {
-      memory.trackWrites();
-    }
+    phases.mark("vcpus");
+    PreparedVm.setMemorySlots(vm, memory, trackDirtyPages);
+    phases.mark("memory_slots");
   }
 
   public boolean tracksDirtyPages() {
@@ -198,6 +207,11 @@ public final class KvmMachine implements AutoCloseable {
   /** Completes with System.nanoTime() when vCPU 0 next enters the guest after {@link #start}. */
   public CompletionStage<Long> firstEntry() {
     return firstEntry;
+  }
+
+  /** When vCPU 0's thread began to run ({@link System#nanoTime()}), or 0 before. */
+  public long vcpuThreadStarted() {
+    return vcpus.isEmpty() ? 0 : vcpus.getFirst().threadStartedNanos();
   }
 
   public MappedGuestMemory memory() {
@@ -346,19 +360,41 @@ public final class KvmMachine implements AutoCloseable {
 
   @Override
   public void close() {
+    close(PhaseLog.start());
+  }
+
+  /**
+   * Stops the vCPUs and frees the machine: its descriptors and guest memory, here or, when a {@link
+   * KvmReaper} runs, on its thread (KVM's teardown of a VM waits for kernel grace periods). Marks
+   * vcpus_joined, then handed_to_reaper or vcpu_fds, vm_fd and guest_memory.
+   */
+  public void close(PhaseLog phases) {
     try {
       stop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    phases.mark("vcpus_joined");
+    if (KvmReaper.handOver(() -> free(PhaseLog.start()))) {
+      phases.mark("handed_to_reaper");
+    } else {
+      free(phases);
+    }
+  }
+
+  // Once the vCPU threads have ended: nothing runs the guest or uses its memory any more.
+  private void free(PhaseLog phases) {
     for (VcpuFd fd : vcpuFds) {
       fd.close();
     }
     for (EventFd e : eventFds) {
       e.close();
     }
+    phases.mark("vcpu_fds");
     vm.close();
+    phases.mark("vm_fd");
     memory.close();
     kvm.close();
+    phases.mark("guest_memory");
   }
 }

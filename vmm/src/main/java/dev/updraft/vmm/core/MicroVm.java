@@ -2,6 +2,7 @@ package dev.updraft.vmm.core;
 
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.seccomp.SeccompFilters;
 import dev.updraft.vmm.seccomp.ThreadKind;
 import dev.updraft.vmm.snapshot.DevicesState;
@@ -174,22 +175,34 @@ public final class MicroVm implements AutoCloseable {
 
   @Override
   public void close() {
+    close(PhaseLog.start());
+  }
+
+  /**
+   * Closes the VM, marking its phases in {@code phases} (vcpus_stopped, device_thread, devices and
+   * the machine's); false if it was closed already.
+   */
+  public boolean close(PhaseLog phases) {
     if (!closed.compareAndSet(false, true)) {
-      return; // the API's shutdown and a JVM shutdown hook may both get here
+      return false; // the API's shutdown and a JVM shutdown hook may both get here
     }
     try {
       machine.stop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    phases.mark("vcpus_stopped");
     loop.stop();
     try {
       loopThread.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    phases.mark("device_thread");
     loop.close();
     closeAll(devices.resources);
-    machine.close();
+    phases.mark("devices");
+    machine.close(phases);
+    return true;
   }
 }

@@ -18,8 +18,8 @@ import dev.updraft.vmm.boot.LoadedKernel;
 import dev.updraft.vmm.config.CustomCpuTemplate;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.eventloop.EventLoop;
-import dev.updraft.vmm.memory.MappedGuestMemory;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.mmds.Mmds;
 import dev.updraft.vmm.mmds.MmdsNetworkStack;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
@@ -222,9 +222,10 @@ public final class MicroVmBuilder {
     DeviceSet devices = new DeviceSet();
     KvmMachine machine =
         KvmMachine.create(
-            () -> MappedGuestMemory.anonymous(Layout.ramRegions(memoryBytes)),
+            new GuestRam.Anonymous(Layout.ramRegions(memoryBytes)),
             vcpus,
-            trackDirtyPages);
+            trackDirtyPages,
+            PhaseLog.start());
     EventLoop loop = new EventLoop(e -> log.accept("device error: " + e.getMessage()));
     try {
       if (transparentHugePages) {

@@ -9,8 +9,8 @@ import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.eventloop.EventLoop;
-import dev.updraft.vmm.memory.MappedGuestMemory;
 import dev.updraft.vmm.memory.MemoryRegion;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.snapshot.MemoryFile;
 import dev.updraft.vmm.snapshot.MicrovmState;
@@ -23,7 +23,6 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Builds a microVM from a snapshot (Firecracker's build_microvm_from_snapshot): the machine on the
@@ -39,6 +38,7 @@ final class MicroVmRestorer {
   private TokenBucketConfig serialLimit = TokenBucketConfig.DISABLED;
   private BootTimer.Start loadStarted = BootTimer.Start.now();
   private Consumer<String> log = message -> {};
+  private PhaseLog phases = PhaseLog.start();
 
   MicroVmRestorer serialOutput(OutputStream out) {
     this.serialOutput = Objects.requireNonNull(out, "serialOutput");
@@ -58,6 +58,12 @@ final class MicroVmRestorer {
   /** When the load request came: a restored boot timer counts from there. */
   MicroVmRestorer loadStarted(BootTimer.Start start) {
     this.loadStarted = Objects.requireNonNull(start, "loadStarted");
+    return this;
+  }
+
+  /** Where the restore marks its phases (memory, vcpus, devices, vcpu_state ...). */
+  MicroVmRestorer phases(PhaseLog log) {
+    this.phases = Objects.requireNonNull(log, "phases");
     return this;
   }
 
@@ -88,9 +94,9 @@ final class MicroVmRestorer {
     if (hugePages == HugePages.HUGETLBFS_2M) {
       throw new SnapshotException("huge_pages \"2M\" (hugetlbfs) is not supported by updraft yet");
     }
-    Supplier<MappedGuestMemory> memory = memory(state.memory(), state.memoryBytes(), load);
+    GuestRam memory = memory(state.memory(), state.memoryBytes(), load);
     KvmMachine machine =
-        KvmMachine.create(memory, config.machine().vcpuCount(), load.trackDirtyPages());
+        KvmMachine.create(memory, config.machine().vcpuCount(), load.trackDirtyPages(), phases);
     DeviceSet devices = new DeviceSet();
     EventLoop loop = new EventLoop(e -> log.accept("device error: " + e.getMessage()));
     try {
@@ -112,10 +118,14 @@ final class MicroVmRestorer {
       for (VirtioDeviceState saved : state.devices().virtio()) {
         restoreVirtio(wiring, config, saved);
       }
+      phases.mark("devices");
       machine.restoreVcpus(state.vcpus(), log);
+      phases.mark("vcpu_state");
       machine.restoreVm(state.vm(), load.clockRealtime());
+      phases.mark("vm_state");
       MicroVm vm = MicroVm.running(machine, loop, devices);
       vm.resumeDevicesAfterRestore();
+      phases.mark("device_thread");
       return vm;
     } catch (RuntimeException e) {
       loop.stop();
@@ -126,14 +136,13 @@ final class MicroVmRestorer {
     }
   }
 
-  private static Supplier<MappedGuestMemory> memory(
-      List<MemoryRegion> regions, long bytes, SnapshotLoad load) {
+  private static GuestRam memory(List<MemoryRegion> regions, long bytes, SnapshotLoad load) {
     return switch (load.memBackend().type()) {
       case FILE -> {
         MemoryFile.requireSize(load.memBackend().path(), bytes, "mem_backend.backend_path");
-        yield () -> MappedGuestMemory.privateFile(regions, load.memBackend().path());
+        yield new GuestRam.PrivateFile(regions, load.memBackend().path());
       }
-      case UFFD -> () -> MappedGuestMemory.anonymous(regions);
+      case UFFD -> new GuestRam.Anonymous(regions);
     };
   }
 

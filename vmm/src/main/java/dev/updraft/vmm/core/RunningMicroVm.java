@@ -3,6 +3,7 @@ package dev.updraft.vmm.core;
 import dev.updraft.vmm.config.SnapshotCreate;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.metrics.Counters;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterUpdate;
 import dev.updraft.vmm.runtime.RunningVm;
@@ -160,6 +161,9 @@ final class RunningMicroVm implements RunningVm {
 
   @Override
   public void stop() {
-    vm.close();
+    PhaseLog phases = PhaseLog.start();
+    if (vm.close(phases)) {
+      log.info("microVM closed: " + phases);
+    }
   }
 }

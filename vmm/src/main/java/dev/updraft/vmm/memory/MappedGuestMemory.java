@@ -79,6 +79,26 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
     return new MappedGuestMemory(sorted, mappings);
   }
 
+  /**
+   * Maps {@code file} copy-on-write over these regions, one after the other from offset 0, as
+   * {@link #privateFile} does, at the addresses they have now: for memory made ahead whose host
+   * addresses KVM already knows (a spare VM's memory slots). The memory must be unused: what it
+   * held is gone.
+   */
+  public void mapFileOver(Path file) {
+    try (Fd fd = Fd.open(file, OpenFlags.O_RDONLY)) {
+      long offset = 0;
+      for (MappedMemory m : mappings) {
+        m.mapOver(
+            fd,
+            offset,
+            MappedMemory.PROT_READ | MappedMemory.PROT_WRITE,
+            MappedMemory.MAP_PRIVATE | MappedMemory.MAP_NORESERVE);
+        offset += m.size();
+      }
+    }
+  }
+
   /** From now on, remembers the pages this process writes (for {@link #takeWritten}). */
   public void trackWrites() {
     WrittenPages[] pages = new WrittenPages[regions.size()];

@@ -30,6 +30,8 @@ public final class SnapshotFile {
   /** Far above a real state file (tens of KiB per vCPU): a larger file is not one. */
   static final long MAX_BYTES = 64L << 20;
 
+  private static volatile Decoded lastRead;
+
   private SnapshotFile() {}
 
   /** The file's bytes for {@code state}, in the current version. */
@@ -73,9 +75,32 @@ public final class SnapshotFile {
     }
   }
 
-  /** Reads, checks and decodes the state file at {@code path}. */
+  /**
+   * Reads, checks and decodes the state file at {@code path}. A file with the same bytes as the
+   * last one read (a process restoring one snapshot many times, as serve's users do) is not checked
+   * and decoded again: the last result is returned, which is the same, as the bytes are.
+   */
   public static MicrovmState read(Path path) {
-    return decode(readBytes(path), "snapshot_path: " + path);
+    byte[] bytes = readBytes(path);
+    Decoded last = lastRead;
+    if (last != null && Arrays.equals(last.bytes, bytes)) {
+      return last.state;
+    }
+    MicrovmState state = decode(bytes, "snapshot_path: " + path);
+    lastRead = new Decoded(bytes, state);
+    return state;
+  }
+
+  // The last file read and its state; the state is immutable (records of copied lists, cloned
+  // blobs), so restores share it.
+  private static final class Decoded {
+    private final byte[] bytes;
+    private final MicrovmState state;
+
+    private Decoded(byte[] bytes, MicrovmState state) {
+      this.bytes = bytes;
+      this.state = state;
+    }
   }
 
   /** The version {@code path} was written with, once its checksum is right. */

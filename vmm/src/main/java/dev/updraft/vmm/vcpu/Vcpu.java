@@ -53,6 +53,7 @@ public final class Vcpu {
   private Request request = Request.RUN;
   private State state = State.CREATED;
   private volatile int tid;
+  private volatile long threadStartedNanos;
   private Thread thread;
   private LongConsumer onEnter = nanos -> {};
   // Set by awaitRunnable on the vCPU thread when it leaves CREATED or PAUSED; read there too.
@@ -170,7 +171,13 @@ public final class Vcpu {
     }
   }
 
+  /** When this vCPU's thread began to run ({@link System#nanoTime()}), or 0 before. */
+  public long threadStartedNanos() {
+    return threadStartedNanos;
+  }
+
   private void loop() {
+    threadStartedNanos = System.nanoTime();
     tid = Signals.currentThreadId();
     VcpuStop stop;
     try {

@@ -9,13 +9,17 @@ import dev.updraft.sys.kvm.Sregs;
 import dev.updraft.sys.kvm.VcpuFd;
 import dev.updraft.vmm.devices.BusDevice;
 import dev.updraft.vmm.memory.MemoryRegion;
+import dev.updraft.vmm.metrics.PhaseLog;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The machine with in-kernel irqchip and PIT running a few bytes of real-mode code. */
 @Tag("kvm")
@@ -23,6 +27,23 @@ import org.junit.jupiter.api.condition.EnabledIf;
 class KvmMachineIT {
   private static final List<MemoryRegion> RAM = List.of(new MemoryRegion(0, 1 << 20));
   private static final long CODE = 0x1000;
+  // mov dx,0x3f8; mov al,'H'; out dx,al; mov al,'i'; out dx,al; mov al,0xfe; out 0x64,al; hlt
+  private static final byte[] HI = {
+    (byte) 0xBA,
+    (byte) 0xF8,
+    0x03,
+    (byte) 0xB0,
+    'H',
+    (byte) 0xEE,
+    (byte) 0xB0,
+    'i',
+    (byte) 0xEE,
+    (byte) 0xB0,
+    (byte) 0xFE,
+    (byte) 0xE6,
+    0x64,
+    (byte) 0xF4
+  };
 
   @Test
   void guestOutputReachesThePortBusAndAResetEndsTheMachine() throws Exception {
@@ -38,6 +59,47 @@ class KvmMachineIT {
     sayHiAndReset();
   }
 
+  @Test
+  void aMachineClosedWhileTheReaperRunsIsFreedByIt() throws Exception {
+    KvmReaper.start();
+    List<MemoryRegion> ram = List.of(new MemoryRegion(0, 3 << 20));
+    KvmMachine machine = KvmMachine.create(ram, 1);
+    long start = machine.memory().hostAddress(0);
+    long end = start + (3 << 20);
+    assertThat(mapped(start, end)).as("guest memory mapped").isTrue();
+    // Another test may have started the spare thread, which maps memory for its next VM: let it
+    // finish, so that nothing else is mapped where this machine's memory was.
+    settleSpares();
+    machine.close();
+    assertThat(KvmReaper.awaitIdle(30_000)).as("the reaper frees it within 30 s").isTrue();
+    assertThat(mapped(start, end)).as("guest memory unmapped").isFalse();
+  }
+
+  private static void settleSpares() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int quiet = 0;
+    while (quiet < 5 && System.nanoTime() < deadline) {
+      quiet = SpareVms.making() ? 0 : quiet + 1;
+      Thread.sleep(20);
+    }
+  }
+
+  /**
+   * Whether any mapping of /proc/self/maps overlaps {@code [start, end)} (the kernel merges
+   * neighbouring anonymous mappings into one line, so a range is not always a line of its own).
+   */
+  private static boolean mapped(long start, long end) throws Exception {
+    try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+      return lines.anyMatch(
+          l -> {
+            String[] range = l.substring(0, l.indexOf(' ')).split("-");
+            long from = Long.parseUnsignedLong(range[0], 16);
+            long to = Long.parseUnsignedLong(range[1], 16);
+            return Long.compareUnsigned(from, end) < 0 && Long.compareUnsigned(start, to) < 0;
+          });
+    }
+  }
+
   private static void awaitSpare() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!SpareVms.ready()) {
@@ -47,44 +109,58 @@ class KvmMachineIT {
   }
 
   private static void sayHiAndReset() throws Exception {
-    // mov dx,0x3f8; mov al,'H'; out dx,al; mov al,'i'; out dx,al; mov al,0xfe; out 0x64,al; hlt
-    byte[] code = {
-      (byte) 0xBA,
-      (byte) 0xF8,
-      0x03,
-      (byte) 0xB0,
-      'H',
-      (byte) 0xEE,
-      (byte) 0xB0,
-      'i',
-      (byte) 0xEE,
-      (byte) 0xB0,
-      (byte) 0xFE,
-      (byte) 0xE6,
-      0x64,
-      (byte) 0xF4
-    };
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (KvmMachine machine = KvmMachine.create(RAM, 1)) {
-      machine.memory().write(CODE, code, 0, code.length);
-      machine.pio().insert(device(data -> console.write(data[0])), 0x3F8, 8, "com1");
-      machine
-          .pio()
-          .insert(
-              device(
-                  data ->
-                      machine.guestEnded(
-                          "i8042 reset (0x" + Integer.toHexString(data[0] & 0xFF) + ")")),
-              0x64,
-              1,
-              "i8042");
-      realMode(machine.vcpuFds().getFirst());
-      machine.start();
-      assertThat(machine.stopped().toCompletableFuture().get(10, TimeUnit.SECONDS))
-          .isEqualTo(new VcpuStop.GuestEnded("i8042 reset (0xfe)"));
-      assertThat(console.toString()).isEqualTo("Hi");
-      assertThat(machine.vcpuCounters().snapshot()).containsEntry("exit_io_out", 3L);
+      machine.memory().write(CODE, HI, 0, HI.length);
+      runHi(machine);
     }
+  }
+
+  /** Runs {@link #HI} at CODE in real mode: "Hi" on the serial port, then an i8042 reset. */
+  private static void runHi(KvmMachine machine) throws Exception {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    machine.pio().insert(device(data -> console.write(data[0])), 0x3F8, 8, "com1");
+    machine
+        .pio()
+        .insert(
+            device(
+                data ->
+                    machine.guestEnded(
+                        "i8042 reset (0x" + Integer.toHexString(data[0] & 0xFF) + ")")),
+            0x64,
+            1,
+            "i8042");
+    realMode(machine.vcpuFds().getFirst());
+    machine.start();
+    assertThat(machine.stopped().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(new VcpuStop.GuestEnded("i8042 reset (0xfe)"));
+    assertThat(console.toString()).isEqualTo("Hi");
+    assertThat(machine.vcpuCounters().snapshot()).containsEntry("exit_io_out", 3L);
+  }
+
+  @Test
+  void aMemoryFileMappedOverASparesMemorySlotsIsWhatTheGuestRuns(@TempDir Path dir)
+      throws Exception {
+    SpareVms.keepOne();
+    // From now on the spare has this shape: its vCPU and memory slot are made ahead.
+    KvmMachine.create(RAM, 1).close();
+    awaitSpare();
+    byte[] image = new byte[(int) RAM.getFirst().size()];
+    System.arraycopy(HI, 0, image, (int) CODE, HI.length);
+    Path file = dir.resolve("memory");
+    Files.write(file, image);
+    PhaseLog phases = PhaseLog.start();
+    try (KvmMachine machine =
+        KvmMachine.create(new GuestRam.PrivateFile(RAM, file), 1, false, phases)) {
+      assertThat(phases.toString())
+          .as("the spare brought its vCPU and memory slot")
+          .doesNotContain("memory_slots")
+          .doesNotContain("vcpus ");
+      runHi(machine);
+      machine.memory().write(0x3000, new byte[] {1, 2, 3}, 0, 3);
+    }
+    assertThat(Files.readAllBytes(file))
+        .as("copy-on-write: the file is unchanged")
+        .isEqualTo(image);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.updraft.sys.testing.NeedsProgram;
 import dev.updraft.vmm.testing.GuestImages;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 @NeedsProgram(value = "curl", debian = "curl")
 class ServeIT {
   private static final int VMS = Integer.getInteger("serve.vms", 10);
+  // serve keeps one KVM VM ready, and may hold one made for a shape no longer asked for.
+  private static final int SPARE_VMS = 2;
   @TempDir Path dir;
   private ServeProcess serve;
 
@@ -110,7 +113,46 @@ class ServeIT {
         .isEqualTo("204");
     serve.await(console("copy"), "tick ");
     assertThat(serve.vm("copy", "GET", "/", null)).contains("\"state\":\"Running\"");
+    assertThat(mappings(memory)).as("the copy's memory maps the file").isPositive();
+
+    // DELETE answers before KVM has torn the VM down (the reaper thread does that): the VM and
+    // its memory must still be given back.
+    assertThat(serve.manage("DELETE", "/vms/copy", null)).isEqualTo("204");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (mappings(memory) > 0 || kvmVms() > SPARE_VMS) {
+      assertThat(System.nanoTime())
+          .as(
+              "within 30 s of the DELETE: no mapping of the memory file (%d left) and no KVM VM but"
+                  + " the spares (%d, expected at most %d)",
+              mappings(memory), kvmVms(), SPARE_VMS)
+          .isLessThan(deadline);
+      Thread.sleep(20);
+    }
     assertThat(serve.outputText()).doesNotContain("bad syscall");
+  }
+
+  /** How many of serve's mappings map {@code file} (guest memory restored from it). */
+  private long mappings(Path file) throws IOException {
+    try (var lines = Files.lines(Path.of("/proc", Long.toString(serve.process.pid()), "maps"))) {
+      return lines.filter(l -> l.endsWith(" " + file)).count();
+    }
+  }
+
+  /** How many KVM VM descriptors serve holds. */
+  private long kvmVms() throws IOException {
+    long vms = 0;
+    try (var fds = Files.list(Path.of("/proc", Long.toString(serve.process.pid()), "fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          if (Files.readSymbolicLink(fd).toString().equals("anon_inode:kvm-vm")) {
+            vms++;
+          }
+        } catch (IOException e) {
+          // closed while listed
+        }
+      }
+    }
+    return vms;
   }
 
   @Test

@@ -30,6 +30,26 @@ class SnapshotFileTest {
   }
 
   @Test
+  void aFileReadAgainWithTheSameBytesIsNotDecodedAgainButAChangedOneIs() throws Exception {
+    Path file = dir.resolve("again.state");
+    SnapshotFile.write(file, Samples.state());
+    MicrovmState first = SnapshotFile.read(file);
+    assertThat(SnapshotFile.read(file)).as("the last decode, reused").isSameAs(first);
+
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[100] ^= 0x04;
+    Files.write(file, bytes);
+    assertThatThrownBy(() -> SnapshotFile.read(file))
+        .as("changed bytes are checked again, whatever the file's name and times")
+        .hasMessageStartingWith("snapshot_path: " + file + ": damaged: its CRC-32C is 0x");
+
+    SnapshotFile.write(file, Samples.state());
+    assertThat(SnapshotFile.read(file))
+        .as("the first bytes again: what the damaged file did not replace is still the last decode")
+        .isSameAs(first);
+  }
+
+  @Test
   void aNewerMinorOrAnotherMajorVersionIsRefusedAnOlderPatchTaken() {
     byte[] bytes = SnapshotFile.encode(Samples.state());
     assertThatThrownBy(() -> SnapshotFile.decode(withVersion(bytes, 1, 3, 0), "vm.state"))
