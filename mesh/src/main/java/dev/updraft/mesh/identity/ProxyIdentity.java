@@ -3,7 +3,6 @@ package dev.updraft.mesh.identity;
 import dev.updraft.mesh.config.IdentityConfig;
 import dev.updraft.mesh.config.TlsProvider;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslProvider;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +38,7 @@ public final class ProxyIdentity implements AutoCloseable {
   private final KeyPair keys = Keys.generate();
   private final Map<ClientKey, SslContext> clients = new ConcurrentHashMap<>();
   private volatile Credentials current;
-  private final SslProvider provider;
+  private final TlsProvider provider;
   private volatile SslContext server;
   private volatile long renewals;
   private ScheduledExecutorService timer;
@@ -52,7 +51,7 @@ public final class ProxyIdentity implements AutoCloseable {
       Supplier<String> token,
       Renewal renewal,
       Clock clock) {
-    this(name, bundle, certifier, token, renewal, clock, TlsContexts.provider(null));
+    this(name, bundle, certifier, token, renewal, clock, TlsContexts.resolve(null));
   }
 
   public ProxyIdentity(
@@ -62,8 +61,8 @@ public final class ProxyIdentity implements AutoCloseable {
       Supplier<String> token,
       Renewal renewal,
       Clock clock,
-      SslProvider provider) {
-    this.provider = provider;
+      TlsProvider provider) {
+    this.provider = TlsContexts.resolve(provider);
     this.name = name;
     this.bundle = bundle;
     this.certifier = certifier;
@@ -97,7 +96,7 @@ public final class ProxyIdentity implements AutoCloseable {
         () -> Pem.read(config.tokenFile()).trim(),
         new Renewal(config.minRefresh(), Duration.ofHours(24)),
         clock,
-        TlsContexts.provider(config.tlsProvider()));
+        TlsContexts.resolve(config.tlsProvider()));
   }
 
   /** Gets the first certificate (a proxy is not ready before it has one). */
@@ -154,7 +153,7 @@ public final class ProxyIdentity implements AutoCloseable {
 
   private void publish(Credentials next) {
     // The server context first: a handshake that reads the new credentials finds matching contexts.
-    server = TlsContexts.server(next, bundle, provider);
+    server = TlsContexts.server(next, bundle, TlsContexts.provider(provider));
     current = next;
     clients.clear();
   }
@@ -177,13 +176,8 @@ public final class ProxyIdentity implements AutoCloseable {
   }
 
   /** The TLS implementation of this proxy's contexts. */
-  public SslProvider provider() {
-    return provider;
-  }
-
-  /** The same, in the words of the configuration. */
   public TlsProvider tlsProvider() {
-    return provider == SslProvider.JDK ? TlsProvider.JDK : TlsProvider.BORINGSSL;
+    return provider;
   }
 
   /** The context that terminates mesh TLS with the current certificate. */
@@ -201,8 +195,9 @@ public final class ProxyIdentity implements AutoCloseable {
         new ClientKey(expectedServer, alpn, creds),
         k ->
             alpn == null
-                ? TlsContexts.client(provider, creds, bundle, expectedServer)
-                : TlsContexts.client(provider, creds, bundle, expectedServer, alpn));
+                ? TlsContexts.client(TlsContexts.provider(provider), creds, bundle, expectedServer)
+                : TlsContexts.client(
+                    TlsContexts.provider(provider), creds, bundle, expectedServer, alpn));
   }
 
   @Override

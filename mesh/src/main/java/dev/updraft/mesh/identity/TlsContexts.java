@@ -26,26 +26,30 @@ public final class TlsContexts {
   private TlsContexts() {}
 
   /**
-   * The Netty provider for {@code wanted}; none means BoringSSL where its native library loads and
-   * the JDK's elsewhere. Asking for BoringSSL where it cannot load is a configuration error.
+   * The provider a proxy uses for {@code wanted}; none means BoringSSL where its native library
+   * loads and the JDK's elsewhere. Asking for BoringSSL where it cannot load is a configuration
+   * error.
    */
-  public static SslProvider provider(TlsProvider wanted) {
+  public static TlsProvider resolve(TlsProvider wanted) {
     if (wanted == null) {
-      return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+      return OpenSsl.isAvailable() ? TlsProvider.BORINGSSL : TlsProvider.JDK;
     }
-    return switch (wanted) {
+    if (wanted == TlsProvider.BORINGSSL && !OpenSsl.isAvailable()) {
+      Throwable cause = OpenSsl.unavailabilityCause();
+      throw new IdentityException(
+          "identity.tlsProvider: boringssl (its native library does not load here: "
+              + (cause == null ? "unknown cause" : cause.getMessage())
+              + "; expected: jdk)",
+          cause);
+    }
+    return wanted;
+  }
+
+  /** The Netty provider for {@code wanted} ({@link #resolve}d: null is the default). */
+  public static SslProvider provider(TlsProvider wanted) {
+    return switch (resolve(wanted)) {
       case JDK -> SslProvider.JDK;
-      case BORINGSSL -> {
-        if (!OpenSsl.isAvailable()) {
-          Throwable cause = OpenSsl.unavailabilityCause();
-          throw new IdentityException(
-              "identity.tlsProvider: boringssl (its native library does not load here: "
-                  + (cause == null ? "unknown cause" : cause.getMessage())
-                  + "; expected: jdk)",
-              cause);
-        }
-        yield SslProvider.OPENSSL;
-      }
+      case BORINGSSL -> SslProvider.OPENSSL;
     };
   }
 

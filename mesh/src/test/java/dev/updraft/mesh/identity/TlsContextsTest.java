@@ -21,6 +21,8 @@ class TlsContextsTest {
     assertThat(TlsContexts.provider(null)).isEqualTo(SslProvider.OPENSSL);
     assertThat(TlsContexts.provider(TlsProvider.BORINGSSL)).isEqualTo(SslProvider.OPENSSL);
     assertThat(TlsContexts.provider(TlsProvider.JDK)).isEqualTo(SslProvider.JDK);
+    assertThat(TlsContexts.resolve(null)).isEqualTo(TlsProvider.BORINGSSL);
+    assertThat(TlsContexts.resolve(TlsProvider.JDK)).isEqualTo(TlsProvider.JDK);
   }
 
   @Test
