@@ -38,6 +38,17 @@ public record Observation(
 
     /** A sentence for {@code status}. */
     public String describe() {
+      return describe(true);
+    }
+
+    /**
+     * The same, for an environment that has services deployed or not: after {@code down} or {@code
+     * destroy} a stopped supervisor is the expected state, not a warning about routes.
+     */
+    public String describe(boolean deployed) {
+      if (this == DOWN && !deployed) {
+        return "supervisor not running: nothing is deployed";
+      }
       return switch (this) {
         case RUNNING -> "supervisor running";
         case RESTARTING -> "supervisor not answering; its watchdog is starting it again";

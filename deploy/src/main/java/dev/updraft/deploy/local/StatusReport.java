@@ -191,7 +191,7 @@ public record StatusReport(
         spec.environment(),
         last == null ? null : last.number(),
         last == null ? null : last.status(),
-        supervisor(seen, dir),
+        supervisor(seen, dir, !services.isEmpty()),
         services);
   }
 
@@ -278,7 +278,7 @@ public record StatusReport(
     return since;
   }
 
-  private static SupervisorState supervisor(Observation seen, Path dir) {
+  private static SupervisorState supervisor(Observation seen, Path dir, boolean deployed) {
     boolean watched = SupervisorClient.watched(dir);
     long pid = 0;
     if (seen.supervisor() == Observation.Supervision.RUNNING) {
@@ -288,7 +288,7 @@ public record StatusReport(
         pid = 0;
       }
     }
-    String detail = seen.supervisor().describe();
+    String detail = seen.supervisor().describe(deployed);
     if (seen.supervisor() == Observation.Supervision.RUNNING && !watched) {
       detail += " (no watchdog: the next updraft command starts one)";
     }

@@ -53,4 +53,13 @@ class StatusReportTest {
     assertThat(StatusReport.uptime(7_500)).isEqualTo("2h05m");
     assertThat(StatusReport.uptime(273_600)).isEqualTo("3d04h");
   }
+
+  @Test
+  void aStoppedSupervisorIsAWarningOnlyWhileSomethingIsDeployed() {
+    assertThat(Observation.Supervision.DOWN.describe(true))
+        .startsWith("supervisor not running and no watchdog: routes are down");
+    assertThat(Observation.Supervision.DOWN.describe(false))
+        .isEqualTo("supervisor not running: nothing is deployed");
+    assertThat(Observation.Supervision.RUNNING.describe(false)).isEqualTo("supervisor running");
+  }
 }
