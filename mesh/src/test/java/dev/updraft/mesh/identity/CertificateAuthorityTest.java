@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -24,12 +25,14 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
 
 class CertificateAuthorityTest {
-  private static final Instant NOW = Instant.parse("2026-12-07T00:00:00Z");
-  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  // Chains are verified against the real time (MeshTrustManager), so the CA's clock is today's:
+  // a fixed date made these tests fail once its certificates had expired.
+  private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  private final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
   private static final WorkloadName WEB =
       new WorkloadName("web", "shop", "updraft", "cluster.local");
   private final CertificateAuthority ca =
-      CertificateAuthority.create("cluster.local", Duration.ofHours(24), CLOCK);
+      CertificateAuthority.create("cluster.local", Duration.ofHours(24), clock);
 
   @Test
   void issuesALeafNamingTheWorkloadBothWaysForItsLifetime() throws Exception {
@@ -42,8 +45,8 @@ class CertificateAuthorityTest {
     assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
     assertThat(leaf.getExtendedKeyUsage())
         .containsExactly("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
-    assertThat(leaf.getNotAfter().toInstant()).isEqualTo(NOW.plus(Duration.ofHours(24)));
-    assertThat(leaf.getNotBefore().toInstant()).isEqualTo(NOW.minusSeconds(20));
+    assertThat(leaf.getNotAfter().toInstant()).isEqualTo(now.plus(Duration.ofHours(24)));
+    assertThat(leaf.getNotBefore().toInstant()).isEqualTo(now.minusSeconds(20));
     assertThat(chain.get(1)).isEqualTo(ca.issuer());
     assertThat(ca.anchor().getPublicKey().getAlgorithm()).isEqualTo("EC");
     assertThatCode(() -> MeshTrustManager.verify(ca.bundle(), chain)).doesNotThrowAnyException();
@@ -125,14 +128,14 @@ class CertificateAuthorityTest {
   void keepsItselfInADirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     CertificateAuthority made =
-        CaFiles.loadOrCreate(dir, "cluster.local", Duration.ofHours(24), CLOCK);
+        CaFiles.loadOrCreate(dir, "cluster.local", Duration.ofHours(24), clock);
     CertificateAuthority loaded =
-        CaFiles.loadOrCreate(dir, "cluster.local", Duration.ofHours(24), CLOCK);
+        CaFiles.loadOrCreate(dir, "cluster.local", Duration.ofHours(24), clock);
     assertThat(loaded.issuer()).isEqualTo(made.issuer());
     assertThat(loaded.bundle()).isEqualTo(made.bundle());
     assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve(CaFiles.ISSUER_KEY)))
         .hasToString("[OWNER_READ, OWNER_WRITE]");
-    assertThatThrownBy(() -> CaFiles.loadOrCreate(dir, "other.local", Duration.ofHours(1), CLOCK))
+    assertThatThrownBy(() -> CaFiles.loadOrCreate(dir, "other.local", Duration.ofHours(1), clock))
         .hasMessageContaining("trustDomain: \"other.local\" (expected: \"cluster.local\"");
   }
 
