@@ -173,10 +173,7 @@ final class ServeBench {
     table.add(what + ", p90", "ms", Table.percentile(output, 90), Table.percentile(qemu, 90), true);
     table.row(
         "restore into the warm process: load request to its answer (guest resumed), p50 / p90",
-        Table.fmt(Table.percentile(answered, 50))
-            + " / "
-            + Table.fmt(Table.percentile(answered, 90))
-            + " ms",
+        Table.p50p90(answered, "ms"),
         "-",
         "-",
         "lower is better");

@@ -75,6 +75,11 @@ final class Table {
     return sorted[Math.max(0, rank - 1)];
   }
 
+  /** {@code "p50 / p90 UNIT"} of {@code values}, for a row with no anchor column. */
+  static String p50p90(double[] values, String unit) {
+    return fmt(percentile(values, 50)) + " / " + fmt(percentile(values, 90)) + " " + unit;
+  }
+
   static String fmt(double v) {
     return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
   }

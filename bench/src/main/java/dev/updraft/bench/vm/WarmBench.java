@@ -157,10 +157,7 @@ final class WarmBench {
   private void percentiles(String what, double[] values) {
     table.row(
         what + ", p50 / p90 of " + values.length,
-        Table.fmt(Table.percentile(values, 50))
-            + " / "
-            + Table.fmt(Table.percentile(values, 90))
-            + " ms",
+        Table.p50p90(values, "ms"),
         "-",
         "-",
         "lower is better");
@@ -218,10 +215,7 @@ final class WarmBench {
     double[] values = micros.stream().mapToDouble(Double::doubleValue).toArray();
     table.row(
         what + ", p50 / p90 of " + values.length,
-        Table.fmt(Table.percentile(values, 50))
-            + " / "
-            + Table.fmt(Table.percentile(values, 90))
-            + " us",
+        Table.p50p90(values, "us"),
         "-",
         "-",
         "lower is better");
