@@ -97,6 +97,18 @@ final class ConfigFile {
     List<String> allowed = new ArrayList<>(SUPPORTED);
     allowed.addAll(UNSUPPORTED);
     root.only(allowed.toArray(String[]::new));
+    // Firecracker's VmmConfig: the sections it holds as Option; drives, network-interfaces, pmem
+    // and boot-source are not.
+    root.nullable(
+        "balloon",
+        "cpu-config",
+        "logger",
+        "machine-config",
+        "metrics",
+        "mmds-config",
+        "vsock",
+        "entropy",
+        "memory-hotplug");
     for (String key : UNSUPPORTED) {
       boolean set = key.equals("pmem") ? !root.objects(key).isEmpty() : root.has(key);
       if (set) {

@@ -27,14 +27,16 @@ import dev.updraft.vmm.virtio.net.MacAddress;
 
 /**
  * Firecracker's JSON bodies (the swagger's definitions) into configuration records. The same
- * readers serve API requests and the sections of a {@code --config-file}.
+ * readers serve API requests and the sections of a {@code --config-file}. The fields each reader
+ * declares nullable are the {@code Option} fields of Firecracker's types; a {@code null} anywhere
+ * else is refused, as Firecracker refuses it.
  */
 final class ConfigJson {
   private ConfigJson() {}
 
   /** {@code MachineConfiguration} for PUT: every field, omitted optional ones at their defaults. */
   static MachineConfig machineConfig(JsonFields f) {
-    f.only(MACHINE_FIELDS);
+    f.only(MACHINE_FIELDS).nullable("cpu_template");
     MachineConfig defaults = MachineConfig.DEFAULT;
     return f.build(
         () ->
@@ -49,7 +51,7 @@ final class ConfigJson {
 
   /** {@code MachineConfiguration} for PATCH: only what the body names. */
   static MachineConfigUpdate machineConfigUpdate(JsonFields f) {
-    f.only(MACHINE_FIELDS);
+    f.only(MACHINE_FIELDS).nullable(MACHINE_FIELDS);
     return new MachineConfigUpdate(
         f.int32("vcpu_count"),
         f.int32("mem_size_mib"),
@@ -64,7 +66,7 @@ final class ConfigJson {
   };
 
   static BootSource bootSource(JsonFields f) {
-    f.only("kernel_image_path", "initrd_path", "boot_args");
+    f.only("kernel_image_path", "initrd_path", "boot_args").nullable("initrd_path", "boot_args");
     return f.build(
         () ->
             new BootSource(
@@ -74,15 +76,17 @@ final class ConfigJson {
   /** {@code Drive}; a vhost-user {@code socket} is recognised but not supported. */
   static Drive drive(JsonFields f) {
     f.only(
-        "drive_id",
-        "partuuid",
-        "is_root_device",
-        "cache_type",
-        "is_read_only",
-        "path_on_host",
-        "rate_limiter",
-        "io_engine",
-        "socket");
+            "drive_id",
+            "partuuid",
+            "is_root_device",
+            "cache_type",
+            "is_read_only",
+            "path_on_host",
+            "rate_limiter",
+            "io_engine",
+            "socket")
+        .nullable(
+            "partuuid", "is_read_only", "path_on_host", "rate_limiter", "io_engine", "socket");
     if (f.has("socket")) {
       throw new ApiException(
           "The requested operation is not supported: vhost-user block devices (socket) are not"
@@ -106,7 +110,7 @@ final class ConfigJson {
   }
 
   static DriveUpdate driveUpdate(JsonFields f) {
-    f.only("drive_id", "path_on_host", "rate_limiter");
+    f.only("drive_id", "path_on_host", "rate_limiter").nullable("path_on_host", "rate_limiter");
     String driveId = f.requiredString("drive_id");
     return f.build(
         () ->
@@ -115,7 +119,8 @@ final class ConfigJson {
   }
 
   static NetworkInterface networkInterface(JsonFields f) {
-    f.only("iface_id", "host_dev_name", "guest_mac", "mtu", "rx_rate_limiter", "tx_rate_limiter");
+    f.only("iface_id", "host_dev_name", "guest_mac", "mtu", "rx_rate_limiter", "tx_rate_limiter")
+        .nullable("guest_mac", "mtu", "rx_rate_limiter", "tx_rate_limiter");
     String ifaceId = f.requiredString("iface_id");
     String hostDevName = f.requiredString("host_dev_name");
     String mac = f.string("guest_mac");
@@ -131,7 +136,8 @@ final class ConfigJson {
   }
 
   static NetworkInterfaceUpdate networkInterfaceUpdate(JsonFields f) {
-    f.only("iface_id", "rx_rate_limiter", "tx_rate_limiter");
+    f.only("iface_id", "rx_rate_limiter", "tx_rate_limiter")
+        .nullable("rx_rate_limiter", "tx_rate_limiter");
     String ifaceId = f.requiredString("iface_id");
     return f.build(
         () ->
@@ -146,7 +152,7 @@ final class ConfigJson {
     if (f == null) {
       return null;
     }
-    f.only("bandwidth", "ops");
+    f.only("bandwidth", "ops").nullable("bandwidth", "ops");
     return new RateLimiterConfig(tokenBucket(f.object("bandwidth")), tokenBucket(f.object("ops")));
   }
 
@@ -155,7 +161,7 @@ final class ConfigJson {
     if (f == null) {
       return null;
     }
-    f.only("size", "one_time_burst", "refill_time");
+    f.only("size", "one_time_burst", "refill_time").nullable("one_time_burst");
     long size = f.requiredInt64("size");
     long refillTime = f.requiredInt64("refill_time");
     long burst = f.int64("one_time_burst", 0);
@@ -164,19 +170,19 @@ final class ConfigJson {
   }
 
   static EntropyConfig entropy(JsonFields f) {
-    f.only("rate_limiter");
+    f.only("rate_limiter").nullable("rate_limiter");
     return f.build(() -> new EntropyConfig(rateLimiter(f.object("rate_limiter"))));
   }
 
   static SerialConfig serial(JsonFields f) {
-    f.only("serial_out_path", "rate_limiter");
+    f.only("serial_out_path", "rate_limiter").nullable("serial_out_path", "rate_limiter");
     return f.build(
         () -> new SerialConfig(f.path("serial_out_path"), tokenBucket(f.object("rate_limiter"))));
   }
 
   /** {@code Vsock}: {@code vsock_id} is deprecated and accepted (the dispatcher warns). */
   static VsockConfig vsock(JsonFields f) {
-    f.only("vsock_id", "guest_cid", "uds_path");
+    f.only("vsock_id", "guest_cid", "uds_path").nullable("vsock_id");
     String vsockId = f.string("vsock_id");
     long guestCid = f.requiredInt64("guest_cid");
     return f.build(() -> new VsockConfig(vsockId, guestCid, f.requiredPath("uds_path")));
@@ -186,7 +192,7 @@ final class ConfigJson {
    * {@code MmdsConfig}: version V1 (the default) or V2, the address defaulting as Firecracker's.
    */
   static MmdsConfig mmdsConfig(JsonFields f) {
-    f.only("version", "network_interfaces", "ipv4_address", "imds_compat");
+    f.only("version", "network_interfaces", "ipv4_address", "imds_compat").nullable("ipv4_address");
     MmdsVersion version =
         orDefault(f.wireEnum("version", MmdsVersion.class, MmdsVersion::wireName), MmdsVersion.V1);
     java.util.List<String> interfaces = f.requiredStrings("network_interfaces");
@@ -204,7 +210,8 @@ final class ConfigJson {
   }
 
   static LoggerConfig logger(JsonFields f) {
-    f.only("log_path", "level", "show_level", "show_log_origin", "module");
+    String[] fields = {"log_path", "level", "show_level", "show_log_origin", "module"};
+    f.only(fields).nullable(fields);
     String level = f.string("level");
     return f.build(
         () ->
@@ -217,7 +224,7 @@ final class ConfigJson {
   }
 
   static MetricsConfig metrics(JsonFields f) {
-    f.only("metrics_path", "emit_id", "properties");
+    f.only("metrics_path", "emit_id", "properties").nullable("properties");
     return f.build(
         () ->
             new MetricsConfig(

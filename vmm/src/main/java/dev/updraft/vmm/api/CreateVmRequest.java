@@ -28,7 +28,10 @@ record CreateVmRequest(String id, Path serialOutPath) {
    * @throws ConfigException if a value is out of range
    */
   static CreateVmRequest parse(byte[] body) {
-    JsonFields fields = JsonFields.of(Json.parse(body), "").only("id", "serial_out_path");
+    JsonFields fields =
+        JsonFields.of(Json.parse(body), "")
+            .only("id", "serial_out_path")
+            .nullable("serial_out_path");
     return new CreateVmRequest(fields.requiredString("id"), fields.path("serial_out_path"));
   }
 }

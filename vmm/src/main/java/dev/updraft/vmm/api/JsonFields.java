@@ -18,13 +18,16 @@ import java.util.function.Supplier;
 /**
  * Typed access to the fields of one JSON object, where every problem is reported with the field's
  * path: unknown fields (named, with the ones allowed), missing required fields, wrong types. A JSON
- * {@code null} counts as absent, as in Firecracker's serde types.
+ * {@code null} counts as absent only in the fields declared {@link #nullable}, Firecracker's {@code
+ * Option} fields; anywhere else it is refused, as serde refuses it for a plain bool, number, string
+ * or list.
  */
 final class JsonFields {
   private static final int MAX_SHOWN = 60;
 
   private final ObjectNode node;
   private final String path;
+  private Set<String> nullable = Set.of();
 
   private JsonFields(ObjectNode node, String path) {
     this.node = node;
@@ -57,14 +60,24 @@ final class JsonFields {
     return this;
   }
 
+  /**
+   * Declares the fields that may be {@code null} (meaning absent); a {@code null} in any other
+   * field is refused when the field is read.
+   */
+  JsonFields nullable(String... names) {
+    nullable = Set.of(names);
+    return this;
+  }
+
+  /** Whether the field is there; a refused {@code null} counts, so that reading it reports it. */
   boolean has(String name) {
     JsonNode value = node.get(name);
-    return value != null && !value.isNull();
+    return value != null && !(value.isNull() && nullable.contains(name));
   }
 
   /** Whether the field is present and a JSON string (for fields that take a path or an object). */
   boolean isText(String name) {
-    JsonNode value = value(name);
+    JsonNode value = node.get(name);
     return value != null && value.isTextual();
   }
 
@@ -82,7 +95,7 @@ final class JsonFields {
       return null;
     }
     if (value.isEmpty() || value.indexOf('\0') >= 0) {
-      throw wrong(name, value(name), "a file path");
+      throw wrong(name, node.get(name), "a file path");
     }
     return Path.of(value);
   }
@@ -125,7 +138,9 @@ final class JsonFields {
     }
     if (value != value.intValue()) {
       throw wrong(
-          name, value(name), "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+          name,
+          node.get(name),
+          "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
     }
     return value.intValue();
   }
@@ -149,13 +164,13 @@ final class JsonFields {
 
   /** A nested object, or null if absent. */
   JsonFields object(String name) {
-    JsonNode value = value(name);
+    JsonNode value = value(name, "a JSON object");
     return value == null ? null : of(value, at(name));
   }
 
   /** An array of objects; empty if absent. */
   List<JsonFields> objects(String name) {
-    JsonNode value = value(name);
+    JsonNode value = value(name, "an array");
     if (value == null) {
       return List.of();
     }
@@ -171,7 +186,7 @@ final class JsonFields {
 
   /** An array of strings; null if absent. */
   List<String> strings(String name) {
-    JsonNode value = value(name);
+    JsonNode value = value(name, "an array of strings");
     if (value == null) {
       return null;
     }
@@ -223,7 +238,7 @@ final class JsonFields {
   /** The field's value if present and of the right kind, null if absent. */
   private <T> T typed(
       String name, Predicate<JsonNode> accepts, Function<JsonNode, T> extract, String expected) {
-    JsonNode value = value(name);
+    JsonNode value = value(name, expected);
     if (value == null) {
       return null;
     }
@@ -233,9 +248,19 @@ final class JsonFields {
     return extract.apply(value);
   }
 
-  private JsonNode value(String name) {
+  /** The field's value; null if absent or a permitted null; a refused null is reported. */
+  private JsonNode value(String name, String expected) {
     JsonNode value = node.get(name);
-    return value == null || value.isNull() ? null : value;
+    if (value == null) {
+      return null;
+    }
+    if (value.isNull()) {
+      if (nullable.contains(name)) {
+        return null;
+      }
+      throw wrong(name, value, expected);
+    }
+    return value;
   }
 
   private <T> T required(String name, T value, String expected) {

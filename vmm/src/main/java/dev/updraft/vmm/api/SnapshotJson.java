@@ -28,6 +28,7 @@ final class SnapshotJson {
    * mem_file_path} must be there, with Firecracker's wording when not.
    */
   static SnapshotLoad snapshotLoad(JsonFields f) {
+    f.nullable("mem_file_path", "mem_backend", "vsock_override");
     JsonFields backend = f.object("mem_backend");
     Path memFile = f.path("mem_file_path");
     if (backend != null && memFile != null) {

@@ -207,7 +207,7 @@ class ConfigJsonTest {
     assertThatThrownBy(() -> ConfigJson.bootSource(body("{\"kernel_image_path\": \"\"}")))
         .hasMessage("kernel_image_path: \"\" (expected: a file path)");
     assertThatThrownBy(() -> ConfigJson.bootSource(body("{\"kernel_image_path\": null}")))
-        .hasMessage("kernel_image_path: missing (expected: a file path)");
+        .hasMessage("kernel_image_path: null (expected: a string)");
   }
 
   @Test
@@ -232,5 +232,108 @@ class ConfigJsonTest {
         .isInstanceOf(JsonFieldException.class)
         .hasMessage(
             "a\\u000d\\u000ab: unknown field (expected one of: serial_out_path, rate_limiter)");
+  }
+
+  /**
+   * Firecracker's serde types refuse {@code null} for a plain bool, number, string or list and take
+   * it as absent only for their {@code Option} fields; one case per kind of field.
+   */
+  @Test
+  void nullIsRefusedWhereFirecrackersFieldIsNotOptional() {
+    assertThatThrownBy(
+            () ->
+                ConfigJson.machineConfig(
+                    body("{\"vcpu_count\": 1, \"mem_size_mib\": 128, \"smt\": null}")))
+        .isInstanceOf(JsonFieldException.class)
+        .hasMessage("smt: null (expected: true or false)");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.machineConfig(
+                    body(
+                        "{\"vcpu_count\": 1, \"mem_size_mib\": 128, \"track_dirty_pages\": null}")))
+        .hasMessage("track_dirty_pages: null (expected: true or false)");
+    assertThatThrownBy(
+            () -> ConfigJson.machineConfig(body("{\"vcpu_count\": null, \"mem_size_mib\": 128}")))
+        .hasMessage("vcpu_count: null (expected: an integer)");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.drive(
+                    body(
+                        "{\"drive_id\": \"d\", \"path_on_host\": \"/i\", \"is_root_device\": null}")))
+        .hasMessage("is_root_device: null (expected: true or false)");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.mmdsConfig(
+                    body("{\"network_interfaces\": [\"eth0\"], \"imds_compat\": null}")))
+        .hasMessage("imds_compat: null (expected: true or false)");
+    assertThatThrownBy(() -> ConfigJson.mmdsConfig(body("{\"network_interfaces\": null}")))
+        .hasMessage("network_interfaces: null (expected: an array of strings)");
+    assertThatThrownBy(
+            () ->
+                ConfigJson.drive(
+                    body(
+                        """
+                        {"drive_id": "d", "path_on_host": "/i", "is_root_device": false,
+                         "rate_limiter": {"bandwidth": {"size": null, "refill_time": 1}}}
+                        """)))
+        .hasMessage("rate_limiter.bandwidth.size: null (expected: an integer)");
+    assertThatThrownBy(
+            () -> ConfigJson.metrics(body("{\"metrics_path\": \"/m\", \"emit_id\": null}")))
+        .hasMessage("emit_id: null (expected: true or false)");
+    assertThatThrownBy(
+            () ->
+                SnapshotJson.snapshotLoad(
+                    body(
+                        "{\"snapshot_path\": \"/s\", \"mem_file_path\": \"/m\", \"resume_vm\": null}")))
+        .hasMessage("resume_vm: null (expected: true or false)");
+    assertThatThrownBy(() -> BalloonJson.startHinting(body("{\"acknowledge_on_stop\": null}")))
+        .hasMessage("acknowledge_on_stop: null (expected: true or false)");
+    assertThatThrownBy(
+            () ->
+                ConfigFile.steps(
+                    "{\"boot-source\": {\"kernel_image_path\": \"/k\"}, \"drives\": null}"
+                        .getBytes()))
+        .hasMessage("drives: null (expected: an array)");
+  }
+
+  @Test
+  void nullIsAbsentWhereFirecrackersFieldIsOptional() {
+    assertThat(
+            ConfigJson.machineConfig(
+                body("{\"vcpu_count\": 2, \"mem_size_mib\": 256, \"cpu_template\": null}")))
+        .isEqualTo(
+            new MachineConfig(
+                2,
+                256,
+                MachineConfig.DEFAULT.smt(),
+                MachineConfig.DEFAULT.trackDirtyPages(),
+                MachineConfig.DEFAULT.hugePages(),
+                MachineConfig.DEFAULT.cpuTemplate()));
+    assertThat(
+            ConfigJson.machineConfigUpdate(
+                body("{\"smt\": null, \"track_dirty_pages\": null, \"mem_size_mib\": 512}")))
+        .isEqualTo(ConfigJson.machineConfigUpdate(body("{\"mem_size_mib\": 512}")));
+    Drive drive =
+        ConfigJson.drive(
+            body(
+                """
+                {"drive_id": "d", "path_on_host": "/i", "is_root_device": false,
+                 "partuuid": null, "is_read_only": null, "rate_limiter": null, "io_engine": null,
+                 "socket": null}
+                """));
+    assertThat(drive.isReadOnly()).isFalse();
+    assertThat(drive.rateLimiter()).isNull();
+    assertThat(
+            ConfigJson.rateLimiter(
+                body(
+                    "{\"bandwidth\": {\"size\": 1, \"one_time_burst\": null, \"refill_time\": 2},"
+                        + " \"ops\": null}")))
+        .isEqualTo(new RateLimiterConfig(new TokenBucketConfig(1, 0, 2), null));
+    assertThat(
+            ConfigJson.logger(
+                body(
+                    "{\"log_path\": null, \"level\": null, \"show_level\": null,"
+                        + " \"show_log_origin\": null, \"module\": null}")))
+        .isEqualTo(new LoggerConfig(null, null, null, null, null));
   }
 }
