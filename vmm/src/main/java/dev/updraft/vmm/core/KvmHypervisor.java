@@ -6,7 +6,6 @@ import dev.updraft.vmm.boot.BootException;
 import dev.updraft.vmm.boot.KernelCmdline;
 import dev.updraft.vmm.config.BalloonConfig;
 import dev.updraft.vmm.config.BootSource;
-import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.HugePages;
 import dev.updraft.vmm.config.IoEngine;
@@ -91,6 +90,8 @@ public final class KvmHypervisor implements Hypervisor {
     }
     if (resources.cpuConfig() != null) {
       builder.cpuTemplate(resources.cpuConfig());
+    } else if (machine.cpuTemplate() != null) {
+      builder.staticCpuTemplate(machine.cpuTemplate());
     }
     if (resources.serial() != null && resources.serial().rateLimiter() != null) {
       builder.serialRateLimit(DeviceConfigs.bucket(resources.serial().rateLimiter()));
@@ -249,10 +250,6 @@ public final class KvmHypervisor implements Hypervisor {
       log.warn(
           "KVM backend kvm_pvm: guest code at CPL 0 is emulated by KVM (about 1000x slower) and"
               + " some instructions cannot be emulated; a Linux kernel will not boot on this host");
-    }
-    if (machine.cpuTemplate() != null && machine.cpuTemplate() != CpuTemplate.NONE) {
-      log.warn(
-          "cpu_template " + machine.cpuTemplate() + " is not applied: the guest sees the host CPU");
     }
     if (machine.hugePages() == HugePages.HUGETLBFS_2M) {
       throw new VmStartException("huge_pages \"2M\" (hugetlbfs) is not supported by updraft yet");

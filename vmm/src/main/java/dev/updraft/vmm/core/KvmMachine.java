@@ -239,6 +239,11 @@ public final class KvmMachine implements AutoCloseable {
     return vcpuCounters;
   }
 
+  /** The CPUID KVM supports on this host, before any template or normalisation. */
+  public List<CpuidEntry> supportedCpuid() {
+    return supportedCpuid;
+  }
+
   /**
    * Gives each vCPU its CPUID (normalised per vCPU, set before any CPUID-dependent MSR), the boot
    * MSRs and the LAPIC LINT wiring.

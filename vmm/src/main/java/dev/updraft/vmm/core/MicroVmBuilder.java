@@ -15,7 +15,9 @@ import dev.updraft.vmm.boot.InitrdLoader;
 import dev.updraft.vmm.boot.KernelCmdline;
 import dev.updraft.vmm.boot.KernelLoader;
 import dev.updraft.vmm.boot.LoadedKernel;
+import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.CustomCpuTemplate;
+import dev.updraft.vmm.cpu.StaticCpuTemplates;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.metrics.Counters;
@@ -49,6 +51,7 @@ public final class MicroVmBuilder {
   private final long memoryBytes;
   private boolean smt;
   private CustomCpuTemplate cpuTemplate = CustomCpuTemplate.EMPTY;
+  private CpuTemplate staticCpuTemplate = CpuTemplate.NONE;
   private Path kernel;
   private Path initrd;
   private KernelCmdline cmdline = KernelCmdline.firecrackerDefault();
@@ -110,6 +113,15 @@ public final class MicroVmBuilder {
   /** A custom CPU template ({@code PUT /cpu-config}) for every vCPU. */
   public MicroVmBuilder cpuTemplate(CustomCpuTemplate template) {
     this.cpuTemplate = Objects.requireNonNull(template, "cpuTemplate");
+    return this;
+  }
+
+  /**
+   * A static CPU template ({@code machine-config.cpu_template}), used when no custom one is set;
+   * the build fails on a host the template was not made for, as Firecracker's does.
+   */
+  public MicroVmBuilder staticCpuTemplate(CpuTemplate template) {
+    this.staticCpuTemplate = Objects.requireNonNull(template, "staticCpuTemplate");
     return this;
   }
 
@@ -285,7 +297,11 @@ public final class MicroVmBuilder {
         plan = plan.withInitrd(ramdisk);
       }
       BootCpuState entry = GuestBoot.configure(machine.memory(), plan);
-      machine.configureCpus(smt, cpuTemplate);
+      machine.configureCpus(
+          smt,
+          staticCpuTemplate == CpuTemplate.NONE || !cpuTemplate.equals(CustomCpuTemplate.EMPTY)
+              ? cpuTemplate
+              : StaticCpuTemplates.forHost(staticCpuTemplate, machine.supportedCpuid()));
       for (var vcpu : machine.vcpuFds()) {
         BootRegisters.apply(vcpu, entry);
       }

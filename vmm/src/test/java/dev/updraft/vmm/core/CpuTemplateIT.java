@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.updraft.sys.Host;
 import dev.updraft.sys.testing.NeedsProgram;
+import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.CustomCpuTemplate;
 import dev.updraft.vmm.config.CustomCpuTemplate.BitFilter;
 import dev.updraft.vmm.config.CustomCpuTemplate.CpuidModifier;
@@ -13,6 +14,8 @@ import dev.updraft.vmm.config.CustomCpuTemplate.RegisterModifier;
 import dev.updraft.vmm.cpu.CpuTemplateException;
 import dev.updraft.vmm.testing.GuestImages;
 import dev.updraft.vmm.testing.GuestReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -117,5 +120,57 @@ class CpuTemplateIT {
                     .close())
         .isInstanceOf(CpuTemplateException.class)
         .hasMessageContaining("KVM capability 99999 is not supported");
+  }
+
+  /**
+   * A static template applies only on the processor models Firecracker made it for. On such a host
+   * the guest sees T2's Haswell signature and no AVX-512; on any other (this project's CI host is
+   * one) InstanceStart fails with Firecracker's reason, naming the host's model and the allowed.
+   */
+  @Test
+  void aStaticTemplateAppliesOnlyOnTheModelsItWasMadeFor() throws Exception {
+    long hostEax;
+    try (GuestRun run = GuestRun.start(GuestImages.pvh("cpuid"), "leaf=1")) {
+      hostEax = Long.decode(run.report().requirePassed("cpuid").require("eax"));
+    }
+    int signature = (int) hostEax & 0x0fff_0fff;
+    boolean t2Host =
+        List.of(0x0005_0654, 0x0005_0657, 0x0006_06a6).contains(signature)
+            && Files.readString(Path.of("/proc/cpuinfo")).contains("GenuineIntel");
+    if (!t2Host) {
+      assertThatThrownBy(
+              () ->
+                  GuestRun.start(
+                          GuestImages.pvh("cpuid"),
+                          "leaf=1",
+                          1,
+                          128,
+                          b -> b.staticCpuTemplate(CpuTemplate.T2))
+                      .close())
+          .isInstanceOf(CpuTemplateException.class)
+          .hasMessageContaining("cpu_template T2: ")
+          .hasMessageMatching(
+              "(?s).*(The current CPU model is not permitted to apply the CPU template \\(host:"
+                  + " family 0x[0-9a-f]+ model 0x[0-9a-f]+ stepping 0x[0-9a-f]+; expected: family"
+                  + " 0x6 model 0x55 stepping 0x4 \\(Skylake\\).*|CPU vendor mismatched.*)");
+      return;
+    }
+    try (GuestRun run =
+        GuestRun.start(
+            GuestImages.pvh("cpuid"), "leaf=1", 1, 128, b -> b.staticCpuTemplate(CpuTemplate.T2))) {
+      long eax = Long.decode(run.report().requirePassed("cpuid").require("eax"));
+      assertThat(eax & 0x0fff_3fff).as("T2's Haswell signature").isEqualTo(0x0003_06f2);
+    }
+    try (GuestRun run =
+        GuestRun.start(
+            GuestImages.pvh("cpuid"),
+            "leaf=7 subleaf=0",
+            1,
+            128,
+            b -> b.staticCpuTemplate(CpuTemplate.T2))) {
+      long ebx = Long.decode(run.report().requirePassed("cpuid").require("ebx"));
+      assertThat(ebx & (1L << 16)).as("AVX512F hidden").isZero();
+      assertThat(ebx & (1L << 9)).as("ERMS shown").isNotZero();
+    }
   }
 }
