@@ -128,33 +128,42 @@ public final class StaticCpuTemplates {
       bits(0, 1, 2, 3, 4, 5, 6, 7, 8, 13, 14, 15, 17, 19, 24, 26, 27, 28) & 0xFFFF_FFFFL;
 
   private static CustomCpuTemplate c3() {
-    return new Builder()
+    return older()
         .signature(IVY_BRIDGE_EP)
-        .hide(
-            0x1,
-            CpuidRegister.ECX,
-            DTES64,
-            MONITOR,
-            DS_CPL,
-            VMX,
-            TM2,
-            CNXT_ID,
-            SDBG,
-            FMA,
-            XTPR,
-            PDCM,
-            MOVBE)
+        .hide(0x1, CpuidRegister.ECX, FMA, MOVBE)
+        .hide(0x7, CpuidRegister.EBX, BMI1, AVX2, BMI2, INVPCID)
+        .extended(0x8000_0001, CpuidRegister.ECX, LZCNT, PREFETCHW)
+        .build();
+  }
+
+  /** T2, and the base of T2S, T2CL and T2A: a Haswell's features. */
+  private static Builder t2Family() {
+    return older()
+        .signature(HASWELL_EP)
+        .hide(0x1, CpuidRegister.ECX, SMX, EIST, DCA)
+        .hide(0x1, CpuidRegister.EDX, IA64)
+        .hide(0x7, CpuidRegister.EBX, PCOMMIT)
+        .set(0x7, CpuidRegister.EBX, ERMS)
+        .hide(0x7, CpuidRegister.ECX, AVX512_VBMI2, GFNI, VAES, VPCLMULQDQ, AVX512_BITALG)
+        .hide(0x7, CpuidRegister.EDX, FSRM, AVX512_VP2INTERSECT)
+        .extended(0x8000_0001, CpuidRegister.ECX, PREFETCHW, MONITORX)
+        .extended(0x8000_0008, CpuidRegister.EBX, WBNOINVD);
+  }
+
+  /**
+   * What both Ivy Bridge (C3) and Haswell (T2) lack, or what a guest must not be told of: debug,
+   * thermal and virtualisation features, AVX-512, MPX, SGX, TSX and later extensions.
+   */
+  private static Builder older() {
+    return new Builder()
+        .hide(0x1, CpuidRegister.ECX, DTES64, MONITOR, DS_CPL, VMX, TM2, CNXT_ID, SDBG, XTPR, PDCM)
         .hide(0x1, CpuidRegister.EDX, PSN, DS, ACPI, SS, TM, PBE)
         .set(0x1, CpuidRegister.EDX, MCE, MTRR)
         .hide(
             0x7,
             CpuidRegister.EBX,
             SGX,
-            BMI1,
             HLE,
-            AVX2,
-            BMI2,
-            INVPCID,
             RTM,
             RDT_M,
             MPX,
@@ -187,79 +196,7 @@ public final class StaticCpuTemplates {
             SGX_LC)
         .hide(0x7, CpuidRegister.EDX, AVX512_4VNNIW, AVX512_4FMAPS)
         .xsave()
-        .extended(0x8000_0001, CpuidRegister.ECX, LZCNT, PREFETCHW)
-        .extended(0x8000_0001, CpuidRegister.EDX, PDPE1GB)
-        .build();
-  }
-
-  /** T2, and the base of T2S, T2CL and T2A: a Haswell's features. */
-  private static Builder t2Family() {
-    return new Builder()
-        .signature(HASWELL_EP)
-        .hide(
-            0x1,
-            CpuidRegister.ECX,
-            DTES64,
-            MONITOR,
-            DS_CPL,
-            VMX,
-            SMX,
-            EIST,
-            TM2,
-            CNXT_ID,
-            SDBG,
-            XTPR,
-            PDCM,
-            DCA)
-        .hide(0x1, CpuidRegister.EDX, PSN, DS, ACPI, SS, TM, IA64, PBE)
-        .set(0x1, CpuidRegister.EDX, MCE, MTRR)
-        .hide(
-            0x7,
-            CpuidRegister.EBX,
-            SGX,
-            HLE,
-            RTM,
-            RDT_M,
-            MPX,
-            RDT_A,
-            AVX512F,
-            AVX512DQ,
-            RDSEED,
-            ADX,
-            AVX512_IFMA,
-            PCOMMIT,
-            CLFLUSHOPT,
-            CLWB,
-            INTEL_PT,
-            AVX512PF,
-            AVX512ER,
-            AVX512CD,
-            SHA,
-            AVX512BW,
-            AVX512VL)
-        .set(0x7, CpuidRegister.EBX, ERMS)
-        .hide(
-            0x7,
-            CpuidRegister.ECX,
-            AVX512_VBMI,
-            UMIP,
-            PKU,
-            OSPKE,
-            AVX512_VBMI2,
-            GFNI,
-            VAES,
-            VPCLMULQDQ,
-            AVX512_VNNI,
-            AVX512_BITALG,
-            AVX512_VPOPCNTDQ,
-            LA57,
-            RDPID,
-            SGX_LC)
-        .hide(0x7, CpuidRegister.EDX, AVX512_4VNNIW, AVX512_4FMAPS, FSRM, AVX512_VP2INTERSECT)
-        .xsave()
-        .extended(0x8000_0001, CpuidRegister.ECX, PREFETCHW, MONITORX)
-        .extended(0x8000_0001, CpuidRegister.EDX, PDPE1GB)
-        .extended(0x8000_0008, CpuidRegister.EBX, WBNOINVD);
+        .extended(0x8000_0001, CpuidRegister.EDX, PDPE1GB);
   }
 
   private static long bits(int... positions) {
