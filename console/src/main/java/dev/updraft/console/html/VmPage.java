@@ -42,7 +42,7 @@ public final class VmPage {
                       ? ""
                       : "<br><small class=\"host\">in <code>" + e(vm.host()) + "</code></small>",
                   e(vm.id()),
-                  badge(vm.state()),
+                  badge(vm.state().word()),
                   vm.vcpus(),
                   vm.memoryMib() == 0 ? "—" : vm.memoryMib() + " MiB",
                   vm.bootTime() == null ? "—" : e(Html.duration(vm.bootTime().toMillis())),

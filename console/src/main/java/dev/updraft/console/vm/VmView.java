@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A microVM as its API reports it: its id and state ({@code Not started}, {@code Running}, {@code
- * Paused}), vCPUs and memory; or, when the socket does not answer, why ({@code error}).
+ * A microVM as its API reports it: its id, state, vCPUs and memory; or, when the socket does not
+ * answer, why ({@code error}).
  *
  * @param bootTime what the boot-timer device logged, or null
  * @param devices each device's counters that are not 0, as of the last metrics flush
@@ -16,7 +16,7 @@ import java.util.Map;
 public record VmView(
     Path socket,
     String id,
-    String state,
+    VmState state,
     int vcpus,
     int memoryMib,
     String vmm,
@@ -26,13 +26,16 @@ public record VmView(
     Path host) {
   public VmView {
     devices = devices == null ? Map.of() : Map.copyOf(devices);
+    if (state == null) {
+      throw new IllegalArgumentException("state: null (expected: a VmState)");
+    }
     if (socket == null) {
       throw new IllegalArgumentException("socket: null (expected: a path)");
     }
   }
 
   static VmView unreachable(Path socket, String why) {
-    return new VmView(socket, "", "unreachable", 0, 0, "", why, null, Map.of(), null);
+    return new VmView(socket, "", VmState.UNREACHABLE, 0, 0, "", why, null, Map.of(), null);
   }
 
   /** The same view, marked as hosted by the serve process behind {@code management}. */
@@ -42,10 +45,10 @@ public record VmView(
   }
 
   public boolean running() {
-    return state.equals("Running");
+    return state == VmState.RUNNING;
   }
 
   public boolean paused() {
-    return state.equals("Paused");
+    return state == VmState.PAUSED;
   }
 }

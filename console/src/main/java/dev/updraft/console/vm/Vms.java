@@ -143,7 +143,7 @@ public final class Vms {
                 : new VmView(
                     socket,
                     vm.path("id").asText(""),
-                    "Ended",
+                    VmState.ENDED,
                     0,
                     0,
                     "",
@@ -179,7 +179,7 @@ public final class Vms {
       return new VmView(
           socket,
           i.path("id").asText(""),
-          i.path("state").asText("unknown"),
+          VmState.ofApi(i.path("state").asText("")),
           m.path("vcpu_count").asInt(0),
           m.path("mem_size_mib").asInt(0),
           i.path("vmm_version").asText(""),

@@ -12,6 +12,7 @@ import dev.updraft.console.model.Step;
 import dev.updraft.console.signals.Point;
 import dev.updraft.console.signals.Snapshot;
 import dev.updraft.console.signals.Workings;
+import dev.updraft.console.vm.VmState;
 import dev.updraft.console.vm.VmView;
 import dev.updraft.deploy.journal.ReleaseKind;
 import dev.updraft.deploy.journal.ReleaseStatus;
@@ -168,7 +169,7 @@ class PagesTest {
             new VmView(
                 Path.of("/run/a.sock"),
                 "a",
-                "Running",
+                VmState.RUNNING,
                 2,
                 256,
                 "1.10",
@@ -177,11 +178,20 @@ class PagesTest {
                 Map.of("uart", Map.of("write_count", 6L), "block_rootfs", Map.of()),
                 null),
             new VmView(
-                Path.of("/run/b.sock"), "b", "Paused", 1, 128, "1.10", null, null, Map.of(), null),
+                Path.of("/run/b.sock"),
+                "b",
+                VmState.PAUSED,
+                1,
+                128,
+                "1.10",
+                null,
+                null,
+                Map.of(),
+                null),
             new VmView(
                 Path.of("/run/c.sock"),
                 "",
-                "unreachable",
+                VmState.UNREACHABLE,
                 0,
                 0,
                 "",
@@ -209,7 +219,7 @@ class PagesTest {
         new VmView(
             Path.of("/run/serve/a.sock"),
             "a",
-            "Running",
+            VmState.RUNNING,
             1,
             32,
             "1.10",
