@@ -77,7 +77,7 @@ class SnapshotDevicesIT {
         "/boot-source",
         "{\"kernel_image_path\": \""
             + GuestImages.pvh("vsock")
-            + "\", \"boot_args\": \"snapshot=1 bytes="
+            + "\", \"boot_args\": \"snapshot=1 wait_ms=60000 bytes="
             + BYTES
             + "\"}");
     assertThat(
