@@ -3,6 +3,8 @@
  * ARP/IPv4/TCP. Asks who has mmds_ip= (169.254.169.254) from ip= (10.20.0.2), opens a TCP
  * connection to its port 80, gets a V2 session token (PUT /latest/api/token), reads path= with it
  * and checks the value is expect=, is refused (401) without it, then closes the connection.
+ * With wait_input=1 it first says "ready" and waits for a byte on COM1 (the host sends one once
+ * the VM it wants asked, e.g. one restored from a snapshot, has its metadata).
  * Checks: mmds-found, mmds-arp, mmds-synack, mmds-token, mmds-get, mmds-unauthorized, mmds-close;
  * values: mmds_mac, value.
  */
@@ -221,6 +223,17 @@ void guest_main(void) {
   for (u32 i = 0; i < RX_BUFFERS; i++) post_rx(i);
   virtio_driver_ok(&dev);
   virtq_kick(&rxq);
+  if (cmdline_u64("wait_input", 0)) {
+    printf("ready\n");
+    char go;
+    u64 start = rdtsc(), limit = 300000UL * tsc_khz();
+    bool got = false;
+    while (!(got = uart_try_getc(&go)) && rdtsc() - start < limit) {
+      /* A port read is a trap and an exit here: look about every millisecond. */
+      for (u64 until = rdtsc() + tsc_khz(); rdtsc() < until;) cpu_relax();
+    }
+    if (!report_check(got, "mmds-input", "no byte on COM1 within 300 s")) return;
+  }
 
   if (!report_check(arp(), "mmds-arp", "no ARP reply for the MMDS address")) return;
   report_info("mmds_mac", "%02x:%02x:%02x:%02x:%02x:%02x", mmds_mac[0], mmds_mac[1], mmds_mac[2],

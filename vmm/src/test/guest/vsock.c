@@ -5,9 +5,14 @@
  *   2. Guest-initiated round trip: connects to host port connect_port= (53), sends bytes= bytes
  *      (1048576) of a pseudo-random stream, checks the host echoes exactly that stream back.
  *   3. Refusal: connects to refused_port= (54), where nobody listens, and expects an RST.
+ * With snapshot=1, first a host connection to listen_port is accepted and left open, the guest
+ * says "snapshot-me" and waits up to wait_ms for the event queue's VIRTIO_VSOCK_EVENT_TRANSPORT_RESET
+ * (the VMM restored from a snapshot sends it), acknowledges it by giving the event buffer back, and
+ * only then plays the three acts, on connections made after the restore.
  * Checks: vsock-found, vsock-cid, vsock-host-accept, vsock-host-echo, vsock-connect,
- * vsock-roundtrip, vsock-shutdown, vsock-refused; values: cid, host_echo_bytes,
- * roundtrip_bytes, roundtrip_us, roundtrip_mib_per_s, packets_in, packets_out.
+ * vsock-roundtrip, vsock-shutdown, vsock-refused, and with snapshot=1 vsock-before-snapshot and
+ * vsock-reset; values: cid, host_echo_bytes, roundtrip_bytes, roundtrip_us, roundtrip_mib_per_s,
+ * packets_in, packets_out.
  */
 #include "virtio.h"
 
@@ -26,6 +31,7 @@
 #define RX_BUFFERS 8
 #define TX_SLOTS 8
 #define RING (256 * 1024)
+#define EVENT_TRANSPORT_RESET 0
 
 struct hdr {
   u64 src_cid, dst_cid;
@@ -127,19 +133,14 @@ static void maybe_credit_update(void) {
   if (c.fwd_cnt - c.fwd_sent >= RING / 2) send(OP_CREDIT_UPDATE, 0, 0, 0);
 }
 
-/* Act 1: echo a host-initiated connection until it shuts down. */
-static void host_echo(u32 listen_port, u64 wait_us) {
+/* Waits up to wait_us for a connection request to listen_port and accepts it. */
+static bool accept_connection(u32 listen_port, u64 wait_us) {
   struct hdr h;
   const u8 *data;
   u32 index;
   c = (typeof(c)){0};
-  bool accepted = false;
   u64 start = rdtsc(), limit = wait_us * tsc_khz() / 1000;
-  while (!accepted) {
-    if (rdtsc() - start > limit) {
-      report_fail("vsock-host-accept", "no connection request within wait_ms");
-      return;
-    }
+  while (rdtsc() - start <= limit) {
     if (!receive(&h, &data, &index, 1000)) continue;
     recycle(index);
     if (h.op == OP_REQUEST && h.dst_port == listen_port && h.src_cid == HOST_CID) {
@@ -147,10 +148,22 @@ static void host_echo(u32 listen_port, u64 wait_us) {
       c.peer_port = h.src_port;
       c.peer_buf_alloc = h.buf_alloc;
       c.peer_fwd_cnt = h.fwd_cnt;
-      accepted = send(OP_RESPONSE, 0, 0, 0);
+      return send(OP_RESPONSE, 0, 0, 0);
     }
   }
-  report_ok("vsock-host-accept");
+  return false;
+}
+
+/* Act 1: echo a host-initiated connection until it shuts down. */
+static void host_echo(u32 listen_port, u64 wait_us) {
+  struct hdr h;
+  const u8 *data;
+  u32 index;
+  u64 limit = wait_us * tsc_khz() / 1000;
+  if (!report_check(accept_connection(listen_port, wait_us), "vsock-host-accept",
+          "no connection request within wait_ms")) {
+    return;
+  }
   u32 echoed = 0;
   u64 idle = rdtsc();
   while (rdtsc() - idle < limit) {
@@ -313,6 +326,23 @@ void guest_main(void) {
   virtq_kick(&evq);
   printf("ready\n");
 
+  if (cmdline_u64("snapshot", 0)) {
+    if (!report_check(accept_connection(listen_port, wait_us), "vsock-before-snapshot",
+            "no connection request within wait_ms"))
+      return;
+    printf("snapshot-me\n");
+    u32 head, len;
+    bool got = virtq_poll(&evq, wait_us, &head, &len);
+    u32 slot = got ? (u32)(((u64)evq.desc[head].addr - (u64)events[0]) / 4) : 4;
+    u32 event = slot < 4 ? *(volatile u32 *)events[slot] : 0xFFFFFFFF;
+    if (!report_check(got && len == 4 && event == EVENT_TRANSPORT_RESET, "vsock-reset",
+            "event %u of %u bytes (expected: TRANSPORT_RESET, 4 bytes)", event, got ? len : 0))
+      return;
+    /* The driver's acknowledgement: the event buffer back on the queue, and a notification. */
+    struct vbuf b = {events[slot], 4, true};
+    virtq_add(&evq, &b, 1);
+    virtq_kick(&evq);
+  }
   host_echo(listen_port, wait_us);
   round_trip(connect_port, bytes);
   u16 answer = 0;

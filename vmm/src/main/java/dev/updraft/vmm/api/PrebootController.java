@@ -162,9 +162,14 @@ final class PrebootController {
               + " boot-specific resources.");
     }
     long started = System.nanoTime();
+    // The store a snapshot's MMDS configuration is served from (the state file has no data, as in
+    // Firecracker): the one made before the load, with what was put there, or a new one that stays
+    // only if the snapshot has MMDS. Its tokens are bound to this process's instance id.
+    Mmds store = resources.mmds() != null ? resources.mmds() : vmm.newMmds();
+    store.configure(store.version(), store.imdsCompat(), vmm.instanceId());
     RestoredVm restored;
     try {
-      restored = vmm.hypervisor().restore(request, resources, vmm.logger());
+      restored = vmm.hypervisor().restore(request, resources.withMmds(store), vmm.logger());
     } catch (VmSnapshotException e) {
       throw new ApiException(
           "Load snapshot error: Failed to restore from snapshot: " + e.getMessage());
@@ -176,7 +181,11 @@ final class PrebootController {
     long micros = (System.nanoTime() - started) / 1_000;
     vmm.metrics().recordLatency("load_snapshot", micros);
     vmm.logger().debug("'load snapshot' VMM action took " + micros + " us.");
-    vmm.resources(restored.resources());
+    VmResources after = restored.resources();
+    if (resources.mmds() == null && after.mmdsConfig() == null) {
+      after = after.withMmds(null);
+    }
+    vmm.resources(after);
     vmm.started(restored.vm(), request.resumeVm() ? VmState.RUNNING : VmState.PAUSED);
   }
 

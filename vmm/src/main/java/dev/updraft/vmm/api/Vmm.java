@@ -169,9 +169,14 @@ final class Vmm {
    */
   Mmds mmdsOrDefault() {
     if (resources.mmds() == null) {
-      resources = resources.withMmds(new Mmds(mmdsSizeLimit));
+      resources = resources.withMmds(newMmds());
     }
     return resources.mmds();
+  }
+
+  /** A new, empty metadata store with {@code --mmds-size-limit}, not yet the VM's. */
+  Mmds newMmds() {
+    return new Mmds(mmdsSizeLimit);
   }
 
   VmResources resources() {

@@ -44,12 +44,6 @@ final class DeviceSet {
 
   /** Every device's state; call with the vCPUs paused, on the device thread. */
   DevicesState save() {
-    if (vsock != null) {
-      // The snapshot format has no vsock entry yet; a restore without it would lose the device.
-      throw new MachineException(
-          "vsock: the VM has a vsock device (expected: none; snapshots of vsock are not supported"
-              + " yet)");
-    }
     return new DevicesState(
         serial.save(), i8042.save(), bootTimer, virtio.stream().map(v -> v.saver().get()).toList());
   }

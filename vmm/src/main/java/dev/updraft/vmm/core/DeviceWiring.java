@@ -131,18 +131,22 @@ final class DeviceWiring {
   }
 
   /**
-   * The virtio-vsock device, listening at {@code udsPath}. Not registered for snapshots: {@link
-   * DeviceSet#save} refuses a VM that has one.
+   * The virtio-vsock device, listening at {@code udsPath} (for a restore, the saved or overridden
+   * path: the host side is made anew, without the old connections).
    */
-  VirtioVsock vsock(long guestCid, Path udsPath, DeviceSlot slot) {
+  Attached<VirtioVsock> vsock(long guestCid, Path udsPath, DeviceSlot slot) {
     UnixVsockHost host = UnixVsockHost.bind(udsPath, loop);
     set.resources.add(host);
     Counters counters = new Counters("vsock");
     VirtioVsock vsock = new VirtioVsock(guestCid, host, counters);
-    VirtioWiring.attach(machine, loop, slot, vsock, "virtio-vsock");
+    VirtioMmioTransport transport = VirtioWiring.attach(machine, loop, slot, vsock, "virtio-vsock");
     set.metrics.add(counters);
     set.vsock = vsock;
-    return vsock;
+    return register(
+        slot,
+        transport,
+        vsock,
+        () -> new VirtioDeviceState.Vsock("vsock", slot, transport.save(), vsock.save()));
   }
 
   Attached<VirtioRng> rng(RateLimiterConfig limiter, DeviceSlot slot) {

@@ -16,6 +16,7 @@ import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.cpu.CpuTemplateException;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.metrics.PhaseLog;
+import dev.updraft.vmm.mmds.Mmds;
 import dev.updraft.vmm.runtime.Hypervisor;
 import dev.updraft.vmm.runtime.RestoredVm;
 import dev.updraft.vmm.runtime.RunningVm;
@@ -42,6 +43,9 @@ import java.util.Objects;
 public final class KvmHypervisor implements Hypervisor {
   // Read once: the guest's console input is this process's stdin, as in Firecracker.
   private static final Fd STDIN = Fd.adopt(0, "stdin");
+  // Firecracker's default API payload limit, which is its default MMDS limit too: for a restore
+  // whose caller (the embedding API) made no data store.
+  private static final long DEFAULT_MMDS_LIMIT = 51_200;
   // Null when many VMs share the process: no guest may read another's keystrokes.
   private final Fd consoleInput;
   private SeccompFilters filters = SeccompFilters.none();
@@ -138,7 +142,7 @@ public final class KvmHypervisor implements Hypervisor {
   }
 
   @Override
-  public RestoredVm restore(SnapshotLoad request, VmResources current, VmLogger log) {
+  public RestoredVm restore(SnapshotLoad request, VmResources given, VmLogger log) {
     BootTimer.Start started = BootTimer.Start.now();
     if (Host.onKvmPvm()) {
       log.warn("KVM backend kvm_pvm: guest code at CPL 0 is emulated by KVM (about 1000x slower)");
@@ -148,9 +152,14 @@ public final class KvmHypervisor implements Hypervisor {
       MicrovmState state = SnapshotFile.read(request.snapshotPath());
       VmConfig config = state.config().withOverrides(request);
       phases.mark("read_state");
+      VmResources current =
+          config.mmds() != null && given.mmds() == null
+              ? given.withMmds(new Mmds(DEFAULT_MMDS_LIMIT))
+              : given;
       MicroVmRestorer restorer =
           new MicroVmRestorer()
               .serialOutput(serialOutput(current))
+              .mmds(current.mmds())
               .serialInput(consoleInput)
               .loadStarted(started)
               .phases(phases)

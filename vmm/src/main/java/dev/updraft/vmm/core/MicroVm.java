@@ -151,10 +151,19 @@ public final class MicroVm implements AutoCloseable {
 
   /**
    * After a restore, lets every virtio device look at its queues once (on the device thread), so
-   * nothing the snapshot caught in flight waits for a notification that already came.
+   * nothing the snapshot caught in flight waits for a notification that already came. Then the
+   * vsock device tells its guest that the transport was reset (the guest's connections were to host
+   * sockets of another process; it closes them, its listeners stay), as Firecracker's guest learns
+   * on its first run after a load; until the guest takes the event nothing else reaches it.
    */
   void resumeDevicesAfterRestore() {
-    loop.execute(() -> devices.virtio.forEach(v -> v.device().resumeAfterRestore()));
+    loop.execute(
+        () -> {
+          devices.virtio.forEach(v -> v.device().resumeAfterRestore());
+          if (devices.vsock != null) {
+            devices.vsock.transportReset();
+          }
+        });
   }
 
   /** Closes {@code resource} with the VM (a restore's userfaultfd hand-over). */

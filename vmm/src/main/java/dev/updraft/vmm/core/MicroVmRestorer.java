@@ -10,7 +10,10 @@ import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.eventloop.EventLoop;
 import dev.updraft.vmm.memory.MemoryRegion;
+import dev.updraft.vmm.metrics.Counters;
 import dev.updraft.vmm.metrics.PhaseLog;
+import dev.updraft.vmm.mmds.Mmds;
+import dev.updraft.vmm.mmds.MmdsNetworkStack;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.snapshot.MemoryFile;
 import dev.updraft.vmm.snapshot.MicrovmState;
@@ -20,8 +23,10 @@ import dev.updraft.vmm.snapshot.VirtioDeviceState;
 import dev.updraft.vmm.snapshot.VmConfig;
 import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import java.io.OutputStream;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +44,7 @@ final class MicroVmRestorer {
   private BootTimer.Start loadStarted = BootTimer.Start.now();
   private Consumer<String> log = message -> {};
   private PhaseLog phases = PhaseLog.start();
+  private Mmds mmds;
 
   MicroVmRestorer serialOutput(OutputStream out) {
     this.serialOutput = Objects.requireNonNull(out, "serialOutput");
@@ -64,6 +70,15 @@ final class MicroVmRestorer {
   /** Where the restore marks its phases (memory, vcpus, devices, vcpu_state ...). */
   MicroVmRestorer phases(PhaseLog log) {
     this.phases = Objects.requireNonNull(log, "phases");
+    return this;
+  }
+
+  /**
+   * The data store the restored interfaces answer MMDS requests from, if the snapshot's
+   * configuration has MMDS (the store itself is never in a snapshot).
+   */
+  MicroVmRestorer mmds(Mmds store) {
+    this.mmds = store;
     return this;
   }
 
@@ -115,14 +130,16 @@ final class MicroVmRestorer {
       if (state.devices().bootTimer()) {
         wiring.bootTimer(loadStarted);
       }
+      MmdsStacks stacks = new MmdsStacks(config, mmds, devices);
       for (VirtioDeviceState saved : state.devices().virtio()) {
-        restoreVirtio(wiring, config, saved);
+        restoreVirtio(wiring, config, saved, stacks);
       }
       phases.mark("devices");
       machine.restoreVcpus(state.vcpus(), log);
       phases.mark("vcpu_state");
       machine.restoreVm(state.vm(), load.clockRealtime());
       phases.mark("vm_state");
+      stacks.configureStore();
       MicroVm vm = MicroVm.running(machine, loop, devices);
       vm.resumeDevicesAfterRestore();
       phases.mark("device_thread");
@@ -146,7 +163,47 @@ final class MicroVmRestorer {
     };
   }
 
-  private static void restoreVirtio(DeviceWiring wiring, VmConfig config, VirtioDeviceState saved) {
+  /**
+   * MMDS stacks for the restored interfaces the configuration names, as a boot makes them, on the
+   * given store; the store takes the saved version and IMDS mode only once the restore succeeded (a
+   * failed load changes nothing).
+   */
+  private static final class MmdsStacks {
+    private final VmConfig config;
+    private final Mmds store;
+    private final Counters counters = new Counters("mmds");
+    // Initial sequence numbers a guest cannot predict from one connection to the next.
+    private final SplittableRandom isn = new SplittableRandom(new SecureRandom().nextLong());
+
+    MmdsStacks(VmConfig config, Mmds store, DeviceSet devices) {
+      this.config = config;
+      this.store = store;
+      if (config.mmds() != null) {
+        if (store == null) {
+          throw new SnapshotException(
+              "mmds: the snapshot has an MMDS configuration but the VMM gave no data store");
+        }
+        devices.metrics.add(counters);
+      }
+    }
+
+    void configureStore() {
+      if (config.mmds() != null) {
+        store.configure(config.mmds().version(), config.mmds().imdsCompat());
+      }
+    }
+
+    MmdsNetworkStack forInterface(String ifaceId) {
+      if (config.mmds() == null || !config.mmds().networkInterfaces().contains(ifaceId)) {
+        return null;
+      }
+      return new MmdsNetworkStack(
+          config.mmds().ipv4Address().value(), store, counters, System::nanoTime, isn::nextInt);
+    }
+  }
+
+  private static void restoreVirtio(
+      DeviceWiring wiring, VmConfig config, VirtioDeviceState saved, MmdsStacks mmds) {
     switch (saved) {
       case VirtioDeviceState.Block b -> {
         Drive drive =
@@ -164,7 +221,9 @@ final class MicroVmRestorer {
                 .filter(i -> i.ifaceId().equals(n.id()))
                 .findFirst()
                 .orElseThrow(() -> missing("network interface", n.id()));
-        var net = wiring.net(DeviceConfigs.net(nic), nic.hostDevName(), n.slot(), null);
+        var net =
+            wiring.net(
+                DeviceConfigs.net(nic), nic.hostDevName(), n.slot(), mmds.forInterface(n.id()));
         net.transport().restore(n.transport());
         net.device().restore(n.device());
       }
@@ -180,6 +239,14 @@ final class MicroVmRestorer {
                 b.slot());
         balloon.transport().restore(b.transport());
         balloon.device().restore(b.device());
+      }
+      case VirtioDeviceState.Vsock v -> {
+        if (config.vsock() == null) {
+          throw missing("vsock device", v.id());
+        }
+        var vsock = wiring.vsock(config.vsock().guestCid(), config.vsock().udsPath(), v.slot());
+        vsock.transport().restore(v.transport());
+        vsock.device().restore(v.device());
       }
       case VirtioDeviceState.Rng r -> {
         if (config.entropy() == null) {

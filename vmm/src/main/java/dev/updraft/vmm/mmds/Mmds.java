@@ -72,6 +72,15 @@ public final class Mmds {
     tokens.instanceId(instanceId);
   }
 
+  /**
+   * A restored snapshot's version and IMDS mode; tokens stay bound to the instance id set before
+   * (Firecracker's set_mmds_basic_config on load).
+   */
+  public synchronized void configure(MmdsVersion newVersion, boolean newImdsCompat) {
+    version = Objects.requireNonNull(newVersion, "version");
+    imdsCompat = newImdsCompat;
+  }
+
   public synchronized MmdsVersion version() {
     return version;
   }

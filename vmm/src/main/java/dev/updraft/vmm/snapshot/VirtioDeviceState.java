@@ -8,6 +8,7 @@ import dev.updraft.vmm.virtio.balloon.BalloonState;
 import dev.updraft.vmm.virtio.block.BlockState;
 import dev.updraft.vmm.virtio.net.NetState;
 import dev.updraft.vmm.virtio.rng.RngState;
+import dev.updraft.vmm.virtio.vsock.VsockState;
 import java.util.Objects;
 
 /**
@@ -56,6 +57,18 @@ public sealed interface VirtioDeviceState {
     }
   }
 
+  /**
+   * The vsock device; there is at most one, its id is {@code "vsock"}. Its context id and {@code
+   * uds_path} are in the configuration, where {@code vsock_override} replaces the path (added in
+   * format 1.3: older files have no vsock entry).
+   */
+  record Vsock(String id, DeviceSlot slot, TransportState transport, VsockState device)
+      implements VirtioDeviceState {
+    public Vsock {
+      requireAll(id, slot, transport, device);
+    }
+  }
+
   private static void requireAll(Object... parts) {
     for (Object part : parts) {
       Objects.requireNonNull(part, "a part of a virtio device's state");
@@ -70,6 +83,7 @@ public sealed interface VirtioDeviceState {
           case Net n -> "net";
           case Rng r -> "rng";
           case Balloon b -> "balloon";
+          case Vsock v -> "vsock";
         });
     out.writeString(state.id())
         .writeLong(state.slot().base())
@@ -81,6 +95,7 @@ public sealed interface VirtioDeviceState {
       case Net n -> out.write(n.device());
       case Rng r -> out.write(r.device());
       case Balloon b -> out.write(b.device());
+      case Vsock v -> out.write(v.device());
     }
   }
 
@@ -95,9 +110,10 @@ public sealed interface VirtioDeviceState {
       case "net" -> new Net(id, slot, transport, in.section(name, NetState::read));
       case "rng" -> new Rng(id, slot, transport, in.section(name, RngState::read));
       case "balloon" -> new Balloon(id, slot, transport, in.section(name, BalloonState::read));
+      case "vsock" -> new Vsock(id, slot, transport, in.section(name, VsockState::read));
       default ->
           throw in.failure(
-              "device kind: \"" + kind + "\" (expected: one of balloon, block, net, rng)");
+              "device kind: \"" + kind + "\" (expected: one of balloon, block, net, rng, vsock)");
     };
   }
 }

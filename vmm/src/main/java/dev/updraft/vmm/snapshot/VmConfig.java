@@ -7,10 +7,14 @@ import dev.updraft.vmm.config.EntropyConfig;
 import dev.updraft.vmm.config.HugePages;
 import dev.updraft.vmm.config.IoEngine;
 import dev.updraft.vmm.config.MachineConfig;
+import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.config.VmResources;
+import dev.updraft.vmm.config.VsockConfig;
 import dev.updraft.vmm.config.WireNamed;
+import dev.updraft.vmm.dumbo.Ipv4Address;
+import dev.updraft.vmm.mmds.MmdsVersion;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
 import dev.updraft.vmm.state.Encodable;
@@ -27,13 +31,20 @@ import java.util.Objects;
  * the devices' configurations): the restore makes the same devices from it through the same code as
  * a boot, and {@code GET /vm/config} shows it. The serial output, logger and metrics are the new
  * process's, as in Firecracker.
+ *
+ * <p>The vsock device ({@code vsock}) and the MMDS configuration ({@code mmds}: version, address,
+ * the interfaces that reach it, IMDS mode; Firecracker keeps the same in its MmdsState and each net
+ * device's MMDS stack) came in format 1.3, at the end: an older file has neither. The MMDS data
+ * store is not kept, as in Firecracker: it may hold what belongs to one clone only.
  */
 public record VmConfig(
     MachineConfig machine,
     BootSource bootSource,
     List<Drive> drives,
     List<NetworkInterface> networkInterfaces,
-    EntropyConfig entropy)
+    EntropyConfig entropy,
+    VsockConfig vsock,
+    MmdsConfig mmds)
     implements Encodable {
   static final int MAX_DEVICES = 64;
   private static final int MAX_PATH = 4096;
@@ -45,14 +56,26 @@ public record VmConfig(
     networkInterfaces = List.copyOf(networkInterfaces);
   }
 
-  /** The parts of {@code resources} a snapshot keeps. */
+  /** A configuration without vsock and MMDS (what a format 1.2 file holds). */
+  public VmConfig(
+      MachineConfig machine,
+      BootSource bootSource,
+      List<Drive> drives,
+      List<NetworkInterface> networkInterfaces,
+      EntropyConfig entropy) {
+    this(machine, bootSource, drives, networkInterfaces, entropy, null, null);
+  }
+
+  /** The parts of {@code resources} a snapshot keeps (MMDS only if it is configured). */
   public static VmConfig of(VmResources resources) {
     return new VmConfig(
         resources.machine(),
         resources.bootSource(),
         resources.drives(),
         resources.networkInterfaces(),
-        resources.entropy());
+        resources.entropy(),
+        resources.vsock(),
+        resources.mmds() == null ? null : resources.mmdsConfig());
   }
 
   /**
@@ -87,20 +110,25 @@ public record VmConfig(
                           : n)
               .toList();
     }
+    VsockConfig newVsock = vsock;
     if (load.vsockOverride() != null) {
-      // The hook for vsock: once the snapshot carries a vsock device, its uds_path is replaced
-      // here by load.vsockOverride().udsPath(), as Firecracker does.
-      throw new SnapshotException(
-          "vsock_override: the snapshot has no vsock device (Firecracker: Unknown Vsock Device)");
+      if (vsock == null) {
+        throw new SnapshotException(
+            "vsock_override: the snapshot has no vsock device (Firecracker: Unknown Vsock Device)");
+      }
+      newVsock =
+          new VsockConfig(
+              vsock.vsockId(), vsock.guestCid(), Path.of(load.vsockOverride().udsPath()));
     }
-    return new VmConfig(machine, bootSource, drives, nics, entropy);
+    return new VmConfig(machine, bootSource, drives, nics, entropy, newVsock, mmds);
   }
 
   /**
-   * Resources for the restored VM: this configuration, with the new process's serial output. The
-   * state file carries no vsock device and no MMDS, so the restored VM has neither; the balloon's
-   * configuration is in its device state, and the caller adds it. A custom CPU template is not
-   * kept: its effect is in each vCPU's saved CPUID and MSRs, as in Firecracker.
+   * Resources for the restored VM: this configuration, with the new process's serial output and its
+   * MMDS data store ({@code current}'s, which the caller made and the restored interfaces answer
+   * from; empty unless something was put there). The balloon's configuration is in its device
+   * state, and the caller adds it. A custom CPU template is not kept: its effect is in each vCPU's
+   * saved CPUID and MSRs, as in Firecracker.
    */
   public VmResources toResources(VmResources current) {
     return new VmResources(
@@ -111,9 +139,9 @@ public record VmConfig(
         entropy,
         current.serial(),
         current.bootTimer(),
-        null,
-        null,
-        null,
+        vsock,
+        mmds,
+        current.mmds(),
         null,
         null);
   }
@@ -129,7 +157,9 @@ public record VmConfig(
         .writeOptional(bootSource, VmConfig::writeBootSource)
         .writeList(drives, VmConfig::writeDrive)
         .writeList(networkInterfaces, VmConfig::writeNetwork)
-        .writeOptional(entropy, (w, e) -> writeLimiter(w, e.rateLimiter()));
+        .writeOptional(entropy, (w, e) -> writeLimiter(w, e.rateLimiter()))
+        .writeOptional(vsock, VmConfig::writeVsock)
+        .writeOptional(mmds, VmConfig::writeMmds);
   }
 
   public static VmConfig read(StateReader in) {
@@ -141,12 +171,57 @@ public record VmConfig(
             in.readBool(),
             wire(HugePages.class, "huge_pages", in.readString(MAX_TEXT)),
             wire(CpuTemplate.class, "cpu_template", in.readString(MAX_TEXT)));
+    BootSource bootSource = in.readOptional(VmConfig::readBootSource);
+    List<Drive> drives = in.readList(MAX_DEVICES, VmConfig::readDrive);
+    List<NetworkInterface> nics = in.readList(MAX_DEVICES, VmConfig::readNetwork);
+    EntropyConfig entropy = in.readOptional(r -> new EntropyConfig(readLimiter(r)));
+    if (in.atEnd()) {
+      // Format 1.2 and older: the section ends here, without vsock and MMDS.
+      return new VmConfig(machine, bootSource, drives, nics, entropy);
+    }
     return new VmConfig(
         machine,
-        in.readOptional(VmConfig::readBootSource),
-        in.readList(MAX_DEVICES, VmConfig::readDrive),
-        in.readList(MAX_DEVICES, VmConfig::readNetwork),
-        in.readOptional(r -> new EntropyConfig(readLimiter(r))));
+        bootSource,
+        drives,
+        nics,
+        entropy,
+        in.readOptional(VmConfig::readVsock),
+        in.readOptional(VmConfig::readMmds));
+  }
+
+  private static void writeVsock(StateWriter out, VsockConfig v) {
+    out.writeOptional(v.vsockId(), StateWriter::writeString)
+        .writeLong(v.guestCid())
+        .writeString(v.udsPath().toString());
+  }
+
+  private static VsockConfig readVsock(StateReader in) {
+    return new VsockConfig(
+        in.readOptional(r -> r.readString(MAX_TEXT)),
+        in.readLong(),
+        Path.of(in.readString(MAX_PATH)));
+  }
+
+  private static void writeMmds(StateWriter out, MmdsConfig m) {
+    out.writeString(m.version().wireName())
+        .writeList(m.networkInterfaces(), StateWriter::writeString)
+        .writeInt(m.ipv4Address().value())
+        .writeBool(m.imdsCompat());
+  }
+
+  private static MmdsConfig readMmds(StateReader in) {
+    String version = in.readString(MAX_TEXT);
+    MmdsVersion parsed =
+        switch (version) {
+          case "V1" -> MmdsVersion.V1;
+          case "V2" -> MmdsVersion.V2;
+          default -> throw in.failure("mmds version: \"" + version + "\" (expected: V1 or V2)");
+        };
+    return new MmdsConfig(
+        parsed,
+        in.readList(MAX_DEVICES, r -> r.readString(MAX_TEXT)),
+        new Ipv4Address(in.readInt()),
+        in.readBool());
   }
 
   private static void writeBootSource(StateWriter out, BootSource b) {

@@ -16,9 +16,13 @@ import dev.updraft.vmm.config.EntropyConfig;
 import dev.updraft.vmm.config.HugePages;
 import dev.updraft.vmm.config.IoEngine;
 import dev.updraft.vmm.config.MachineConfig;
+import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.VsockConfig;
 import dev.updraft.vmm.devices.I8042State;
 import dev.updraft.vmm.devices.SerialState;
+import dev.updraft.vmm.dumbo.Ipv4Address;
+import dev.updraft.vmm.mmds.MmdsVersion;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
 import dev.updraft.vmm.ratelimit.RateLimiterState;
 import dev.updraft.vmm.ratelimit.TokenBucketConfig;
@@ -35,6 +39,7 @@ import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.MacAddress;
 import dev.updraft.vmm.virtio.net.NetState;
 import dev.updraft.vmm.virtio.rng.RngState;
+import dev.updraft.vmm.virtio.vsock.VsockState;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -77,6 +82,35 @@ final class Samples {
             new NetworkInterface(
                 "eth0", "tap0", MacAddress.parse("06:00:ac:10:00:02"), 1500, null, limiter)),
         new EntropyConfig(null));
+  }
+
+  /** The same with what format 1.3 added: a vsock device and the MMDS configuration. */
+  static MicrovmState stateWithVsockAndMmds() {
+    MicrovmState state = state();
+    VmConfig config = configWithVsockAndMmds();
+    List<VirtioDeviceState> virtio = new java.util.ArrayList<>(state.devices().virtio());
+    virtio.add(
+        new VirtioDeviceState.Vsock(
+            "vsock",
+            new DeviceSlot(0xC000_5000L, 0x1000, 9),
+            state.devices().virtio().getFirst().transport(),
+            new VsockState(true)));
+    DevicesState devices =
+        new DevicesState(
+            state.devices().serial(), state.devices().i8042(), state.devices().bootTimer(), virtio);
+    return new MicrovmState(config, state.memory(), state.vm(), state.vcpus(), devices);
+  }
+
+  static VmConfig configWithVsockAndMmds() {
+    VmConfig config = config();
+    return new VmConfig(
+        config.machine(),
+        config.bootSource(),
+        config.drives(),
+        config.networkInterfaces(),
+        config.entropy(),
+        new VsockConfig(null, 3, Path.of("/tmp/v.sock")),
+        new MmdsConfig(MmdsVersion.V2, List.of("eth0"), new Ipv4Address(0xA9FE_AA02), true));
   }
 
   static VcpuState vcpu(int id) {

@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * by notifying the event queue.
  *
  * <p>The device's whole state is here: the guest's context id, whether a transport reset waits for
- * its acknowledgement, and the muxer's connections, which a snapshot never keeps.
+ * its acknowledgement ({@link VsockState}), and the muxer's connections, which a snapshot never
+ * keeps.
  */
 public final class VirtioVsock extends VirtioDevice {
   public static final int RX_QUEUE = 0;
@@ -101,6 +102,19 @@ public final class VirtioVsock extends VirtioDevice {
             sendResetEvent();
           }
         });
+  }
+
+  /** The device's state for a snapshot (its queues are the transport's). */
+  public VsockState save() {
+    return withLock(() -> new VsockState(pendingEventAck));
+  }
+
+  /**
+   * Puts a device made from the same configuration, its transport already restored (which activated
+   * it again), where the saved one was. The restored VM then calls {@link #transportReset()}.
+   */
+  public void restore(VsockState state) {
+    locked(() -> pendingEventAck = state.pendingEventAck());
   }
 
   /** Whether a transport-reset event is waiting for the guest's acknowledgement. */

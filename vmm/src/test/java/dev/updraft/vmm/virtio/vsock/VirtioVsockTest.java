@@ -2,6 +2,8 @@ package dev.updraft.vmm.virtio.vsock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.updraft.vmm.state.StateReader;
+import dev.updraft.vmm.state.StateWriter;
 import dev.updraft.vmm.virtio.DeviceStatus;
 import dev.updraft.vmm.virtio.MockVirtQueue;
 import dev.updraft.vmm.virtio.vsock.GuestVsock.Packet;
@@ -339,6 +341,25 @@ class VirtioVsockTest {
     guest.ackEvents();
     assertThat(guest.device.pendingEventAck()).isFalse();
     assertThat(guest.received()).singleElement().extracting(Packet::op).isEqualTo(VsockOp.REQUEST);
+  }
+
+  @Test
+  void aSavedDeviceKeepsItsWaitForTheAcknowledgement() {
+    guestConnects();
+    guest.offerEvent(4);
+    guest.device.transportReset();
+    StateWriter out = new StateWriter();
+    guest.device.save().write(out);
+    VsockState saved = VsockState.read(new StateReader(out.toByteArray(), ""));
+    assertThat(saved).isEqualTo(new VsockState(true));
+
+    guest.offerEvent(4);
+    guest.ackEvents();
+    assertThat(guest.device.pendingEventAck()).isFalse();
+    guest.device.restore(saved);
+    assertThat(guest.device.pendingEventAck()).isTrue();
+    guest.host.connect().send("CONNECT 52\n");
+    assertThat(guest.received()).as("held until the guest takes the event").isEmpty();
   }
 
   @Test
