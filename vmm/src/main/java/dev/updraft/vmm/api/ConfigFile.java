@@ -21,6 +21,7 @@ final class ConfigFile {
           "drives",
           "machine-config",
           "network-interfaces",
+          "pmem",
           "logger",
           "metrics",
           "entropy",
@@ -29,7 +30,7 @@ final class ConfigFile {
           "balloon",
           "mmds-config",
           "cpu-config");
-  private static final List<String> UNSUPPORTED = List.of("memory-hotplug", "pmem");
+  private static final List<String> UNSUPPORTED = List.of("memory-hotplug");
 
   /** One action and where in the file it came from, e.g. {@code drives[1]}. */
   record Step(String section, VmmAction action) {}
@@ -98,8 +99,7 @@ final class ConfigFile {
     allowed.addAll(UNSUPPORTED);
     root.only(allowed.toArray(String[]::new));
     for (String key : UNSUPPORTED) {
-      boolean set = key.equals("pmem") ? !root.objects(key).isEmpty() : root.has(key);
-      if (set) {
+      if (root.has(key)) {
         throw new JsonFieldException(
             key + ": not supported by updraft yet (expected: null or absent)");
       }
@@ -129,6 +129,9 @@ final class ConfigFile {
       steps.add(
           new Step(
               iface.path(), new VmmAction.InsertNetworkDevice(ConfigJson.networkInterface(iface))));
+    }
+    for (JsonFields pmem : root.objects("pmem")) {
+      steps.add(new Step(pmem.path(), new VmmAction.InsertPmemDevice(ConfigJson.pmem(pmem))));
     }
     cpuConfig(steps, root);
     section(steps, root, "entropy", f -> new VmmAction.SetEntropyDevice(ConfigJson.entropy(f)));

@@ -17,6 +17,7 @@ import dev.updraft.vmm.config.HugePages;
 import dev.updraft.vmm.config.IoEngine;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.PmemConfig;
 import dev.updraft.vmm.devices.I8042State;
 import dev.updraft.vmm.devices.SerialState;
 import dev.updraft.vmm.ratelimit.RateLimiterConfig;
@@ -34,6 +35,8 @@ import dev.updraft.vmm.virtio.block.BlockState;
 import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.MacAddress;
 import dev.updraft.vmm.virtio.net.NetState;
+import dev.updraft.vmm.virtio.pmem.PmemRegion;
+import dev.updraft.vmm.virtio.pmem.PmemState;
 import dev.updraft.vmm.virtio.rng.RngState;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -172,7 +175,18 @@ final class Samples {
                     new GuestStats(Map.of(StatTag.FREE_MEMORY, 1L << 30, StatTag.OOM_KILL, 0L)),
                     true,
                     true,
-                    new HintingState(5, 5, 0, true)))));
+                    new HintingState(5, 5, 0, true))),
+            new VirtioDeviceState.Pmem(
+                "pmem0",
+                new DeviceSlot(0xC000_5000L, 0x1000, 9),
+                transport,
+                new PmemConfig(
+                    "pmem0",
+                    Path.of("/srv/pmem0.img"),
+                    true,
+                    true,
+                    new RateLimiterConfig(null, new TokenBucketConfig(10, 0, 100))),
+                new PmemState(new PmemRegion(512L << 30, 4L << 20), limiter))));
   }
 
   static Blob blob(int size, int fill) {
