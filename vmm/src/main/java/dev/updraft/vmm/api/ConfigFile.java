@@ -130,9 +130,6 @@ final class ConfigFile {
           new Step(
               iface.path(), new VmmAction.InsertNetworkDevice(ConfigJson.networkInterface(iface))));
     }
-    for (JsonFields pmem : root.objects("pmem")) {
-      steps.add(new Step(pmem.path(), new VmmAction.InsertPmemDevice(ConfigJson.pmem(pmem))));
-    }
     cpuConfig(steps, root);
     section(steps, root, "entropy", f -> new VmmAction.SetEntropyDevice(ConfigJson.entropy(f)));
     section(steps, root, "vsock", f -> new VmmAction.SetVsockDevice(ConfigJson.vsock(f)));
@@ -142,6 +139,10 @@ final class ConfigFile {
         root,
         "mmds-config",
         f -> new VmmAction.SetMmdsConfiguration(ConfigJson.mmdsConfig(f)));
+    // After the other devices and before serial, as Firecracker's VmResources::from_json.
+    for (JsonFields pmem : root.objects("pmem")) {
+      steps.add(new Step(pmem.path(), new VmmAction.InsertPmemDevice(ConfigJson.pmem(pmem))));
+    }
     section(steps, root, "serial", f -> new VmmAction.ConfigureSerial(ConfigJson.serial(f)));
     return steps;
   }
