@@ -6,7 +6,8 @@
  * drops it). Otherwise it sends a flush (request type 0, a 4-byte status) and checks the status is
  * 0. With go= it then prints "ready" and polls offset 16 of the region until the host has written
  * go= into the file (at most wait_ms=, 30000; a snapshot may be taken and restored meanwhile),
- * writes write2= at offset 24 and flushes again. The region is reached through the page tables'
+ * writes write2= at offset 24 and flushes again. It reports how long the first flush took (flush_us:
+ * notify, msync of the file on the host, interrupt-free completion seen by polling). The region is reached through the page tables'
  * second PML4 entry, which maps [512 GiB, 513 GiB) (runtime/entry.S).
  */
 #include "virtio.h"
@@ -65,7 +66,9 @@ void guest_main(void) {
     return;
   }
   report_check(after == value, "pmem-write", "read back 0x%lx (expected: 0x%lx)", after, value);
+  u64 f0 = rdtsc();
   u32 result = flush(&q);
+  report_info("flush_us", "%lu", (rdtsc() - f0) * 1000 / tsc_khz());
   report_info("flush_status", "%d", (int)result);
   report_check(result == 0, "pmem-flush", "status %d (expected: 0)", (int)result);
   u64 go = cmdline_u64("go", 0);

@@ -91,6 +91,7 @@ class MicroVmPmemIT {
       report = run.report();
     }
     report.requirePassed("pmem-found", "pmem-region", "pmem-read", "pmem-write", "pmem-flush");
+    System.out.println("pmem flush: " + report.require("flush_us") + " us (guest's view)");
     assertThat(report.require("pmem_start")).isEqualTo("0x8000000000");
     assertThat(report.require("pmem_size")).isEqualTo("0x200000");
     assertThat(longAt(file, 8)).isEqualTo(WRITE);
