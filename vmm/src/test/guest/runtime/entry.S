@@ -248,13 +248,24 @@ ring3_interrupts:
 
 /*
  * Identity map of the first 4 GiB with 2 MiB pages, all user-accessible so ring 3 reaches RAM,
- * the virtio-mmio windows, the IOAPIC and the LAPIC. The top GiB (MMIO) is uncached.
+ * the virtio-mmio windows, the IOAPIC and the LAPIC. The top GiB (MMIO) is uncached. The second
+ * PML4 entry maps [512 GiB, 513 GiB), where the VMM puts virtio-pmem regions (the pmem guest).
  */
 	.section .data.pagetables, "aw"
 	.balign 4096
 pml4:
 	.quad pdpt + 0x7
+	.quad pdpt_pmem + 0x7
+	.fill 510, 8, 0
+pdpt_pmem:
+	.quad pd_pmem + 0x7
 	.fill 511, 8, 0
+pd_pmem:
+	.set page, 512 << 30
+	.rept 512
+	.quad page + 0x87
+	.set page, page + 0x200000
+	.endr
 pdpt:
 	.quad pd + 0x7
 	.quad pd + 0x1000 + 0x7

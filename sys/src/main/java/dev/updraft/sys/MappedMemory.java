@@ -28,6 +28,7 @@ public final class MappedMemory implements AutoCloseable {
   public static final int MADV_DONTFORK = 10;
   public static final int MADV_MERGEABLE = 12;
   public static final int MADV_HUGEPAGE = 14;
+  public static final int MS_SYNC = 4;
 
   /** The host page size the kernel's page-granular calls count in (x86-64). */
   public static final int PAGE_SIZE = 4096;
@@ -100,7 +101,20 @@ public final class MappedMemory implements AutoCloseable {
    *
    * @param flags MAP_SHARED or MAP_PRIVATE and modifiers; MAP_FIXED is added
    */
-  public synchronized void mapOver(Fd fd, long offset, int prot, int flags) {
+  public void mapOver(Fd fd, long offset, int prot, int flags) {
+    mapOver(fd, offset, segment.byteSize(), prot, flags);
+  }
+
+  /**
+   * The same over the first {@code length} bytes only (page aligned, at most the mapping's size):
+   * the rest keeps its pages. A file shorter than the mapping is laid over anonymous memory this
+   * way, as virtio-pmem does with a file whose size is not a multiple of 2 MiB.
+   */
+  public synchronized void mapOver(Fd fd, long offset, long length, int prot, int flags) {
+    if (length <= 0 || length > segment.byteSize() || (length & (PAGE_SIZE - 1)) != 0) {
+      throw new IllegalArgumentException(
+          "length: " + length + " (expected: page aligned, 1.." + segment.byteSize() + ")");
+    }
     if (!arena.scope().isAlive()) {
       throw new IllegalStateException(this + ": closed");
     }
@@ -114,7 +128,7 @@ public final class MappedMemory implements AutoCloseable {
               Libc.Memory.MMAP.invokeExact(
                   Native.errnoState(),
                   MemorySegment.ofAddress(segment.address()),
-                  segment.byteSize(),
+                  length,
                   prot,
                   flags | MAP_FIXED,
                   fd.value(),
@@ -125,8 +139,7 @@ public final class MappedMemory implements AutoCloseable {
     // On MAP_FAILED the range may have lost its old pages; close() unmaps it all the same.
     if (address.address() == -1L) {
       throw new ErrnoException(
-          "mmap(" + fd.what() + ", " + segment.byteSize() + " bytes, MAP_FIXED)",
-          Native.lastErrno());
+          "mmap(" + fd.what() + ", " + length + " bytes, MAP_FIXED)", Native.lastErrno());
     }
     if (address.address() != segment.address()) {
       throw new IllegalStateException(
@@ -237,6 +250,26 @@ public final class MappedMemory implements AutoCloseable {
    */
   public ByteBuffer slice(long offset, int length) {
     return segment.asSlice(offset, length).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * {@code msync(2)} with MS_SYNC over {@code [offset, offset+length)} (offset page aligned): the
+   * written pages of a shared file mapping reach the file, and the call returns once they have.
+   */
+  public void sync(long offset, long length) {
+    Objects.checkFromIndexSize(offset, length, size());
+    if ((offset & (PAGE_SIZE - 1)) != 0) {
+      throw new IllegalArgumentException("offset: " + offset + " (expected: page aligned)");
+    }
+    try {
+      int result =
+          (int)
+              Libc.Memory.MSYNC.invokeExact(
+                  Native.errnoState(), segment.asSlice(offset, length), length, MS_SYNC);
+      Native.check("msync(" + what + ")", result);
+    } catch (Throwable t) {
+      throw Native.linkFailure("msync", t);
+    }
   }
 
   /** {@code madvise(2)} over {@code [offset, offset+length)}; offset must be page aligned. */

@@ -21,6 +21,7 @@ final class ConfigFile {
           "drives",
           "machine-config",
           "network-interfaces",
+          "pmem",
           "logger",
           "metrics",
           "entropy",
@@ -29,7 +30,7 @@ final class ConfigFile {
           "balloon",
           "mmds-config",
           "cpu-config");
-  private static final List<String> UNSUPPORTED = List.of("memory-hotplug", "pmem");
+  private static final List<String> UNSUPPORTED = List.of("memory-hotplug");
 
   /** One action and where in the file it came from, e.g. {@code drives[1]}. */
   record Step(String section, VmmAction action) {}
@@ -110,8 +111,7 @@ final class ConfigFile {
         "entropy",
         "memory-hotplug");
     for (String key : UNSUPPORTED) {
-      boolean set = key.equals("pmem") ? !root.objects(key).isEmpty() : root.has(key);
-      if (set) {
+      if (root.has(key)) {
         throw new JsonFieldException(
             key + ": not supported by updraft yet (expected: null or absent)");
       }
@@ -151,6 +151,10 @@ final class ConfigFile {
         root,
         "mmds-config",
         f -> new VmmAction.SetMmdsConfiguration(ConfigJson.mmdsConfig(f)));
+    // After the other devices and before serial, as Firecracker's VmResources::from_json.
+    for (JsonFields pmem : root.objects("pmem")) {
+      steps.add(new Step(pmem.path(), new VmmAction.InsertPmemDevice(ConfigJson.pmem(pmem))));
+    }
     section(steps, root, "serial", f -> new VmmAction.ConfigureSerial(ConfigJson.serial(f)));
     return steps;
   }

@@ -16,6 +16,8 @@ import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
+import dev.updraft.vmm.config.PmemConfig;
+import dev.updraft.vmm.config.PmemUpdate;
 import dev.updraft.vmm.config.SerialConfig;
 import dev.updraft.vmm.config.VsockConfig;
 import dev.updraft.vmm.dumbo.Ipv4Address;
@@ -167,6 +169,27 @@ final class ConfigJson {
     long burst = f.int64("one_time_burst", 0);
     return f.build(
         () -> ConfigException.checking(() -> new TokenBucketConfig(size, burst, refillTime)));
+  }
+
+  /** {@code Pmem}: Firecracker's serde struct denies unknown fields; the flags default to false. */
+  static PmemConfig pmem(JsonFields f) {
+    f.only("id", "path_on_host", "root_device", "read_only", "rate_limiter");
+    String id = f.requiredString("id");
+    return f.build(
+        () ->
+            new PmemConfig(
+                id,
+                f.requiredPath("path_on_host"),
+                f.bool("root_device", false),
+                f.bool("read_only", false),
+                rateLimiter(f.object("rate_limiter"))));
+  }
+
+  /** {@code PartialPmem}: the id and a new rate limiter. */
+  static PmemUpdate pmemUpdate(JsonFields f) {
+    f.only("id", "rate_limiter");
+    String id = f.requiredString("id");
+    return f.build(() -> new PmemUpdate(id, rateLimiter(f.object("rate_limiter"))));
   }
 
   static EntropyConfig entropy(JsonFields f) {

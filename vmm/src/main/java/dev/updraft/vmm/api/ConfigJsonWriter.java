@@ -12,6 +12,7 @@ import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.PmemConfig;
 import dev.updraft.vmm.config.SerialConfig;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.config.VsockConfig;
@@ -44,7 +45,8 @@ final class ConfigJsonWriter {
     resources.networkInterfaces().forEach(n -> nets.add(networkInterface(n)));
     json.set("vsock", resources.vsock() == null ? null : vsock(resources.vsock()));
     json.set("entropy", resources.entropy() == null ? null : entropy(resources.entropy()));
-    json.putArray("pmem");
+    ArrayNode pmem = json.putArray("pmem");
+    resources.pmem().forEach(p -> pmem.add(pmem(p)));
     json.putNull("memory-hotplug");
     if (resources.serial() != null) {
       json.set("serial", serial(resources.serial()));
@@ -84,6 +86,17 @@ final class ConfigJsonWriter {
     json.set("rate_limiter", rateLimiter(drive.rateLimiter()));
     json.put("io_engine", drive.ioEngine().wireName());
     json.putNull("socket");
+    return json;
+  }
+
+  /** Firecracker's {@code PmemConfig} as serde writes it: every field, the limiter null if none. */
+  static ObjectNode pmem(PmemConfig pmem) {
+    ObjectNode json = Json.object();
+    json.put("id", pmem.id());
+    json.put("path_on_host", pmem.pathOnHost().toString());
+    json.put("root_device", pmem.rootDevice());
+    json.put("read_only", pmem.readOnly());
+    json.set("rate_limiter", rateLimiter(pmem.rateLimiter()));
     return json;
   }
 

@@ -68,6 +68,7 @@ final class PrebootController {
               InsertBlockDevice _,
               InsertNetworkDevice _,
               SetEntropyDevice _,
+              VmmAction.InsertPmemDevice _,
               SetBalloonDevice _,
               UpdateMachineConfiguration _ ->
               true;
@@ -97,6 +98,8 @@ final class PrebootController {
       }
       case InsertBlockDevice a -> vmm.resources(resources.withDrive(checked(a.drive())));
       case InsertNetworkDevice a -> vmm.resources(resources.withNetworkInterface(a.iface()));
+      case VmmAction.InsertPmemDevice a ->
+          vmm.resources(resources.withPmem(PmemFiles.checked(a.config())));
       case UpdateMachineConfiguration a -> vmm.resources(resources.withMachineUpdate(a.update()));
       case VmmAction.Query query -> {
         return vmm.query(query);
@@ -105,6 +108,7 @@ final class PrebootController {
       case LoadSnapshot a -> load(a.request(), resources);
       case CreateSnapshot _,
           UpdateBlockDevice _,
+          VmmAction.UpdatePmemDevice _,
           UpdateNetworkInterface _,
           UpdateBalloon _,
           UpdateBalloonStatistics _,

@@ -17,6 +17,7 @@ enum Resource {
   LOGGER("Logger error: ", "logger"),
   METRICS("Metrics error: ", "metrics"),
   ENTROPY("Entropy device error: ", null),
+  PMEM("Pmem config error: ", "pmem"),
   SERIAL("Serial config error: ", "serial"),
   VSOCK("Vsock config error: ", "vsock"),
   MMDS("MMDS error: ", "mmds"),

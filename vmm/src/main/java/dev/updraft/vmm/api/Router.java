@@ -16,6 +16,7 @@ import dev.updraft.vmm.api.VmmAction.GetVmMachineConfig;
 import dev.updraft.vmm.api.VmmAction.GetVmmVersion;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
+import dev.updraft.vmm.api.VmmAction.InsertPmemDevice;
 import dev.updraft.vmm.api.VmmAction.LoadSnapshot;
 import dev.updraft.vmm.api.VmmAction.PatchMmds;
 import dev.updraft.vmm.api.VmmAction.Pause;
@@ -34,11 +35,14 @@ import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
 import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
+import dev.updraft.vmm.api.VmmAction.UpdatePmemDevice;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.DriveUpdate;
 import dev.updraft.vmm.config.MachineConfigUpdate;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.NetworkInterfaceUpdate;
+import dev.updraft.vmm.config.PmemConfig;
+import dev.updraft.vmm.config.PmemUpdate;
 import dev.updraft.vmm.config.ResourceId;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,10 +55,7 @@ import java.util.function.Function;
  */
 final class Router {
   // Endpoints of Firecracker's API that updraft does not implement, by first path segment.
-  private static final Map<String, String> UNSUPPORTED =
-      Map.of(
-          "pmem", "virtio-pmem devices",
-          "hotplug", "memory hot-plug");
+  private static final Map<String, String> UNSUPPORTED = Map.of("hotplug", "memory hot-plug");
 
   private Router() {}
 
@@ -127,6 +128,8 @@ final class Router {
           withId(tokens, id -> t.to(Resource.NETWORK, b -> putNetwork(id, b)));
       case "PATCH network-interfaces" ->
           withId(tokens, id -> t.to(Resource.NETWORK, b -> patchNetwork(id, b)));
+      case "PUT pmem" -> withId(tokens, id -> t.to(Resource.PMEM, b -> putPmem(id, b)));
+      case "PATCH pmem" -> withId(tokens, id -> t.to(Resource.PMEM, b -> patchPmem(id, b)));
       case "PUT entropy" ->
           one ? t.to(Resource.ENTROPY, b -> new SetEntropyDevice(ConfigJson.entropy(b))) : null;
       case "PUT vsock" ->
@@ -303,6 +306,14 @@ final class Router {
 
   private static VmmAction patchDrive(String id, JsonFields body) {
     return sameId(id, ConfigJson.driveUpdate(body), DriveUpdate::driveId, UpdateBlockDevice::new);
+  }
+
+  private static VmmAction putPmem(String id, JsonFields body) {
+    return sameId(id, ConfigJson.pmem(body), PmemConfig::id, InsertPmemDevice::new);
+  }
+
+  private static VmmAction patchPmem(String id, JsonFields body) {
+    return sameId(id, ConfigJson.pmemUpdate(body), PmemUpdate::id, UpdatePmemDevice::new);
   }
 
   private static VmmAction putNetwork(String id, JsonFields body) {

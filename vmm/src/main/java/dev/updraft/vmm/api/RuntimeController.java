@@ -78,6 +78,11 @@ final class RuntimeController {
       case FlushMetrics a -> vmm.flushMetrics();
       case UpdateBlockDevice a -> updateDrive(vm, a.update());
       case UpdateNetworkInterface a -> updateNetwork(vm, a.update());
+      case VmmAction.UpdatePmemDevice a -> {
+        VmResources updated = vmm.resources().withPmemUpdate(a.update());
+        vm.updatePmemRateLimiter(a.update().id(), a.update().rateLimiter());
+        vmm.resources(updated);
+      }
       case UpdateBalloon a -> {
         BalloonConfig balloon = balloon("Balloon update error: ");
         balloonCall(
@@ -150,6 +155,7 @@ final class RuntimeController {
           VmmAction.PutCpuConfiguration _,
           InsertBlockDevice _,
           InsertNetworkDevice _,
+          VmmAction.InsertPmemDevice _,
           UpdateMachineConfiguration _,
           LoadSnapshot _,
           StartMicroVm _ ->

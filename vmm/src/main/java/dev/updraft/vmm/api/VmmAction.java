@@ -34,6 +34,12 @@ sealed interface VmmAction {
 
   record SetEntropyDevice(EntropyConfig config) implements VmmAction {}
 
+  /** {@code PUT /pmem/{id}}: before boot. */
+  record InsertPmemDevice(dev.updraft.vmm.config.PmemConfig config) implements VmmAction {}
+
+  /** {@code PATCH /pmem/{id}}: a new rate limiter, after boot. */
+  record UpdatePmemDevice(dev.updraft.vmm.config.PmemUpdate update) implements VmmAction {}
+
   record SetVsockDevice(VsockConfig config) implements VmmAction {}
 
   record SetMmdsConfiguration(MmdsConfig config) implements VmmAction {}

@@ -88,6 +88,13 @@ public final class Layout {
 
   public static final long MMIO64_SIZE = 256L << 30;
 
+  /**
+   * Firecracker's window for memory-like devices past the 64-bit MMIO hole (virtio-pmem regions):
+   * 512 GiB from 512 GiB. RAM of more than 252 GiB also continues at 512 GiB; the window then
+   * starts past it ({@link #pmemStart}), where Firecracker would overlap the two.
+   */
+  public static final long PAST_MMIO64_SIZE = 512L << 30;
+
   /** Legacy GSIs on the IOAPIC: 1 = i8042, 4 = COM1, 5..23 allocated to devices. */
   public static final int GSI_I8042 = 1;
 
@@ -135,6 +142,16 @@ public final class Layout {
       regions.add(new MemoryRegion(MMIO64_START + MMIO64_SIZE, remaining));
     }
     return List.copyOf(regions);
+  }
+
+  /** The first address of the pmem window for guest RAM {@code ram}: 2 MiB aligned, past RAM. */
+  public static long pmemStart(List<MemoryRegion> ram) {
+    long start = MMIO64_START + MMIO64_SIZE;
+    for (MemoryRegion region : ram) {
+      start = Math.max(start, region.end());
+    }
+    long alignment = 2L << 20;
+    return Math.ceilDiv(start, alignment) * alignment;
   }
 
   /** End of the RAM region at address 0, where the initrd goes (Firecracker's first memslot). */

@@ -63,6 +63,11 @@ public record KernelCmdline(String text) {
     return append("root=/dev/vda " + (readOnly ? "ro" : "rw"));
   }
 
+  /** The root as the {@code index}-th pmem device ({@code root=/dev/pmem<index> ro|rw}). */
+  public KernelCmdline withRootPmem(int index, boolean readOnly) {
+    return append("root=/dev/pmem" + index + " " + (readOnly ? "ro" : "rw"));
+  }
+
   /** The root drive found by partition UUID ({@code root=PARTUUID=... ro|rw}). */
   public KernelCmdline withRootPartuuid(String partuuid, boolean readOnly) {
     if (partuuid.isBlank() || partuuid.chars().anyMatch(c -> c == ' ')) {

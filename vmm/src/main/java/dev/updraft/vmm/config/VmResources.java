@@ -30,6 +30,7 @@ import java.util.function.Function;
  *     last changed
  * @param cpuConfig the custom CPU template ({@code PUT /cpu-config}), or null for none; it and a
  *     static {@code cpu_template} replace each other, as in Firecracker
+ * @param pmem virtio-pmem devices in the order added (which names them {@code /dev/pmem0}, ...)
  */
 public record VmResources(
     MachineConfig machine,
@@ -43,13 +44,17 @@ public record VmResources(
     MmdsConfig mmdsConfig,
     Mmds mmds,
     BalloonConfig balloon,
-    CustomCpuTemplate cpuConfig) {
+    CustomCpuTemplate cpuConfig,
+    List<PmemConfig> pmem) {
 
   public VmResources {
     Objects.requireNonNull(machine, "machine-config");
     drives = rootFirst(List.copyOf(drives));
     networkInterfaces = List.copyOf(networkInterfaces);
+    pmem = List.copyOf(pmem);
     unique(drives, Drive::driveId, "drive_id");
+    unique(pmem, PmemConfig::id, "id");
+    PmemRules.checkRoots(drives, pmem);
     unique(networkInterfaces, NetworkInterface::ifaceId, "iface_id");
     unique(networkInterfaces, NetworkInterface::hostDevName, "host_dev_name");
     unique(
@@ -62,6 +67,36 @@ public record VmResources(
       throw ConfigException.of(
           "huge_pages", "2M", "None or Transparent when an initrd is configured");
     }
+  }
+
+  /** The same without pmem devices (the components before virtio-pmem came). */
+  public VmResources(
+      MachineConfig machine,
+      BootSource bootSource,
+      List<Drive> drives,
+      List<NetworkInterface> networkInterfaces,
+      EntropyConfig entropy,
+      SerialConfig serial,
+      boolean bootTimer,
+      VsockConfig vsock,
+      MmdsConfig mmdsConfig,
+      Mmds mmds,
+      BalloonConfig balloon,
+      CustomCpuTemplate cpuConfig) {
+    this(
+        machine,
+        bootSource,
+        drives,
+        networkInterfaces,
+        entropy,
+        serial,
+        bootTimer,
+        vsock,
+        mmdsConfig,
+        mmds,
+        balloon,
+        cpuConfig,
+        List.of());
   }
 
   /** No boot source, no devices, Firecracker's default machine. */
@@ -128,6 +163,7 @@ public record VmResources(
    * @throws ConfigException if it is a root device and another drive already is
    */
   public VmResources withDrive(Drive drive) {
+    PmemRules.checkDrive(drive, pmem);
     if (drive.isRootDevice()) {
       for (Drive other : drives) {
         if (other.isRootDevice() && !other.driveId().equals(drive.driveId())) {
@@ -139,6 +175,17 @@ public record VmResources(
       }
     }
     return edit(p -> p.drives = replaceOrAdd(drives, drive, Drive::driveId));
+  }
+
+  /**
+   * Adds a pmem device, or replaces the one with its id (PUT semantics), with Firecracker's rules
+   * for root devices.
+   *
+   * @throws ConfigException if it is a root device and a drive or another pmem device already is
+   */
+  public VmResources withPmem(PmemConfig device) {
+    PmemRules.checkPmem(device, drives, pmem);
+    return edit(p -> p.pmem = replaceOrAdd(pmem, device, PmemConfig::id));
   }
 
   /** Adds {@code iface}, or replaces the interface with its id (PUT semantics). */
@@ -186,6 +233,11 @@ public record VmResources(
     return edit(p -> p.balloon = newBalloon);
   }
 
+  /** All pmem devices at once (a restored VM's, from its state), checked as a whole. */
+  public VmResources withPmemDevices(List<PmemConfig> devices) {
+    return edit(p -> p.pmem = List.copyOf(devices));
+  }
+
   public VmResources withBootTimer(boolean enabled) {
     return edit(p -> p.bootTimer = enabled);
   }
@@ -213,6 +265,29 @@ public record VmResources(
             .orElseThrow(
                 () -> unknown("iface_id", update.ifaceId(), "a configured network interface"));
     return withNetworkInterface(iface.with(update));
+  }
+
+  /**
+   * Applies a post-boot pmem rate-limiter update.
+   *
+   * @throws ConfigException if no pmem device has the update's id
+   */
+  public VmResources withPmemUpdate(PmemUpdate update) {
+    PmemConfig device =
+        pmem(update.id()).orElseThrow(() -> unknown("id", update.id(), "a configured pmem device"));
+    PmemConfig updated =
+        new PmemConfig(
+            device.id(),
+            device.pathOnHost(),
+            device.rootDevice(),
+            device.readOnly(),
+            dev.updraft.vmm.ratelimit.RateLimiterConfig.patched(
+                device.rateLimiter(), update.rateLimiter()));
+    return edit(p -> p.pmem = replaceOrAdd(pmem, updated, PmemConfig::id));
+  }
+
+  public Optional<PmemConfig> pmem(String id) {
+    return pmem.stream().filter(d -> d.id().equals(id)).findFirst();
   }
 
   public Optional<Drive> drive(String driveId) {
@@ -286,7 +361,8 @@ public record VmResources(
         p.mmdsConfig,
         p.mmds,
         p.balloon,
-        p.cpuConfig);
+        p.cpuConfig,
+        p.pmem);
   }
 
   /** The components, mutable for the length of one {@link #edit}. */
@@ -303,6 +379,7 @@ public record VmResources(
     Mmds mmds;
     BalloonConfig balloon;
     CustomCpuTemplate cpuConfig;
+    List<PmemConfig> pmem;
 
     Parts(VmResources r) {
       machine = r.machine;
@@ -317,6 +394,7 @@ public record VmResources(
       mmds = r.mmds;
       balloon = r.balloon;
       cpuConfig = r.cpuConfig;
+      pmem = r.pmem;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.updraft.vmm.core;
 
 import dev.updraft.vmm.arch.DeviceSlot;
+import dev.updraft.vmm.config.PmemConfig;
 import dev.updraft.vmm.devices.I8042;
 import dev.updraft.vmm.devices.Serial;
 import dev.updraft.vmm.metrics.Counters;
@@ -11,6 +12,7 @@ import dev.updraft.vmm.virtio.VirtioMmioTransport;
 import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.VirtioNet;
+import dev.updraft.vmm.virtio.pmem.VirtioPmem;
 import dev.updraft.vmm.virtio.vsock.VirtioVsock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +37,8 @@ final class DeviceSet {
   final List<AutoCloseable> resources = new ArrayList<>();
   final Map<String, VirtioBlock> blocks = new LinkedHashMap<>();
   final Map<String, VirtioNet> nets = new LinkedHashMap<>();
+  final Map<String, VirtioPmem> pmem = new LinkedHashMap<>();
+  final Map<String, PmemConfig> pmemConfigs = new LinkedHashMap<>();
   final List<Virtio> virtio = new ArrayList<>();
   Serial serial;
   I8042 i8042;

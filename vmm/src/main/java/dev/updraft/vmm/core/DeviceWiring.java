@@ -4,6 +4,7 @@ import dev.updraft.sys.Epoll;
 import dev.updraft.sys.Fd;
 import dev.updraft.vmm.arch.DeviceSlot;
 import dev.updraft.vmm.arch.Layout;
+import dev.updraft.vmm.config.PmemConfig;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.devices.I8042;
 import dev.updraft.vmm.devices.Serial;
@@ -22,6 +23,8 @@ import dev.updraft.vmm.virtio.block.BlockConfig;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.NetConfig;
 import dev.updraft.vmm.virtio.net.VirtioNet;
+import dev.updraft.vmm.virtio.pmem.PmemRegion;
+import dev.updraft.vmm.virtio.pmem.VirtioPmem;
 import dev.updraft.vmm.virtio.rng.EntropySource;
 import dev.updraft.vmm.virtio.rng.VirtioRng;
 import dev.updraft.vmm.virtio.vsock.VirtioVsock;
@@ -159,6 +162,35 @@ final class DeviceWiring {
         transport,
         rng,
         () -> new VirtioDeviceState.Rng("entropy", slot, transport.save(), rng.save()));
+  }
+
+  /**
+   * A virtio-pmem device: its file mapped here and put into guest physical memory where {@code
+   * place} says for the mapping's size (a fresh region at boot, the saved one on a restore), in a
+   * KVM memory slot of its own. The device's state carries its configuration, as the balloon's.
+   */
+  Attached<VirtioPmem> pmem(
+      PmemConfig config, DeviceSlot slot, java.util.function.LongFunction<PmemRegion> place) {
+    PmemMapping mapping = PmemMapping.open(config);
+    set.resources.add(mapping);
+    PmemRegion region = place.apply(mapping.size());
+    machine.mapDeviceMemory(
+        region.start(), region.size(), mapping.hostAddress(), config.readOnly());
+    Counters counters = new Counters("pmem_" + config.id());
+    VirtioPmem device =
+        new VirtioPmem(
+            region, mapping, DeviceConfigs.limiter(config.rateLimiter()), loop, counters);
+    VirtioMmioTransport transport =
+        VirtioWiring.attach(machine, loop, slot, device, "virtio-pmem " + config.id());
+    set.pmem.put(config.id(), device);
+    set.pmemConfigs.put(config.id(), config);
+    set.metrics.add(counters);
+    return register(
+        slot,
+        transport,
+        device,
+        () ->
+            new VirtioDeviceState.Pmem(config.id(), slot, transport.save(), config, device.save()));
   }
 
   /** The balloon, whose state carries its configuration (see {@link VirtioDeviceState.Balloon}). */

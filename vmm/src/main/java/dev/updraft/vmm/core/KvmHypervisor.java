@@ -108,6 +108,7 @@ public final class KvmHypervisor implements Hypervisor {
       for (NetworkInterface nic : resources.networkInterfaces()) {
         builder.net(DeviceConfigs.net(nic), nic.hostDevName());
       }
+      resources.pmem().forEach(builder::pmem);
       if (resources.mmdsConfig() != null && resources.mmds() != null) {
         builder.mmds(
             resources.mmds(),
@@ -198,6 +199,7 @@ public final class KvmHypervisor implements Hypervisor {
                       request.trackDirtyPages(),
                       request.hugePages().resolve(config.machine().hugePages()),
                       config.machine().cpuTemplate()))
+              .withPmemDevices(vm.pmemConfigs())
               .withBalloon(
                   vm.balloon()
                       .map(
@@ -233,6 +235,12 @@ public final class KvmHypervisor implements Hypervisor {
             drive.partuuid() == null
                 ? line.withRootDevice(drive.isReadOnly())
                 : line.withRootPartuuid(drive.partuuid(), drive.isReadOnly());
+      }
+    }
+    // Firecracker's attach_pmem_devices: /dev/pmem<N> by the device's place among the pmem ones.
+    for (int i = 0; i < resources.pmem().size(); i++) {
+      if (resources.pmem().get(i).rootDevice()) {
+        line = line.withRootPmem(i, resources.pmem().get(i).readOnly());
       }
     }
     return line.withPciOff();

@@ -4,6 +4,7 @@ import dev.updraft.sys.EventFd;
 import dev.updraft.sys.Host;
 import dev.updraft.sys.KvmException;
 import dev.updraft.sys.MappedMemory;
+import dev.updraft.sys.kvm.Capability;
 import dev.updraft.sys.kvm.CpuidEntry;
 import dev.updraft.sys.kvm.Kvm;
 import dev.updraft.sys.kvm.MsrEntry;
@@ -59,6 +60,7 @@ public final class KvmMachine implements AutoCloseable {
   private final List<CpuidEntry> supportedCpuid;
   private final boolean trackDirtyPages;
   private List<Integer> saveableMsrs;
+  private int deviceSlots;
 
   private KvmMachine(
       Kvm kvm, VmFd vm, MappedGuestMemory memory, List<CpuidEntry> cpuid, boolean trackDirtyPages) {
@@ -130,6 +132,24 @@ public final class KvmMachine implements AutoCloseable {
     phases.mark("vcpus");
     PreparedVm.setMemorySlots(vm, memory, trackDirtyPages);
     phases.mark("memory_slots");
+  }
+
+  /**
+   * Puts {@code size} bytes of this process's memory at {@code hostAddress} into guest physical
+   * memory at {@code guestAddress}, in a KVM memory slot after the RAM's (a virtio-pmem region).
+   * Read-only slots turn the guest's stores into MMIO exits, which no device claims: they are
+   * dropped, as in Firecracker. The slot lives as long as the VM; the caller keeps the mapping.
+   *
+   * @throws MachineException for a read-only slot on a host without KVM_CAP_READONLY_MEM
+   */
+  public void mapDeviceMemory(long guestAddress, long size, long hostAddress, boolean readOnly) {
+    if (readOnly && vm.check(Capability.READONLY_MEM) <= 0) {
+      throw new MachineException(
+          "read_only: true (expected: false on this host, whose KVM lacks KVM_CAP_READONLY_MEM)");
+    }
+    int slot = memory.regions().size() + deviceSlots;
+    vm.setUserMemoryRegion(slot, guestAddress, size, hostAddress, readOnly ? VmFd.MEM_READONLY : 0);
+    deviceSlots++;
   }
 
   public boolean tracksDirtyPages() {

@@ -10,6 +10,7 @@ import dev.updraft.vmm.vcpu.VcpuStop;
 import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
 import dev.updraft.vmm.virtio.net.VirtioNet;
+import dev.updraft.vmm.virtio.pmem.VirtioPmem;
 import dev.updraft.vmm.virtio.vsock.VirtioVsock;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +90,18 @@ public final class MicroVm implements AutoCloseable {
   /** The virtio-net device of interface {@code ifaceId} (PATCH /network-interfaces). */
   public Optional<VirtioNet> network(String ifaceId) {
     return Optional.ofNullable(devices.nets.get(ifaceId));
+  }
+
+  /** The pmem device with this id, if the VM has one. */
+  public Optional<VirtioPmem> pmem(String id) {
+    return Optional.ofNullable(devices.pmem.get(id));
+  }
+
+  /**
+   * The configurations of the pmem devices, in slot order (a restored VM's come from its state).
+   */
+  public List<dev.updraft.vmm.config.PmemConfig> pmemConfigs() {
+    return List.copyOf(devices.pmemConfigs.values());
   }
 
   /** The virtio-vsock device, if the VM has one. */

@@ -17,6 +17,7 @@ import dev.updraft.vmm.boot.KernelLoader;
 import dev.updraft.vmm.boot.LoadedKernel;
 import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.CustomCpuTemplate;
+import dev.updraft.vmm.config.PmemConfig;
 import dev.updraft.vmm.cpu.StaticCpuTemplates;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.eventloop.EventLoop;
@@ -67,6 +68,7 @@ public final class MicroVmBuilder {
   private RateLimiterConfig entropy;
   private VsockDevice vsock;
   private BalloonDevice balloon;
+  private final List<PmemConfig> pmem = new ArrayList<>();
   private MmdsService mmds;
 
   /** A network interface: the device's config and the host TAP it is backed by. */
@@ -221,6 +223,16 @@ public final class MicroVmBuilder {
     return this;
   }
 
+  /**
+   * Adds a virtio-pmem device; pmem devices come after the network interfaces, in the order added
+   * (the guest names them /dev/pmem0, ...). Its root_device says nothing here: the command line
+   * ({@link #cmdline}) carries {@code root=}.
+   */
+  public MicroVmBuilder pmem(PmemConfig config) {
+    pmem.add(Objects.requireNonNull(config, "pmem"));
+    return this;
+  }
+
   /** Adds the virtio-rng device with an optional byte rate limit. */
   public MicroVmBuilder entropy(RateLimiterConfig limiter) {
     this.entropy = limiter == null ? RateLimiterConfig.UNLIMITED : limiter;
@@ -279,6 +291,11 @@ public final class MicroVmBuilder {
                 : new MmdsNetworkStack(
                     mmds.address(), mmds.store(), mmdsCounters, System::nanoTime, isn::nextInt);
         wiring.net(net.config(), net.hostDevName(), virtioSlots.getLast(), stack);
+      }
+      PmemWindow window = new PmemWindow(machine.memory().regions());
+      for (PmemConfig device : pmem) {
+        virtioSlots.add(slots.allocate());
+        wiring.pmem(device, virtioSlots.getLast(), size -> window.allocate(size, device.id()));
       }
       if (vsock != null) {
         virtioSlots.add(slots.allocate());

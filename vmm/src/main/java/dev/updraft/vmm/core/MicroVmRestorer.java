@@ -248,6 +248,29 @@ final class MicroVmRestorer {
         vsock.transport().restore(v.transport());
         vsock.device().restore(v.device());
       }
+      case VirtioDeviceState.Pmem p -> {
+        var pmem =
+            wiring.pmem(
+                p.config(),
+                p.slot(),
+                size -> {
+                  if (size != p.device().region().size()) {
+                    throw new SnapshotException(
+                        "Restored pmem size "
+                            + p.device().region().size()
+                            + " does not match backing file mapping size "
+                            + size
+                            + " (pmem \""
+                            + p.id()
+                            + "\", path_on_host: "
+                            + p.config().pathOnHost()
+                            + ")");
+                  }
+                  return p.device().region();
+                });
+        pmem.transport().restore(p.transport());
+        pmem.device().restore(p.device());
+      }
       case VirtioDeviceState.Rng r -> {
         if (config.entropy() == null) {
           throw missing("entropy device", r.id());

@@ -113,6 +113,17 @@ final class RunningMicroVm implements RunningVm {
         });
   }
 
+  @Override
+  public void updatePmemRateLimiter(String id, RateLimiterConfig limiterOrNull) {
+    var pmem =
+        vm.pmem(id).orElseThrow(() -> new IllegalArgumentException("id: " + id + " (unknown)"));
+    vm.onDeviceThread(
+        () -> {
+          pmem.updateRateLimiter(RateLimiterUpdate.of(limiterOrNull));
+          return null;
+        });
+  }
+
   // The balloon's updates take its lock; a target change raises its interrupt from this thread.
   @Override
   public void updateBalloon(long amountMib) {

@@ -55,6 +55,12 @@ public interface RunningVm {
       String ifaceId, RateLimiterConfig rxOrNull, RateLimiterConfig txOrNull);
 
   /**
+   * {@code PATCH /pmem/{id}}: replaces the rate limiter's buckets the update names (null: none).
+   * The device exists (the API checked its id).
+   */
+  void updatePmemRateLimiter(String id, RateLimiterConfig limiterOrNull);
+
+  /**
    * {@code PATCH /balloon}: a new target for the balloon. The VM has one (the API checked).
    *
    * @throws dev.updraft.vmm.virtio.balloon.BalloonException if the device refuses it: its driver

@@ -1,14 +1,17 @@
 package dev.updraft.vmm.snapshot;
 
 import dev.updraft.vmm.arch.DeviceSlot;
+import dev.updraft.vmm.config.PmemConfig;
 import dev.updraft.vmm.state.StateReader;
 import dev.updraft.vmm.state.StateWriter;
 import dev.updraft.vmm.virtio.TransportState;
 import dev.updraft.vmm.virtio.balloon.BalloonState;
 import dev.updraft.vmm.virtio.block.BlockState;
 import dev.updraft.vmm.virtio.net.NetState;
+import dev.updraft.vmm.virtio.pmem.PmemState;
 import dev.updraft.vmm.virtio.rng.RngState;
 import dev.updraft.vmm.virtio.vsock.VsockState;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -69,6 +72,22 @@ public sealed interface VirtioDeviceState {
     }
   }
 
+  /**
+   * A pmem device (added in format 1.3). Its state carries its configuration, as the balloon's
+   * does, so the configuration part of the file keeps its 1.0 layout.
+   */
+  record Pmem(
+      String id, DeviceSlot slot, TransportState transport, PmemConfig config, PmemState device)
+      implements VirtioDeviceState {
+    public Pmem {
+      requireAll(id, slot, transport, config, device);
+      if (!config.id().equals(id)) {
+        throw new IllegalArgumentException(
+            "pmem id: \"" + config.id() + "\" (expected: the entry's \"" + id + "\")");
+      }
+    }
+  }
+
   private static void requireAll(Object... parts) {
     for (Object part : parts) {
       Objects.requireNonNull(part, "a part of a virtio device's state");
@@ -84,6 +103,7 @@ public sealed interface VirtioDeviceState {
           case Rng r -> "rng";
           case Balloon b -> "balloon";
           case Vsock v -> "vsock";
+          case Pmem p -> "pmem";
         });
     out.writeString(state.id())
         .writeLong(state.slot().base())
@@ -96,6 +116,13 @@ public sealed interface VirtioDeviceState {
       case Rng r -> out.write(r.device());
       case Balloon b -> out.write(b.device());
       case Vsock v -> out.write(v.device());
+      case Pmem p -> {
+        out.writeString(p.config().pathOnHost().toString())
+            .writeBool(p.config().rootDevice())
+            .writeBool(p.config().readOnly());
+        VmConfig.writeLimiter(out, p.config().rateLimiter());
+        out.write(p.device());
+      }
     }
   }
 
@@ -111,9 +138,29 @@ public sealed interface VirtioDeviceState {
       case "rng" -> new Rng(id, slot, transport, in.section(name, RngState::read));
       case "balloon" -> new Balloon(id, slot, transport, in.section(name, BalloonState::read));
       case "vsock" -> new Vsock(id, slot, transport, in.section(name, VsockState::read));
+      case "pmem" -> readPmem(in, id, slot, transport, name);
       default ->
           throw in.failure(
-              "device kind: \"" + kind + "\" (expected: one of balloon, block, net, rng, vsock)");
+              "device kind: \""
+                  + kind
+                  + "\" (expected: one of balloon, block, net, pmem, rng, vsock)");
     };
+  }
+
+  private static Pmem readPmem(
+      StateReader in, String id, DeviceSlot slot, TransportState transport, String name) {
+    PmemConfig config;
+    try {
+      config =
+          new PmemConfig(
+              id,
+              Path.of(in.readString(4096)),
+              in.readBool(),
+              in.readBool(),
+              VmConfig.readLimiter(in));
+    } catch (RuntimeException e) {
+      throw in.failure(name + ": " + e.getMessage());
+    }
+    return new Pmem(id, slot, transport, config, in.section(name, PmemState::read));
   }
 }

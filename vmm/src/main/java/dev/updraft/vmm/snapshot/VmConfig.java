@@ -281,7 +281,7 @@ public record VmConfig(
   }
 
   /** A limiter the API holds: absent, or with each bucket absent or given. */
-  private static void writeLimiter(StateWriter out, RateLimiterConfig limiter) {
+  static void writeLimiter(StateWriter out, RateLimiterConfig limiter) {
     out.writeOptional(
         limiter,
         (w, l) ->
@@ -289,7 +289,7 @@ public record VmConfig(
                 .writeOptional(l.ops(), VmConfig::writeBucket));
   }
 
-  private static RateLimiterConfig readLimiter(StateReader in) {
+  static RateLimiterConfig readLimiter(StateReader in) {
     return in.readOptional(
         r ->
             new RateLimiterConfig(

@@ -24,8 +24,9 @@ import java.util.Optional;
  */
 public final class MetricsWriter {
   private static final JsonFactory JSON = new JsonFactory();
-  // Firecracker sums its per-device groups into these (block_<id> -> block, net_<id> -> net).
-  private static final List<String> AGGREGATED_KINDS = List.of("block", "net");
+  // Firecracker sums its per-device groups into these (block_<id> -> block, net_<id> -> net,
+  // pmem_<id> -> pmem).
+  private static final List<String> AGGREGATED_KINDS = List.of("block", "net", "pmem");
 
   private final VmmMetrics metrics;
   private final String instanceId;

@@ -52,7 +52,8 @@ public final class VmmMetrics {
               "hotplug_memory"));
   private final Counters patchRequests =
       group(
-          "patch_api_requests", pairs("drive", "network", "machine_cfg", "mmds", "hotplug_memory"));
+          "patch_api_requests",
+          pairs("drive", "network", "machine_cfg", "mmds", "pmem", "hotplug_memory"));
   private final Counters logger =
       group("logger", "missed_metrics_count", "metrics_fails", "missed_log_count");
 

@@ -104,11 +104,28 @@ class ConfigFileTest {
           .as(key)
           .hasMessage(key + ": not supported by updraft yet (expected: null or absent)");
     }
+  }
+
+  @Test
+  void pmemDevicesBecomeInsertPmemDeviceStepsInOrder() {
+    List<ConfigFile.Step> steps =
+        steps(
+            "{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"pmem\": [{\"id\": \"p0\","
+                + " \"path_on_host\": \"a\", \"root_device\": true}, {\"id\": \"p1\","
+                + " \"path_on_host\": \"b\", \"read_only\": true}]}");
+    assertThat(steps)
+        .extracting(ConfigFile.Step::section)
+        .containsExactly("boot-source", "pmem[0]", "pmem[1]");
+    var first = (VmmAction.InsertPmemDevice) steps.get(1).action();
+    assertThat(first.config().rootDevice()).isTrue();
+    assertThat(first.config().readOnly()).isFalse();
+    var second = (VmmAction.InsertPmemDevice) steps.get(2).action();
+    assertThat(second.config().readOnly()).isTrue();
     assertThatThrownBy(
             () ->
                 steps(
                     "{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"pmem\": [{\"id\": \"p\"}]}"))
-        .hasMessage("pmem: not supported by updraft yet (expected: null or absent)");
+        .hasMessageContaining("path_on_host: missing");
   }
 
   @Test

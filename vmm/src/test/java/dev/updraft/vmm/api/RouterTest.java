@@ -90,8 +90,20 @@ class RouterTest {
   }
 
   @Test
+  void pmemRoutesToItsActionsByIdAsDrivesDo() {
+    assertThat(parse("PUT", "/pmem/p0", "{\"id\": \"p0\", \"path_on_host\": \"f\"}"))
+        .isInstanceOf(VmmAction.InsertPmemDevice.class);
+    assertThat(parse("PATCH", "/pmem/p0", "{\"id\": \"p0\"}"))
+        .isInstanceOf(VmmAction.UpdatePmemDevice.class);
+    assertThatThrownBy(() -> parse("PUT", "/pmem/p0", "{\"id\": \"p1\", \"path_on_host\": \"f\"}"))
+        .hasMessage("The id from the path does not match the id from the body!");
+    assertThatThrownBy(() -> Router.route("GET", "/pmem/p0", false))
+        .hasMessageContaining("GET /pmem/p0");
+  }
+
+  @Test
   void unimplementedFirecrackerEndpointsSaySo() {
-    for (String path : new String[] {"/pmem/p0", "/hotplug/memory"}) {
+    for (String path : new String[] {"/hotplug/memory"}) {
       assertThatThrownBy(() -> Router.route("PUT", path, true))
           .as(path)
           .isInstanceOf(ApiException.class)

@@ -52,6 +52,59 @@ class VmResourcesTest {
         .hasMessageContaining("at most one root device");
   }
 
+  private static PmemConfig pmem(String id, boolean root) {
+    return new PmemConfig(id, Path.of("/pmem/" + id), root, false, null);
+  }
+
+  @Test
+  void aWholeConfigurationHasAtMostOneRootAmongDrivesAndPmemDevices() {
+    assertThatThrownBy(() -> withPmem(List.of(), List.of(pmem("a", true), pmem("b", true))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "A root pmem device already exist (root_device: true on pmem \"b\", expected: false,"
+                + " pmem \"a\" is the root device)");
+    assertThatThrownBy(() -> withPmem(List.of(drive("rootfs", true)), List.of(pmem("a", true))))
+        .hasMessageStartingWith(
+            "Attempt to add pmem as a root device while the root device defined as a block"
+                + " device");
+    assertThatThrownBy(() -> withPmem(List.of(), List.of(pmem("a", false), pmem("a", false))))
+        .hasMessage("id: \"a\" (expected: a value no other device uses)");
+    assertThat(withPmem(List.of(drive("rootfs", true)), List.of(pmem("a", false))).pmem())
+        .hasSize(1);
+    assertThat(empty.withPmemDevices(List.of(pmem("a", true))).pmem()).hasSize(1);
+  }
+
+  @Test
+  void aPmemUpdatePatchesTheLimiterOfAKnownDeviceOnly() {
+    VmResources resources = empty.withPmem(pmem("a", false));
+    var limiter =
+        new dev.updraft.vmm.ratelimit.RateLimiterConfig(
+            null, new dev.updraft.vmm.ratelimit.TokenBucketConfig(5, 0, 100));
+    assertThat(resources.withPmemUpdate(new PmemUpdate("a", limiter)).pmem("a").orElseThrow())
+        .isEqualTo(new PmemConfig("a", Path.of("/pmem/a"), false, false, limiter));
+    assertThatThrownBy(() -> resources.withPmemUpdate(new PmemUpdate("b", limiter)))
+        .hasMessage("id: \"b\" (expected: the id of a configured pmem device)");
+    assertThatThrownBy(() -> new PmemUpdate("a-b", null))
+        .hasMessageContaining("letters, digits and underscores");
+  }
+
+  private static VmResources withPmem(List<Drive> drives, List<PmemConfig> pmem) {
+    return new VmResources(
+        MachineConfig.DEFAULT,
+        null,
+        drives,
+        List.of(),
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null,
+        null,
+        pmem);
+  }
+
   @Test
   void putWithTheSameIdReplacesInPlace() {
     VmResources resources = empty.withDrive(drive("a", false)).withDrive(drive("b", false));

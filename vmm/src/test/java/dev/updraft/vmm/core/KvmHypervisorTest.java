@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.IoEngine;
+import dev.updraft.vmm.config.PmemConfig;
 import dev.updraft.vmm.config.VmResources;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import dev.updraft.vmm.virtio.block.CacheType;
@@ -29,6 +30,24 @@ class KvmHypervisorTest {
     assertThat(KvmHypervisor.cmdline(resources).text())
         .startsWith(BootSource.DEFAULT_BOOT_ARGS)
         .endsWith(" root=PARTUUID=abcd-01 rw pci=off");
+  }
+
+  @Test
+  void aRootPmemIsNamedByItsPlaceAmongThePmemDevices() throws Exception {
+    Path file = Files.writeString(dir.resolve("pmem.img"), "p");
+    VmResources resources =
+        VmResources.defaults()
+            .withBootSource(
+                new BootSource(Files.writeString(dir.resolve("vmlinux"), "k"), null, "quiet"))
+            .withPmem(new PmemConfig("data", file, false, false, null))
+            .withPmem(new PmemConfig("root", file, true, true, null));
+    assertThat(KvmHypervisor.cmdline(resources).text())
+        .isEqualTo("quiet root=/dev/pmem1 ro pci=off");
+    assertThat(
+            KvmHypervisor.cmdline(
+                    resources.withPmem(new PmemConfig("root", file, true, false, null)))
+                .text())
+        .isEqualTo("quiet root=/dev/pmem1 rw pci=off");
   }
 
   @Test

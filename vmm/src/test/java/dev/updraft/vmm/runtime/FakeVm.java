@@ -104,6 +104,11 @@ public final class FakeVm implements RunningVm {
   }
 
   @Override
+  public void updatePmemRateLimiter(String id, RateLimiterConfig limiterOrNull) {
+    record("updatePmemRateLimiter " + id + " " + limiterOrNull);
+  }
+
+  @Override
   public void updateBalloon(long amountMib) {
     record("updateBalloon " + amountMib);
   }

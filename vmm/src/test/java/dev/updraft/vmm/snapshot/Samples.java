@@ -18,6 +18,7 @@ import dev.updraft.vmm.config.IoEngine;
 import dev.updraft.vmm.config.MachineConfig;
 import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
+import dev.updraft.vmm.config.PmemConfig;
 import dev.updraft.vmm.config.VsockConfig;
 import dev.updraft.vmm.devices.I8042State;
 import dev.updraft.vmm.devices.SerialState;
@@ -38,6 +39,8 @@ import dev.updraft.vmm.virtio.block.BlockState;
 import dev.updraft.vmm.virtio.block.CacheType;
 import dev.updraft.vmm.virtio.net.MacAddress;
 import dev.updraft.vmm.virtio.net.NetState;
+import dev.updraft.vmm.virtio.pmem.PmemRegion;
+import dev.updraft.vmm.virtio.pmem.PmemState;
 import dev.updraft.vmm.virtio.rng.RngState;
 import dev.updraft.vmm.virtio.vsock.VsockState;
 import java.nio.file.Path;
@@ -82,6 +85,20 @@ final class Samples {
             new NetworkInterface(
                 "eth0", "tap0", MacAddress.parse("06:00:ac:10:00:02"), 1500, null, limiter)),
         new EntropyConfig(null));
+  }
+
+  /** {@link #state()} without the pmem device format 1.3 added: what format 1.2 could hold. */
+  static MicrovmState stateBeforePmem() {
+    MicrovmState state = state();
+    DevicesState devices =
+        new DevicesState(
+            state.devices().serial(),
+            state.devices().i8042(),
+            state.devices().bootTimer(),
+            state.devices().virtio().stream()
+                .filter(d -> !(d instanceof VirtioDeviceState.Pmem))
+                .toList());
+    return new MicrovmState(state.config(), state.memory(), state.vm(), state.vcpus(), devices);
   }
 
   /** The same with what format 1.3 added: a vsock device and the MMDS configuration. */
@@ -206,7 +223,18 @@ final class Samples {
                     new GuestStats(Map.of(StatTag.FREE_MEMORY, 1L << 30, StatTag.OOM_KILL, 0L)),
                     true,
                     true,
-                    new HintingState(5, 5, 0, true)))));
+                    new HintingState(5, 5, 0, true))),
+            new VirtioDeviceState.Pmem(
+                "pmem0",
+                new DeviceSlot(0xC000_5000L, 0x1000, 9),
+                transport,
+                new PmemConfig(
+                    "pmem0",
+                    Path.of("/srv/pmem0.img"),
+                    true,
+                    true,
+                    new RateLimiterConfig(null, new TokenBucketConfig(10, 0, 100))),
+                new PmemState(new PmemRegion(512L << 30, 4L << 20), limiter))));
   }
 
   static Blob blob(int size, int fill) {

@@ -65,6 +65,20 @@ class MetricsWriterTest {
     assertThat(line.path("latencies_us").has("pause_vm")).isTrue();
     assertThat(line.path("block_rootfs").path("read_count").asLong()).isEqualTo(3);
     assertThat(line.path("block").path("read_count").asLong()).isEqualTo(3);
+    assertThat(line.path("patch_api_requests").has("pmem_fails")).isTrue();
+  }
+
+  @Test
+  void pmemGroupsAreSummedIntoPmemAsFirecrackerDoes() throws Exception {
+    configure(MetricsConfig.of(Path.of("/unused")));
+    Counters a = new Counters("pmem_a");
+    a.add("queue_event_count", 2);
+    Counters b = new Counters("pmem_b");
+    b.add("queue_event_count", 3);
+    assertThat(writer.flush(List.of(a, b))).isTrue();
+    JsonNode line = lines().getFirst();
+    assertThat(line.path("pmem_a").path("queue_event_count").asLong()).isEqualTo(2);
+    assertThat(line.path("pmem").path("queue_event_count").asLong()).isEqualTo(5);
   }
 
   @Test

@@ -47,7 +47,8 @@ public final class GuestImages {
           "idle",
           "balloon",
           "freepage",
-          "cpuid");
+          "cpuid",
+          "pmem");
 
   /** No libc, no PIC, no red zone (interrupts land on the guest's stack), no SSE state. */
   static final List<String> COMPILE_FLAGS =
