@@ -39,6 +39,14 @@ public final class H2Downstream extends Http2ConnectionHandler implements Http2F
   private ChannelHandlerContext ctx;
   // Writes whose failure needs no answer: a stream that is gone says so by its close.
   private ChannelPromise promise;
+  // Within a read of this connection: the connection handler flushes when the read completes.
+  private boolean reading;
+  private boolean flushScheduled;
+  private final Runnable flushTask =
+      () -> {
+        flushScheduled = false;
+        flush(ctx);
+      };
 
   private H2Downstream(
       Http2ConnectionDecoder decoder,
@@ -110,11 +118,36 @@ public final class H2Downstream extends Http2ConnectionHandler implements Http2F
   void consumed(Http2Stream stream, int bytes) {
     try {
       if (connection().local().flowController().consumeBytes(stream, bytes)) {
-        flush(ctx);
+        flushSoon();
       }
     } catch (Http2Exception e) {
       onError(ctx, false, e);
     }
+  }
+
+  /**
+   * Flushes what the streams wrote once this turn of the event loop is done: the responses of many
+   * streams come back from their upstreams within one turn, and go out in one write, not one each
+   * (what a {@code FlushConsolidationHandler} below the connection handler did, without its hop on
+   * every write and with the flow controller's pending bytes written once per turn).
+   */
+  void flushSoon() {
+    if (!reading && !flushScheduled) {
+      flushScheduled = true;
+      ctx.executor().execute(flushTask);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    reading = true;
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    reading = false;
+    super.channelReadComplete(ctx); // flushes
   }
 
   /** Sends a RST_STREAM with {@code error}: the stream closes. */

@@ -266,7 +266,7 @@ final class H2Stream implements ClientSide {
     ended = msg instanceof LastHttpContent;
     H2Frames.write(ctx, connection.encoder(), stream.id(), msg, connection.promise());
     if (flush) {
-      connection.flush(ctx);
+      connection.flushSoon();
     }
   }
 

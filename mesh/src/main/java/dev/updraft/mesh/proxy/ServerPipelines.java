@@ -13,7 +13,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
 
 /**
@@ -21,9 +20,6 @@ import java.time.Duration;
  * them, so tests and fuzz targets exercise exactly what a listener runs.
  */
 public final class ServerPipelines {
-  // Netty's default: a flush goes out at least every 256 flushes even while reads go on.
-  private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
-
   private ServerPipelines() {}
 
   /** An HTTP/1.x connection: strict decoding, request rules, client timeouts, then the proxy. */
@@ -54,10 +50,7 @@ public final class ServerPipelines {
             timeouts.requestBody(),
             Http2Settings.defaultSettings().maxConcurrentStreams(1000).initialWindowSize(65_535),
             grace);
-    pipeline
-        // Responses of many streams come back from their upstreams within one turn of the event
-        // loop; one flush at the end of it sends them in one write, not one write each.
-        .addLast(new FlushConsolidationHandler(EXPLICIT_FLUSH_AFTER_FLUSHES, true))
-        .addLast(handler);
+    // It flushes the responses of its streams once per turn of the event loop (flushSoon).
+    pipeline.addLast(handler);
   }
 }
