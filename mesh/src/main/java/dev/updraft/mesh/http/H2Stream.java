@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of one HTTP/2 stream: checks the request's HEADERS (RFC 9113 section 8.3.1,
- * beyond what the frame codec checks), starts its exchange, hands it the body one frame at a time
+ * beyond what Netty's decoder checks), starts its exchange, hands it the body one frame at a time
  * as it asks and returns the flow-control credit for each frame taken, so a client can only send as
  * fast as the backend takes the body; and writes the response as frames of the stream. A malformed
  * request or a stream error ends in RST_STREAM; the connection's other streams go on.
