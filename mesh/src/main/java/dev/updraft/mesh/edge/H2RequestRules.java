@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What RFC 9113 section 8.3.1 asks of an HTTP/2 request's pseudo-header values and Host, beyond the
- * presence and placement checks of Netty's frame codec.
+ * presence and placement checks of Netty's HTTP/2 decoder.
  */
 public final class H2RequestRules {
   private H2RequestRules() {}

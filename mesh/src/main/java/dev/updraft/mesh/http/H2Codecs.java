@@ -7,27 +7,23 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 
 /**
- * Netty's HTTP/2 frame codec over a connection whose send window is shared by its streams in turn
- * ({@code UniformStreamByteDistributor}) rather than by the RFC 7540 priority tree ({@code
+ * HTTP/2 connections whose send window is shared by their streams in turn ({@code
+ * UniformStreamByteDistributor}) rather than by the RFC 7540 priority tree ({@code
  * WeightedFairQueueByteDistributor}, Netty's default). RFC 9113 section 5.3 deprecates that
  * priority scheme and the proxy never forwarded it; keeping the tree cost every stream a node, a
  * list and events to insert it under the connection, and a priority-queue entry kept after it
- * closed (docs/mesh/performance.md, "HTTP/2 without the priority tree").
+ * closed (docs/mesh/performance.md, "HTTP/2 without the priority tree"). Client-facing connections
+ * use it through {@link H2Downstream}, connections to backends through the frame codec built here.
  */
 public final class H2Codecs {
   private H2Codecs() {}
 
-  /** A builder for a client-facing (server) connection. */
-  public static Http2FrameCodecBuilder forServer() {
-    return new Builder(true);
-  }
-
-  /** A builder for a connection to a backend. */
+  /** A frame codec builder for a connection to a backend. */
   public static Http2FrameCodecBuilder forClient() {
     return new Builder(false);
   }
 
-  private static Http2Connection newConnection(boolean server) {
+  static Http2Connection newConnection(boolean server) {
     DefaultHttp2Connection connection = new DefaultHttp2Connection(server);
     connection
         .remote()

@@ -14,10 +14,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -56,7 +54,11 @@ final class H2Frames {
    * with them. A {@code LastHttpContent} (a whole response included) ends the stream.
    */
   static void write(
-      ChannelHandlerContext ctx, Http2FrameStream stream, HttpObject msg, ChannelPromise promise) {
+      ChannelHandlerContext ctx,
+      Http2ConnectionEncoder encoder,
+      int stream,
+      HttpObject msg,
+      ChannelPromise promise) {
     boolean sent = false;
     if (msg instanceof HttpResponse head) {
       boolean endStream =
@@ -64,7 +66,7 @@ final class H2Frames {
               && !full.content().isReadable()
               && full.trailingHeaders().isEmpty();
       Http2Headers headers = H2Conversion.response(head);
-      ctx.write(new DefaultHttp2HeadersFrame(headers, endStream).stream(stream), promise);
+      encoder.writeHeaders(ctx, stream, headers, 0, endStream, promise);
       if (endStream) {
         ReferenceCountUtil.release(msg);
         return;
@@ -74,15 +76,15 @@ final class H2Frames {
       boolean trailers = !last.trailingHeaders().isEmpty();
       // Without trailers or a whole response's head, an empty DATA frame carries END_STREAM.
       if (last.content().isReadable() || (!trailers && !(last instanceof FullHttpResponse))) {
-        ctx.write(new DefaultHttp2DataFrame(last.content(), !trailers).stream(stream), promise);
+        encoder.writeData(ctx, stream, last.content(), 0, !trailers, promise);
         sent = true;
       }
       if (trailers) {
         Http2Headers headers = H2Conversion.trailers(last.trailingHeaders());
-        ctx.write(new DefaultHttp2HeadersFrame(headers, true).stream(stream), promise);
+        encoder.writeHeaders(ctx, stream, headers, 0, true, promise);
       }
     } else if (msg instanceof HttpContent content) {
-      ctx.write(new DefaultHttp2DataFrame(content.content(), false).stream(stream), promise);
+      encoder.writeData(ctx, stream, content.content(), 0, false, promise);
       sent = true;
     }
     if (!sent) {

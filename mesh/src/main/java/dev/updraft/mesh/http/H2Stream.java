@@ -12,13 +12,12 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -27,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of one HTTP/2 stream: checks the request's HEADERS (RFC 9113 section 8.3.1,
- * beyond what the frame codec checks), starts its exchange, hands it the body one frame at a time
+ * beyond what Netty's decoder checks), starts its exchange, hands it the body one frame at a time
  * as it asks and returns the flow-control credit for each frame taken, so a client can only send as
  * fast as the backend takes the body; and writes the response as frames of the stream. A malformed
  * request or a stream error ends in RST_STREAM; the connection's other streams go on.
@@ -35,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 final class H2Stream implements ClientSide {
   private final H2Downstream connection;
   private final ChannelHandlerContext ctx;
-  private final Http2FrameStream stream;
+  private final Http2Stream stream;
   // Request frames that arrived before the exchange asked for them; null until one does.
   private ArrayDeque<Http2StreamFrame> early;
   private ClientResponse current;
@@ -48,26 +47,26 @@ final class H2Stream implements ClientSide {
   private boolean closed;
   private ScheduledFuture<?> stall;
 
-  H2Stream(H2Downstream connection, ChannelHandlerContext ctx, Http2FrameStream stream) {
+  H2Stream(H2Downstream connection, ChannelHandlerContext ctx, Http2Stream stream) {
     this.connection = connection;
     this.ctx = ctx;
     this.stream = stream;
   }
 
   /** The request's HEADERS: checked, then an exchange starts (or a local answer goes out). */
-  void head(Http2HeadersFrame frame) {
-    if (H2RequestRules.problem(frame.headers()) != null) {
+  void head(Http2Headers headers, boolean endStream) {
+    if (H2RequestRules.problem(headers) != null) {
       reset(Http2Error.PROTOCOL_ERROR);
       return;
     }
     HttpRequest head;
     try {
-      head = H2Frames.request(stream.id(), frame.headers(), frame.isEndStream());
+      head = H2Frames.request(stream.id(), headers, endStream);
     } catch (Http2Exception | RuntimeException e) {
       reset(Http2Error.PROTOCOL_ERROR);
       return;
     }
-    requestOpen = !frame.isEndStream();
+    requestOpen = !endStream;
     boolean hasBody = requestOpen && Exchange.declaresBody(head);
     forwardBody = hasBody;
     Channel channel = ctx.channel();
@@ -145,8 +144,7 @@ final class H2Stream implements ClientSide {
   private void credit(Http2DataFrame data) {
     int bytes = data.initialFlowControlledBytes();
     if (bytes > 0) {
-      ctx.write(new DefaultHttp2WindowUpdateFrame(bytes).stream(stream), connection.promise());
-      ctx.flush();
+      connection.consumed(stream, bytes);
     }
   }
 
@@ -213,7 +211,7 @@ final class H2Stream implements ClientSide {
     ended = true;
     cancelStall();
     releaseEarly();
-    ctx.writeAndFlush(new DefaultHttp2ResetFrame(error).stream(stream), connection.promise());
+    connection.reset(stream.id(), error);
   }
 
   /** The stream is closed (both ends done, or reset) or the connection is gone. */
@@ -266,9 +264,9 @@ final class H2Stream implements ClientSide {
     }
     // Set first: the stream may close (and say so) within the write that ends it.
     ended = msg instanceof LastHttpContent;
-    H2Frames.write(ctx, stream, msg, connection.promise());
+    H2Frames.write(ctx, connection.encoder(), stream.id(), msg, connection.promise());
     if (flush) {
-      ctx.flush();
+      connection.flushSoon();
     }
   }
 

@@ -7,15 +7,12 @@ import dev.updraft.mesh.edge.ClientTimeouts;
 import dev.updraft.mesh.edge.Http1Codecs;
 import dev.updraft.mesh.edge.RequestGuard;
 import dev.updraft.mesh.http.DownstreamHandler;
-import dev.updraft.mesh.http.H2Codecs;
 import dev.updraft.mesh.http.H2Downstream;
 import dev.updraft.mesh.http.HttpContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
 
 /**
@@ -23,9 +20,6 @@ import java.time.Duration;
  * them, so tests and fuzz targets exercise exactly what a listener runs.
  */
 public final class ServerPipelines {
-  // Netty's default: a flush goes out at least every 256 flushes even while reads go on.
-  private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
-
   private ServerPipelines() {}
 
   /** An HTTP/1.x connection: strict decoding, request rules, client timeouts, then the proxy. */
@@ -44,28 +38,19 @@ public final class ServerPipelines {
   }
 
   /**
-   * An HTTP/2 connection: Netty's frame codec with every request check it has (RFC 9113 section
-   * 8.1.1 and 8.3: required, unique and well-placed pseudo-headers, no connection-specific fields,
-   * lowercase names, content-length matching the DATA frames), then one handler for all its
-   * streams.
+   * An HTTP/2 connection: Netty's connection handler with every request check it has (RFC 9113
+   * section 8.1.1 and 8.3: required, unique and well-placed pseudo-headers, no connection-specific
+   * fields, lowercase names, content-length matching the DATA frames), handling all its streams.
    */
   public static void http2(
       ChannelPipeline pipeline, HttpContext http, ConnectionTimeouts timeouts, Duration grace) {
-    Http2FrameCodec codec =
-        H2Codecs.forServer()
-            .initialSettings(
-                Http2Settings.defaultSettings()
-                    .maxConcurrentStreams(1000)
-                    .initialWindowSize(65_535))
-            .validateHeaders(true)
-            .validateRequiredPseudoHeaders(true)
-            .gracefulShutdownTimeoutMillis(grace.toMillis())
-            .build();
-    pipeline
-        // Responses of many streams come back from their upstreams within one turn of the event
-        // loop; one flush at the end of it sends them in one write, not one write each.
-        .addLast(new FlushConsolidationHandler(EXPLICIT_FLUSH_AFTER_FLUSHES, true))
-        .addLast(codec)
-        .addLast(new H2Downstream(http, timeouts.requestBody(), codec.connection()));
+    H2Downstream handler =
+        H2Downstream.create(
+            http,
+            timeouts.requestBody(),
+            Http2Settings.defaultSettings().maxConcurrentStreams(1000).initialWindowSize(65_535),
+            grace);
+    // It flushes the responses of its streams once per turn of the event loop (flushSoon).
+    pipeline.addLast(handler);
   }
 }

@@ -18,12 +18,12 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
@@ -32,7 +32,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** An HTTP/2 client's codec talks to the proxy's frame codec and H2Downstream, in memory. */
+/** An HTTP/2 client's codec talks to the proxy's H2Downstream, in memory. */
 class H2DownstreamTest {
   /** The client's side: opens streams and keeps the frames that come back. */
   private static final class Client extends Http2ChannelDuplexHandler {
@@ -49,11 +49,7 @@ class H2DownstreamTest {
 
   private final ScriptedStack stack = ScriptedStack.create();
   private final List<Call> calls = stack.calls;
-  private final Http2FrameCodec codec =
-      Http2FrameCodecBuilder.forServer()
-          .validateHeaders(true)
-          .validateRequiredPseudoHeaders(true)
-          .build();
+  private final H2Downstream downstream;
   private final EmbeddedChannel proxy;
   private final Client client = new Client();
   private final EmbeddedChannel clientChannel =
@@ -61,9 +57,10 @@ class H2DownstreamTest {
 
   H2DownstreamTest() {
     HttpContext context = stack.context(true);
-    proxy =
-        new EmbeddedChannel(
-            codec, new H2Downstream(context, Duration.ofSeconds(30), codec.connection()));
+    downstream =
+        H2Downstream.create(
+            context, Duration.ofSeconds(30), Http2Settings.defaultSettings(), Duration.ZERO);
+    proxy = new EmbeddedChannel(downstream);
     shuttle();
   }
 
@@ -104,11 +101,11 @@ class H2DownstreamTest {
   }
 
   private int unconsumed(Http2FrameStream stream) {
-    return codec
+    return downstream
         .connection()
         .local()
         .flowController()
-        .unconsumedBytes(codec.connection().stream(stream.id()));
+        .unconsumedBytes(downstream.connection().stream(stream.id()));
   }
 
   @Test
