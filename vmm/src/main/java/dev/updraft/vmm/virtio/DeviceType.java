@@ -6,7 +6,8 @@ public enum DeviceType {
   BLOCK(2),
   RNG(4),
   BALLOON(5),
-  VSOCK(19);
+  VSOCK(19),
+  MEM(24);
 
   private final int id;
 
