@@ -28,8 +28,9 @@ final class ConfigFile {
           "vsock",
           "balloon",
           "mmds-config",
-          "cpu-config");
-  private static final List<String> UNSUPPORTED = List.of("memory-hotplug", "pmem");
+          "cpu-config",
+          "memory-hotplug");
+  private static final List<String> UNSUPPORTED = List.of("pmem");
 
   /** One action and where in the file it came from, e.g. {@code drives[1]}. */
   record Step(String section, VmmAction action) {}
@@ -146,6 +147,11 @@ final class ConfigFile {
     section(steps, root, "entropy", f -> new VmmAction.SetEntropyDevice(ConfigJson.entropy(f)));
     section(steps, root, "vsock", f -> new VmmAction.SetVsockDevice(ConfigJson.vsock(f)));
     section(steps, root, "balloon", f -> new VmmAction.SetBalloonDevice(BalloonJson.config(f)));
+    section(
+        steps,
+        root,
+        "memory-hotplug",
+        f -> new VmmAction.SetMemoryHotplugDevice(MemoryHotplugJson.config(f)));
     section(
         steps,
         root,

@@ -45,7 +45,11 @@ final class ConfigJsonWriter {
     json.set("vsock", resources.vsock() == null ? null : vsock(resources.vsock()));
     json.set("entropy", resources.entropy() == null ? null : entropy(resources.entropy()));
     json.putArray("pmem");
-    json.putNull("memory-hotplug");
+    json.set(
+        "memory-hotplug",
+        resources.memoryHotplug() == null
+            ? null
+            : MemoryHotplugJson.writeConfig(resources.memoryHotplug()));
     if (resources.serial() != null) {
       json.set("serial", serial(resources.serial()));
     }

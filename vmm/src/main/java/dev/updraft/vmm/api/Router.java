@@ -10,6 +10,7 @@ import dev.updraft.vmm.api.VmmAction.GetBalloonConfig;
 import dev.updraft.vmm.api.VmmAction.GetBalloonStats;
 import dev.updraft.vmm.api.VmmAction.GetFreePageHintingStatus;
 import dev.updraft.vmm.api.VmmAction.GetFullVmConfig;
+import dev.updraft.vmm.api.VmmAction.GetMemoryHotplugStatus;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.GetVmInstanceInfo;
 import dev.updraft.vmm.api.VmmAction.GetVmMachineConfig;
@@ -24,6 +25,7 @@ import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
 import dev.updraft.vmm.api.VmmAction.SetBalloonDevice;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.SetMemoryHotplugDevice;
 import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
 import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartFreePageHinting;
@@ -33,6 +35,7 @@ import dev.updraft.vmm.api.VmmAction.UpdateBalloon;
 import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
+import dev.updraft.vmm.api.VmmAction.UpdateMemoryHotplugSize;
 import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.DriveUpdate;
@@ -51,10 +54,7 @@ import java.util.function.Function;
  */
 final class Router {
   // Endpoints of Firecracker's API that updraft does not implement, by first path segment.
-  private static final Map<String, String> UNSUPPORTED =
-      Map.of(
-          "pmem", "virtio-pmem devices",
-          "hotplug", "memory hot-plug");
+  private static final Map<String, String> UNSUPPORTED = Map.of("pmem", "virtio-pmem devices");
 
   private Router() {}
 
@@ -152,8 +152,30 @@ final class Router {
       case "PUT balloon" ->
           one ? t.to(Resource.BALLOON, b -> new SetBalloonDevice(BalloonJson.config(b))) : null;
       case "GET balloon" -> getBalloon(t, tokens);
+      case "PUT hotplug", "GET hotplug", "PATCH hotplug" -> hotplug(t, method, tokens);
       case "PATCH balloon" -> patchBalloon(t, tokens);
       default -> null;
+    };
+  }
+
+  /**
+   * {@code /hotplug/memory}: PUT configures the virtio-mem device, PATCH asks for a size, GET shows
+   * its status (Firecracker's parse_{put,patch,get}_memory_hotplug).
+   */
+  private static Route hotplug(Target t, String method, List<String> tokens) {
+    if (tokens.size() != 2 || !tokens.get(1).equals("memory")) {
+      return null;
+    }
+    return switch (method) {
+      case "PUT" ->
+          t.to(
+              Resource.MEMORY_HOTPLUG,
+              b -> new SetMemoryHotplugDevice(MemoryHotplugJson.config(b)));
+      case "PATCH" ->
+          t.to(
+              Resource.MEMORY_HOTPLUG_UPDATE,
+              b -> new UpdateMemoryHotplugSize(MemoryHotplugJson.sizeUpdate(b)));
+      default -> t.to(Resource.MEMORY_HOTPLUG_UPDATE, b -> new GetMemoryHotplugStatus());
     };
   }
 

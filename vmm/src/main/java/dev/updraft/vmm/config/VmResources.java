@@ -30,6 +30,7 @@ import java.util.function.Function;
  *     last changed
  * @param cpuConfig the custom CPU template ({@code PUT /cpu-config}), or null for none; it and a
  *     static {@code cpu_template} replace each other, as in Firecracker
+ * @param memoryHotplug the virtio-mem device ({@code /hotplug/memory}), or null for none
  */
 public record VmResources(
     MachineConfig machine,
@@ -43,7 +44,8 @@ public record VmResources(
     MmdsConfig mmdsConfig,
     Mmds mmds,
     BalloonConfig balloon,
-    CustomCpuTemplate cpuConfig) {
+    CustomCpuTemplate cpuConfig,
+    MemoryHotplugConfig memoryHotplug) {
 
   public VmResources {
     Objects.requireNonNull(machine, "machine-config");
@@ -74,6 +76,7 @@ public record VmResources(
         null,
         null,
         false,
+        null,
         null,
         null,
         null,
@@ -186,6 +189,11 @@ public record VmResources(
     return edit(p -> p.balloon = newBalloon);
   }
 
+  /** Sets the virtio-mem device (PUT semantics, before boot). */
+  public VmResources withMemoryHotplug(MemoryHotplugConfig newMemoryHotplug) {
+    return edit(p -> p.memoryHotplug = newMemoryHotplug);
+  }
+
   public VmResources withBootTimer(boolean enabled) {
     return edit(p -> p.bootTimer = enabled);
   }
@@ -286,7 +294,8 @@ public record VmResources(
         p.mmdsConfig,
         p.mmds,
         p.balloon,
-        p.cpuConfig);
+        p.cpuConfig,
+        p.memoryHotplug);
   }
 
   /** The components, mutable for the length of one {@link #edit}. */
@@ -303,6 +312,7 @@ public record VmResources(
     Mmds mmds;
     BalloonConfig balloon;
     CustomCpuTemplate cpuConfig;
+    MemoryHotplugConfig memoryHotplug;
 
     Parts(VmResources r) {
       machine = r.machine;
@@ -317,6 +327,7 @@ public record VmResources(
       mmds = r.mmds;
       balloon = r.balloon;
       cpuConfig = r.cpuConfig;
+      memoryHotplug = r.memoryHotplug;
     }
   }
 }

@@ -99,8 +99,9 @@ public record VmConfig(
   /**
    * Resources for the restored VM: this configuration, with the new process's serial output. The
    * state file carries no vsock device and no MMDS, so the restored VM has neither; the balloon's
-   * configuration is in its device state, and the caller adds it. A custom CPU template is not
-   * kept: its effect is in each vCPU's saved CPUID and MSRs, as in Firecracker.
+   * and the virtio-mem device's configurations are in their device states, and the caller adds
+   * them. A custom CPU template is not kept: its effect is in each vCPU's saved CPUID and MSRs, as
+   * in Firecracker.
    */
   public VmResources toResources(VmResources current) {
     return new VmResources(
@@ -111,6 +112,7 @@ public record VmConfig(
         entropy,
         current.serial(),
         current.bootTimer(),
+        null,
         null,
         null,
         null,

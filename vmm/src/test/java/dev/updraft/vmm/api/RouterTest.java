@@ -91,7 +91,7 @@ class RouterTest {
 
   @Test
   void unimplementedFirecrackerEndpointsSaySo() {
-    for (String path : new String[] {"/pmem/p0", "/hotplug/memory"}) {
+    for (String path : new String[] {"/pmem/p0"}) {
       assertThatThrownBy(() -> Router.route("PUT", path, true))
           .as(path)
           .isInstanceOf(ApiException.class)

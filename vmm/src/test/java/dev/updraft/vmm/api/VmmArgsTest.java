@@ -162,7 +162,7 @@ class VmmArgsTest {
     FakeHypervisor hypervisor = new FakeHypervisor();
     assertThat(VmmMain.run(new String[] {"--snapshot-version"}, hypervisor, stdout, stderr))
         .isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("v1.2.0\n");
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("v1.3.0\n");
 
     Path notState = Files.writeString(dir.resolve("vm.mem"), "x".repeat(100));
     out.reset();

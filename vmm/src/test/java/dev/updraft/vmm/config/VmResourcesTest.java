@@ -48,6 +48,7 @@ class VmResourcesTest {
                     null,
                     null,
                     null,
+                    null,
                     null))
         .hasMessageContaining("at most one root device");
   }
