@@ -88,6 +88,9 @@ public final class Layout {
 
   public static final long MMIO64_SIZE = 256L << 30;
 
+  /** Alignment of the virtio-mem region (Firecracker's default slot size, 128 MiB). */
+  public static final long HOTPLUG_ALIGNMENT = 128L << 20;
+
   /** Legacy GSIs on the IOAPIC: 1 = i8042, 4 = COM1, 5..23 allocated to devices. */
   public static final int GSI_I8042 = 1;
 
@@ -135,6 +138,18 @@ public final class Layout {
       regions.add(new MemoryRegion(MMIO64_START + MMIO64_SIZE, remaining));
     }
     return List.copyOf(regions);
+  }
+
+  /**
+   * Where the virtio-mem region starts: past the 64-bit MMIO hole at 512 GiB (Firecracker's
+   * FIRST_ADDR_PAST_64BITS_MMIO), after any RAM there, aligned to 128 MiB (its default slot size).
+   */
+  public static long hotplugStart(List<MemoryRegion> ram) {
+    long start = MMIO64_START + MMIO64_SIZE;
+    for (MemoryRegion region : ram) {
+      start = Math.max(start, region.end());
+    }
+    return alignUp(start, HOTPLUG_ALIGNMENT);
   }
 
   /** End of the RAM region at address 0, where the initrd goes (Firecracker's first memslot). */

@@ -10,6 +10,7 @@ import dev.updraft.vmm.virtio.VirtioDevice;
 import dev.updraft.vmm.virtio.VirtioMmioTransport;
 import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
+import dev.updraft.vmm.virtio.mem.VirtioMem;
 import dev.updraft.vmm.virtio.net.VirtioNet;
 import dev.updraft.vmm.virtio.vsock.VirtioVsock;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ final class DeviceSet {
   I8042 i8042;
   VirtioVsock vsock;
   VirtioBalloon balloon;
+  VirtioMem mem;
   boolean bootTimer;
 
   /** Every device's state; call with the vCPUs paused, on the device thread. */
@@ -48,6 +50,14 @@ final class DeviceSet {
       // The snapshot format has no vsock entry yet; a restore without it would lose the device.
       throw new MachineException(
           "vsock: the VM has a vsock device (expected: none; snapshots of vsock are not supported"
+              + " yet)");
+    }
+    if (mem != null && mem.status().pluggedSizeMib() > 0) {
+      // The memory file holds RAM only: what the guest wrote to plugged blocks would be lost.
+      throw new MachineException(
+          "memory-hotplug: "
+              + mem.status().pluggedSizeMib()
+              + " MiB plugged (expected: none; snapshots of plugged memory are not supported"
               + " yet)");
     }
     return new DevicesState(

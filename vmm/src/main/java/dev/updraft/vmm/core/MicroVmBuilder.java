@@ -17,6 +17,7 @@ import dev.updraft.vmm.boot.KernelLoader;
 import dev.updraft.vmm.boot.LoadedKernel;
 import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.CustomCpuTemplate;
+import dev.updraft.vmm.config.MemoryHotplugConfig;
 import dev.updraft.vmm.cpu.StaticCpuTemplates;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.eventloop.EventLoop;
@@ -67,6 +68,7 @@ public final class MicroVmBuilder {
   private RateLimiterConfig entropy;
   private VsockDevice vsock;
   private BalloonDevice balloon;
+  private MemoryHotplugConfig memoryHotplug;
   private MmdsService mmds;
 
   /** A network interface: the device's config and the host TAP it is backed by. */
@@ -215,6 +217,15 @@ public final class MicroVmBuilder {
     return balloon(new BalloonDevice(amountMib, deflateOnOom, statsIntervalS, false, false));
   }
 
+  /**
+   * Adds the virtio-mem device, last among the virtio devices as in Firecracker; its region goes
+   * past the 64-bit MMIO hole ({@link Layout#hotplugStart}), all of it unplugged at boot.
+   */
+  public MicroVmBuilder memoryHotplug(MemoryHotplugConfig config) {
+    this.memoryHotplug = Objects.requireNonNull(config, "config");
+    return this;
+  }
+
   /** Adds the virtio-balloon device, free page hinting and reporting included. */
   public MicroVmBuilder balloon(BalloonDevice device) {
     this.balloon = java.util.Objects.requireNonNull(device, "device");
@@ -287,6 +298,11 @@ public final class MicroVmBuilder {
       if (entropy != null) {
         virtioSlots.add(slots.allocate());
         wiring.rng(entropy, virtioSlots.getLast());
+      }
+      if (memoryHotplug != null) {
+        virtioSlots.add(slots.allocate());
+        wiring.mem(
+            memoryHotplug, Layout.hotplugStart(machine.memory().regions()), virtioSlots.getLast());
       }
       KernelCmdline line = cmdline;
       for (DeviceSlot slot : virtioSlots) {

@@ -9,9 +9,10 @@ public record SnapshotVersion(int major, int minor, int patch) {
   /**
    * The version this VMM writes. 1.1 added the balloon device, so 1.0 files read as they were; 1.2
    * added the balloon's free page hinting and reporting at the end of its section, so 1.1 files
-   * read as they were too (a balloon without them).
+   * read as they were too (a balloon without them); 1.3 added the virtio-mem device's entry, so
+   * older files (which have none) read as they were.
    */
-  public static final SnapshotVersion CURRENT = new SnapshotVersion(1, 2, 0);
+  public static final SnapshotVersion CURRENT = new SnapshotVersion(1, 3, 0);
 
   public SnapshotVersion {
     for (int part : new int[] {major, minor, patch}) {

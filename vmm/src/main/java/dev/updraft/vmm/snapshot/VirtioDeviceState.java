@@ -6,6 +6,7 @@ import dev.updraft.vmm.state.StateWriter;
 import dev.updraft.vmm.virtio.TransportState;
 import dev.updraft.vmm.virtio.balloon.BalloonState;
 import dev.updraft.vmm.virtio.block.BlockState;
+import dev.updraft.vmm.virtio.mem.VirtioMemState;
 import dev.updraft.vmm.virtio.net.NetState;
 import dev.updraft.vmm.virtio.rng.RngState;
 import java.util.Objects;
@@ -56,6 +57,17 @@ public sealed interface VirtioDeviceState {
     }
   }
 
+  /**
+   * The virtio-mem device; there is at most one, its id is {@code "mem"}. Its state carries its
+   * region (added in format 1.3: older files have no entry of this kind and read as before).
+   */
+  record Mem(String id, DeviceSlot slot, TransportState transport, VirtioMemState device)
+      implements VirtioDeviceState {
+    public Mem {
+      requireAll(id, slot, transport, device);
+    }
+  }
+
   private static void requireAll(Object... parts) {
     for (Object part : parts) {
       Objects.requireNonNull(part, "a part of a virtio device's state");
@@ -70,6 +82,7 @@ public sealed interface VirtioDeviceState {
           case Net n -> "net";
           case Rng r -> "rng";
           case Balloon b -> "balloon";
+          case Mem m -> "mem";
         });
     out.writeString(state.id())
         .writeLong(state.slot().base())
@@ -81,6 +94,7 @@ public sealed interface VirtioDeviceState {
       case Net n -> out.write(n.device());
       case Rng r -> out.write(r.device());
       case Balloon b -> out.write(b.device());
+      case Mem m -> out.write(m.device());
     }
   }
 
@@ -95,9 +109,10 @@ public sealed interface VirtioDeviceState {
       case "net" -> new Net(id, slot, transport, in.section(name, NetState::read));
       case "rng" -> new Rng(id, slot, transport, in.section(name, RngState::read));
       case "balloon" -> new Balloon(id, slot, transport, in.section(name, BalloonState::read));
+      case "mem" -> new Mem(id, slot, transport, in.section(name, VirtioMemState::read));
       default ->
           throw in.failure(
-              "device kind: \"" + kind + "\" (expected: one of balloon, block, net, rng)");
+              "device kind: \"" + kind + "\" (expected: one of balloon, block, mem, net, rng)");
     };
   }
 }

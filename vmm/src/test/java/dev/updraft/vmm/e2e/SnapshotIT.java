@@ -75,7 +75,7 @@ class SnapshotIT {
             .redirectErrorStream(true)
             .start();
     assertThat(new String(describe.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-        .isEqualTo("v1.2.0\n");
+        .isEqualTo("v1.3.0\n");
 
     VmmOnKvm b = start("b");
     byte[] good = Files.readAllBytes(state);

@@ -32,6 +32,7 @@ import dev.updraft.vmm.virtio.balloon.HintingState;
 import dev.updraft.vmm.virtio.balloon.StatTag;
 import dev.updraft.vmm.virtio.block.BlockState;
 import dev.updraft.vmm.virtio.block.CacheType;
+import dev.updraft.vmm.virtio.mem.VirtioMemState;
 import dev.updraft.vmm.virtio.net.MacAddress;
 import dev.updraft.vmm.virtio.net.NetState;
 import dev.updraft.vmm.virtio.rng.RngState;
@@ -172,7 +173,19 @@ final class Samples {
                     new GuestStats(Map.of(StatTag.FREE_MEMORY, 1L << 30, StatTag.OOM_KILL, 0L)),
                     true,
                     true,
-                    new HintingState(5, 5, 0, true)))));
+                    new HintingState(5, 5, 0, true))),
+            new VirtioDeviceState.Mem(
+                "mem",
+                new DeviceSlot(0xC000_5000L, 0x1000, 9),
+                transport,
+                new VirtioMemState(
+                    512L << 30,
+                    256L << 20,
+                    2L << 20,
+                    128L << 20,
+                    128L << 20,
+                    4L << 20,
+                    java.util.BitSet.valueOf(new long[] {0b11})))));
   }
 
   static Blob blob(int size, int fill) {

@@ -23,7 +23,7 @@ class SnapshotFileTest {
     Path file = dir.resolve("vm.state");
     SnapshotFile.write(file, state);
     assertThat(SnapshotFile.read(file)).isEqualTo(state);
-    assertThat(SnapshotFile.describe(file)).hasToString("v1.2.0");
+    assertThat(SnapshotFile.describe(file)).hasToString("v1.3.0");
     byte[] bytes = Files.readAllBytes(file);
     assertThat(Arrays.copyOf(bytes, 8)).asString().isEqualTo("UDVMSNAP");
     assertThat(bytes.length).as("two vCPUs and four devices").isBetween(10_000, 20_000);
@@ -52,16 +52,19 @@ class SnapshotFileTest {
   @Test
   void aNewerMinorOrAnotherMajorVersionIsRefusedAnOlderPatchTaken() {
     byte[] bytes = SnapshotFile.encode(Samples.state());
-    assertThatThrownBy(() -> SnapshotFile.decode(withVersion(bytes, 1, 3, 0), "vm.state"))
+    assertThatThrownBy(() -> SnapshotFile.decode(withVersion(bytes, 1, 4, 0), "vm.state"))
         .isInstanceOf(SnapshotException.class)
         .hasMessage(
-            "vm.state: snapshot format v1.3.0 (expected: v1.2.0 or an older minor version of it:"
-                + " this VMM writes v1.2.0)");
+            "vm.state: snapshot format v1.4.0 (expected: v1.3.0 or an older minor version of it:"
+                + " this VMM writes v1.3.0)");
     assertThatThrownBy(() -> SnapshotFile.decode(withVersion(bytes, 2, 0, 0), "vm.state"))
         .hasMessageContaining("snapshot format v2.0.0");
     assertThatThrownBy(() -> SnapshotFile.decode(withVersion(bytes, 0, 9, 0), "vm.state"))
         .hasMessageContaining("snapshot format v0.9.0");
-    assertThat(SnapshotFile.decode(withVersion(bytes, 1, 2, 7), "vm.state"))
+    assertThat(SnapshotFile.decode(withVersion(bytes, 1, 3, 7), "vm.state"))
+        .isEqualTo(Samples.state());
+    // A 1.2 file (before virtio-mem) has the same layout without a mem entry.
+    assertThat(SnapshotFile.decode(withVersion(bytes, 1, 2, 0), "vm.state"))
         .isEqualTo(Samples.state());
     // A 1.0 file (before the balloon) has the same layout without a balloon entry.
     assertThat(SnapshotFile.decode(withVersion(bytes, 1, 0, 0), "vm.state"))
