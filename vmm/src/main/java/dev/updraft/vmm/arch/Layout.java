@@ -88,6 +88,9 @@ public final class Layout {
 
   public static final long MMIO64_SIZE = 256L << 30;
 
+  /** Room for the virtio-mem region past the 64-bit MMIO hole (Firecracker's, 512 GiB). */
+  public static final long PAST_MMIO64_SIZE = 512L << 30;
+
   /** Alignment of the virtio-mem region (Firecracker's default slot size, 128 MiB). */
   public static final long HOTPLUG_ALIGNMENT = 128L << 20;
 
@@ -144,12 +147,22 @@ public final class Layout {
    * Where the virtio-mem region starts: past the 64-bit MMIO hole at 512 GiB (Firecracker's
    * FIRST_ADDR_PAST_64BITS_MMIO), after any RAM there, aligned to 128 MiB (its default slot size).
    */
-  public static long hotplugStart(List<MemoryRegion> ram) {
+  public static long hotplugStart(List<MemoryRegion> ram, long size) {
     long start = MMIO64_START + MMIO64_SIZE;
     for (MemoryRegion region : ram) {
       start = Math.max(start, region.end());
     }
-    return alignUp(start, HOTPLUG_ALIGNMENT);
+    start = alignUp(start, HOTPLUG_ALIGNMENT);
+    // Firecracker allocates the region in [512 GiB, 1 TiB): the VM does not start if it is bigger.
+    if (size > MMIO64_START + MMIO64_SIZE + PAST_MMIO64_SIZE - start) {
+      throw new IllegalArgumentException(
+          "memory-hotplug: total_size_mib "
+              + (size >> 20)
+              + " (expected: at most "
+              + ((MMIO64_START + MMIO64_SIZE + PAST_MMIO64_SIZE - start) >> 20)
+              + ", the room past the 64-bit MMIO hole)");
+    }
+    return start;
   }
 
   /** End of the RAM region at address 0, where the initrd goes (Firecracker's first memslot). */

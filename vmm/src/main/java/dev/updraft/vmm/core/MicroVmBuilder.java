@@ -219,7 +219,8 @@ public final class MicroVmBuilder {
 
   /**
    * Adds the virtio-mem device, last among the virtio devices as in Firecracker; its region goes
-   * past the 64-bit MMIO hole ({@link Layout#hotplugStart}), all of it unplugged at boot.
+   * past the 64-bit MMIO hole ({@link Layout#hotplugStart}), all of it unplugged at boot. A region
+   * that does not fit there fails the build, as in Firecracker.
    */
   public MicroVmBuilder memoryHotplug(MemoryHotplugConfig config) {
     this.memoryHotplug = Objects.requireNonNull(config, "config");
@@ -302,7 +303,9 @@ public final class MicroVmBuilder {
       if (memoryHotplug != null) {
         virtioSlots.add(slots.allocate());
         wiring.mem(
-            memoryHotplug, Layout.hotplugStart(machine.memory().regions()), virtioSlots.getLast());
+            memoryHotplug,
+            Layout.hotplugStart(machine.memory().regions(), memoryHotplug.totalBytes()),
+            virtioSlots.getLast());
       }
       KernelCmdline line = cmdline;
       for (DeviceSlot slot : virtioSlots) {

@@ -10,6 +10,23 @@ class LayoutTest {
   private static final long GIB = 1L << 30;
 
   @Test
+  void theHotplugRegionGoesAt512GibOrAfterRamThereAndMustFitBelowOneTib() {
+    assertThat(Layout.hotplugStart(Layout.ramRegions(128L << 20), GIB)).isEqualTo(512 * GIB);
+    assertThat(Layout.hotplugStart(Layout.ramRegions(300 * GIB), GIB))
+        .as("RAM past the hole ends at 556 GiB")
+        .isEqualTo(556 * GIB);
+    assertThat(
+            Layout.hotplugStart(
+                java.util.List.of(new MemoryRegion(512 * GIB, (1L << 20) + 0x1000)), GIB))
+        .isEqualTo(512 * GIB + (128L << 20));
+    assertThat(Layout.hotplugStart(Layout.ramRegions(128L << 20), 512 * GIB)).isEqualTo(512 * GIB);
+    assertThatThrownBy(() -> Layout.hotplugStart(Layout.ramRegions(128L << 20), 513 * GIB))
+        .hasMessage(
+            "memory-hotplug: total_size_mib 525312 (expected: at most 524288, the room past the"
+                + " 64-bit MMIO hole)");
+  }
+
+  @Test
   void smallGuestsGetOneRegionFromZero() {
     assertThat(Layout.ramRegions(128L << 20)).containsExactly(new MemoryRegion(0, 128L << 20));
     assertThat(Layout.ramRegions(3 * GIB)).containsExactly(new MemoryRegion(0, 3 * GIB));
