@@ -47,6 +47,7 @@ public final class GuestImages {
           "idle",
           "balloon",
           "freepage",
+          "mem",
           "cpuid");
 
   /** No libc, no PIC, no red zone (interrupts land on the guest's stack), no SSE state. */
