@@ -13,8 +13,8 @@ class LayoutTest {
   void theHotplugRegionGoesAt512GibOrAfterRamThereAndMustFitBelowOneTib() {
     assertThat(Layout.hotplugStart(Layout.ramRegions(128L << 20), GIB)).isEqualTo(512 * GIB);
     assertThat(Layout.hotplugStart(Layout.ramRegions(300 * GIB), GIB))
-        .as("RAM past the hole ends at 556 GiB")
-        .isEqualTo(556 * GIB);
+        .as("3 + 252 GiB below the hole, the other 45 GiB from 512 GiB")
+        .isEqualTo(557 * GIB);
     assertThat(
             Layout.hotplugStart(
                 java.util.List.of(new MemoryRegion(512 * GIB, (1L << 20) + 0x1000)), GIB))

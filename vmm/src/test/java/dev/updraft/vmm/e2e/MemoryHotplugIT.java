@@ -116,6 +116,69 @@ class MemoryHotplugIT {
             "mem-kept");
   }
 
+  /**
+   * A VM snapshotted with its region unplugged comes back with the device in a fresh process: the
+   * restored driver plugs and unplugs there, and the configuration is the snapshot's.
+   */
+  @Test
+  void aSnapshotWithNothingPluggedRestoresTheDevice() throws Exception {
+    VmmOnKvm a = VmmOnKvm.start(dir.resolve("a.sock"), dir.resolve("a.txt"));
+    try {
+      assertThat(vmmCurl(a, "PUT", "/hotplug/memory", "{\"total_size_mib\": 256}"))
+          .isEqualTo("204");
+      a.expect204(
+          "PUT",
+          "/boot-source",
+          "{\"kernel_image_path\": \""
+              + GuestImages.pvh("mem")
+              + "\", \"boot_args\": \"console=ttyS0 reboot=k wait_ms=60000 linger_ms=2000\"}");
+      a.expect204("PUT", "/actions", "{\"action_type\": \"InstanceStart\"}");
+      a.awaitConsole("ready");
+      a.expect204("PATCH", "/vm", "{\"state\": \"Paused\"}");
+      a.expect204(
+          "PUT",
+          "/snapshot/create",
+          "{\"snapshot_type\": \"Full\", \"snapshot_path\": \""
+              + dir.resolve("vm.state")
+              + "\", \"mem_file_path\": \""
+              + dir.resolve("vm.mem")
+              + "\"}");
+    } finally {
+      a.close();
+    }
+    vmm = VmmOnKvm.start(dir.resolve("b.sock"), dir.resolve("b.txt"));
+    vmm.expect204(
+        "PUT",
+        "/snapshot/load",
+        "{\"snapshot_path\": \""
+            + dir.resolve("vm.state")
+            + "\", \"mem_backend\": {\"backend_type\": \"File\", \"backend_path\": \""
+            + dir.resolve("vm.mem")
+            + "\"}, \"resume_vm\": true}");
+    assertThat(body(vmm.curl("GET", "/vm/config", null)).get("memory-hotplug").toString())
+        .isEqualTo("{\"total_size_mib\":256,\"block_size_mib\":2,\"slot_size_mib\":128}");
+    assertThat(
+            body(vmm.curl("GET", "/hotplug/memory", null, JSON)).get("plugged_size_mib").asLong())
+        .isZero();
+    assertThat(vmm.curl("PATCH", "/hotplug/memory", "{\"requested_size_mib\": 64}", JSON))
+        .isEqualTo("204");
+    vmm.awaitConsole("plugged");
+    assertThat(
+            body(vmm.curl("GET", "/hotplug/memory", null, JSON)).get("plugged_size_mib").asLong())
+        .isEqualTo(64);
+    assertThat(vmm.curl("PATCH", "/hotplug/memory", "{\"requested_size_mib\": 0}", JSON))
+        .isEqualTo("204");
+    vmm.awaitConsole("unplugged");
+    assertThat(vmm.awaitExit()).isZero();
+    GuestReport.parse(vmm.consoleText())
+        .requirePassed("mem-plug", "mem-pattern", "mem-unplug", "mem-state-unplugged");
+  }
+
+  private static String vmmCurl(VmmOnKvm on, String method, String path, String body)
+      throws Exception {
+    return on.curl(method, path, body, JSON);
+  }
+
   /** The JSON of a 200 answer ("200 {...}"). */
   private static JsonNode body(String answer) throws Exception {
     assertThat(answer).startsWith("200 ");
