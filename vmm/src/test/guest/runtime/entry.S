@@ -253,6 +253,7 @@ ring3_interrupts:
  */
 	.section .data.pagetables, "aw"
 	.balign 4096
+	.globl pml4 /* the mem guest maps the virtio-mem region at 512 GiB through entry 1 */
 pml4:
 	.quad pdpt + 0x7
 	.quad pdpt_pmem + 0x7

@@ -25,16 +25,4 @@ final class ApiException extends RuntimeException {
   static ApiException invalidPathMethod(String method, String path) {
     return new ApiException("Invalid request method and/or path: " + method + " " + path + ".");
   }
-
-  /** An endpoint of Firecracker's API that updraft does not implement. */
-  static ApiException unsupported(String what, String method, String path) {
-    return new ApiException(
-        "The requested operation is not supported: updraft does not support "
-            + what
-            + " yet ("
-            + method
-            + " "
-            + path
-            + ").");
-  }
 }

@@ -33,6 +33,7 @@ record ApiReply(int status, String body, boolean deprecated, String faultMessage
           case VmmData.BalloonConfiguration b -> ConfigJsonWriter.balloon(b.config());
           case VmmData.BalloonStatistics b -> BalloonJson.writeStats(b.stats());
           case VmmData.BalloonHintingStatus h -> BalloonJson.writeHintingStatus(h.status());
+          case VmmData.MemoryHotplugStatus m -> MemoryHotplugJson.writeStatus(m.status());
           // Firecracker answers {} for a store nobody has written yet.
           case VmmData.MmdsValue mmds -> mmds.document().isNull() ? Json.object() : mmds.document();
         };

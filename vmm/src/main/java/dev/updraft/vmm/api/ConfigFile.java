@@ -29,8 +29,8 @@ final class ConfigFile {
           "vsock",
           "balloon",
           "mmds-config",
-          "cpu-config");
-  private static final List<String> UNSUPPORTED = List.of("memory-hotplug");
+          "cpu-config",
+          "memory-hotplug");
 
   /** One action and where in the file it came from, e.g. {@code drives[1]}. */
   record Step(String section, VmmAction action) {}
@@ -95,9 +95,7 @@ final class ConfigFile {
    */
   static List<Step> steps(byte[] document) {
     JsonFields root = JsonFields.of(Json.parse(document), "");
-    List<String> allowed = new ArrayList<>(SUPPORTED);
-    allowed.addAll(UNSUPPORTED);
-    root.only(allowed.toArray(String[]::new));
+    root.only(SUPPORTED.toArray(String[]::new));
     // Firecracker's VmmConfig: the sections it holds as Option; drives, network-interfaces, pmem
     // and boot-source are not.
     root.nullable(
@@ -110,12 +108,6 @@ final class ConfigFile {
         "vsock",
         "entropy",
         "memory-hotplug");
-    for (String key : UNSUPPORTED) {
-      if (root.has(key)) {
-        throw new JsonFieldException(
-            key + ": not supported by updraft yet (expected: null or absent)");
-      }
-    }
     List<Step> steps = new ArrayList<>();
     section(steps, root, "logger", f -> new VmmAction.ConfigureLogger(ConfigJson.logger(f)));
     section(steps, root, "metrics", f -> new VmmAction.ConfigureMetrics(ConfigJson.metrics(f)));
@@ -146,6 +138,11 @@ final class ConfigFile {
     section(steps, root, "entropy", f -> new VmmAction.SetEntropyDevice(ConfigJson.entropy(f)));
     section(steps, root, "vsock", f -> new VmmAction.SetVsockDevice(ConfigJson.vsock(f)));
     section(steps, root, "balloon", f -> new VmmAction.SetBalloonDevice(BalloonJson.config(f)));
+    section(
+        steps,
+        root,
+        "memory-hotplug",
+        f -> new VmmAction.SetMemoryHotplugDevice(MemoryHotplugJson.config(f)));
     section(
         steps,
         root,

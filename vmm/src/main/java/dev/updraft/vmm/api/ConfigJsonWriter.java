@@ -47,7 +47,11 @@ final class ConfigJsonWriter {
     json.set("entropy", resources.entropy() == null ? null : entropy(resources.entropy()));
     ArrayNode pmem = json.putArray("pmem");
     resources.pmem().forEach(p -> pmem.add(pmem(p)));
-    json.putNull("memory-hotplug");
+    json.set(
+        "memory-hotplug",
+        resources.memoryHotplug() == null
+            ? null
+            : MemoryHotplugJson.writeConfig(resources.memoryHotplug()));
     if (resources.serial() != null) {
       json.set("serial", serial(resources.serial()));
     }

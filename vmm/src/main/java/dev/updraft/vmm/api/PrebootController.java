@@ -9,6 +9,7 @@ import dev.updraft.vmm.api.VmmAction.FlushMetrics;
 import dev.updraft.vmm.api.VmmAction.GetBalloonConfig;
 import dev.updraft.vmm.api.VmmAction.GetBalloonStats;
 import dev.updraft.vmm.api.VmmAction.GetFreePageHintingStatus;
+import dev.updraft.vmm.api.VmmAction.GetMemoryHotplugStatus;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
@@ -20,6 +21,7 @@ import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
 import dev.updraft.vmm.api.VmmAction.SetBalloonDevice;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.SetMemoryHotplugDevice;
 import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
 import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartFreePageHinting;
@@ -29,6 +31,7 @@ import dev.updraft.vmm.api.VmmAction.UpdateBalloon;
 import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
+import dev.updraft.vmm.api.VmmAction.UpdateMemoryHotplugSize;
 import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
 import dev.updraft.vmm.config.BootSource;
 import dev.updraft.vmm.config.ConfigException;
@@ -70,6 +73,7 @@ final class PrebootController {
               SetEntropyDevice _,
               VmmAction.InsertPmemDevice _,
               SetBalloonDevice _,
+              SetMemoryHotplugDevice _,
               UpdateMachineConfiguration _ ->
               true;
           default -> false;
@@ -84,6 +88,7 @@ final class PrebootController {
       case SetVsockDevice a -> vmm.resources(resources.withVsock(checked(a.config())));
       case SetMmdsConfiguration a -> configureMmds(resources, a.config());
       case SetBalloonDevice a -> vmm.resources(resources.withBalloon(a.config()));
+      case SetMemoryHotplugDevice a -> vmm.resources(resources.withMemoryHotplug(a.config()));
       case VmmAction.PutCpuConfiguration a -> vmm.resources(resources.withCpuConfig(a.template()));
       case GetBalloonConfig a -> {
         if (resources.balloon() == null) {
@@ -113,6 +118,8 @@ final class PrebootController {
           UpdateBalloon _,
           UpdateBalloonStatistics _,
           GetBalloonStats _,
+          UpdateMemoryHotplugSize _,
+          GetMemoryHotplugStatus _,
           StartFreePageHinting _,
           GetFreePageHintingStatus _,
           StopFreePageHinting _,

@@ -24,6 +24,8 @@ enum Resource {
   CPU_CONFIG("", "cpu_cfg"),
   BALLOON("Balloon config error: ", null),
   BALLOON_UPDATE("Balloon update error: ", null),
+  MEMORY_HOTPLUG("Memory hotplug config error: ", "hotplug_memory"),
+  MEMORY_HOTPLUG_UPDATE("Memory hotplug update error: ", "hotplug_memory"),
   MMDS_CONFIG("MMDS config error: ", "mmds"),
   SNAPSHOT_CREATE("Create snapshot error: ", null),
   SNAPSHOT_LOAD("Load snapshot error: ", null),

@@ -10,6 +10,7 @@ import dev.updraft.vmm.api.VmmAction.GetBalloonConfig;
 import dev.updraft.vmm.api.VmmAction.GetBalloonStats;
 import dev.updraft.vmm.api.VmmAction.GetFreePageHintingStatus;
 import dev.updraft.vmm.api.VmmAction.GetFullVmConfig;
+import dev.updraft.vmm.api.VmmAction.GetMemoryHotplugStatus;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.GetVmInstanceInfo;
 import dev.updraft.vmm.api.VmmAction.GetVmMachineConfig;
@@ -25,6 +26,7 @@ import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
 import dev.updraft.vmm.api.VmmAction.SetBalloonDevice;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.SetMemoryHotplugDevice;
 import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
 import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartFreePageHinting;
@@ -34,6 +36,7 @@ import dev.updraft.vmm.api.VmmAction.UpdateBalloon;
 import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
+import dev.updraft.vmm.api.VmmAction.UpdateMemoryHotplugSize;
 import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
 import dev.updraft.vmm.api.VmmAction.UpdatePmemDevice;
 import dev.updraft.vmm.config.Drive;
@@ -46,7 +49,6 @@ import dev.updraft.vmm.config.PmemUpdate;
 import dev.updraft.vmm.config.ResourceId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -54,9 +56,6 @@ import java.util.function.Function;
  * Firecracker's rules and wording for bodies on GET, empty PUT/PATCH, path ids and unknown paths.
  */
 final class Router {
-  // Endpoints of Firecracker's API that updraft does not implement, by first path segment.
-  private static final Map<String, String> UNSUPPORTED = Map.of("hotplug", "memory hot-plug");
-
   private Router() {}
 
   /**
@@ -71,10 +70,6 @@ final class Router {
     String path = query < 0 ? rawPath : rawPath.substring(0, query);
     List<String> tokens = tokens(path);
     String head = tokens.isEmpty() ? "" : tokens.get(0);
-    String unsupported = UNSUPPORTED.get(head);
-    if (unsupported != null) {
-      throw ApiException.unsupported(unsupported, method, path);
-    }
     // Firecracker's one PATCH that needs no body: its parser reads "hinting" before the body.
     boolean hinting =
         method.equals("PATCH")
@@ -155,8 +150,30 @@ final class Router {
       case "PUT balloon" ->
           one ? t.to(Resource.BALLOON, b -> new SetBalloonDevice(BalloonJson.config(b))) : null;
       case "GET balloon" -> getBalloon(t, tokens);
+      case "PUT hotplug", "GET hotplug", "PATCH hotplug" -> hotplug(t, method, tokens);
       case "PATCH balloon" -> patchBalloon(t, tokens);
       default -> null;
+    };
+  }
+
+  /**
+   * {@code /hotplug/memory}: PUT configures the virtio-mem device, PATCH asks for a size, GET shows
+   * its status (Firecracker's parse_{put,patch,get}_memory_hotplug).
+   */
+  private static Route hotplug(Target t, String method, List<String> tokens) {
+    if (tokens.size() != 2 || !tokens.get(1).equals("memory")) {
+      return null;
+    }
+    return switch (method) {
+      case "PUT" ->
+          t.to(
+              Resource.MEMORY_HOTPLUG,
+              b -> new SetMemoryHotplugDevice(MemoryHotplugJson.config(b)));
+      case "PATCH" ->
+          t.to(
+              Resource.MEMORY_HOTPLUG_UPDATE,
+              b -> new UpdateMemoryHotplugSize(MemoryHotplugJson.sizeUpdate(b)));
+      default -> t.to(Resource.MEMORY_HOTPLUG_UPDATE, b -> new GetMemoryHotplugStatus());
     };
   }
 

@@ -9,6 +9,7 @@ import dev.updraft.vmm.api.VmmAction.FlushMetrics;
 import dev.updraft.vmm.api.VmmAction.GetBalloonConfig;
 import dev.updraft.vmm.api.VmmAction.GetBalloonStats;
 import dev.updraft.vmm.api.VmmAction.GetFreePageHintingStatus;
+import dev.updraft.vmm.api.VmmAction.GetMemoryHotplugStatus;
 import dev.updraft.vmm.api.VmmAction.GetMmds;
 import dev.updraft.vmm.api.VmmAction.InsertBlockDevice;
 import dev.updraft.vmm.api.VmmAction.InsertNetworkDevice;
@@ -20,6 +21,7 @@ import dev.updraft.vmm.api.VmmAction.Resume;
 import dev.updraft.vmm.api.VmmAction.SendCtrlAltDel;
 import dev.updraft.vmm.api.VmmAction.SetBalloonDevice;
 import dev.updraft.vmm.api.VmmAction.SetEntropyDevice;
+import dev.updraft.vmm.api.VmmAction.SetMemoryHotplugDevice;
 import dev.updraft.vmm.api.VmmAction.SetMmdsConfiguration;
 import dev.updraft.vmm.api.VmmAction.SetVsockDevice;
 import dev.updraft.vmm.api.VmmAction.StartFreePageHinting;
@@ -29,6 +31,7 @@ import dev.updraft.vmm.api.VmmAction.UpdateBalloon;
 import dev.updraft.vmm.api.VmmAction.UpdateBalloonStatistics;
 import dev.updraft.vmm.api.VmmAction.UpdateBlockDevice;
 import dev.updraft.vmm.api.VmmAction.UpdateMachineConfiguration;
+import dev.updraft.vmm.api.VmmAction.UpdateMemoryHotplugSize;
 import dev.updraft.vmm.api.VmmAction.UpdateNetworkInterface;
 import dev.updraft.vmm.config.BalloonConfig;
 import dev.updraft.vmm.config.ConfigException;
@@ -42,6 +45,7 @@ import dev.updraft.vmm.mmds.MmdsException;
 import dev.updraft.vmm.runtime.RunningVm;
 import dev.updraft.vmm.runtime.VmSnapshotException;
 import dev.updraft.vmm.virtio.balloon.BalloonException;
+import dev.updraft.vmm.virtio.mem.VirtioMemException;
 import java.nio.file.Files;
 import java.util.function.Supplier;
 
@@ -136,6 +140,18 @@ final class RuntimeController {
               return null;
             });
       }
+      case UpdateMemoryHotplugSize a -> {
+        memoryHotplug("Memory hotplug update error: ");
+        try {
+          vm.updateMemoryHotplugSize(a.requestedSizeMib());
+        } catch (VirtioMemException e) {
+          throw new ApiException("Memory hotplug update error: " + e.getMessage());
+        }
+      }
+      case GetMemoryHotplugStatus a -> {
+        memoryHotplug("Internal VMM error: ");
+        return new VmmData.MemoryHotplugStatus(vm.memoryHotplugStatus());
+      }
       case PutMmds a -> mmds().put(a.document());
       case PatchMmds a -> mmds().patch(a.patch());
       case GetMmds a -> {
@@ -152,6 +168,7 @@ final class RuntimeController {
           SetVsockDevice _,
           SetMmdsConfiguration _,
           SetBalloonDevice _,
+          SetMemoryHotplugDevice _,
           VmmAction.PutCpuConfiguration _,
           InsertBlockDevice _,
           InsertNetworkDevice _,
@@ -171,6 +188,13 @@ final class RuntimeController {
       throw new ApiException(errorPrefix + "Failed perform action on device: Device not found");
     }
     return balloon;
+  }
+
+  /** Firecracker's words when the VM has no virtio-mem device. */
+  private void memoryHotplug(String errorPrefix) {
+    if (vmm.resources().memoryHotplug() == null) {
+      throw new ApiException(errorPrefix + "Failed perform action on device: Device not found");
+    }
   }
 
   /** Runs a balloon call; the device's refusal in Firecracker's words ("...: Balloon: ..."). */

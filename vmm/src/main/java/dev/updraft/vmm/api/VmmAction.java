@@ -9,6 +9,7 @@ import dev.updraft.vmm.config.DriveUpdate;
 import dev.updraft.vmm.config.EntropyConfig;
 import dev.updraft.vmm.config.LoggerConfig;
 import dev.updraft.vmm.config.MachineConfigUpdate;
+import dev.updraft.vmm.config.MemoryHotplugConfig;
 import dev.updraft.vmm.config.MetricsConfig;
 import dev.updraft.vmm.config.MmdsConfig;
 import dev.updraft.vmm.config.NetworkInterface;
@@ -70,6 +71,15 @@ sealed interface VmmAction {
 
   /** {@code PATCH /balloon/hinting/stop}: ends the run, after boot. */
   record StopFreePageHinting() implements VmmAction {}
+
+  /** {@code PUT /hotplug/memory}: the virtio-mem device, before boot. */
+  record SetMemoryHotplugDevice(MemoryHotplugConfig config) implements VmmAction {}
+
+  /** {@code PATCH /hotplug/memory}: a new requested size, after boot. */
+  record UpdateMemoryHotplugSize(long requestedSizeMib) implements VmmAction {}
+
+  /** {@code GET /hotplug/memory}: the device's sizes, after boot. */
+  record GetMemoryHotplugStatus() implements VmmAction {}
 
   /** {@code PUT /mmds}: any JSON value replaces the metadata. */
   record PutMmds(JsonNode document) implements VmmAction {}

@@ -37,5 +37,9 @@ sealed interface VmmData {
   /** {@code GET /balloon/hinting/status}. */
   record BalloonHintingStatus(HintingStatus status) implements VmmData {}
 
+  /** {@code GET /hotplug/memory}. */
+  record MemoryHotplugStatus(dev.updraft.vmm.virtio.mem.MemoryHotplugStatus status)
+      implements VmmData {}
+
   VmmData EMPTY = new Empty();
 }

@@ -89,11 +89,15 @@ public final class Layout {
   public static final long MMIO64_SIZE = 256L << 30;
 
   /**
-   * Firecracker's window for memory-like devices past the 64-bit MMIO hole (virtio-pmem regions):
-   * 512 GiB from 512 GiB. RAM of more than 252 GiB also continues at 512 GiB; the window then
-   * starts past it ({@link #pmemStart}), where Firecracker would overlap the two.
+   * Firecracker's window for memory-like devices past the 64-bit MMIO hole: 512 GiB from 512 GiB,
+   * where the virtio-mem region is placed first and the virtio-pmem regions after it, as
+   * Firecracker's allocator does. RAM of more than 252 GiB also continues at 512 GiB; the window
+   * then starts past it, where Firecracker would overlap the two.
    */
   public static final long PAST_MMIO64_SIZE = 512L << 30;
+
+  /** Alignment of the virtio-mem region (Firecracker's default slot size, 128 MiB). */
+  public static final long HOTPLUG_ALIGNMENT = 128L << 20;
 
   /** Legacy GSIs on the IOAPIC: 1 = i8042, 4 = COM1, 5..23 allocated to devices. */
   public static final int GSI_I8042 = 1;
@@ -144,14 +148,38 @@ public final class Layout {
     return List.copyOf(regions);
   }
 
-  /** The first address of the pmem window for guest RAM {@code ram}: 2 MiB aligned, past RAM. */
-  public static long pmemStart(List<MemoryRegion> ram) {
+  /**
+   * The first address of the pmem window for guest RAM {@code ram} and a virtio-mem region that
+   * ends at {@code hotplugEnd} (0 for none): 2 MiB aligned, past both.
+   */
+  public static long pmemStart(List<MemoryRegion> ram, long hotplugEnd) {
+    return alignUp(Math.max(pastMmio64(ram), hotplugEnd), 2L << 20);
+  }
+
+  /**
+   * Where the virtio-mem region starts: past the 64-bit MMIO hole at 512 GiB (Firecracker's
+   * FIRST_ADDR_PAST_64BITS_MMIO), after any RAM there, aligned to 128 MiB (its default slot size).
+   */
+  public static long hotplugStart(List<MemoryRegion> ram, long size) {
+    long start = alignUp(pastMmio64(ram), HOTPLUG_ALIGNMENT);
+    // Firecracker allocates the region in [512 GiB, 1 TiB): the VM does not start if it is bigger.
+    if (size > MMIO64_START + MMIO64_SIZE + PAST_MMIO64_SIZE - start) {
+      throw new IllegalArgumentException(
+          "memory-hotplug: total_size_mib "
+              + (size >> 20)
+              + " (expected: at most "
+              + ((MMIO64_START + MMIO64_SIZE + PAST_MMIO64_SIZE - start) >> 20)
+              + ", the room past the 64-bit MMIO hole)");
+    }
+    return start;
+  }
+
+  private static long pastMmio64(List<MemoryRegion> ram) {
     long start = MMIO64_START + MMIO64_SIZE;
     for (MemoryRegion region : ram) {
       start = Math.max(start, region.end());
     }
-    long alignment = 2L << 20;
-    return Math.ceilDiv(start, alignment) * alignment;
+    return start;
   }
 
   /** End of the RAM region at address 0, where the initrd goes (Firecracker's first memslot). */

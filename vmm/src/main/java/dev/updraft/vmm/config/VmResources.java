@@ -31,6 +31,7 @@ import java.util.function.Function;
  * @param cpuConfig the custom CPU template ({@code PUT /cpu-config}), or null for none; it and a
  *     static {@code cpu_template} replace each other, as in Firecracker
  * @param pmem virtio-pmem devices in the order added (which names them {@code /dev/pmem0}, ...)
+ * @param memoryHotplug the virtio-mem device ({@code /hotplug/memory}), or null for none
  */
 public record VmResources(
     MachineConfig machine,
@@ -45,7 +46,8 @@ public record VmResources(
     Mmds mmds,
     BalloonConfig balloon,
     CustomCpuTemplate cpuConfig,
-    List<PmemConfig> pmem) {
+    List<PmemConfig> pmem,
+    MemoryHotplugConfig memoryHotplug) {
 
   public VmResources {
     Objects.requireNonNull(machine, "machine-config");
@@ -69,7 +71,7 @@ public record VmResources(
     }
   }
 
-  /** The same without pmem devices (the components before virtio-pmem came). */
+  /** The same without pmem and virtio-mem devices (the components before they came). */
   public VmResources(
       MachineConfig machine,
       BootSource bootSource,
@@ -96,7 +98,8 @@ public record VmResources(
         mmds,
         balloon,
         cpuConfig,
-        List.of());
+        List.of(),
+        null);
   }
 
   /** No boot source, no devices, Firecracker's default machine. */
@@ -113,6 +116,8 @@ public record VmResources(
         null,
         null,
         null,
+        null,
+        List.of(),
         null);
   }
 
@@ -236,6 +241,11 @@ public record VmResources(
   /** All pmem devices at once (a restored VM's, from its state), checked as a whole. */
   public VmResources withPmemDevices(List<PmemConfig> devices) {
     return edit(p -> p.pmem = List.copyOf(devices));
+  }
+
+  /** Sets the virtio-mem device (PUT semantics, before boot). */
+  public VmResources withMemoryHotplug(MemoryHotplugConfig newMemoryHotplug) {
+    return edit(p -> p.memoryHotplug = newMemoryHotplug);
   }
 
   public VmResources withBootTimer(boolean enabled) {
@@ -362,7 +372,8 @@ public record VmResources(
         p.mmds,
         p.balloon,
         p.cpuConfig,
-        p.pmem);
+        p.pmem,
+        p.memoryHotplug);
   }
 
   /** The components, mutable for the length of one {@link #edit}. */
@@ -380,6 +391,7 @@ public record VmResources(
     BalloonConfig balloon;
     CustomCpuTemplate cpuConfig;
     List<PmemConfig> pmem;
+    MemoryHotplugConfig memoryHotplug;
 
     Parts(VmResources r) {
       machine = r.machine;
@@ -395,6 +407,7 @@ public record VmResources(
       balloon = r.balloon;
       cpuConfig = r.cpuConfig;
       pmem = r.pmem;
+      memoryHotplug = r.memoryHotplug;
     }
   }
 }

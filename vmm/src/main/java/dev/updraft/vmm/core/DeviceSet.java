@@ -11,6 +11,7 @@ import dev.updraft.vmm.virtio.VirtioDevice;
 import dev.updraft.vmm.virtio.VirtioMmioTransport;
 import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
+import dev.updraft.vmm.virtio.mem.VirtioMem;
 import dev.updraft.vmm.virtio.net.VirtioNet;
 import dev.updraft.vmm.virtio.pmem.VirtioPmem;
 import dev.updraft.vmm.virtio.vsock.VirtioVsock;
@@ -44,10 +45,19 @@ final class DeviceSet {
   I8042 i8042;
   VirtioVsock vsock;
   VirtioBalloon balloon;
+  VirtioMem mem;
   boolean bootTimer;
 
   /** Every device's state; call with the vCPUs paused, on the device thread. */
   DevicesState save() {
+    if (mem != null && mem.status().pluggedSizeMib() > 0) {
+      // The memory file holds RAM only: what the guest wrote to plugged blocks would be lost.
+      throw new MachineException(
+          "memory-hotplug: "
+              + mem.status().pluggedSizeMib()
+              + " MiB plugged (expected: none; snapshots of plugged memory are not supported"
+              + " yet)");
+    }
     return new DevicesState(
         serial.save(), i8042.save(), bootTimer, virtio.stream().map(v -> v.saver().get()).toList());
   }

@@ -4,6 +4,7 @@ import dev.updraft.sys.Epoll;
 import dev.updraft.sys.Fd;
 import dev.updraft.vmm.arch.DeviceSlot;
 import dev.updraft.vmm.arch.Layout;
+import dev.updraft.vmm.config.MemoryHotplugConfig;
 import dev.updraft.vmm.config.PmemConfig;
 import dev.updraft.vmm.devices.BootTimer;
 import dev.updraft.vmm.devices.I8042;
@@ -21,6 +22,7 @@ import dev.updraft.vmm.virtio.VirtioMmioTransport;
 import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import dev.updraft.vmm.virtio.block.BlockConfig;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
+import dev.updraft.vmm.virtio.mem.VirtioMem;
 import dev.updraft.vmm.virtio.net.NetConfig;
 import dev.updraft.vmm.virtio.net.VirtioNet;
 import dev.updraft.vmm.virtio.pmem.PmemRegion;
@@ -214,6 +216,31 @@ final class DeviceWiring {
         transport,
         balloon,
         () -> new VirtioDeviceState.Balloon("balloon", slot, transport.save(), balloon.save()));
+  }
+
+  /**
+   * The virtio-mem device over a region of {@code config}'s size at {@code address}, mapped now;
+   * its state carries its geometry (see {@link VirtioDeviceState.Mem}).
+   */
+  Attached<VirtioMem> mem(MemoryHotplugConfig config, long address, DeviceSlot slot) {
+    HotplugMemory region = machine.hotplugMemory(address, config.totalBytes(), config.slotBytes());
+    Counters counters = new Counters("memory_hotplug");
+    VirtioMem mem =
+        new VirtioMem(
+            address,
+            config.totalBytes(),
+            config.blockBytes(),
+            config.slotBytes(),
+            region,
+            counters);
+    VirtioMmioTransport transport = VirtioWiring.attach(machine, loop, slot, mem, "virtio-mem");
+    set.metrics.add(counters);
+    set.mem = mem;
+    return register(
+        slot,
+        transport,
+        mem,
+        () -> new VirtioDeviceState.Mem("mem", slot, transport.save(), mem.save()));
   }
 
   /** Records a virtio device and what saves it, for snapshots; returns it with its transport. */

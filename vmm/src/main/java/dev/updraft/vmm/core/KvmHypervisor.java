@@ -128,6 +128,9 @@ public final class KvmHypervisor implements Hypervisor {
                 balloon.freePageHinting(),
                 balloon.freePageReporting()));
       }
+      if (resources.memoryHotplug() != null) {
+        builder.memoryHotplug(resources.memoryHotplug());
+      }
       if (resources.entropy() != null) {
         builder.entropy(DeviceConfigs.limiter(resources.entropy().rateLimiter()));
       }
@@ -210,6 +213,15 @@ public final class KvmHypervisor implements Hypervisor {
                                   b.statsIntervalS(),
                                   b.freePageHinting(),
                                   b.freePageReporting()))
+                      .orElse(null))
+              .withMemoryHotplug(
+                  vm.mem()
+                      .map(
+                          m ->
+                              new dev.updraft.vmm.config.MemoryHotplugConfig(
+                                  m.status().totalSizeMib(),
+                                  m.status().blockSizeMib(),
+                                  m.status().slotSizeMib()))
                       .orElse(null));
       return new RestoredVm(new RunningMicroVm(vm, log), resources);
     } catch (VmStartException e) {

@@ -49,6 +49,7 @@ public final class KvmMachine implements AutoCloseable {
   private final Kvm kvm;
   private final VmFd vm;
   private final MappedGuestMemory memory;
+  private HotplugMemory hotplug;
   private final List<VcpuFd> vcpuFds = new ArrayList<>();
   private final List<Vcpu> vcpus = new ArrayList<>();
   private final List<EventFd> eventFds = new ArrayList<>();
@@ -238,6 +239,18 @@ public final class KvmMachine implements AutoCloseable {
     return memory;
   }
 
+  /**
+   * Maps the virtio-mem region at {@code guestAddress}, its KVM slots after the RAM's; the machine
+   * unmaps it when it frees its memory.
+   */
+  HotplugMemory hotplugMemory(long guestAddress, long size, long slotSize) {
+    if (hotplug != null) {
+      throw new IllegalStateException("the machine already has a hot-pluggable region");
+    }
+    hotplug = HotplugMemory.map(vm, guestAddress, size, slotSize, memory.regions().size());
+    return hotplug;
+  }
+
   public Bus pio() {
     return pio;
   }
@@ -419,6 +432,9 @@ public final class KvmMachine implements AutoCloseable {
     vm.close();
     phases.mark("vm_fd");
     memory.close();
+    if (hotplug != null) {
+      hotplug.close();
+    }
     kvm.close();
     phases.mark("guest_memory");
   }

@@ -9,6 +9,7 @@ import dev.updraft.vmm.snapshot.DevicesState;
 import dev.updraft.vmm.vcpu.VcpuStop;
 import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
 import dev.updraft.vmm.virtio.block.VirtioBlock;
+import dev.updraft.vmm.virtio.mem.VirtioMem;
 import dev.updraft.vmm.virtio.net.VirtioNet;
 import dev.updraft.vmm.virtio.pmem.VirtioPmem;
 import dev.updraft.vmm.virtio.vsock.VirtioVsock;
@@ -107,6 +108,11 @@ public final class MicroVm implements AutoCloseable {
   /** The virtio-vsock device, if the VM has one. */
   public Optional<VirtioVsock> vsock() {
     return Optional.ofNullable(devices.vsock);
+  }
+
+  /** The virtio-mem device, if the VM has one. */
+  public Optional<VirtioMem> mem() {
+    return Optional.ofNullable(devices.mem);
   }
 
   /** The balloon device, if the VM has one. */

@@ -17,6 +17,7 @@ import dev.updraft.vmm.boot.KernelLoader;
 import dev.updraft.vmm.boot.LoadedKernel;
 import dev.updraft.vmm.config.CpuTemplate;
 import dev.updraft.vmm.config.CustomCpuTemplate;
+import dev.updraft.vmm.config.MemoryHotplugConfig;
 import dev.updraft.vmm.config.PmemConfig;
 import dev.updraft.vmm.cpu.StaticCpuTemplates;
 import dev.updraft.vmm.devices.BootTimer;
@@ -69,6 +70,7 @@ public final class MicroVmBuilder {
   private VsockDevice vsock;
   private BalloonDevice balloon;
   private final List<PmemConfig> pmem = new ArrayList<>();
+  private MemoryHotplugConfig memoryHotplug;
   private MmdsService mmds;
 
   /** A network interface: the device's config and the host TAP it is backed by. */
@@ -217,6 +219,16 @@ public final class MicroVmBuilder {
     return balloon(new BalloonDevice(amountMib, deflateOnOom, statsIntervalS, false, false));
   }
 
+  /**
+   * Adds the virtio-mem device, last among the virtio devices as in Firecracker; its region goes
+   * past the 64-bit MMIO hole ({@link Layout#hotplugStart}), all of it unplugged at boot. A region
+   * that does not fit there fails the build, as in Firecracker.
+   */
+  public MicroVmBuilder memoryHotplug(MemoryHotplugConfig config) {
+    this.memoryHotplug = Objects.requireNonNull(config, "config");
+    return this;
+  }
+
   /** Adds the virtio-balloon device, free page hinting and reporting included. */
   public MicroVmBuilder balloon(BalloonDevice device) {
     this.balloon = java.util.Objects.requireNonNull(device, "device");
@@ -292,7 +304,15 @@ public final class MicroVmBuilder {
                     mmds.address(), mmds.store(), mmdsCounters, System::nanoTime, isn::nextInt);
         wiring.net(net.config(), net.hostDevName(), virtioSlots.getLast(), stack);
       }
-      PmemWindow window = new PmemWindow(machine.memory().regions());
+      // Firecracker's allocator places the virtio-mem region first, the pmem regions after it.
+      long hotplugStart =
+          memoryHotplug == null
+              ? 0
+              : Layout.hotplugStart(machine.memory().regions(), memoryHotplug.totalBytes());
+      PmemWindow window =
+          new PmemWindow(
+              machine.memory().regions(),
+              memoryHotplug == null ? 0 : hotplugStart + memoryHotplug.totalBytes());
       for (PmemConfig device : pmem) {
         virtioSlots.add(slots.allocate());
         wiring.pmem(device, virtioSlots.getLast(), size -> window.allocate(size, device.id()));
@@ -304,6 +324,10 @@ public final class MicroVmBuilder {
       if (entropy != null) {
         virtioSlots.add(slots.allocate());
         wiring.rng(entropy, virtioSlots.getLast());
+      }
+      if (memoryHotplug != null) {
+        virtioSlots.add(slots.allocate());
+        wiring.mem(memoryHotplug, hotplugStart, virtioSlots.getLast());
       }
       KernelCmdline line = cmdline;
       for (DeviceSlot slot : virtioSlots) {

@@ -5,6 +5,7 @@ import dev.updraft.sys.MappedMemory;
 import dev.updraft.vmm.arch.Layout;
 import dev.updraft.vmm.config.Drive;
 import dev.updraft.vmm.config.HugePages;
+import dev.updraft.vmm.config.MemoryHotplugConfig;
 import dev.updraft.vmm.config.NetworkInterface;
 import dev.updraft.vmm.config.SnapshotLoad;
 import dev.updraft.vmm.devices.BootTimer;
@@ -22,6 +23,7 @@ import dev.updraft.vmm.snapshot.UffdHandover;
 import dev.updraft.vmm.snapshot.VirtioDeviceState;
 import dev.updraft.vmm.snapshot.VmConfig;
 import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
+import dev.updraft.vmm.virtio.mem.VirtioMemState;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.List;
@@ -270,6 +272,17 @@ final class MicroVmRestorer {
                 });
         pmem.transport().restore(p.transport());
         pmem.device().restore(p.device());
+      }
+      case VirtioDeviceState.Mem m -> {
+        VirtioMemState s = m.device();
+        var mem =
+            wiring.mem(
+                new MemoryHotplugConfig(
+                    s.regionSize() >> 20, s.blockSize() >> 20, s.slotSize() >> 20),
+                s.address(),
+                m.slot());
+        mem.transport().restore(m.transport());
+        mem.device().restore(s);
       }
       case VirtioDeviceState.Rng r -> {
         if (config.entropy() == null) {

@@ -7,16 +7,17 @@ import java.util.List;
 
 /**
  * Hands out the guest physical regions of pmem devices from Firecracker's window past the 64-bit
- * MMIO hole, one after the other in the order the devices are attached (first fit in an empty
- * window, as Firecracker's allocator does at boot).
+ * MMIO hole, one after the other in the order the devices are attached and after the virtio-mem
+ * region if there is one (first fit, as Firecracker's allocator does at boot).
  */
 final class PmemWindow {
   private final long end;
   private long next;
 
-  PmemWindow(List<MemoryRegion> ram) {
-    this.next = Layout.pmemStart(ram);
-    this.end = next + Layout.PAST_MMIO64_SIZE;
+  PmemWindow(List<MemoryRegion> ram, long hotplugEnd) {
+    long windowStart = Layout.pmemStart(ram, 0);
+    this.next = Layout.pmemStart(ram, hotplugEnd);
+    this.end = windowStart + Layout.PAST_MMIO64_SIZE;
   }
 
   /**
@@ -33,7 +34,7 @@ final class PmemWindow {
               + size
               + " bytes, expected: at most the "
               + (end - next)
-              + " bytes left of the 512 GiB pmem window)");
+              + " bytes left of the 512 GiB window past the 64-bit MMIO hole)");
     }
     PmemRegion region = new PmemRegion(next, size);
     next += size;

@@ -16,6 +16,8 @@ import dev.updraft.vmm.vcpu.VcpuStop;
 import dev.updraft.vmm.virtio.balloon.BalloonStats;
 import dev.updraft.vmm.virtio.balloon.HintingStatus;
 import dev.updraft.vmm.virtio.balloon.VirtioBalloon;
+import dev.updraft.vmm.virtio.mem.MemoryHotplugStatus;
+import dev.updraft.vmm.virtio.mem.VirtioMem;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -154,6 +156,22 @@ final class RunningMicroVm implements RunningVm {
   @Override
   public void stopBalloonHinting() {
     balloon().stopHinting();
+  }
+
+  // Like the balloon's: the device's lock, and its configuration interrupt from this thread.
+  @Override
+  public void updateMemoryHotplugSize(long requestedSizeMib) {
+    mem().updateRequestedSize(requestedSizeMib);
+    log.info("memory hotplug requested size set to " + requestedSizeMib + " MiB");
+  }
+
+  @Override
+  public MemoryHotplugStatus memoryHotplugStatus() {
+    return mem().status();
+  }
+
+  private VirtioMem mem() {
+    return vm.mem().orElseThrow(() -> new IllegalStateException("the VM has no virtio-mem"));
   }
 
   private VirtioBalloon balloon() {

@@ -106,6 +106,22 @@ public interface RunningVm {
   void stopBalloonHinting();
 
   /**
+   * {@code PATCH /hotplug/memory}: asks the guest's virtio-mem driver to have {@code
+   * requestedSizeMib} plugged. The VM has the device (the API checked).
+   *
+   * @throws dev.updraft.vmm.virtio.mem.VirtioMemException if the device refuses the size or its
+   *     driver has not started it
+   */
+  default void updateMemoryHotplugSize(long requestedSizeMib) {
+    throw new UnsupportedOperationException("memory hot-plug");
+  }
+
+  /** {@code GET /hotplug/memory}. The VM has a virtio-mem device (the API checked). */
+  default dev.updraft.vmm.virtio.mem.MemoryHotplugStatus memoryHotplugStatus() {
+    throw new UnsupportedOperationException("memory hot-plug");
+  }
+
+  /**
    * Completes once, when the guest has ended (reset through the i8042, triple fault, crash, or
    * {@link #stop()}); the process then exits with {@link VmExit#exitCode()}. Completing it
    * exceptionally means the VMM failed; the process exits with code 1.

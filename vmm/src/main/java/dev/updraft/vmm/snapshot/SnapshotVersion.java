@@ -10,9 +10,9 @@ public record SnapshotVersion(int major, int minor, int patch) {
    * The version this VMM writes. 1.1 added the balloon device, so 1.0 files read as they were; 1.2
    * added the balloon's free page hinting and reporting at the end of its section, so 1.1 files
    * read as they were too (a balloon without them); 1.3 added the vsock device (a device entry, its
-   * configuration), the MMDS configuration at the end of the configuration section and the pmem
-   * device (its own device entry, with its configuration), so 1.2 files read as they were too (a VM
-   * without any of them).
+   * configuration), the MMDS configuration at the end of the configuration section, the pmem device
+   * (its own device entry, with its configuration) and the virtio-mem device's entry, so 1.2 files
+   * read as they were too (a VM without any of them).
    */
   public static final SnapshotVersion CURRENT = new SnapshotVersion(1, 3, 0);
 

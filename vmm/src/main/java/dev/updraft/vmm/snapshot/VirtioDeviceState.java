@@ -7,6 +7,7 @@ import dev.updraft.vmm.state.StateWriter;
 import dev.updraft.vmm.virtio.TransportState;
 import dev.updraft.vmm.virtio.balloon.BalloonState;
 import dev.updraft.vmm.virtio.block.BlockState;
+import dev.updraft.vmm.virtio.mem.VirtioMemState;
 import dev.updraft.vmm.virtio.net.NetState;
 import dev.updraft.vmm.virtio.pmem.PmemState;
 import dev.updraft.vmm.virtio.rng.RngState;
@@ -73,6 +74,17 @@ public sealed interface VirtioDeviceState {
   }
 
   /**
+   * The virtio-mem device; there is at most one, its id is {@code "mem"}. Its state carries its
+   * region (added in format 1.3: older files have no entry of this kind and read as before).
+   */
+  record Mem(String id, DeviceSlot slot, TransportState transport, VirtioMemState device)
+      implements VirtioDeviceState {
+    public Mem {
+      requireAll(id, slot, transport, device);
+    }
+  }
+
+  /**
    * A pmem device (added in format 1.3). Its state carries its configuration, as the balloon's
    * does, so the configuration part of the file keeps its 1.0 layout.
    */
@@ -104,6 +116,7 @@ public sealed interface VirtioDeviceState {
           case Balloon b -> "balloon";
           case Vsock v -> "vsock";
           case Pmem p -> "pmem";
+          case Mem m -> "mem";
         });
     out.writeString(state.id())
         .writeLong(state.slot().base())
@@ -123,6 +136,7 @@ public sealed interface VirtioDeviceState {
         VmConfig.writeLimiter(out, p.config().rateLimiter());
         out.write(p.device());
       }
+      case Mem m -> out.write(m.device());
     }
   }
 
@@ -139,11 +153,12 @@ public sealed interface VirtioDeviceState {
       case "balloon" -> new Balloon(id, slot, transport, in.section(name, BalloonState::read));
       case "vsock" -> new Vsock(id, slot, transport, in.section(name, VsockState::read));
       case "pmem" -> readPmem(in, id, slot, transport, name);
+      case "mem" -> new Mem(id, slot, transport, in.section(name, VirtioMemState::read));
       default ->
           throw in.failure(
               "device kind: \""
                   + kind
-                  + "\" (expected: one of balloon, block, net, pmem, rng, vsock)");
+                  + "\" (expected: one of balloon, block, mem, net, pmem, rng, vsock)");
     };
   }
 

@@ -126,9 +126,9 @@ public record VmConfig(
   /**
    * Resources for the restored VM: this configuration, with the new process's serial output and its
    * MMDS data store ({@code current}'s, which the caller made and the restored interfaces answer
-   * from; empty unless something was put there). The balloon's configuration is in its device
-   * state, and the caller adds it. A custom CPU template is not kept: its effect is in each vCPU's
-   * saved CPUID and MSRs, as in Firecracker.
+   * from; empty unless something was put there). The balloon's and the virtio-mem device's
+   * configurations are in their device states, and the caller adds them. A custom CPU template is
+   * not kept: its effect is in each vCPU's saved CPUID and MSRs, as in Firecracker.
    */
   public VmResources toResources(VmResources current) {
     return new VmResources(
@@ -143,6 +143,8 @@ public record VmConfig(
         mmds,
         current.mmds(),
         null,
+        null,
+        List.of(),
         null);
   }
 

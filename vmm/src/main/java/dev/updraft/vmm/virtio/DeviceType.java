@@ -7,6 +7,7 @@ public enum DeviceType {
   RNG(4),
   BALLOON(5),
   VSOCK(19),
+  MEM(24),
   PMEM(27);
 
   private final int id;

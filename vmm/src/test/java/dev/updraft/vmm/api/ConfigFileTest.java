@@ -90,20 +90,37 @@ class ConfigFileTest {
   }
 
   @Test
+  void memoryHotplugTakesFirecrackersDefaultsAndRules() {
+    assertThat(
+            steps(
+                "{\"boot-source\": {\"kernel_image_path\": \"k\"},"
+                    + " \"memory-hotplug\": {\"total_size_mib\": 1024}}"))
+        .last()
+        .extracting(ConfigFile.Step::action)
+        .isEqualTo(
+            new VmmAction.SetMemoryHotplugDevice(
+                new dev.updraft.vmm.config.MemoryHotplugConfig(1024, 2, 128)));
+    assertThatThrownBy(
+            () ->
+                steps(
+                    "{\"boot-source\": {\"kernel_image_path\": \"k\"},"
+                        + " \"memory-hotplug\": {\"total_size_mib\": 1000}}"))
+        .hasMessage(
+            "memory-hotplug: total_size_mib: 1000 (expected: a multiple of slot_size_mib (128"
+                + " MiB))");
+    assertThatThrownBy(
+            () ->
+                steps(
+                    "{\"boot-source\": {\"kernel_image_path\": \"k\"},"
+                        + " \"memory-hotplug\": {\"total_size_mib\": 1024, \"size\": 1}}"))
+        .hasMessageContaining("size");
+  }
+
+  @Test
   void aBootSourceIsRequired() {
     assertThatThrownBy(() -> steps("{\"drives\": []}"))
         .hasMessage("boot-source: missing (expected: a JSON object)");
     assertThat(steps("{\"boot-source\": {\"kernel_image_path\": \"k\"}}")).hasSize(1);
-  }
-
-  @Test
-  void firecrackerResourcesUpdraftLacksAreRefusedWhenSet() {
-    for (String key : new String[] {"memory-hotplug"}) {
-      assertThatThrownBy(
-              () -> steps("{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"" + key + "\": {}}"))
-          .as(key)
-          .hasMessage(key + ": not supported by updraft yet (expected: null or absent)");
-    }
   }
 
   @Test

@@ -75,10 +75,10 @@ class NoApiIT {
             socket,
             "--no-api",
             "--config-file",
-            config(", \"memory-hotplug\": {\"total_size_mib\": 1024}").toString());
+            config(", \"memory-hotplug\": {\"total_size_mib\": 1000}").toString());
     assertThat(unknown.awaitExit()).isEqualTo(ExitCode.BAD_CONFIGURATION);
     assertThat(unknown.err())
-        .contains("vm_config.json: memory-hotplug: not supported by updraft yet");
+        .contains("vm_config.json: memory-hotplug: total_size_mib: 1000 (expected: a multiple");
 
     Files.writeString(
         dir.resolve("bad.json"), "{\"boot-source\": {\"kernel_image_path\": \"/nonexistent\"}}");

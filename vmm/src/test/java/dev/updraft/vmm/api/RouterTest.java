@@ -102,18 +102,6 @@ class RouterTest {
   }
 
   @Test
-  void unimplementedFirecrackerEndpointsSaySo() {
-    for (String path : new String[] {"/hotplug/memory"}) {
-      assertThatThrownBy(() -> Router.route("PUT", path, true))
-          .as(path)
-          .isInstanceOf(ApiException.class)
-          .hasMessageStartingWith(
-              "The requested operation is not supported: updraft does not support ")
-          .hasMessageEndingWith(" yet (PUT " + path + ").");
-    }
-  }
-
-  @Test
   void hintingRoutesAsFirecrackersParseHintingDoes() {
     assertThat(parse("GET", "/balloon/hinting/status", null))
         .isEqualTo(new VmmAction.GetFreePageHintingStatus());

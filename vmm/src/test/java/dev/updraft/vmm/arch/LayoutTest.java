@@ -10,6 +10,41 @@ class LayoutTest {
   private static final long GIB = 1L << 30;
 
   @Test
+  void theHotplugRegionGoesAt512GibOrAfterRamThereAndMustFitBelowOneTib() {
+    assertThat(Layout.hotplugStart(Layout.ramRegions(128L << 20), GIB)).isEqualTo(512 * GIB);
+    assertThat(Layout.hotplugStart(Layout.ramRegions(300 * GIB), GIB))
+        .as("3 + 252 GiB below the hole, the other 45 GiB from 512 GiB")
+        .isEqualTo(557 * GIB);
+    assertThat(
+            Layout.hotplugStart(
+                java.util.List.of(new MemoryRegion(512 * GIB, (1L << 20) + 0x1000)), GIB))
+        .isEqualTo(512 * GIB + (128L << 20));
+    assertThat(Layout.hotplugStart(Layout.ramRegions(128L << 20), 512 * GIB)).isEqualTo(512 * GIB);
+    assertThatThrownBy(() -> Layout.hotplugStart(Layout.ramRegions(128L << 20), 513 * GIB))
+        .hasMessage(
+            "memory-hotplug: total_size_mib 525312 (expected: at most 524288, the room past the"
+                + " 64-bit MMIO hole)");
+  }
+
+  /**
+   * Firecracker's allocator places the virtio-mem region first and the pmem regions after it: with
+   * both, a pmem region must not overlap the hot-pluggable memory.
+   */
+  @Test
+  void pmemRegionsGoAfterTheHotplugRegion() {
+    var ram = Layout.ramRegions(128L << 20);
+    assertThat(Layout.pmemStart(ram, 0)).as("alone: at 512 GiB").isEqualTo(512 * GIB);
+    long hotplugEnd = Layout.hotplugStart(ram, GIB) + GIB;
+    assertThat(Layout.pmemStart(ram, hotplugEnd)).isEqualTo(513 * GIB);
+    assertThat(Layout.pmemStart(ram, 512 * GIB + (129L << 20)))
+        .as("2 MiB aligned")
+        .isEqualTo(512 * GIB + (130L << 20));
+    assertThat(Layout.pmemStart(Layout.ramRegions(300 * GIB), 0))
+        .as("past RAM that continues at 512 GiB")
+        .isEqualTo(557 * GIB);
+  }
+
+  @Test
   void smallGuestsGetOneRegionFromZero() {
     assertThat(Layout.ramRegions(128L << 20)).containsExactly(new MemoryRegion(0, 128L << 20));
     assertThat(Layout.ramRegions(3 * GIB)).containsExactly(new MemoryRegion(0, 3 * GIB));

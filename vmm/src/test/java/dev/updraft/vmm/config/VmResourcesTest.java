@@ -48,6 +48,8 @@ class VmResourcesTest {
                     null,
                     null,
                     null,
+                    null,
+                    List.of(),
                     null))
         .hasMessageContaining("at most one root device");
   }
@@ -102,7 +104,8 @@ class VmResourcesTest {
         null,
         null,
         null,
-        pmem);
+        pmem,
+        null);
   }
 
   @Test

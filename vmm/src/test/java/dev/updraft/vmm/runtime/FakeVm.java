@@ -109,6 +109,30 @@ public final class FakeVm implements RunningVm {
   }
 
   @Override
+  public void updateMemoryHotplugSize(long requestedSizeMib) {
+    var config = resources.memoryHotplug();
+    if (requestedSizeMib % config.blockSizeMib() != 0 || requestedSizeMib > config.totalSizeMib()) {
+      throw new dev.updraft.vmm.virtio.mem.VirtioMemException(
+          "requested_size_mib: " + requestedSizeMib + " (expected: whole blocks)");
+    }
+    record("updateMemoryHotplugSize " + requestedSizeMib);
+    requestedMib = requestedSizeMib;
+  }
+
+  private long requestedMib;
+
+  @Override
+  public dev.updraft.vmm.virtio.mem.MemoryHotplugStatus memoryHotplugStatus() {
+    var config = resources.memoryHotplug();
+    return new dev.updraft.vmm.virtio.mem.MemoryHotplugStatus(
+        config.blockSizeMib(),
+        config.totalSizeMib(),
+        config.slotSizeMib(),
+        requestedMib,
+        requestedMib);
+  }
+
+  @Override
   public void updateBalloon(long amountMib) {
     record("updateBalloon " + amountMib);
   }

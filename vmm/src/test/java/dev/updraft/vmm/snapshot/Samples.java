@@ -37,6 +37,7 @@ import dev.updraft.vmm.virtio.balloon.HintingState;
 import dev.updraft.vmm.virtio.balloon.StatTag;
 import dev.updraft.vmm.virtio.block.BlockState;
 import dev.updraft.vmm.virtio.block.CacheType;
+import dev.updraft.vmm.virtio.mem.VirtioMemState;
 import dev.updraft.vmm.virtio.net.MacAddress;
 import dev.updraft.vmm.virtio.net.NetState;
 import dev.updraft.vmm.virtio.pmem.PmemRegion;
@@ -87,8 +88,8 @@ final class Samples {
         new EntropyConfig(null));
   }
 
-  /** {@link #state()} without the pmem device format 1.3 added: what format 1.2 could hold. */
-  static MicrovmState stateBeforePmem() {
+  /** {@link #state()} without the pmem and virtio-mem devices format 1.3 added: what 1.2 held. */
+  static MicrovmState stateBefore13() {
     MicrovmState state = state();
     DevicesState devices =
         new DevicesState(
@@ -96,7 +97,10 @@ final class Samples {
             state.devices().i8042(),
             state.devices().bootTimer(),
             state.devices().virtio().stream()
-                .filter(d -> !(d instanceof VirtioDeviceState.Pmem))
+                .filter(
+                    d ->
+                        !(d instanceof VirtioDeviceState.Pmem
+                            || d instanceof VirtioDeviceState.Mem))
                 .toList());
     return new MicrovmState(state.config(), state.memory(), state.vm(), state.vcpus(), devices);
   }
@@ -234,7 +238,19 @@ final class Samples {
                     true,
                     true,
                     new RateLimiterConfig(null, new TokenBucketConfig(10, 0, 100))),
-                new PmemState(new PmemRegion(512L << 30, 4L << 20), limiter))));
+                new PmemState(new PmemRegion(512L << 30, 4L << 20), limiter)),
+            new VirtioDeviceState.Mem(
+                "mem",
+                new DeviceSlot(0xC000_6000L, 0x1000, 10),
+                transport,
+                new VirtioMemState(
+                    512L << 30,
+                    256L << 20,
+                    2L << 20,
+                    128L << 20,
+                    128L << 20,
+                    4L << 20,
+                    java.util.BitSet.valueOf(new long[] {0b11})))));
   }
 
   static Blob blob(int size, int fill) {

@@ -26,7 +26,7 @@ class SnapshotFileTest {
     assertThat(SnapshotFile.describe(file)).hasToString("v1.3.0");
     byte[] bytes = Files.readAllBytes(file);
     assertThat(Arrays.copyOf(bytes, 8)).asString().isEqualTo("UDVMSNAP");
-    assertThat(bytes.length).as("two vCPUs and five devices").isBetween(10_000, 20_000);
+    assertThat(bytes.length).as("two vCPUs and six devices").isBetween(10_000, 20_000);
   }
 
   @Test
@@ -40,14 +40,14 @@ class SnapshotFileTest {
   @Test
   void aFormat12FileWrittenBeforeVsockAndMmdsStillLoads() throws Exception {
     // Samples.state() as the VMM of format 1.2 wrote it: no vsock or MMDS in its configuration, no
-    // pmem device.
+    // pmem or virtio-mem device.
     Path file = dir.resolve("v1.2.0.state");
     try (var in = SnapshotFileTest.class.getResourceAsStream("v1.2.0-sample.state")) {
       Files.write(file, in.readAllBytes());
     }
     assertThat(SnapshotFile.describe(file)).hasToString("v1.2.0");
     MicrovmState state = SnapshotFile.read(file);
-    assertThat(state).isEqualTo(Samples.stateBeforePmem());
+    assertThat(state).isEqualTo(Samples.stateBefore13());
     assertThat(state.config().vsock()).isNull();
     assertThat(state.config().mmds()).isNull();
   }
@@ -86,7 +86,7 @@ class SnapshotFileTest {
         .hasMessageContaining("snapshot format v0.9.0");
     assertThat(SnapshotFile.decode(withVersion(bytes, 1, 3, 7), "vm.state"))
         .isEqualTo(Samples.state());
-    // A 1.2 file (before pmem) has the same layout without a pmem entry.
+    // A 1.2 file (before pmem and virtio-mem) has the same layout without their entries.
     assertThat(SnapshotFile.decode(withVersion(bytes, 1, 2, 0), "vm.state"))
         .isEqualTo(Samples.state());
     // A 1.0 file (before the balloon) has the same layout without a balloon entry.

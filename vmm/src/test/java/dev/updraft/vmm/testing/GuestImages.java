@@ -47,6 +47,7 @@ public final class GuestImages {
           "idle",
           "balloon",
           "freepage",
+          "mem",
           "cpuid",
           "pmem");
 
