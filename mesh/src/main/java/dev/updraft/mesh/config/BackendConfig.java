@@ -10,7 +10,9 @@ import java.util.Objects;
  * @param name how routes refer to it
  * @param endpoints addresses; DNS names are re-resolved every {@code dnsRefresh}
  * @param protocol HTTP version towards the endpoints
- * @param connectTimeout TCP connect timeout (1 s, Linkerd's outbound default)
+ * @param connectTimeout TCP connect timeout (3.5 s: Linkerd's outbound 1 s is exactly when Linux
+ *     retransmits a SYN that found a backend's accept queue full, so a burst at a small-backlog
+ *     backend failed where HAProxy's 5 s served it; 3.5 s outlasts two retransmissions)
  * @param failfastTimeout how long requests wait for a ready endpoint before 504 (3 s)
  * @param queueCapacity requests that may wait; beyond it the proxy sheds load with 503 (10,000)
  * @param dnsRefresh how often names are resolved again (5 s)
@@ -48,7 +50,7 @@ public record BackendConfig(
     }
     endpoints = List.copyOf(endpoints);
     protocol = protocol == null ? Protocol.HTTP1 : protocol;
-    connectTimeout = positive(name, "connectTimeout", connectTimeout, Duration.ofSeconds(1));
+    connectTimeout = positive(name, "connectTimeout", connectTimeout, Duration.ofMillis(3_500));
     failfastTimeout = positive(name, "failfastTimeout", failfastTimeout, Duration.ofSeconds(3));
     dnsRefresh = positive(name, "dnsRefresh", dnsRefresh, Duration.ofSeconds(5));
     queueCapacity = queueCapacity == null ? 10_000 : queueCapacity;
