@@ -163,12 +163,13 @@ public final class Layout {
   public static long hotplugStart(List<MemoryRegion> ram, long size) {
     long start = alignUp(pastMmio64(ram), HOTPLUG_ALIGNMENT);
     // Firecracker allocates the region in [512 GiB, 1 TiB): the VM does not start if it is bigger.
-    if (size > MMIO64_START + MMIO64_SIZE + PAST_MMIO64_SIZE - start) {
+    long room = MMIO64_START + MMIO64_SIZE + PAST_MMIO64_SIZE - start;
+    if (size > room) {
       throw new IllegalArgumentException(
           "memory-hotplug: total_size_mib "
               + (size >> 20)
               + " (expected: at most "
-              + ((MMIO64_START + MMIO64_SIZE + PAST_MMIO64_SIZE - start) >> 20)
+              + (room >> 20)
               + ", the room past the 64-bit MMIO hole)");
     }
     return start;

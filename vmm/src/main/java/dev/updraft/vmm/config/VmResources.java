@@ -71,37 +71,6 @@ public record VmResources(
     }
   }
 
-  /** The same without pmem and virtio-mem devices (the components before they came). */
-  public VmResources(
-      MachineConfig machine,
-      BootSource bootSource,
-      List<Drive> drives,
-      List<NetworkInterface> networkInterfaces,
-      EntropyConfig entropy,
-      SerialConfig serial,
-      boolean bootTimer,
-      VsockConfig vsock,
-      MmdsConfig mmdsConfig,
-      Mmds mmds,
-      BalloonConfig balloon,
-      CustomCpuTemplate cpuConfig) {
-    this(
-        machine,
-        bootSource,
-        drives,
-        networkInterfaces,
-        entropy,
-        serial,
-        bootTimer,
-        vsock,
-        mmdsConfig,
-        mmds,
-        balloon,
-        cpuConfig,
-        List.of(),
-        null);
-  }
-
   /** No boot source, no devices, Firecracker's default machine. */
   public static VmResources defaults() {
     return new VmResources(

@@ -44,15 +44,15 @@ public final class StaticCpuTemplates {
       case T2S -> t2Family().msr(ARCH_CAPABILITIES, ~0L, T2S_ARCH_CAPABILITIES).build();
       case T2CL ->
           t2Family()
-              .extended(0x8000_0001, CpuidRegister.ECX, SSE4A, MISALIGNSSE)
-              .extended(0x8000_0001, CpuidRegister.EDX, MMXEXT, MMX, FXSR, FFXSR)
+              .hide(0x8000_0001, CpuidRegister.ECX, SSE4A, MISALIGNSSE)
+              .hide(0x8000_0001, CpuidRegister.EDX, MMXEXT, MMX, FXSR, FFXSR)
               .msr(ARCH_CAPABILITIES, ~T2CL_ARCH_CAPABILITIES_KEPT, 0)
               .build();
       case T2A ->
           t2Family()
-              .extended(0x8000_0001, CpuidRegister.ECX, SVM, SSE4A, MISALIGNSSE)
-              .extended(0x8000_0001, CpuidRegister.EDX, MMXEXT, FFXSR)
-              .extended(0x8000_0008, CpuidRegister.EBX, CLZERO)
+              .hide(0x8000_0001, CpuidRegister.ECX, SVM, SSE4A, MISALIGNSSE)
+              .hide(0x8000_0001, CpuidRegister.EDX, MMXEXT, FFXSR)
+              .hide(0x8000_0008, CpuidRegister.EBX, CLZERO)
               .set(
                   0x8000_0008,
                   CpuidRegister.EBX,
@@ -132,7 +132,7 @@ public final class StaticCpuTemplates {
         .signature(IVY_BRIDGE_EP)
         .hide(0x1, CpuidRegister.ECX, FMA, MOVBE)
         .hide(0x7, CpuidRegister.EBX, BMI1, AVX2, BMI2, INVPCID)
-        .extended(0x8000_0001, CpuidRegister.ECX, LZCNT, PREFETCHW)
+        .hide(0x8000_0001, CpuidRegister.ECX, LZCNT, PREFETCHW)
         .build();
   }
 
@@ -146,8 +146,8 @@ public final class StaticCpuTemplates {
         .set(0x7, CpuidRegister.EBX, ERMS)
         .hide(0x7, CpuidRegister.ECX, AVX512_VBMI2, GFNI, VAES, VPCLMULQDQ, AVX512_BITALG)
         .hide(0x7, CpuidRegister.EDX, FSRM, AVX512_VP2INTERSECT)
-        .extended(0x8000_0001, CpuidRegister.ECX, PREFETCHW, MONITORX)
-        .extended(0x8000_0008, CpuidRegister.EBX, WBNOINVD);
+        .hide(0x8000_0001, CpuidRegister.ECX, PREFETCHW, MONITORX)
+        .hide(0x8000_0008, CpuidRegister.EBX, WBNOINVD);
   }
 
   /**
@@ -196,7 +196,7 @@ public final class StaticCpuTemplates {
             SGX_LC)
         .hide(0x7, CpuidRegister.EDX, AVX512_4VNNIW, AVX512_4FMAPS)
         .xsave()
-        .extended(0x8000_0001, CpuidRegister.EDX, PDPE1GB);
+        .hide(0x8000_0001, CpuidRegister.EDX, PDPE1GB);
   }
 
   private static long bits(int... positions) {
@@ -231,11 +231,6 @@ public final class StaticCpuTemplates {
       long mask = bits(positions);
       force(new Key(leaf, 0), register, mask, mask);
       return this;
-    }
-
-    /** The same as {@link #hide}, for the extended leaves (named apart to read as the SDM does). */
-    Builder extended(int leaf, CpuidRegister register, int... positions) {
-      return hide(leaf, register, positions);
     }
 
     /** No AVX-512, MPX or PKRU state to save; no compacted or supervisor XSAVE. */
