@@ -40,7 +40,9 @@ class ApiBodyFuzzTest {
           new Endpoint("PUT", "/snapshot/load", false),
           // Appended, so the seeds' first bytes (0..15) keep picking the endpoints they did.
           new Endpoint("PUT", "/pmem/p0", true),
-          new Endpoint("PATCH", "/pmem/p0", true));
+          new Endpoint("PATCH", "/pmem/p0", true),
+          new Endpoint("PUT", "/hotplug/memory", true),
+          new Endpoint("PATCH", "/hotplug/memory", true));
 
   private static TestVmm vm;
 
