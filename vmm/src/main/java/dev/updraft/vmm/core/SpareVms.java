@@ -2,6 +2,7 @@ package dev.updraft.vmm.core;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One KVM VM kept ready ahead of the next request, for a process that hosts many microVMs ({@code
@@ -21,6 +22,7 @@ public final class SpareVms {
   // Spares of a shape no longer asked for: closed by the spare thread (KVM's teardown of a VM
   // waits for grace periods too), before it makes the next.
   private static final LinkedBlockingQueue<PreparedVm> STALE = new LinkedBlockingQueue<>();
+  private static final long STALE_POLL_MILLIS = 50;
   // Whether the spare thread is making a VM now (KvmReaper lets it finish first).
   private static volatile boolean making;
 
@@ -42,9 +44,7 @@ public final class SpareVms {
 
   private static void prepare(ArrayBlockingQueue<PreparedVm> queue) {
     while (true) {
-      for (PreparedVm stale; (stale = STALE.poll()) != null; ) {
-        stale.close();
-      }
+      closeStale();
       PreparedVm vm;
       making = true;
       try {
@@ -56,11 +56,21 @@ public final class SpareVms {
         making = false;
       }
       try {
-        queue.put(vm);
+        // While the queue is full, a spare discarded meanwhile must not wait for the next taker:
+        // it would keep a third KVM VM (and its memory) for as long as no machine is asked for.
+        while (!queue.offer(vm, STALE_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+          closeStale();
+        }
       } catch (InterruptedException e) {
         vm.close();
         return;
       }
+    }
+  }
+
+  private static void closeStale() {
+    for (PreparedVm stale; (stale = STALE.poll()) != null; ) {
+      stale.close();
     }
   }
 
